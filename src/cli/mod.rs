@@ -1,0 +1,76 @@
+//! The command line: argument definitions, `.env` loading, and dispatch to the
+//! subcommands. Output formats live in `render`; each subcommand in its own file.
+
+mod check;
+mod render;
+
+use std::path::Path;
+
+use clap::{Parser, Subcommand};
+
+pub use check::{CheckArgs, exit_status};
+
+/// Exit statuses of `spacewarden check` (DESIGN.md), shared with startup errors.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_ATTENTION: u8 = 1;
+pub const EXIT_CONFIG: u8 = 2;
+pub const EXIT_UNCHECKED: u8 = 3;
+
+const ENVIRONMENT_HELP: &str = "\
+Configuration comes from the environment (a .env file in the working directory is read
+when present):
+  HF_TOKEN              Hub token for every owner without its own
+  HF_USER               owner:token,owner2:token2 (empty token: use HF_TOKEN)
+  SPACES                comma list of owner/name or owner/*
+  SPACE_LIST, USERNAME  migration: bare names in SPACE_LIST get USERNAME as owner
+  HF_ENDPOINT           the Hub [default: https://huggingface.co]
+  HF_SPACES_API_URL     live-metrics host [default: https://api.hf.space]
+  HF_APP_URL_TEMPLATE   where an app answers [default: https://{subdomain}.hf.space]
+  HF_TIMEOUT            timeout of each Hub request [default: 15s]
+  CHECK_SCHEDULE        cron, 5 fields (minute first) or 6 (seconds first) [default: */5 * * * *]
+  DATABASE_URL          the store [default: sqlite://spacewarden.db]
+  SPACEWARDEN_CONFIG    TOML file with per-Space probe settings
+  RUST_LOG              log filter [default: info]
+Chat, alert and HTTP settings (TELEGRAM_*, DISCORD_*, ALERT_WEBHOOK_URL, API_KEY, PORT)
+are listed in the README.";
+
+/// spacewarden keeps Hugging Face Spaces alive: it checks every watched Space through
+/// the Hub API and by probing its app, and records every result in SQLite.
+#[derive(Debug, Parser)]
+#[command(version, arg_required_else_help = true, after_help = ENVIRONMENT_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check every watched Space once, print the result, store it, and exit with a
+    /// status for cron or CI: 0 all fine; 1 a Space is down, degraded or has a broken
+    /// configuration; 2 a configuration or authentication problem; 3 some Space could
+    /// not be checked (the Hub was unreachable). No chat token is needed, and public
+    /// Spaces need no HF token.
+    Check(CheckArgs),
+}
+
+/// Reads `.env` from the working directory when there is one. Variables already set
+/// in the environment win.
+pub fn load_dotenv() -> Result<(), String> {
+    let path = Path::new(".env");
+    if !path.exists() {
+        return Ok(());
+    }
+    dotenvy::from_path(path).map_err(|e| match e {
+        dotenvy::Error::LineParse(_, index) => {
+            format!(".env: cannot parse the line at byte {index}")
+        }
+        other => format!(".env: {other}"),
+    })
+}
+
+/// Runs the chosen subcommand and returns the process exit status.
+pub async fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Check(args) => check::run(args).await,
+    }
+}

@@ -1,0 +1,130 @@
+//! How `check` prints: a table for people, a JSON array for scripts. The JSON field
+//! names are a public interface (DESIGN.md, `check --json`).
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::domain::{Observation, Verdict};
+
+/// The longest error text shown in a table cell.
+const ERROR_WIDTH: usize = 80;
+
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    space: String,
+    stage: Option<&'a str>,
+    verdict: Verdict,
+    hardware: Option<&'a str>,
+    probe: Option<JsonProbe>,
+    error: Option<&'a str>,
+    checked_at: String,
+}
+
+#[derive(Serialize)]
+struct JsonProbe {
+    status: Option<u16>,
+    latency_ms: Option<f64>,
+    ok: bool,
+}
+
+pub fn json(observations: &[Observation]) -> String {
+    let rows: Vec<JsonRow<'_>> = observations
+        .iter()
+        .map(|o| JsonRow {
+            space: o.label(),
+            stage: o.stage.as_ref().map(|s| s.as_str()),
+            verdict: o.verdict,
+            hardware: o.hardware.as_deref(),
+            probe: o.probe.as_ref().map(|p| JsonProbe {
+                status: p.status,
+                latency_ms: p.latency_ms.map(|ms| (ms * 10.0).round() / 10.0),
+                ok: p.ok,
+            }),
+            error: o.error.as_deref(),
+            checked_at: o.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        })
+        .collect();
+    // Serializing plain strings and numbers cannot fail.
+    serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into())
+}
+
+pub fn table(observations: &[Observation]) -> String {
+    let header = ["SPACE", "STAGE", "VERDICT", "HARDWARE", "PROBE", "ERROR"];
+    let rows: Vec<[String; 6]> = observations
+        .iter()
+        .map(|o| {
+            [
+                o.label(),
+                o.stage.as_ref().map_or("-".into(), |s| s.to_string()),
+                o.verdict.to_string(),
+                o.hardware.clone().unwrap_or_else(|| "-".into()),
+                probe_cell(o),
+                o.error.as_deref().map_or("-".into(), one_line),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &[&str]| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                text.push_str(cell);
+            } else {
+                let _ = write!(text, "{cell:<width$}  ", width = widths[i]);
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(&header);
+    for row in &rows {
+        line(&row.each_ref().map(String::as_str));
+    }
+    out.push_str(&summary(observations));
+    out.push('\n');
+    out
+}
+
+fn probe_cell(o: &Observation) -> String {
+    match &o.probe {
+        None => "-".into(),
+        Some(p) => {
+            let status = p.status.map_or("no reply".into(), |s| s.to_string());
+            match p.latency_ms {
+                Some(ms) => format!("{status} {ms:.0}ms"),
+                None => status,
+            }
+        }
+    }
+}
+
+/// Error texts can be long and multi-line (Hub messages, container output).
+fn one_line(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= ERROR_WIDTH {
+        return flat;
+    }
+    let cut: String = flat.chars().take(ERROR_WIDTH - 1).collect();
+    format!("{cut}…")
+}
+
+/// `3 Spaces: 1 up, 1 down, 1 unreachable`.
+fn summary(observations: &[Observation]) -> String {
+    let counts: Vec<String> = Verdict::ALL
+        .iter()
+        .filter_map(|v| {
+            let n = observations.iter().filter(|o| o.verdict == *v).count();
+            (n > 0).then(|| format!("{n} {}", v.as_str().replace('_', " ")))
+        })
+        .collect();
+    let total = observations.len();
+    let noun = if total == 1 { "Space" } else { "Spaces" };
+    format!("{total} {noun}: {}", counts.join(", "))
+}

@@ -1,0 +1,270 @@
+//! Typed settings from the environment (and `.env`), validated once at startup.
+//!
+//! Every variable name here is part of the public interface (DESIGN.md,
+//! "Configuration"). Every error names the variable and the bad entry. Tokens are
+//! `SecretString`s: `Debug` shows `[REDACTED]`, and nothing here prints them.
+
+mod schedule;
+mod spaces_file;
+
+use std::collections::BTreeMap;
+
+use secrecy::SecretString;
+use url::Url;
+
+use crate::domain::{SpaceId, WatchTarget};
+
+pub use schedule::CheckSchedule;
+pub use spaces_file::{ProbeSettings, SpaceSettings};
+
+/// A bad configuration value; `Display` is the one line shown to the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{key}: {message}")]
+pub struct ConfigError {
+    pub key: &'static str,
+    pub message: String,
+}
+
+fn err(key: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        key,
+        message: message.into(),
+    }
+}
+
+/// Where a Space's app answers: a URL with a `{subdomain}` placeholder.
+#[derive(Debug, Clone)]
+pub struct AppUrlTemplate(String);
+
+impl AppUrlTemplate {
+    pub fn parse(text: &str) -> Result<AppUrlTemplate, String> {
+        if !text.contains("{subdomain}") {
+            return Err(format!("\"{text}\" has no {{subdomain}} placeholder"));
+        }
+        let sample = text.replace("{subdomain}", "x");
+        let url = Url::parse(&sample).map_err(|e| format!("\"{text}\" is not a URL ({e})"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!("\"{text}\" must be http or https"));
+        }
+        Ok(AppUrlTemplate(text.trim_end_matches('/').to_owned()))
+    }
+
+    /// The app's base URL, without a trailing `/`.
+    pub fn url_for(&self, subdomain: &str) -> String {
+        self.0.replace("{subdomain}", subdomain)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Used for every owner without a token of its own.
+    pub hf_token: Option<SecretString>,
+    /// `HF_USER` entries, keyed by lowercased owner; `None` means "use `HF_TOKEN`".
+    pub owner_tokens: BTreeMap<String, Option<SecretString>>,
+    /// `SPACES` plus the migrated `SPACE_LIST`, deduplicated, in order.
+    pub watch: Vec<WatchTarget>,
+    pub hf_endpoint: Url,
+    pub hf_spaces_api_url: Url,
+    /// Timeout of each Hub request (`HF_TIMEOUT`, an extension of the table).
+    pub hf_timeout: std::time::Duration,
+    pub app_url_template: AppUrlTemplate,
+    pub check_schedule: CheckSchedule,
+    pub database_url: String,
+    pub space_settings: SpaceSettings,
+    pub telegram: Option<Telegram>,
+    pub discord: Option<Discord>,
+    pub alert_webhook_url: Option<Url>,
+    pub api_key: Option<SecretString>,
+    pub port: u16,
+}
+
+#[derive(Debug, Clone)]
+pub struct Telegram {
+    pub token: SecretString,
+    pub api_url: Url,
+    pub admin_ids: Vec<i64>,
+    pub chat_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Discord {
+    pub token: SecretString,
+    pub api_url: Url,
+    pub guild_id: Option<u64>,
+    pub admin_ids: Vec<u64>,
+    pub channel_ids: Vec<u64>,
+}
+
+impl Config {
+    /// Reads the process environment (after `.env` was loaded by the caller).
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests need no process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let var = |key: &str| lookup(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let secret = |key: &str| var(key).map(SecretString::from);
+        let url = |key: &'static str, default: &str| -> Result<Url, ConfigError> {
+            let text = var(key).unwrap_or_else(|| default.to_owned());
+            let parsed = Url::parse(text.trim_end_matches('/'))
+                .map_err(|e| err(key, format!("\"{text}\" is not a URL ({e})")))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(err(key, format!("\"{text}\" must be http or https")));
+            }
+            Ok(parsed)
+        };
+
+        let watch = watch_list(var("SPACES"), var("SPACE_LIST"), var("USERNAME"))?;
+        let space_settings = match var("SPACEWARDEN_CONFIG") {
+            None => SpaceSettings::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| err("SPACEWARDEN_CONFIG", format!("cannot read {path}: {e}")))?;
+                SpaceSettings::from_toml(&text)
+                    .map_err(|e| err("SPACEWARDEN_CONFIG", format!("{path}: {e}")))?
+            }
+        };
+        let schedule_text = var("CHECK_SCHEDULE").unwrap_or_else(|| "*/5 * * * *".into());
+        let telegram = match secret("TELEGRAM_BOT_TOKEN") {
+            None => None,
+            Some(token) => Some(Telegram {
+                token,
+                api_url: url("TELEGRAM_API_URL", "https://api.telegram.org")?,
+                admin_ids: id_list("TELEGRAM_ADMIN_IDS", var("TELEGRAM_ADMIN_IDS"))?,
+                chat_ids: id_list("TELEGRAM_CHAT_IDS", var("TELEGRAM_CHAT_IDS"))?,
+            }),
+        };
+        let discord = match secret("DISCORD_BOT_TOKEN") {
+            None => None,
+            Some(token) => Some(Discord {
+                token,
+                api_url: url("DISCORD_API_URL", "https://discord.com")?,
+                guild_id: id_list("DISCORD_GUILD_ID", var("DISCORD_GUILD_ID"))?
+                    .first()
+                    .copied(),
+                admin_ids: id_list("DISCORD_ADMIN_IDS", var("DISCORD_ADMIN_IDS"))?,
+                channel_ids: id_list("DISCORD_CHANNEL_IDS", var("DISCORD_CHANNEL_IDS"))?,
+            }),
+        };
+        Ok(Config {
+            hf_token: secret("HF_TOKEN"),
+            owner_tokens: owner_tokens(var("HF_USER"))?,
+            watch,
+            hf_endpoint: url("HF_ENDPOINT", "https://huggingface.co")?,
+            hf_spaces_api_url: url("HF_SPACES_API_URL", "https://api.hf.space")?,
+            hf_timeout: match var("HF_TIMEOUT") {
+                None => std::time::Duration::from_secs(15),
+                Some(text) => crate::domain::parse_duration(&text)
+                    .ok()
+                    .filter(|d| !d.is_zero())
+                    .ok_or_else(|| err("HF_TIMEOUT", format!("\"{text}\" is not a positive duration (e.g. 15s)")))?,
+            },
+            app_url_template: AppUrlTemplate::parse(
+                &var("HF_APP_URL_TEMPLATE").unwrap_or_else(|| "https://{subdomain}.hf.space".into()),
+            )
+            .map_err(|e| err("HF_APP_URL_TEMPLATE", e))?,
+            check_schedule: CheckSchedule::parse(&schedule_text)
+                .map_err(|e| err("CHECK_SCHEDULE", e))?,
+            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://spacewarden.db".into()),
+            space_settings,
+            telegram,
+            discord,
+            alert_webhook_url: var("ALERT_WEBHOOK_URL")
+                .map(|_| url("ALERT_WEBHOOK_URL", ""))
+                .transpose()?,
+            api_key: secret("API_KEY"),
+            port: match var("PORT") {
+                None => 7860,
+                Some(p) => p
+                    .parse()
+                    .map_err(|_| err("PORT", format!("\"{p}\" is not a port number (0-65535)")))?,
+            },
+        })
+    }
+
+    /// The token to use for `owner`: its own from `HF_USER`, else `HF_TOKEN`, else none
+    /// (anonymous, enough for public Spaces).
+    pub fn token_for(&self, owner: &str) -> Option<&SecretString> {
+        match self.owner_tokens.get(&owner.to_ascii_lowercase()) {
+            Some(Some(own)) => Some(own),
+            _ => self.hf_token.as_ref(),
+        }
+    }
+}
+
+/// `SPACES` (owner/name or owner/*) plus `SPACE_LIST` whose bare names get `USERNAME`.
+fn watch_list(
+    spaces: Option<String>,
+    space_list: Option<String>,
+    username: Option<String>,
+) -> Result<Vec<WatchTarget>, ConfigError> {
+    let mut out: Vec<WatchTarget> = Vec::new();
+    let mut push = |target: WatchTarget| {
+        if !out.contains(&target) {
+            out.push(target);
+        }
+    };
+    for entry in split_list(spaces.as_deref()) {
+        push(WatchTarget::parse(entry).map_err(|e| err("SPACES", e.to_string()))?);
+    }
+    for entry in split_list(space_list.as_deref()) {
+        let full = if entry.contains('/') {
+            entry.to_owned()
+        } else {
+            let owner = username.as_deref().ok_or_else(|| {
+                err(
+                    "SPACE_LIST",
+                    format!("\"{entry}\" has no owner and USERNAME is not set"),
+                )
+            })?;
+            format!("{owner}/{entry}")
+        };
+        push(WatchTarget::parse(&full).map_err(|e| err("SPACE_LIST", e.to_string()))?);
+    }
+    Ok(out)
+}
+
+/// `HF_USER`: `owner:token,owner2:token2`; an empty token means "use `HF_TOKEN`".
+fn owner_tokens(
+    text: Option<String>,
+) -> Result<BTreeMap<String, Option<SecretString>>, ConfigError> {
+    let mut out = BTreeMap::new();
+    for (index, entry) in split_list(text.as_deref()).enumerate() {
+        // Never quote the entry: without its ':' it may be a bare token.
+        let Some((owner, token)) = entry.split_once(':') else {
+            return Err(err(
+                "HF_USER",
+                format!("entry {} has no ':' (expected owner:token)", index + 1),
+            ));
+        };
+        let owner = owner.trim();
+        SpaceId::parse(&format!("{owner}/x"))
+            .map_err(|_| err("HF_USER", format!("\"{owner}\" is not a valid owner name")))?;
+        let token = Some(token.trim())
+            .filter(|t| !t.is_empty())
+            .map(|t| SecretString::from(t.to_owned()));
+        out.insert(owner.to_ascii_lowercase(), token);
+    }
+    Ok(out)
+}
+
+fn id_list<T: std::str::FromStr>(key: &'static str, text: Option<String>) -> Result<Vec<T>, ConfigError> {
+    split_list(text.as_deref())
+        .map(|entry| {
+            entry
+                .parse()
+                .map_err(|_| err(key, format!("\"{entry}\" is not a numeric id")))
+        })
+        .collect()
+}
+
+fn split_list(text: Option<&str>) -> impl Iterator<Item = &str> {
+    text.unwrap_or("")
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,198 @@
+//! `CHECK_SCHEDULE`: the crontab users know, turned into what the `cron` crate reads.
+//!
+//! cron 0.17 wants seconds first and Quartz day-of-week numbers (1 = Sunday), and
+//! rejects the five-field form (toolchain notes). We accept five fields (minute first)
+//! or six (seconds first), read day-of-week numbers as crontab does (0 or 7 = Sunday,
+//! 1 = Monday), and hand the crate names (`SUN`, `MON`, ...) so nothing is misread.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+
+const DAY_NAMES: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
+/// A validated check schedule; keeps the user's text for messages.
+#[derive(Clone)]
+pub struct CheckSchedule {
+    text: String,
+    schedule: cron::Schedule,
+}
+
+impl CheckSchedule {
+    pub fn parse(text: &str) -> Result<CheckSchedule, String> {
+        let normalized = normalize(text)?;
+        let schedule = cron::Schedule::from_str(&normalized)
+            .map_err(|e| format!("\"{text}\" is not a valid cron expression ({e})"))?;
+        if schedule.upcoming(Utc).next().is_none() {
+            return Err(format!("\"{text}\" never fires"));
+        }
+        Ok(CheckSchedule {
+            text: text.trim().to_owned(),
+            schedule,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The first tick strictly after `after`.
+    pub fn next_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.schedule.after(&after).next()
+    }
+}
+
+impl fmt::Debug for CheckSchedule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CheckSchedule({:?})", self.text)
+    }
+}
+
+/// Five or six crontab fields → the six-field, named-weekday form of the `cron` crate.
+fn normalize(text: &str) -> Result<String, String> {
+    let trimmed = text.trim();
+    if trimmed.starts_with('@') {
+        return Ok(trimmed.to_owned());
+    }
+    let mut fields: Vec<String> = trimmed.split_whitespace().map(str::to_owned).collect();
+    match fields.len() {
+        5 => fields.insert(0, "0".to_owned()),
+        6 => {}
+        n => {
+            return Err(format!(
+                "\"{trimmed}\" has {n} fields; expected 5 (minute hour day-of-month month day-of-week) or 6 (seconds first)"
+            ));
+        }
+    }
+    let (dom, dow) = (&fields[3], &fields[5]);
+    let restricted = |f: &str| f != "*" && f != "?";
+    if restricted(dom) && restricted(dow) {
+        // Classic cron fires when either matches, the cron crate only when both do:
+        // refuse rather than silently mean something else.
+        return Err(format!(
+            "\"{trimmed}\" restricts both day-of-month and day-of-week; set one of them to *"
+        ));
+    }
+    if restricted(dow) {
+        fields[5] = weekdays(dow).map_err(|e| format!("\"{trimmed}\": {e}"))?;
+    }
+    Ok(fields.join(" "))
+}
+
+/// Expands a crontab day-of-week field into an explicit list of day names.
+fn weekdays(field: &str) -> Result<String, String> {
+    let mut days = [false; 7];
+    for item in field.split(',') {
+        let (range, step) = match item.split_once('/') {
+            Some((range, step)) => {
+                let step: usize = step
+                    .parse()
+                    .ok()
+                    .filter(|s| *s > 0)
+                    .ok_or_else(|| format!("bad step in day-of-week \"{item}\""))?;
+                (range, step)
+            }
+            None => (item, 1),
+        };
+        let (start, end) = if range == "*" {
+            (0, 6)
+        } else if let Some((a, b)) = range.split_once('-') {
+            let (a, b) = (day(a)?, day(b)?);
+            // `5-7` means Friday to Sunday in crontab: 7 is Sunday at the end of a range.
+            let b = if b == 0 && range.ends_with('7') { 7 } else { b };
+            if a > b {
+                return Err(format!(
+                    "day-of-week range \"{range}\" wraps around; write it as two ranges"
+                ));
+            }
+            (a, b)
+        } else {
+            let d = day(range)?;
+            (d, if step > 1 { 6 } else { d })
+        };
+        for d in (start..=end).step_by(step) {
+            days[d % 7] = true;
+        }
+    }
+    Ok(DAY_NAMES
+        .iter()
+        .zip(days)
+        .filter(|(_, on)| *on)
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(","))
+}
+
+/// A crontab day: 0-7 (0 and 7 are Sunday) or a three-letter name.
+fn day(text: &str) -> Result<usize, String> {
+    if let Ok(n) = text.parse::<usize>() {
+        return if n <= 7 {
+            Ok(n % 7)
+        } else {
+            Err(format!("day-of-week {n} is out of range 0-7"))
+        };
+    }
+    DAY_NAMES
+        .iter()
+        .position(|name| name.eq_ignore_ascii_case(text))
+        .ok_or_else(|| format!("\"{text}\" is not a day of the week"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Datelike, TimeZone, Timelike, Weekday};
+
+    fn next(expr: &str, after: DateTime<Utc>) -> DateTime<Utc> {
+        CheckSchedule::parse(expr).unwrap().next_after(after).unwrap()
+    }
+
+    #[test]
+    fn five_fields_mean_minute_first() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 22, 10, 2, 30).unwrap();
+        assert_eq!(next("*/5 * * * *", t).minute(), 5);
+        assert_eq!(next("*/5 * * * *", t).second(), 0);
+    }
+
+    #[test]
+    fn six_fields_mean_seconds_first() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 22, 10, 2, 30).unwrap();
+        assert_eq!(next("*/10 * * * * *", t).second(), 40);
+    }
+
+    #[test]
+    fn weekday_numbers_read_as_crontab() {
+        // 2026-11-22 is a Sunday.
+        let sunday = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        assert_eq!(next("0 9 * * 1", sunday).weekday(), Weekday::Mon);
+        assert_eq!(next("0 9 * * 0", sunday).weekday(), Weekday::Sun);
+        assert_eq!(next("0 9 * * 7", sunday).weekday(), Weekday::Sun);
+        assert_eq!(next("0 9 * * 1-5", sunday).weekday(), Weekday::Mon);
+        assert_eq!(next("0 9 * * 6-7", sunday).weekday(), Weekday::Sat);
+        assert_eq!(next("0 9 * * sat", sunday).weekday(), Weekday::Sat);
+        assert_eq!(weekdays("5-7").unwrap(), "SUN,FRI,SAT");
+        assert_eq!(weekdays("*/2").unwrap(), "SUN,TUE,THU,SAT");
+        assert_eq!(weekdays("1-7/2").unwrap(), "SUN,MON,WED,FRI");
+    }
+
+    #[test]
+    fn macros_pass_through() {
+        assert!(CheckSchedule::parse("@hourly").is_ok());
+    }
+
+    #[test]
+    fn rejects_bad_expressions_with_the_reason() {
+        for (bad, needle) in [
+            ("* * *", "3 fields"),
+            ("*/5 * * foo *", "not a valid cron"),
+            ("61 * * * *", "not a valid cron"),
+            ("0 9 1 * 1", "both day-of-month and day-of-week"),
+            ("0 9 * * 8", "out of range"),
+            ("0 9 * * 5-1", "wraps around"),
+        ] {
+            let err = CheckSchedule::parse(bad).unwrap_err();
+            assert!(err.contains(needle), "{bad}: {err}");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Human durations in configuration and commands: `90s`, `15m`, `2h`, `1d`, `500ms`,
+//! combinations such as `1h30m`, or a bare number of seconds.
+
+use std::time::Duration;
+
+/// Parses a duration; the error says what was expected.
+pub fn parse_duration(input: &str) -> Result<Duration, String> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Err("empty duration".into());
+    }
+    if let Ok(secs) = text.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    let mut total = Duration::ZERO;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        if digits == 0 {
+            return Err(bad(input));
+        }
+        let value: u64 = rest[..digits].parse().map_err(|_| bad(input))?;
+        rest = &rest[digits..];
+        let unit_len = rest.chars().take_while(char::is_ascii_alphabetic).count();
+        let unit = &rest[..unit_len];
+        rest = &rest[unit_len..];
+        let part = match unit {
+            "ms" => Duration::from_millis(value),
+            "s" | "sec" => Duration::from_secs(value),
+            "m" | "min" => Duration::from_secs(value.saturating_mul(60)),
+            "h" => Duration::from_secs(value.saturating_mul(3600)),
+            "d" => Duration::from_secs(value.saturating_mul(86_400)),
+            _ => return Err(bad(input)),
+        };
+        total = total.saturating_add(part);
+    }
+    Ok(total)
+}
+
+fn bad(input: &str) -> String {
+    format!("\"{input}\" is not a duration (examples: 30s, 15m, 2h, 1d, 1h30m, 500ms)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_units_and_combinations() {
+        assert_eq!(parse_duration("30").unwrap(), Duration::from_secs(30));
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("15m").unwrap(), Duration::from_secs(900));
+        assert_eq!(parse_duration("1h30m").unwrap(), Duration::from_secs(5400));
+        assert_eq!(parse_duration("2d").unwrap(), Duration::from_secs(172_800));
+    }
+
+    #[test]
+    fn rejects_nonsense() {
+        for bad in ["", "abc", "10x", "-5s", "1.5h", "h"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}

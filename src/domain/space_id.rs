@@ -1,0 +1,231 @@
+//! `SpaceId` and `WatchTarget`: the validated names of what spacewarden watches.
+//!
+//! The rules follow the Hub's repo-id validation (huggingface_hub `validate_repo_id`):
+//! `owner/name`, each part made of ASCII letters, digits, `_`, `-` and `.`, starting and
+//! ending with a letter, digit or `_`, no `--` or `..`, no trailing `.git`, at most 96
+//! characters per part. `SpaceId::parse` is the only way to build one.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+/// Longest part the Hub accepts (`[\w\-.]{1,96}` in its validator).
+const MAX_PART_LEN: usize = 96;
+
+/// A Space on the Hub, `owner/name`, validated like the Hub's repo ids.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SpaceId {
+    owner: String,
+    name: String,
+}
+
+/// Why a string is not a valid Space id; the message is meant for people.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SpaceIdError(String);
+
+impl SpaceId {
+    /// Parses `owner/name`. Surrounding whitespace is ignored.
+    pub fn parse(input: &str) -> Result<SpaceId, SpaceIdError> {
+        let input = input.trim();
+        let Some((owner, name)) = input.split_once('/') else {
+            return Err(SpaceIdError(format!(
+                "\"{input}\" is not of the form owner/name"
+            )));
+        };
+        validate_part(input, owner, "owner")?;
+        validate_part(input, name, "name")?;
+        if name.ends_with(".git") {
+            return Err(SpaceIdError(format!(
+                "\"{input}\": a Space name cannot end with .git"
+            )));
+        }
+        Ok(SpaceId {
+            owner: owner.to_owned(),
+            name: name.to_owned(),
+        })
+    }
+
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The Hub treats ids case-insensitively when resolving them; this key lets two
+    /// spellings of one Space meet.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.owner, self.name).to_ascii_lowercase()
+    }
+
+    /// The `*.hf.space` subdomain derived as in reference §8, used only when the Hub
+    /// did not send one: lowercase, `owner-name`, every run of characters outside
+    /// `[a-z0-9-]` collapsed into one `-`.
+    pub fn derived_subdomain(&self) -> String {
+        let joined = format!("{}-{}", self.owner, self.name).to_ascii_lowercase();
+        let mut out = String::with_capacity(joined.len());
+        let mut in_run = false;
+        for c in joined.chars() {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' {
+                out.push(c);
+                in_run = false;
+            } else if !in_run {
+                out.push('-');
+                in_run = true;
+            }
+        }
+        out
+    }
+}
+
+fn validate_part(input: &str, part: &str, what: &str) -> Result<(), SpaceIdError> {
+    let err = |why: &str| Err(SpaceIdError(format!("\"{input}\": the {what} {why}")));
+    if part.is_empty() {
+        return err("is empty");
+    }
+    if part.len() > MAX_PART_LEN {
+        return err("is longer than 96 characters");
+    }
+    if let Some(bad) = part
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+    {
+        return err(&format!("contains '{bad}' (allowed: letters, digits, _ - .)"));
+    }
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !word(part.chars().next()) || !word(part.chars().last()) {
+        return err("must start and end with a letter, digit or _");
+    }
+    if part.contains("--") || part.contains("..") {
+        return err("cannot contain -- or ..");
+    }
+    Ok(())
+}
+
+impl fmt::Display for SpaceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.owner, self.name)
+    }
+}
+
+impl Serialize for SpaceId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// One entry of the watch list: a single Space or every Space of an owner.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WatchTarget {
+    Space(SpaceId),
+    /// `owner/*`: every Space the owner's token can list, rediscovered each cycle.
+    Owner(String),
+}
+
+impl WatchTarget {
+    pub fn parse(input: &str) -> Result<WatchTarget, SpaceIdError> {
+        let input = input.trim();
+        match input.strip_suffix("/*") {
+            Some(owner) => {
+                // Validate the owner with the same rules by pairing it with a dummy name.
+                SpaceId::parse(&format!("{owner}/x"))
+                    .map_err(|_| SpaceIdError(format!("\"{input}\": invalid owner \"{owner}\"")))?;
+                Ok(WatchTarget::Owner(owner.to_owned()))
+            }
+            None => SpaceId::parse(input).map(WatchTarget::Space),
+        }
+    }
+
+    pub fn owner(&self) -> &str {
+        match self {
+            WatchTarget::Space(id) => id.owner(),
+            WatchTarget::Owner(owner) => owner,
+        }
+    }
+}
+
+impl fmt::Display for WatchTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WatchTarget::Space(id) => id.fmt(f),
+            WatchTarget::Owner(owner) => write!(f, "{owner}/*"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_real_ids() {
+        for id in [
+            "black-forest-labs/FLUX.1-schnell",
+            "user/tmp_test_space",
+            "microsoft/visual_chatgpt",
+            "a/b",
+            "_x/_y_",
+        ] {
+            assert_eq!(SpaceId::parse(id).unwrap().to_string(), id);
+        }
+    }
+
+    #[test]
+    fn rejects_what_the_hub_rejects() {
+        for bad in [
+            "",
+            "noslash",
+            "/name",
+            "owner/",
+            "a/b/c",
+            "own er/name",
+            "owner/na--me",
+            "owner/na..me",
+            "owner/-name",
+            "owner/name.",
+            "owner/name.git",
+            "owner/<b>",
+            "owner/é",
+        ] {
+            assert!(SpaceId::parse(bad).is_err(), "{bad} should be rejected");
+        }
+        let long = format!("o/{}", "a".repeat(97));
+        assert!(SpaceId::parse(&long).is_err());
+        assert!(SpaceId::parse(&format!("o/{}", "a".repeat(96))).is_ok());
+    }
+
+    #[test]
+    fn error_names_the_input() {
+        let err = SpaceId::parse("owner/bad name").unwrap_err().to_string();
+        assert!(err.contains("owner/bad name") && err.contains("' '"), "{err}");
+    }
+
+    #[test]
+    fn derives_subdomains_like_reference_section_8() {
+        let cases = [
+            ("NimaBoscarino/hotdog-gradio", "nimaboscarino-hotdog-gradio"),
+            ("user/tmp_test_space", "user-tmp-test-space"),
+            ("black-forest-labs/FLUX.1-schnell", "black-forest-labs-flux-1-schnell"),
+            ("a/x._y", "a-x-y"),
+        ];
+        for (id, sub) in cases {
+            assert_eq!(SpaceId::parse(id).unwrap().derived_subdomain(), sub);
+        }
+    }
+
+    #[test]
+    fn watch_targets() {
+        assert_eq!(
+            WatchTarget::parse("alice/*").unwrap(),
+            WatchTarget::Owner("alice".into())
+        );
+        assert!(matches!(
+            WatchTarget::parse(" alice/app ").unwrap(),
+            WatchTarget::Space(_)
+        ));
+        assert!(WatchTarget::parse("bad owner/*").is_err());
+        assert_eq!(WatchTarget::Owner("o".into()).to_string(), "o/*");
+    }
+}

@@ -1,0 +1,476 @@
+//! `HubClient`: the reqwest implementation of `Hub` (reference §1-§3).
+//!
+//! One request per call, no hidden retries (like huggingface_hub's Space calls): the
+//! monitor's next cycle is the retry. What it does add: a timeout on every request,
+//! pacing when a reply said the budget is spent (`RateLimit` r=0), and never sending a
+//! token anywhere but in the `Authorization` header of our configured endpoints.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use futures_util::StreamExt;
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::{Method, Response, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use super::ratelimit::{RateLimit, wait_after_429};
+use super::sse::SseParser;
+use super::wire::{self, LogEventWire, MetricWire, RuntimeWire, SpaceWire, WhoAmIWire};
+use super::{
+    Hub, HubError, LogKind, LogLine, MetricSample, SpaceInfo, SpaceRuntime, SpaceSummary, WhoAmI,
+};
+use crate::domain::SpaceId;
+
+/// Page size asked of the list endpoint (huggingface.js uses 500).
+const PAGE_LIMIT: usize = 500;
+/// A safety stop for a `Link` chain that never ends.
+const MAX_PAGES: usize = 200;
+/// The log stream is replayed then closed; stop if it goes quiet this long (as
+/// huggingface_hub's non-follow mode does).
+const LOG_IDLE: Duration = Duration::from_secs(5);
+
+/// Where the Hub and the live-metrics host answer.
+#[derive(Debug, Clone)]
+pub struct HubEndpoints {
+    /// `HF_ENDPOINT`, e.g. `https://huggingface.co`.
+    pub hub: Url,
+    /// `HF_SPACES_API_URL`, e.g. `https://api.hf.space`.
+    pub spaces_api: Url,
+}
+
+pub struct HubClient {
+    http: reqwest::Client,
+    endpoints: HubEndpoints,
+    timeout: Duration,
+    /// Per credential (hashed token, 0 for anonymous): no requests before this instant.
+    paused_until: Mutex<HashMap<u64, Instant>>,
+}
+
+impl HubClient {
+    pub fn new(endpoints: HubEndpoints, timeout: Duration) -> Result<HubClient, HubError> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("spacewarden/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .build()
+            .map_err(|e| HubError::Transient(format!("cannot build the HTTP client: {e}")))?;
+        Ok(HubClient {
+            http,
+            endpoints,
+            timeout,
+            paused_until: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn space_url(&self, id: &SpaceId, tail: &[&str]) -> Url {
+        let mut url = self.endpoints.hub.clone();
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.pop_if_empty().extend(["api", "spaces", id.owner(), id.name()]);
+            segments.extend(tail);
+        }
+        url
+    }
+
+    fn hub_path(&self, path: &[&str]) -> Url {
+        let mut url = self.endpoints.hub.clone();
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.pop_if_empty().extend(path);
+        }
+        url
+    }
+
+    /// Sends one request and maps every failure to a `HubError`. `repo_url` tells
+    /// how to read an anonymous 401 (reference §2.2: "not found or private").
+    async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        token: Option<&SecretString>,
+        headers: HeaderMap,
+        repo_url: bool,
+        timeout: Option<Duration>,
+    ) -> Result<Response, HubError> {
+        let key = credential_key(token);
+        self.check_pacing(key)?;
+        let mut request = self.http.request(method.clone(), url).headers(headers);
+        if let Some(timeout) = timeout.or(Some(self.timeout)) {
+            request = request.timeout(timeout);
+        }
+        if let Some(token) = token {
+            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
+                .map_err(|_| HubError::Unauthorized("the token contains invalid characters".into()))?;
+            value.set_sensitive(true);
+            request = request.header(AUTHORIZATION, value);
+        }
+        if method == Method::POST {
+            request = request.header(reqwest::header::CONTENT_LENGTH, 0);
+        }
+        let response = request.send().await.map_err(|e| transport_error(&e, self.timeout))?;
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let ratelimit = header("ratelimit");
+        if let Some(limit) = ratelimit.as_deref().and_then(RateLimit::parse)
+            && limit.remaining == 0
+        {
+            self.pause(key, limit.reset + Duration::from_secs(1));
+        }
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let error_header = header("x-error-message");
+        let retry_after = header("retry-after");
+        let body = read_text(response).await;
+        let message = wire::error_message(error_header.as_deref(), &body);
+        Err(match status {
+            StatusCode::UNAUTHORIZED if token.is_none() && repo_url => HubError::NotFound(format!(
+                "{message} (not found, or private and no token was given)"
+            )),
+            StatusCode::UNAUTHORIZED => HubError::Unauthorized(message),
+            StatusCode::FORBIDDEN => HubError::Forbidden(message),
+            StatusCode::NOT_FOUND => HubError::NotFound(message),
+            StatusCode::BAD_REQUEST => HubError::BadRequest(message),
+            StatusCode::TOO_MANY_REQUESTS => {
+                let wait = wait_after_429(ratelimit.as_deref(), retry_after.as_deref());
+                self.pause(key, wait);
+                HubError::RateLimited { retry_after: wait }
+            }
+            s if s.is_server_error() || s == StatusCode::REQUEST_TIMEOUT => {
+                HubError::Transient(format!("HTTP {}: {message}", s.as_u16()))
+            }
+            s => HubError::Decode(format!("unexpected HTTP {}: {message}", s.as_u16())),
+        })
+    }
+
+    async fn get_json<T: DeserializeOwned>(
+        &self,
+        url: Url,
+        token: Option<&SecretString>,
+    ) -> Result<(T, HeaderMap), HubError> {
+        let response = self.send(Method::GET, url, token, HeaderMap::new(), true, None).await?;
+        let headers = response.headers().clone();
+        Ok((decode(response).await?, headers))
+    }
+
+    async fn post_runtime(
+        &self,
+        url: Url,
+        token: Option<&SecretString>,
+    ) -> Result<SpaceRuntime, HubError> {
+        let response = self.send(Method::POST, url, token, HeaderMap::new(), true, None).await?;
+        Ok(decode::<RuntimeWire>(response).await?.into())
+    }
+
+    fn check_pacing(&self, key: u64) -> Result<(), HubError> {
+        let mut paused = self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
+        match paused.get(&key) {
+            Some(until) if *until > Instant::now() => Err(HubError::RateLimited {
+                retry_after: *until - Instant::now(),
+            }),
+            Some(_) => {
+                paused.remove(&key);
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn pause(&self, key: u64, wait: Duration) {
+        let mut paused = self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
+        paused.insert(key, Instant::now() + wait);
+    }
+
+    /// Keeps the path and query of a `Link` target but always on our own endpoint, so
+    /// a token never follows a link to another host.
+    fn next_page(&self, headers: &HeaderMap) -> Option<Url> {
+        let link = headers.get("link")?.to_str().ok()?;
+        let target = next_link(link)?;
+        let parsed = Url::parse(&target)
+            .or_else(|_| self.endpoints.hub.join(&target))
+            .ok()?;
+        let mut url = self.endpoints.hub.clone();
+        url.set_path(parsed.path());
+        url.set_query(parsed.query());
+        Some(url)
+    }
+
+    /// Reads an SSE body until it closes, goes quiet for `idle`, `deadline` passes, or
+    /// `on_event` says it has enough.
+    async fn read_sse(
+        &self,
+        response: Response,
+        idle: Duration,
+        deadline: Duration,
+        mut on_event: impl FnMut(super::sse::SseEvent) -> bool,
+    ) -> Result<(), HubError> {
+        let started = Instant::now();
+        let mut parser = SseParser::default();
+        let mut body = response.bytes_stream();
+        loop {
+            let left = deadline.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                return Ok(());
+            }
+            let chunk = match tokio::time::timeout(idle.min(left), body.next()).await {
+                Err(_) | Ok(None) => break,
+                Ok(Some(Err(e))) => return Err(transport_error(&e, self.timeout)),
+                Ok(Some(Ok(chunk))) => chunk,
+            };
+            for event in parser.push(&chunk) {
+                if on_event(event) {
+                    return Ok(());
+                }
+            }
+        }
+        if let Some(event) = parser.finish() {
+            on_event(event);
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Hub for HubClient {
+    async fn list_spaces(
+        &self,
+        owner: &str,
+        token: Option<&SecretString>,
+    ) -> Result<Vec<SpaceSummary>, HubError> {
+        let mut url = self.hub_path(&["api", "spaces"]);
+        url.query_pairs_mut()
+            .append_pair("author", owner)
+            .extend_pairs(["runtime", "subdomain", "private", "sdk"].map(|e| ("expand", e)))
+            .append_pair("limit", &PAGE_LIMIT.to_string());
+        let mut spaces = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let (page, headers): (Vec<SpaceWire>, _) = self.get_json(url, token).await?;
+            for item in page {
+                spaces.push(item.into_summary()?);
+            }
+            match self.next_page(&headers) {
+                Some(next) => url = next,
+                None => return Ok(spaces),
+            }
+        }
+        Err(HubError::Decode(format!(
+            "the Space list of {owner} did not end after {MAX_PAGES} pages"
+        )))
+    }
+
+    async fn runtime(
+        &self,
+        id: &SpaceId,
+        token: Option<&SecretString>,
+    ) -> Result<SpaceRuntime, HubError> {
+        let (wire, _): (RuntimeWire, _) = self.get_json(self.space_url(id, &["runtime"]), token).await?;
+        Ok(wire.into())
+    }
+
+    async fn space_info(
+        &self,
+        id: &SpaceId,
+        token: Option<&SecretString>,
+    ) -> Result<SpaceInfo, HubError> {
+        let (wire, _): (SpaceWire, _) = self.get_json(self.space_url(id, &[]), token).await?;
+        wire.into_info()
+    }
+
+    async fn restart(
+        &self,
+        id: &SpaceId,
+        factory: bool,
+        token: Option<&SecretString>,
+    ) -> Result<SpaceRuntime, HubError> {
+        let mut url = self.space_url(id, &["restart"]);
+        if factory {
+            url.query_pairs_mut().append_pair("factory", "true");
+        }
+        self.post_runtime(url, token).await
+    }
+
+    async fn pause(
+        &self,
+        id: &SpaceId,
+        token: Option<&SecretString>,
+    ) -> Result<SpaceRuntime, HubError> {
+        self.post_runtime(self.space_url(id, &["pause"]), token).await
+    }
+
+    async fn logs(
+        &self,
+        id: &SpaceId,
+        kind: LogKind,
+        tail: usize,
+        token: Option<&SecretString>,
+    ) -> Result<Vec<LogLine>, HubError> {
+        let mut url = self.space_url(id, &["logs", kind.as_str()]);
+        url.query_pairs_mut().append_pair("tail", &tail.to_string());
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
+        // No overall request timeout: the stream is read under its own deadline.
+        let response = self
+            .send(Method::GET, url, token, headers, true, Some(Duration::from_secs(3600)))
+            .await?;
+        let mut lines = Vec::new();
+        self.read_sse(response, LOG_IDLE, self.timeout, |event| {
+            // Only `data: {` lines carry log lines; empty `data:` is a keep-alive.
+            if let Ok(line) = serde_json::from_str::<LogEventWire>(&event.data) {
+                lines.push(LogLine {
+                    text: line.data.trim_end_matches(['\n', '\r']).to_owned(),
+                    timestamp: line
+                        .timestamp
+                        .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+                        .map(|t| t.with_timezone(&chrono::Utc)),
+                });
+            }
+            false
+        })
+        .await?;
+        let skip = lines.len().saturating_sub(tail);
+        Ok(lines.split_off(skip))
+    }
+
+    async fn live_metrics(
+        &self,
+        id: &SpaceId,
+        samples: usize,
+        token: Option<&SecretString>,
+    ) -> Result<Vec<MetricSample>, HubError> {
+        let mut url = self.endpoints.spaces_api.clone();
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments
+                .pop_if_empty()
+                .extend(["v1", id.owner(), id.name(), "live-metrics", "sse"]);
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
+        headers.insert("cache-control", HeaderValue::from_static("no-cache"));
+        let response = self
+            .send(Method::GET, url, token, headers, true, Some(Duration::from_secs(3600)))
+            .await?;
+        let mut out = Vec::new();
+        self.read_sse(response, self.timeout, self.timeout, |event| {
+            if event.event == "metric"
+                && let Ok(sample) = serde_json::from_str::<MetricWire>(&event.data)
+            {
+                out.push(sample.into());
+            }
+            out.len() >= samples
+        })
+        .await?;
+        if out.is_empty() {
+            return Err(HubError::Transient("the metrics stream sent no sample".into()));
+        }
+        Ok(out)
+    }
+
+    async fn whoami(&self, token: &SecretString) -> Result<WhoAmI, HubError> {
+        let url = self.hub_path(&["api", "whoami-v2"]);
+        let response = self.send(Method::GET, url, Some(token), HeaderMap::new(), false, None).await?;
+        Ok(decode::<WhoAmIWire>(response).await?.into())
+    }
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, HubError> {
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| HubError::Transient(format!("reading the reply failed: {}", e.without_url())))?;
+    serde_json::from_slice(&bytes).map_err(|e| HubError::Decode(format!("invalid JSON ({e})")))
+}
+
+async fn read_text(response: Response) -> String {
+    // Error bodies are short; a failure to read one only loses the details.
+    response.text().await.unwrap_or_default()
+}
+
+fn transport_error(error: &reqwest::Error, timeout: Duration) -> HubError {
+    if error.is_timeout() {
+        HubError::Transient(format!("no answer within {}s", timeout.as_secs()))
+    } else if error.is_connect() {
+        HubError::Transient("connection failed".into())
+    } else {
+        HubError::Transient(format!("request failed: {}", display_chain(error)))
+    }
+}
+
+/// The error and its sources on one line, without the URL.
+fn display_chain(error: &reqwest::Error) -> String {
+    let mut text = String::new();
+    let mut source: Option<&dyn std::error::Error> = Some(error);
+    while let Some(err) = source {
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&err.to_string());
+        source = err.source();
+    }
+    text
+}
+
+fn credential_key(token: Option<&SecretString>) -> u64 {
+    token.map_or(0, |t| {
+        let mut hasher = DefaultHasher::new();
+        t.expose_secret().hash(&mut hasher);
+        hasher.finish() | 1
+    })
+}
+
+/// The `rel="next"` target of a `Link` header (GitHub style, reference §1.5).
+fn next_link(header: &str) -> Option<String> {
+    header.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        let is_next = params.split(';').any(|p| {
+            p.trim()
+                .strip_prefix("rel=")
+                .is_some_and(|rel| rel.trim_matches('"').split_whitespace().any(|r| r == "next"))
+        });
+        let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+        is_next.then(|| target.to_owned())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_next_link() {
+        let header = r#"<https://huggingface.co/api/spaces?author=a&cursor=eyJ%3D&limit=1>; rel="next""#;
+        assert_eq!(
+            next_link(header).as_deref(),
+            Some("https://huggingface.co/api/spaces?author=a&cursor=eyJ%3D&limit=1")
+        );
+        let two = r#"<https://x/prev>; rel="prev", <https://x/next>; rel="next""#;
+        assert_eq!(next_link(two).as_deref(), Some("https://x/next"));
+        assert_eq!(next_link(r#"<https://x/prev>; rel="prev""#), None);
+    }
+
+    #[test]
+    fn next_page_stays_on_our_endpoint() {
+        let client = HubClient::new(
+            HubEndpoints {
+                hub: Url::parse("http://127.0.0.1:9/").unwrap(),
+                spaces_api: Url::parse("http://127.0.0.1:9/").unwrap(),
+            },
+            Duration::from_secs(1),
+        )
+        .unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "link",
+            HeaderValue::from_static(r#"<https://evil.example/api/spaces?cursor=2>; rel="next""#),
+        );
+        let next = client.next_page(&headers).unwrap();
+        assert_eq!(next.as_str(), "http://127.0.0.1:9/api/spaces?cursor=2");
+    }
+}

@@ -1,0 +1,43 @@
+//! `HubError`: what went wrong talking to the Hub, shaped so the caller can decide
+//! (back off, tell the admin about credentials, tell the user the Space is unknown).
+
+use std::time::Duration;
+
+use crate::domain::CheckFailure;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HubError {
+    /// 404, or a 401 on a repo URL without a token: unknown, or private and invisible.
+    #[error("not found on the Hub: {0}")]
+    NotFound(String),
+    /// 401 with a token: the token is invalid or expired.
+    #[error("the Hub refused the token: {0}")]
+    Unauthorized(String),
+    /// 403: authenticated but not allowed (not the owner, missing scope).
+    #[error("the Hub refused the request: {0}")]
+    Forbidden(String),
+    /// 400: e.g. restarting a static Space.
+    #[error("the Hub rejected the request: {0}")]
+    BadRequest(String),
+    /// 429, or our own pacing when the last reply said no requests are left.
+    #[error("rate limited by the Hub; retry in {}s", retry_after.as_secs())]
+    RateLimited { retry_after: Duration },
+    /// Timeouts, connection failures and 5xx: try again later.
+    #[error("the Hub is unavailable: {0}")]
+    Transient(String),
+    /// A reply we could not read.
+    #[error("unexpected reply from the Hub: {0}")]
+    Decode(String),
+}
+
+impl HubError {
+    pub fn failure(&self) -> CheckFailure {
+        match self {
+            HubError::NotFound(_) => CheckFailure::NotFound,
+            HubError::Unauthorized(_) | HubError::Forbidden(_) => CheckFailure::Credentials,
+            HubError::RateLimited { .. } => CheckFailure::RateLimited,
+            HubError::Transient(_) => CheckFailure::HubUnavailable,
+            HubError::BadRequest(_) | HubError::Decode(_) => CheckFailure::BadReply,
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! spacewarden: keeps Hugging Face Spaces alive. It checks every watched Space through
+//! the Hub API and by probing its app, records every result in SQLite, and (as it
+//! grows) repairs, alerts and takes commands from chat.
+//!
+//! # Layout
+//! - [`config`]: typed settings from the environment and `.env`, validated at startup.
+//! - [`domain`]: Space ids, stages, verdicts, observations; pure, no I/O.
+//! - [`hub`]: the Hugging Face API behind the [`hub::Hub`] trait, and the app probe.
+//! - [`store`]: SQLite through sqlx; the only place with SQL.
+//! - [`monitor`]: one check cycle (and later the scheduler, repairs, keep-alive).
+//! - [`cli`]: the command line: `spacewarden check`, its table and JSON.
+//! - [`telemetry`]: logging, with secret-printing targets capped.
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod hub;
+pub mod monitor;
+pub mod store;
+pub mod telemetry;

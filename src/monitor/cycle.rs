@@ -1,0 +1,150 @@
+//! One check cycle: list each owner once, probe the apps that serve, conclude a
+//! verdict per Space, store everything in one transaction.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::Utc;
+use futures_util::{StreamExt, stream};
+
+use super::Monitor;
+use super::owners::{Seen, SeenSpace, group_by_owner};
+use crate::domain::{Observation, ProbeOutcome, VerdictInput, WatchTarget, verdict};
+use crate::hub::ProbeRequest;
+use crate::store::{SpaceState, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CycleError {
+    #[error("cannot store the results: {0}")]
+    Store(#[from] StoreError),
+}
+
+impl Monitor {
+    /// Checks `targets` once and stores the observations; returns them sorted by Space.
+    pub async fn run_cycle(&self, targets: &[WatchTarget]) -> Result<Vec<Observation>, CycleError> {
+        let started = std::time::Instant::now();
+        let states: HashMap<String, SpaceState> = self
+            .store
+            .space_states()
+            .await?
+            .into_iter()
+            .map(|s| (s.space.key(), s))
+            .collect();
+        let seen: Vec<Seen> = stream::iter(group_by_owner(targets))
+            .map(|group| self.observe_owner(group))
+            .buffer_unordered(self.tuning.owner_concurrency.max(1))
+            .flat_map(stream::iter)
+            .collect()
+            .await;
+        let mut observations: Vec<Observation> = stream::iter(seen)
+            .map(|seen| self.conclude(seen, &states))
+            .buffer_unordered(self.tuning.probe_concurrency.max(1))
+            .collect()
+            .await;
+        observations.sort_by_key(Observation::label);
+        self.store.record(&observations).await?;
+        tracing::info!(
+            spaces = observations.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "check cycle done"
+        );
+        Ok(observations)
+    }
+
+    /// Probes the app when the stage says it serves, then applies the verdict table.
+    async fn conclude(&self, seen: Seen, states: &HashMap<String, SpaceState>) -> Observation {
+        let now = Utc::now();
+        let Seen {
+            space,
+            owner,
+            result,
+        } = seen;
+        let seen_space = match result {
+            Ok(seen_space) => seen_space,
+            Err(error) => {
+                return Observation {
+                    space,
+                    owner,
+                    at: now,
+                    stage: None,
+                    hardware: None,
+                    error: Some(error.to_string()),
+                    failure: Some(error.failure()),
+                    probe: None,
+                    verdict: verdict(VerdictInput {
+                        stage: None,
+                        probe_ok: None,
+                        in_stage_for: Duration::ZERO,
+                        start_grace: self.tuning.start_grace,
+                    }),
+                    subdomain: None,
+                    gc_timeout: None,
+                    private: None,
+                };
+            }
+        };
+        let SeenSpace {
+            runtime,
+            subdomain,
+            private,
+        } = seen_space;
+        let id = space.as_ref();
+        let subdomain = subdomain.or_else(|| id.map(|id| id.derived_subdomain()));
+        // Sleeping, paused and broken Spaces are not probed: a GET would wake a
+        // sleeping Space, and waking is the keep-alive's decision, not the check's.
+        let probe = match (id, &subdomain) {
+            (Some(id), Some(subdomain)) if runtime.stage.is_serving() => {
+                Some(self.probe_app(id, subdomain, private == Some(true)).await)
+            }
+            _ => None,
+        };
+        let in_stage_for = id
+            .and_then(|id| states.get(&id.key()))
+            .filter(|state| state.stage.as_ref() == Some(&runtime.stage))
+            .and_then(|state| state.stage_since)
+            .and_then(|since| (now - since).to_std().ok())
+            .unwrap_or_default();
+        let verdict = verdict(VerdictInput {
+            stage: Some(&runtime.stage),
+            probe_ok: probe.as_ref().map(|p| p.ok),
+            in_stage_for,
+            start_grace: self.tuning.start_grace,
+        });
+        let probe_failure = probe.as_ref().and_then(|p| p.failure.clone());
+        Observation {
+            space,
+            owner,
+            at: now,
+            stage: Some(runtime.stage),
+            hardware: runtime.hardware,
+            error: runtime.error_message.or(probe_failure),
+            failure: None,
+            probe,
+            verdict,
+            subdomain,
+            gc_timeout: runtime.gc_timeout,
+            private,
+        }
+    }
+
+    async fn probe_app(&self, id: &crate::domain::SpaceId, subdomain: &str, private: bool) -> ProbeOutcome {
+        let settings = self.config.space_settings.probe(id);
+        let request = ProbeRequest {
+            url: format!(
+                "{}{}",
+                self.config.app_url_template.url_for(subdomain),
+                settings.health_path
+            ),
+            expected_status: settings.expected_status.clone(),
+            keyword: settings.keyword.clone(),
+            timeout: settings.timeout,
+        };
+        // A private Space's app wants its owner's token, as the official clients send it.
+        let token = if private {
+            self.config.token_for(id.owner())
+        } else {
+            None
+        };
+        self.probe.probe(&request, token).await
+    }
+}

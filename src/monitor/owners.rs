@@ -1,0 +1,204 @@
+//! Observing one owner's Spaces: one paginated list call, per-Space `/runtime` only
+//! for what the list did not cover, and the rules for reporting an owner whose list
+//! could not be fetched (DESIGN.md, `check --json`).
+
+use std::collections::HashMap;
+
+use futures_util::{StreamExt, stream};
+use secrecy::SecretString;
+
+use super::Monitor;
+use crate::domain::{SpaceId, WatchTarget};
+use crate::hub::{HubError, SpaceRuntime, SpaceSummary};
+
+/// Per-Space `/runtime` fallbacks in flight at once for one owner.
+const FALLBACK_CONCURRENCY: usize = 4;
+
+/// The watch entries of one owner.
+#[derive(Debug, Clone)]
+pub struct OwnerGroup {
+    pub owner: String,
+    pub wildcard: bool,
+    pub spaces: Vec<SpaceId>,
+}
+
+/// What the Hub said about one Space (or a whole owner), before probing.
+pub struct Seen {
+    pub space: Option<SpaceId>,
+    pub owner: String,
+    pub result: Result<SeenSpace, HubError>,
+}
+
+pub struct SeenSpace {
+    pub runtime: SpaceRuntime,
+    pub subdomain: Option<String>,
+    pub private: Option<bool>,
+}
+
+/// Groups watch entries by owner (case-insensitively), keeping the first spelling.
+pub fn group_by_owner(targets: &[WatchTarget]) -> Vec<OwnerGroup> {
+    let mut groups: Vec<OwnerGroup> = Vec::new();
+    for target in targets {
+        let owner = target.owner();
+        let index = match groups.iter().position(|g| g.owner.eq_ignore_ascii_case(owner)) {
+            Some(i) => i,
+            None => {
+                groups.push(OwnerGroup {
+                    owner: owner.to_owned(),
+                    wildcard: false,
+                    spaces: Vec::new(),
+                });
+                groups.len() - 1
+            }
+        };
+        let group = &mut groups[index];
+        match target {
+            WatchTarget::Owner(_) => group.wildcard = true,
+            WatchTarget::Space(id) => {
+                if !group.spaces.iter().any(|s| s.key() == id.key()) {
+                    group.spaces.push(id.clone());
+                }
+            }
+        }
+    }
+    groups
+}
+
+impl Monitor {
+    pub(super) async fn observe_owner(&self, group: OwnerGroup) -> Vec<Seen> {
+        let token = self.config.token_for(&group.owner);
+        let listed = match self.hub.list_spaces(&group.owner, token).await {
+            Ok(listed) => listed,
+            Err(error) => return self.owner_unlisted(group, error).await,
+        };
+        let mut by_key: HashMap<String, _> =
+            listed.into_iter().map(|s| (s.id.key(), s)).collect();
+        let mut wanted = group.spaces.clone();
+        if group.wildcard {
+            let mut rest: Vec<SpaceId> = by_key
+                .values()
+                .map(|s| s.id.clone())
+                .filter(|id| !wanted.iter().any(|w| w.key() == id.key()))
+                .collect();
+            rest.sort();
+            wanted.extend(rest);
+            if wanted.is_empty() {
+                tracing::warn!(owner = %group.owner, "{}/* matches no Space visible to its token", group.owner);
+            }
+        }
+        let mut seen = Vec::with_capacity(wanted.len());
+        let mut fallbacks = Vec::new();
+        for id in wanted {
+            match by_key.remove(&id.key()) {
+                Some(SpaceSummary {
+                    id,
+                    subdomain,
+                    private,
+                    runtime: Some(runtime),
+                    ..
+                }) => seen.push(Seen {
+                    space: Some(id),
+                    owner: group.owner.clone(),
+                    result: Ok(SeenSpace {
+                        runtime,
+                        subdomain,
+                        private,
+                    }),
+                }),
+                // Not in the list (private and invisible to this token, or missing) or
+                // listed without its runtime: ask the Space itself.
+                Some(summary) => fallbacks.push((summary.id, summary.subdomain, summary.private)),
+                None => fallbacks.push((id, None, None)),
+            }
+        }
+        let fallen: Vec<Seen> = stream::iter(fallbacks)
+            .map(|(id, subdomain, private)| self.observe_one(id, subdomain, private, token))
+            .buffer_unordered(FALLBACK_CONCURRENCY)
+            .collect()
+            .await;
+        seen.extend(fallen);
+        seen
+    }
+
+    async fn observe_one(
+        &self,
+        id: SpaceId,
+        subdomain: Option<String>,
+        private: Option<bool>,
+        token: Option<&SecretString>,
+    ) -> Seen {
+        tracing::debug!(space = %id, "not in the owner's list with a runtime; asking /runtime");
+        let result = self.hub.runtime(&id, token).await.map(|runtime| {
+            // `domains[].domain` is `<subdomain>.hf.space`: authoritative when present.
+            let from_domains = runtime
+                .domains
+                .iter()
+                .find_map(|d| d.strip_suffix(".hf.space"))
+                .map(str::to_owned);
+            SeenSpace {
+                subdomain: subdomain.or(from_domains),
+                private,
+                runtime,
+            }
+        });
+        Seen {
+            owner: id.owner().to_owned(),
+            space: Some(id),
+            result,
+        }
+    }
+
+    /// The owner's list failed: its explicit Spaces, and for `owner/*` the Spaces last
+    /// seen in the store, are reported with the error; with none known, one
+    /// `owner/*` row.
+    async fn owner_unlisted(&self, group: OwnerGroup, error: HubError) -> Vec<Seen> {
+        tracing::warn!(owner = %group.owner, error = %error, "cannot list the owner's Spaces");
+        let mut spaces = group.spaces.clone();
+        if group.wildcard {
+            match self.store.spaces_of(&group.owner).await {
+                Ok(known) => {
+                    for id in known {
+                        if !spaces.iter().any(|s| s.key() == id.key()) {
+                            spaces.push(id);
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(owner = %group.owner, error = %e, "cannot read known Spaces"),
+            }
+        }
+        if spaces.is_empty() {
+            return vec![Seen {
+                space: None,
+                owner: group.owner,
+                result: Err(error),
+            }];
+        }
+        spaces
+            .into_iter()
+            .map(|id| Seen {
+                owner: group.owner.clone(),
+                space: Some(id),
+                result: Err(error.clone()),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_targets_by_owner_case_insensitively() {
+        let targets: Vec<WatchTarget> = ["alice/a", "bob/*", "Alice/b", "alice/*", "alice/A"]
+            .iter()
+            .map(|t| WatchTarget::parse(t).unwrap())
+            .collect();
+        let groups = group_by_owner(&targets);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].owner, "alice");
+        assert!(groups[0].wildcard);
+        assert_eq!(groups[0].spaces.len(), 2);
+        assert!(groups[1].wildcard && groups[1].spaces.is_empty());
+    }
+}

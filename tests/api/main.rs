@@ -1,0 +1,4 @@
+//! One integration-test binary (see toolchain notes: every test binary links the
+//! whole stack, so the suites are modules of this one).
+
+mod support;

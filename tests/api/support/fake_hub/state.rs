@@ -1,0 +1,279 @@
+//! The fake's mutable world: users, tokens, orgs and Spaces, the stage
+//! machine (scripted transitions after restart / factory / wake, advanced one
+//! step per runtime read), and who may see or change what. Everything lives
+//! behind one `std::sync::Mutex` in `Shared`; no lock is held across await.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use super::limits::Limits;
+use super::spec::{Fault, LoggedRequest, MetricsSample, SpaceSpec, TokenRole, derive_subdomain};
+
+/// State shared by the three servers and the test's `FakeHub` handle.
+pub(crate) struct Shared {
+    pub state: Mutex<State>,
+    pub hub_url: String,
+    pub app_url_template: String,
+    /// Set when the last `FakeHub` handle drops, so endless streams stop.
+    pub closed: AtomicBool,
+}
+
+impl Shared {
+    /// Poison-tolerant lock: a panicking test must not cascade into every
+    /// later request of the fake.
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// `https://<sub>.hf.space` stands for this URL in the fake.
+    pub fn app_url(&self, subdomain: &str) -> String {
+        self.app_url_template.replace("{subdomain}", subdomain)
+    }
+}
+
+pub(crate) struct User {
+    pub name: String,
+    pub orgs: Vec<String>,
+}
+
+#[derive(Clone)]
+pub(crate) struct Token {
+    pub user: String,
+    pub role: TokenRole,
+    pub display_name: String,
+}
+
+/// The caller of a request, resolved from its `Authorization` header.
+#[derive(Clone)]
+pub(crate) enum Caller {
+    Anonymous,
+    /// A header was sent but names no known token (or is not `Bearer …`).
+    Invalid,
+    Token(Token),
+}
+
+pub(crate) struct Space {
+    pub id: String,
+    pub index: usize,
+    pub private: bool,
+    pub sdk: String,
+    pub stage: String,
+    pub pending: VecDeque<String>,
+    pub requested_hw: Option<String>,
+    pub current_hw: Option<String>,
+    pub gc_timeout: Option<u64>,
+    pub error_message: Option<String>,
+    pub subdomain: String,
+    pub omit_subdomain: bool,
+    pub app_status: u16,
+    pub app_body: String,
+    pub app_delay: Duration,
+    pub after_restart: Vec<String>,
+    pub after_factory: Option<Vec<String>>,
+    pub after_wake: Vec<String>,
+    pub build_logs: Vec<String>,
+    pub run_logs: Vec<String>,
+    pub metrics: MetricsSample,
+    pub likes: u64,
+    pub tags: Vec<String>,
+}
+
+/// Stages in which a container serves the app.
+pub(crate) fn is_serving(stage: &str) -> bool {
+    matches!(stage, "RUNNING" | "RUNNING_BUILDING" | "RUNNING_APP_STARTING")
+}
+
+pub(crate) fn is_error_stage(stage: &str) -> bool {
+    stage.contains("ERROR") || stage == "NO_APP_FILE"
+}
+
+impl Space {
+    pub fn new(spec: SpaceSpec, index: usize) -> Self {
+        let is_static = spec.sdk == "static";
+        let default_hw = if is_static { None } else { Some("cpu-basic".to_string()) };
+        let hardware = spec.hardware.clone().unwrap_or(default_hw);
+        let requested = spec.requested_hardware.clone().unwrap_or(hardware.clone());
+        // Recorded replies: a never-built (BUILDING) Space and a static Space
+        // have `current: null`; otherwise the given flavor is what runs.
+        let current = spec.current_hardware.clone().unwrap_or(if is_static || spec.stage == "BUILDING" {
+            None
+        } else {
+            hardware
+        });
+        let gc_default = (requested.as_deref() == Some("cpu-basic")).then_some(172_800);
+        let subdomain = spec.subdomain.clone().unwrap_or_else(|| derive_subdomain(&spec.id));
+        let app_body = spec.app_body.clone().unwrap_or_else(|| {
+            format!("<!doctype html><html><head><title>{}</title></head><body>ok</body></html>", spec.id)
+        });
+        Space {
+            index,
+            private: spec.private,
+            pending: VecDeque::new(),
+            requested_hw: requested,
+            current_hw: current,
+            gc_timeout: spec.gc_timeout.unwrap_or(gc_default),
+            subdomain,
+            app_body,
+            id: spec.id,
+            sdk: spec.sdk,
+            stage: spec.stage,
+            error_message: spec.error_message,
+            omit_subdomain: spec.omit_subdomain,
+            app_status: spec.app_status,
+            app_delay: spec.app_delay,
+            after_restart: spec.after_restart,
+            after_factory: spec.after_factory,
+            after_wake: spec.after_wake,
+            build_logs: spec.build_logs,
+            run_logs: spec.run_logs,
+            metrics: spec.metrics,
+            likes: spec.likes,
+            tags: spec.tags,
+        }
+    }
+
+    pub fn owner(&self) -> &str {
+        self.id.split('/').next().unwrap_or_default()
+    }
+
+    pub fn is_static(&self) -> bool {
+        self.sdk == "static"
+    }
+
+    /// Moves to `stage`. Reaching RUNNING means the new container is up on
+    /// the requested flavor (how a build or a hardware switch completes;
+    /// during RUNNING_BUILDING the old flavor still serves, §3.8).
+    pub fn enter_stage(&mut self, stage: String) {
+        if stage == "RUNNING" && !self.is_static() {
+            self.current_hw = self.requested_hw.clone();
+        }
+        self.stage = stage;
+    }
+
+    /// Replaces any running script: the first stage applies now, the rest on
+    /// later runtime reads.
+    pub fn start_script(&mut self, script: Vec<String>) {
+        let mut script: VecDeque<String> = script.into();
+        self.pending.clear();
+        if let Some(first) = script.pop_front() {
+            self.enter_stage(first);
+        }
+        self.pending = script;
+    }
+
+    /// Called for every reply that shows this Space's runtime.
+    pub fn advance_on_read(&mut self) {
+        if let Some(next) = self.pending.pop_front() {
+            self.enter_stage(next);
+        }
+    }
+
+    /// An app-host visit to a sleeping Space: the whole wake script plays on
+    /// the following runtime reads (the visit itself has no Hub reply).
+    pub fn wake(&mut self) -> bool {
+        let asleep = matches!(self.stage.as_str(), "SLEEPING" | "STOPPED");
+        if asleep && self.pending.is_empty() {
+            self.pending = self.after_wake.clone().into();
+            return true;
+        }
+        false
+    }
+
+    /// The subdomain as the Hub reports it (None for `omit_subdomain`).
+    pub fn reported_subdomain(&self) -> Option<&str> {
+        (!self.omit_subdomain).then_some(self.subdomain.as_str())
+    }
+}
+
+/// Everything mutable, behind `Shared::state`.
+pub(crate) struct State {
+    pub users: HashMap<String, User>,
+    pub tokens: HashMap<String, Token>,
+    pub orgs: HashMap<String, Vec<String>>,
+    pub spaces: Vec<Space>,
+    pub page_size: usize,
+    pub latency: Duration,
+    pub metrics_interval: Duration,
+    pub limits: Limits,
+    pub faults: Vec<Fault>,
+    pub log: Vec<LoggedRequest>,
+    pub next_seq: u64,
+}
+
+impl State {
+    pub fn new() -> Self {
+        State {
+            users: HashMap::new(),
+            tokens: HashMap::new(),
+            orgs: HashMap::new(),
+            spaces: Vec::new(),
+            page_size: 1000,
+            latency: Duration::ZERO,
+            metrics_interval: Duration::from_secs(1),
+            limits: Limits::new(),
+            faults: Vec::new(),
+            log: Vec::new(),
+            next_seq: 0,
+        }
+    }
+
+    pub fn ensure_user(&mut self, name: &str) {
+        self.users
+            .entry(name.to_string())
+            .or_insert_with(|| User { name: name.to_string(), orgs: Vec::new() });
+    }
+
+    pub fn add_token(&mut self, token: &str, user: &str, role: TokenRole) {
+        self.ensure_user(user);
+        let display_name = format!("{user}-{}", role.as_str());
+        self.tokens
+            .insert(token.to_string(), Token { user: user.to_string(), role, display_name });
+    }
+
+    pub fn add_org(&mut self, org: &str, members: &[&str]) {
+        for m in members {
+            self.ensure_user(m);
+            if let Some(u) = self.users.get_mut(*m) {
+                if !u.orgs.iter().any(|o| o == org) {
+                    u.orgs.push(org.to_string());
+                }
+            }
+        }
+        self.orgs.insert(org.to_string(), members.iter().map(|m| m.to_string()).collect());
+    }
+
+    pub fn caller(&self, authorization: Option<&str>) -> Caller {
+        let Some(value) = authorization else { return Caller::Anonymous };
+        let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "));
+        match token.and_then(|t| self.tokens.get(t.trim())) {
+            Some(t) => Caller::Token(t.clone()),
+            None => Caller::Invalid,
+        }
+    }
+
+    pub fn space(&self, id: &str) -> Option<&Space> {
+        self.spaces.iter().find(|s| s.id == id)
+    }
+
+    pub fn space_mut(&mut self, id: &str) -> Option<&mut Space> {
+        self.spaces.iter_mut().find(|s| s.id == id)
+    }
+
+    /// The owner themself, or a member of the owning org.
+    pub fn is_member(&self, token: &Token, owner: &str) -> bool {
+        token.user == owner || self.orgs.get(owner).is_some_and(|m| m.contains(&token.user))
+    }
+
+    pub fn can_read(&self, caller: &Caller, space: &Space) -> bool {
+        if !space.private {
+            return true;
+        }
+        matches!(caller, Caller::Token(t) if self.is_member(t, space.owner()))
+    }
+
+    pub fn can_write(&self, caller: &Caller, space: &Space) -> bool {
+        matches!(caller, Caller::Token(t) if t.role.can_write() && self.is_member(t, space.owner()))
+    }
+}

@@ -1,0 +1,3 @@
+//! Test doubles and helpers shared by the integration suites.
+
+pub mod fake_hub;

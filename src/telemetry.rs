@@ -21,7 +21,11 @@ const CAPPED: [&str; 9] = [
 /// Installs the global subscriber. Errors name `RUST_LOG`.
 pub fn init() -> Result<(), String> {
     let text = std::env::var("RUST_LOG").unwrap_or_default();
-    let text = if text.trim().is_empty() { "info".to_owned() } else { text };
+    let text = if text.trim().is_empty() {
+        "info".to_owned()
+    } else {
+        text
+    };
     let mut filter = EnvFilter::builder()
         .parse(&text)
         .map_err(|e| format!("RUST_LOG: \"{text}\" is not a log filter ({e})"))?;

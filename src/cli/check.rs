@@ -43,7 +43,9 @@ pub async fn run(args: CheckArgs) -> u8 {
         args.spaces
     };
     if targets.is_empty() {
-        eprintln!("error: SPACES: nothing to watch; set SPACES (owner/name or owner/*) or pass --space");
+        eprintln!(
+            "error: SPACES: nothing to watch; set SPACES (owner/name or owner/*) or pass --space"
+        );
         return EXIT_CONFIG;
     }
     let store = match Store::connect(&config.database_url).await {
@@ -57,7 +59,10 @@ pub async fn run(args: CheckArgs) -> u8 {
         hub: config.hf_endpoint.clone(),
         spaces_api: config.hf_spaces_api_url.clone(),
     };
-    let (hub, probe) = match (HubClient::new(endpoints, config.hf_timeout), HttpProbe::new()) {
+    let (hub, probe) = match (
+        HubClient::new(endpoints, config.hf_timeout),
+        HttpProbe::new(),
+    ) {
         (Ok(hub), Ok(probe)) => (hub, probe),
         (Err(e), _) => {
             eprintln!("error: {e}");
@@ -104,7 +109,10 @@ pub fn exit_status(observations: &[Observation]) -> u8 {
         .any(|o| o.failure.is_some_and(|f| f.is_configuration()))
     {
         EXIT_CONFIG
-    } else if observations.iter().any(|o| o.verdict == Verdict::Unreachable) {
+    } else if observations
+        .iter()
+        .any(|o| o.verdict == Verdict::Unreachable)
+    {
         EXIT_UNCHECKED
     } else {
         EXIT_OK

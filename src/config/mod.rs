@@ -103,7 +103,11 @@ impl Config {
 
     /// Reads settings through `lookup`, so tests need no process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let var = |key: &str| lookup(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let var = |key: &str| {
+            lookup(key)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         let secret = |key: &str| var(key).map(SecretString::from);
         let url = |key: &'static str, default: &str| -> Result<Url, ConfigError> {
             let text = var(key).unwrap_or_else(|| default.to_owned());
@@ -158,10 +162,16 @@ impl Config {
                 Some(text) => crate::domain::parse_duration(&text)
                     .ok()
                     .filter(|d| !d.is_zero())
-                    .ok_or_else(|| err("HF_TIMEOUT", format!("\"{text}\" is not a positive duration (e.g. 15s)")))?,
+                    .ok_or_else(|| {
+                        err(
+                            "HF_TIMEOUT",
+                            format!("\"{text}\" is not a positive duration (e.g. 15s)"),
+                        )
+                    })?,
             },
             app_url_template: AppUrlTemplate::parse(
-                &var("HF_APP_URL_TEMPLATE").unwrap_or_else(|| "https://{subdomain}.hf.space".into()),
+                &var("HF_APP_URL_TEMPLATE")
+                    .unwrap_or_else(|| "https://{subdomain}.hf.space".into()),
             )
             .map_err(|e| err("HF_APP_URL_TEMPLATE", e))?,
             check_schedule: CheckSchedule::parse(&schedule_text)
@@ -249,7 +259,10 @@ fn owner_tokens(
     Ok(out)
 }
 
-fn id_list<T: std::str::FromStr>(key: &'static str, text: Option<String>) -> Result<Vec<T>, ConfigError> {
+fn id_list<T: std::str::FromStr>(
+    key: &'static str,
+    text: Option<String>,
+) -> Result<Vec<T>, ConfigError> {
     split_list(text.as_deref())
         .map(|entry| {
             entry

@@ -145,7 +145,10 @@ mod tests {
     use chrono::{Datelike, TimeZone, Timelike, Weekday};
 
     fn next(expr: &str, after: DateTime<Utc>) -> DateTime<Utc> {
-        CheckSchedule::parse(expr).unwrap().next_after(after).unwrap()
+        CheckSchedule::parse(expr)
+            .unwrap()
+            .next_after(after)
+            .unwrap()
     }
 
     #[test]

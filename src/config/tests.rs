@@ -17,7 +17,10 @@ fn defaults_match_the_design_table() {
     let config = load(&[]).unwrap();
     assert_eq!(config.hf_endpoint.as_str(), "https://huggingface.co/");
     assert_eq!(config.hf_spaces_api_url.as_str(), "https://api.hf.space/");
-    assert_eq!(config.app_url_template.url_for("a-b"), "https://a-b.hf.space");
+    assert_eq!(
+        config.app_url_template.url_for("a-b"),
+        "https://a-b.hf.space"
+    );
     assert_eq!(config.check_schedule.as_str(), "*/5 * * * *");
     assert_eq!(config.database_url, "sqlite://spacewarden.db");
     assert_eq!(config.port, 7860);
@@ -43,7 +46,11 @@ fn tokens_per_owner_with_fallback() {
         ("HF_USER", "Alice:hf_alice, bob:"),
     ])
     .unwrap();
-    let token = |owner: &str| config.token_for(owner).map(|t| t.expose_secret().to_owned());
+    let token = |owner: &str| {
+        config
+            .token_for(owner)
+            .map(|t| t.expose_secret().to_owned())
+    };
     assert_eq!(token("alice").as_deref(), Some("hf_alice"));
     assert_eq!(token("ALICE").as_deref(), Some("hf_alice"));
     assert_eq!(token("bob").as_deref(), Some("hf_default"));
@@ -97,9 +104,7 @@ fn reads_the_per_space_file() {
     let path = dir.path().join("spaces.toml");
     std::fs::write(&path, "[spaces.\"a/b\"]\nhealth_path = \"/health\"\n").unwrap();
     let config = load(&[("SPACEWARDEN_CONFIG", path.to_str().unwrap())]).unwrap();
-    let probe = config
-        .space_settings
-        .probe(&SpaceId::parse("a/b").unwrap());
+    let probe = config.space_settings.probe(&SpaceId::parse("a/b").unwrap());
     assert_eq!(probe.health_path, "/health");
 
     std::fs::write(&path, "[spaces.\"a/b\"]\nhealth_pth = \"/health\"\n").unwrap();

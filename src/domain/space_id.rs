@@ -92,7 +92,9 @@ fn validate_part(input: &str, part: &str, what: &str) -> Result<(), SpaceIdError
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
     {
-        return err(&format!("contains '{bad}' (allowed: letters, digits, _ - .)"));
+        return err(&format!(
+            "contains '{bad}' (allowed: letters, digits, _ - .)"
+        ));
     }
     let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
     if !word(part.chars().next()) || !word(part.chars().last()) {
@@ -199,7 +201,10 @@ mod tests {
     #[test]
     fn error_names_the_input() {
         let err = SpaceId::parse("owner/bad name").unwrap_err().to_string();
-        assert!(err.contains("owner/bad name") && err.contains("' '"), "{err}");
+        assert!(
+            err.contains("owner/bad name") && err.contains("' '"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -207,7 +212,10 @@ mod tests {
         let cases = [
             ("NimaBoscarino/hotdog-gradio", "nimaboscarino-hotdog-gradio"),
             ("user/tmp_test_space", "user-tmp-test-space"),
-            ("black-forest-labs/FLUX.1-schnell", "black-forest-labs-flux-1-schnell"),
+            (
+                "black-forest-labs/FLUX.1-schnell",
+                "black-forest-labs-flux-1-schnell",
+            ),
             ("a/x._y", "a-x-y"),
         ];
         for (id, sub) in cases {

@@ -67,7 +67,10 @@ impl Stage {
     pub fn is_intermediate(&self) -> bool {
         matches!(
             self,
-            Stage::Building | Stage::RunningBuilding | Stage::AppStarting | Stage::RunningAppStarting
+            Stage::Building
+                | Stage::RunningBuilding
+                | Stage::AppStarting
+                | Stage::RunningAppStarting
         )
     }
 

@@ -69,7 +69,9 @@ impl HubClient {
     fn space_url(&self, id: &SpaceId, tail: &[&str]) -> Url {
         let mut url = self.endpoints.hub.clone();
         if let Ok(mut segments) = url.path_segments_mut() {
-            segments.pop_if_empty().extend(["api", "spaces", id.owner(), id.name()]);
+            segments
+                .pop_if_empty()
+                .extend(["api", "spaces", id.owner(), id.name()]);
             segments.extend(tail);
         }
         url
@@ -102,14 +104,19 @@ impl HubClient {
         }
         if let Some(token) = token {
             let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-                .map_err(|_| HubError::Unauthorized("the token contains invalid characters".into()))?;
+                .map_err(|_| {
+                    HubError::Unauthorized("the token contains invalid characters".into())
+                })?;
             value.set_sensitive(true);
             request = request.header(AUTHORIZATION, value);
         }
         if method == Method::POST {
             request = request.header(reqwest::header::CONTENT_LENGTH, 0);
         }
-        let response = request.send().await.map_err(|e| transport_error(&e, self.timeout))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| transport_error(&e, self.timeout))?;
         let header = |name: &str| {
             response
                 .headers()
@@ -156,7 +163,9 @@ impl HubClient {
         url: Url,
         token: Option<&SecretString>,
     ) -> Result<(T, HeaderMap), HubError> {
-        let response = self.send(Method::GET, url, token, HeaderMap::new(), true, None).await?;
+        let response = self
+            .send(Method::GET, url, token, HeaderMap::new(), true, None)
+            .await?;
         let headers = response.headers().clone();
         Ok((decode(response).await?, headers))
     }
@@ -166,7 +175,9 @@ impl HubClient {
         url: Url,
         token: Option<&SecretString>,
     ) -> Result<SpaceRuntime, HubError> {
-        let response = self.send(Method::POST, url, token, HeaderMap::new(), true, None).await?;
+        let response = self
+            .send(Method::POST, url, token, HeaderMap::new(), true, None)
+            .await?;
         Ok(decode::<RuntimeWire>(response).await?.into())
     }
 
@@ -271,7 +282,9 @@ impl Hub for HubClient {
         id: &SpaceId,
         token: Option<&SecretString>,
     ) -> Result<SpaceRuntime, HubError> {
-        let (wire, _): (RuntimeWire, _) = self.get_json(self.space_url(id, &["runtime"]), token).await?;
+        let (wire, _): (RuntimeWire, _) = self
+            .get_json(self.space_url(id, &["runtime"]), token)
+            .await?;
         Ok(wire.into())
     }
 
@@ -302,7 +315,8 @@ impl Hub for HubClient {
         id: &SpaceId,
         token: Option<&SecretString>,
     ) -> Result<SpaceRuntime, HubError> {
-        self.post_runtime(self.space_url(id, &["pause"]), token).await
+        self.post_runtime(self.space_url(id, &["pause"]), token)
+            .await
     }
 
     async fn logs(
@@ -318,7 +332,14 @@ impl Hub for HubClient {
         headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
         // No overall request timeout: the stream is read under its own deadline.
         let response = self
-            .send(Method::GET, url, token, headers, true, Some(Duration::from_secs(3600)))
+            .send(
+                Method::GET,
+                url,
+                token,
+                headers,
+                true,
+                Some(Duration::from_secs(3600)),
+            )
             .await?;
         let mut lines = Vec::new();
         self.read_sse(response, LOG_IDLE, self.timeout, |event| {
@@ -355,7 +376,14 @@ impl Hub for HubClient {
         headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
         headers.insert("cache-control", HeaderValue::from_static("no-cache"));
         let response = self
-            .send(Method::GET, url, token, headers, true, Some(Duration::from_secs(3600)))
+            .send(
+                Method::GET,
+                url,
+                token,
+                headers,
+                true,
+                Some(Duration::from_secs(3600)),
+            )
             .await?;
         let mut out = Vec::new();
         self.read_sse(response, self.timeout, self.timeout, |event| {
@@ -368,23 +396,26 @@ impl Hub for HubClient {
         })
         .await?;
         if out.is_empty() {
-            return Err(HubError::Transient("the metrics stream sent no sample".into()));
+            return Err(HubError::Transient(
+                "the metrics stream sent no sample".into(),
+            ));
         }
         Ok(out)
     }
 
     async fn whoami(&self, token: &SecretString) -> Result<WhoAmI, HubError> {
         let url = self.hub_path(&["api", "whoami-v2"]);
-        let response = self.send(Method::GET, url, Some(token), HeaderMap::new(), false, None).await?;
+        let response = self
+            .send(Method::GET, url, Some(token), HeaderMap::new(), false, None)
+            .await?;
         Ok(decode::<WhoAmIWire>(response).await?.into())
     }
 }
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, HubError> {
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| HubError::Transient(format!("reading the reply failed: {}", e.without_url())))?;
+    let bytes = response.bytes().await.map_err(|e| {
+        HubError::Transient(format!("reading the reply failed: {}", e.without_url()))
+    })?;
     serde_json::from_slice(&bytes).map_err(|e| HubError::Decode(format!("invalid JSON ({e})")))
 }
 
@@ -430,9 +461,11 @@ fn next_link(header: &str) -> Option<String> {
     header.split(',').find_map(|part| {
         let (target, params) = part.split_once(';')?;
         let is_next = params.split(';').any(|p| {
-            p.trim()
-                .strip_prefix("rel=")
-                .is_some_and(|rel| rel.trim_matches('"').split_whitespace().any(|r| r == "next"))
+            p.trim().strip_prefix("rel=").is_some_and(|rel| {
+                rel.trim_matches('"')
+                    .split_whitespace()
+                    .any(|r| r == "next")
+            })
         });
         let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
         is_next.then(|| target.to_owned())
@@ -445,7 +478,8 @@ mod tests {
 
     #[test]
     fn finds_the_next_link() {
-        let header = r#"<https://huggingface.co/api/spaces?author=a&cursor=eyJ%3D&limit=1>; rel="next""#;
+        let header =
+            r#"<https://huggingface.co/api/spaces?author=a&cursor=eyJ%3D&limit=1>; rel="next""#;
         assert_eq!(
             next_link(header).as_deref(),
             Some("https://huggingface.co/api/spaces?author=a&cursor=eyJ%3D&limit=1")

@@ -21,7 +21,11 @@ pub struct HttpProbe {
 impl HttpProbe {
     pub fn new() -> Result<HttpProbe, reqwest::Error> {
         let http = reqwest::Client::builder()
-            .user_agent(concat!("spacewarden/", env!("CARGO_PKG_VERSION"), " (health probe)"))
+            .user_agent(concat!(
+                "spacewarden/",
+                env!("CARGO_PKG_VERSION"),
+                " (health probe)"
+            ))
             .build()?;
         Ok(HttpProbe { http })
     }
@@ -34,7 +38,8 @@ impl AppProbe for HttpProbe {
         let elapsed = || started.elapsed().as_secs_f64() * 1000.0;
         let mut builder = self.http.get(&request.url).timeout(request.timeout);
         if let Some(token) = token
-            && let Ok(mut value) = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
+            && let Ok(mut value) =
+                HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
         {
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
@@ -61,7 +66,11 @@ impl AppProbe for HttpProbe {
         let body = match read_body(response).await {
             Ok(body) => body,
             Err(timeout) => {
-                let why = if timeout { "body not received in time" } else { "body read failed" };
+                let why = if timeout {
+                    "body not received in time"
+                } else {
+                    "body read failed"
+                };
                 return failed(Some(status), elapsed(), why.into());
             }
         };
@@ -77,7 +86,11 @@ impl AppProbe for HttpProbe {
         if let Some(keyword) = &request.keyword
             && !String::from_utf8_lossy(&body).contains(keyword.as_str())
         {
-            return failed(Some(status), latency, format!("keyword \"{keyword}\" not in the reply"));
+            return failed(
+                Some(status),
+                latency,
+                format!("keyword \"{keyword}\" not in the reply"),
+            );
         }
         ProbeOutcome {
             status: Some(status),

@@ -232,7 +232,10 @@ mod tests {
 
     #[test]
     fn error_messages_in_every_documented_shape() {
-        assert_eq!(error_message(None, r#"{"error":"Repository not found"}"#), "Repository not found");
+        assert_eq!(
+            error_message(None, r#"{"error":"Repository not found"}"#),
+            "Repository not found"
+        );
         assert_eq!(error_message(None, r#"{"error":["a","b"]}"#), "a; b");
         assert_eq!(error_message(None, r#"{"error_description":"d"}"#), "d");
         assert_eq!(error_message(None, r#"{"errors":[{"message":"m"}]}"#), "m");

@@ -127,7 +127,12 @@ impl Monitor {
         }
     }
 
-    async fn probe_app(&self, id: &crate::domain::SpaceId, subdomain: &str, private: bool) -> ProbeOutcome {
+    async fn probe_app(
+        &self,
+        id: &crate::domain::SpaceId,
+        subdomain: &str,
+        private: bool,
+    ) -> ProbeOutcome {
         let settings = self.config.space_settings.probe(id);
         let request = ProbeRequest {
             url: format!(

@@ -40,7 +40,10 @@ pub fn group_by_owner(targets: &[WatchTarget]) -> Vec<OwnerGroup> {
     let mut groups: Vec<OwnerGroup> = Vec::new();
     for target in targets {
         let owner = target.owner();
-        let index = match groups.iter().position(|g| g.owner.eq_ignore_ascii_case(owner)) {
+        let index = match groups
+            .iter()
+            .position(|g| g.owner.eq_ignore_ascii_case(owner))
+        {
             Some(i) => i,
             None => {
                 groups.push(OwnerGroup {
@@ -71,8 +74,7 @@ impl Monitor {
             Ok(listed) => listed,
             Err(error) => return self.owner_unlisted(group, error).await,
         };
-        let mut by_key: HashMap<String, _> =
-            listed.into_iter().map(|s| (s.id.key(), s)).collect();
+        let mut by_key: HashMap<String, _> = listed.into_iter().map(|s| (s.id.key(), s)).collect();
         let mut wanted = group.spaces.clone();
         if group.wildcard {
             let mut rest: Vec<SpaceId> = by_key
@@ -163,7 +165,9 @@ impl Monitor {
                         }
                     }
                 }
-                Err(e) => tracing::warn!(owner = %group.owner, error = %e, "cannot read known Spaces"),
+                Err(e) => {
+                    tracing::warn!(owner = %group.owner, error = %e, "cannot read known Spaces")
+                }
             }
         }
         if spaces.is_empty() {

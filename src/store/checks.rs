@@ -95,7 +95,11 @@ impl Store {
     }
 
     /// The most recent checks of one Space (`owner/name` or `owner/*`), newest first.
-    pub async fn recent_checks(&self, label: &str, limit: u32) -> Result<Vec<CheckRow>, StoreError> {
+    pub async fn recent_checks(
+        &self,
+        label: &str,
+        limit: u32,
+    ) -> Result<Vec<CheckRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT space_id, at_ms, stage, verdict, hardware, probe_status, probe_latency_ms,
                     probe_ok, error
@@ -143,16 +147,28 @@ mod tests {
     #[tokio::test]
     async fn keeps_stage_since_across_checks_and_outages() {
         let store = Store::connect("sqlite::memory:").await.unwrap();
-        store.record(&[obs(Some("BUILDING"), Verdict::Starting, 0)]).await.unwrap();
-        store.record(&[obs(Some("BUILDING"), Verdict::Starting, 5)]).await.unwrap();
-        store.record(&[obs(None, Verdict::Unreachable, 10)]).await.unwrap();
+        store
+            .record(&[obs(Some("BUILDING"), Verdict::Starting, 0)])
+            .await
+            .unwrap();
+        store
+            .record(&[obs(Some("BUILDING"), Verdict::Starting, 5)])
+            .await
+            .unwrap();
+        store
+            .record(&[obs(None, Verdict::Unreachable, 10)])
+            .await
+            .unwrap();
         let state = &store.space_states().await.unwrap()[0];
         assert_eq!(state.stage, Some(Stage::Building));
         assert_eq!(state.stage_since.unwrap().format("%M").to_string(), "00");
         assert_eq!(state.verdict, Verdict::Unreachable);
         assert_eq!(state.verdict_since.format("%M").to_string(), "10");
 
-        store.record(&[obs(Some("RUNNING"), Verdict::Up, 15)]).await.unwrap();
+        store
+            .record(&[obs(Some("RUNNING"), Verdict::Up, 15)])
+            .await
+            .unwrap();
         let state = &store.space_states().await.unwrap()[0];
         assert_eq!(state.stage_since.unwrap().format("%M").to_string(), "15");
         assert_eq!(store.check_count().await.unwrap(), 4);

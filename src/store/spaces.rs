@@ -43,13 +43,16 @@ impl Row {
     }
 }
 
-const COLUMNS: &str = "space_id, stage, stage_since_ms, verdict, verdict_since_ms, last_check_ms, subdomain";
+const COLUMNS: &str =
+    "space_id, stage, stage_since_ms, verdict, verdict_since_ms, last_check_ms, subdomain";
 
 impl Store {
     /// Every Space ever observed, by id.
     pub async fn space_states(&self) -> Result<Vec<SpaceState>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM spaces ORDER BY space_id");
-        let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.into_iter().filter_map(Row::into_state).collect())
     }
 

@@ -1,3 +1,4 @@
 //! Test doubles and helpers shared by the integration suites.
 
+pub mod app;
 pub mod fake_hub;

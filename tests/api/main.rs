@@ -4,4 +4,5 @@
 mod check_config;
 mod check_hub;
 mod check_verdicts;
+mod hub_client;
 mod support;

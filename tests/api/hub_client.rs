@@ -8,7 +8,7 @@ use spacewarden::domain::{SpaceId, Stage};
 use spacewarden::hub::{Hub, HubClient, HubEndpoints, HubError, LogKind};
 use url::Url;
 
-use crate::support::fake_hub::{Fault, FaultKind, FakeHub, SpaceSpec};
+use crate::support::fake_hub::{FakeHub, Fault, FaultKind, SpaceSpec};
 
 fn client(hub: &FakeHub) -> HubClient {
     HubClient::new(
@@ -32,23 +32,45 @@ fn token(text: &str) -> SecretString {
 #[tokio::test]
 async fn restart_and_factory_rebuild_follow_the_script() {
     let hub = FakeHub::start().await;
-    hub.add_user("alice", "hf_alice")
-        .add_space(SpaceSpec::new("alice/app").stage("RUNTIME_ERROR").error_message("boom"));
+    hub.add_user("alice", "hf_alice").add_space(
+        SpaceSpec::new("alice/app")
+            .stage("RUNTIME_ERROR")
+            .error_message("boom"),
+    );
     let client = client(&hub);
     let alice = token("hf_alice");
-    let runtime = client.runtime(&id("alice/app"), Some(&alice)).await.unwrap();
+    let runtime = client
+        .runtime(&id("alice/app"), Some(&alice))
+        .await
+        .unwrap();
     assert_eq!(runtime.stage, Stage::RuntimeError);
     assert_eq!(runtime.error_message.as_deref(), Some("boom"));
 
-    let after = client.restart(&id("alice/app"), false, Some(&alice)).await.unwrap();
-    assert_eq!(after.stage, Stage::Building, "the restart reply itself says BUILDING");
+    let after = client
+        .restart(&id("alice/app"), false, Some(&alice))
+        .await
+        .unwrap();
+    assert_eq!(
+        after.stage,
+        Stage::Building,
+        "the restart reply itself says BUILDING"
+    );
     let mut stages = Vec::new();
     for _ in 0..3 {
-        stages.push(client.runtime(&id("alice/app"), Some(&alice)).await.unwrap().stage);
+        stages.push(
+            client
+                .runtime(&id("alice/app"), Some(&alice))
+                .await
+                .unwrap()
+                .stage,
+        );
     }
     assert_eq!(stages.last(), Some(&Stage::Running), "{stages:?}");
 
-    client.restart(&id("alice/app"), true, Some(&alice)).await.unwrap();
+    client
+        .restart(&id("alice/app"), true, Some(&alice))
+        .await
+        .unwrap();
     assert_eq!(hub.restarts("alice/app"), [false, true]);
     let restart = hub
         .requests()
@@ -86,7 +108,10 @@ async fn mutations_map_refusals_to_errors_the_caller_can_act_on() {
         .await
         .unwrap_err();
     assert!(matches!(err, HubError::Unauthorized(_)), "{err:?}");
-    let paused = client.pause(&id("alice/app"), Some(&token("hf_alice"))).await.unwrap();
+    let paused = client
+        .pause(&id("alice/app"), Some(&token("hf_alice")))
+        .await
+        .unwrap();
     assert_eq!(paused.stage, Stage::Paused);
 }
 
@@ -123,14 +148,32 @@ async fn log_tail_over_sse() {
     );
     let client = client(&hub);
     let alice = token("hf_alice");
-    let tail = client.logs(&id("alice/app"), LogKind::Run, 5, Some(&alice)).await.unwrap();
+    let tail = client
+        .logs(&id("alice/app"), LogKind::Run, 5, Some(&alice))
+        .await
+        .unwrap();
     let texts: Vec<&str> = tail.iter().map(|l| l.text.as_str()).collect();
-    assert_eq!(texts, ["line 26", "line 27", "line 28", "line 29", "line 30"]);
+    assert_eq!(
+        texts,
+        ["line 26", "line 27", "line 28", "line 29", "line 30"]
+    );
     assert!(tail[0].timestamp.is_some());
-    let build = client.logs(&id("alice/app"), LogKind::Build, 10, Some(&alice)).await.unwrap();
+    let build = client
+        .logs(&id("alice/app"), LogKind::Build, 10, Some(&alice))
+        .await
+        .unwrap();
     assert_eq!(build.last().unwrap().text, "ERROR: pip failed");
-    let err = client.logs(&id("alice/app"), LogKind::Run, 5, None).await.unwrap_err();
-    assert!(matches!(err, HubError::NotFound(_) | HubError::Unauthorized(_) | HubError::Forbidden(_)), "{err:?}");
+    let err = client
+        .logs(&id("alice/app"), LogKind::Run, 5, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            HubError::NotFound(_) | HubError::Unauthorized(_) | HubError::Forbidden(_)
+        ),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -139,7 +182,10 @@ async fn live_metrics_reads_a_few_samples_then_hangs_up() {
     hub.set_metrics_interval(Duration::from_millis(20));
     hub.add_space(SpaceSpec::new("alice/app").hardware(Some("cpu-basic")));
     let client = client(&hub);
-    let samples = client.live_metrics(&id("alice/app"), 3, None).await.unwrap();
+    let samples = client
+        .live_metrics(&id("alice/app"), 3, None)
+        .await
+        .unwrap();
     assert_eq!(samples.len(), 3);
     assert_eq!(samples[0].memory_total_bytes, 16 * 1024 * 1024 * 1024);
 }
@@ -158,5 +204,8 @@ async fn garbage_and_timeouts_are_reported_not_fatal() {
     assert!(matches!(err, HubError::Transient(_)), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(5));
     // The faults were one-shot: the next call works.
-    assert_eq!(client.runtime(&id("alice/app"), None).await.unwrap().stage, Stage::Running);
+    assert_eq!(
+        client.runtime(&id("alice/app"), None).await.unwrap().stage,
+        Stage::Running
+    );
 }

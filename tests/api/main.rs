@@ -4,5 +4,6 @@
 mod check_config;
 mod check_hub;
 mod check_verdicts;
+mod fake_hub_selftest;
 mod hub_client;
 mod support;

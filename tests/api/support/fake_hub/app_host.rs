@@ -22,7 +22,10 @@ pub(crate) fn app_router(shared: Arc<Shared>) -> Router {
     // with no trailing slash and `/sub/` (which a `{*rest}` route misses).
     Router::new()
         .fallback(app)
-        .layer(axum::middleware::from_fn_with_state((shared.clone(), HostKind::App), layers::log_only))
+        .layer(axum::middleware::from_fn_with_state(
+            (shared.clone(), HostKind::App),
+            layers::log_only,
+        ))
         .with_state(shared)
 }
 
@@ -32,13 +35,26 @@ fn page(title: &str, text: &str) -> String {
     )
 }
 
-async fn app(axum::extract::State(shared): axum::extract::State<Arc<Shared>>, uri: Uri, headers: HeaderMap) -> Response {
-    let sub = uri.path().trim_start_matches('/').split('/').next().unwrap_or_default().to_string();
+async fn app(
+    axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let sub = uri
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
     let (delay, status, body) = {
         let mut st = shared.lock();
         let caller = st.caller(auth(&headers));
         let Some(idx) = st.spaces.iter().position(|s| s.subdomain == sub) else {
-            return reply::html(404, page("404", "Sorry, we can't find the page you are looking for."));
+            return reply::html(
+                404,
+                page("404", "Sorry, we can't find the page you are looking for."),
+            );
         };
         if !st.can_read(&caller, &st.spaces[idx]) {
             // No wake for a visitor who cannot see the Space.
@@ -51,10 +67,25 @@ async fn app(axum::extract::State(shared): axum::extract::State<Arc<Shared>>, ur
             match space.stage.as_str() {
                 "SLEEPING" | "STOPPED" => {
                     space.wake();
-                    (503, page("Space is waking up", "This Space is asleep. Waking it up..."))
+                    (
+                        503,
+                        page(
+                            "Space is waking up",
+                            "This Space is asleep. Waking it up...",
+                        ),
+                    )
                 }
-                "PAUSED" => (503, page("Space paused", "This Space has been paused by its owner.")),
-                stage => (503, page("Space not running", &format!("This Space is not running (stage {stage})."))),
+                "PAUSED" => (
+                    503,
+                    page("Space paused", "This Space has been paused by its owner."),
+                ),
+                stage => (
+                    503,
+                    page(
+                        "Space not running",
+                        &format!("This Space is not running (stage {stage})."),
+                    ),
+                ),
             }
         };
         (space.app_delay, status, body)

@@ -13,11 +13,13 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use super::accounts::Caller;
+use super::faults::{self, FaultKind};
 use super::limits::{Verdict, forced_verdict};
 use super::render::hex_id;
 use super::reply;
-use super::spec::{FaultKind, HostKind, LoggedRequest};
-use super::state::{Caller, Shared};
+use super::spec::{HostKind, LoggedRequest};
+use super::state::Shared;
 
 /// Longest body the fake reads; real clients send tiny JSON bodies.
 const BODY_LIMIT: usize = 1 << 20;
@@ -77,7 +79,10 @@ pub(crate) async fn log_only(
 /// `X-Amzn-Trace-Id`, as in the recorded replies.
 fn request_id(seq: u64, trace: Option<&str>) -> String {
     let secs = chrono::Utc::now().timestamp() as u32;
-    let mut id = format!("Root=1-{secs:08x}-{}", hex_id(&format!("request {seq} {secs}"), 24));
+    let mut id = format!(
+        "Root=1-{secs:08x}-{}",
+        hex_id(&format!("request {seq} {secs}"), 24)
+    );
     if let Some(t) = trace {
         id.push(';');
         id.push_str(t);
@@ -92,20 +97,27 @@ pub(crate) async fn hub(State(shared): State<Arc<Shared>>, req: Request, next: N
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let (seq, req) = record(&shared, HostKind::Hub, req).await;
-    let path_and_query = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+    let path_and_query = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
     let method = req.method().to_string();
     let is_whoami = req.uri().path() == "/api/whoami-v2";
 
     let (latency, caller, mut verdict, fault) = {
         let mut st = shared.lock();
-        let auth = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let auth = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
         let caller = st.caller(auth);
         let key = match &caller {
             Caller::Token(_) => auth.unwrap_or_default().to_string(),
             _ => "anonymous".to_string(),
         };
         let verdict = st.limits.count(&key, is_whoami);
-        let fault = take_fault(&mut st.faults, &method, &path_and_query);
+        let fault = faults::take(&mut st.faults, &method, &path_and_query);
         (st.latency, caller, verdict, fault)
     };
     if !latency.is_zero() {
@@ -116,15 +128,15 @@ pub(crate) async fn hub(State(shared): State<Arc<Shared>>, req: Request, next: N
         reply::too_many_requests(&verdict)
     } else {
         match fault {
-            Some(FaultKind::Status(code)) => reply::fault_status(code),
-            Some(FaultKind::Garbage) => reply::garbage(),
+            Some(FaultKind::Status(code)) => faults::status_reply(code),
+            Some(FaultKind::Garbage) => faults::garbage(),
             Some(FaultKind::RateLimited { reset_secs }) => {
                 verdict = forced_verdict(&shared.lock().limits, reset_secs);
                 reply::too_many_requests(&verdict)
             }
             Some(FaultKind::Timeout) => {
                 tokio::time::sleep(FOREVER).await;
-                reply::fault_status(504)
+                faults::status_reply(504)
             }
             Some(FaultKind::Hang(d)) => {
                 tokio::time::sleep(d).await;
@@ -144,28 +156,6 @@ async fn route(caller: Caller, req: Request, next: Next) -> Response {
         Caller::Invalid => reply::invalid_credentials(),
         _ => next.run(req).await,
     }
-}
-
-/// The first rule matching this request, with one use consumed.
-fn take_fault(
-    faults: &mut Vec<super::spec::Fault>,
-    method: &str,
-    path_and_query: &str,
-) -> Option<FaultKind> {
-    let pos = faults.iter().position(|f| {
-        f.times != Some(0)
-            && f.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
-            && f.path_contains.as_deref().is_none_or(|p| path_and_query.contains(p))
-    })?;
-    let fault = &mut faults[pos];
-    let kind = fault.kind.clone();
-    if let Some(n) = fault.times.as_mut() {
-        *n -= 1;
-        if *n == 0 {
-            faults.remove(pos);
-        }
-    }
-    Some(kind)
 }
 
 fn with_hub_headers(mut resp: Response, seq: u64, trace: Option<&str>, v: &Verdict) -> Response {

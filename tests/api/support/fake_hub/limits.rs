@@ -37,7 +37,10 @@ impl Verdict {
 
     /// `RateLimit-Policy: "fixed window";"api";q=<quota>;w=<window>`
     pub fn policy_header(&self) -> String {
-        format!("\"fixed window\";\"api\";q={};w={}", self.quota, self.window_secs)
+        format!(
+            "\"fixed window\";\"api\";q={};w={}",
+            self.quota, self.window_secs
+        )
     }
 
     /// The 429 body: `{"error": …}`, worded like the text clients show (§2.3).
@@ -83,7 +86,11 @@ impl Window {
         let limited = self.exhausted || *used > self.quota;
         Verdict {
             limited,
-            remaining: if self.exhausted { 0 } else { self.quota.saturating_sub(*used) },
+            remaining: if self.exhausted {
+                0
+            } else {
+                self.quota.saturating_sub(*used)
+            },
             reset_secs,
             quota: self.quota,
             window_secs: self.window.as_secs(),
@@ -105,7 +112,10 @@ impl Limits {
     /// Free-user API quota (1000 per 300 s) so tests never hit it by accident;
     /// whoami gets a tenth of it.
     pub fn new() -> Self {
-        Limits { api: Window::new(1000, 300), whoami: Window::new(100, 300) }
+        Limits {
+            api: Window::new(1000, 300),
+            whoami: Window::new(100, 300),
+        }
     }
 
     pub fn set_api(&mut self, quota: u64, window_secs: u64) {

@@ -16,15 +16,22 @@ use super::state::Shared;
 pub(crate) type Pairs = Vec<(String, String)>;
 
 pub(crate) fn query_pairs(raw: Option<&str>) -> Pairs {
-    url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().collect()
+    url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .into_owned()
+        .collect()
 }
 
 pub(crate) fn first<'a>(pairs: &'a Pairs, key: &str) -> Option<&'a str> {
-    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
 }
 
 pub(crate) fn auth(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
 }
 
 /// The requested `expand` properties, or None when there is no `expand`.
@@ -32,7 +39,10 @@ pub(crate) fn auth(headers: &HeaderMap) -> Option<&str> {
 pub(crate) fn expand_fields(pairs: &Pairs) -> Result<Option<Vec<&'static str>>, Response> {
     let mut seen = false;
     let mut out: Vec<&'static str> = Vec::new();
-    for (_, value) in pairs.iter().filter(|(k, _)| k == "expand" || k == "expand[]") {
+    for (_, value) in pairs
+        .iter()
+        .filter(|(k, _)| k == "expand" || k == "expand[]")
+    {
         seen = true;
         for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let Some(known) = EXPAND_ALLOWED.iter().find(|a| **a == part) else {
@@ -51,18 +61,25 @@ pub(crate) fn expand_fields(pairs: &Pairs) -> Result<Option<Vec<&'static str>>, 
 
 /// Opaque to clients: hex of `o:<offset>`.
 fn encode_cursor(offset: usize) -> String {
-    format!("o:{offset}").bytes().map(|b| format!("{b:02x}")).collect()
+    format!("o:{offset}")
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn decode_cursor(cursor: &str) -> Option<usize> {
-    if cursor.len() % 2 != 0 || !cursor.is_ascii() {
+    if !cursor.len().is_multiple_of(2) || !cursor.is_ascii() {
         return None;
     }
     let bytes: Option<Vec<u8>> = (0..cursor.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&cursor[i..i + 2], 16).ok())
         .collect();
-    String::from_utf8(bytes?).ok()?.strip_prefix("o:")?.parse().ok()
+    String::from_utf8(bytes?)
+        .ok()?
+        .strip_prefix("o:")?
+        .parse()
+        .ok()
 }
 
 fn is_true(v: Option<&str>) -> bool {
@@ -88,7 +105,9 @@ pub(crate) async fn list(
     let limit = match first(&pairs, "limit").map(str::parse::<usize>) {
         None => None,
         Some(Ok(n)) if n > 0 => Some(n),
-        Some(_) => return reply::bad_request("Invalid 'limit' parameter: expected a positive integer"),
+        Some(_) => {
+            return reply::bad_request("Invalid 'limit' parameter: expected a positive integer");
+        }
     };
     let offset = match first(&pairs, "cursor").map(decode_cursor) {
         None => 0,
@@ -97,8 +116,11 @@ pub(crate) async fn list(
     };
     let author = first(&pairs, "author").map(str::to_lowercase);
     let search = first(&pairs, "search").map(str::to_lowercase);
-    let tag_filters: Vec<&str> =
-        pairs.iter().filter(|(k, _)| k == "filter").map(|(_, v)| v.as_str()).collect();
+    let tag_filters: Vec<&str> = pairs
+        .iter()
+        .filter(|(k, _)| k == "filter")
+        .map(|(_, v)| v.as_str())
+        .collect();
     let fields: Vec<&str> = match (&expand, full) {
         (Some(e), _) => e.clone(),
         (None, true) => INFO_DEFAULT.to_vec(),
@@ -113,9 +135,15 @@ pub(crate) async fn list(
         .filter(|&i| {
             let s = &st.spaces[i];
             st.can_read(&caller, s)
-                && author.as_deref().is_none_or(|a| s.owner().to_lowercase() == a)
-                && search.as_deref().is_none_or(|q| s.id.to_lowercase().contains(q))
-                && tag_filters.iter().all(|t| s.sdk == *t || s.tags.iter().any(|x| x == t))
+                && author
+                    .as_deref()
+                    .is_none_or(|a| s.owner().to_lowercase() == a)
+                && search
+                    .as_deref()
+                    .is_none_or(|q| s.id.to_lowercase().contains(q))
+                && tag_filters
+                    .iter()
+                    .all(|t| s.sdk == *t || s.tags.iter().any(|x| x == t))
         })
         .collect();
     let end = offset.saturating_add(page_size).min(visible.len());
@@ -126,7 +154,11 @@ pub(crate) async fn list(
         if fields.contains(&"runtime") {
             space.advance_on_read();
         }
-        items.push(space_json(space, &fields, &shared.app_url(&space.subdomain)));
+        items.push(space_json(
+            space,
+            &fields,
+            &shared.app_url(&space.subdomain),
+        ));
     }
     let more = end < visible.len();
     drop(st);
@@ -139,7 +171,11 @@ pub(crate) async fn list(
             ser.append_pair(k, v);
         }
         ser.append_pair("cursor", &encode_cursor(end));
-        let link = format!("<{}/api/spaces?{}>; rel=\"next\"", shared.hub_url, ser.finish());
+        let link = format!(
+            "<{}/api/spaces?{}>; rel=\"next\"",
+            shared.hub_url,
+            ser.finish()
+        );
         if let Ok(v) = HeaderValue::from_str(&link) {
             resp.headers_mut().insert(header::LINK, v);
         }

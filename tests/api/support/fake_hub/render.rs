@@ -1,33 +1,74 @@
 //! JSON bodies in the Hub's wire shapes: the runtime object (§3.4, key order
 //! as in the recorded cassettes so those replies come out byte for byte),
 //! Space info / list items reduced to the requested fields (§3.2-3.3), and
-//! whoami (§3.1). Structs, not `json!`, where key order must match records.
+//! stable fake ids. Structs, not `json!`, where key order must match records.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::state::{Space, State, Token, is_error_stage, is_serving};
+use super::state::{Space, is_error_stage, is_serving};
 
 /// `expand` values the Hub accepts (§3.2, plus `gitalyUid` from HFJS and
 /// `xetEnabled`, which the recorded `revision/main?expand=xetEnabled` used).
 pub(crate) const EXPAND_ALLOWED: &[&str] = &[
-    "author", "cardData", "createdAt", "datasets", "disabled", "gitalyUid", "lastModified",
-    "likes", "models", "private", "region", "resourceGroup", "runtime", "sdk", "sha",
-    "siblings", "subdomain", "tags", "trendingScore", "usedStorage", "xetEnabled",
+    "author",
+    "cardData",
+    "createdAt",
+    "datasets",
+    "disabled",
+    "gitalyUid",
+    "lastModified",
+    "likes",
+    "models",
+    "private",
+    "region",
+    "resourceGroup",
+    "runtime",
+    "sdk",
+    "sha",
+    "siblings",
+    "subdomain",
+    "tags",
+    "trendingScore",
+    "usedStorage",
+    "xetEnabled",
 ];
 
 /// What a list item carries without `expand` (no runtime).
 pub(crate) const LIST_DEFAULT: &[&str] = &[
-    "author", "likes", "trendingScore", "private", "sdk", "tags", "createdAt", "lastModified",
+    "author",
+    "likes",
+    "trendingScore",
+    "private",
+    "sdk",
+    "tags",
+    "createdAt",
+    "lastModified",
 ];
 
 /// What `GET /api/spaces/{id}` (and the list with `full=true`) carries.
 pub(crate) const INFO_DEFAULT: &[&str] = &[
-    "author", "sha", "lastModified", "private", "gated", "disabled", "host", "subdomain",
-    "likes", "sdk", "tags", "siblings", "createdAt", "cardData", "runtime", "models",
-    "datasets", "usedStorage", "trendingScore",
+    "author",
+    "sha",
+    "lastModified",
+    "private",
+    "gated",
+    "disabled",
+    "host",
+    "subdomain",
+    "likes",
+    "sdk",
+    "tags",
+    "siblings",
+    "createdAt",
+    "cardData",
+    "runtime",
+    "models",
+    "datasets",
+    "usedStorage",
+    "trendingScore",
 ];
 
 #[derive(Serialize)]
@@ -71,17 +112,33 @@ pub(crate) struct Runtime {
 pub(crate) fn runtime(space: &Space) -> Runtime {
     let serving = is_serving(&space.stage) || space.is_static();
     let domains = space.reported_subdomain().map(|sub| {
-        vec![Domain { domain: format!("{sub}.hf.space"), stage: "READY" }]
+        vec![Domain {
+            domain: format!("{sub}.hf.space"),
+            stage: "READY",
+        }]
     });
-    let error_message = space.error_message.clone().filter(|_| is_error_stage(&space.stage));
+    let error_message = space
+        .error_message
+        .clone()
+        .filter(|_| is_error_stage(&space.stage));
     Runtime {
         stage: space.stage.clone(),
-        hardware: Hardware { current: space.current_hw.clone(), requested: space.requested_hw.clone() },
+        hardware: Hardware {
+            current: space.current_hw.clone(),
+            requested: space.requested_hw.clone(),
+        },
         storage: None,
         gc_timeout: (!space.is_static()).then_some(space.gc_timeout),
-        replicas: Replicas { requested: 1, current: serving.then_some(1) },
+        replicas: Replicas {
+            requested: 1,
+            current: serving.then_some(1),
+        },
         dev_mode: (!space.is_static()).then_some(false),
-        domains: if space.is_static() { None } else { Some(domains.unwrap_or_default()) },
+        domains: if space.is_static() {
+            None
+        } else {
+            Some(domains.unwrap_or_default())
+        },
         error_message,
     }
 }
@@ -167,7 +224,11 @@ fn iso_date(index: usize, extra_secs: i64) -> String {
 /// The caller advances the stage machine first when `runtime` is included.
 pub(crate) fn space_json(space: &Space, fields: &[&str], app_url: &str) -> SpaceJson {
     let has = |f: &str| fields.contains(&f);
-    let name = space.id.split_once('/').map(|(_, n)| n).unwrap_or(&space.id);
+    let name = space
+        .id
+        .split_once('/')
+        .map(|(_, n)| n)
+        .unwrap_or(&space.id);
     let app_file = match space.sdk.as_str() {
         "docker" => "Dockerfile",
         "static" => "index.html",
@@ -210,42 +271,4 @@ pub(crate) fn space_json(space: &Space, fields: &[&str], app_url: &str) -> Space
         xet_enabled: has("xetEnabled").then_some(false),
         gitaly_uid: has("gitalyUid").then(|| hex_id(&format!("{}@gitaly", space.id), 12)),
     }
-}
-
-fn account(kind: &str, name: &str) -> Value {
-    json!({
-        "type": kind,
-        "id": hex_id(name, 24),
-        "name": name,
-        "fullname": name,
-        "email": if kind == "user" { Value::from(format!("{name}@example.com")) } else { Value::Null },
-        "canPay": false,
-        "avatarUrl": format!("/avatars/{}.svg", hex_id(&format!("{name}@avatar"), 32)),
-        "periodEnd": Value::Null,
-    })
-}
-
-/// `GET /api/whoami-v2` body for a classic access token (§3.1).
-pub(crate) fn whoami(state: &State, token: &Token) -> Value {
-    let mut body = account("user", &token.user);
-    let orgs: Vec<Value> = state
-        .users
-        .get(&token.user)
-        .map(|u| u.orgs.iter().map(|o| account("org", o)).collect())
-        .unwrap_or_default();
-    if let Value::Object(map) = &mut body {
-        map.insert("emailVerified".into(), Value::Bool(true));
-        map.insert("isPro".into(), Value::Bool(false));
-        map.insert("billingMode".into(), Value::from("postpaid"));
-        map.insert("orgs".into(), Value::Array(orgs));
-        map.insert(
-            "auth".into(),
-            json!({"type": "access_token", "accessToken": {
-                "displayName": token.display_name,
-                "role": token.role.as_str(),
-                "createdAt": "2025-01-15T09:30:00.000Z",
-            }}),
-        );
-    }
-    body
 }

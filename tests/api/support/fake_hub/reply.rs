@@ -1,7 +1,7 @@
 //! Response builders with the Hub's exact error conventions (§2): JSON with
 //! `charset=utf-8`, `{"error": …}` bodies mirrored in `X-Error-Message`,
 //! `X-Error-Code: RepoNotFound` on 404s, the two different 401s (anonymous
-//! vs. bad token) and what injected faults look like on the wire.
+//! vs. bad token), HTML pages and event streams.
 
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -13,7 +13,7 @@ use super::limits::Verdict;
 pub(crate) const JSON_TYPE: &str = "application/json; charset=utf-8";
 pub(crate) const INVALID_CREDENTIALS: &str = "Invalid credentials in Authorization header";
 
-fn status_of(code: u16) -> StatusCode {
+pub(crate) fn status_of(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
@@ -37,14 +37,16 @@ pub(crate) fn error(status: StatusCode, msg: &str) -> Response {
 /// 404 for a missing repo or one this token may not see (§2.2).
 pub(crate) fn repo_not_found() -> Response {
     let mut resp = error(StatusCode::NOT_FOUND, "Repository not found");
-    resp.headers_mut().insert("x-error-code", HeaderValue::from_static("RepoNotFound"));
+    resp.headers_mut()
+        .insert("x-error-code", HeaderValue::from_static("RepoNotFound"));
     resp
 }
 
 /// 404 for an unknown revision on `/revision/{rev}`.
 pub(crate) fn revision_not_found(rev: &str) -> Response {
     let mut resp = error(StatusCode::NOT_FOUND, &format!("Invalid rev id: {rev}"));
-    resp.headers_mut().insert("x-error-code", HeaderValue::from_static("RevisionNotFound"));
+    resp.headers_mut()
+        .insert("x-error-code", HeaderValue::from_static("RevisionNotFound"));
     resp
 }
 
@@ -77,37 +79,22 @@ pub(crate) fn too_many_requests(v: &Verdict) -> Response {
 }
 
 pub(crate) fn html(status: u16, body: String) -> Response {
-    (status_of(status), [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
-}
-
-/// What an injected status looks like. 5xx from the Hub app itself are JSON;
-/// 502/503/504 come from the CDN/load balancer in front, as HTML pages.
-pub(crate) fn fault_status(code: u16) -> Response {
-    let status = status_of(code);
-    let reason = status.canonical_reason().unwrap_or("Error");
-    match code {
-        500 => error(status, "Internal Error - We're working hard to fix this as soon as possible!"),
-        502..=504 => html(
-            code,
-            format!(
-                "<html>\r\n<head><title>{code} {reason}</title></head>\r\n<body>\r\n<center><h1>{code} {reason}</h1></center>\r\n</body>\r\n</html>\r\n"
-            ),
-        ),
-        _ => error(status, reason),
-    }
-}
-
-/// 200, JSON content type, a body cut off mid-object.
-pub(crate) fn garbage() -> Response {
-    let body = Body::from(r#"{"stage":"RUNN"#);
-    (StatusCode::OK, [(header::CONTENT_TYPE, JSON_TYPE)], body).into_response()
+    (
+        status_of(status),
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 /// A Server-Sent Events response over `body`.
 pub(crate) fn event_stream(body: Body) -> Response {
     (
         StatusCode::OK,
-        [(header::CONTENT_TYPE, "text/event-stream"), (header::CACHE_CONTROL, "no-cache")],
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
         body,
     )
         .into_response()

@@ -1,24 +1,24 @@
 //! The Hub's routes (§9.1) other than the list and the SSE streams: whoami,
-//! Space info (+ `/revision/{rev}`, `by-subdomain`), runtime, host, and the
-//! owner-only mutations restart / pause / sleeptime / hardware, all behind
-//! one access gate that reproduces the Hub's 401/404/403 choices (§2.2).
+//! Space info (+ `/revision/{rev}`, `by-subdomain`), runtime and host; the
+//! router wiring every Hub route; and the access gate that reproduces the
+//! Hub's 401/404/403 choices (§2.2) for all of them.
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State as AxState};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
-use serde_json::{Value, json};
+use serde_json::json;
 
+use super::accounts::{Caller, whoami};
 use super::list::{auth, expand_fields, first, list, query_pairs};
-use super::render::{INFO_DEFAULT, hex_id, runtime, space_json, whoami};
-use super::state::{Caller, Shared, Space, State};
-use super::{layers, reply, sse};
+use super::render::{INFO_DEFAULT, hex_id, runtime, space_json};
+use super::state::{Shared, Space, State};
+use super::{layers, mutations, reply, sse};
 
-type Id = Path<(String, String)>;
+pub(crate) type Id = Path<(String, String)>;
 
 pub(crate) fn hub_router(shared: Arc<Shared>) -> Router {
     let space = "/api/spaces/{ns}/{name}";
@@ -30,14 +30,17 @@ pub(crate) fn hub_router(shared: Arc<Shared>) -> Router {
         .route(&format!("{space}/revision/{{*rev}}"), get(info_at_revision))
         .route(&format!("{space}/runtime"), get(runtime_route))
         .route(&format!("{space}/host"), get(host))
-        .route(&format!("{space}/restart"), post(restart))
-        .route(&format!("{space}/pause"), post(pause))
-        .route(&format!("{space}/sleeptime"), post(sleeptime))
-        .route(&format!("{space}/hardware"), post(hardware))
+        .route(&format!("{space}/restart"), post(mutations::restart))
+        .route(&format!("{space}/pause"), post(mutations::pause))
+        .route(&format!("{space}/sleeptime"), post(mutations::sleeptime))
+        .route(&format!("{space}/hardware"), post(mutations::hardware))
         .route(&format!("{space}/logs/{{kind}}"), get(sse::logs))
         .route(&format!("{space}/metrics"), get(sse::hub_metrics))
         .fallback(|| async { reply::error(StatusCode::NOT_FOUND, "Not Found") })
-        .layer(axum::middleware::from_fn_with_state(shared.clone(), layers::hub))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            layers::hub,
+        ))
         .with_state(shared)
 }
 
@@ -64,7 +67,11 @@ pub(crate) fn gate<'a>(
     let anonymous = !matches!(caller, Caller::Token(_));
     let idx = st.spaces.iter().position(|s| s.id == id);
     let Some(idx) = idx.filter(|&i| st.can_read(caller, &st.spaces[i])) else {
-        return Err(if anonymous { reply::unauthorized() } else { reply::repo_not_found() });
+        return Err(if anonymous {
+            reply::unauthorized()
+        } else {
+            reply::repo_not_found()
+        });
     };
     let space = &st.spaces[idx];
     let allowed = match (need, caller) {
@@ -85,7 +92,9 @@ pub(crate) fn gate<'a>(
             (Need::Write(verb), _) => {
                 format!("You don't have the rights to {verb} the Space {id}: only its owner can.")
             }
-            _ => format!("You don't have access to the logs of the Space {id}: only its owner does."),
+            _ => {
+                format!("You don't have access to the logs of the Space {id}: only its owner does.")
+            }
         };
         return Err(reply::forbidden(&msg));
     }
@@ -162,13 +171,20 @@ async fn by_subdomain(
 ) -> Response {
     let id = {
         let st = shared.lock();
-        st.spaces.iter().find(|s| s.reported_subdomain() == Some(sub.as_str())).map(|s| s.id.clone())
+        st.spaces
+            .iter()
+            .find(|s| s.reported_subdomain() == Some(sub.as_str()))
+            .map(|s| s.id.clone())
     };
     let id = id.unwrap_or_default();
     info_reply(&shared, &id, None, &headers)
 }
 
-async fn runtime_route(AxState(shared): AxState<Arc<Shared>>, Path((ns, name)): Id, headers: HeaderMap) -> Response {
+async fn runtime_route(
+    AxState(shared): AxState<Arc<Shared>>,
+    Path((ns, name)): Id,
+    headers: HeaderMap,
+) -> Response {
     let mut st = shared.lock();
     let caller = st.caller(auth(&headers));
     match gate(&mut st, &caller, &format!("{ns}/{name}"), Need::Read) {
@@ -180,7 +196,11 @@ async fn runtime_route(AxState(shared): AxState<Arc<Shared>>, Path((ns, name)): 
     }
 }
 
-async fn host(AxState(shared): AxState<Arc<Shared>>, Path((ns, name)): Id, headers: HeaderMap) -> Response {
+async fn host(
+    AxState(shared): AxState<Arc<Shared>>,
+    Path((ns, name)): Id,
+    headers: HeaderMap,
+) -> Response {
     let mut st = shared.lock();
     let caller = st.caller(auth(&headers));
     match gate(&mut st, &caller, &format!("{ns}/{name}"), Need::Read) {
@@ -193,106 +213,4 @@ async fn host(AxState(shared): AxState<Arc<Shared>>, Path((ns, name)): Id, heade
         }
         Err(resp) => resp,
     }
-}
-
-/// Runs `apply` on the Space if the caller may `verb` it and it is not a
-/// static Space (no container: 400, §2.2), then answers its runtime.
-fn mutate(
-    shared: &Shared,
-    id: &str,
-    headers: &HeaderMap,
-    verb: &'static str,
-    apply: impl FnOnce(&mut Space) -> Result<(), Response>,
-) -> Response {
-    let mut st = shared.lock();
-    let caller = st.caller(auth(headers));
-    let space = match gate(&mut st, &caller, id, Need::Write(verb)) {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
-    if space.is_static() {
-        return reply::bad_request(&format!("Cannot {verb} a static Space: it has no runtime."));
-    }
-    match apply(space) {
-        Ok(()) => reply::json(StatusCode::OK, &runtime(space)),
-        Err(resp) => resp,
-    }
-}
-
-/// Empty body or `{}` both work (§3.5); the body is ignored.
-async fn restart(
-    AxState(shared): AxState<Arc<Shared>>,
-    Path((ns, name)): Id,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let factory = first(&query_pairs(raw.as_deref()), "factory") == Some("true");
-    mutate(&shared, &format!("{ns}/{name}"), &headers, "restart", |space| {
-        let script = match (&space.after_factory, factory) {
-            (Some(f), true) => f.clone(),
-            _ => space.after_restart.clone(),
-        };
-        space.start_script(script);
-        Ok(())
-    })
-}
-
-async fn pause(AxState(shared): AxState<Arc<Shared>>, Path((ns, name)): Id, headers: HeaderMap) -> Response {
-    mutate(&shared, &format!("{ns}/{name}"), &headers, "pause", |space| {
-        space.pending.clear();
-        // Nothing runs while paused (the recorded PAUSED reply has current null).
-        space.current_hw = None;
-        space.enter_stage("PAUSED".to_string());
-        Ok(())
-    })
-}
-
-fn json_body(body: &Bytes) -> Result<Value, Response> {
-    serde_json::from_slice(body).map_err(|e| reply::bad_request(&format!("Invalid JSON body: {e}")))
-}
-
-async fn sleeptime(
-    AxState(shared): AxState<Arc<Shared>>,
-    Path((ns, name)): Id,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    mutate(&shared, &format!("{ns}/{name}"), &headers, "change the sleep time of", |space| {
-        let seconds = json_body(&body)?.get("seconds").and_then(Value::as_i64);
-        let Some(seconds) = seconds.filter(|s| *s == -1 || *s > 0) else {
-            return Err(reply::bad_request("'seconds' must be a positive integer or -1"));
-        };
-        // cpu-basic is fixed at 48 h (§3.7): 200, unchanged; the client warns.
-        if space.requested_hw.as_deref() != Some("cpu-basic") {
-            space.gc_timeout = u64::try_from(seconds).ok();
-        }
-        Ok(())
-    })
-}
-
-async fn hardware(
-    AxState(shared): AxState<Arc<Shared>>,
-    Path((ns, name)): Id,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    mutate(&shared, &format!("{ns}/{name}"), &headers, "change the hardware of", |space| {
-        let body = json_body(&body)?;
-        let Some(flavor) = body.get("flavor").and_then(Value::as_str) else {
-            return Err(reply::bad_request("'flavor' is required"));
-        };
-        let sleep = body.get("sleepTimeSeconds").and_then(Value::as_u64);
-        space.requested_hw = Some(flavor.to_string());
-        space.gc_timeout = if flavor == "cpu-basic" { Some(172_800) } else { sleep };
-        if space.current_hw.as_deref() != Some(flavor) {
-            // The old flavor keeps serving while the new one builds (§3.8).
-            let script = if super::state::is_serving(&space.stage) {
-                vec!["RUNNING_BUILDING".to_string(), "RUNNING".to_string()]
-            } else {
-                space.after_restart.clone()
-            };
-            space.start_script(script);
-        }
-        Ok(())
-    })
 }

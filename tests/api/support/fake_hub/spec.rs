@@ -1,31 +1,8 @@
-//! Public value types a test uses to configure the fake and read its log:
-//! the `SpaceSpec` builder, token roles, fault rules, live-metric samples and
-//! logged requests, plus the `owner/name` → subdomain rule of reference §8.
+//! Public value types a test uses to seed Spaces and read the log: the
+//! `SpaceSpec` builder, live-metric samples, logged requests, plus the
+//! `owner/name` → subdomain rule of reference §8.
 
 use std::time::Duration;
-
-/// What a token may do. `Read` tokens can see their owner's private Spaces but
-/// get 403 on mutations (the reference's "token lacks the scope" case, §2.2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TokenRole {
-    Read,
-    Write,
-    Admin,
-}
-
-impl TokenRole {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            TokenRole::Read => "read",
-            TokenRole::Write => "write",
-            TokenRole::Admin => "admin",
-        }
-    }
-
-    pub(crate) fn can_write(self) -> bool {
-        !matches!(self, TokenRole::Read)
-    }
-}
 
 /// Which of the three listeners received a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,53 +29,6 @@ pub struct LoggedRequest {
     pub status: Option<u16>,
     /// Log order; lets the reply find its entry even after `clear_requests`.
     pub(crate) seq: u64,
-}
-
-/// How a matching Hub request fails.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FaultKind {
-    /// Answer this status. 500 gets the Hub's JSON error; 502/503/504 get the
-    /// HTML page a CDN/proxy in front of the Hub sends.
-    Status(u16),
-    /// Never answer (the connection stays open until the client gives up).
-    Timeout,
-    /// 200 with a JSON content type and a truncated, invalid JSON body.
-    Garbage,
-    /// 429 with `RateLimit: "api";r=0;t=<reset_secs>` and `Retry-After`.
-    RateLimited { reset_secs: u64 },
-    /// Wait this long, then answer normally.
-    Hang(Duration),
-}
-
-/// A fault rule. The first rule that matches a Hub request (and still has
-/// uses left) applies to it.
-#[derive(Clone, Debug)]
-pub struct Fault {
-    /// Substring of `path?query` (or of the path alone when no query).
-    pub path_contains: Option<String>,
-    /// HTTP method name, e.g. "POST". None matches any.
-    pub method: Option<String>,
-    /// How many requests it applies to; None = forever.
-    pub times: Option<usize>,
-    pub kind: FaultKind,
-}
-
-impl Fault {
-    pub fn new(kind: FaultKind) -> Self {
-        Fault { path_contains: None, method: None, times: None, kind }
-    }
-    pub fn path(mut self, path_contains: &str) -> Self {
-        self.path_contains = Some(path_contains.to_string());
-        self
-    }
-    pub fn method(mut self, method: &str) -> Self {
-        self.method = Some(method.to_ascii_uppercase());
-        self
-    }
-    pub fn times(mut self, n: usize) -> Self {
-        self.times = Some(n);
-        self
-    }
 }
 
 /// The per-Space values of a live-metrics event (reference §3.13).

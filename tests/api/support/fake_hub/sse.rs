@@ -76,7 +76,10 @@ pub(crate) fn metrics_router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/v1/{owner}/{space}/live-metrics/sse", get(live_metrics))
         .fallback(|| async { reply::error(StatusCode::NOT_FOUND, "Not Found") })
-        .layer(axum::middleware::from_fn_with_state((shared.clone(), HostKind::Metrics), layers::log_only))
+        .layer(axum::middleware::from_fn_with_state(
+            (shared.clone(), HostKind::Metrics),
+            layers::log_only,
+        ))
         .with_state(shared)
 }
 
@@ -160,7 +163,11 @@ fn metric_stream(shared: Arc<Shared>, id: String) -> Response {
             };
             serde_json::to_string(&metric).ok()?
         };
-        let keep_alive = if n % KEEP_ALIVE_EVERY == KEEP_ALIVE_EVERY - 1 { ": keep-alive\n\n" } else { "" };
+        let keep_alive = if n % KEEP_ALIVE_EVERY == KEEP_ALIVE_EVERY - 1 {
+            ": keep-alive\n\n"
+        } else {
+            ""
+        };
         let chunk = format!("{keep_alive}event: metric\ndata: {event}\n\n");
         Some((Ok::<_, Infallible>(Bytes::from(chunk)), (shared, id, n + 1)))
     });

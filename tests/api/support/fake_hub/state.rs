@@ -1,15 +1,17 @@
-//! The fake's mutable world: users, tokens, orgs and Spaces, the stage
-//! machine (scripted transitions after restart / factory / wake, advanced one
-//! step per runtime read), and who may see or change what. Everything lives
-//! behind one `std::sync::Mutex` in `Shared`; no lock is held across await.
+//! The fake's mutable world and the Space stage machine: scripted
+//! transitions after restart / factory reboot / wake, advanced one step per
+//! runtime read. Everything lives behind one `std::sync::Mutex` in `Shared`;
+//! no lock is held across an await. Accounts and access rules: `accounts`.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
+use super::accounts::{Token, User};
+use super::faults::Fault;
 use super::limits::Limits;
-use super::spec::{Fault, LoggedRequest, MetricsSample, SpaceSpec, TokenRole, derive_subdomain};
+use super::spec::{LoggedRequest, MetricsSample, SpaceSpec, derive_subdomain};
 
 /// State shared by the three servers and the test's `FakeHub` handle.
 pub(crate) struct Shared {
@@ -31,27 +33,6 @@ impl Shared {
     pub fn app_url(&self, subdomain: &str) -> String {
         self.app_url_template.replace("{subdomain}", subdomain)
     }
-}
-
-pub(crate) struct User {
-    pub name: String,
-    pub orgs: Vec<String>,
-}
-
-#[derive(Clone)]
-pub(crate) struct Token {
-    pub user: String,
-    pub role: TokenRole,
-    pub display_name: String,
-}
-
-/// The caller of a request, resolved from its `Authorization` header.
-#[derive(Clone)]
-pub(crate) enum Caller {
-    Anonymous,
-    /// A header was sent but names no known token (or is not `Bearer …`).
-    Invalid,
-    Token(Token),
 }
 
 pub(crate) struct Space {
@@ -82,7 +63,10 @@ pub(crate) struct Space {
 
 /// Stages in which a container serves the app.
 pub(crate) fn is_serving(stage: &str) -> bool {
-    matches!(stage, "RUNNING" | "RUNNING_BUILDING" | "RUNNING_APP_STARTING")
+    matches!(
+        stage,
+        "RUNNING" | "RUNNING_BUILDING" | "RUNNING_APP_STARTING"
+    )
 }
 
 pub(crate) fn is_error_stage(stage: &str) -> bool {
@@ -92,20 +76,33 @@ pub(crate) fn is_error_stage(stage: &str) -> bool {
 impl Space {
     pub fn new(spec: SpaceSpec, index: usize) -> Self {
         let is_static = spec.sdk == "static";
-        let default_hw = if is_static { None } else { Some("cpu-basic".to_string()) };
+        let default_hw = if is_static {
+            None
+        } else {
+            Some("cpu-basic".to_string())
+        };
         let hardware = spec.hardware.clone().unwrap_or(default_hw);
         let requested = spec.requested_hardware.clone().unwrap_or(hardware.clone());
         // Recorded replies: a never-built (BUILDING) Space and a static Space
         // have `current: null`; otherwise the given flavor is what runs.
-        let current = spec.current_hardware.clone().unwrap_or(if is_static || spec.stage == "BUILDING" {
-            None
-        } else {
-            hardware
-        });
+        let current =
+            spec.current_hardware
+                .clone()
+                .unwrap_or(if is_static || spec.stage == "BUILDING" {
+                    None
+                } else {
+                    hardware
+                });
         let gc_default = (requested.as_deref() == Some("cpu-basic")).then_some(172_800);
-        let subdomain = spec.subdomain.clone().unwrap_or_else(|| derive_subdomain(&spec.id));
+        let subdomain = spec
+            .subdomain
+            .clone()
+            .unwrap_or_else(|| derive_subdomain(&spec.id));
         let app_body = spec.app_body.clone().unwrap_or_else(|| {
-            format!("<!doctype html><html><head><title>{}</title></head><body>ok</body></html>", spec.id)
+            format!(
+                "<!doctype html><html><head><title>{}</title></head><body>ok</body></html>",
+                spec.id
+            )
         });
         Space {
             index,
@@ -219,61 +216,11 @@ impl State {
         }
     }
 
-    pub fn ensure_user(&mut self, name: &str) {
-        self.users
-            .entry(name.to_string())
-            .or_insert_with(|| User { name: name.to_string(), orgs: Vec::new() });
-    }
-
-    pub fn add_token(&mut self, token: &str, user: &str, role: TokenRole) {
-        self.ensure_user(user);
-        let display_name = format!("{user}-{}", role.as_str());
-        self.tokens
-            .insert(token.to_string(), Token { user: user.to_string(), role, display_name });
-    }
-
-    pub fn add_org(&mut self, org: &str, members: &[&str]) {
-        for m in members {
-            self.ensure_user(m);
-            if let Some(u) = self.users.get_mut(*m) {
-                if !u.orgs.iter().any(|o| o == org) {
-                    u.orgs.push(org.to_string());
-                }
-            }
-        }
-        self.orgs.insert(org.to_string(), members.iter().map(|m| m.to_string()).collect());
-    }
-
-    pub fn caller(&self, authorization: Option<&str>) -> Caller {
-        let Some(value) = authorization else { return Caller::Anonymous };
-        let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "));
-        match token.and_then(|t| self.tokens.get(t.trim())) {
-            Some(t) => Caller::Token(t.clone()),
-            None => Caller::Invalid,
-        }
-    }
-
     pub fn space(&self, id: &str) -> Option<&Space> {
         self.spaces.iter().find(|s| s.id == id)
     }
 
     pub fn space_mut(&mut self, id: &str) -> Option<&mut Space> {
         self.spaces.iter_mut().find(|s| s.id == id)
-    }
-
-    /// The owner themself, or a member of the owning org.
-    pub fn is_member(&self, token: &Token, owner: &str) -> bool {
-        token.user == owner || self.orgs.get(owner).is_some_and(|m| m.contains(&token.user))
-    }
-
-    pub fn can_read(&self, caller: &Caller, space: &Space) -> bool {
-        if !space.private {
-            return true;
-        }
-        matches!(caller, Caller::Token(t) if self.is_member(t, space.owner()))
-    }
-
-    pub fn can_write(&self, caller: &Caller, space: &Space) -> bool {
-        matches!(caller, Caller::Token(t) if t.role.can_write() && self.is_member(t, space.owner()))
     }
 }

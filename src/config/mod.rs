@@ -15,7 +15,9 @@ use url::Url;
 use crate::domain::{SpaceId, WatchTarget};
 
 pub use schedule::CheckSchedule;
-pub use spaces_file::{ProbeSettings, SpaceSettings};
+pub use spaces_file::{
+    HistorySettings, MaintenanceWindow, ProbeSettings, RepairSettings, SpacePolicy, SpaceSettings,
+};
 
 /// A bad configuration value; `Display` is the one line shown to the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

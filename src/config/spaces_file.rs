@@ -1,23 +1,14 @@
-//! `SPACEWARDEN_CONFIG`: the optional TOML file with per-Space settings.
-//!
-//! ```toml
-//! [defaults]               # applies to every Space
-//! health_path = "/"
-//! expected_status = [200]  # or a single number
-//! keyword = "ok"           # the body must contain it
-//! probe_timeout = "10s"
-//!
-//! [spaces."alice/api"]     # overrides for one Space
-//! health_path = "/health"
-//! ```
-//! Unknown keys are errors, so a typo never silently does nothing.
+//! `SPACEWARDEN_CONFIG`: the optional TOML file with per-Space settings and the
+//! daemon's tunables. Every key is optional; unknown keys are errors, so a typo never
+//! silently does nothing. The README shows a full example.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::domain::{SpaceId, parse_duration};
+use super::CheckSchedule;
+use crate::domain::{AlertThresholds, RepairLimits, SpaceId, parse_duration};
 
 /// How a Space's app is probed over HTTP.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,19 +33,118 @@ impl Default for ProbeSettings {
     }
 }
 
-/// Per-Space settings with the file's defaults applied.
+/// A recurring window (cron start + duration) in which alerts and automatic repairs
+/// of a Space are held: the owner is deploying or migrating.
+#[derive(Debug, Clone)]
+pub struct MaintenanceWindow {
+    pub start: CheckSchedule,
+    pub duration: Duration,
+}
+
+impl MaintenanceWindow {
+    pub fn active(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        let span = chrono::Duration::from_std(self.duration).unwrap_or(chrono::Duration::MAX);
+        self.start
+            .next_after(now - span)
+            .is_some_and(|start| start <= now)
+    }
+}
+
+/// Everything that can differ per Space.
+#[derive(Debug, Clone)]
+pub struct SpacePolicy {
+    pub probe: ProbeSettings,
+    pub auto_repair: bool,
+    /// Visit free Spaces inside their 48 h sleep timer and wake sleeping ones.
+    pub keep_alive: bool,
+    /// Also wake Spaces their owner paused (off: a pause is the owner's intent).
+    pub wake_paused: bool,
+    pub alerts: AlertThresholds,
+    pub maintenance: Vec<MaintenanceWindow>,
+}
+
+impl Default for SpacePolicy {
+    fn default() -> Self {
+        SpacePolicy {
+            probe: ProbeSettings::default(),
+            auto_repair: true,
+            keep_alive: true,
+            wake_paused: false,
+            alerts: AlertThresholds::default(),
+            maintenance: Vec::new(),
+        }
+    }
+}
+
+impl SpacePolicy {
+    pub fn in_maintenance(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        self.maintenance.iter().any(|w| w.active(now))
+    }
+}
+
+/// The repair ladder's tunables (`[repair]`).
+#[derive(Debug, Clone)]
+pub struct RepairSettings {
+    pub limits: RepairLimits,
+    /// Repairs in flight at once, over all Spaces.
+    pub max_in_flight: usize,
+    /// How often the runtime is polled after a restart.
+    pub poll_interval: Duration,
+    /// How long a restart may take before it counts as failed.
+    pub timeout: Duration,
+    /// How long BUILDING / APP_STARTING may last before the Space counts as down.
+    pub start_grace: Duration,
+}
+
+impl Default for RepairSettings {
+    fn default() -> Self {
+        RepairSettings {
+            limits: RepairLimits::default(),
+            max_in_flight: 2,
+            poll_interval: Duration::from_secs(10),
+            timeout: Duration::from_secs(15 * 60),
+            start_grace: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// How long history is kept (`[history]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistorySettings {
+    /// Raw check rows are kept this long; roll-ups beyond.
+    pub raw: Duration,
+    /// Roll-ups (hourly and daily) are kept this long.
+    pub retention: Duration,
+}
+
+impl Default for HistorySettings {
+    fn default() -> Self {
+        HistorySettings {
+            raw: Duration::from_secs(7 * 86_400),
+            retention: Duration::from_secs(400 * 86_400),
+        }
+    }
+}
+
+/// The whole file, with defaults applied.
 #[derive(Debug, Clone, Default)]
 pub struct SpaceSettings {
-    defaults: ProbeSettings,
-    per_space: HashMap<String, ProbeSettings>,
+    defaults: SpacePolicy,
+    per_space: HashMap<String, SpacePolicy>,
+    pub repair: RepairSettings,
+    pub history: HistorySettings,
 }
 
 impl SpaceSettings {
-    pub fn probe(&self, id: &SpaceId) -> &ProbeSettings {
+    pub fn policy(&self, id: &SpaceId) -> &SpacePolicy {
         self.per_space.get(&id.key()).unwrap_or(&self.defaults)
     }
 
-    /// Reads and validates the file; errors name the file and the offending entry.
+    pub fn probe(&self, id: &SpaceId) -> &ProbeSettings {
+        &self.policy(id).probe
+    }
+
+    /// Reads and validates the file; errors name the offending entry.
     pub fn from_toml(text: &str) -> Result<SpaceSettings, String> {
         let raw: RawFile = toml::from_str(text).map_err(|e| {
             // The full error prints a multi-line snippet; one line with the line number
@@ -70,19 +160,31 @@ impl SpaceSettings {
         let defaults = raw
             .defaults
             .unwrap_or_default()
-            .apply_to(&ProbeSettings::default())
+            .apply_to(&SpacePolicy::default())
             .map_err(|e| format!("[defaults]: {e}"))?;
         let mut per_space = HashMap::new();
         for (name, entry) in raw.spaces.unwrap_or_default() {
             let id = SpaceId::parse(&name).map_err(|e| format!("[spaces.\"{name}\"]: {e}"))?;
-            let settings = entry
+            let policy = entry
                 .apply_to(&defaults)
                 .map_err(|e| format!("[spaces.\"{name}\"]: {e}"))?;
-            per_space.insert(id.key(), settings);
+            per_space.insert(id.key(), policy);
         }
+        let repair = raw
+            .repair
+            .unwrap_or_default()
+            .apply()
+            .map_err(|e| format!("[repair]: {e}"))?;
+        let history = raw
+            .history
+            .unwrap_or_default()
+            .apply()
+            .map_err(|e| format!("[history]: {e}"))?;
         Ok(SpaceSettings {
             defaults,
             per_space,
+            repair,
+            history,
         })
     }
 }
@@ -90,17 +192,52 @@ impl SpaceSettings {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
-    defaults: Option<RawProbe>,
-    spaces: Option<HashMap<String, RawProbe>>,
+    defaults: Option<RawPolicy>,
+    spaces: Option<HashMap<String, RawPolicy>>,
+    repair: Option<RawRepair>,
+    history: Option<RawHistory>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct RawProbe {
+struct RawPolicy {
     health_path: Option<String>,
     expected_status: Option<OneOrMany>,
     keyword: Option<String>,
     probe_timeout: Option<String>,
+    auto_repair: Option<bool>,
+    keep_alive: Option<bool>,
+    wake_paused: Option<bool>,
+    failures_before_alert: Option<u32>,
+    degraded_failures: Option<u32>,
+    successes_before_recovered: Option<u32>,
+    reminder_interval: Option<String>,
+    maintenance: Option<Vec<RawWindow>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWindow {
+    start: String,
+    duration: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRepair {
+    max_per_window: Option<u32>,
+    window: Option<String>,
+    max_in_flight: Option<usize>,
+    poll_interval: Option<String>,
+    timeout: Option<String>,
+    start_grace: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawHistory {
+    raw_days: Option<u32>,
+    retention_days: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -110,8 +247,23 @@ enum OneOrMany {
     Many(Vec<u16>),
 }
 
-impl RawProbe {
-    fn apply_to(self, base: &ProbeSettings) -> Result<ProbeSettings, String> {
+fn positive(key: &str, text: &str) -> Result<Duration, String> {
+    let d = parse_duration(text).map_err(|e| format!("{key}: {e}"))?;
+    if d.is_zero() {
+        return Err(format!("{key} must be more than 0"));
+    }
+    Ok(d)
+}
+
+fn at_least_one(key: &str, n: u32) -> Result<u32, String> {
+    if n == 0 {
+        return Err(format!("{key} must be at least 1"));
+    }
+    Ok(n)
+}
+
+impl RawPolicy {
+    fn apply_to(self, base: &SpacePolicy) -> Result<SpacePolicy, String> {
         let mut out = base.clone();
         if let Some(path) = self.health_path {
             if !path.starts_with('/') || path.chars().any(char::is_whitespace) {
@@ -119,7 +271,7 @@ impl RawProbe {
                     "health_path \"{path}\" must start with / and contain no spaces"
                 ));
             }
-            out.health_path = path;
+            out.probe.health_path = path;
         }
         if let Some(status) = self.expected_status {
             let list = match status {
@@ -129,60 +281,92 @@ impl RawProbe {
             if let Some(bad) = list.iter().find(|s| !(100..=599).contains(*s)) {
                 return Err(format!("expected_status {bad} is not an HTTP status"));
             }
-            out.expected_status = list;
+            out.probe.expected_status = list;
         }
         if let Some(keyword) = self.keyword {
-            out.keyword = Some(keyword).filter(|k| !k.is_empty());
+            out.probe.keyword = Some(keyword).filter(|k| !k.is_empty());
         }
         if let Some(timeout) = self.probe_timeout {
-            let timeout = parse_duration(&timeout).map_err(|e| format!("probe_timeout: {e}"))?;
-            if timeout.is_zero() {
-                return Err("probe_timeout must be more than 0".into());
+            out.probe.timeout = positive("probe_timeout", &timeout)?;
+        }
+        out.auto_repair = self.auto_repair.unwrap_or(out.auto_repair);
+        out.keep_alive = self.keep_alive.unwrap_or(out.keep_alive);
+        out.wake_paused = self.wake_paused.unwrap_or(out.wake_paused);
+        if let Some(n) = self.failures_before_alert {
+            out.alerts.failures_before_alert = at_least_one("failures_before_alert", n)?;
+        }
+        if let Some(n) = self.degraded_failures {
+            out.alerts.degraded_failures = at_least_one("degraded_failures", n)?;
+        }
+        if let Some(n) = self.successes_before_recovered {
+            out.alerts.successes_before_recovered = at_least_one("successes_before_recovered", n)?;
+        }
+        if let Some(every) = self.reminder_interval {
+            out.alerts.reminder_interval = match every.trim() {
+                "off" | "never" | "0" => None,
+                text => Some(positive("reminder_interval", text)?),
+            };
+        }
+        if let Some(windows) = self.maintenance {
+            out.maintenance = windows
+                .into_iter()
+                .map(|w| {
+                    Ok(MaintenanceWindow {
+                        start: CheckSchedule::parse(&w.start)
+                            .map_err(|e| format!("maintenance start: {e}"))?,
+                        duration: positive("maintenance duration", &w.duration)?,
+                    })
+                })
+                .collect::<Result<_, String>>()?;
+        }
+        Ok(out)
+    }
+}
+
+impl RawRepair {
+    fn apply(self) -> Result<RepairSettings, String> {
+        let mut out = RepairSettings::default();
+        if let Some(n) = self.max_per_window {
+            out.limits.max_per_window = n;
+        }
+        if let Some(w) = self.window {
+            out.limits.window = positive("window", &w)?;
+        }
+        if let Some(n) = self.max_in_flight {
+            if n == 0 {
+                return Err("max_in_flight must be at least 1".into());
             }
-            out.timeout = timeout;
+            out.max_in_flight = n;
+        }
+        if let Some(p) = self.poll_interval {
+            out.poll_interval = positive("poll_interval", &p)?;
+        }
+        if let Some(t) = self.timeout {
+            out.timeout = positive("timeout", &t)?;
+        }
+        if let Some(g) = self.start_grace {
+            out.start_grace = positive("start_grace", &g)?;
+        }
+        Ok(out)
+    }
+}
+
+impl RawHistory {
+    fn apply(self) -> Result<HistorySettings, String> {
+        let mut out = HistorySettings::default();
+        let days = |n: u32| Duration::from_secs(u64::from(n) * 86_400);
+        if let Some(n) = self.raw_days {
+            out.raw = days(at_least_one("raw_days", n)?);
+        }
+        if let Some(n) = self.retention_days {
+            out.retention = days(at_least_one("retention_days", n)?);
+        }
+        if out.retention < out.raw {
+            return Err("retention_days must not be shorter than raw_days".into());
         }
         Ok(out)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn defaults_then_overrides() {
-        let settings = SpaceSettings::from_toml(
-            r#"
-            [defaults]
-            probe_timeout = "5s"
-            [spaces."alice/api"]
-            health_path = "/health"
-            expected_status = [200, 401]
-            keyword = "ok"
-            "#,
-        )
-        .unwrap();
-        let api = settings.probe(&SpaceId::parse("Alice/API").unwrap());
-        assert_eq!(api.health_path, "/health");
-        assert_eq!(api.expected_status, vec![200, 401]);
-        assert_eq!(api.keyword.as_deref(), Some("ok"));
-        assert_eq!(api.timeout, Duration::from_secs(5));
-        let other = settings.probe(&SpaceId::parse("bob/x").unwrap());
-        assert_eq!(other.health_path, "/");
-        assert_eq!(other.timeout, Duration::from_secs(5));
-    }
-
-    #[test]
-    fn errors_name_the_entry() {
-        for (text, needle) in [
-            ("[spaces.\"bad id\"]\nkeyword='x'", "[spaces.\"bad id\"]"),
-            ("[spaces.\"a/b\"]\nhealth_path='nope'", "health_path"),
-            ("[spaces.\"a/b\"]\nexpected_status=99", "expected_status 99"),
-            ("[defaults]\nprobe_timeout='soon'", "probe_timeout"),
-            ("[defaults]\nhelth_path='/'", "helth_path"),
-        ] {
-            let err = SpaceSettings::from_toml(text).unwrap_err();
-            assert!(err.contains(needle), "{text}: {err}");
-        }
-    }
-}
+mod tests;

@@ -1,14 +1,21 @@
-//! The domain: names, stages, verdicts and observations. Pure: no I/O, no async,
-//! nothing from `hub`, `store` or any adapter.
+//! The domain: names, stages, verdicts, observations, and the pure decisions made on
+//! them (alert state machine, repair ladder). No I/O, no async, nothing from `hub`,
+//! `store` or any adapter.
 
+mod alerting;
 mod duration;
 mod observation;
+mod repair_policy;
 mod space_id;
 mod stage;
 mod verdict;
 
-pub use duration::parse_duration;
+pub use alerting::{AlertMemory, AlertThresholds, Health, Transition, observe};
+pub use duration::{format_duration, parse_duration};
 pub use observation::{CheckFailure, Observation, ProbeOutcome};
+pub use repair_policy::{
+    RepairContext, RepairDecision, RepairLimits, RepairStep, decide, next_step, repairable,
+};
 pub use space_id::{SpaceId, SpaceIdError, WatchTarget};
 pub use stage::Stage;
 pub use verdict::{Verdict, VerdictInput, verdict};

@@ -75,7 +75,7 @@ impl Monitor {
                         stage: None,
                         probe_ok: None,
                         in_stage_for: Duration::ZERO,
-                        start_grace: self.tuning.start_grace,
+                        start_grace: self.config.space_settings.repair.start_grace,
                     }),
                     subdomain: None,
                     gc_timeout: None,
@@ -108,7 +108,7 @@ impl Monitor {
             stage: Some(&runtime.stage),
             probe_ok: probe.as_ref().map(|p| p.ok),
             in_stage_for,
-            start_grace: self.tuning.start_grace,
+            start_grace: self.config.space_settings.repair.start_grace,
         });
         let probe_failure = probe.as_ref().and_then(|p| p.failure.clone());
         Observation {

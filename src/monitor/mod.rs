@@ -6,7 +6,6 @@ mod cycle;
 mod owners;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::config::Config;
 use crate::hub::{AppProbe, Hub};
@@ -17,8 +16,6 @@ pub use cycle::CycleError;
 /// Knobs that are not part of the public configuration yet.
 #[derive(Debug, Clone)]
 pub struct Tuning {
-    /// How long BUILDING / APP_STARTING may last before it counts as Down.
-    pub start_grace: Duration,
     /// Owners listed at once.
     pub owner_concurrency: usize,
     /// App probes in flight at once.
@@ -28,7 +25,6 @@ pub struct Tuning {
 impl Default for Tuning {
     fn default() -> Self {
         Tuning {
-            start_grace: Duration::from_secs(15 * 60),
             owner_concurrency: 4,
             probe_concurrency: 16,
         }

@@ -1,11 +1,11 @@
-//! `checks`: one row per observation, and the `spaces` summary kept in step with it
-//! in the same transaction.
+//! `checks` (raw, kept for a short window), the hourly and daily roll-ups written in
+//! the same transaction, and pruning.
 
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{Store, StoreError, from_ms, ms};
-use crate::domain::Observation;
+use super::{Store, StoreError, StoreTx, from_ms, ms};
+use crate::domain::{Observation, Verdict};
 
 /// A stored check, as read back.
 #[derive(Debug, Clone, FromRow)]
@@ -25,6 +25,12 @@ impl CheckRow {
     pub fn at(&self) -> DateTime<Utc> {
         from_ms(self.at_ms)
     }
+}
+
+/// Checks that count for uptime: everything but sleeping, paused (intended) and
+/// unreachable (unknown).
+pub fn counts_for_uptime(verdict: Verdict) -> bool {
+    !matches!(verdict, Verdict::Sleeping | Verdict::Paused | Verdict::Unreachable)
 }
 
 const UPSERT_SPACE: &str = "
@@ -54,52 +60,90 @@ INSERT OR REPLACE INTO checks (space_id, at_ms, stage, verdict, hardware,
                                probe_status, probe_latency_ms, probe_ok, error)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-impl Store {
-    /// Stores a cycle's observations atomically: all of them or none.
-    pub async fn record(&self, observations: &[Observation]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        for obs in observations {
-            let at = ms(obs.at);
-            let stage = obs.stage.as_ref().map(|s| s.as_str().to_owned());
-            let probe = obs.probe.as_ref();
-            sqlx::query(INSERT_CHECK)
-                .bind(obs.label())
-                .bind(at)
-                .bind(&stage)
-                .bind(obs.verdict.as_str())
-                .bind(&obs.hardware)
-                .bind(probe.and_then(|p| p.status).map(i64::from))
-                .bind(probe.and_then(|p| p.latency_ms))
-                .bind(probe.map(|p| p.ok))
-                .bind(&obs.error)
-                .execute(&mut *tx)
-                .await?;
-            // A whole owner that could not be listed has no Space row to update.
-            let Some(space) = &obs.space else { continue };
-            sqlx::query(UPSERT_SPACE)
-                .bind(space.to_string())
-                .bind(space.owner())
-                .bind(at)
-                .bind(&stage)
-                .bind(obs.verdict.as_str())
-                .bind(&obs.hardware)
-                .bind(&obs.subdomain)
-                .bind(obs.gc_timeout.and_then(|t| i64::try_from(t).ok()))
-                .bind(obs.private)
-                .bind(&obs.error)
-                .execute(&mut *tx)
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 86_400_000;
+
+impl StoreTx {
+    /// One observation: the raw row, both roll-ups, and the Space's summary.
+    pub async fn record_observation(&mut self, obs: &Observation) -> Result<(), StoreError> {
+        let at = ms(obs.at);
+        let stage = obs.stage.as_ref().map(|s| s.as_str().to_owned());
+        let probe = obs.probe.as_ref();
+        let label = obs.label();
+        sqlx::query(INSERT_CHECK)
+            .bind(&label)
+            .bind(at)
+            .bind(&stage)
+            .bind(obs.verdict.as_str())
+            .bind(&obs.hardware)
+            .bind(probe.and_then(|p| p.status).map(i64::from))
+            .bind(probe.and_then(|p| p.latency_ms))
+            .bind(probe.map(|p| p.ok))
+            .bind(&obs.error)
+            .execute(&mut *self.tx)
+            .await?;
+        let up = i64::from(obs.verdict == Verdict::Up);
+        let counted = i64::from(counts_for_uptime(obs.verdict));
+        let latency = probe.filter(|p| p.ok).and_then(|p| p.latency_ms);
+        for (table, size) in [("rollup_hourly", HOUR_MS), ("rollup_daily", DAY_MS)] {
+            let sql = format!(
+                "INSERT INTO {table} (space_id, bucket_ms, up, counted, total, latency_sum, latency_n)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)
+                 ON CONFLICT (space_id, bucket_ms) DO UPDATE SET
+                     up = up + excluded.up, counted = counted + excluded.counted,
+                     total = total + 1, latency_sum = latency_sum + excluded.latency_sum,
+                     latency_n = latency_n + excluded.latency_n"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(&label)
+                .bind(at - at.rem_euclid(size))
+                .bind(up)
+                .bind(counted)
+                .bind(latency.unwrap_or(0.0))
+                .bind(i64::from(latency.is_some()))
+                .execute(&mut *self.tx)
                 .await?;
         }
-        tx.commit().await?;
+        // A whole owner that could not be listed has no Space row to update.
+        let Some(space) = &obs.space else {
+            return Ok(());
+        };
+        sqlx::query(UPSERT_SPACE)
+            .bind(space.to_string())
+            .bind(space.owner())
+            .bind(at)
+            .bind(&stage)
+            .bind(obs.verdict.as_str())
+            .bind(&obs.hardware)
+            .bind(&obs.subdomain)
+            .bind(obs.gc_timeout.and_then(|t| i64::try_from(t).ok()))
+            .bind(obs.private)
+            .bind(&obs.error)
+            .execute(&mut *self.tx)
+            .await?;
+        if probe.is_some_and(|p| p.ok) {
+            sqlx::query("UPDATE spaces SET last_visit_ms = ? WHERE space_id = ?")
+                .bind(at)
+                .bind(space.to_string())
+                .execute(&mut *self.tx)
+                .await?;
+        }
         Ok(())
+    }
+}
+
+impl Store {
+    /// Stores observations atomically: all of them or none.
+    pub async fn record(&self, observations: &[Observation]) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        for obs in observations {
+            tx.record_observation(obs).await?;
+        }
+        tx.commit().await
     }
 
     /// The most recent checks of one Space (`owner/name` or `owner/*`), newest first.
-    pub async fn recent_checks(
-        &self,
-        label: &str,
-        limit: u32,
-    ) -> Result<Vec<CheckRow>, StoreError> {
+    pub async fn recent_checks(&self, label: &str, limit: u32) -> Result<Vec<CheckRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT space_id, at_ms, stage, verdict, hardware, probe_status, probe_latency_ms,
                     probe_ok, error
@@ -111,12 +155,65 @@ impl Store {
         .await?)
     }
 
+    /// Checks of one Space since `since`, oldest first, at most `limit`.
+    pub async fn checks_since(
+        &self,
+        label: &str,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<CheckRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT space_id, at_ms, stage, verdict, hardware, probe_status, probe_latency_ms,
+                    probe_ok, error
+             FROM checks WHERE space_id = ? AND at_ms >= ? ORDER BY at_ms LIMIT ?",
+        )
+        .bind(label)
+        .bind(ms(since))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// How many check rows are stored in all.
     pub async fn check_count(&self) -> Result<i64, StoreError> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM checks")
             .fetch_one(&self.pool)
             .await?;
         Ok(n)
+    }
+
+    /// Drops raw checks older than `raw_before`, hourly roll-ups older than
+    /// `hourly_before`, and everything else older than `retain_before`. Returns how
+    /// many raw rows went.
+    pub async fn prune(
+        &self,
+        raw_before: DateTime<Utc>,
+        hourly_before: DateTime<Utc>,
+        retain_before: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.begin().await?;
+        let raw = sqlx::query("DELETE FROM checks WHERE at_ms < ?")
+            .bind(ms(raw_before))
+            .execute(&mut *tx.tx)
+            .await?
+            .rows_affected();
+        for (sql, before) in [
+            ("DELETE FROM rollup_hourly WHERE bucket_ms < ?", hourly_before),
+            ("DELETE FROM rollup_daily WHERE bucket_ms < ?", retain_before),
+            ("DELETE FROM incidents WHERE closed_ms < ?", retain_before),
+            ("DELETE FROM actions WHERE state = 'done' AND started_ms < ?", retain_before),
+            ("DELETE FROM outbox WHERE state <> 'pending' AND created_ms < ?", raw_before),
+        ] {
+            sqlx::query(sql).bind(ms(before)).execute(&mut *tx.tx).await?;
+        }
+        tx.commit().await?;
+        Ok(raw)
+    }
+
+    /// Reclaims the space of deleted rows (after a large prune).
+    pub async fn vacuum(&self) -> Result<(), StoreError> {
+        sqlx::query("PRAGMA incremental_vacuum").execute(&self.pool).await?;
+        Ok(())
     }
 }
 
@@ -147,28 +244,16 @@ mod tests {
     #[tokio::test]
     async fn keeps_stage_since_across_checks_and_outages() {
         let store = Store::connect("sqlite::memory:").await.unwrap();
-        store
-            .record(&[obs(Some("BUILDING"), Verdict::Starting, 0)])
-            .await
-            .unwrap();
-        store
-            .record(&[obs(Some("BUILDING"), Verdict::Starting, 5)])
-            .await
-            .unwrap();
-        store
-            .record(&[obs(None, Verdict::Unreachable, 10)])
-            .await
-            .unwrap();
+        store.record(&[obs(Some("BUILDING"), Verdict::Starting, 0)]).await.unwrap();
+        store.record(&[obs(Some("BUILDING"), Verdict::Starting, 5)]).await.unwrap();
+        store.record(&[obs(None, Verdict::Unreachable, 10)]).await.unwrap();
         let state = &store.space_states().await.unwrap()[0];
         assert_eq!(state.stage, Some(Stage::Building));
         assert_eq!(state.stage_since.unwrap().format("%M").to_string(), "00");
         assert_eq!(state.verdict, Verdict::Unreachable);
         assert_eq!(state.verdict_since.format("%M").to_string(), "10");
 
-        store
-            .record(&[obs(Some("RUNNING"), Verdict::Up, 15)])
-            .await
-            .unwrap();
+        store.record(&[obs(Some("RUNNING"), Verdict::Up, 15)]).await.unwrap();
         let state = &store.space_states().await.unwrap()[0];
         assert_eq!(state.stage_since.unwrap().format("%M").to_string(), "15");
         assert_eq!(store.check_count().await.unwrap(), 4);
@@ -176,5 +261,20 @@ mod tests {
         assert_eq!(recent[0].verdict, "up");
         assert_eq!(recent[1].stage, None);
         assert_eq!(store.spaces_of("ALICE").await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn prune_keeps_the_rollups() {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        store.record(&[obs(Some("RUNNING"), Verdict::Up, 0)]).await.unwrap();
+        store.record(&[obs(Some("RUNTIME_ERROR"), Verdict::Down, 30)]).await.unwrap();
+        let later = Utc.with_ymd_and_hms(2026, 12, 20, 0, 0, 0).unwrap();
+        let gone = store.prune(later, later - chrono::Duration::days(60), later - chrono::Duration::days(400)).await.unwrap();
+        assert_eq!(gone, 2);
+        assert_eq!(store.check_count().await.unwrap(), 0);
+        let id = SpaceId::parse("alice/app").unwrap();
+        let uptime = store.uptime(&id, later).await.unwrap();
+        assert_eq!(uptime.d30, Some(0.5));
+        assert_eq!(uptime.h24, None);
     }
 }

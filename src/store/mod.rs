@@ -1,17 +1,26 @@
 //! The store: SQLite through sqlx, migrations embedded from `migrations/`.
-//! The only place with SQL. One file per table family.
+//! The only place with SQL. One file per table family; writes that must happen
+//! together go through a `StoreTx`.
 
+mod actions;
 mod checks;
+mod incidents;
+mod outbox;
 mod spaces;
+mod uptime;
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
 
+pub use actions::{ActionRow, NewAction};
 pub use checks::CheckRow;
+pub use incidents::IncidentRow;
+pub use outbox::OutboxRow;
 pub use spaces::SpaceState;
+pub use uptime::Uptime;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -27,6 +36,11 @@ pub enum StoreError {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+}
+
+/// Writes that land together or not at all.
+pub struct StoreTx {
+    tx: Transaction<'static, Sqlite>,
 }
 
 impl Store {
@@ -48,7 +62,9 @@ impl Store {
             })
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // Lets pruning hand pages back to the file system (`PRAGMA incremental_vacuum`).
+            .auto_vacuum(sqlx::sqlite::SqliteAutoVacuum::Incremental);
         // An in-memory database lives in one connection; a file takes a few readers.
         let pool = SqlitePoolOptions::new()
             .max_connections(if in_memory { 1 } else { 4 })
@@ -65,8 +81,22 @@ impl Store {
         Ok(())
     }
 
+    pub async fn begin(&self) -> Result<StoreTx, StoreError> {
+        // BEGIN IMMEDIATE: take the write lock up front so a read-then-write
+        // transaction never fails halfway on a busy database.
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(StoreTx { tx })
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+impl StoreTx {
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
     }
 }
 

@@ -1,10 +1,11 @@
-//! `spaces`: what we last knew of each Space, updated with every observation.
+//! `spaces`: what we last knew of each Space, plus what the alert state machine and
+//! the repair ladder remember about it.
 
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{Store, StoreError, from_ms};
-use crate::domain::{SpaceId, Stage, Verdict};
+use super::{Store, StoreError, StoreTx, from_ms, ms};
+use crate::domain::{AlertMemory, SpaceId, Stage, Verdict};
 
 /// The last known state of one Space.
 #[derive(Debug, Clone)]
@@ -15,7 +16,22 @@ pub struct SpaceState {
     pub verdict: Verdict,
     pub verdict_since: DateTime<Utc>,
     pub last_check: DateTime<Utc>,
+    pub hardware: Option<String>,
     pub subdomain: Option<String>,
+    pub gc_timeout: Option<u64>,
+    pub private: Option<bool>,
+    pub error: Option<String>,
+    pub memory: AlertMemory,
+    pub gave_up: bool,
+    pub muted_until: Option<DateTime<Utc>>,
+    pub last_visit: Option<DateTime<Utc>>,
+    pub incident_id: Option<i64>,
+}
+
+impl SpaceState {
+    pub fn muted(&self, now: DateTime<Utc>) -> bool {
+        self.muted_until.is_some_and(|until| until > now)
+    }
 }
 
 #[derive(FromRow)]
@@ -26,7 +42,21 @@ struct Row {
     verdict: String,
     verdict_since_ms: i64,
     last_check_ms: i64,
+    hardware: Option<String>,
     subdomain: Option<String>,
+    gc_timeout_s: Option<i64>,
+    private: Option<bool>,
+    error: Option<String>,
+    bad_streak: i64,
+    good_streak: i64,
+    bad_since_ms: Option<i64>,
+    alerted: Option<String>,
+    announced: bool,
+    last_alert_ms: Option<i64>,
+    gave_up: bool,
+    muted_until_ms: Option<i64>,
+    last_visit_ms: Option<i64>,
+    incident_id: Option<i64>,
 }
 
 impl Row {
@@ -38,13 +68,30 @@ impl Row {
             verdict: Verdict::parse(&self.verdict)?,
             verdict_since: from_ms(self.verdict_since_ms),
             last_check: from_ms(self.last_check_ms),
+            hardware: self.hardware,
             subdomain: self.subdomain,
+            gc_timeout: self.gc_timeout_s.and_then(|t| u64::try_from(t).ok()),
+            private: self.private,
+            error: self.error,
+            memory: AlertMemory {
+                bad_streak: u32::try_from(self.bad_streak).unwrap_or(0),
+                good_streak: u32::try_from(self.good_streak).unwrap_or(0),
+                bad_since: self.bad_since_ms.map(from_ms),
+                alerted: self.alerted.as_deref().and_then(Verdict::parse),
+                announced: self.announced,
+                last_alert: self.last_alert_ms.map(from_ms),
+            },
+            gave_up: self.gave_up,
+            muted_until: self.muted_until_ms.map(from_ms),
+            last_visit: self.last_visit_ms.map(from_ms),
+            incident_id: self.incident_id,
         })
     }
 }
 
-const COLUMNS: &str =
-    "space_id, stage, stage_since_ms, verdict, verdict_since_ms, last_check_ms, subdomain";
+const COLUMNS: &str = "space_id, stage, stage_since_ms, verdict, verdict_since_ms, last_check_ms,
+    hardware, subdomain, gc_timeout_s, private, error, bad_streak, good_streak, bad_since_ms,
+    alerted, announced, last_alert_ms, gave_up, muted_until_ms, last_visit_ms, incident_id";
 
 impl Store {
     /// Every Space ever observed, by id.
@@ -54,6 +101,16 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         Ok(rows.into_iter().filter_map(Row::into_state).collect())
+    }
+
+    /// One Space (case-insensitive id), if it was ever observed.
+    pub async fn space_state(&self, id: &SpaceId) -> Result<Option<SpaceState>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM spaces WHERE space_id = ? COLLATE NOCASE");
+        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.and_then(Row::into_state))
     }
 
     /// The Spaces last seen for `owner` (owner names compare case-insensitively).
@@ -68,5 +125,78 @@ impl Store {
             .into_iter()
             .filter_map(|(id,)| SpaceId::parse(&id).ok())
             .collect())
+    }
+
+    /// Silences alerts for a Space until `until` (`None` lifts the mute).
+    pub async fn set_muted_until(
+        &self,
+        id: &SpaceId,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE spaces SET muted_until_ms = ? WHERE space_id = ? COLLATE NOCASE")
+            .bind(until.map(ms))
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Records a successful visit of the app (keep-alive).
+    pub async fn set_last_visit(&self, id: &SpaceId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE spaces SET last_visit_ms = ? WHERE space_id = ? COLLATE NOCASE")
+            .bind(ms(at))
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+impl StoreTx {
+    pub async fn save_memory(&mut self, id: &SpaceId, memory: &AlertMemory) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE spaces SET bad_streak = ?, good_streak = ?, bad_since_ms = ?, alerted = ?,
+                 announced = ?, last_alert_ms = ?
+             WHERE space_id = ? COLLATE NOCASE",
+        )
+        .bind(i64::from(memory.bad_streak))
+        .bind(i64::from(memory.good_streak))
+        .bind(memory.bad_since.map(ms))
+        .bind(memory.alerted.map(Verdict::as_str))
+        .bind(memory.announced)
+        .bind(memory.last_alert.map(ms))
+        .bind(id.to_string())
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn set_gave_up(&mut self, id: &SpaceId, gave_up: bool) -> Result<(), StoreError> {
+        sqlx::query("UPDATE spaces SET gave_up = ? WHERE space_id = ? COLLATE NOCASE")
+            .bind(gave_up)
+            .bind(id.to_string())
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Points the Space at its open incident (`None`: no incident open).
+    pub async fn set_incident(&mut self, id: &SpaceId, incident: Option<i64>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE spaces SET incident_id = ? WHERE space_id = ? COLLATE NOCASE")
+            .bind(incident)
+            .bind(id.to_string())
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// The Space as it is now, read inside the transaction.
+    pub async fn space_state(&mut self, id: &SpaceId) -> Result<Option<SpaceState>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM spaces WHERE space_id = ? COLLATE NOCASE");
+        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        Ok(row.and_then(Row::into_state))
     }
 }

@@ -1,0 +1,166 @@
+//! `actions`: every repair, wake and (later) command against a Space. A row is
+//! written before the Hub is called (`pending`), marked when the Hub accepted the call
+//! (`called`) and completed with a result (`done`). On startup, rows that are not done
+//! are resumed by polling, never by calling the Hub again.
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::{Store, StoreError, StoreTx, from_ms, ms};
+use crate::domain::SpaceId;
+
+/// What to record before acting.
+#[derive(Debug, Clone)]
+pub struct NewAction<'a> {
+    pub space: &'a SpaceId,
+    /// `restart`, `rebuild`, `wake`, ...
+    pub kind: &'a str,
+    /// `auto` or `manual`.
+    pub trigger: &'a str,
+    /// `spacewarden`, `telegram:<user id>`, `discord:<user id>`, `api`.
+    pub actor: &'a str,
+    pub at: DateTime<Utc>,
+    pub incident_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ActionRow {
+    pub id: i64,
+    pub space_id: String,
+    pub kind: String,
+    pub trigger: String,
+    pub actor: String,
+    pub state: String,
+    pub result: Option<String>,
+    pub detail: Option<String>,
+    pub started_ms: i64,
+    pub finished_ms: Option<i64>,
+    pub incident_id: Option<i64>,
+}
+
+impl ActionRow {
+    pub fn started(&self) -> DateTime<Utc> {
+        from_ms(self.started_ms)
+    }
+
+    pub fn finished(&self) -> Option<DateTime<Utc>> {
+        self.finished_ms.map(from_ms)
+    }
+}
+
+const COLUMNS: &str =
+    "id, space_id, kind, trigger, actor, state, result, detail, started_ms, finished_ms, incident_id";
+
+impl StoreTx {
+    pub async fn start_action(&mut self, action: &NewAction<'_>) -> Result<i64, StoreError> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO actions (space_id, kind, trigger, actor, state, started_ms, incident_id)
+             VALUES (?, ?, ?, ?, 'pending', ?, ?) RETURNING id",
+        )
+        .bind(action.space.to_string())
+        .bind(action.kind)
+        .bind(action.trigger)
+        .bind(action.actor)
+        .bind(ms(action.at))
+        .bind(action.incident_id)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn finish_action(
+        &mut self,
+        id: i64,
+        at: DateTime<Utc>,
+        result: &str,
+        detail: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE actions SET state = 'done', result = ?, detail = ?, finished_ms = ? WHERE id = ?",
+        )
+        .bind(result)
+        .bind(detail)
+        .bind(ms(at))
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Records an action in its own transaction (before acting).
+    pub async fn start_action(&self, action: &NewAction<'_>) -> Result<i64, StoreError> {
+        let mut tx = self.begin().await?;
+        let id = tx.start_action(action).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The Hub accepted the call.
+    pub async fn mark_called(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE actions SET state = 'called' WHERE id = ? AND state = 'pending'")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn finish_action(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+        result: &str,
+        detail: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.finish_action(id, at, result, detail).await?;
+        tx.commit().await
+    }
+
+    /// Actions not completed, oldest first: what a restart of spacewarden resumes.
+    pub async fn unfinished_actions(&self) -> Result<Vec<ActionRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM actions WHERE state <> 'done' ORDER BY id");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?)
+    }
+
+    /// Start times of automatic repairs of a Space since `since` (for the cap).
+    pub async fn auto_repairs_since(
+        &self,
+        id: &SpaceId,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>, StoreError> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT started_ms FROM actions WHERE space_id = ? COLLATE NOCASE
+               AND trigger = 'auto' AND kind IN ('restart', 'rebuild') AND started_ms >= ?
+             ORDER BY started_ms",
+        )
+        .bind(id.to_string())
+        .bind(ms(since))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(at,)| from_ms(at)).collect())
+    }
+
+    /// A Space's actions, newest first.
+    pub async fn actions(&self, id: &SpaceId, limit: u32) -> Result<Vec<ActionRow>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM actions WHERE space_id = ? COLLATE NOCASE ORDER BY id DESC LIMIT ?"
+        );
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Every Space's actions since `since`, newest first.
+    pub async fn recent_actions(&self, since: DateTime<Utc>, limit: u32) -> Result<Vec<ActionRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM actions WHERE started_ms >= ? ORDER BY id DESC LIMIT ?");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(ms(since))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}

@@ -1,0 +1,116 @@
+//! `incidents`: an outage from the moment a Space goes bad enough to alert until it
+//! is back, with its cause and what ended it.
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::{Store, StoreError, StoreTx, from_ms, ms};
+use crate::domain::SpaceId;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct IncidentRow {
+    pub id: i64,
+    pub space_id: String,
+    pub opened_ms: i64,
+    pub closed_ms: Option<i64>,
+    pub verdict: String,
+    pub stage: Option<String>,
+    pub cause: Option<String>,
+    pub resolution: Option<String>,
+}
+
+impl IncidentRow {
+    pub fn opened(&self) -> DateTime<Utc> {
+        from_ms(self.opened_ms)
+    }
+
+    pub fn closed(&self) -> Option<DateTime<Utc>> {
+        self.closed_ms.map(from_ms)
+    }
+
+    /// How long it lasted, or has lasted so far.
+    pub fn duration(&self, now: DateTime<Utc>) -> std::time::Duration {
+        (self.closed().unwrap_or(now) - self.opened()).to_std().unwrap_or_default()
+    }
+}
+
+const COLUMNS: &str = "id, space_id, opened_ms, closed_ms, verdict, stage, cause, resolution";
+
+impl StoreTx {
+    pub async fn open_incident(
+        &mut self,
+        id: &SpaceId,
+        opened: DateTime<Utc>,
+        verdict: &str,
+        stage: Option<&str>,
+        cause: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        let (incident,): (i64,) = sqlx::query_as(
+            "INSERT INTO incidents (space_id, opened_ms, verdict, stage, cause)
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(id.to_string())
+        .bind(ms(opened))
+        .bind(verdict)
+        .bind(stage)
+        .bind(cause)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        self.set_incident(id, Some(incident)).await?;
+        Ok(incident)
+    }
+
+    /// Closes the Space's open incident, if any; returns it as closed.
+    pub async fn close_incident(
+        &mut self,
+        id: &SpaceId,
+        closed: DateTime<Utc>,
+        resolution: &str,
+    ) -> Result<Option<IncidentRow>, StoreError> {
+        let sql = format!(
+            "UPDATE incidents SET closed_ms = ?, resolution = ?
+             WHERE space_id = ? COLLATE NOCASE AND closed_ms IS NULL RETURNING {COLUMNS}"
+        );
+        let row: Option<IncidentRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(ms(closed))
+            .bind(resolution)
+            .bind(id.to_string())
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        self.set_incident(id, None).await?;
+        Ok(row)
+    }
+}
+
+impl Store {
+    /// A Space's incidents, newest first.
+    pub async fn incidents(&self, id: &SpaceId, limit: u32) -> Result<Vec<IncidentRow>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM incidents WHERE space_id = ? COLLATE NOCASE
+             ORDER BY opened_ms DESC, id DESC LIMIT ?"
+        );
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Every open incident, oldest first.
+    pub async fn open_incidents(&self) -> Result<Vec<IncidentRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM incidents WHERE closed_ms IS NULL ORDER BY opened_ms");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?)
+    }
+
+    /// Incidents of every Space opened since `since`, newest first.
+    pub async fn recent_incidents(&self, since: DateTime<Utc>, limit: u32) -> Result<Vec<IncidentRow>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM incidents WHERE opened_ms >= ? ORDER BY opened_ms DESC LIMIT ?"
+        );
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(ms(since))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}

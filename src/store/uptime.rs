@@ -1,0 +1,106 @@
+//! Uptime from the roll-ups: 24 h from the hourly rows, 7 and 30 days from the daily
+//! ones, so the query cost does not grow with the number of checks.
+
+use chrono::{DateTime, Utc};
+
+use super::{Store, StoreError, ms};
+use crate::domain::SpaceId;
+
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 86_400_000;
+
+/// Share of counted checks that were up; `None` when nothing was counted.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Uptime {
+    pub h24: Option<f64>,
+    pub d7: Option<f64>,
+    pub d30: Option<f64>,
+}
+
+fn ratio(up: i64, counted: i64) -> Option<f64> {
+    (counted > 0).then(|| up as f64 / counted as f64)
+}
+
+impl Store {
+    pub async fn uptime(&self, id: &SpaceId, now: DateTime<Utc>) -> Result<Uptime, StoreError> {
+        let all = self.uptime_all(now).await?;
+        Ok(all
+            .into_iter()
+            .find(|(space, _)| space.eq_ignore_ascii_case(&id.to_string()))
+            .map(|(_, uptime)| uptime)
+            .unwrap_or_default())
+    }
+
+    /// Uptime of every Space with history, by `owner/name`.
+    pub async fn uptime_all(&self, now: DateTime<Utc>) -> Result<Vec<(String, Uptime)>, StoreError> {
+        let now_ms = ms(now);
+        let hour_from = now_ms - now_ms.rem_euclid(HOUR_MS) - 23 * HOUR_MS;
+        let today = now_ms - now_ms.rem_euclid(DAY_MS);
+        let rows: Vec<(String, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT space_id,
+                    COALESCE(SUM(CASE WHEN src = 'h' THEN up END), 0),
+                    COALESCE(SUM(CASE WHEN src = 'h' THEN counted END), 0),
+                    COALESCE(SUM(CASE WHEN src = 'd' AND bucket_ms >= ?2 THEN up END), 0),
+                    COALESCE(SUM(CASE WHEN src = 'd' AND bucket_ms >= ?2 THEN counted END), 0),
+                    COALESCE(SUM(CASE WHEN src = 'd' THEN up END), 0),
+                    COALESCE(SUM(CASE WHEN src = 'd' THEN counted END), 0)
+             FROM (
+                 SELECT 'h' AS src, space_id, bucket_ms, up, counted FROM rollup_hourly
+                   WHERE bucket_ms >= ?1
+                 UNION ALL
+                 SELECT 'd', space_id, bucket_ms, up, counted FROM rollup_daily
+                   WHERE bucket_ms >= ?3
+             )
+             GROUP BY space_id",
+        )
+        .bind(hour_from)
+        .bind(today - 6 * DAY_MS)
+        .bind(today - 29 * DAY_MS)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(space, hu, hc, wu, wc, mu, mc)| {
+                (
+                    space,
+                    Uptime {
+                        h24: ratio(hu, hc),
+                        d7: ratio(wu, wc),
+                        d30: ratio(mu, mc),
+                    },
+                )
+            })
+            .collect())
+    }
+
+    /// Daily uptime of one Space for the last `days` days, oldest first (`None` for a
+    /// day without counted checks): the status page's uptime bar.
+    pub async fn daily_uptime(
+        &self,
+        id: &SpaceId,
+        now: DateTime<Utc>,
+        days: u32,
+    ) -> Result<Vec<(DateTime<Utc>, Option<f64>)>, StoreError> {
+        let now_ms = ms(now);
+        let today = now_ms - now_ms.rem_euclid(DAY_MS);
+        let from = today - i64::from(days.saturating_sub(1)) * DAY_MS;
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT bucket_ms, up, counted FROM rollup_daily
+             WHERE space_id = ? COLLATE NOCASE AND bucket_ms >= ? ORDER BY bucket_ms",
+        )
+        .bind(id.to_string())
+        .bind(from)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((0..i64::from(days))
+            .map(|i| {
+                let day = from + i * DAY_MS;
+                let value = rows
+                    .iter()
+                    .find(|(bucket, _, _)| *bucket == day)
+                    .and_then(|(_, up, counted)| ratio(*up, *counted));
+                (super::from_ms(day), value)
+            })
+            .collect())
+    }
+}

@@ -7,11 +7,16 @@
 //! - [`domain`]: Space ids, stages, verdicts, observations; pure, no I/O.
 //! - [`hub`]: the Hugging Face API behind the [`hub::Hub`] trait, and the app probe.
 //! - [`store`]: SQLite through sqlx; the only place with SQL.
+//! - [`alerts`]: the alert value, the outbox, delivery with retry, log and webhook
+//!   destinations.
+//! - [`clock`]: wall-clock time behind a trait (tests move it).
 //! - [`monitor`]: one check cycle (and later the scheduler, repairs, keep-alive).
 //! - [`cli`]: the command line: `spacewarden check`, its table and JSON.
 //! - [`telemetry`]: logging, with secret-printing targets capped.
 
+pub mod alerts;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod hub;

@@ -1,0 +1,88 @@
+//! `ALERT_WEBHOOK_URL`: every alert POSTed as JSON. 2xx is delivered; 408, 429 and 5xx
+//! are retried (honouring `Retry-After`); any other 4xx is permanent for that alert
+//! (the receiver rejects it and will keep rejecting it).
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use reqwest::StatusCode;
+use serde::Serialize;
+use url::Url;
+
+use crate::alerts::{Alert, AlertEvent, DeliveryError, Notifier, render};
+
+pub struct WebhookNotifier {
+    http: reqwest::Client,
+    url: Url,
+}
+
+/// The webhook body. `text` is ready to show; `events` are for machines.
+#[derive(Serialize)]
+struct Body<'a> {
+    source: &'static str,
+    at: String,
+    urgent: bool,
+    text: String,
+    events: &'a [AlertEvent],
+}
+
+impl WebhookNotifier {
+    pub fn new(url: Url) -> Result<WebhookNotifier, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("spacewarden/", env!("CARGO_PKG_VERSION")))
+            .timeout(Duration::from_secs(10))
+            .build()?;
+        Ok(WebhookNotifier { http, url })
+    }
+}
+
+#[async_trait]
+impl Notifier for WebhookNotifier {
+    fn destinations(&self) -> Vec<String> {
+        vec!["webhook".into()]
+    }
+
+    async fn deliver(&self, _destination: &str, alert: &Alert) -> Result<(), DeliveryError> {
+        let body = Body {
+            source: "spacewarden",
+            at: alert.at.to_rfc3339(),
+            urgent: alert.is_urgent(),
+            text: render::text(alert),
+            events: &alert.events,
+        };
+        let response = self
+            .http
+            .post(self.url.clone())
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| DeliveryError::Retry {
+                after: None,
+                reason: if e.is_timeout() {
+                    "webhook timed out".into()
+                } else {
+                    "webhook unreachable".into()
+                },
+            })?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::REQUEST_TIMEOUT {
+            return Err(DeliveryError::Retry {
+                after: retry_after,
+                reason: format!("webhook answered HTTP {}", status.as_u16()),
+            });
+        }
+        Err(DeliveryError::Permanent(format!(
+            "webhook answered HTTP {}",
+            status.as_u16()
+        )))
+    }
+}

@@ -1,0 +1,95 @@
+//! Alerts: the `Alert` value, the `Notifier` trait each destination implements, the
+//! outbox that holds alerts until delivered, and the delivery worker.
+//!
+//! Flow: the monitor writes an alert into the outbox (one row per destination) in the
+//! same transaction as the state change, then signals the worker; the worker delivers
+//! rows in order per destination with retry and backoff and marks a row sent only after
+//! the destination accepted it. Nothing here decides *whether* to alert: that is the
+//! state machine in `domain`.
+
+mod alert;
+mod delivery;
+pub mod destinations;
+pub mod render;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use tokio::sync::Notify;
+
+use crate::store::{StoreError, StoreTx};
+
+pub use alert::{Alert, AlertEvent, EventKind};
+pub use delivery::{DeliverySettings, deliver_due, run_delivery};
+
+/// Why a delivery did not go through, and what to do about it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeliveryError {
+    /// Try again later (`after`: the destination said how long, e.g. a 429).
+    Retry { after: Option<Duration>, reason: String },
+    /// This destination will never accept it (blocked, kicked, unknown channel).
+    Permanent(String),
+    /// The destination moved (Telegram's `migrate_to_chat_id`): resend there.
+    Moved { to: String },
+}
+
+/// One kind of destination (log, webhook, Telegram, Discord).
+#[async_trait]
+pub trait Notifier: Send + Sync {
+    /// The destinations this notifier serves, e.g. `webhook` or `telegram:-100123`.
+    fn destinations(&self) -> Vec<String>;
+
+    /// Delivers one alert to one of its destinations.
+    async fn deliver(&self, destination: &str, alert: &Alert) -> Result<(), DeliveryError>;
+}
+
+/// Every configured notifier, and the signal that wakes the delivery worker.
+#[derive(Clone, Default)]
+pub struct Outbox {
+    notifiers: Vec<Arc<dyn Notifier>>,
+    signal: Arc<Notify>,
+}
+
+impl Outbox {
+    pub fn new(notifiers: Vec<Arc<dyn Notifier>>) -> Outbox {
+        Outbox {
+            notifiers,
+            signal: Arc::new(Notify::new()),
+        }
+    }
+
+    pub fn destinations(&self) -> Vec<String> {
+        self.notifiers.iter().flat_map(|n| n.destinations()).collect()
+    }
+
+    /// The notifier that serves `destination`.
+    pub fn notifier_for(&self, destination: &str) -> Option<&Arc<dyn Notifier>> {
+        self.notifiers
+            .iter()
+            .find(|n| n.destinations().iter().any(|d| d == destination))
+    }
+
+    /// Writes the alert for every destination inside `tx`; call `wake` after commit.
+    pub async fn enqueue(&self, tx: &mut StoreTx, alert: &Alert, now: DateTime<Utc>) -> Result<(), StoreError> {
+        if alert.events.is_empty() {
+            return Ok(());
+        }
+        // Serializing strings, numbers and enums cannot fail.
+        let payload = serde_json::to_string(alert).unwrap_or_default();
+        for destination in self.destinations() {
+            tx.enqueue(&destination, &payload, now).await?;
+        }
+        Ok(())
+    }
+
+    /// Tells the delivery worker there is something new.
+    pub fn wake(&self) {
+        self.signal.notify_one();
+    }
+
+    pub(crate) fn signal(&self) -> &Notify {
+        &self.signal
+    }
+}

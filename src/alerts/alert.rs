@@ -61,7 +61,11 @@ pub struct AlertEvent {
 }
 
 impl AlertEvent {
-    pub fn new(space: impl Into<String>, kind: EventKind, verdict: impl Into<String>) -> AlertEvent {
+    pub fn new(
+        space: impl Into<String>,
+        kind: EventKind,
+        verdict: impl Into<String>,
+    ) -> AlertEvent {
         AlertEvent {
             space: space.into(),
             kind,

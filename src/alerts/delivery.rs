@@ -88,7 +88,11 @@ pub async fn deliver_due(
     }
 }
 
-async fn attempt(outbox: &Outbox, row: &OutboxRow, settings: &DeliverySettings) -> Result<(), DeliveryError> {
+async fn attempt(
+    outbox: &Outbox,
+    row: &OutboxRow,
+    settings: &DeliverySettings,
+) -> Result<(), DeliveryError> {
     let Some(notifier) = outbox.notifier_for(&row.destination) else {
         return Err(DeliveryError::Permanent(
             "destination no longer configured".into(),
@@ -121,7 +125,9 @@ async fn record(
         Err(DeliveryError::Retry { after, reason }) => {
             let backoff = settings
                 .base
-                .saturating_mul(2u32.saturating_pow(u32::try_from(row.attempts).unwrap_or(u32::MAX)))
+                .saturating_mul(
+                    2u32.saturating_pow(u32::try_from(row.attempts).unwrap_or(u32::MAX)),
+                )
                 .min(settings.max);
             let wait = after.unwrap_or(backoff).max(settings.base.min(backoff));
             tracing::warn!(
@@ -140,7 +146,10 @@ async fn record(
         }
         Err(DeliveryError::Moved { to }) => {
             tracing::warn!(from = %row.destination, to = %to, "destination moved; resending there");
-            store.redirect_destination(&row.destination, &to).await.map(|_| ())
+            store
+                .redirect_destination(&row.destination, &to)
+                .await
+                .map(|_| ())
         }
     }
 }

@@ -28,7 +28,10 @@ pub use delivery::{DeliverySettings, deliver_due, run_delivery};
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeliveryError {
     /// Try again later (`after`: the destination said how long, e.g. a 429).
-    Retry { after: Option<Duration>, reason: String },
+    Retry {
+        after: Option<Duration>,
+        reason: String,
+    },
     /// This destination will never accept it (blocked, kicked, unknown channel).
     Permanent(String),
     /// The destination moved (Telegram's `migrate_to_chat_id`): resend there.
@@ -61,7 +64,10 @@ impl Outbox {
     }
 
     pub fn destinations(&self) -> Vec<String> {
-        self.notifiers.iter().flat_map(|n| n.destinations()).collect()
+        self.notifiers
+            .iter()
+            .flat_map(|n| n.destinations())
+            .collect()
     }
 
     /// The notifier that serves `destination`.
@@ -72,7 +78,12 @@ impl Outbox {
     }
 
     /// Writes the alert for every destination inside `tx`; call `wake` after commit.
-    pub async fn enqueue(&self, tx: &mut StoreTx, alert: &Alert, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn enqueue(
+        &self,
+        tx: &mut StoreTx,
+        alert: &Alert,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         if alert.events.is_empty() {
             return Ok(());
         }

@@ -18,7 +18,10 @@ pub fn headline(event: &AlertEvent) -> String {
     let step = event.step.as_deref().unwrap_or("repair");
     let mut line = match event.kind {
         EventKind::Down => format!("🔴 {space} is {}{stage}", verdict_words(&event.verdict)),
-        EventKind::StillDown => format!("🔴 {space} is still {}{stage}", verdict_words(&event.verdict)),
+        EventKind::StillDown => format!(
+            "🔴 {space} is still {}{stage}",
+            verdict_words(&event.verdict)
+        ),
         EventKind::Repairing => format!("🟠 {space}: {}…", step_words(step)),
         EventKind::RepairFailed => format!("🟠 {space}: {step} did not bring it back{stage}"),
         EventKind::GaveUp => format!("⛔ {space} needs a human: automatic repair gave up{stage}"),
@@ -107,14 +110,23 @@ mod tests {
         let mut down = AlertEvent::new("alice/app", EventKind::Down, "down");
         down.stage = Some("RUNTIME_ERROR".into());
         down.error = Some("Space failed to start.\nExit code: 1".into());
-        assert_eq!(headline(&down), "🔴 alice/app is down (RUNTIME_ERROR): Space failed to start. Exit code: 1");
+        assert_eq!(
+            headline(&down),
+            "🔴 alice/app is down (RUNTIME_ERROR): Space failed to start. Exit code: 1"
+        );
         let mut recovered = AlertEvent::new("alice/app", EventKind::Recovered, "up");
         recovered.down_for_secs = Some(3_900);
         recovered.step = Some("restart".into());
-        assert_eq!(headline(&recovered), "🟢 alice/app recovered after 1h 5m (fixed by restart)");
+        assert_eq!(
+            headline(&recovered),
+            "🟢 alice/app recovered after 1h 5m (fixed by restart)"
+        );
         let mut repairing = AlertEvent::new("alice/app", EventKind::Repairing, "down");
         repairing.step = Some("rebuild".into());
-        assert_eq!(headline(&repairing), "🟠 alice/app: factory rebuild (no build cache)…");
+        assert_eq!(
+            headline(&repairing),
+            "🟠 alice/app: factory rebuild (no build cache)…"
+        );
     }
 
     #[test]
@@ -127,7 +139,10 @@ mod tests {
             ],
         };
         let text = text(&alert);
-        assert!(text.starts_with("spacewarden: 2 Spaces changed\n🔴 a/one is down\n🟢 a/two recovered"), "{text}");
+        assert!(
+            text.starts_with("spacewarden: 2 Spaces changed\n🔴 a/one is down\n🟢 a/two recovered"),
+            "{text}"
+        );
         assert!(alert.is_urgent());
     }
 }

@@ -10,7 +10,7 @@ use super::{EXIT_ATTENTION, EXIT_CONFIG, EXIT_OK, EXIT_UNCHECKED};
 use crate::config::Config;
 use crate::domain::{Observation, Verdict, WatchTarget};
 use crate::hub::{HttpProbe, HubClient, HubEndpoints};
-use crate::monitor::{Monitor, Tuning};
+use crate::monitor::{Monitor, MonitorParts};
 use crate::store::Store;
 
 #[derive(Debug, Args)]
@@ -73,13 +73,12 @@ pub async fn run(args: CheckArgs) -> u8 {
             return EXIT_CONFIG;
         }
     };
-    let monitor = Monitor::new(
+    let monitor = Monitor::new(MonitorParts::new(
         Arc::new(config),
         Arc::new(hub),
         Arc::new(probe),
         store.clone(),
-        Tuning::default(),
-    );
+    ));
     let observations = match monitor.run_cycle(&targets).await {
         Ok(observations) => observations,
         Err(e) => {

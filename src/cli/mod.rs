@@ -3,6 +3,7 @@
 
 mod check;
 mod render;
+mod run;
 
 use std::path::Path;
 
@@ -37,14 +38,19 @@ are listed in the README.";
 /// spacewarden keeps Hugging Face Spaces alive: it checks every watched Space through
 /// the Hub API and by probing its app, and records every result in SQLite.
 #[derive(Debug, Parser)]
-#[command(version, arg_required_else_help = true, after_help = ENVIRONMENT_HELP)]
+#[command(version, after_help = ENVIRONMENT_HELP)]
 pub struct Cli {
+    /// What to do; without one, `run`.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the daemon (the default): check on CHECK_SCHEDULE, repair what is broken
+    /// (restart, then factory rebuild, then give up and alert), wake sleeping Spaces,
+    /// and deliver alerts (stdout, ALERT_WEBHOOK_URL). Stops cleanly on SIGTERM/Ctrl-C.
+    Run,
     /// Check every watched Space once, print the result, store it, and exit with a
     /// status for cron or CI: 0 all fine; 1 a Space is down, degraded or has a broken
     /// configuration; 2 a configuration or authentication problem; 3 some Space could
@@ -71,6 +77,7 @@ pub fn load_dotenv() -> Result<(), String> {
 /// Runs the chosen subcommand and returns the process exit status.
 pub async fn run(cli: Cli) -> u8 {
     match cli.command {
-        Command::Check(args) => check::run(args).await,
+        None | Some(Command::Run) => run::run().await,
+        Some(Command::Check(args)) => check::run(args).await,
     }
 }

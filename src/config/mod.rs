@@ -78,6 +78,9 @@ pub struct Config {
     pub alert_webhook_url: Option<Url>,
     pub api_key: Option<SecretString>,
     pub port: u16,
+    /// Set by Hugging Face when spacewarden itself runs on a Space: its own host name,
+    /// kept awake by the keep-alive.
+    pub space_host: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -186,6 +189,7 @@ impl Config {
                 .map(|_| url("ALERT_WEBHOOK_URL", ""))
                 .transpose()?,
             api_key: secret("API_KEY"),
+            space_host: var("SPACE_HOST"),
             port: match var("PORT") {
                 None => 7860,
                 Some(p) => p

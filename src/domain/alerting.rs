@@ -80,9 +80,15 @@ pub struct AlertMemory {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Transition {
     /// The Space went bad (or changed from one bad verdict to another).
-    Down { verdict: Verdict, since: DateTime<Utc> },
+    Down {
+        verdict: Verdict,
+        since: DateTime<Utc>,
+    },
     /// Still bad after `reminder_interval`.
-    StillDown { verdict: Verdict, since: DateTime<Utc> },
+    StillDown {
+        verdict: Verdict,
+        since: DateTime<Utc>,
+    },
     /// Good again after an announced down.
     Recovered { now: Verdict, down_for: Duration },
 }
@@ -180,8 +186,13 @@ mod tests {
         let mut memory = AlertMemory::default();
         let mut out = Vec::new();
         for (i, verdict) in verdicts.iter().enumerate() {
-            let (next, transition) =
-                observe(&memory, *verdict, t(5 * i as i64), thresholds, quiet_at.contains(&i));
+            let (next, transition) = observe(
+                &memory,
+                *verdict,
+                t(5 * i as i64),
+                thresholds,
+                quiet_at.contains(&i),
+            );
             memory = next;
             if let Some(tr) = transition {
                 out.push(match tr {
@@ -200,7 +211,11 @@ mod tests {
 
     #[test]
     fn down_then_recovered_with_downtime() {
-        let got = run(&[Up, Down, Down, Starting, Up, Up], &AlertThresholds::default(), &[]);
+        let got = run(
+            &[Up, Down, Down, Starting, Up, Up],
+            &AlertThresholds::default(),
+            &[],
+        );
         assert_eq!(got, ["1:down:down", "4:recovered:15m:up"]);
     }
 
@@ -218,25 +233,41 @@ mod tests {
 
     #[test]
     fn degraded_needs_its_own_streak() {
-        let got = run(&[Degraded, Degraded, Up, Degraded, Degraded, Degraded], &AlertThresholds::default(), &[]);
+        let got = run(
+            &[Degraded, Degraded, Up, Degraded, Degraded, Degraded],
+            &AlertThresholds::default(),
+            &[],
+        );
         assert_eq!(got, ["5:down:degraded"]);
     }
 
     #[test]
     fn unreachable_and_starting_change_nothing() {
-        let got = run(&[Down, Unreachable, Unreachable, Starting, Down, Up], &AlertThresholds::default(), &[]);
+        let got = run(
+            &[Down, Unreachable, Unreachable, Starting, Down, Up],
+            &AlertThresholds::default(),
+            &[],
+        );
         assert_eq!(got, ["0:down:down", "5:recovered:25m:up"]);
     }
 
     #[test]
     fn a_different_bad_verdict_is_announced() {
-        let got = run(&[Down, BrokenConfig, BrokenConfig], &AlertThresholds::default(), &[]);
+        let got = run(
+            &[Down, BrokenConfig, BrokenConfig],
+            &AlertThresholds::default(),
+            &[],
+        );
         assert_eq!(got, ["0:down:down", "1:down:broken_config"]);
     }
 
     #[test]
     fn unknown_stage_alerts_once() {
-        let got = run(&[UnknownStage, UnknownStage, UnknownStage], &AlertThresholds::default(), &[]);
+        let got = run(
+            &[UnknownStage, UnknownStage, UnknownStage],
+            &AlertThresholds::default(),
+            &[],
+        );
         assert_eq!(got, ["0:down:unknown_stage"]);
     }
 

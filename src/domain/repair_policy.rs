@@ -84,7 +84,12 @@ pub fn repairable(verdict: Verdict) -> bool {
 }
 
 pub fn decide(ctx: &RepairContext, limits: &RepairLimits) -> RepairDecision {
-    if !repairable(ctx.verdict) || !ctx.auto_repair || ctx.in_maintenance || ctx.in_flight || ctx.gave_up {
+    if !repairable(ctx.verdict)
+        || !ctx.auto_repair
+        || ctx.in_maintenance
+        || ctx.in_flight
+        || ctx.gave_up
+    {
         return RepairDecision::Nothing;
     }
     if ctx.verdict == Verdict::Degraded && ctx.bad_streak < ctx.degraded_failures.max(1) {
@@ -159,7 +164,10 @@ mod tests {
         c.bad_streak = 2;
         assert_eq!(decide(&c, &limits), RepairDecision::Nothing);
         c.bad_streak = 3;
-        assert_eq!(decide(&c, &limits), RepairDecision::Start(RepairStep::Restart));
+        assert_eq!(
+            decide(&c, &limits),
+            RepairDecision::Start(RepairStep::Restart)
+        );
     }
 
     #[test]
@@ -184,7 +192,10 @@ mod tests {
         let mut c = ctx(Verdict::Down);
         let hours_ago = |h: i64| c.now - chrono::Duration::hours(h);
         c.recent_repairs = vec![hours_ago(1), hours_ago(2), hours_ago(7)];
-        assert_eq!(decide(&c, &limits), RepairDecision::Start(RepairStep::Restart));
+        assert_eq!(
+            decide(&c, &limits),
+            RepairDecision::Start(RepairStep::Restart)
+        );
         c.recent_repairs.push(hours_ago(3));
         assert_eq!(decide(&c, &limits), RepairDecision::GiveUp);
     }
@@ -193,8 +204,17 @@ mod tests {
     fn the_ladder_climbs_then_ends() {
         let limits = RepairLimits::default();
         let now = ctx(Verdict::Down).now;
-        assert_eq!(next_step(RepairStep::Restart, &[now], now, &limits), Some(RepairStep::FactoryRebuild));
-        assert_eq!(next_step(RepairStep::FactoryRebuild, &[now, now], now, &limits), None);
-        assert_eq!(next_step(RepairStep::Restart, &[now, now, now], now, &limits), None);
+        assert_eq!(
+            next_step(RepairStep::Restart, &[now], now, &limits),
+            Some(RepairStep::FactoryRebuild)
+        );
+        assert_eq!(
+            next_step(RepairStep::FactoryRebuild, &[now, now], now, &limits),
+            None
+        );
+        assert_eq!(
+            next_step(RepairStep::Restart, &[now, now, now], now, &limits),
+            None
+        );
     }
 }

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use chrono::Utc;
 use futures_util::{StreamExt, stream};
 
 use super::Monitor;
@@ -20,10 +19,27 @@ pub enum CycleError {
 }
 
 impl Monitor {
-    /// Checks `targets` once and stores the observations; returns them sorted by Space.
+    /// Checks `targets` once and stores the observations (what `spacewarden check`
+    /// does: no alerts, no repairs). Returns them sorted by Space.
     pub async fn run_cycle(&self, targets: &[WatchTarget]) -> Result<Vec<Observation>, CycleError> {
+        let observations = self.observe(targets).await?;
+        self.inner.store.record(&observations).await?;
+        Ok(observations)
+    }
+
+    /// One cycle of the daemon: observe, store, and act on what changed (alerts,
+    /// incidents, repairs, wakes).
+    pub async fn tick(&self, targets: &[WatchTarget]) -> Result<Vec<Observation>, CycleError> {
+        let observations = self.observe(targets).await?;
+        self.act(&observations).await?;
+        Ok(observations)
+    }
+
+    /// Asks the Hub and probes the apps; stores nothing.
+    pub async fn observe(&self, targets: &[WatchTarget]) -> Result<Vec<Observation>, CycleError> {
         let started = std::time::Instant::now();
         let states: HashMap<String, SpaceState> = self
+            .inner
             .store
             .space_states()
             .await?
@@ -32,17 +48,16 @@ impl Monitor {
             .collect();
         let seen: Vec<Seen> = stream::iter(group_by_owner(targets))
             .map(|group| self.observe_owner(group))
-            .buffer_unordered(self.tuning.owner_concurrency.max(1))
+            .buffer_unordered(self.inner.tuning.owner_concurrency.max(1))
             .flat_map(stream::iter)
             .collect()
             .await;
         let mut observations: Vec<Observation> = stream::iter(seen)
             .map(|seen| self.conclude(seen, &states))
-            .buffer_unordered(self.tuning.probe_concurrency.max(1))
+            .buffer_unordered(self.inner.tuning.probe_concurrency.max(1))
             .collect()
             .await;
         observations.sort_by_key(Observation::label);
-        self.store.record(&observations).await?;
         tracing::info!(
             spaces = observations.len(),
             elapsed_ms = started.elapsed().as_millis() as u64,
@@ -53,7 +68,7 @@ impl Monitor {
 
     /// Probes the app when the stage says it serves, then applies the verdict table.
     async fn conclude(&self, seen: Seen, states: &HashMap<String, SpaceState>) -> Observation {
-        let now = Utc::now();
+        let now = self.inner.clock.now();
         let Seen {
             space,
             owner,
@@ -75,7 +90,7 @@ impl Monitor {
                         stage: None,
                         probe_ok: None,
                         in_stage_for: Duration::ZERO,
-                        start_grace: self.config.space_settings.repair.start_grace,
+                        start_grace: self.inner.config.space_settings.repair.start_grace,
                     }),
                     subdomain: None,
                     gc_timeout: None,
@@ -108,7 +123,7 @@ impl Monitor {
             stage: Some(&runtime.stage),
             probe_ok: probe.as_ref().map(|p| p.ok),
             in_stage_for,
-            start_grace: self.config.space_settings.repair.start_grace,
+            start_grace: self.inner.config.space_settings.repair.start_grace,
         });
         let probe_failure = probe.as_ref().and_then(|p| p.failure.clone());
         Observation {
@@ -127,17 +142,17 @@ impl Monitor {
         }
     }
 
-    async fn probe_app(
+    pub(super) async fn probe_app(
         &self,
         id: &crate::domain::SpaceId,
         subdomain: &str,
         private: bool,
     ) -> ProbeOutcome {
-        let settings = self.config.space_settings.probe(id);
+        let settings = self.inner.config.space_settings.probe(id);
         let request = ProbeRequest {
             url: format!(
                 "{}{}",
-                self.config.app_url_template.url_for(subdomain),
+                self.inner.config.app_url_template.url_for(subdomain),
                 settings.health_path
             ),
             expected_status: settings.expected_status.clone(),
@@ -146,10 +161,10 @@ impl Monitor {
         };
         // A private Space's app wants its owner's token, as the official clients send it.
         let token = if private {
-            self.config.token_for(id.owner())
+            self.inner.config.token_for(id.owner())
         } else {
             None
         };
-        self.probe.probe(&request, token).await
+        self.inner.probe.probe(&request, token).await
     }
 }

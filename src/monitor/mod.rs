@@ -1,19 +1,33 @@
-//! The monitor: one check cycle now (observe every watched Space through the Hub and
-//! its app, conclude, store); the scheduler, repairs and keep-alive build on it.
-//! Talks to the outside only through the `Hub` and `AppProbe` traits and the `Store`.
+//! The monitor: check cycles (observe every watched Space through the Hub and its app,
+//! conclude, store), and what the daemon does with them: the alert state machine,
+//! incidents, the repair ladder, keep-alive, and the scheduler that drives it all.
+//! Talks to the outside only through the `Hub` and `AppProbe` traits, the `Store` and
+//! the alert `Outbox`.
 
+mod act;
 mod cycle;
+mod keepalive;
 mod owners;
+mod repair;
+mod scheduler;
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::alerts::Outbox;
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::hub::{AppProbe, Hub};
 use crate::store::Store;
 
 pub use cycle::CycleError;
+pub use repair::{RepairOutcome, RepairRefused};
+pub use scheduler::{Scheduler, SchedulerStatus};
 
-/// Knobs that are not part of the public configuration yet.
+/// Knobs that are not part of the public configuration.
 #[derive(Debug, Clone)]
 pub struct Tuning {
     /// Owners listed at once.
@@ -31,38 +45,155 @@ impl Default for Tuning {
     }
 }
 
-/// Everything a check cycle needs, shared by the CLI, the scheduler and the bots.
-#[derive(Clone)]
-pub struct Monitor {
-    config: Arc<Config>,
-    hub: Arc<dyn Hub>,
-    probe: Arc<dyn AppProbe>,
-    store: Store,
-    tuning: Tuning,
+/// What a `Monitor` is built from.
+pub struct MonitorParts {
+    pub config: Arc<Config>,
+    pub hub: Arc<dyn Hub>,
+    pub probe: Arc<dyn AppProbe>,
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub outbox: Outbox,
+    pub tuning: Tuning,
 }
 
-impl Monitor {
+impl MonitorParts {
+    /// The usual parts: system clock, no alert destinations, default tuning.
     pub fn new(
         config: Arc<Config>,
         hub: Arc<dyn Hub>,
         probe: Arc<dyn AppProbe>,
         store: Store,
-        tuning: Tuning,
-    ) -> Monitor {
-        Monitor {
+    ) -> MonitorParts {
+        MonitorParts {
             config,
             hub,
             probe,
             store,
-            tuning,
+            clock: Arc::new(SystemClock),
+            outbox: Outbox::default(),
+            tuning: Tuning::default(),
+        }
+    }
+}
+
+/// Everything a check cycle needs, shared by the CLI, the scheduler, the bots and the
+/// HTTP API. Cheap to clone.
+#[derive(Clone)]
+pub struct Monitor {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Arc<Config>,
+    hub: Arc<dyn Hub>,
+    probe: Arc<dyn AppProbe>,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    outbox: Outbox,
+    tuning: Tuning,
+    /// Serializes read-decide-write of a Space's alert and repair state between the
+    /// cycle and the repair tasks, so one recovery is never announced twice.
+    state_lock: tokio::sync::Mutex<()>,
+    /// The global cap on repairs in flight.
+    repair_slots: Arc<Semaphore>,
+    /// Spaces (by key) with a repair or wake in flight.
+    in_flight: Mutex<HashSet<String>>,
+    /// Repair and wake tasks; awaited by `settle`, aborted on shutdown (their rows stay
+    /// unfinished and are resumed by polling on the next start).
+    tasks: Mutex<JoinSet<()>>,
+}
+
+impl Monitor {
+    pub fn new(parts: MonitorParts) -> Monitor {
+        let slots = parts.config.space_settings.repair.max_in_flight.max(1);
+        Monitor {
+            inner: Arc::new(Inner {
+                config: parts.config,
+                hub: parts.hub,
+                probe: parts.probe,
+                store: parts.store,
+                clock: parts.clock,
+                outbox: parts.outbox,
+                tuning: parts.tuning,
+                state_lock: tokio::sync::Mutex::new(()),
+                repair_slots: Arc::new(Semaphore::new(slots)),
+                in_flight: Mutex::new(HashSet::new()),
+                tasks: Mutex::new(JoinSet::new()),
+            }),
         }
     }
 
     pub fn store(&self) -> &Store {
-        &self.store
+        &self.inner.store
     }
 
     pub fn config(&self) -> &Config {
-        &self.config
+        &self.inner.config
+    }
+
+    pub fn hub(&self) -> &Arc<dyn Hub> {
+        &self.inner.hub
+    }
+
+    pub fn outbox(&self) -> &Outbox {
+        &self.inner.outbox
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.inner.clock.now()
+    }
+
+    /// Waits until every repair and wake started so far has finished (tests, benches).
+    pub async fn settle(&self) {
+        loop {
+            let next = {
+                let mut tasks = self.inner.tasks.lock().unwrap_or_else(|p| p.into_inner());
+                std::mem::take(&mut *tasks)
+            };
+            if next.is_empty() {
+                return;
+            }
+            next.join_all().await;
+        }
+    }
+
+    /// Stops repairs and wakes in flight (shutdown); they are resumed on the next start.
+    pub fn abort_tasks(&self) {
+        let mut tasks = self.inner.tasks.lock().unwrap_or_else(|p| p.into_inner());
+        tasks.abort_all();
+    }
+
+    fn spawn(&self, task: impl std::future::Future<Output = ()> + Send + 'static) {
+        let mut tasks = self.inner.tasks.lock().unwrap_or_else(|p| p.into_inner());
+        // Reap finished tasks so the set does not grow over months.
+        while tasks.try_join_next().is_some() {}
+        tasks.spawn(task);
+    }
+
+    fn claim(&self, key: &str) -> bool {
+        let mut in_flight = self
+            .inner
+            .in_flight
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        in_flight.insert(key.to_owned())
+    }
+
+    fn release(&self, key: &str) {
+        let mut in_flight = self
+            .inner
+            .in_flight
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        in_flight.remove(key);
+    }
+
+    fn is_in_flight(&self, key: &str) -> bool {
+        let in_flight = self
+            .inner
+            .in_flight
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        in_flight.contains(key)
     }
 }

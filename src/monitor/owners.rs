@@ -69,8 +69,8 @@ pub fn group_by_owner(targets: &[WatchTarget]) -> Vec<OwnerGroup> {
 
 impl Monitor {
     pub(super) async fn observe_owner(&self, group: OwnerGroup) -> Vec<Seen> {
-        let token = self.config.token_for(&group.owner);
-        let listed = match self.hub.list_spaces(&group.owner, token).await {
+        let token = self.inner.config.token_for(&group.owner);
+        let listed = match self.inner.hub.list_spaces(&group.owner, token).await {
             Ok(listed) => listed,
             Err(error) => return self.owner_unlisted(group, error).await,
         };
@@ -130,7 +130,7 @@ impl Monitor {
         token: Option<&SecretString>,
     ) -> Seen {
         tracing::debug!(space = %id, "not in the owner's list with a runtime; asking /runtime");
-        let result = self.hub.runtime(&id, token).await.map(|runtime| {
+        let result = self.inner.hub.runtime(&id, token).await.map(|runtime| {
             // `domains[].domain` is `<subdomain>.hf.space`: authoritative when present.
             let from_domains = runtime
                 .domains
@@ -157,7 +157,7 @@ impl Monitor {
         tracing::warn!(owner = %group.owner, error = %error, "cannot list the owner's Spaces");
         let mut spaces = group.spaces.clone();
         if group.wildcard {
-            match self.store.spaces_of(&group.owner).await {
+            match self.inner.store.spaces_of(&group.owner).await {
                 Ok(known) => {
                     for id in known {
                         if !spaces.iter().any(|s| s.key() == id.key()) {

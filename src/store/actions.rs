@@ -48,8 +48,7 @@ impl ActionRow {
     }
 }
 
-const COLUMNS: &str =
-    "id, space_id, kind, trigger, actor, state, result, detail, started_ms, finished_ms, incident_id";
+const COLUMNS: &str = "id, space_id, kind, trigger, actor, state, result, detail, started_ms, finished_ms, incident_id";
 
 impl StoreTx {
     pub async fn start_action(&mut self, action: &NewAction<'_>) -> Result<i64, StoreError> {
@@ -121,7 +120,9 @@ impl Store {
     /// Actions not completed, oldest first: what a restart of spacewarden resumes.
     pub async fn unfinished_actions(&self) -> Result<Vec<ActionRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM actions WHERE state <> 'done' ORDER BY id");
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// Start times of automatic repairs of a Space since `since` (for the cap).
@@ -155,8 +156,13 @@ impl Store {
     }
 
     /// Every Space's actions since `since`, newest first.
-    pub async fn recent_actions(&self, since: DateTime<Utc>, limit: u32) -> Result<Vec<ActionRow>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM actions WHERE started_ms >= ? ORDER BY id DESC LIMIT ?");
+    pub async fn recent_actions(
+        &self,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<ActionRow>, StoreError> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM actions WHERE started_ms >= ? ORDER BY id DESC LIMIT ?");
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(ms(since))
             .bind(limit)

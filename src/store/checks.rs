@@ -30,7 +30,10 @@ impl CheckRow {
 /// Checks that count for uptime: everything but sleeping, paused (intended) and
 /// unreachable (unknown).
 pub fn counts_for_uptime(verdict: Verdict) -> bool {
-    !matches!(verdict, Verdict::Sleeping | Verdict::Paused | Verdict::Unreachable)
+    !matches!(
+        verdict,
+        Verdict::Sleeping | Verdict::Paused | Verdict::Unreachable
+    )
 }
 
 const UPSERT_SPACE: &str = "
@@ -143,7 +146,11 @@ impl Store {
     }
 
     /// The most recent checks of one Space (`owner/name` or `owner/*`), newest first.
-    pub async fn recent_checks(&self, label: &str, limit: u32) -> Result<Vec<CheckRow>, StoreError> {
+    pub async fn recent_checks(
+        &self,
+        label: &str,
+        limit: u32,
+    ) -> Result<Vec<CheckRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT space_id, at_ms, stage, verdict, hardware, probe_status, probe_latency_ms,
                     probe_ok, error
@@ -198,13 +205,28 @@ impl Store {
             .await?
             .rows_affected();
         for (sql, before) in [
-            ("DELETE FROM rollup_hourly WHERE bucket_ms < ?", hourly_before),
-            ("DELETE FROM rollup_daily WHERE bucket_ms < ?", retain_before),
+            (
+                "DELETE FROM rollup_hourly WHERE bucket_ms < ?",
+                hourly_before,
+            ),
+            (
+                "DELETE FROM rollup_daily WHERE bucket_ms < ?",
+                retain_before,
+            ),
             ("DELETE FROM incidents WHERE closed_ms < ?", retain_before),
-            ("DELETE FROM actions WHERE state = 'done' AND started_ms < ?", retain_before),
-            ("DELETE FROM outbox WHERE state <> 'pending' AND created_ms < ?", raw_before),
+            (
+                "DELETE FROM actions WHERE state = 'done' AND started_ms < ?",
+                retain_before,
+            ),
+            (
+                "DELETE FROM outbox WHERE state <> 'pending' AND created_ms < ?",
+                raw_before,
+            ),
         ] {
-            sqlx::query(sql).bind(ms(before)).execute(&mut *tx.tx).await?;
+            sqlx::query(sql)
+                .bind(ms(before))
+                .execute(&mut *tx.tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(raw)
@@ -212,7 +234,9 @@ impl Store {
 
     /// Reclaims the space of deleted rows (after a large prune).
     pub async fn vacuum(&self) -> Result<(), StoreError> {
-        sqlx::query("PRAGMA incremental_vacuum").execute(&self.pool).await?;
+        sqlx::query("PRAGMA incremental_vacuum")
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }
@@ -244,16 +268,28 @@ mod tests {
     #[tokio::test]
     async fn keeps_stage_since_across_checks_and_outages() {
         let store = Store::connect("sqlite::memory:").await.unwrap();
-        store.record(&[obs(Some("BUILDING"), Verdict::Starting, 0)]).await.unwrap();
-        store.record(&[obs(Some("BUILDING"), Verdict::Starting, 5)]).await.unwrap();
-        store.record(&[obs(None, Verdict::Unreachable, 10)]).await.unwrap();
+        store
+            .record(&[obs(Some("BUILDING"), Verdict::Starting, 0)])
+            .await
+            .unwrap();
+        store
+            .record(&[obs(Some("BUILDING"), Verdict::Starting, 5)])
+            .await
+            .unwrap();
+        store
+            .record(&[obs(None, Verdict::Unreachable, 10)])
+            .await
+            .unwrap();
         let state = &store.space_states().await.unwrap()[0];
         assert_eq!(state.stage, Some(Stage::Building));
         assert_eq!(state.stage_since.unwrap().format("%M").to_string(), "00");
         assert_eq!(state.verdict, Verdict::Unreachable);
         assert_eq!(state.verdict_since.format("%M").to_string(), "10");
 
-        store.record(&[obs(Some("RUNNING"), Verdict::Up, 15)]).await.unwrap();
+        store
+            .record(&[obs(Some("RUNNING"), Verdict::Up, 15)])
+            .await
+            .unwrap();
         let state = &store.space_states().await.unwrap()[0];
         assert_eq!(state.stage_since.unwrap().format("%M").to_string(), "15");
         assert_eq!(store.check_count().await.unwrap(), 4);
@@ -266,10 +302,23 @@ mod tests {
     #[tokio::test]
     async fn prune_keeps_the_rollups() {
         let store = Store::connect("sqlite::memory:").await.unwrap();
-        store.record(&[obs(Some("RUNNING"), Verdict::Up, 0)]).await.unwrap();
-        store.record(&[obs(Some("RUNTIME_ERROR"), Verdict::Down, 30)]).await.unwrap();
+        store
+            .record(&[obs(Some("RUNNING"), Verdict::Up, 0)])
+            .await
+            .unwrap();
+        store
+            .record(&[obs(Some("RUNTIME_ERROR"), Verdict::Down, 30)])
+            .await
+            .unwrap();
         let later = Utc.with_ymd_and_hms(2026, 12, 20, 0, 0, 0).unwrap();
-        let gone = store.prune(later, later - chrono::Duration::days(60), later - chrono::Duration::days(400)).await.unwrap();
+        let gone = store
+            .prune(
+                later,
+                later - chrono::Duration::days(60),
+                later - chrono::Duration::days(400),
+            )
+            .await
+            .unwrap();
         assert_eq!(gone, 2);
         assert_eq!(store.check_count().await.unwrap(), 0);
         let id = SpaceId::parse("alice/app").unwrap();

@@ -30,7 +30,9 @@ impl IncidentRow {
 
     /// How long it lasted, or has lasted so far.
     pub fn duration(&self, now: DateTime<Utc>) -> std::time::Duration {
-        (self.closed().unwrap_or(now) - self.opened()).to_std().unwrap_or_default()
+        (self.closed().unwrap_or(now) - self.opened())
+            .to_std()
+            .unwrap_or_default()
     }
 }
 
@@ -84,7 +86,11 @@ impl StoreTx {
 
 impl Store {
     /// A Space's incidents, newest first.
-    pub async fn incidents(&self, id: &SpaceId, limit: u32) -> Result<Vec<IncidentRow>, StoreError> {
+    pub async fn incidents(
+        &self,
+        id: &SpaceId,
+        limit: u32,
+    ) -> Result<Vec<IncidentRow>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM incidents WHERE space_id = ? COLLATE NOCASE
              ORDER BY opened_ms DESC, id DESC LIMIT ?"
@@ -98,12 +104,19 @@ impl Store {
 
     /// Every open incident, oldest first.
     pub async fn open_incidents(&self) -> Result<Vec<IncidentRow>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM incidents WHERE closed_ms IS NULL ORDER BY opened_ms");
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?)
+        let sql =
+            format!("SELECT {COLUMNS} FROM incidents WHERE closed_ms IS NULL ORDER BY opened_ms");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// Incidents of every Space opened since `since`, newest first.
-    pub async fn recent_incidents(&self, since: DateTime<Utc>, limit: u32) -> Result<Vec<IncidentRow>, StoreError> {
+    pub async fn recent_incidents(
+        &self,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<IncidentRow>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM incidents WHERE opened_ms >= ? ORDER BY opened_ms DESC LIMIT ?"
         );

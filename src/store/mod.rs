@@ -66,8 +66,14 @@ impl Store {
             // Lets pruning hand pages back to the file system (`PRAGMA incremental_vacuum`).
             .auto_vacuum(sqlx::sqlite::SqliteAutoVacuum::Incremental);
         // An in-memory database lives in one connection; a file takes a few readers.
+        // All connections are opened up front and kept: a connection opened while
+        // another holds the write lock runs its setup pragmas into SQLITE_BUSY.
+        let connections = if in_memory { 1 } else { 4 };
         let pool = SqlitePoolOptions::new()
-            .max_connections(if in_memory { 1 } else { 4 })
+            .max_connections(connections)
+            .min_connections(connections)
+            .idle_timeout(None)
+            .max_lifetime(None)
             .connect_with(options)
             .await
             .map_err(open_err)?;

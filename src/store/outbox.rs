@@ -51,7 +51,12 @@ impl StoreTx {
 }
 
 impl Store {
-    pub async fn enqueue(&self, destination: &str, payload: &str, at: DateTime<Utc>) -> Result<i64, StoreError> {
+    pub async fn enqueue(
+        &self,
+        destination: &str,
+        payload: &str,
+        at: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
         let id = tx.enqueue(destination, payload, at).await?;
         tx.commit().await?;
@@ -66,19 +71,28 @@ impl Store {
                 (SELECT MIN(id) FROM outbox WHERE state = 'pending' GROUP BY destination)
              ORDER BY id"
         );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     pub async fn mark_sent(&self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET state = 'sent', sent_ms = ?, attempts = attempts + 1 WHERE id = ?")
-            .bind(ms(at))
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE outbox SET state = 'sent', sent_ms = ?, attempts = attempts + 1 WHERE id = ?",
+        )
+        .bind(ms(at))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
-    pub async fn mark_retry(&self, id: i64, next: DateTime<Utc>, error: &str) -> Result<(), StoreError> {
+    pub async fn mark_retry(
+        &self,
+        id: i64,
+        next: DateTime<Utc>,
+        error: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_ms = ?, last_error = ? WHERE id = ?",
         )
@@ -102,12 +116,14 @@ impl Store {
 
     /// Moves every pending row of one destination to another (a migrated chat).
     pub async fn redirect_destination(&self, from: &str, to: &str) -> Result<u64, StoreError> {
-        Ok(sqlx::query("UPDATE outbox SET destination = ? WHERE destination = ? AND state = 'pending'")
-            .bind(to)
-            .bind(from)
-            .execute(&self.pool)
-            .await?
-            .rows_affected())
+        Ok(sqlx::query(
+            "UPDATE outbox SET destination = ? WHERE destination = ? AND state = 'pending'",
+        )
+        .bind(to)
+        .bind(from)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
     }
 
     /// All rows of a destination, oldest first (tests, the status page).

@@ -133,11 +133,12 @@ impl Store {
         id: &SpaceId,
         until: Option<DateTime<Utc>>,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE spaces SET muted_until_ms = ? WHERE space_id = ? COLLATE NOCASE")
-            .bind(until.map(ms))
-            .bind(id.to_string())
-            .execute(&self.pool)
-            .await?;
+        let done =
+            sqlx::query("UPDATE spaces SET muted_until_ms = ? WHERE space_id = ? COLLATE NOCASE")
+                .bind(until.map(ms))
+                .bind(id.to_string())
+                .execute(&self.pool)
+                .await?;
         Ok(done.rows_affected() > 0)
     }
 
@@ -153,7 +154,11 @@ impl Store {
 }
 
 impl StoreTx {
-    pub async fn save_memory(&mut self, id: &SpaceId, memory: &AlertMemory) -> Result<(), StoreError> {
+    pub async fn save_memory(
+        &mut self,
+        id: &SpaceId,
+        memory: &AlertMemory,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE spaces SET bad_streak = ?, good_streak = ?, bad_since_ms = ?, alerted = ?,
                  announced = ?, last_alert_ms = ?
@@ -181,7 +186,11 @@ impl StoreTx {
     }
 
     /// Points the Space at its open incident (`None`: no incident open).
-    pub async fn set_incident(&mut self, id: &SpaceId, incident: Option<i64>) -> Result<(), StoreError> {
+    pub async fn set_incident(
+        &mut self,
+        id: &SpaceId,
+        incident: Option<i64>,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE spaces SET incident_id = ? WHERE space_id = ? COLLATE NOCASE")
             .bind(incident)
             .bind(id.to_string())

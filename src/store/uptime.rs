@@ -32,7 +32,10 @@ impl Store {
     }
 
     /// Uptime of every Space with history, by `owner/name`.
-    pub async fn uptime_all(&self, now: DateTime<Utc>) -> Result<Vec<(String, Uptime)>, StoreError> {
+    pub async fn uptime_all(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, Uptime)>, StoreError> {
         let now_ms = ms(now);
         let hour_from = now_ms - now_ms.rem_euclid(HOUR_MS) - 23 * HOUR_MS;
         let today = now_ms - now_ms.rem_euclid(DAY_MS);

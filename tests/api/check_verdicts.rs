@@ -259,12 +259,13 @@ async fn missing_subdomain_is_derived_and_private_apps_get_the_token() {
 #[tokio::test]
 async fn starting_past_the_grace_period_is_down() {
     let hub = zoo().await;
-    let app = App::new(&hub).env("SPACES", "alice/building");
-    let tuning = Tuning {
-        start_grace: Duration::from_millis(50),
-        ..Tuning::default()
-    };
-    let monitor = app.monitor(tuning).await;
+    let app = App::new(&hub);
+    let file = app.dir().join("spacewarden.toml");
+    std::fs::write(&file, "[repair]\nstart_grace = \"50ms\"\n").unwrap();
+    let app = app
+        .env("SPACES", "alice/building")
+        .env("SPACEWARDEN_CONFIG", file.to_str().unwrap());
+    let monitor = app.monitor(Tuning::default()).await;
     let targets = monitor.config().watch.clone();
     let first = monitor.run_cycle(&targets).await.unwrap();
     assert_eq!(first[0].verdict, Verdict::Starting);

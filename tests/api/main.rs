@@ -4,6 +4,7 @@
 mod check_config;
 mod check_hub;
 mod check_verdicts;
+mod daemon_ladder;
 mod fake_hub_selftest;
 mod hub_client;
 mod support;

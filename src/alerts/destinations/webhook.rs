@@ -74,7 +74,10 @@ impl Notifier for WebhookNotifier {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::REQUEST_TIMEOUT {
+        if status.is_server_error()
+            || status == StatusCode::TOO_MANY_REQUESTS
+            || status == StatusCode::REQUEST_TIMEOUT
+        {
             return Err(DeliveryError::Retry {
                 after: retry_after,
                 reason: format!("webhook answered HTTP {}", status.as_u16()),

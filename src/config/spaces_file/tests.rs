@@ -32,7 +32,10 @@ fn defaults_then_overrides() {
     assert_eq!(api.probe.timeout, Duration::from_secs(5));
     assert!(!api.auto_repair && api.keep_alive);
     assert_eq!(api.alerts.degraded_failures, 5);
-    assert_eq!(api.alerts.reminder_interval, Some(Duration::from_secs(6 * 3600)));
+    assert_eq!(
+        api.alerts.reminder_interval,
+        Some(Duration::from_secs(6 * 3600))
+    );
     let other = settings.policy(&SpaceId::parse("bob/x").unwrap());
     assert_eq!(other.probe.health_path, "/");
     assert!(other.auto_repair);
@@ -50,10 +53,16 @@ fn errors_name_the_entry() {
         ("[spaces.\"a/b\"]\nexpected_status=99", "expected_status 99"),
         ("[defaults]\nprobe_timeout='soon'", "probe_timeout"),
         ("[defaults]\nhelth_path='/'", "helth_path"),
-        ("[defaults]\nfailures_before_alert=0", "failures_before_alert"),
+        (
+            "[defaults]\nfailures_before_alert=0",
+            "failures_before_alert",
+        ),
         ("[repair]\nmax_in_flight=0", "[repair]"),
         ("[history]\nraw_days=10\nretention_days=5", "[history]"),
-        ("[defaults]\nmaintenance=[{start='nope', duration='1h'}]", "maintenance start"),
+        (
+            "[defaults]\nmaintenance=[{start='nope', duration='1h'}]",
+            "maintenance start",
+        ),
     ] {
         let err = SpaceSettings::from_toml(text).unwrap_err();
         assert!(err.contains(needle), "{text}: {err}");

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use spacewarden::config::Config;
 use spacewarden::hub::{HttpProbe, HubClient, HubEndpoints};
-use spacewarden::monitor::{Monitor, Tuning};
+use spacewarden::monitor::{Monitor, MonitorParts, Tuning};
 use spacewarden::store::Store;
 use tempfile::TempDir;
 
@@ -75,7 +75,15 @@ impl App {
         self.dir.path().to_owned()
     }
 
-    fn var(&self, key: &str) -> Option<String> {
+    /// Writes `toml` as the per-Space settings file and points SPACEWARDEN_CONFIG at it.
+    pub fn settings(self, toml: &str) -> App {
+        let path = self.dir.path().join("spacewarden.toml");
+        std::fs::write(&path, toml).expect("write settings");
+        let path = path.to_string_lossy().into_owned();
+        self.env("SPACEWARDEN_CONFIG", &path)
+    }
+
+    pub fn var(&self, key: &str) -> Option<String> {
         self.vars
             .iter()
             .find(|(k, _)| k == key)
@@ -123,12 +131,13 @@ impl App {
             config.hf_timeout,
         )
         .expect("hub client");
-        Monitor::new(
+        let mut parts = MonitorParts::new(
             Arc::new(config),
             Arc::new(hub),
             Arc::new(HttpProbe::new().expect("probe")),
             self.store().await,
-            tuning,
-        )
+        );
+        parts.tuning = tuning;
+        Monitor::new(parts)
     }
 }

@@ -1,4 +1,5 @@
 //! Test doubles and helpers shared by the integration suites.
 
 pub mod app;
+pub mod daemon;
 pub mod fake_hub;

@@ -1,0 +1,151 @@
+//! `spacewarden run` (the default): the daemon. Starts the scheduler and the alert
+//! delivery worker under one cancellation token, stops them on SIGTERM or Ctrl-C, and
+//! reports which part stopped and why.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use super::{EXIT_CONFIG, EXIT_OK};
+use crate::alerts::destinations::{LogNotifier, WebhookNotifier};
+use crate::alerts::{DeliverySettings, Notifier, Outbox, run_delivery};
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::hub::{HttpProbe, HubClient, HubEndpoints};
+use crate::monitor::{Monitor, MonitorParts, Scheduler};
+use crate::store::Store;
+
+/// A part of the daemon and how it ended.
+type Stopped = (&'static str, Result<(), String>);
+
+pub async fn run() -> u8 {
+    let config = match Config::from_env() {
+        Ok(config) => Arc::new(config),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_CONFIG;
+        }
+    };
+    if config.watch.is_empty() {
+        eprintln!("error: SPACES: nothing to watch; set SPACES (owner/name or owner/*)");
+        return EXIT_CONFIG;
+    }
+    let store = match Store::connect(&config.database_url).await {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("error: DATABASE_URL: {e}");
+            return EXIT_CONFIG;
+        }
+    };
+    let monitor = match build_monitor(config.clone(), store.clone()) {
+        Ok(monitor) => monitor,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_CONFIG;
+        }
+    };
+    tracing::info!(
+        spaces = config.watch.len(),
+        schedule = config.check_schedule.as_str(),
+        destinations = ?monitor.outbox().destinations(),
+        "spacewarden starting"
+    );
+    match monitor.resume_unfinished().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(count = n, "resumed unfinished repairs by polling"),
+        Err(e) => tracing::error!(error = %e, "cannot read unfinished repairs"),
+    }
+
+    let cancel = CancellationToken::new();
+    let mut parts: JoinSet<Stopped> = JoinSet::new();
+    let scheduler = Scheduler::new(monitor.clone(), config.watch.clone());
+    {
+        let cancel = cancel.clone();
+        parts.spawn(async move { ("scheduler", scheduler.run(cancel).await) });
+    }
+    {
+        let (store, outbox, cancel) = (store.clone(), monitor.outbox().clone(), cancel.clone());
+        parts.spawn(async move {
+            run_delivery(
+                store,
+                outbox,
+                Arc::new(SystemClock),
+                DeliverySettings::default(),
+                cancel,
+            )
+            .await;
+            ("alert delivery", Ok(()))
+        });
+    }
+    {
+        let cancel = cancel.clone();
+        parts.spawn(async move { ("signal handler", wait_for_signal(cancel).await) });
+    }
+
+    let mut status = EXIT_OK;
+    let mut first = true;
+    while let Some(joined) = parts.join_next().await {
+        let (part, result) = joined.unwrap_or_else(|e| ("a task", Err(format!("panicked: {e}"))));
+        match &result {
+            Ok(()) if cancel.is_cancelled() => tracing::info!(part, "stopped"),
+            Ok(()) => tracing::error!(part, "stopped unexpectedly"),
+            Err(why) => tracing::error!(part, "stopped: {why}"),
+        }
+        if first && part != "signal handler" {
+            status = 1;
+        }
+        first = false;
+        cancel.cancel();
+    }
+    // Deliveries in flight were cut; what is still pending is sent on the next start.
+    tokio::time::timeout(Duration::from_secs(5), store.close())
+        .await
+        .ok();
+    tracing::info!("spacewarden stopped");
+    status
+}
+
+fn build_monitor(config: Arc<Config>, store: Store) -> Result<Monitor, String> {
+    let hub = HubClient::new(
+        HubEndpoints {
+            hub: config.hf_endpoint.clone(),
+            spaces_api: config.hf_spaces_api_url.clone(),
+        },
+        config.hf_timeout,
+    )
+    .map_err(|e| e.to_string())?;
+    let probe = HttpProbe::new().map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+    let mut notifiers: Vec<Arc<dyn Notifier>> = vec![Arc::new(LogNotifier)];
+    if let Some(url) = &config.alert_webhook_url {
+        let webhook = WebhookNotifier::new(url.clone())
+            .map_err(|e| format!("ALERT_WEBHOOK_URL: cannot build the HTTP client: {e}"))?;
+        notifiers.push(Arc::new(webhook));
+    }
+    let mut parts = MonitorParts::new(config, Arc::new(hub), Arc::new(probe), store);
+    parts.outbox = Outbox::new(notifiers);
+    Ok(Monitor::new(parts))
+}
+
+/// Ends with `Ok` on SIGTERM (what Hugging Face and Docker send) or Ctrl-C.
+async fn wait_for_signal(cancel: CancellationToken) -> Result<(), String> {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .map_err(|e| format!("cannot listen for SIGTERM: {e}"))?;
+        tokio::select! {
+            () = cancel.cancelled() => return Ok(()),
+            _ = term.recv() => tracing::info!("SIGTERM received; shutting down"),
+            _ = ctrl_c => tracing::info!("Ctrl-C received; shutting down"),
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::select! {
+        () = cancel.cancelled() => return Ok(()),
+        _ = ctrl_c => tracing::info!("Ctrl-C received; shutting down"),
+    }
+    cancel.cancel();
+    Ok(())
+}

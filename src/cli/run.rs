@@ -89,11 +89,14 @@ pub async fn run() -> u8 {
     while let Some(joined) = parts.join_next().await {
         let (part, result) = joined.unwrap_or_else(|e| ("a task", Err(format!("panicked: {e}"))));
         match &result {
-            Ok(()) if cancel.is_cancelled() => tracing::info!(part, "stopped"),
+            Ok(()) if cancel.is_cancelled() || part == "signal handler" => {
+                tracing::info!(part, "stopped")
+            }
             Ok(()) => tracing::error!(part, "stopped unexpectedly"),
             Err(why) => tracing::error!(part, "stopped: {why}"),
         }
-        if first && part != "signal handler" {
+        // The first part to stop decides: after a signal everything stops on purpose.
+        if first && !cancel.is_cancelled() {
             status = 1;
         }
         first = false;

@@ -65,19 +65,38 @@ impl Store {
             .foreign_keys(true)
             // Lets pruning hand pages back to the file system (`PRAGMA incremental_vacuum`).
             .auto_vacuum(sqlx::sqlite::SqliteAutoVacuum::Incremental);
-        // An in-memory database lives in one connection; a file takes a few readers.
-        // All connections are opened up front and kept: a connection opened while
-        // another holds the write lock runs its setup pragmas into SQLITE_BUSY.
-        let connections = if in_memory { 1 } else { 4 };
+        if in_memory {
+            let pool = SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_with(options)
+                .await
+                .map_err(open_err)?;
+            sqlx::migrate!("./migrations").run(&pool).await?;
+            return Ok(Store { pool });
+        }
+        // One connection first: it creates the file, switches it to WAL (which needs
+        // the file to itself) and migrates. Only then the pool, whose connections are
+        // all opened up front and kept, because a connection opened while another
+        // holds the write lock runs its setup pragmas into SQLITE_BUSY.
+        {
+            use sqlx::Connection;
+            let mut setup = sqlx::SqliteConnection::connect_with(&options)
+                .await
+                .map_err(open_err)?;
+            migrate(&mut setup).await?;
+            setup.close().await.map_err(open_err)?;
+        }
         let pool = SqlitePoolOptions::new()
-            .max_connections(connections)
-            .min_connections(connections)
+            .max_connections(4)
+            .min_connections(4)
             .idle_timeout(None)
             .max_lifetime(None)
             .connect_with(options)
             .await
             .map_err(open_err)?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Store { pool })
     }
 
@@ -96,6 +115,24 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Applies the embedded migrations. Two processes opening a new database at once
+/// (the daemon and a `check` from cron) can race: the loser's migration fails on what
+/// the winner just applied, and a second pass finds it applied and moves on.
+async fn migrate(connection: &mut sqlx::SqliteConnection) -> Result<(), StoreError> {
+    let mut attempt = 0;
+    loop {
+        match sqlx::migrate!("./migrations").run(&mut *connection).await {
+            Ok(()) => return Ok(()),
+            Err(e) if attempt < 5 => {
+                attempt += 1;
+                tracing::debug!(error = %e, attempt, "migration raced another process; retrying");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
 }
 

@@ -5,6 +5,7 @@ mod check_config;
 mod check_hub;
 mod check_verdicts;
 mod daemon_ladder;
+mod daemon_run;
 mod fake_hub_selftest;
 mod hub_client;
 mod support;

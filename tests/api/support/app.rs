@@ -83,6 +83,10 @@ impl App {
         self.env("SPACEWARDEN_CONFIG", &path)
     }
 
+    pub fn vars(&self) -> Vec<(String, String)> {
+        self.vars.clone()
+    }
+
     pub fn var(&self, key: &str) -> Option<String> {
         self.vars
             .iter()

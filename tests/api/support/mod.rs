@@ -3,3 +3,5 @@
 pub mod app;
 pub mod daemon;
 pub mod fake_hub;
+pub mod process;
+pub mod webhook;

@@ -50,6 +50,8 @@ async fn record(shared: &Shared, host: HostKind, req: Request) -> (u64, Request)
         headers: parts.headers.clone(),
         body: String::from_utf8_lossy(&bytes).into_owned(),
         status: None,
+        arrived: std::time::Instant::now(),
+        answered: None,
         seq,
     });
     drop(st);
@@ -60,6 +62,7 @@ fn finish(shared: &Shared, seq: u64, resp: &Response) {
     let mut st = shared.lock();
     if let Some(entry) = st.log.iter_mut().rev().find(|e| e.seq == seq) {
         entry.status = Some(resp.status().as_u16());
+        entry.answered = Some(std::time::Instant::now());
     }
 }
 

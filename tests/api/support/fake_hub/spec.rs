@@ -27,6 +27,9 @@ pub struct LoggedRequest {
     pub headers: axum::http::HeaderMap,
     pub body: String,
     pub status: Option<u16>,
+    /// When the request arrived, and when its reply left (None while pending).
+    pub arrived: std::time::Instant,
+    pub answered: Option<std::time::Instant>,
     /// Log order; lets the reply find its entry even after `clear_requests`.
     pub(crate) seq: u64,
 }

@@ -50,13 +50,21 @@ pub enum Command {
     /// Run the daemon (the default): check on CHECK_SCHEDULE, repair what is broken
     /// (restart, then factory rebuild, then give up and alert), wake sleeping Spaces,
     /// and deliver alerts (stdout, ALERT_WEBHOOK_URL). Stops cleanly on SIGTERM/Ctrl-C.
-    Run,
+    Run(RunArgs),
     /// Check every watched Space once, print the result, store it, and exit with a
     /// status for cron or CI: 0 all fine; 1 a Space is down, degraded or has a broken
     /// configuration; 2 a configuration or authentication problem; 3 some Space could
     /// not be checked (the Hub was unreachable). No chat token is needed, and public
     /// Spaces need no HF token.
     Check(CheckArgs),
+}
+
+#[derive(Debug, Default, clap::Args)]
+pub struct RunArgs {
+    /// Run this many cycles back to back, ignoring CHECK_SCHEDULE, then exit (for
+    /// benchmarks and soak tests).
+    #[arg(long, hide = true, value_name = "N")]
+    pub bench_cycles: Option<u64>,
 }
 
 /// Reads `.env` from the working directory when there is one. Variables already set
@@ -77,7 +85,8 @@ pub fn load_dotenv() -> Result<(), String> {
 /// Runs the chosen subcommand and returns the process exit status.
 pub async fn run(cli: Cli) -> u8 {
     match cli.command {
-        None | Some(Command::Run) => run::run().await,
+        None => run::run(RunArgs::default()).await,
+        Some(Command::Run(args)) => run::run(args).await,
         Some(Command::Check(args)) => check::run(args).await,
     }
 }

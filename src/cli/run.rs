@@ -20,7 +20,7 @@ use crate::store::Store;
 /// A part of the daemon and how it ended.
 type Stopped = (&'static str, Result<(), String>);
 
-pub async fn run() -> u8 {
+pub async fn run(args: super::RunArgs) -> u8 {
     let config = match Config::from_env() {
         Ok(config) => Arc::new(config),
         Err(e) => {
@@ -63,7 +63,14 @@ pub async fn run() -> u8 {
     let scheduler = Scheduler::new(monitor.clone(), config.watch.clone());
     {
         let cancel = cancel.clone();
-        parts.spawn(async move { ("scheduler", scheduler.run(cancel).await) });
+        match args.bench_cycles {
+            None => parts.spawn(async move { ("scheduler", scheduler.run(cancel).await) }),
+            Some(n) => parts.spawn(async move {
+                let result = scheduler.run_back_to_back(n).await;
+                cancel.cancel();
+                ("scheduler", result)
+            }),
+        };
     }
     {
         let (store, outbox, cancel) = (store.clone(), monitor.outbox().clone(), cancel.clone());

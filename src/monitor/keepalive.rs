@@ -141,6 +141,39 @@ impl Monitor {
         }
     }
 
+    /// Visits serving Spaces that have a sleep timer and were not visited for a quarter
+    /// of it (12 h of the free tier's 48 h). Every check probes serving apps, so this
+    /// only matters with a sparse `CHECK_SCHEDULE` or a failing probe path.
+    pub async fn keep_alive_visits(&self) {
+        let now = self.inner.clock.now();
+        let states = match self.inner.store.space_states().await {
+            Ok(states) => states,
+            Err(e) => return tracing::warn!(error = %e, "keep-alive: cannot read Spaces"),
+        };
+        for state in states {
+            let Some(timer) = state.gc_timeout else {
+                continue;
+            };
+            let serving = state.stage.as_ref().is_some_and(|s| s.is_serving());
+            let policy = self.inner.config.space_settings.policy(&state.space);
+            let due = state.last_visit.is_none_or(|at| {
+                (now - at).num_seconds() >= i64::try_from(timer / 4).unwrap_or(i64::MAX)
+            });
+            if !serving || !policy.keep_alive || !due {
+                continue;
+            }
+            match self.visit(&state.space).await {
+                Ok(()) => {
+                    tracing::debug!(space = %state.space, "keep-alive visit");
+                    if let Err(e) = self.inner.store.set_last_visit(&state.space, now).await {
+                        tracing::warn!(error = %e, "keep-alive: cannot record the visit");
+                    }
+                }
+                Err(why) => tracing::info!(space = %state.space, "keep-alive visit failed: {why}"),
+            }
+        }
+    }
+
     /// When spacewarden itself runs on a Space (`SPACE_HOST`), a request to its own
     /// public URL counts as a visit and keeps it awake.
     pub async fn visit_self(&self) {

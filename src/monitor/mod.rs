@@ -40,7 +40,7 @@ impl Default for Tuning {
     fn default() -> Self {
         Tuning {
             owner_concurrency: 4,
-            probe_concurrency: 16,
+            probe_concurrency: 32,
         }
     }
 }

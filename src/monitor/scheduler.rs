@@ -138,6 +138,21 @@ impl Scheduler {
     }
 }
 
+impl Scheduler {
+    /// `n` cycles back to back, no schedule (benchmarks, soak tests).
+    pub async fn run_back_to_back(self, n: u64) -> Result<(), String> {
+        for _ in 0..n {
+            self.monitor
+                .tick(&self.targets)
+                .await
+                .map_err(|e| e.to_string())?;
+            self.status.update(|s| s.cycles += 1);
+        }
+        self.monitor.settle().await;
+        Ok(())
+    }
+}
+
 impl Monitor {
     /// Hourly: prune history beyond its windows, keep our own Space awake.
     pub async fn housekeeping(&self) {
@@ -165,6 +180,7 @@ impl Monitor {
             }
             Err(e) => tracing::warn!(error = %e, "pruning failed"),
         }
+        self.keep_alive_visits().await;
         self.visit_self().await;
     }
 }

@@ -106,6 +106,14 @@ impl Store {
         Ok(())
     }
 
+    /// Folds the write-ahead log back into the database file (size measurements).
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn begin(&self) -> Result<StoreTx, StoreError> {
         // BEGIN IMMEDIATE: take the write lock up front so a read-then-write
         // transaction never fails halfway on a busy database.

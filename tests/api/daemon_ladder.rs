@@ -417,3 +417,52 @@ async fn uptime_and_incident_duration() {
     let recovered = d.collector.alerts().last().unwrap().events[0].clone();
     assert_eq!(recovered.down_for_secs, Some(600));
 }
+
+#[tokio::test]
+async fn keep_alive_visits_free_spaces_inside_their_sleep_timer() {
+    let hub = FakeHub::start().await;
+    hub.add_space(
+        SpaceSpec::new("alice/free")
+            .hardware(Some("cpu-basic"))
+            .gc_timeout(Some(172_800)),
+    )
+    .add_space(
+        SpaceSpec::new("alice/gpu")
+            .hardware(Some("t4-small"))
+            .gc_timeout(None),
+    );
+    let d = daemon(&hub, "alice/free,alice/gpu", "").await;
+    d.cycle().await; // the probes are visits
+    let app_requests = |space: &str| {
+        hub.requests_to(crate::support::fake_hub::HostKind::App)
+            .iter()
+            .filter(|r| r.path.starts_with(&format!("/alice-{space}")))
+            .count()
+    };
+    let (free_before, gpu_before) = (app_requests("free"), app_requests("gpu"));
+    d.clock.advance(Duration::from_secs(3600));
+    d.monitor.keep_alive_visits().await;
+    assert_eq!(
+        app_requests("free"),
+        free_before,
+        "visited an hour ago: not yet"
+    );
+    d.clock.advance(Duration::from_secs(12 * 3600));
+    d.monitor.keep_alive_visits().await;
+    assert_eq!(
+        app_requests("free"),
+        free_before + 1,
+        "13 h without a visit: visited"
+    );
+    assert_eq!(
+        app_requests("gpu"),
+        gpu_before,
+        "no sleep timer: never visited"
+    );
+    d.monitor.keep_alive_visits().await;
+    assert_eq!(
+        app_requests("free"),
+        free_before + 1,
+        "the visit was recorded"
+    );
+}

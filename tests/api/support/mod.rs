@@ -2,6 +2,8 @@
 
 pub mod app;
 pub mod daemon;
+pub mod fake_discord;
 pub mod fake_hub;
+pub mod fake_telegram;
 pub mod process;
 pub mod webhook;

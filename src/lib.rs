@@ -9,14 +9,19 @@
 //! - [`store`]: SQLite through sqlx; the only place with SQL.
 //! - [`alerts`]: the alert value, the outbox, delivery with retry, log and webhook
 //!   destinations.
+//! - [`commands`]: the platform-neutral command core (parse, authorize, execute,
+//!   `Reply`), shared by the chat adapters and the API.
+//! - [`chat`]: chat adapters (Telegram now): updates in, HTML out, alert notifiers.
 //! - [`clock`]: wall-clock time behind a trait (tests move it).
 //! - [`monitor`]: one check cycle (and later the scheduler, repairs, keep-alive).
 //! - [`cli`]: the command line: `spacewarden check`, its table and JSON.
 //! - [`telemetry`]: logging, with secret-printing targets capped.
 
 pub mod alerts;
+pub mod chat;
 pub mod cli;
 pub mod clock;
+pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod hub;

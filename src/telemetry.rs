@@ -6,7 +6,7 @@
 use tracing_subscriber::EnvFilter;
 
 /// Targets never logged below `info`, whatever `RUST_LOG` says.
-const CAPPED: [&str; 9] = [
+const CAPPED: [&str; 10] = [
     "hyper",
     "hyper_util",
     "h2",
@@ -15,6 +15,7 @@ const CAPPED: [&str; 9] = [
     "tungstenite",
     "tokio_tungstenite",
     "teloxide",
+    "teloxide_core",
     "serenity::gateway",
 ];
 

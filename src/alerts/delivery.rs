@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Alert, DeliveryError, Outbox};
 use crate::clock::Clock;
-use crate::store::{OutboxRow, Store, StoreError};
+use crate::store::{DestinationState, OutboxRow, Store, StoreError};
 
 /// Retry pacing.
 #[derive(Debug, Clone)]
@@ -83,7 +83,7 @@ pub async fn deliver_due(
         }
         let results = join_all(due.iter().map(|row| attempt(outbox, row, settings))).await;
         for (row, result) in due.iter().zip(results) {
-            record(store, clock, settings, row, result).await?;
+            record(store, outbox, clock, settings, row, result).await?;
         }
     }
 }
@@ -111,6 +111,7 @@ async fn attempt(
 
 async fn record(
     store: &Store,
+    outbox: &Outbox,
     clock: &dyn Clock,
     settings: &DeliverySettings,
     row: &OutboxRow,
@@ -146,8 +147,27 @@ async fn record(
         }
         Err(DeliveryError::Moved { to }) => {
             tracing::warn!(from = %row.destination, to = %to, "destination moved; resending there");
+            let state = DestinationState::Moved { to: to.clone() };
+            store
+                .set_destination_state(&row.destination, &state, now)
+                .await?;
+            outbox.record_change(&row.destination, state);
             store
                 .redirect_destination(&row.destination, &to)
+                .await
+                .map(|_| ())
+        }
+        Err(DeliveryError::Gone(reason)) => {
+            tracing::error!(destination = %row.destination, "destination gone, no more alerts go there: {reason}");
+            let state = DestinationState::Dead {
+                reason: reason.clone(),
+            };
+            store
+                .set_destination_state(&row.destination, &state, now)
+                .await?;
+            outbox.record_change(&row.destination, state);
+            store
+                .kill_destination_rows(&row.destination, &reason)
                 .await
                 .map(|_| ())
         }

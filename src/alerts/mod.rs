@@ -19,7 +19,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
-use crate::store::{StoreError, StoreTx};
+use std::collections::HashMap;
+
+use crate::store::{DestinationState, Store, StoreError, StoreTx};
 
 pub use alert::{Alert, AlertEvent, EventKind};
 pub use delivery::{DeliverySettings, deliver_due, run_delivery};
@@ -32,8 +34,11 @@ pub enum DeliveryError {
         after: Option<Duration>,
         reason: String,
     },
-    /// This destination will never accept it (blocked, kicked, unknown channel).
+    /// This destination will never accept this alert (e.g. a webhook answering 400).
     Permanent(String),
+    /// The destination is gone for good (the bot was blocked or kicked, the channel
+    /// deleted): nothing more is sent there.
+    Gone(String),
     /// The destination moved (Telegram's `migrate_to_chat_id`): resend there.
     Moved { to: String },
 }
@@ -44,15 +49,23 @@ pub trait Notifier: Send + Sync {
     /// The destinations this notifier serves, e.g. `webhook` or `telegram:-100123`.
     fn destinations(&self) -> Vec<String>;
 
+    /// Whether this notifier delivers to `destination` (a chat that moved keeps its
+    /// notifier under a new id).
+    fn serves(&self, destination: &str) -> bool {
+        self.destinations().iter().any(|d| d == destination)
+    }
+
     /// Delivers one alert to one of its destinations.
     async fn deliver(&self, destination: &str, alert: &Alert) -> Result<(), DeliveryError>;
 }
 
-/// Every configured notifier, and the signal that wakes the delivery worker.
+/// Every configured notifier, the destinations that moved or died, and the signal
+/// that wakes the delivery worker.
 #[derive(Clone, Default)]
 pub struct Outbox {
     notifiers: Vec<Arc<dyn Notifier>>,
     signal: Arc<Notify>,
+    changed: Arc<std::sync::RwLock<HashMap<String, DestinationState>>>,
 }
 
 impl Outbox {
@@ -60,21 +73,51 @@ impl Outbox {
         Outbox {
             notifiers,
             signal: Arc::new(Notify::new()),
+            changed: Arc::default(),
         }
     }
 
+    /// Loads what is known about moved and dead destinations (at startup).
+    pub async fn load_changes(&self, store: &Store) -> Result<(), StoreError> {
+        let states = store.destination_states().await?;
+        let mut changed = self.changed.write().unwrap_or_else(|p| p.into_inner());
+        changed.extend(states);
+        Ok(())
+    }
+
+    pub(crate) fn record_change(&self, destination: &str, state: DestinationState) {
+        let mut changed = self.changed.write().unwrap_or_else(|p| p.into_inner());
+        changed.insert(destination.to_owned(), state);
+    }
+
+    /// Where alerts go now: configured destinations, following moves, without the dead.
     pub fn destinations(&self) -> Vec<String> {
-        self.notifiers
-            .iter()
-            .flat_map(|n| n.destinations())
-            .collect()
+        let changed = self.changed.read().unwrap_or_else(|p| p.into_inner());
+        let mut out: Vec<String> = Vec::new();
+        for configured in self.notifiers.iter().flat_map(|n| n.destinations()) {
+            let mut destination = configured;
+            // Follow a chain of moves (a group that migrated twice), with a bound.
+            for _ in 0..8 {
+                match changed.get(&destination) {
+                    Some(DestinationState::Moved { to }) => destination = to.clone(),
+                    _ => break,
+                }
+            }
+            let dead = matches!(
+                changed.get(&destination),
+                Some(DestinationState::Dead { .. })
+            );
+            if dead || out.contains(&destination) {
+                continue;
+            }
+            out.push(destination);
+        }
+        out
     }
 
     /// The notifier that serves `destination`.
     pub fn notifier_for(&self, destination: &str) -> Option<&Arc<dyn Notifier>> {
-        self.notifiers
-            .iter()
-            .find(|n| n.destinations().iter().any(|d| d == destination))
+        self.notifiers.iter().find(|n| n.serves(destination))
     }
 
     /// Writes the alert for every destination inside `tx`; call `wake` after commit.

@@ -11,7 +11,9 @@ use tokio_util::sync::CancellationToken;
 use super::{EXIT_CONFIG, EXIT_OK};
 use crate::alerts::destinations::{LogNotifier, WebhookNotifier};
 use crate::alerts::{DeliverySettings, Notifier, Outbox, run_delivery};
+use crate::chat::telegram::{self, TelegramNotifier, TgBot, run_telegram};
 use crate::clock::SystemClock;
+use crate::commands::{Access, CommandCore};
 use crate::config::Config;
 use crate::hub::{HttpProbe, HubClient, HubEndpoints};
 use crate::monitor::{Monitor, MonitorParts, Scheduler};
@@ -19,6 +21,9 @@ use crate::store::Store;
 
 /// A part of the daemon and how it ended.
 type Stopped = (&'static str, Result<(), String>);
+
+/// Parts whose end does not stop the daemon.
+const OPTIONAL: [&str; 2] = ["telegram", "discord"];
 
 pub async fn run(args: super::RunArgs) -> u8 {
     let config = match Config::from_env() {
@@ -39,7 +44,8 @@ pub async fn run(args: super::RunArgs) -> u8 {
             return EXIT_CONFIG;
         }
     };
-    let monitor = match build_monitor(config.clone(), store.clone()) {
+    let telegram_bot = config.telegram.as_ref().map(telegram::client);
+    let monitor = match build_monitor(config.clone(), store.clone(), telegram_bot.clone()) {
         Ok(monitor) => monitor,
         Err(e) => {
             eprintln!("error: {e}");
@@ -58,9 +64,22 @@ pub async fn run(args: super::RunArgs) -> u8 {
         Err(e) => tracing::error!(error = %e, "cannot read unfinished repairs"),
     }
 
+    if let Err(e) = monitor.outbox().load_changes(&store).await {
+        tracing::error!(error = %e, "cannot read moved or dead chat destinations");
+    }
+
     let cancel = CancellationToken::new();
     let mut parts: JoinSet<Stopped> = JoinSet::new();
     let scheduler = Scheduler::new(monitor.clone(), config.watch.clone());
+    let core = CommandCore::new(
+        monitor.clone(),
+        Access::from_config(&config),
+        Some(scheduler.check_now()),
+    );
+    if let Some(bot) = telegram_bot {
+        let (core, cancel) = (core.clone(), cancel.clone());
+        parts.spawn(async move { ("telegram", run_telegram(bot, core, cancel).await) });
+    }
     {
         let cancel = cancel.clone();
         match args.bench_cycles {
@@ -95,6 +114,15 @@ pub async fn run(args: super::RunArgs) -> u8 {
     let mut first = true;
     while let Some(joined) = parts.join_next().await {
         let (part, result) = joined.unwrap_or_else(|e| ("a task", Err(format!("panicked: {e}"))));
+        // A chat front that cannot run (a refused token) is reported and the rest of
+        // spacewarden keeps checking, repairing and alerting.
+        if OPTIONAL.contains(&part) && !cancel.is_cancelled() {
+            match &result {
+                Ok(()) => tracing::warn!(part, "stopped"),
+                Err(why) => tracing::error!(part, "stopped: {why}; the rest keeps running"),
+            }
+            continue;
+        }
         match &result {
             Ok(()) if cancel.is_cancelled() || part == "signal handler" => {
                 tracing::info!(part, "stopped")
@@ -117,7 +145,11 @@ pub async fn run(args: super::RunArgs) -> u8 {
     status
 }
 
-fn build_monitor(config: Arc<Config>, store: Store) -> Result<Monitor, String> {
+fn build_monitor(
+    config: Arc<Config>,
+    store: Store,
+    telegram: Option<TgBot>,
+) -> Result<Monitor, String> {
     let hub = HubClient::new(
         HubEndpoints {
             hub: config.hf_endpoint.clone(),
@@ -132,6 +164,13 @@ fn build_monitor(config: Arc<Config>, store: Store) -> Result<Monitor, String> {
         let webhook = WebhookNotifier::new(url.clone())
             .map_err(|e| format!("ALERT_WEBHOOK_URL: cannot build the HTTP client: {e}"))?;
         notifiers.push(Arc::new(webhook));
+    }
+    if let (Some(bot), Some(settings)) = (telegram, &config.telegram) {
+        notifiers.push(Arc::new(TelegramNotifier::new(
+            bot,
+            settings.chat_ids.clone(),
+            store.clone(),
+        )));
     }
     let mut parts = MonitorParts::new(config, Arc::new(hub), Arc::new(probe), store);
     parts.outbox = Outbox::new(notifiers);

@@ -12,6 +12,15 @@ use crate::domain::{Observation, ProbeOutcome, VerdictInput, WatchTarget, verdic
 use crate::hub::ProbeRequest;
 use crate::store::{SpaceState, StoreError};
 
+/// Logged once a cycle's results are stored (tests and benchmarks wait for it).
+fn cycle_done(observations: &[Observation], started: std::time::Instant) {
+    tracing::info!(
+        spaces = observations.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "check cycle done"
+    );
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CycleError {
     #[error("cannot store the results: {0}")]
@@ -22,16 +31,20 @@ impl Monitor {
     /// Checks `targets` once and stores the observations (what `spacewarden check`
     /// does: no alerts, no repairs). Returns them sorted by Space.
     pub async fn run_cycle(&self, targets: &[WatchTarget]) -> Result<Vec<Observation>, CycleError> {
+        let started = std::time::Instant::now();
         let observations = self.observe(targets).await?;
         self.inner.store.record(&observations).await?;
+        cycle_done(&observations, started);
         Ok(observations)
     }
 
     /// One cycle of the daemon: observe, store, and act on what changed (alerts,
     /// incidents, repairs, wakes).
     pub async fn tick(&self, targets: &[WatchTarget]) -> Result<Vec<Observation>, CycleError> {
+        let started = std::time::Instant::now();
         let observations = self.observe(targets).await?;
         self.act(&observations).await?;
+        cycle_done(&observations, started);
         Ok(observations)
     }
 
@@ -58,10 +71,10 @@ impl Monitor {
             .collect()
             .await;
         observations.sort_by_key(Observation::label);
-        tracing::info!(
+        tracing::debug!(
             spaces = observations.len(),
             elapsed_ms = started.elapsed().as_millis() as u64,
-            "check cycle done"
+            "observed"
         );
         Ok(observations)
     }

@@ -30,6 +30,37 @@ impl Monitor {
         });
     }
 
+    /// An admin's `/wake`: recorded with the actor, run like the keep-alive's wake.
+    pub async fn request_wake(
+        &self,
+        space: &SpaceId,
+        actor: &str,
+    ) -> Result<(), super::RepairRefused> {
+        if !self.claim(&space.key()) {
+            return Err(super::RepairRefused::InFlight(space.to_string()));
+        }
+        let state = self.inner.store.space_state(space).await.ok().flatten();
+        let via_restart = state.and_then(|s| s.stage) == Some(crate::domain::Stage::Paused);
+        let action = crate::store::NewAction {
+            space,
+            kind: "wake",
+            trigger: "manual",
+            actor,
+            at: self.inner.clock.now(),
+            incident_id: None,
+        };
+        match self.inner.store.start_action(&action).await {
+            Ok(action_id) => {
+                self.start_wake(action_id, space.clone(), via_restart);
+                Ok(())
+            }
+            Err(e) => {
+                self.release(&space.key());
+                Err(super::RepairRefused::Store(e.to_string()))
+            }
+        }
+    }
+
     pub(super) fn start_wake_resumed(&self, action_id: i64, space: SpaceId) {
         let monitor = self.clone();
         self.spawn(async move {

@@ -3,6 +3,7 @@
 //! together go through a `StoreTx`.
 
 mod actions;
+mod audit;
 mod checks;
 mod incidents;
 mod outbox;
@@ -16,6 +17,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub use actions::{ActionRow, NewAction};
+pub use audit::{AuditEntry, AuditRow, ConfirmationRow, DestinationState};
 pub use checks::CheckRow;
 pub use incidents::IncidentRow;
 pub use outbox::OutboxRow;

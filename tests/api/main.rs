@@ -11,3 +11,4 @@ mod fake_hub_selftest;
 mod fake_telegram_selftest;
 mod hub_client;
 mod support;
+mod telegram;

@@ -1,0 +1,268 @@
+//! Long polling and the handlers: a message with a command → the command core → reply
+//! (split, HTML); a button press → answered every time → the message edited. Replies
+//! with a follow-up (a restart's outcome) are edited when it arrives.
+
+use std::time::Duration;
+
+use teloxide::payloads::{
+    AnswerCallbackQuerySetters, EditMessageTextSetters, GetUpdatesSetters, SendMessageSetters,
+    SetMyCommandsSetters,
+};
+use teloxide::prelude::Requester;
+use teloxide::types::{
+    BotCommand, BotCommandScope, CallbackQuery, ChatId, InlineKeyboardButton, InlineKeyboardMarkup,
+    LinkPreviewOptions, Message, MessageId, ParseMode, Recipient, UpdateKind,
+};
+use teloxide::{ApiError, RequestError};
+use tokio_util::sync::CancellationToken;
+
+use super::TgBot;
+use super::render::{self, TgMessage};
+use crate::commands::{Actor, CommandCore, FollowUp, Platform, Reply, parse};
+
+const POLL_TIMEOUT_SECS: u32 = 10;
+
+/// Runs until cancelled. Telegram outages are waited out with backoff; only a refused
+/// token ends it (the rest of spacewarden keeps running).
+pub async fn run_telegram(
+    bot: TgBot,
+    core: CommandCore,
+    cancel: CancellationToken,
+) -> Result<(), String> {
+    let me = loop {
+        match bot.get_me().await {
+            Ok(me) => break me,
+            Err(RequestError::Api(ApiError::InvalidToken)) => {
+                return Err("TELEGRAM_BOT_TOKEN was refused by Telegram".into());
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "telegram: getMe failed; retrying");
+                tokio::select! {
+                    () = cancel.cancelled() => return Ok(()),
+                    () = tokio::time::sleep(Duration::from_secs(5)) => {}
+                }
+            }
+        }
+    };
+    let username = me.username.clone().unwrap_or_default();
+    tracing::info!(bot = %username, "telegram: connected");
+    prepare(&bot, &core).await;
+    let mut offset: i32 = 0;
+    let mut failures: u32 = 0;
+    loop {
+        let request = bot.get_updates().offset(offset).timeout(POLL_TIMEOUT_SECS);
+        let updates = tokio::select! {
+            () = cancel.cancelled() => return Ok(()),
+            result = request => result,
+        };
+        let updates = match updates {
+            Ok(updates) => {
+                failures = 0;
+                updates
+            }
+            Err(e) => {
+                failures += 1;
+                let wait = Duration::from_secs(u64::from(failures.min(6)).pow(2).max(1));
+                tracing::warn!(error = %e, retry_in_s = wait.as_secs(), "telegram: getUpdates failed");
+                tokio::select! {
+                    () = cancel.cancelled() => return Ok(()),
+                    () = tokio::time::sleep(wait) => {}
+                }
+                continue;
+            }
+        };
+        for update in updates {
+            offset = offset.max(
+                i32::try_from(update.id.0)
+                    .unwrap_or(i32::MAX)
+                    .saturating_add(1),
+            );
+            let (bot, core, username) = (bot.clone(), core.clone(), username.clone());
+            match update.kind {
+                UpdateKind::Message(message) => {
+                    tokio::spawn(async move { on_message(&bot, &core, &username, message).await });
+                }
+                UpdateKind::CallbackQuery(query) => {
+                    tokio::spawn(async move { on_press(&bot, &core, query).await });
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Drops a webhook if one is set (polling and webhooks exclude each other) and sets
+/// the command menu. Failures are cosmetic: logged, never fatal.
+async fn prepare(bot: &TgBot, core: &CommandCore) {
+    match bot.get_webhook_info().await {
+        Ok(info) if info.url.is_some() => {
+            if let Err(e) = bot.delete_webhook().await {
+                tracing::warn!(error = %e, "telegram: deleteWebhook failed");
+            }
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "telegram: getWebhookInfo failed"),
+    }
+    let read = [
+        ("status", "All Spaces at a glance, or one in detail"),
+        ("spaces", "The watch list with verdicts"),
+        ("history", "Recent incidents and actions of a Space"),
+        ("metrics", "Live CPU, memory and network of a Space"),
+        ("help", "The commands you may use"),
+    ];
+    let admin = [
+        ("logs", "Last log lines of a Space (build or run)"),
+        ("restart", "Restart a Space"),
+        ("rebuild", "Factory rebuild a Space (asks first)"),
+        ("pause", "Pause a Space"),
+        ("wake", "Wake a Space"),
+        ("mute", "Silence a Space's alerts (default 1h)"),
+        ("unmute", "Unsilence a Space's alerts"),
+        ("check", "Check every Space now"),
+    ];
+    let commands = |list: &[(&str, &str)]| {
+        list.iter()
+            .map(|(c, d)| BotCommand::new(*c, *d))
+            .collect::<Vec<_>>()
+    };
+    if let Err(e) = bot.set_my_commands(commands(&read)).await {
+        tracing::warn!(error = %e, "telegram: setMyCommands failed (the menu is cosmetic)");
+    }
+    let all: Vec<(&str, &str)> = read.iter().chain(admin.iter()).copied().collect();
+    for admin_id in &core.access().telegram_admins {
+        let scope = BotCommandScope::Chat {
+            chat_id: Recipient::Id(ChatId(*admin_id)),
+        };
+        if let Err(e) = bot.set_my_commands(commands(&all)).scope(scope).await {
+            tracing::warn!(error = %e, "telegram: setMyCommands for an admin failed (cosmetic)");
+        }
+    }
+}
+
+fn markup(message: &TgMessage) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(message.keyboard.iter().map(|row| {
+        row.iter()
+            .map(|(label, data)| InlineKeyboardButton::callback(label.clone(), data.clone()))
+            .collect::<Vec<_>>()
+    }))
+}
+
+/// Sends a reply (split as needed); returns the id of the last message.
+async fn send(bot: &TgBot, chat: ChatId, reply: &Reply) -> Option<MessageId> {
+    let mut last = None;
+    for message in render::reply(reply) {
+        let mut request = bot
+            .send_message(chat, message.html.clone())
+            .parse_mode(ParseMode::Html)
+            .link_preview_options(no_preview());
+        if !message.keyboard.is_empty() {
+            request = request.reply_markup(markup(&message));
+        }
+        match request.await {
+            Ok(sent) => last = Some(sent.id),
+            Err(e) => {
+                tracing::warn!(error = %e, "telegram: sendMessage failed");
+                return last;
+            }
+        }
+    }
+    last
+}
+
+/// Replaces a message's text and buttons (no buttons: the keyboard goes away).
+async fn edit(bot: &TgBot, chat: ChatId, id: MessageId, reply: &Reply) {
+    let message = render::single(reply);
+    let mut request = bot
+        .edit_message_text(chat, id, message.html.clone())
+        .parse_mode(ParseMode::Html)
+        .link_preview_options(no_preview());
+    if !message.keyboard.is_empty() {
+        request = request.reply_markup(markup(&message));
+    }
+    match request.await {
+        Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => {}
+        Err(e) => tracing::warn!(error = %e, "telegram: editMessageText failed"),
+    }
+}
+
+fn no_preview() -> LinkPreviewOptions {
+    LinkPreviewOptions {
+        is_disabled: true,
+        url: None,
+        prefer_small_media: false,
+        prefer_large_media: false,
+        show_above_text: false,
+    }
+}
+
+fn follow(bot: &TgBot, chat: ChatId, id: MessageId, follow_up: FollowUp) {
+    let bot = bot.clone();
+    tokio::spawn(async move {
+        let outcome = follow_up.await;
+        edit(&bot, chat, id, &outcome).await;
+    });
+}
+
+async fn on_message(bot: &TgBot, core: &CommandCore, username: &str, message: Message) {
+    let (Some(text), Some(from)) = (message.text(), message.from.as_ref()) else {
+        return;
+    };
+    let Some(parsed) = parse(text, Some(username)) else {
+        return; // not a command, or one for another bot
+    };
+    let actor = Actor {
+        platform: Platform::Telegram,
+        user_id: i64::try_from(from.id.0).unwrap_or(i64::MAX),
+        chat_id: Some(message.chat.id.0),
+    };
+    let response = match parsed {
+        Ok(command) => core.execute(&actor, command).await,
+        Err(error) => core.parse_error(&actor, text, error).await,
+    };
+    let sent = send(bot, message.chat.id, &response.reply).await;
+    if let (Some(id), Some(follow_up)) = (sent, response.follow_up) {
+        follow(bot, message.chat.id, id, follow_up);
+    }
+}
+
+async fn on_press(bot: &TgBot, core: &CommandCore, query: CallbackQuery) {
+    let chat = query.message.as_ref().map(|m| m.chat().id);
+    let pressed = query.message.as_ref().map(|m| m.id());
+    let actor = Actor {
+        platform: Platform::Telegram,
+        user_id: i64::try_from(query.from.id.0).unwrap_or(i64::MAX),
+        chat_id: chat.map(|c| c.0),
+    };
+    let press = match (&query.data, chat) {
+        (Some(data), Some(_)) => Some(core.press(&actor, data).await),
+        _ => None,
+    };
+    let notice: String = press
+        .as_ref()
+        .map_or("This button is no longer valid.".into(), |p| {
+            p.notice.chars().take(190).collect()
+        });
+    // Every press is answered, or the user's client keeps spinning.
+    if let Err(e) = bot
+        .answer_callback_query(query.id.clone())
+        .text(notice)
+        .await
+    {
+        tracing::warn!(error = %e, "telegram: answerCallbackQuery failed");
+    }
+    let (Some(press), Some(chat), Some(pressed)) = (press, chat, pressed) else {
+        return;
+    };
+    if let Some(reply) = &press.edit {
+        edit(bot, chat, pressed, reply).await;
+    }
+    let mut target = pressed;
+    if let Some(reply) = &press.message
+        && let Some(id) = send(bot, chat, reply).await
+    {
+        target = id;
+    }
+    if let Some(follow_up) = press.follow_up {
+        follow(bot, chat, target, follow_up);
+    }
+}

@@ -1,0 +1,156 @@
+//! Alerts to the chats in `TELEGRAM_CHAT_IDS`: HTML with an emoji headline and the root
+//! cause; Restart / Rebuild / Mute 1h / Logs buttons when the alert is about one
+//! Space (checked against the admin list when pressed); quiet for recoveries.
+//! Telegram's answers decide: a migrated group moves the destination, a blocked or
+//! kicked bot (or a missing chat) ends it, 429 waits `retry_after`, the rest retries.
+
+use async_trait::async_trait;
+use teloxide::payloads::SendMessageSetters;
+use teloxide::prelude::Requester;
+use teloxide::types::{
+    ChatId, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, ParseMode,
+};
+use teloxide::{ApiError, RequestError};
+
+use super::TgBot;
+use super::render;
+use crate::alerts::{Alert, DeliveryError, EventKind, Notifier};
+use crate::commands::ButtonAction;
+use crate::domain::SpaceId;
+use crate::store::Store;
+
+const PREFIX: &str = "telegram:";
+
+pub struct TelegramNotifier {
+    bot: TgBot,
+    chats: Vec<i64>,
+    store: Store,
+}
+
+impl TelegramNotifier {
+    pub fn new(bot: TgBot, chats: Vec<i64>, store: Store) -> TelegramNotifier {
+        TelegramNotifier { bot, chats, store }
+    }
+
+    /// Buttons for an alert about one Space that may need a hand.
+    async fn buttons(&self, alert: &Alert) -> Option<InlineKeyboardMarkup> {
+        let spaces = alert.spaces();
+        let actionable = alert.events.iter().any(|e| {
+            matches!(
+                e.kind,
+                EventKind::Down
+                    | EventKind::StillDown
+                    | EventKind::GaveUp
+                    | EventKind::RepairFailed
+            )
+        });
+        if spaces.len() != 1 || !actionable {
+            return None;
+        }
+        let id = SpaceId::parse(spaces[0]).ok()?;
+        let reference = self.store.space_ref(&id).await.ok()??;
+        let button = |label: &str, action: ButtonAction| {
+            InlineKeyboardButton::callback(label, action.encode())
+        };
+        Some(InlineKeyboardMarkup::new([
+            vec![
+                button("Restart", ButtonAction::Restart(reference)),
+                button("Rebuild", ButtonAction::Rebuild(reference)),
+            ],
+            vec![
+                button("Mute 1h", ButtonAction::Mute(reference)),
+                button("Logs", ButtonAction::Logs(reference)),
+            ],
+        ]))
+    }
+}
+
+/// The chat is gone for this bot: blocked, kicked, deleted, deactivated.
+fn is_gone(error: &ApiError) -> bool {
+    if matches!(
+        error,
+        ApiError::BotBlocked
+            | ApiError::BotKicked
+            | ApiError::BotKickedFromSupergroup
+            | ApiError::BotKickedFromChannel
+            | ApiError::ChatNotFound
+            | ApiError::UserDeactivated
+    ) {
+        return true;
+    }
+    let text = error.to_string().to_lowercase();
+    [
+        "bot was blocked",
+        "bot was kicked",
+        "chat not found",
+        "user is deactivated",
+        "bot can't initiate conversation",
+    ]
+    .iter()
+    .any(|needle| text.contains(needle))
+}
+
+#[async_trait]
+impl Notifier for TelegramNotifier {
+    fn destinations(&self) -> Vec<String> {
+        self.chats.iter().map(|c| format!("{PREFIX}{c}")).collect()
+    }
+
+    fn serves(&self, destination: &str) -> bool {
+        destination.starts_with(PREFIX)
+    }
+
+    async fn deliver(&self, destination: &str, alert: &Alert) -> Result<(), DeliveryError> {
+        let chat: i64 = destination
+            .strip_prefix(PREFIX)
+            .and_then(|c| c.parse().ok())
+            .ok_or_else(|| DeliveryError::Permanent(format!("bad destination {destination}")))?;
+        let parts = render::alert(alert);
+        let buttons = self.buttons(alert).await;
+        let last = parts.len().saturating_sub(1);
+        for (i, html) in parts.into_iter().enumerate() {
+            let mut request = self
+                .bot
+                .send_message(ChatId(chat), html)
+                .parse_mode(ParseMode::Html)
+                .disable_notification(!alert.is_urgent())
+                .link_preview_options(LinkPreviewOptions {
+                    is_disabled: true,
+                    url: None,
+                    prefer_small_media: false,
+                    prefer_large_media: false,
+                    show_above_text: false,
+                });
+            if i == last
+                && let Some(buttons) = &buttons
+            {
+                request = request.reply_markup(buttons.clone());
+            }
+            if let Err(error) = request.await {
+                return Err(match error {
+                    RequestError::MigrateToChatId(to) => DeliveryError::Moved {
+                        to: format!("{PREFIX}{}", to.0),
+                    },
+                    RequestError::RetryAfter(wait) => DeliveryError::Retry {
+                        after: Some(wait.duration()),
+                        reason: "telegram: 429 Too Many Requests".into(),
+                    },
+                    RequestError::Api(api) if is_gone(&api) => {
+                        DeliveryError::Gone(format!("telegram: {api}"))
+                    }
+                    RequestError::Api(
+                        api @ (ApiError::CantParseEntities(_) | ApiError::MessageIsTooLong),
+                    ) => {
+                        tracing::error!(error = %api, "telegram: an alert was refused as malformed");
+                        DeliveryError::Permanent(format!("telegram: {api}"))
+                    }
+                    other => DeliveryError::Retry {
+                        after: None,
+                        reason: format!("telegram: {other}"),
+                    },
+                });
+            }
+        }
+        Ok(())
+    }
+}

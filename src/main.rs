@@ -7,6 +7,7 @@ use clap::Parser;
 use spacewarden::cli::{self, Cli, EXIT_CONFIG};
 
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     // `.env` fills in what the environment does not set; a broken file is an error.
     if let Err(e) = cli::load_dotenv() {
@@ -29,3 +30,21 @@ fn main() -> ExitCode {
     };
     ExitCode::from(runtime.block_on(cli::run(cli)))
 }
+
+/// glibc gives each thread that allocates its own malloc arena (up to 8 per core), and
+/// a long-running process with tokio workers and SQLite threads then grows its RSS
+/// through fragmentation. Two arenas keep the daemon flat (see BENCHMARKS.md).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_malloc_arenas() {
+    const M_ARENA_MAX: i32 = -8;
+    unsafe extern "C" {
+        fn mallopt(param: i32, value: i32) -> i32;
+    }
+    // SAFETY: mallopt only changes allocator tuning; called before any thread starts.
+    unsafe {
+        mallopt(M_ARENA_MAX, 2);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_malloc_arenas() {}

@@ -91,9 +91,11 @@ impl Store {
             migrate(&mut setup).await?;
             setup.close().await.map_err(open_err)?;
         }
+        // SQLite has one writer; a few readers are plenty, and each connection is a
+        // thread of its own.
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .min_connections(4)
+            .max_connections(3)
+            .min_connections(3)
             .idle_timeout(None)
             .max_lifetime(None)
             .connect_with(options)

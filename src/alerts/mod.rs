@@ -138,6 +138,16 @@ impl Outbox {
         Ok(())
     }
 
+    /// `enqueue` for events that happened together at `now`.
+    pub async fn enqueue_events(
+        &self,
+        tx: &mut StoreTx,
+        events: Vec<AlertEvent>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.enqueue(tx, &Alert { at: now, events }, now).await
+    }
+
     /// Tells the delivery worker there is something new.
     pub fn wake(&self) {
         self.signal.notify_one();

@@ -9,7 +9,7 @@ use super::render;
 use super::{EXIT_ATTENTION, EXIT_CONFIG, EXIT_OK, EXIT_UNCHECKED};
 use crate::config::Config;
 use crate::domain::{Observation, Verdict, WatchTarget};
-use crate::hub::{HttpProbe, HubClient, HubEndpoints};
+use crate::hub::{HttpProbe, HubClient};
 use crate::monitor::{Monitor, MonitorParts};
 use crate::store::Store;
 
@@ -55,14 +55,7 @@ pub async fn run(args: CheckArgs) -> u8 {
             return EXIT_CONFIG;
         }
     };
-    let endpoints = HubEndpoints {
-        hub: config.hf_endpoint.clone(),
-        spaces_api: config.hf_spaces_api_url.clone(),
-    };
-    let (hub, probe) = match (
-        HubClient::new(endpoints, config.hf_timeout),
-        HttpProbe::new(),
-    ) {
+    let (hub, probe) = match (HubClient::for_config(&config), HttpProbe::new()) {
         (Ok(hub), Ok(probe)) => (hub, probe),
         (Err(e), _) => {
             eprintln!("error: {e}");

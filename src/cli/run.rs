@@ -15,7 +15,7 @@ use crate::chat::telegram::{self, TelegramNotifier, TgBot, run_telegram};
 use crate::clock::SystemClock;
 use crate::commands::{Access, CommandCore};
 use crate::config::Config;
-use crate::hub::{HttpProbe, HubClient, HubEndpoints};
+use crate::hub::{HttpProbe, HubClient};
 use crate::monitor::{Monitor, MonitorParts, Scheduler};
 use crate::store::Store;
 
@@ -150,14 +150,7 @@ fn build_monitor(
     store: Store,
     telegram: Option<TgBot>,
 ) -> Result<Monitor, String> {
-    let hub = HubClient::new(
-        HubEndpoints {
-            hub: config.hf_endpoint.clone(),
-            spaces_api: config.hf_spaces_api_url.clone(),
-        },
-        config.hf_timeout,
-    )
-    .map_err(|e| e.to_string())?;
+    let hub = HubClient::for_config(&config).map_err(|e| e.to_string())?;
     let probe = HttpProbe::new().map_err(|e| format!("cannot build the HTTP client: {e}"))?;
     let mut notifiers: Vec<Arc<dyn Notifier>> = vec![Arc::new(LogNotifier)];
     if let Some(url) = &config.alert_webhook_url {

@@ -66,6 +66,17 @@ impl HubClient {
         })
     }
 
+    /// The client for `HF_ENDPOINT`, `HF_SPACES_API_URL` and `HF_TIMEOUT`.
+    pub fn for_config(config: &crate::config::Config) -> Result<HubClient, HubError> {
+        HubClient::new(
+            HubEndpoints {
+                hub: config.hf_endpoint.clone(),
+                spaces_api: config.hf_spaces_api_url.clone(),
+            },
+            config.hf_timeout,
+        )
+    }
+
     fn space_url(&self, id: &SpaceId, tail: &[&str]) -> Url {
         let mut url = self.endpoints.hub.clone();
         if let Ok(mut segments) = url.path_segments_mut() {

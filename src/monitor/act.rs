@@ -39,14 +39,7 @@ impl Monitor {
     pub(super) async fn act(&self, observations: &[Observation]) -> Result<(), CycleError> {
         let guard = self.inner.state_lock.lock().await;
         let now = self.inner.clock.now();
-        let states: HashMap<String, SpaceState> = self
-            .inner
-            .store
-            .space_states()
-            .await?
-            .into_iter()
-            .map(|s| (s.space.key(), s))
-            .collect();
+        let states: HashMap<String, SpaceState> = self.inner.store.space_state_map().await?;
         let mut tx = self.inner.store.begin().await?;
         let mut events = Vec::new();
         let mut planned = Vec::new();

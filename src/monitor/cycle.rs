@@ -51,14 +51,7 @@ impl Monitor {
     /// Asks the Hub and probes the apps; stores nothing.
     pub async fn observe(&self, targets: &[WatchTarget]) -> Result<Vec<Observation>, CycleError> {
         let started = std::time::Instant::now();
-        let states: HashMap<String, SpaceState> = self
-            .inner
-            .store
-            .space_states()
-            .await?
-            .into_iter()
-            .map(|s| (s.space.key(), s))
-            .collect();
+        let states: HashMap<String, SpaceState> = self.inner.store.space_state_map().await?;
         let seen: Vec<Seen> = stream::iter(group_by_owner(targets))
             .map(|group| self.observe_owner(group))
             .buffer_unordered(self.inner.tuning.owner_concurrency.max(1))

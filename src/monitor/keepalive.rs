@@ -10,7 +10,7 @@
 use super::Monitor;
 use super::act::resolved_memory;
 use super::repair::StepResultView;
-use crate::alerts::{Alert, AlertEvent, EventKind};
+use crate::alerts::{AlertEvent, EventKind};
 use crate::domain::SpaceId;
 use crate::hub::ProbeRequest;
 use crate::store::StoreError;
@@ -127,14 +127,7 @@ impl Monitor {
             event.detail = detail;
             self.inner
                 .outbox
-                .enqueue(
-                    &mut tx,
-                    &Alert {
-                        at: now,
-                        events: vec![event],
-                    },
-                    now,
-                )
+                .enqueue_events(&mut tx, vec![event], now)
                 .await?;
         }
         tx.commit().await?;

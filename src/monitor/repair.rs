@@ -121,14 +121,7 @@ impl Monitor {
             event.detail = Some(format!("requested by {actor}"));
             self.inner
                 .outbox
-                .enqueue(
-                    &mut tx,
-                    &Alert {
-                        at: now,
-                        events: vec![event],
-                    },
-                    now,
-                )
+                .enqueue_events(&mut tx, vec![event], now)
                 .await?;
             tx.commit().await?;
             Ok::<i64, StoreError>(action_id)

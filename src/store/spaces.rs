@@ -103,6 +103,18 @@ impl Store {
         Ok(rows.into_iter().filter_map(Row::into_state).collect())
     }
 
+    /// Every Space ever observed, by `SpaceId::key`.
+    pub async fn space_state_map(
+        &self,
+    ) -> Result<std::collections::HashMap<String, SpaceState>, StoreError> {
+        Ok(self
+            .space_states()
+            .await?
+            .into_iter()
+            .map(|s| (s.space.key(), s))
+            .collect())
+    }
+
     /// One Space (case-insensitive id), if it was ever observed.
     pub async fn space_state(&self, id: &SpaceId) -> Result<Option<SpaceState>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM spaces WHERE space_id = ? COLLATE NOCASE");

@@ -7,7 +7,7 @@ use std::process::Stdio;
 use std::sync::Arc;
 
 use spacewarden::config::Config;
-use spacewarden::hub::{HttpProbe, HubClient, HubEndpoints};
+use spacewarden::hub::{HttpProbe, HubClient};
 use spacewarden::monitor::{Monitor, MonitorParts, Tuning};
 use spacewarden::store::Store;
 use tempfile::TempDir;
@@ -127,14 +127,7 @@ impl App {
     /// The same configuration as the binary gets, as an in-process `Monitor`.
     pub async fn monitor(&self, tuning: Tuning) -> Monitor {
         let config = Config::from_lookup(|key| self.var(key)).expect("valid config");
-        let hub = HubClient::new(
-            HubEndpoints {
-                hub: config.hf_endpoint.clone(),
-                spaces_api: config.hf_spaces_api_url.clone(),
-            },
-            config.hf_timeout,
-        )
-        .expect("hub client");
+        let hub = HubClient::for_config(&config).expect("hub client");
         let mut parts = MonitorParts::new(
             Arc::new(config),
             Arc::new(hub),

@@ -11,7 +11,7 @@ use spacewarden::alerts::{
 };
 use spacewarden::clock::ManualClock;
 use spacewarden::config::Config;
-use spacewarden::hub::{HttpProbe, HubClient, HubEndpoints};
+use spacewarden::hub::{HttpProbe, HubClient};
 use spacewarden::monitor::{Monitor, MonitorParts};
 
 use super::app::App;
@@ -76,14 +76,7 @@ pub struct Daemon {
 impl Daemon {
     pub async fn new(app: &App) -> Daemon {
         let config = Config::from_lookup(|key| app.var(key)).expect("valid config");
-        let hub = HubClient::new(
-            HubEndpoints {
-                hub: config.hf_endpoint.clone(),
-                spaces_api: config.hf_spaces_api_url.clone(),
-            },
-            config.hf_timeout,
-        )
-        .expect("hub client");
+        let hub = HubClient::for_config(&config).expect("hub client");
         let collector = Collector::default();
         let outbox = Outbox::new(vec![Arc::new(collector.clone())]);
         let clock = Arc::new(ManualClock::new(

@@ -419,3 +419,48 @@ async fn the_bot_token_never_appears_at_trace_level() {
     );
     let _ = eventually(Duration::ZERO, async || true).await;
 }
+
+#[tokio::test]
+async fn the_command_menu_is_scoped_and_its_failure_is_cosmetic() {
+    let hub = FakeHub::start().await;
+    hub.add_space(SpaceSpec::new("alice/app"));
+    let rig = rig(hub, &GROUP.to_string()).await;
+    let mut daemon = rig.start("alice/app");
+    rig.tg.wait_for_requests("setMyCommands", 2, WAIT).await;
+    let sets = rig.tg.commands();
+    let names = |set: &crate::support::fake_telegram::CommandSet| -> Vec<String> {
+        set.commands.iter().map(|c| c.command.clone()).collect()
+    };
+    let everyone = sets
+        .iter()
+        .find(|s| s.scope["type"] == "default")
+        .expect("default scope");
+    assert!(names(everyone).contains(&"status".to_owned()));
+    assert!(
+        !names(everyone).contains(&"restart".to_owned()),
+        "mutating commands only for admins"
+    );
+    let admin_menu = sets
+        .iter()
+        .find(|s| s.scope["type"] == "chat" && s.scope["chat_id"] == ADMIN)
+        .expect("admin scope");
+    assert!(names(admin_menu).contains(&"rebuild".to_owned()));
+    daemon.terminate(Duration::from_secs(10)).await;
+
+    // The menu call failing changes nothing else.
+    rig.tg.fail_next(
+        "setMyCommands",
+        10,
+        Failure::BadRequest("Bad Request: BOT_COMMANDS_TOO_MUCH".into()),
+    );
+    let mut daemon = rig.start("alice/app");
+    rig.tg.push_message(ADMIN, &admin(), "/help");
+    let help = rig.tg.wait_for_sent(ADMIN, 1, WAIT).await;
+    assert!(help.last().unwrap().text.contains("/restart owner/name"));
+    assert!(
+        daemon.output().contains("setMyCommands failed"),
+        "{}",
+        daemon.output()
+    );
+    daemon.terminate(Duration::from_secs(10)).await;
+}

@@ -13,6 +13,7 @@
 //! - [`monitor`]: one check cycle (and later the scheduler, repairs, keep-alive).
 //! - [`cli`]: the command line: `spacewarden check`, its table and JSON.
 //! - [`telemetry`]: logging, with secret-printing targets capped.
+//! - [`web`]: the HTTP server on `PORT`: health, status pages, JSON API, `/metrics`.
 
 pub mod alerts;
 pub mod cli;
@@ -23,3 +24,4 @@ pub mod hub;
 pub mod monitor;
 pub mod store;
 pub mod telemetry;
+pub mod web;

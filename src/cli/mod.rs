@@ -49,7 +49,9 @@ pub struct Cli {
 pub enum Command {
     /// Run the daemon (the default): check on CHECK_SCHEDULE, repair what is broken
     /// (restart, then factory rebuild, then give up and alert), wake sleeping Spaces,
-    /// and deliver alerts (stdout, ALERT_WEBHOOK_URL). Stops cleanly on SIGTERM/Ctrl-C.
+    /// deliver alerts (stdout, ALERT_WEBHOOK_URL), and serve the status page, the JSON
+    /// API (with API_KEY) and /metrics on PORT [default: 7860]. Stops cleanly on
+    /// SIGTERM/Ctrl-C.
     Run(RunArgs),
     /// Check every watched Space once, print the result, store it, and exit with a
     /// status for cron or CI: 0 all fine; 1 a Space is down, degraded or has a broken

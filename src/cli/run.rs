@@ -1,6 +1,6 @@
-//! `spacewarden run` (the default): the daemon. Starts the scheduler and the alert
-//! delivery worker under one cancellation token, stops them on SIGTERM or Ctrl-C, and
-//! reports which part stopped and why.
+//! `spacewarden run` (the default): the daemon. Starts the scheduler, the alert
+//! delivery worker and the HTTP server under one cancellation token, stops them on
+//! SIGTERM or Ctrl-C, and reports which part stopped and why.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::hub::{HttpProbe, HubClient, HubEndpoints};
 use crate::monitor::{Monitor, MonitorParts, Scheduler};
 use crate::store::Store;
+use crate::web::{MeteredProbe, Meters, RecordingHub, SampleBook, WebState};
 
 /// A part of the daemon and how it ended.
 type Stopped = (&'static str, Result<(), String>);
@@ -39,7 +40,17 @@ pub async fn run(args: super::RunArgs) -> u8 {
             return EXIT_CONFIG;
         }
     };
-    let monitor = match build_monitor(config.clone(), store.clone()) {
+    // Bound before anything starts, so a taken port is a startup error, not a part
+    // that dies later.
+    let listener = match crate::web::bind(config.port).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("error: PORT: cannot listen on port {}: {e}", config.port);
+            return EXIT_CONFIG;
+        }
+    };
+    let (meters, samples) = (Meters::default(), SampleBook::default());
+    let monitor = match build_monitor(config.clone(), store.clone(), &meters, &samples) {
         Ok(monitor) => monitor,
         Err(e) => {
             eprintln!("error: {e}");
@@ -61,6 +72,9 @@ pub async fn run(args: super::RunArgs) -> u8 {
     let cancel = CancellationToken::new();
     let mut parts: JoinSet<Stopped> = JoinSet::new();
     let scheduler = Scheduler::new(monitor.clone(), config.watch.clone());
+    let web = WebState::new(monitor.clone(), scheduler.status())
+        .with_meters(meters)
+        .with_samples(samples);
     {
         let cancel = cancel.clone();
         match args.bench_cycles {
@@ -84,6 +98,15 @@ pub async fn run(args: super::RunArgs) -> u8 {
             )
             .await;
             ("alert delivery", Ok(()))
+        });
+    }
+    {
+        let cancel = cancel.clone();
+        parts.spawn(async move {
+            (
+                "HTTP server",
+                crate::web::serve(listener, web, cancel).await,
+            )
         });
     }
     {
@@ -117,7 +140,15 @@ pub async fn run(args: super::RunArgs) -> u8 {
     status
 }
 
-fn build_monitor(config: Arc<Config>, store: Store) -> Result<Monitor, String> {
+/// The monitor as the daemon runs it: the Hub client and the probe report to the
+/// `/metrics` counters, and live-metrics samples read through the Hub are kept for the
+/// status page.
+fn build_monitor(
+    config: Arc<Config>,
+    store: Store,
+    meters: &Meters,
+    samples: &SampleBook,
+) -> Result<Monitor, String> {
     let hub = HubClient::new(
         HubEndpoints {
             hub: config.hf_endpoint.clone(),
@@ -125,8 +156,11 @@ fn build_monitor(config: Arc<Config>, store: Store) -> Result<Monitor, String> {
         },
         config.hf_timeout,
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| e.to_string())?
+    .with_observer(meters.hub_observer());
+    let hub = RecordingHub::new(Arc::new(hub), samples.clone());
     let probe = HttpProbe::new().map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+    let probe = MeteredProbe::new(Arc::new(probe), meters.clone());
     let mut notifiers: Vec<Arc<dyn Notifier>> = vec![Arc::new(LogNotifier)];
     if let Some(url) = &config.alert_webhook_url {
         let webhook = WebhookNotifier::new(url.clone())

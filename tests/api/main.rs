@@ -11,3 +11,7 @@ mod fake_hub_selftest;
 mod fake_telegram_selftest;
 mod hub_client;
 mod support;
+mod web_api;
+mod web_browser;
+mod web_process;
+mod web_routes;

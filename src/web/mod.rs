@@ -11,6 +11,7 @@ mod api;
 mod assets;
 mod error;
 mod health;
+mod healthcheck;
 mod metrics;
 mod overview;
 mod pages;
@@ -34,6 +35,7 @@ use crate::monitor::{Monitor, SchedulerStatus};
 
 pub use api::openapi_json;
 pub use error::{ApiError, ErrorBody};
+pub use healthcheck::check_health;
 pub use metrics::{MeteredProbe, Meters};
 pub use samples::{RecordingHub, Sample, SampleBook};
 

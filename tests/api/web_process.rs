@@ -99,7 +99,20 @@ async fn serves_on_the_logged_port_and_stops_on_sigterm() {
             .contains("spacewarden_hub_requests_total")
     );
 
+    // What the container's HEALTHCHECK runs.
+    let healthcheck = App::new(&hub).env("PORT", &port.to_string());
+    let healthy = healthcheck.run(&["healthcheck"]).await;
+    assert_eq!(
+        (healthy.code, healthy.stdout.trim()),
+        (0, "ok"),
+        "{}",
+        healthy.stderr
+    );
+
     assert_eq!(daemon.terminate(Duration::from_secs(15)).await, Some(0));
+    let gone = healthcheck.run(&["healthcheck"]).await;
+    assert_eq!(gone.code, 1);
+    assert!(gone.stderr.contains("cannot connect"), "{}", gone.stderr);
     let output = daemon.output();
     assert!(output.contains("part=\"HTTP server\"") || output.contains("HTTP server"));
     assert!(!output.contains("hf_alice") && !output.contains(API_KEY));

@@ -228,3 +228,18 @@ pub struct RepairAccepted {
     /// Who the audit trail names: `api`.
     pub actor: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdict_names_match_the_check_json_names() {
+        for verdict in Verdict::ALL {
+            assert_eq!(
+                serde_json::to_value(VerdictName::from(verdict)).unwrap(),
+                serde_json::to_value(verdict).unwrap()
+            );
+        }
+    }
+}

@@ -13,5 +13,6 @@ mod hub_client;
 mod support;
 mod web_api;
 mod web_browser;
+mod web_openapi;
 mod web_process;
 mod web_routes;

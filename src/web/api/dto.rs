@@ -42,6 +42,7 @@ impl From<Verdict> for VerdictName {
 
 /// Share of counted checks that were up; null when nothing was counted.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Uptime)]
 pub struct UptimeDto {
     pub h24: Option<f64>,
     pub d7: Option<f64>,
@@ -102,6 +103,7 @@ pub struct SpaceDetail {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Probe)]
 pub struct ProbeDto {
     pub status: Option<u16>,
     pub latency_ms: Option<f64>,
@@ -109,6 +111,7 @@ pub struct ProbeDto {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Check)]
 pub struct CheckDto {
     pub at: DateTime<Utc>,
     pub stage: Option<String>,
@@ -140,6 +143,7 @@ impl From<CheckRow> for CheckDto {
 
 /// An outage: from the alert until the Space was back.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Incident)]
 pub struct IncidentDto {
     pub id: i64,
     pub opened_at: DateTime<Utc>,
@@ -171,6 +175,7 @@ impl IncidentDto {
 
 /// A repair, wake or command against the Space, with who asked for it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Action)]
 pub struct ActionDto {
     pub id: i64,
     /// `restart`, `rebuild`, `wake`, ...

@@ -187,6 +187,7 @@ async fn rss() {
             format!("sqlite://{}", dir.path().join("rss.db").display()),
         )
         .env("RUST_LOG", "info")
+        .env("PORT", "0")
         .current_dir(dir.path())
         .stderr(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())

@@ -16,6 +16,7 @@
 //! - [`monitor`]: one check cycle (and later the scheduler, repairs, keep-alive).
 //! - [`cli`]: the command line: `spacewarden check`, its table and JSON.
 //! - [`telemetry`]: logging, with secret-printing targets capped.
+//! - [`web`]: the HTTP server on `PORT`: health, status pages, JSON API, `/metrics`.
 
 pub mod alerts;
 pub mod chat;
@@ -28,3 +29,4 @@ pub mod hub;
 pub mod monitor;
 pub mod store;
 pub mod telemetry;
+pub mod web;

@@ -49,7 +49,9 @@ pub struct Cli {
 pub enum Command {
     /// Run the daemon (the default): check on CHECK_SCHEDULE, repair what is broken
     /// (restart, then factory rebuild, then give up and alert), wake sleeping Spaces,
-    /// and deliver alerts (stdout, ALERT_WEBHOOK_URL). Stops cleanly on SIGTERM/Ctrl-C.
+    /// deliver alerts (stdout, ALERT_WEBHOOK_URL), and serve the status page, the JSON
+    /// API (with API_KEY) and /metrics on PORT [default: 7860]. Stops cleanly on
+    /// SIGTERM/Ctrl-C.
     Run(RunArgs),
     /// Check every watched Space once, print the result, store it, and exit with a
     /// status for cron or CI: 0 all fine; 1 a Space is down, degraded or has a broken
@@ -57,6 +59,9 @@ pub enum Command {
     /// not be checked (the Hub was unreachable). No chat token is needed, and public
     /// Spaces need no HF token.
     Check(CheckArgs),
+    /// Ask the running daemon's /healthz on 127.0.0.1:PORT and exit 0 when it
+    /// answers 200, 1 otherwise (the container's HEALTHCHECK: the image has no curl).
+    Healthcheck,
 }
 
 #[derive(Debug, Default, clap::Args)]
@@ -88,5 +93,29 @@ pub async fn run(cli: Cli) -> u8 {
         None => run::run(RunArgs::default()).await,
         Some(Command::Run(args)) => run::run(args).await,
         Some(Command::Check(args)) => check::run(args).await,
+        Some(Command::Healthcheck) => healthcheck().await,
+    }
+}
+
+async fn healthcheck() -> u8 {
+    let port = match std::env::var("PORT").ok().filter(|p| !p.trim().is_empty()) {
+        None => 7860,
+        Some(text) => match text.trim().parse::<u16>() {
+            Ok(port) if port != 0 => port,
+            _ => {
+                eprintln!("error: PORT: \"{text}\" is not a fixed port number (1-65535)");
+                return EXIT_CONFIG;
+            }
+        },
+    };
+    match crate::web::check_health(port, std::time::Duration::from_secs(3)).await {
+        Ok(()) => {
+            println!("ok");
+            EXIT_OK
+        }
+        Err(why) => {
+            eprintln!("unhealthy: {why}");
+            EXIT_ATTENTION
+        }
     }
 }

@@ -1,6 +1,6 @@
-//! `spacewarden run` (the default): the daemon. Starts the scheduler and the alert
-//! delivery worker under one cancellation token, stops them on SIGTERM or Ctrl-C, and
-//! reports which part stopped and why.
+//! `spacewarden run` (the default): the daemon. Starts the scheduler, the alert
+//! delivery worker and the HTTP server under one cancellation token, stops them on
+//! SIGTERM or Ctrl-C, and reports which part stopped and why.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::hub::{HttpProbe, HubClient};
 use crate::monitor::{Monitor, MonitorParts, Scheduler};
 use crate::store::Store;
+use crate::web::{MeteredProbe, Meters, RecordingHub, SampleBook, WebState};
 
 /// A part of the daemon and how it ended.
 type Stopped = (&'static str, Result<(), String>);
@@ -44,8 +45,24 @@ pub async fn run(args: super::RunArgs) -> u8 {
             return EXIT_CONFIG;
         }
     };
+    // Bound before anything starts, so a taken port is a startup error, not a part
+    // that dies later.
+    let listener = match crate::web::bind(config.port).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("error: PORT: cannot listen on port {}: {e}", config.port);
+            return EXIT_CONFIG;
+        }
+    };
+    let (meters, samples) = (Meters::default(), SampleBook::default());
     let telegram_bot = config.telegram.as_ref().map(telegram::client);
-    let monitor = match build_monitor(config.clone(), store.clone(), telegram_bot.clone()) {
+    let monitor = match build_monitor(
+        config.clone(),
+        store.clone(),
+        &meters,
+        &samples,
+        telegram_bot.clone(),
+    ) {
         Ok(monitor) => monitor,
         Err(e) => {
             eprintln!("error: {e}");
@@ -80,6 +97,9 @@ pub async fn run(args: super::RunArgs) -> u8 {
         let (core, cancel) = (core.clone(), cancel.clone());
         parts.spawn(async move { ("telegram", run_telegram(bot, core, cancel).await) });
     }
+    let web = WebState::new(monitor.clone(), scheduler.status())
+        .with_meters(meters)
+        .with_samples(samples);
     {
         let cancel = cancel.clone();
         match args.bench_cycles {
@@ -103,6 +123,15 @@ pub async fn run(args: super::RunArgs) -> u8 {
             )
             .await;
             ("alert delivery", Ok(()))
+        });
+    }
+    {
+        let cancel = cancel.clone();
+        parts.spawn(async move {
+            (
+                "HTTP server",
+                crate::web::serve(listener, web, cancel).await,
+            )
         });
     }
     {
@@ -145,13 +174,22 @@ pub async fn run(args: super::RunArgs) -> u8 {
     status
 }
 
+/// The monitor as the daemon runs it: the Hub client and the probe report to the
+/// `/metrics` counters, and live-metrics samples read through the Hub are kept for the
+/// status page.
 fn build_monitor(
     config: Arc<Config>,
     store: Store,
+    meters: &Meters,
+    samples: &SampleBook,
     telegram: Option<TgBot>,
 ) -> Result<Monitor, String> {
-    let hub = HubClient::for_config(&config).map_err(|e| e.to_string())?;
+    let hub = HubClient::for_config(&config)
+        .map_err(|e| e.to_string())?
+        .with_observer(meters.hub_observer());
+    let hub = RecordingHub::new(Arc::new(hub), samples.clone());
     let probe = HttpProbe::new().map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+    let probe = MeteredProbe::new(Arc::new(probe), meters.clone());
     let mut notifiers: Vec<Arc<dyn Notifier>> = vec![Arc::new(LogNotifier)];
     if let Some(url) = &config.alert_webhook_url {
         let webhook = WebhookNotifier::new(url.clone())

@@ -43,12 +43,17 @@ pub struct HubEndpoints {
     pub spaces_api: Url,
 }
 
+/// Told of every request sent to the Hub: the reply's HTTP status, or `None` when no
+/// reply came (timeout, connection failure). Feeds the `/metrics` counters.
+pub type RequestObserver = std::sync::Arc<dyn Fn(Option<u16>) + Send + Sync>;
+
 pub struct HubClient {
     http: reqwest::Client,
     endpoints: HubEndpoints,
     timeout: Duration,
     /// Per credential (hashed token, 0 for anonymous): no requests before this instant.
     paused_until: Mutex<HashMap<u64, Instant>>,
+    observer: Option<RequestObserver>,
 }
 
 impl HubClient {
@@ -63,6 +68,7 @@ impl HubClient {
             endpoints,
             timeout,
             paused_until: Mutex::new(HashMap::new()),
+            observer: None,
         })
     }
 
@@ -75,6 +81,12 @@ impl HubClient {
             },
             config.hf_timeout,
         )
+    }
+
+    /// Reports every request's outcome to `observer` (the daemon's metrics).
+    pub fn with_observer(mut self, observer: RequestObserver) -> HubClient {
+        self.observer = Some(observer);
+        self
     }
 
     fn space_url(&self, id: &SpaceId, tail: &[&str]) -> Url {
@@ -124,10 +136,11 @@ impl HubClient {
         if method == Method::POST {
             request = request.header(reqwest::header::CONTENT_LENGTH, 0);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| transport_error(&e, self.timeout))?;
+        let sent = request.send().await;
+        if let Some(observer) = &self.observer {
+            observer(sent.as_ref().ok().map(|r| r.status().as_u16()));
+        }
+        let response = sent.map_err(|e| transport_error(&e, self.timeout))?;
         let header = |name: &str| {
             response
                 .headers()

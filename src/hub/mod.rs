@@ -19,7 +19,7 @@ use secrecy::SecretString;
 
 use crate::domain::{ProbeOutcome, SpaceId, Stage};
 
-pub use client::{HubClient, HubEndpoints};
+pub use client::{HubClient, HubEndpoints, RequestObserver};
 pub use error::HubError;
 pub use probe::HttpProbe;
 pub use ratelimit::RateLimit;

@@ -25,7 +25,7 @@ use crate::store::Store;
 
 pub use cycle::CycleError;
 pub use repair::{RepairOutcome, RepairRefused};
-pub use scheduler::{Scheduler, SchedulerStatus};
+pub use scheduler::{Scheduler, SchedulerSnapshot, SchedulerStatus};
 
 /// Knobs that are not part of the public configuration.
 #[derive(Debug, Clone)]

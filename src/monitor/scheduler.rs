@@ -27,6 +27,9 @@ pub struct SchedulerSnapshot {
     pub cycles: u64,
     pub skipped_ticks: u64,
     pub running: bool,
+    /// How long the last cycle took, and all cycles together (for `/metrics`).
+    pub last_cycle_duration: Option<Duration>,
+    pub cycle_seconds_total: f64,
 }
 
 /// Shared view of the scheduler's progress.
@@ -107,9 +110,11 @@ impl Scheduler {
             let busy = busy.clone();
             status.update(|s| s.running = true);
             current = Some(tokio::spawn(async move {
+                let started = Instant::now();
                 if let Err(e) = monitor.tick(&targets).await {
                     tracing::error!(error = %e, "check cycle failed");
                 }
+                let took = started.elapsed();
                 if housekeeping {
                     monitor.housekeeping().await;
                 }
@@ -118,6 +123,8 @@ impl Scheduler {
                     s.running = false;
                     s.cycles += 1;
                     s.last_cycle_end = Some(end);
+                    s.last_cycle_duration = Some(took);
+                    s.cycle_seconds_total += took.as_secs_f64();
                 });
                 busy.store(false, Ordering::SeqCst);
             }));

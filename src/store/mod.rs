@@ -8,6 +8,7 @@ mod checks;
 mod incidents;
 mod outbox;
 mod spaces;
+mod stats;
 mod uptime;
 
 use std::str::FromStr;
@@ -22,6 +23,7 @@ pub use checks::CheckRow;
 pub use incidents::IncidentRow;
 pub use outbox::OutboxRow;
 pub use spaces::SpaceState;
+pub use stats::{ActionCount, DayUptime};
 pub use uptime::Uptime;
 
 #[derive(Debug, thiserror::Error)]

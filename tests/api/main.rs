@@ -12,3 +12,8 @@ mod fake_telegram_selftest;
 mod hub_client;
 mod support;
 mod telegram;
+mod web_api;
+mod web_browser;
+mod web_openapi;
+mod web_process;
+mod web_routes;

@@ -54,6 +54,8 @@ impl App {
             ("HF_TIMEOUT", "2s".to_owned()),
             ("DATABASE_URL", format!("sqlite://{}", db.display())),
             ("RUST_LOG", "warn".to_owned()),
+            // Any free port: tests run in parallel, and 7860 may be taken.
+            ("PORT", "0".to_owned()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

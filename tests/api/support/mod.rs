@@ -6,4 +6,5 @@ pub mod fake_discord;
 pub mod fake_hub;
 pub mod fake_telegram;
 pub mod process;
+pub mod web;
 pub mod webhook;

@@ -1,0 +1,215 @@
+//! Read-only queries for the HTTP side (status page, JSON API, `/metrics`): counts of
+//! actions by result, a Space's history since a moment, and the 90-day uptime bars of
+//! every Space in one query. Nothing here writes.
+
+use chrono::{DateTime, Utc};
+
+use super::{ActionRow, IncidentRow, Store, StoreError, from_ms, ms};
+use crate::domain::SpaceId;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// How many actions of one kind ended one way (`result`), or are still open
+/// (`in_progress`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionCount {
+    pub kind: String,
+    pub result: String,
+    pub count: i64,
+}
+
+/// One day of a Space's uptime bar: the day (midnight UTC) and its uptime, `None` for a
+/// day without counted checks.
+pub type DayUptime = (DateTime<Utc>, Option<f64>);
+
+impl Store {
+    /// Actions by kind and result over the whole stored history.
+    pub async fn action_counts(&self) -> Result<Vec<ActionCount>, StoreError> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT kind, CASE WHEN state = 'done' THEN COALESCE(result, 'unknown')
+                               ELSE 'in_progress' END AS outcome, COUNT(*)
+             FROM actions GROUP BY kind, outcome ORDER BY kind, outcome",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(kind, result, count)| ActionCount {
+                kind,
+                result,
+                count,
+            })
+            .collect())
+    }
+
+    /// A Space's incidents that were open at some point since `since`, oldest first.
+    pub async fn incidents_since(
+        &self,
+        id: &SpaceId,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<IncidentRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, space_id, opened_ms, closed_ms, verdict, stage, cause, resolution
+             FROM incidents WHERE space_id = ? COLLATE NOCASE
+               AND (closed_ms IS NULL OR closed_ms >= ?)
+             ORDER BY opened_ms, id LIMIT ?",
+        )
+        .bind(id.to_string())
+        .bind(ms(since))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// A Space's actions started since `since`, oldest first.
+    pub async fn actions_since(
+        &self,
+        id: &SpaceId,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<ActionRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, space_id, kind, trigger, actor, state, result, detail, started_ms,
+                    finished_ms, incident_id
+             FROM actions WHERE space_id = ? COLLATE NOCASE AND started_ms >= ?
+             ORDER BY id LIMIT ?",
+        )
+        .bind(id.to_string())
+        .bind(ms(since))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The last `days` days of daily uptime for every Space with roll-ups, by
+    /// `owner/name` as stored, oldest day first: the status page's bars in one query.
+    pub async fn daily_uptime_all(
+        &self,
+        now: DateTime<Utc>,
+        days: u32,
+    ) -> Result<Vec<(String, Vec<DayUptime>)>, StoreError> {
+        let now_ms = ms(now);
+        let today = now_ms - now_ms.rem_euclid(DAY_MS);
+        let from = today - i64::from(days.saturating_sub(1)) * DAY_MS;
+        let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT space_id, bucket_ms, up, counted FROM rollup_daily
+             WHERE bucket_ms >= ? ORDER BY space_id, bucket_ms",
+        )
+        .bind(from)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: Vec<(String, Vec<DayUptime>)> = Vec::new();
+        for (space, bucket, up, counted) in rows {
+            if out.last().is_none_or(|(last, _)| *last != space) {
+                let empty = (0..i64::from(days))
+                    .map(|i| (from_ms(from + i * DAY_MS), None))
+                    .collect();
+                out.push((space, empty));
+            }
+            let index = usize::try_from((bucket - from) / DAY_MS).unwrap_or(usize::MAX);
+            if let Some((_, bar)) = out.last_mut()
+                && let Some(day) = bar.get_mut(index)
+                && counted > 0
+            {
+                day.1 = Some(up as f64 / counted as f64);
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::domain::{Observation, Stage, Verdict};
+    use crate::store::NewAction;
+
+    fn obs(space: &str, verdict: Verdict, at: DateTime<Utc>) -> Observation {
+        let stage = if verdict == Verdict::Up {
+            "RUNNING"
+        } else {
+            "RUNTIME_ERROR"
+        };
+        Observation {
+            space: Some(SpaceId::parse(space).unwrap()),
+            owner: "alice".into(),
+            at,
+            stage: Some(Stage::parse(stage)),
+            hardware: None,
+            error: None,
+            failure: None,
+            probe: None,
+            verdict,
+            subdomain: None,
+            gc_timeout: None,
+            private: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn bars_cover_every_day_and_spaces_separately() {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        let yesterday = now - chrono::Duration::days(1);
+        store
+            .record(&[
+                obs("alice/a", Verdict::Up, yesterday),
+                obs("alice/b", Verdict::Down, now),
+            ])
+            .await
+            .unwrap();
+        store
+            .record(&[obs(
+                "alice/a",
+                Verdict::Down,
+                yesterday + chrono::Duration::minutes(5),
+            )])
+            .await
+            .unwrap();
+        let bars = store.daily_uptime_all(now, 3).await.unwrap();
+        assert_eq!(bars.len(), 2);
+        let (space, bar) = &bars[0];
+        assert_eq!(space, "alice/a");
+        assert_eq!(bar.len(), 3);
+        assert_eq!(bar[1].1, Some(0.5));
+        assert_eq!(bar[2].1, None);
+        assert_eq!(
+            bar[2].0,
+            Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap()
+        );
+        assert_eq!(bars[1].1[2].1, Some(0.0));
+    }
+
+    #[tokio::test]
+    async fn counts_actions_by_result() {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        let space = SpaceId::parse("alice/a").unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        let action = NewAction {
+            space: &space,
+            kind: "restart",
+            trigger: "manual",
+            actor: "api",
+            at,
+            incident_id: None,
+        };
+        let done = store.start_action(&action).await.unwrap();
+        store.start_action(&action).await.unwrap();
+        store
+            .finish_action(done, at, "recovered", None)
+            .await
+            .unwrap();
+        let counts = store.action_counts().await.unwrap();
+        let pairs: Vec<(&str, &str, i64)> = counts
+            .iter()
+            .map(|c| (c.kind.as_str(), c.result.as_str(), c.count))
+            .collect();
+        assert_eq!(
+            pairs,
+            [("restart", "in_progress", 1), ("restart", "recovered", 1)]
+        );
+    }
+}

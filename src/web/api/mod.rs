@@ -1,0 +1,99 @@
+//! The JSON API under `/api/v1` (its paths are a public interface, DESIGN.md "HTTP"):
+//! on only when `API_KEY` is set, every route but the OpenAPI document behind
+//! `Authorization: Bearer <API_KEY>`. The OpenAPI 3 document is generated from the
+//! handlers' annotations and the response types, so it lists what the router serves.
+
+mod auth;
+mod dto;
+mod repair;
+mod spaces;
+
+use axum::Router;
+use axum::http::header::CONTENT_TYPE;
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::WebState;
+use super::error::{ApiError, ErrorBody};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "spacewarden API",
+        description = "Watched Hugging Face Spaces: verdicts, uptime, history, and \
+                       restarts/rebuilds through spacewarden's repair path (audited as `api`). \
+                       Send `Authorization: Bearer <API_KEY>`; the API is off without API_KEY."
+    ),
+    paths(
+        spaces::list,
+        spaces::detail,
+        spaces::history,
+        repair::restart,
+        repair::rebuild,
+        openapi
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&BearerKey),
+    tags(
+        (name = "spaces", description = "The watch list and each Space's state and history"),
+        (name = "repairs", description = "Restart and factory rebuild"),
+        (name = "meta", description = "This document")
+    )
+)]
+struct ApiDoc;
+
+/// Declares the `api_key` bearer scheme the operations refer to.
+struct BearerKey;
+
+impl Modify for BearerKey {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.description = Some("The value of API_KEY".into());
+        components.add_security_scheme("api_key", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The OpenAPI document as JSON (also what `GET /api/v1/openapi.json` serves).
+pub fn openapi_json() -> String {
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// This document (OpenAPI 3.1). Public: it describes the API, it holds no data.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "meta",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json"))
+)]
+async fn openapi() -> impl IntoResponse {
+    ([(CONTENT_TYPE, "application/json")], openapi_json())
+}
+
+pub(super) fn router(state: WebState) -> Router<WebState> {
+    let protected = Router::new()
+        .route("/spaces", get(spaces::list))
+        .route("/spaces/{owner}/{name}", get(spaces::detail))
+        .route("/spaces/{owner}/{name}/history", get(spaces::history))
+        .route("/spaces/{owner}/{name}/restart", post(repair::restart))
+        .route("/spaces/{owner}/{name}/rebuild", post(repair::rebuild))
+        .route_layer(middleware::from_fn_with_state(state, auth::require_key));
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .merge(protected)
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(not_found)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound("no such API route".into())
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}

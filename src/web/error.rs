@@ -1,0 +1,117 @@
+//! `ApiError`: every way a JSON request can fail, as a status, a stable `error` code
+//! and a sentence for people. Internal failures (the store, encoding) are logged with
+//! their cause and answered as an opaque 500, so no database detail leaks to clients.
+
+use axum::Json;
+use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::store::StoreError;
+
+/// The body of every error answer of the API.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// A stable code to branch on: `unauthorized`, `api_disabled`, `not_found`,
+    /// `invalid_space_id`, `invalid_query`, `method_not_allowed`, `repair_in_flight`,
+    /// `too_many_repairs`, `internal`.
+    #[schema(example = "not_found")]
+    pub error: &'static str,
+    /// What went wrong, for people.
+    #[schema(example = "spacewarden does not watch alice/app")]
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("a valid API key is required (Authorization: Bearer <API_KEY>)")]
+    Unauthorized,
+    #[error("the JSON API is off; set API_KEY to turn it on")]
+    ApiDisabled,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    InvalidSpaceId(String),
+    #[error("{0}")]
+    InvalidQuery(String),
+    #[error("this path does not accept that method")]
+    MethodNotAllowed,
+    #[error("a repair of {0} is already running")]
+    RepairInFlight(String),
+    #[error("too many repairs are running; try again in a minute")]
+    TooManyRepairs,
+    /// Logged with its cause; the client sees only "internal error".
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn internal(why: impl Into<String>) -> ApiError {
+        ApiError::Internal(why.into())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::ApiDisabled | ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::InvalidSpaceId(_) | ApiError::InvalidQuery(_) => StatusCode::BAD_REQUEST,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::RepairInFlight(_) => StatusCode::CONFLICT,
+            ApiError::TooManyRepairs => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::ApiDisabled => "api_disabled",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::InvalidSpaceId(_) => "invalid_space_id",
+            ApiError::InvalidQuery(_) => "invalid_query",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::RepairInFlight(_) => "repair_in_flight",
+            ApiError::TooManyRepairs => "too_many_repairs",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let message = match &self {
+            ApiError::Internal(why) => {
+                tracing::error!(error = %why, "HTTP request failed");
+                "internal error".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let mut response = (
+            self.status(),
+            Json(ErrorBody {
+                error: self.code(),
+                message,
+            }),
+        )
+            .into_response();
+        let headers = response.headers_mut();
+        match self {
+            ApiError::Unauthorized => {
+                headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            ApiError::TooManyRepairs => {
+                headers.insert(RETRY_AFTER, HeaderValue::from_static("60"));
+            }
+            _ => {}
+        }
+        response
+    }
+}

@@ -1,0 +1,150 @@
+//! The HTTP side on `PORT` (7860 by default, what Hugging Face expects of a Docker
+//! Space): `/healthz` and `/readyz`, the status pages for people, the JSON API under
+//! `/api/v1` and `/metrics` for Prometheus. One router per area, merged here.
+//!
+//! axum is used only inside this folder. Everything here reads the store and the
+//! scheduler's status; the only writes are the API's restart and rebuild, which go
+//! through `Monitor::request_repair` like the chat commands. Nothing here may print a
+//! token: the API key is compared, never shown.
+
+mod api;
+mod assets;
+mod error;
+mod health;
+mod healthcheck;
+mod metrics;
+mod overview;
+mod pages;
+mod samples;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::HeaderValue;
+use axum::http::header;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use secrecy::SecretString;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::monitor::{Monitor, SchedulerStatus};
+
+pub use api::openapi_json;
+pub use error::{ApiError, ErrorBody};
+pub use healthcheck::check_health;
+pub use metrics::{MeteredProbe, Meters};
+pub use samples::{RecordingHub, Sample, SampleBook};
+
+/// How long open connections get to finish once shutdown was asked for.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct WebState {
+    monitor: Monitor,
+    scheduler: SchedulerStatus,
+    samples: SampleBook,
+    meters: Meters,
+    /// `API_KEY`; `None` turns the JSON API off.
+    api_key: Option<Arc<SecretString>>,
+}
+
+impl WebState {
+    /// The state for `monitor`, with the API key from its configuration.
+    pub fn new(monitor: Monitor, scheduler: SchedulerStatus) -> WebState {
+        let api_key = monitor.config().api_key.clone().map(Arc::new);
+        WebState {
+            monitor,
+            scheduler,
+            samples: SampleBook::default(),
+            meters: Meters::default(),
+            api_key,
+        }
+    }
+
+    /// Shares the live-metrics samples that the daemon's `RecordingHub` fills.
+    pub fn with_samples(mut self, samples: SampleBook) -> WebState {
+        self.samples = samples;
+        self
+    }
+
+    /// Shares the counters that the daemon's Hub client and probe feed.
+    pub fn with_meters(mut self, meters: Meters) -> WebState {
+        self.meters = meters;
+        self
+    }
+}
+
+/// The whole application: every area's router, merged, with the common headers.
+pub fn router(state: WebState) -> Router {
+    Router::new()
+        .merge(health::router())
+        .merge(pages::router())
+        .merge(assets::router())
+        .merge(metrics::router())
+        .nest("/api/v1", api::router(state.clone()))
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn(common_headers))
+        .with_state(state)
+}
+
+/// Binds `PORT` on every interface (a container's port must be reachable from
+/// outside it). Port 0 picks a free one; `serve` logs which.
+pub async fn bind(port: u16) -> std::io::Result<TcpListener> {
+    TcpListener::bind(SocketAddr::from(([0, 0, 0, 0], port))).await
+}
+
+/// Serves until `cancel` fires, then gives open connections a few seconds.
+pub async fn serve(
+    listener: TcpListener,
+    state: WebState,
+    cancel: CancellationToken,
+) -> Result<(), String> {
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    tracing::info!(%addr, port = addr.port(), "HTTP server listening");
+    let shutdown = cancel.clone();
+    let server = axum::serve(listener, router(state))
+        .with_graceful_shutdown(async move { shutdown.cancelled().await });
+    let grace = async {
+        cancel.cancelled().await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        served = server => served.map_err(|e| format!("HTTP server failed: {e}")),
+        () = grace => {
+            tracing::warn!("HTTP connections still open after the grace period; closing");
+            Ok(())
+        }
+    }
+}
+
+/// Headers on every answer. The policy allows only our own scripts and styles (so a
+/// hostile Space name that slipped past escaping still could not run), and framing by
+/// huggingface.co, which shows a Space's app in an iframe.
+async fn common_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             base-uri 'none'; form-action 'none'; \
+             frame-ancestors 'self' https://huggingface.co https://*.hf.space",
+        ),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}

@@ -1,0 +1,131 @@
+//! The status pages for people: server-rendered HTML (maud escapes every splice),
+//! light and dark, readable on a phone, nothing loaded from elsewhere. Read-only by
+//! design: no page offers an action, and nothing on them comes from a token.
+
+mod layout;
+mod parts;
+mod space;
+mod status;
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use maud::html;
+
+use super::WebState;
+use super::overview::{overview, space_row};
+use crate::domain::SpaceId;
+use crate::store::StoreError;
+
+/// How far back the front page's incident and action lists reach, and how long.
+const RECENT_DAYS: i64 = 7;
+const RECENT_ROWS: u32 = 20;
+
+pub(super) fn router() -> Router<WebState> {
+    Router::new()
+        .route("/", get(status_page))
+        .route("/space/{owner}/{name}", get(space_page))
+}
+
+/// Why a page could not be shown. A store failure is logged and shown as a plain
+/// "something went wrong", never with its cause.
+enum PageError {
+    NotFound,
+    Internal(StoreError),
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> PageError {
+        PageError::Internal(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::NotFound => not_found_page(),
+            PageError::Internal(e) => {
+                tracing::error!(error = %e, "status page failed");
+                let body = html! {
+                    h1 { "Something went wrong" }
+                    p { "The status could not be read. The details are in spacewarden's log." }
+                };
+                let now = chrono::Utc::now();
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Html(layout::page("Error", now, body).into_string()),
+                )
+                    .into_response()
+            }
+        }
+    }
+}
+
+fn not_found_page() -> Response {
+    let body = html! {
+        h1 { "Not found" }
+        p { "No such page, or spacewarden does not watch that Space. " a href="/" { "All Spaces" } }
+    };
+    let page = layout::page("Not found", chrono::Utc::now(), body);
+    (StatusCode::NOT_FOUND, Html(page.into_string())).into_response()
+}
+
+/// The fallback for every path no router knows.
+pub(super) async fn not_found() -> Response {
+    not_found_page()
+}
+
+async fn status_page(State(state): State<WebState>) -> Result<Html<String>, PageError> {
+    let monitor = &state.monitor;
+    let store = monitor.store();
+    let now = monitor.now();
+    let since = now - chrono::Duration::days(RECENT_DAYS);
+    let bars: HashMap<String, _> = store
+        .daily_uptime_all(now, parts::BAR_DAYS)
+        .await?
+        .into_iter()
+        .map(|(space, bar)| (space.to_ascii_lowercase(), bar))
+        .collect();
+    let data = status::StatusData {
+        now,
+        rows: overview(monitor).await?,
+        bars,
+        empty_bar: parts::empty_bar(now),
+        incidents: store.recent_incidents(since, RECENT_ROWS).await?,
+        actions: store.recent_actions(since, RECENT_ROWS).await?,
+        scheduler: state.scheduler.snapshot(),
+    };
+    Ok(Html(status::render(&data).into_string()))
+}
+
+async fn space_page(
+    State(state): State<WebState>,
+    Path((owner, name)): Path<(String, String)>,
+) -> Result<Html<String>, PageError> {
+    let id = SpaceId::parse(&format!("{owner}/{name}")).map_err(|_| PageError::NotFound)?;
+    let monitor = &state.monitor;
+    let row = space_row(monitor, &id).await?.ok_or(PageError::NotFound)?;
+    let store = monitor.store();
+    let now = monitor.now();
+    let label = row.id.to_string();
+    let app_url = row
+        .state
+        .as_ref()
+        .and_then(|s| s.subdomain.as_deref())
+        .map(|sub| monitor.config().app_url_template.url_for(sub));
+    let data = space::SpaceData {
+        now,
+        bar: store.daily_uptime(&row.id, now, parts::BAR_DAYS).await?,
+        samples: state.samples.samples(&row.id),
+        incidents: store.incidents(&row.id, 50).await?,
+        actions: store.actions(&row.id, 50).await?,
+        checks: store.recent_checks(&label, 30).await?,
+        app_url,
+        row,
+    };
+    Ok(Html(space::render(&data).into_string()))
+}

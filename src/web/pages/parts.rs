@@ -1,0 +1,200 @@
+//! Small pieces of the status pages: verdict badges, times, percentages, the 90-day
+//! uptime bar and the sparklines. Everything outside (Space names, stages, the Hub's
+//! error messages) goes through maud's `(…)` splices, which escape it.
+
+use chrono::{DateTime, Utc};
+use maud::{Markup, html};
+
+use crate::domain::Verdict;
+use crate::store::DayUptime;
+
+/// Days in the uptime bar.
+pub(super) const BAR_DAYS: u32 = 90;
+
+pub(super) fn verdict_badge(verdict: Option<Verdict>) -> Markup {
+    let (class, text) = match verdict {
+        Some(v) => (v.as_str(), v.as_str().replace('_', " ")),
+        None => ("pending", "not checked yet".to_owned()),
+    };
+    html! { span class={ "badge v-" (class) } { (text) } }
+}
+
+/// `99.95 %`, or a dash when nothing was counted.
+pub(super) fn pct(ratio: Option<f64>) -> String {
+    match ratio {
+        None => "–".to_owned(),
+        Some(r) if r >= 1.0 => "100 %".to_owned(),
+        Some(r) if r >= 0.999 => format!("{:.2} %", (r * 10_000.0).floor() / 100.0),
+        Some(r) => format!("{:.1} %", (r * 1000.0).floor() / 10.0),
+    }
+}
+
+/// `4 min ago`, `3 h ago`, `2 d ago`; `in 2 min` for the future.
+pub(super) fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    let secs = (now - at).num_seconds();
+    let (n, future) = (secs.unsigned_abs(), secs < 0);
+    let text = match n {
+        0..=59 => {
+            return if future {
+                "in a moment".into()
+            } else {
+                "just now".into()
+            };
+        }
+        60..=3599 => format!("{} min", n / 60),
+        3600..=172_799 => format!("{} h", n / 3600),
+        _ => format!("{} d", n / 86_400),
+    };
+    if future {
+        format!("in {text}")
+    } else {
+        format!("{text} ago")
+    }
+}
+
+/// A duration in words: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`.
+pub(super) fn span(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..=59 => format!("{s} s"),
+        60..=3599 => format!("{} min", s / 60),
+        3600..=86_399 => format!("{} h {} min", s / 3600, s % 3600 / 60),
+        _ => format!("{} d {} h", s / 86_400, s % 86_400 / 3600),
+    }
+}
+
+/// A `<time>` showing how long ago, with the exact UTC time on hover.
+pub(super) fn when(now: DateTime<Utc>, at: DateTime<Utc>) -> Markup {
+    html! {
+        time datetime=(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            title=(at.format("%Y-%m-%d %H:%M:%S UTC")) { (ago(now, at)) }
+    }
+}
+
+/// A `<time>` showing the UTC date and time to the second (lists of checks, where
+/// "just now" twenty times says nothing).
+pub(super) fn clock(at: DateTime<Utc>) -> Markup {
+    html! {
+        time datetime=(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)) {
+            (at.format("%b %-d %H:%M:%S"))
+        }
+    }
+}
+
+fn uptime_class(ratio: Option<f64>) -> &'static str {
+    match ratio {
+        None => "",
+        Some(r) if r >= 0.999 => "u5",
+        Some(r) if r >= 0.99 => "u4",
+        Some(r) if r >= 0.95 => "u3",
+        Some(r) if r >= 0.80 => "u2",
+        Some(_) => "u1",
+    }
+}
+
+/// One cell per day, coloured by uptime; hover (or tap, which focuses it) shows the
+/// day and its figure. `days` is oldest first.
+pub(super) fn uptime_bar(days: &[DayUptime], overall: Option<f64>) -> Markup {
+    let n = days.len();
+    html! {
+        div.bar role="img" aria-label={ (n) "-day uptime: " (pct(overall)) } {
+            @for (i, (day, ratio)) in days.iter().enumerate() {
+                @let edge = if i < n / 5 { " l" } else if i + n / 5 >= n { " r" } else { "" };
+                @let figure = ratio.map_or_else(|| "no data".to_owned(), |r| pct(Some(r)));
+                i class={ (uptime_class(*ratio)) (edge) } tabindex="-1"
+                    data-tip={ (day.format("%b %-d")) ": " (figure) } {}
+            }
+        }
+        div.bar-legend {
+            span { (n) " days ago" }
+            span { (pct(overall)) }
+            span { "today" }
+        }
+    }
+}
+
+/// The bar of a Space without history: the same days, none with data.
+pub(super) fn empty_bar(now: DateTime<Utc>) -> Vec<DayUptime> {
+    let today = now
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .map_or(now, |midnight| midnight.and_utc());
+    (0..i64::from(BAR_DAYS))
+        .rev()
+        .map(|back| (today - chrono::Duration::days(back), None))
+        .collect()
+}
+
+/// The average of the days with data: the figure under the bar.
+pub(super) fn bar_average(days: &[DayUptime]) -> Option<f64> {
+    let known: Vec<f64> = days.iter().filter_map(|(_, r)| *r).collect();
+    (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64)
+}
+
+/// A line of `values` scaled to `0..=max`, as inline SVG (no script, no image file).
+pub(super) fn sparkline(values: &[f64], max: f64, label: &str) -> Markup {
+    const W: f64 = 200.0;
+    const H: f64 = 40.0;
+    let max = if max > 0.0 { max } else { 1.0 };
+    let step = if values.len() > 1 {
+        W / (values.len() - 1) as f64
+    } else {
+        W
+    };
+    let points: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let y = H - (v / max).clamp(0.0, 1.0) * (H - 2.0) - 1.0;
+            format!("{:.1},{:.1}", i as f64 * step, y)
+        })
+        .collect();
+    let line = points.join(" ");
+    let last_x = (values.len().max(1) - 1) as f64 * step;
+    let area = format!("0,{H} {line} {last_x:.1},{H}");
+    html! {
+        svg viewBox={ "0 0 " (W) " " (H) } preserveAspectRatio="none" role="img" aria-label=(label) {
+            polygon.area points=(area) {}
+            polyline points=(line) {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn percentages_never_round_up_to_perfect() {
+        assert_eq!(pct(Some(1.0)), "100 %");
+        assert_eq!(pct(Some(0.99999)), "99.99 %");
+        assert_eq!(pct(Some(0.9949)), "99.4 %");
+        assert_eq!(pct(None), "–");
+    }
+
+    #[test]
+    fn times_read_naturally() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        assert_eq!(ago(now, now - chrono::Duration::seconds(30)), "just now");
+        assert_eq!(ago(now, now - chrono::Duration::minutes(4)), "4 min ago");
+        assert_eq!(ago(now, now - chrono::Duration::hours(30)), "30 h ago");
+        assert_eq!(ago(now, now + chrono::Duration::minutes(2)), "in 2 min");
+        assert_eq!(
+            span(std::time::Duration::from_secs(3 * 3600 + 300)),
+            "3 h 5 min"
+        );
+    }
+
+    #[test]
+    fn bar_has_a_cell_per_day() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
+        let days = vec![(now, Some(1.0)), (now, None), (now, Some(0.5))];
+        let html = uptime_bar(&days, bar_average(&days)).into_string();
+        assert_eq!(html.matches("<i ").count(), 3);
+        assert!(html.contains("u5") && html.contains("u1"));
+        assert!(html.contains("Nov 22: no data"));
+        assert_eq!(bar_average(&days), Some(0.75));
+    }
+}

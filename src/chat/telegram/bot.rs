@@ -151,6 +151,7 @@ fn markup(message: &TgMessage) -> InlineKeyboardMarkup {
 async fn send(bot: &TgBot, chat: ChatId, reply: &Reply) -> Option<MessageId> {
     let mut last = None;
     for message in render::reply(reply) {
+        bot.pace(chat.0).await;
         let mut request = bot
             .send_message(chat, message.html.clone())
             .parse_mode(ParseMode::Html)

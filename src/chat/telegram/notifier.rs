@@ -109,6 +109,7 @@ impl Notifier for TelegramNotifier {
         let buttons = self.buttons(alert).await;
         let last = parts.len().saturating_sub(1);
         for (i, html) in parts.into_iter().enumerate() {
+            self.bot.pace(chat).await;
             let mut request = self
                 .bot
                 .send_message(ChatId(chat), html)

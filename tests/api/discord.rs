@@ -482,6 +482,75 @@ async fn alerts_survive_a_channel_outage_and_arrive_once_in_order() {
 }
 
 #[tokio::test]
+async fn alert_buttons_are_authorized_when_pressed() {
+    let hub = FakeHub::start().await;
+    hub.add_space(
+        SpaceSpec::new("alice/one")
+            .stage("CONFIG_ERROR")
+            .run_logs(vec!["Traceback: boom"]),
+    );
+    let rig = rig(hub).await;
+    // A broken configuration: alerted with buttons, never repaired automatically.
+    let mut daemon = rig.app_with("alice/one").spawn(&["run"]);
+    rig.dc
+        .wait_commands(CommandScope::Guild(DEFAULT_GUILD_ID), WAIT)
+        .await
+        .expect("registered");
+    assert!(
+        rig.dc.wait_until(WAIT, |dc| !alerts(dc).is_empty()).await,
+        "{}",
+        daemon.output()
+    );
+    let alert = alerts(&rig.dc)[0].clone();
+    let restart = button(&alert, "Restart");
+    let restarts_before = rig.hub.restarts("alice/one").len();
+    // A member may see the alert but not act on it.
+    let refused = rig
+        .dc
+        .dispatch_interaction(InteractionSpec::button(&restart).user(MEMBER, "someone"))
+        .await;
+    let answer = rig
+        .dc
+        .wait_callback(refused.id, WAIT)
+        .await
+        .expect("answered");
+    assert!(answer.is_ephemeral());
+    assert!(text(&answer.embeds()).contains("Only admins can do that."));
+    assert_eq!(rig.hub.restarts("alice/one").len(), restarts_before);
+    // The admin's press restarts, in a new message edited with the outcome.
+    let pressed = rig
+        .dc
+        .dispatch_interaction(admin(InteractionSpec::button(&restart)))
+        .await;
+    let answer = rig
+        .dc
+        .wait_callback(pressed.id, WAIT)
+        .await
+        .expect("answered");
+    assert_eq!(answer.kind, 4);
+    assert!(
+        text(&answer.embeds()).contains("Restarting alice/one"),
+        "{:?}",
+        answer.data
+    );
+    assert_eq!(rig.hub.restarts("alice/one").len(), restarts_before + 1);
+    // Logs are deferred, then shown.
+    let logs = rig
+        .dc
+        .dispatch_interaction(admin(InteractionSpec::button(&button(&alert, "Logs"))))
+        .await;
+    let answer = rig.dc.wait_callback(logs.id, WAIT).await.expect("answered");
+    assert_eq!(answer.kind, 5);
+    let shown = rig
+        .dc
+        .wait_original_edit(&logs.token, WAIT)
+        .await
+        .expect("the logs");
+    assert!(text(&embeds(&shown)).contains("Traceback: boom"), "{shown}");
+    daemon.terminate(Duration::from_secs(10)).await;
+}
+
+#[tokio::test]
 async fn rate_limits_are_honoured_and_forbidden_channels_marked_dead() {
     const FORBIDDEN: u64 = 1_100_000_000_000_000_299;
     let hub = FakeHub::start().await;

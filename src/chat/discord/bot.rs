@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::render::{self, DcMessage};
 use super::{commands, components, embed};
-use crate::commands::{Actor, CommandCore, FollowUp, Platform, Reply};
+use crate::commands::{Actor, ButtonAction, CommandCore, FollowUp, Platform, Reply, Severity};
 use crate::config::Discord;
 
 /// Autocomplete answers at most this many choices (Discord's limit).
@@ -296,7 +296,28 @@ async fn on_autocomplete(ctx: &Context, core: &CommandCore, request: CommandInte
 
 async fn on_press(ctx: &Context, core: &CommandCore, interaction: ComponentInteraction) {
     let actor = actor(interaction.user.id.get(), interaction.channel_id.get());
-    let press = core.press(&actor, &interaction.data.custom_id).await;
+    let data = &interaction.data.custom_id;
+    // Fetching logs may take longer than 3 seconds: "thinking…" first (only for an
+    // admin, so a refusal stays ephemeral).
+    if matches!(ButtonAction::decode(data), Some(ButtonAction::Logs(_)))
+        && core.access().is_admin(&actor)
+    {
+        let deferred = CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new());
+        if let Err(e) = interaction.create_response(&ctx.http, deferred).await {
+            tracing::warn!(error = %short(&e), "discord: deferring a button failed");
+            return;
+        }
+        let press = core.press(&actor, data).await;
+        let reply = press
+            .message
+            .unwrap_or_else(|| Reply::new(Severity::Info, press.notice));
+        let rendered = render::reply(&reply);
+        if let Err(e) = interaction.edit_response(&ctx.http, edit(&rendered)).await {
+            tracing::warn!(error = %short(&e), "discord: editing a response failed");
+        }
+        return;
+    }
+    let press = core.press(&actor, data).await;
     // Every press is answered: the pressed message updated (type 7), a new message
     // (type 4), or an ephemeral notice.
     let (first, follow_target_is_followup) = match (&press.edit, &press.message) {
@@ -306,7 +327,7 @@ async fn on_press(ctx: &Context, core: &CommandCore, interaction: ComponentInter
         ),
         (None, Some(reply)) => (CreateInteractionResponse::Message(message(reply)), false),
         (None, None) => {
-            let notice = Reply::new(crate::commands::Severity::Info, press.notice.clone());
+            let notice = Reply::new(Severity::Info, press.notice.clone());
             (
                 CreateInteractionResponse::Message(message(&notice).ephemeral(true)),
                 false,

@@ -651,6 +651,32 @@ async fn the_bot_token_never_appears_at_trace_level() {
 }
 
 #[tokio::test]
+async fn a_failed_registration_is_logged_and_the_bot_still_answers() {
+    let hub = FakeHub::start().await;
+    hub.add_space(SpaceSpec::new("alice/one"));
+    let rig = rig(hub).await;
+    // A guild the bot is not in: the bulk overwrite is refused (403).
+    let app = rig
+        .app_with("alice/one")
+        .env("DISCORD_GUILD_ID", "1100000000000000999");
+    let mut daemon = app.spawn(&["run"]);
+    daemon
+        .wait_for("registering slash commands failed", WAIT)
+        .await;
+    let handle = rig
+        .dc
+        .dispatch_interaction(admin(InteractionSpec::slash("help").unregistered()))
+        .await;
+    let callback = rig
+        .dc
+        .wait_callback(handle.id, WAIT)
+        .await
+        .expect("answered");
+    assert!(text(&callback.embeds()).contains("/restart"));
+    daemon.terminate(Duration::from_secs(10)).await;
+}
+
+#[tokio::test]
 async fn a_refused_token_stops_only_the_discord_part() {
     let hub = FakeHub::start().await;
     hub.add_space(SpaceSpec::new("alice/one"));

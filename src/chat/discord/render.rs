@@ -152,7 +152,7 @@ fn fields_len(fields: &[(String, String)]) -> usize {
 /// A reply as one embed with its buttons.
 pub fn reply(reply: &Reply) -> DcMessage {
     let title = cut(
-        &format!("{} {}", reply.severity.emoji(), reply.title),
+        &format!("{} {}", reply.severity.emoji(), escape(&reply.title)),
         MAX_TITLE,
     );
     let mut lines = Vec::new();
@@ -238,7 +238,7 @@ pub fn alert(alert: &Alert) -> DcMessage {
         format!("spacewarden: {} Spaces changed", spaces.len())
     } else {
         let first = alert.events.first().map(alert_text::headline);
-        cut(&first.unwrap_or_default(), MAX_TITLE)
+        cut(&escape(&first.unwrap_or_default()), MAX_TITLE)
     };
     let mut fields = Vec::new();
     if let [event] = alert.events.as_slice() {

@@ -677,6 +677,23 @@ async fn a_failed_registration_is_logged_and_the_bot_still_answers() {
 }
 
 #[tokio::test]
+async fn without_a_guild_commands_are_registered_globally() {
+    let hub = FakeHub::start().await;
+    hub.add_space(SpaceSpec::new("alice/one"));
+    let rig = rig(hub).await;
+    let app = rig.app_with("alice/one").env("DISCORD_GUILD_ID", "");
+    let mut daemon = app.spawn(&["run"]);
+    let global = rig.dc.wait_commands(CommandScope::Global, WAIT).await;
+    assert_eq!(global.map(|c| c.len()), Some(13), "{}", daemon.output());
+    assert!(
+        rig.dc
+            .commands(CommandScope::Guild(DEFAULT_GUILD_ID))
+            .is_empty()
+    );
+    daemon.terminate(Duration::from_secs(10)).await;
+}
+
+#[tokio::test]
 async fn a_refused_token_stops_only_the_discord_part() {
     let hub = FakeHub::start().await;
     hub.add_space(SpaceSpec::new("alice/one"));

@@ -11,7 +11,8 @@
 //!   destinations.
 //! - [`commands`]: the platform-neutral command core (parse, authorize, execute,
 //!   `Reply`), shared by the chat adapters and the API.
-//! - [`chat`]: chat adapters (Telegram now): updates in, HTML out, alert notifiers.
+//! - [`chat`]: chat adapters (Telegram, Discord): updates in, HTML or embeds out, alert
+//!   notifiers.
 //! - [`clock`]: wall-clock time behind a trait (tests move it).
 //! - [`monitor`]: one check cycle (and later the scheduler, repairs, keep-alive).
 //! - [`cli`]: the command line: `spacewarden check`, its table and JSON.

@@ -16,7 +16,8 @@ const CAPPED: [&str; 10] = [
     "tokio_tungstenite",
     "teloxide",
     "teloxide_core",
-    "serenity::gateway",
+    // The whole crate: its gateway logs frames and its HTTP client request details.
+    "serenity",
 ];
 
 /// Installs the global subscriber. Errors name `RUST_LOG`.

@@ -2,4 +2,5 @@
 //! turns the platform's updates into `Command`s for the command core. Platform crates
 //! (teloxide, serenity) are imported only below this folder.
 
+pub mod discord;
 pub mod telegram;

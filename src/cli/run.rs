@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::{EXIT_CONFIG, EXIT_OK};
 use crate::alerts::destinations::{LogNotifier, WebhookNotifier};
 use crate::alerts::{DeliverySettings, Notifier, Outbox, run_delivery};
+use crate::chat::discord::{DiscordNotifier, run_discord};
 use crate::chat::telegram::{self, TelegramNotifier, TgBot, run_telegram};
 use crate::clock::SystemClock;
 use crate::commands::{Access, CommandCore};
@@ -96,6 +97,10 @@ pub async fn run(args: super::RunArgs) -> u8 {
     if let Some(bot) = telegram_bot {
         let (core, cancel) = (core.clone(), cancel.clone());
         parts.spawn(async move { ("telegram", run_telegram(bot, core, cancel).await) });
+    }
+    if let Some(discord) = config.discord.clone() {
+        let (core, cancel) = (core.clone(), cancel.clone());
+        parts.spawn(async move { ("discord", run_discord(discord, core, cancel).await) });
     }
     let web = WebState::new(monitor.clone(), scheduler.status())
         .with_meters(meters)
@@ -202,6 +207,9 @@ fn build_monitor(
             settings.chat_ids.clone(),
             store.clone(),
         )));
+    }
+    if let Some(settings) = &config.discord {
+        notifiers.push(Arc::new(DiscordNotifier::new(settings, store.clone())?));
     }
     let mut parts = MonitorParts::new(config, Arc::new(hub), Arc::new(probe), store);
     parts.outbox = Outbox::new(notifiers);

@@ -6,6 +6,7 @@ mod check_hub;
 mod check_verdicts;
 mod daemon_ladder;
 mod daemon_run;
+mod discord;
 mod fake_discord_selftest;
 mod fake_hub_selftest;
 mod fake_telegram_selftest;

@@ -65,6 +65,19 @@ async fn restart_via_the_api_calls_the_hub_once_and_is_audited() {
     );
     assert_eq!(action.actor, "api");
     assert_eq!(action.result.as_deref(), Some("recovered"));
+    let audit = site.monitor.store().audit_log(10).await.unwrap();
+    assert!(
+        audit.iter().any(|a| a.platform == "api"
+            && a.command == "POST /api/v1/spaces/alice/app/restart"
+            && a.outcome.as_deref() == Some("ok")),
+        "{audit:?}"
+    );
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.outcome.as_deref() == Some("refused")),
+        "the 409 is audited too"
+    );
 
     // The history shows the audit row, and the token never appears in any answer.
     let history = site

@@ -1,7 +1,7 @@
 //! `POST …/restart` and `POST …/rebuild`: the same repair path as an admin's chat
 //! command (`Monitor::request_repair`): recorded before the Hub is called, one repair
 //! per Space at a time, the global cap on repairs in flight, an alert to every
-//! destination. The `actions` row names `api` as the actor: that is the audit trail.
+//! destination. The `actions` row and the `audit` table name `api` as the actor.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -11,6 +11,7 @@ use super::dto::RepairAccepted;
 use super::spaces::{space_id, watched_row};
 use crate::domain::RepairStep;
 use crate::monitor::RepairRefused;
+use crate::store::AuditEntry;
 use crate::web::WebState;
 use crate::web::error::{ApiError, ErrorBody};
 
@@ -28,14 +29,26 @@ async fn repair(
     let monitor = &state.monitor;
     // The receiver is dropped: the repair runs on in the background and its result
     // lands in the actions (and as an alert), where the client can follow it.
-    monitor
-        .request_repair(&row.id, step, API_ACTOR)
-        .await
-        .map_err(|refused| match refused {
-            RepairRefused::InFlight(space) => ApiError::RepairInFlight(space),
-            RepairRefused::Busy => ApiError::TooManyRepairs,
-            RepairRefused::Store(why) => ApiError::internal(why),
-        })?;
+    let requested = monitor.request_repair(&row.id, step, API_ACTOR).await;
+    // The same audit table as chat commands, with the API as the actor.
+    let command = format!("POST /api/v1/spaces/{}/{}", row.id, step.as_str());
+    let entry = AuditEntry {
+        at: monitor.now(),
+        platform: API_ACTOR,
+        user_id: API_ACTOR,
+        chat_id: None,
+        command: &command,
+        allowed: true,
+        outcome: if requested.is_ok() { "ok" } else { "refused" },
+    };
+    if let Err(e) = monitor.store().audit(&entry).await {
+        tracing::error!(error = %e, "cannot write the audit log");
+    }
+    requested.map_err(|refused| match refused {
+        RepairRefused::InFlight(space) => ApiError::RepairInFlight(space),
+        RepairRefused::Busy => ApiError::TooManyRepairs,
+        RepairRefused::Store(why) => ApiError::internal(why),
+    })?;
     tracing::info!(space = %row.id, step = step.as_str(), actor = API_ACTOR, "repair requested");
     // The row was committed before `request_repair` returned, and no other repair of
     // this Space can start while this one holds its claim.

@@ -93,6 +93,26 @@ impl Alert {
         self.events.iter().any(|e| e.kind.is_urgent())
     }
 
+    /// The Space this alert is about when it is a single Space that may need a hand
+    /// (down, still down, a failed repair, gave up): chat destinations then offer
+    /// Restart / Rebuild / Mute / Logs buttons for it.
+    pub fn actionable_space(&self) -> Option<crate::domain::SpaceId> {
+        let spaces = self.spaces();
+        let actionable = self.events.iter().any(|e| {
+            matches!(
+                e.kind,
+                EventKind::Down
+                    | EventKind::StillDown
+                    | EventKind::GaveUp
+                    | EventKind::RepairFailed
+            )
+        });
+        if spaces.len() != 1 || !actionable {
+            return None;
+        }
+        crate::domain::SpaceId::parse(spaces[0]).ok()
+    }
+
     /// Distinct Spaces in this alert.
     pub fn spaces(&self) -> Vec<&str> {
         let mut spaces: Vec<&str> = self.events.iter().map(|e| e.space.as_str()).collect();

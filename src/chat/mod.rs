@@ -4,3 +4,20 @@
 
 pub mod discord;
 pub mod telegram;
+
+use crate::domain::Verdict;
+
+/// The emoji shown beside a verdict in every chat.
+pub fn verdict_emoji(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Up => "🟢",
+        Verdict::Down => "🔴",
+        Verdict::Degraded => "🟠",
+        Verdict::BrokenConfig => "⛔",
+        Verdict::Starting => "🔵",
+        Verdict::Sleeping => "💤",
+        Verdict::Paused => "⏸",
+        Verdict::UnknownStage => "❔",
+        Verdict::Unreachable => "⚪",
+    }
+}

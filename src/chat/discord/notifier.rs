@@ -18,10 +18,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
 use super::render::{self, DcMessage};
-use crate::alerts::{Alert, DeliveryError, EventKind, Notifier};
+use crate::alerts::{Alert, DeliveryError, Notifier};
 use crate::commands::ButtonStyle;
 use crate::config::Discord;
-use crate::domain::SpaceId;
 use crate::store::Store;
 
 const PREFIX: &str = "discord:";
@@ -54,20 +53,7 @@ impl DiscordNotifier {
     /// The Space reference for buttons, when the alert is about one Space that may
     /// need a hand.
     async fn reference(&self, alert: &Alert) -> Option<i64> {
-        let spaces = alert.spaces();
-        let actionable = alert.events.iter().any(|e| {
-            matches!(
-                e.kind,
-                EventKind::Down
-                    | EventKind::StillDown
-                    | EventKind::GaveUp
-                    | EventKind::RepairFailed
-            )
-        });
-        if spaces.len() != 1 || !actionable {
-            return None;
-        }
-        let id = SpaceId::parse(spaces[0]).ok()?;
+        let id = alert.actionable_space()?;
         self.store.space_ref(&id).await.ok()?
     }
 }

@@ -6,8 +6,8 @@
 //! Discord; `bot` and `notifier` turn them into serenity builders.
 
 use crate::alerts::{Alert, EventKind, render as alert_text};
+use crate::chat::verdict_emoji;
 use crate::commands::{Block, Button, ButtonAction, ButtonStyle, Reply, Severity};
-use crate::domain::Verdict;
 
 pub const RED: u32 = 0xE7_4C_3C;
 pub const AMBER: u32 = 0xF3_9C_12;
@@ -88,20 +88,6 @@ pub fn cut(text: &str, max: usize) -> String {
 /// Text for inline code: backticks cannot be escaped there, so they are replaced.
 fn code(text: &str) -> String {
     cut(&text.replace('`', "ˋ"), MAX_LINE)
-}
-
-pub fn verdict_emoji(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Up => "🟢",
-        Verdict::Down => "🔴",
-        Verdict::Degraded => "🟠",
-        Verdict::BrokenConfig => "⛔",
-        Verdict::Starting => "🔵",
-        Verdict::Sleeping => "💤",
-        Verdict::Paused => "⏸",
-        Verdict::UnknownStage => "❔",
-        Verdict::Unreachable => "⚪",
-    }
 }
 
 /// Joins lines into a description of at most `MAX_DESCRIPTION` characters; lines
@@ -320,6 +306,7 @@ pub fn alert_buttons(reference: i64) -> Vec<Vec<DcButton>> {
 mod tests {
     use super::*;
     use crate::commands::SpaceLine;
+    use crate::domain::Verdict;
 
     #[test]
     fn escapes_markdown_and_keeps_ids_in_code() {

@@ -14,9 +14,8 @@ use teloxide::{ApiError, RequestError};
 
 use super::TgBot;
 use super::render;
-use crate::alerts::{Alert, DeliveryError, EventKind, Notifier};
+use crate::alerts::{Alert, DeliveryError, Notifier};
 use crate::commands::ButtonAction;
-use crate::domain::SpaceId;
 use crate::store::Store;
 
 const PREFIX: &str = "telegram:";
@@ -34,20 +33,7 @@ impl TelegramNotifier {
 
     /// Buttons for an alert about one Space that may need a hand.
     async fn buttons(&self, alert: &Alert) -> Option<InlineKeyboardMarkup> {
-        let spaces = alert.spaces();
-        let actionable = alert.events.iter().any(|e| {
-            matches!(
-                e.kind,
-                EventKind::Down
-                    | EventKind::StillDown
-                    | EventKind::GaveUp
-                    | EventKind::RepairFailed
-            )
-        });
-        if spaces.len() != 1 || !actionable {
-            return None;
-        }
-        let id = SpaceId::parse(spaces[0]).ok()?;
+        let id = alert.actionable_space()?;
         let reference = self.store.space_ref(&id).await.ok()??;
         let button = |label: &str, action: ButtonAction| {
             InlineKeyboardButton::callback(label, action.encode())

@@ -3,8 +3,8 @@
 //! cuts a tag in two. Pure functions, tested without Telegram.
 
 use crate::alerts::{Alert, render as alert_text};
+use crate::chat::verdict_emoji;
 use crate::commands::{Block, Button, Reply};
-use crate::domain::Verdict;
 
 /// Telegram counts 4096 characters after entity parsing; counting the HTML source is
 /// stricter and keeps a margin.
@@ -39,20 +39,6 @@ fn cut(text: &str) -> String {
     let mut cut: String = text.chars().take(MAX_LINE - 1).collect();
     cut.push('…');
     cut
-}
-
-pub fn verdict_emoji(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Up => "🟢",
-        Verdict::Down => "🔴",
-        Verdict::Degraded => "🟠",
-        Verdict::BrokenConfig => "⛔",
-        Verdict::Starting => "🔵",
-        Verdict::Sleeping => "💤",
-        Verdict::Paused => "⏸",
-        Verdict::UnknownStage => "❔",
-        Verdict::Unreachable => "⚪",
-    }
 }
 
 /// The balanced HTML lines of a reply.
@@ -172,6 +158,7 @@ pub fn alert(alert: &Alert) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::commands::{ButtonAction, ButtonStyle, Severity, SpaceLine};
+    use crate::domain::Verdict;
 
     #[test]
     fn escapes_outside_text() {

@@ -16,7 +16,9 @@
 //! - [`clock`]: wall-clock time behind a trait (tests move it).
 //! - [`monitor`]: one check cycle (and later the scheduler, repairs, keep-alive).
 //! - [`cli`]: the command line: `spacewarden check`, its table and JSON.
-//! - [`telemetry`]: logging, with secret-printing targets capped.
+//! - [`supervise`]: supervision of the daemon's parts and tasks (restart with backoff,
+//!   panics logged and counted).
+//! - [`telemetry`]: logging, with secret-printing targets capped; error references.
 //! - [`web`]: the HTTP server on `PORT`: health, status pages, JSON API, `/metrics`.
 
 pub mod alerts;
@@ -29,5 +31,6 @@ pub mod domain;
 pub mod hub;
 pub mod monitor;
 pub mod store;
+pub mod supervise;
 pub mod telemetry;
 pub mod web;

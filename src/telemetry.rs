@@ -43,3 +43,57 @@ pub fn init() -> Result<(), String> {
         .try_init()
         .map_err(|e| format!("cannot start logging: {e}"))
 }
+
+/// A short reference tying the neutral sentence a user sees (in chat, in the API) to
+/// the whole cause chain in the log: error text from the store or the Hub never
+/// reaches a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorRef(String);
+
+impl std::fmt::Display for ErrorRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl ErrorRef {
+    /// Logs `context` and the cause chain of `error` under a fresh reference.
+    pub fn log(context: &str, error: &(dyn std::error::Error + 'static)) -> ErrorRef {
+        let mut chain = error.to_string();
+        let mut source = error.source();
+        while let Some(cause) = source {
+            chain.push_str(": ");
+            chain.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        let reference = ErrorRef(random_hex(4));
+        tracing::error!(reference = %reference, "{context}: {chain}");
+        reference
+    }
+
+    /// Logs `context` and an already flattened cause under a fresh reference.
+    pub fn log_message(context: &str, cause: &str) -> ErrorRef {
+        let reference = ErrorRef(random_hex(4));
+        tracing::error!(reference = %reference, "{context}: {cause}");
+        reference
+    }
+
+    /// The sentence shown to users.
+    pub fn sentence(&self) -> String {
+        format!("Something went wrong (ref {self}); the details are in spacewarden's log.")
+    }
+}
+
+/// `bytes` random bytes from the operating system's CSPRNG, as lowercase hex. Falls
+/// back to the clock only if the OS has no randomness to give, which Linux always has.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    if getrandom::fill(&mut buffer).is_err() {
+        let nanos = chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default();
+        buffer
+            .iter_mut()
+            .zip(nanos.to_le_bytes().iter().cycle())
+            .for_each(|(b, n)| *b = *n);
+    }
+    buffer.iter().map(|b| format!("{b:02x}")).collect()
+}

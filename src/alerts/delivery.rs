@@ -138,7 +138,7 @@ async fn record(
                 retry_in_ms = wait.as_millis() as u64,
                 "alert delivery failed: {reason}"
             );
-            let next = now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX);
+            let next = crate::domain::time::after(now, wait);
             store.mark_retry(row.id, next, &reason).await
         }
         Err(DeliveryError::Permanent(reason)) => {

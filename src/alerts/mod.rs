@@ -23,7 +23,7 @@ use std::collections::HashMap;
 
 use crate::store::{DestinationState, Store, StoreError, StoreTx};
 
-pub use alert::{Alert, AlertEvent, EventKind};
+pub use alert::{Alert, AlertEvent, EventKind, Notice, NoticeKind};
 pub use delivery::{DeliverySettings, deliver_due, run_delivery};
 
 /// Why a delivery did not go through, and what to do about it.
@@ -57,6 +57,13 @@ pub trait Notifier: Send + Sync {
 
     /// Delivers one alert to one of its destinations.
     async fn deliver(&self, destination: &str, alert: &Alert) -> Result<(), DeliveryError>;
+
+    /// Whether delivering needs the store (chat notifiers remember button references
+    /// and moved chats there). Notifiers that do not can still say that the store
+    /// itself is failing.
+    fn needs_store(&self) -> bool {
+        true
+    }
 }
 
 /// Every configured notifier, the destinations that moved or died, and the signal
@@ -127,7 +134,7 @@ impl Outbox {
         alert: &Alert,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        if alert.events.is_empty() {
+        if alert.is_empty() {
             return Ok(());
         }
         // Serializing strings, numbers and enums cannot fail.
@@ -145,7 +152,28 @@ impl Outbox {
         events: Vec<AlertEvent>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.enqueue(tx, &Alert { at: now, events }, now).await
+        self.enqueue(tx, &Alert::of(now, events), now).await
+    }
+
+    /// Sends `alert` now, without the outbox, through the notifiers that do not need
+    /// the store (the log, the webhook): for when the store is what failed. Best
+    /// effort and bounded: nothing is retried, failures are logged.
+    pub async fn deliver_direct(&self, alert: &Alert, timeout: Duration) {
+        let sends = self
+            .notifiers
+            .iter()
+            .filter(|n| !n.needs_store())
+            .flat_map(|n| n.destinations().into_iter().map(move |d| (n, d)))
+            .map(|(notifier, destination)| async move {
+                match tokio::time::timeout(timeout, notifier.deliver(&destination, alert)).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => {
+                        tracing::warn!(%destination, "direct alert not delivered: {e:?}")
+                    }
+                    Err(_) => tracing::warn!(%destination, "direct alert timed out"),
+                }
+            });
+        futures_util::future::join_all(sends).await;
     }
 
     /// Tells the delivery worker there is something new.

@@ -4,25 +4,23 @@
 use std::fmt::Write;
 use std::time::Duration;
 
-use super::{Alert, AlertEvent, EventKind};
-use crate::domain::format_duration;
+use super::{Alert, AlertEvent, EventKind, Notice, NoticeKind};
+use crate::domain::{RepairStep, Verdict, format_duration};
 
 /// One line per event: `🔴 alice/app is down (RUNTIME_ERROR): Exit code: 1`.
 pub fn headline(event: &AlertEvent) -> String {
     let space = &event.space;
     let stage = event
         .stage
-        .as_deref()
+        .as_ref()
         .map(|s| format!(" ({s})"))
         .unwrap_or_default();
-    let step = event.step.as_deref().unwrap_or("repair");
+    let step = event.step.map_or("repair", RepairStep::as_str);
+    let verdict = verdict_words(event.verdict);
     let mut line = match event.kind {
-        EventKind::Down => format!("🔴 {space} is {}{stage}", verdict_words(&event.verdict)),
-        EventKind::StillDown => format!(
-            "🔴 {space} is still {}{stage}",
-            verdict_words(&event.verdict)
-        ),
-        EventKind::Repairing => format!("🟠 {space}: {}…", step_words(step)),
+        EventKind::Down => format!("🔴 {space} is {verdict}{stage}"),
+        EventKind::StillDown => format!("🔴 {space} is still {verdict}{stage}"),
+        EventKind::Repairing => format!("🟠 {space}: {}…", step_words(event.step)),
         EventKind::RepairFailed => format!("🟠 {space}: {step} did not bring it back{stage}"),
         EventKind::GaveUp => format!("⛔ {space} needs a human: automatic repair gave up{stage}"),
         EventKind::Recovered => {
@@ -32,13 +30,12 @@ pub fn headline(event: &AlertEvent) -> String {
                 .unwrap_or_default();
             let fixed = event
                 .step
-                .as_deref()
-                .map(|s| format!(" (fixed by {s})"))
+                .map(|s| format!(" (fixed by {})", s.as_str()))
                 .unwrap_or_default();
-            let now = if event.verdict == "up" {
+            let now = if event.verdict == Verdict::Up {
                 String::new()
             } else {
-                format!(", now {}", verdict_words(&event.verdict))
+                format!(", now {verdict}")
             };
             format!("🟢 {space} recovered{down_for}{fixed}{now}")
         }
@@ -54,10 +51,25 @@ pub fn headline(event: &AlertEvent) -> String {
     line
 }
 
-/// The whole alert as text: a title for grouped alerts, one line per event, then the
-/// log lines of events that carry them.
+/// One line for a notice about spacewarden itself.
+pub fn notice_line(notice: &Notice) -> String {
+    let head = match notice.kind {
+        NoticeKind::ChecksStalled => "🚨 spacewarden's own checks have stalled",
+        NoticeKind::ChecksResumed => "✅ spacewarden's checks are running again",
+        NoticeKind::StoreFailing => "🚨 spacewarden cannot write to its database",
+        NoticeKind::StoreRecovered => "✅ spacewarden writes to its database again",
+    };
+    format!("{head}: {}", one_line(&notice.detail, 300))
+}
+
+/// The whole alert as text: notices first, a title for grouped alerts, one line per
+/// event, then the log lines of events that carry them.
 pub fn text(alert: &Alert) -> String {
     let mut out = String::new();
+    for notice in &alert.notices {
+        out.push_str(&notice_line(notice));
+        out.push('\n');
+    }
     let spaces = alert.spaces();
     if spaces.len() > 1 {
         let _ = writeln!(out, "spacewarden: {} Spaces changed", spaces.len());
@@ -74,18 +86,17 @@ pub fn text(alert: &Alert) -> String {
     out.trim_end().to_owned()
 }
 
-pub fn verdict_words(verdict: &str) -> String {
+pub fn verdict_words(verdict: Verdict) -> &'static str {
     match verdict {
-        "broken_config" => "broken (configuration)".into(),
-        "unknown_stage" => "in an unknown stage".into(),
-        other => other.replace('_', " "),
+        Verdict::BrokenConfig => "broken (configuration)",
+        Verdict::UnknownStage => "in an unknown stage",
+        other => other.as_str(),
     }
 }
 
-fn step_words(step: &str) -> &'static str {
+fn step_words(step: Option<RepairStep>) -> &'static str {
     match step {
-        "rebuild" => "factory rebuild (no build cache)",
-        "wake" => "waking it up",
+        Some(RepairStep::FactoryRebuild) => "factory rebuild (no build cache)",
         _ => "restarting",
     }
 }
@@ -104,25 +115,30 @@ mod tests {
     use chrono::Utc;
 
     use super::*;
+    use crate::domain::{SpaceId, Stage};
+
+    fn id(text: &str) -> SpaceId {
+        SpaceId::parse(text).unwrap()
+    }
 
     #[test]
     fn headlines_say_what_happened() {
-        let mut down = AlertEvent::new("alice/app", EventKind::Down, "down");
-        down.stage = Some("RUNTIME_ERROR".into());
+        let mut down = AlertEvent::new(id("alice/app"), EventKind::Down, Verdict::Down)
+            .with_stage(Some(Stage::RuntimeError));
         down.error = Some("Space failed to start.\nExit code: 1".into());
         assert_eq!(
             headline(&down),
             "🔴 alice/app is down (RUNTIME_ERROR): Space failed to start. Exit code: 1"
         );
-        let mut recovered = AlertEvent::new("alice/app", EventKind::Recovered, "up");
+        let mut recovered = AlertEvent::new(id("alice/app"), EventKind::Recovered, Verdict::Up)
+            .with_step(RepairStep::Restart);
         recovered.down_for_secs = Some(3_900);
-        recovered.step = Some("restart".into());
         assert_eq!(
             headline(&recovered),
             "🟢 alice/app recovered after 1h 5m (fixed by restart)"
         );
-        let mut repairing = AlertEvent::new("alice/app", EventKind::Repairing, "down");
-        repairing.step = Some("rebuild".into());
+        let repairing = AlertEvent::new(id("alice/app"), EventKind::Repairing, Verdict::Down)
+            .with_step(RepairStep::FactoryRebuild);
         assert_eq!(
             headline(&repairing),
             "🟠 alice/app: factory rebuild (no build cache)…"
@@ -131,13 +147,13 @@ mod tests {
 
     #[test]
     fn grouped_alerts_have_a_title() {
-        let alert = Alert {
-            at: Utc::now(),
-            events: vec![
-                AlertEvent::new("a/one", EventKind::Down, "down"),
-                AlertEvent::new("a/two", EventKind::Recovered, "up"),
+        let alert = Alert::of(
+            Utc::now(),
+            vec![
+                AlertEvent::new(id("a/one"), EventKind::Down, Verdict::Down),
+                AlertEvent::new(id("a/two"), EventKind::Recovered, Verdict::Up),
             ],
-        };
+        );
         let text = text(&alert);
         assert!(
             text.starts_with("spacewarden: 2 Spaces changed\n🔴 a/one is down\n🟢 a/two recovered"),

@@ -2,19 +2,15 @@
 //! wake, mute; and button presses. Restarts and rebuilds go through the monitor's
 //! repair path (same record-before-act, caps and audit as automatic repairs).
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
-
-use chrono::Utc;
 
 use super::{
     Actor, Button, ButtonAction, ButtonStyle, CommandCore, FollowUp, Press, Reply, Response,
-    Severity,
+    Severity, internal,
 };
 use crate::domain::{RepairStep, SpaceId, format_duration};
 use crate::monitor::RepairOutcome;
-use crate::store::{ConfirmationRow, NewAction};
+use crate::store::ConfirmationRow;
 
 /// How long a confirm button stays valid.
 const CONFIRM_FOR: Duration = Duration::from_secs(10 * 60);
@@ -54,11 +50,11 @@ fn outcome_reply(space: &SpaceId, outcome: Option<RepairOutcome>) -> Reply {
     }
 }
 
-/// A random token for a confirm button (12 hex characters).
+/// A token for a confirm button: 48 bits from the OS CSPRNG (12 hex characters, to
+/// fit Telegram's 64-byte callback data). It guards a factory rebuild, so it must not
+/// be guessable from the time it was made.
 fn token() -> String {
-    let mut hasher = RandomState::new().build_hasher();
-    hasher.write_u128(Utc::now().timestamp_nanos_opt().unwrap_or_default() as u128);
-    format!("{:012x}", hasher.finish() & 0xffff_ffff_ffff)
+    crate::telemetry::random_hex(6)
 }
 
 impl CommandCore {
@@ -101,13 +97,11 @@ impl CommandCore {
             platform: actor.platform.as_str().into(),
             user_id: actor.user_id.to_string(),
             created_ms: now.timestamp_millis(),
-            expires_ms: (now + chrono::Duration::from_std(CONFIRM_FOR).unwrap_or_default())
-                .timestamp_millis(),
+            expires_ms: crate::domain::time::after(now, CONFIRM_FOR).timestamp_millis(),
             used_ms: None,
         };
         if let Err(e) = self.monitor.store().create_confirmation(&row).await {
-            tracing::error!(error = %e, "cannot store a confirmation");
-            return Reply::error("Something went wrong; the details are in the log.");
+            return internal("cannot store a confirmation", &e);
         }
         Reply::new(Severity::Warning, format!("Factory rebuild of {id}?"))
             .text("It rebuilds the Space from scratch without the build cache. The button works for 10 minutes.")
@@ -117,45 +111,13 @@ impl CommandCore {
             ])
     }
 
+    /// `/pause`: under the Space's claim, like every action (`Monitor::request_pause`).
     pub(super) async fn pause(&self, actor: &Actor, id: SpaceId) -> Reply {
-        let store = self.monitor.store();
-        let now = self.monitor.now();
-        let label = actor.label();
-        let action = NewAction {
-            space: &id,
-            kind: "pause",
-            trigger: "manual",
-            actor: &label,
-            at: now,
-            incident_id: None,
-        };
-        let Ok(action_id) = store.start_action(&action).await else {
-            return Reply::error("Something went wrong; the details are in the log.");
-        };
-        let token = self.monitor.config().token_for(id.owner());
-        let result = self.monitor.hub().pause(&id, token).await;
-        let (outcome, reply) = match &result {
-            Ok(runtime) => (
-                "done",
-                Reply::new(
-                    Severity::Info,
-                    format!("⏸ {id} is paused ({})", runtime.stage),
-                ),
-            ),
-            Err(e) => ("failed", Reply::error(format!("Could not pause {id}: {e}"))),
-        };
-        if let Err(e) = store
-            .finish_action(
-                action_id,
-                self.monitor.now(),
-                outcome,
-                result.err().map(|e| e.to_string()).as_deref(),
-            )
-            .await
-        {
-            tracing::error!(error = %e, "cannot record the pause");
+        match self.monitor.request_pause(&id, &actor.label()).await {
+            Ok(Ok(stage)) => Reply::new(Severity::Info, format!("⏸ {id} is paused ({stage})")),
+            Ok(Err(why)) => Reply::error(format!("Could not pause {id}: {why}")),
+            Err(refused) => Reply::error(refused.to_string()),
         }
-        reply
     }
 
     pub(super) async fn wake(&self, actor: &Actor, id: SpaceId) -> Reply {
@@ -170,7 +132,7 @@ impl CommandCore {
 
     pub(super) async fn mute(&self, id: SpaceId, duration: Option<Duration>) -> Reply {
         let now = self.monitor.now();
-        let until = duration.map(|d| now + chrono::Duration::from_std(d).unwrap_or_default());
+        let until = duration.map(|d| crate::domain::time::after(now, d));
         match self.monitor.store().set_muted_until(&id, until).await {
             Ok(true) => match until {
                 Some(until) => Reply::new(
@@ -182,10 +144,7 @@ impl CommandCore {
             Ok(false) => Reply::error(format!(
                 "{id} has not been checked yet; try again after the first check."
             )),
-            Err(e) => {
-                tracing::error!(error = %e, "cannot mute");
-                Reply::error("Something went wrong; the details are in the log.")
-            }
+            Err(e) => internal("cannot mute", &e),
         }
     }
 

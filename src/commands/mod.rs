@@ -120,6 +120,12 @@ impl Actor {
     }
 }
 
+/// The reply for a failure users cannot act on: a neutral sentence with a reference;
+/// the whole cause chain goes to the log under the same reference.
+pub(crate) fn internal(context: &str, error: &(dyn std::error::Error + 'static)) -> Reply {
+    Reply::error(crate::telemetry::ErrorRef::log(context, error).sentence())
+}
+
 /// A reply that will be replaced later (a restart's outcome).
 pub type FollowUp = Pin<Box<dyn Future<Output = Reply> + Send>>;
 
@@ -267,27 +273,17 @@ impl CommandCore {
         }
     }
 
-    /// A Space argument: a valid id that we watch (or have seen), in the Hub's spelling.
+    /// A Space argument: a valid id on the watch list (`Monitor::watches`, the one rule
+    /// of every entrance), in the Hub's spelling once it has been checked.
     async fn resolve(&self, text: &str) -> Result<SpaceId, Reply> {
         let id = SpaceId::parse(text).map_err(|e| Reply::error(format!("Not a Space id: {e}")))?;
-        match self.monitor.store().space_state(&id).await {
-            Ok(Some(state)) => return Ok(state.space),
-            Ok(None) => {}
-            Err(e) => {
-                tracing::error!(error = %e, "command: store error");
-                return Err(Reply::error(
-                    "Something went wrong; the details are in the log.",
-                ));
-            }
+        if !self.monitor.watches(&id) {
+            return Err(Reply::error(format!("I don't watch {id}. See /spaces.")));
         }
-        let watched = self.monitor.config().watch.iter().any(|t| match t {
-            crate::domain::WatchTarget::Space(w) => w.key() == id.key(),
-            crate::domain::WatchTarget::Owner(_) => false,
-        });
-        if watched {
-            Ok(id)
-        } else {
-            Err(Reply::error(format!("I don't watch {id}. See /spaces.")))
+        match self.monitor.store().space_state(&id).await {
+            Ok(Some(state)) => Ok(state.space),
+            Ok(None) => Ok(id),
+            Err(e) => Err(internal("cannot read a Space", &e)),
         }
     }
 

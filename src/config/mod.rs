@@ -27,6 +27,10 @@ pub struct ConfigError {
     pub message: String,
 }
 
+/// A Hub request that takes longer than this is not coming back; it also bounds how
+/// long a cycle waits on one owner.
+const MAX_HF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
 fn err(key: &'static str, message: impl Into<String>) -> ConfigError {
     ConfigError {
         key,
@@ -166,11 +170,11 @@ impl Config {
                 None => std::time::Duration::from_secs(15),
                 Some(text) => crate::domain::parse_duration(&text)
                     .ok()
-                    .filter(|d| !d.is_zero())
+                    .filter(|d| !d.is_zero() && *d <= MAX_HF_TIMEOUT)
                     .ok_or_else(|| {
                         err(
                             "HF_TIMEOUT",
-                            format!("\"{text}\" is not a positive duration (e.g. 15s)"),
+                            format!("\"{text}\" is not a duration from 1s to 5m (e.g. 15s)"),
                         )
                     })?,
             },
@@ -197,6 +201,11 @@ impl Config {
                     .map_err(|_| err("PORT", format!("\"{p}\" is not a port number (0-65535)")))?,
             },
         })
+    }
+
+    /// Whether `id` is on the watch list: named, or covered by `owner/*`.
+    pub fn watches(&self, id: &SpaceId) -> bool {
+        self.watch.iter().any(|target| target.matches(id))
     }
 
     /// The token to use for `owner`: its own from `HF_USER`, else `HF_TOKEN`, else none

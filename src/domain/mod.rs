@@ -8,13 +8,15 @@ mod observation;
 mod repair_policy;
 mod space_id;
 mod stage;
+pub mod time;
 mod verdict;
 
 pub use alerting::{AlertMemory, AlertThresholds, Health, Transition, observe};
 pub use duration::{format_duration, parse_duration};
 pub use observation::{CheckFailure, Observation, ProbeOutcome};
 pub use repair_policy::{
-    RepairContext, RepairDecision, RepairLimits, RepairStep, decide, next_step, repairable,
+    RepairContext, RepairDecision, RepairHistory, RepairLimits, RepairStep, decide, next_step,
+    repairable, used_in_window,
 };
 pub use space_id::{SpaceId, SpaceIdError, WatchTarget};
 pub use stage::Stage;

@@ -7,10 +7,12 @@ use chrono::{DateTime, Utc};
 
 use super::Verdict;
 
-/// One rung of the ladder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One rung of the ladder. `restart` and `rebuild` in the store and the webhook JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RepairStep {
+    #[serde(rename = "restart")]
     Restart,
+    #[serde(rename = "rebuild")]
     FactoryRebuild,
 }
 
@@ -46,6 +48,14 @@ impl Default for RepairLimits {
             window: Duration::from_secs(6 * 3600),
         }
     }
+}
+
+/// What a Space's caps count: start times of its automatic repairs and of its wakes
+/// (any trigger) within the repair window.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RepairHistory {
+    pub auto_repairs: Vec<DateTime<Utc>>,
+    pub wakes: Vec<DateTime<Utc>>,
 }
 
 /// What the policy knows about one Space when a check comes in.
@@ -117,9 +127,9 @@ pub fn next_step(
     }
 }
 
-fn used_in_window(repairs: &[DateTime<Utc>], now: DateTime<Utc>, limits: &RepairLimits) -> u32 {
-    let window = chrono::Duration::from_std(limits.window).unwrap_or(chrono::Duration::MAX);
-    repairs.iter().filter(|at| now - **at < window).count() as u32
+pub fn used_in_window(repairs: &[DateTime<Utc>], now: DateTime<Utc>, limits: &RepairLimits) -> u32 {
+    let since = super::time::before(now, limits.window);
+    repairs.iter().filter(|at| **at > since).count() as u32
 }
 
 #[cfg(test)]

@@ -38,6 +38,26 @@ pub struct SpaceRuntime {
     pub domains: Vec<String>,
 }
 
+impl SpaceRuntime {
+    /// The app's subdomain from `domains[].domain` (`<subdomain>.hf.space`, reference
+    /// §8): authoritative when present.
+    pub fn subdomain(&self) -> Option<String> {
+        subdomain_of(&self.domains)
+    }
+}
+
+/// How the Hub names a Space's app host (reference §8). Independent of
+/// `HF_APP_URL_TEMPLATE`, which says where spacewarden reaches the app.
+const APP_DOMAIN_SUFFIX: &str = ".hf.space";
+
+/// The subdomain in the first of `domains` that is an app host.
+pub fn subdomain_of(domains: &[String]) -> Option<String> {
+    domains
+        .iter()
+        .find_map(|d| d.strip_suffix(APP_DOMAIN_SUFFIX))
+        .map(str::to_owned)
+}
+
 /// One Space as the list endpoint returns it with `expand=runtime&expand=subdomain`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpaceSummary {

@@ -8,8 +8,7 @@ use futures_util::{StreamExt, stream};
 
 use super::Monitor;
 use super::owners::{Seen, SeenSpace, group_by_owner};
-use crate::domain::{Observation, ProbeOutcome, VerdictInput, WatchTarget, verdict};
-use crate::hub::ProbeRequest;
+use crate::domain::{Observation, VerdictInput, WatchTarget, verdict};
 use crate::store::{SpaceState, StoreError};
 
 /// Logged once a cycle's results are stored (tests and benchmarks wait for it).
@@ -146,31 +145,5 @@ impl Monitor {
             gc_timeout: runtime.gc_timeout,
             private,
         }
-    }
-
-    pub(super) async fn probe_app(
-        &self,
-        id: &crate::domain::SpaceId,
-        subdomain: &str,
-        private: bool,
-    ) -> ProbeOutcome {
-        let settings = self.inner.config.space_settings.probe(id);
-        let request = ProbeRequest {
-            url: format!(
-                "{}{}",
-                self.inner.config.app_url_template.url_for(subdomain),
-                settings.health_path
-            ),
-            expected_status: settings.expected_status.clone(),
-            keyword: settings.keyword.clone(),
-            timeout: settings.timeout,
-        };
-        // A private Space's app wants its owner's token, as the official clients send it.
-        let token = if private {
-            self.inner.config.token_for(id.owner())
-        } else {
-            None
-        };
-        self.inner.probe.probe(&request, token).await
     }
 }

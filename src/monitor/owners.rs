@@ -131,12 +131,7 @@ impl Monitor {
     ) -> Seen {
         tracing::debug!(space = %id, "not in the owner's list with a runtime; asking /runtime");
         let result = self.inner.hub.runtime(&id, token).await.map(|runtime| {
-            // `domains[].domain` is `<subdomain>.hf.space`: authoritative when present.
-            let from_domains = runtime
-                .domains
-                .iter()
-                .find_map(|d| d.strip_suffix(".hf.space"))
-                .map(str::to_owned);
+            let from_domains = runtime.subdomain();
             SeenSpace {
                 subdomain: subdomain.or(from_domains),
                 private,

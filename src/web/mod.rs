@@ -98,6 +98,29 @@ pub async fn bind(port: u16) -> std::io::Result<TcpListener> {
     TcpListener::bind(SocketAddr::from(([0, 0, 0, 0], port))).await
 }
 
+/// The bound port, kept by the daemon so that a restarted server (see `supervise`)
+/// serves the same socket: each start gets a handle on it.
+pub struct SharedListener(std::net::TcpListener);
+
+impl SharedListener {
+    pub async fn bind(port: u16) -> std::io::Result<SharedListener> {
+        Ok(SharedListener(bind(port).await?.into_std()?))
+    }
+
+    /// A tokio listener on the shared socket.
+    pub fn handle(&self) -> Result<TcpListener, String> {
+        let socket = self
+            .0
+            .try_clone()
+            .and_then(|socket| {
+                socket.set_nonblocking(true)?;
+                Ok(socket)
+            })
+            .map_err(|e| format!("cannot reuse the listening socket: {e}"))?;
+        TcpListener::from_std(socket).map_err(|e| format!("cannot reuse the listening socket: {e}"))
+    }
+}
+
 /// Serves until `cancel` fires, then gives open connections a few seconds.
 pub async fn serve(
     listener: TcpListener,

@@ -11,6 +11,8 @@ mod fake_discord_selftest;
 mod fake_hub_selftest;
 mod fake_telegram_selftest;
 mod hub_client;
+mod reliability;
+mod store_full;
 mod support;
 mod telegram;
 mod web_api;

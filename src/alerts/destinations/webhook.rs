@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde::Serialize;
 use url::Url;
 
-use crate::alerts::{Alert, AlertEvent, DeliveryError, Notifier, render};
+use crate::alerts::{Alert, AlertEvent, DeliveryError, Notice, Notifier, render};
 
 pub struct WebhookNotifier {
     http: reqwest::Client,
@@ -24,6 +24,9 @@ struct Body<'a> {
     urgent: bool,
     text: String,
     events: &'a [AlertEvent],
+    /// What spacewarden says about itself (its checks stalled, its store fails).
+    #[serde(skip_serializing_if = "<[Notice]>::is_empty")]
+    notices: &'a [Notice],
 }
 
 impl WebhookNotifier {
@@ -42,6 +45,10 @@ impl Notifier for WebhookNotifier {
         vec!["webhook".into()]
     }
 
+    fn needs_store(&self) -> bool {
+        false
+    }
+
     async fn deliver(&self, _destination: &str, alert: &Alert) -> Result<(), DeliveryError> {
         let body = Body {
             source: "spacewarden",
@@ -49,6 +56,7 @@ impl Notifier for WebhookNotifier {
             urgent: alert.is_urgent(),
             text: render::text(alert),
             events: &alert.events,
+            notices: &alert.notices,
         };
         let response = self
             .http

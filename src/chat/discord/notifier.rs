@@ -54,7 +54,7 @@ impl DiscordNotifier {
     /// need a hand.
     async fn reference(&self, alert: &Alert) -> Option<i64> {
         let id = alert.actionable_space()?;
-        self.store.space_ref(&id).await.ok()?
+        self.store.space_ref(id).await.ok()?
     }
 }
 

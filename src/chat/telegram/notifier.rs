@@ -34,7 +34,7 @@ impl TelegramNotifier {
     /// Buttons for an alert about one Space that may need a hand.
     async fn buttons(&self, alert: &Alert) -> Option<InlineKeyboardMarkup> {
         let id = alert.actionable_space()?;
-        let reference = self.store.space_ref(&id).await.ok()??;
+        let reference = self.store.space_ref(id).await.ok()??;
         let button = |label: &str, action: ButtonAction| {
             InlineKeyboardButton::callback(label, action.encode())
         };

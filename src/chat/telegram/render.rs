@@ -132,7 +132,11 @@ pub fn single(reply: &Reply) -> TgMessage {
 
 /// An alert: a title when it groups several Spaces, a line per event, log lines.
 pub fn alert(alert: &Alert) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out: Vec<String> = alert
+        .notices
+        .iter()
+        .map(|n| format!("<b>{}</b>", escape(&cut(&alert_text::notice_line(n)))))
+        .collect();
     let spaces = alert.spaces();
     if spaces.len() > 1 {
         out.push(format!(

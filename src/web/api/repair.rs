@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use super::dto::RepairAccepted;
 use super::spaces::{space_id, watched_row};
 use crate::domain::RepairStep;
-use crate::monitor::RepairRefused;
+use crate::monitor::ActionRefused;
 use crate::store::AuditEntry;
 use crate::web::WebState;
 use crate::web::error::{ApiError, ErrorBody};
@@ -45,9 +45,8 @@ async fn repair(
         tracing::error!(error = %e, "cannot write the audit log");
     }
     requested.map_err(|refused| match refused {
-        RepairRefused::InFlight(space) => ApiError::RepairInFlight(space),
-        RepairRefused::Busy => ApiError::TooManyRepairs,
-        RepairRefused::Store(why) => ApiError::internal(why),
+        ActionRefused::InFlight(space) => ApiError::RepairInFlight(space.to_string()),
+        ActionRefused::Internal(reference) => ApiError::internal(format!("ref {reference}")),
     })?;
     tracing::info!(space = %row.id, step = step.as_str(), actor = API_ACTOR, "repair requested");
     // The row was committed before `request_repair` returned, and no other repair of
@@ -83,7 +82,6 @@ async fn repair(
         (status = 401, description = "Missing or wrong API key", body = ErrorBody),
         (status = 404, description = "Not watched", body = ErrorBody),
         (status = 409, description = "A repair of this Space is running", body = ErrorBody),
-        (status = 429, description = "Too many repairs in flight; retry later", body = ErrorBody),
     )
 )]
 pub(super) async fn restart(
@@ -106,7 +104,6 @@ pub(super) async fn restart(
         (status = 401, description = "Missing or wrong API key", body = ErrorBody),
         (status = 404, description = "Not watched", body = ErrorBody),
         (status = 409, description = "A repair of this Space is running", body = ErrorBody),
-        (status = 429, description = "Too many repairs in flight; retry later", body = ErrorBody),
     )
 )]
 pub(super) async fn rebuild(

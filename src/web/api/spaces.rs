@@ -122,7 +122,7 @@ pub(super) struct HistoryQuery {
 
 fn parse_since(text: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc>, ApiError> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-        return Ok(now - chrono::Duration::from_std(DEFAULT_WINDOW).unwrap_or_default());
+        return Ok(crate::domain::time::before(now, DEFAULT_WINDOW));
     };
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Ok(at.with_timezone(&Utc));

@@ -5,6 +5,7 @@
 //! cycle's figures from the scheduler's status.
 
 mod meters;
+mod supervision;
 
 use std::sync::atomic::AtomicU64;
 
@@ -225,5 +226,6 @@ async fn collect(state: &WebState) -> Result<Registry, ApiError> {
         Unit::Seconds,
         last,
     );
+    supervision::register(&mut registry, state);
     Ok(registry)
 }

@@ -97,3 +97,24 @@ pub fn random_hex(bytes: usize) -> String {
     }
     buffer.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn random_tokens_are_hex_and_never_repeat() {
+        // Confirm buttons guard factory rebuilds: 12 hex characters from the OS
+        // CSPRNG. Ten thousand drawn in a tight loop (the same clock reading for
+        // many of them) are all different.
+        let tokens: HashSet<String> = (0..10_000).map(|_| random_hex(6)).collect();
+        assert_eq!(tokens.len(), 10_000);
+        assert!(tokens.iter().all(|t| {
+            t.len() == 12
+                && t.chars()
+                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        }));
+    }
+}

@@ -125,6 +125,7 @@ pub async fn run(args: super::RunArgs) -> u8 {
         );
     }
     let web = WebState::new(monitor.clone(), scheduler.status())
+        .with_core(core.clone())
         .with_meters(meters)
         .with_samples(samples);
     match args.bench_cycles {

@@ -81,6 +81,8 @@ pub struct Config {
     pub discord: Option<Discord>,
     pub alert_webhook_url: Option<Url>,
     pub api_key: Option<SecretString>,
+    /// `API_READ_KEY`: a second key for the API that may read but not act.
+    pub api_read_key: Option<SecretString>,
     pub port: u16,
     /// Set by Hugging Face when spacewarden itself runs on a Space: its own host name,
     /// kept awake by the keep-alive.
@@ -193,6 +195,7 @@ impl Config {
                 .map(|_| url("ALERT_WEBHOOK_URL", ""))
                 .transpose()?,
             api_key: secret("API_KEY"),
+            api_read_key: secret("API_READ_KEY"),
             space_host: var("SPACE_HOST"),
             port: match var("PORT") {
                 None => 7860,

@@ -47,7 +47,7 @@ impl Monitor {
     }
 
     /// An admin's `/wake`: recorded with the actor, run like the keep-alive's wake.
-    pub async fn request_wake(&self, space: &SpaceId, actor: &str) -> Result<(), ActionRefused> {
+    pub async fn request_wake(&self, space: &SpaceId, actor: &str) -> Result<i64, ActionRefused> {
         let mut paused = false;
         let (action_id, claim) = self
             .record_manual(space, "wake", actor, |state| {
@@ -56,7 +56,7 @@ impl Monitor {
             })
             .await?;
         self.start_wake(space.clone(), action_id, paused, claim);
-        Ok(())
+        Ok(action_id)
     }
 
     /// An admin's `/pause`: under the Space's claim like every action, so it never
@@ -65,7 +65,7 @@ impl Monitor {
         &self,
         space: &SpaceId,
         actor: &str,
-    ) -> Result<Result<Stage, String>, ActionRefused> {
+    ) -> Result<(i64, Result<Stage, String>), ActionRefused> {
         let (action_id, _claim) = self
             .record_manual(space, "pause", actor, |_| Vec::new())
             .await?;
@@ -83,7 +83,10 @@ impl Monitor {
         {
             tracing::error!(space = %space, error = %e, "cannot record the pause");
         }
-        Ok(called.map(|stage| stage.unwrap_or(Stage::Paused)))
+        Ok((
+            action_id,
+            called.map(|stage| stage.unwrap_or(Stage::Paused)),
+        ))
     }
 
     async fn run_wake(

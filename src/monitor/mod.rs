@@ -33,7 +33,7 @@ use crate::supervise::Supervisor;
 pub use attempt::{ActionRefused, SELF_ACTOR};
 pub use cycle::CycleError;
 pub use plan::{Plan, Planned, SpaceFacts, Work, plan};
-pub use repair::RepairOutcome;
+pub use repair::{RepairOutcome, Started};
 pub use scheduler::{Scheduler, SchedulerSnapshot, SchedulerStatus};
 pub use watchdog::run_watchdog;
 

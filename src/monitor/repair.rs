@@ -37,6 +37,13 @@ pub enum RepairOutcome {
     Failed { step: RepairStep, why: String },
 }
 
+/// An action someone asked for, recorded and running.
+pub struct Started<T> {
+    pub action_id: i64,
+    /// Resolves when it ends (dropped when spacewarden stops first).
+    pub outcome: oneshot::Receiver<T>,
+}
+
 /// What one step saw.
 enum StepResult {
     Recovered,
@@ -103,7 +110,7 @@ impl Monitor {
         space: &SpaceId,
         step: RepairStep,
         actor: &str,
-    ) -> Result<oneshot::Receiver<RepairOutcome>, ActionRefused> {
+    ) -> Result<Started<RepairOutcome>, ActionRefused> {
         let detail = format!("requested by {actor}");
         let (action_id, claim) = self
             .record_manual(space, step.as_str(), actor, |state| {
@@ -130,7 +137,10 @@ impl Monitor {
             },
             Some(done),
         );
-        Ok(receiver)
+        Ok(Started {
+            action_id,
+            outcome: receiver,
+        })
     }
 
     /// Resumes attempts a previous run left unfinished: by polling, never by calling

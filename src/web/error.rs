@@ -17,7 +17,7 @@ use crate::telemetry::ErrorRef;
 pub struct ErrorBody {
     /// A stable code to branch on: `unauthorized`, `api_disabled`, `not_found`,
     /// `invalid_space_id`, `invalid_query`, `method_not_allowed`, `repair_in_flight`,
-    /// `internal`.
+    /// `forbidden`, `action_failed`, `internal`.
     #[schema(example = "not_found")]
     pub error: &'static str,
     /// What went wrong, for people.
@@ -41,6 +41,15 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("{0} is already being repaired; wait for that to finish")]
     RepairInFlight(String),
+    /// Authenticated, but not allowed (`API_READ_KEY` asking for an action).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The Hub refused or failed an action; the message is ours, with a reference.
+    #[error("{0}")]
+    ActionFailed(String),
+    /// Already logged under the reference the message carries.
+    #[error("{0}")]
+    Referenced(String),
     /// Logged with its cause; the client sees only "internal error".
     #[error("internal error: {0}")]
     Internal(String),
@@ -58,6 +67,9 @@ impl ApiError {
             ApiError::InvalidSpaceId(_) | ApiError::InvalidQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RepairInFlight(_) => StatusCode::CONFLICT,
+            ApiError::ActionFailed(_) => StatusCode::BAD_GATEWAY,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Referenced(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -71,6 +83,9 @@ impl ApiError {
             ApiError::InvalidQuery(_) => "invalid_query",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::RepairInFlight(_) => "repair_in_flight",
+            ApiError::ActionFailed(_) => "action_failed",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::Referenced(_) => "internal",
             ApiError::Internal(_) => "internal",
         }
     }

@@ -31,6 +31,7 @@ use secrecy::SecretString;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::commands::{Access, CommandCore};
 use crate::monitor::{Monitor, SchedulerStatus};
 
 pub use api::openapi_json;
@@ -51,19 +52,33 @@ pub struct WebState {
     meters: Meters,
     /// `API_KEY`; `None` turns the JSON API off.
     api_key: Option<Arc<SecretString>>,
+    /// `API_READ_KEY`: reads only.
+    api_read_key: Option<Arc<SecretString>>,
+    /// Every action taken over HTTP goes through the command core.
+    core: CommandCore,
 }
 
 impl WebState {
     /// The state for `monitor`, with the API key from its configuration.
     pub fn new(monitor: Monitor, scheduler: SchedulerStatus) -> WebState {
         let api_key = monitor.config().api_key.clone().map(Arc::new);
+        let api_read_key = monitor.config().api_read_key.clone().map(Arc::new);
+        let core = CommandCore::new(monitor.clone(), Access::from_config(monitor.config()), None);
         WebState {
+            core,
+            api_read_key,
             monitor,
             scheduler,
             samples: SampleBook::default(),
             meters: Meters::default(),
             api_key,
         }
+    }
+
+    /// Uses the daemon's command core (with its "check now" signal).
+    pub fn with_core(mut self, core: CommandCore) -> WebState {
+        self.core = core;
+        self
     }
 
     /// Shares the live-metrics samples that the daemon's `RecordingHub` fills.

@@ -533,7 +533,12 @@ async fn alert_buttons_are_authorized_when_pressed() {
         "{:?}",
         answer.data
     );
-    assert_eq!(rig.hub.restarts("alice/one").len(), restarts_before + 1);
+    // The Hub call happens in the repair task, after the answer: wait for it.
+    let restarted = eventually(WAIT, async || {
+        rig.hub.restarts("alice/one").len() == restarts_before + 1
+    })
+    .await;
+    assert!(restarted, "{:?}", rig.hub.restarts("alice/one"));
     // Logs are deferred, then shown.
     let logs = rig
         .dc

@@ -13,7 +13,7 @@ use axum::http::{Method, StatusCode};
 use secrecy::SecretString;
 use spacewarden::alerts::{NoticeKind, Outbox};
 use spacewarden::clock::ManualClock;
-use spacewarden::commands::{Access, Actor, Command, CommandCore, Platform};
+use spacewarden::commands::{Access, Actor, Command, CommandCore};
 use spacewarden::config::Config;
 use spacewarden::domain::SpaceId;
 use spacewarden::hub::{
@@ -390,11 +390,7 @@ async fn a_slow_log_stream_never_holds_the_write_lock() {
 }
 
 fn admin() -> Actor {
-    Actor {
-        platform: Platform::Telegram,
-        user_id: 42,
-        chat_id: Some(42),
-    }
+    Actor::telegram(42, 42)
 }
 
 fn core(monitor: &Monitor) -> CommandCore {

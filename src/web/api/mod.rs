@@ -3,9 +3,9 @@
 //! `Authorization: Bearer <API_KEY>`. The OpenAPI 3 document is generated from the
 //! handlers' annotations and the response types, so it lists what the router serves.
 
+mod actions;
 mod auth;
 mod dto;
-mod repair;
 mod spaces;
 
 use axum::Router;
@@ -24,22 +24,22 @@ use super::error::{ApiError, ErrorBody};
     info(
         title = "spacewarden API",
         description = "Watched Hugging Face Spaces: verdicts, uptime, history, and \
-                       restarts/rebuilds through spacewarden's repair path (audited as `api`). \
+                       actions (restart, rebuild, pause, wake, mute, unmute) through spacewarden's \
+                       command core and repair path (audited as `api`). \
                        Send `Authorization: Bearer <API_KEY>`; the API is off without API_KEY."
     ),
     paths(
         spaces::list,
         spaces::detail,
         spaces::history,
-        repair::restart,
-        repair::rebuild,
+        actions::act,
         openapi
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerKey),
     tags(
         (name = "spaces", description = "The watch list and each Space's state and history"),
-        (name = "repairs", description = "Restart and factory rebuild"),
+        (name = "actions", description = "Restart, factory rebuild, pause, wake, mute, unmute"),
         (name = "meta", description = "This document")
     )
 )]
@@ -80,8 +80,7 @@ pub(super) fn router(state: WebState) -> Router<WebState> {
         .route("/spaces", get(spaces::list))
         .route("/spaces/{owner}/{name}", get(spaces::detail))
         .route("/spaces/{owner}/{name}/history", get(spaces::history))
-        .route("/spaces/{owner}/{name}/restart", post(repair::restart))
-        .route("/spaces/{owner}/{name}/rebuild", post(repair::rebuild))
+        .route("/spaces/{owner}/{name}/{action}", post(actions::act))
         .route_layer(middleware::from_fn_with_state(state, auth::require_key));
     Router::new()
         .route("/openapi.json", get(openapi))

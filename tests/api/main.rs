@@ -15,6 +15,7 @@ mod support;
 mod telegram;
 mod web_api;
 mod web_browser;
+mod web_limits;
 mod web_openapi;
 mod web_process;
 mod web_routes;

@@ -41,6 +41,8 @@ impl Monitor {
         let now = self.inner.clock.now();
         let states: HashMap<String, SpaceState> = self.inner.store.space_state_map().await?;
         let mut tx = self.inner.store.begin().await?;
+        tx.note_cycle(now, self.inner.config.check_schedule.gap_deadline(now))
+            .await?;
         let mut events = Vec::new();
         let mut planned = Vec::new();
         for obs in observations {

@@ -13,6 +13,7 @@ mod fake_telegram_selftest;
 mod hub_client;
 mod support;
 mod telegram;
+mod uptime_gaps;
 mod web_api;
 mod web_browser;
 mod web_limits;

@@ -8,24 +8,24 @@
 //! page exposed directly gets taken down, and the container's HEALTHCHECK then restarts
 //! it.
 
+mod clock;
+
 use std::io;
 use std::net::IpAddr;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::task::{Context, Poll};
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use axum::Router;
 use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::{JoinError, JoinSet};
 use tokio_util::sync::CancellationToken;
 
+use self::clock::{Counted, RequestClock};
 use super::WebState;
 
 /// From the first byte of a request to the end of its header. A browser sends its
@@ -270,117 +270,6 @@ async fn connection(
         tracing::debug!(error = %e, "HTTP connection ended");
     }
 }
-
-/// The socket, counting the bytes it received (what `RequestClock` watches).
-struct Counted {
-    inner: TcpStream,
-    received: Arc<AtomicU64>,
-}
-
-impl AsyncRead for Counted {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let before = buf.filled().len();
-        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
-        let got = buf.filled().len().saturating_sub(before);
-        if got > 0 {
-            self.received.fetch_add(got as u64, Ordering::Relaxed);
-        }
-        polled
-    }
-}
-
-impl AsyncWrite for Counted {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.inner.is_write_vectored()
-    }
-}
-
-/// hyper's timer for one connection, giving its header timeout two phases.
-///
-/// hyper 1 starts its header clock whenever it waits for a request head: when the
-/// connection opens and again after every answer. Alone, that makes the keep-alive
-/// idle time and the header time one value. This clock waits up to `idle` for the
-/// first new byte, then up to `header_read` for the rest of the head, so a dribbled
-/// header is cut after 10 s while a browser's kept-alive connection lasts 65 s. hyper
-/// polls the clock each time the socket brings bytes that do not finish the head, which
-/// is when the switch happens. hyper's HTTP/1 server uses the timer for nothing else.
-#[derive(Clone)]
-struct RequestClock {
-    received: Arc<AtomicU64>,
-    idle: Duration,
-    header_read: Duration,
-}
-
-impl hyper::rt::Timer for RequestClock {
-    fn sleep(&self, duration: Duration) -> Pin<Box<dyn hyper::rt::Sleep>> {
-        TokioTimer::new().sleep(duration)
-    }
-
-    fn sleep_until(&self, _deadline: std::time::Instant) -> Pin<Box<dyn hyper::rt::Sleep>> {
-        Box::pin(HeadWait {
-            received: self.received.clone(),
-            seen: self.received.load(Ordering::Relaxed),
-            header_read: self.header_read,
-            in_header: false,
-            timer: Box::pin(tokio::time::sleep(self.idle)),
-        })
-    }
-}
-
-/// One wait for a request head: `idle` until a byte arrives, then `header_read`.
-/// (A head whose first bytes were read before the wait began, which only pipelining
-/// does, gets the idle limit: still bounded.)
-struct HeadWait {
-    received: Arc<AtomicU64>,
-    seen: u64,
-    header_read: Duration,
-    in_header: bool,
-    timer: Pin<Box<tokio::time::Sleep>>,
-}
-
-impl std::future::Future for HeadWait {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = &mut *self;
-        if !this.in_header && this.received.load(Ordering::Relaxed) > this.seen {
-            this.in_header = true;
-            let deadline = tokio::time::Instant::now() + this.header_read;
-            this.timer.as_mut().reset(deadline);
-        }
-        this.timer.as_mut().poll(cx)
-    }
-}
-
-impl hyper::rt::Sleep for HeadWait {}
 
 #[cfg(test)]
 mod tests {

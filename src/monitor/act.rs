@@ -57,6 +57,8 @@ impl Monitor {
             plans.push((space, plan, admitted));
         }
         let mut tx = self.inner.store.begin().await?;
+        tx.note_cycle(now, self.inner.config.check_schedule.gap_deadline(now))
+            .await?;
         for obs in observations {
             tx.record_observation(obs).await?;
         }

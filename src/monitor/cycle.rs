@@ -33,6 +33,11 @@ impl Monitor {
         let started = std::time::Instant::now();
         let observations = self.observe(targets).await?;
         self.inner.store.record(&observations).await?;
+        let now = self.inner.clock.now();
+        self.inner
+            .store
+            .note_cycle(now, self.inner.config.check_schedule.gap_deadline(now))
+            .await?;
         cycle_done(&observations, started);
         Ok(observations)
     }

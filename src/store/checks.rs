@@ -214,6 +214,7 @@ impl Store {
                 retain_before,
             ),
             ("DELETE FROM incidents WHERE closed_ms < ?", retain_before),
+            ("DELETE FROM coverage_gaps WHERE end_ms < ?", retain_before),
             (
                 "DELETE FROM actions WHERE state = 'done' AND started_ms < ?",
                 retain_before,

@@ -5,6 +5,7 @@
 mod actions;
 mod audit;
 mod checks;
+mod gaps;
 mod incidents;
 mod outbox;
 mod spaces;
@@ -26,10 +27,11 @@ pub use health::{WriteHealth, WriteStatus};
 pub use actions::{ActionRow, NewAction};
 pub use audit::{AuditEntry, AuditRow, ConfirmationRow, DestinationState};
 pub use checks::CheckRow;
+pub use gaps::{DayUptime, Gap, UNKNOWN_ABOVE};
 pub use incidents::IncidentRow;
 pub use outbox::OutboxRow;
 pub use spaces::SpaceState;
-pub use stats::{ActionCount, DayUptime};
+pub use stats::ActionCount;
 pub use uptime::Uptime;
 
 #[derive(Debug, thiserror::Error)]

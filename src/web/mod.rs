@@ -1,6 +1,7 @@
 //! The HTTP side on `PORT` (7860 by default, what Hugging Face expects of a Docker
 //! Space): `/healthz` and `/readyz`, the status pages for people, the JSON API under
-//! `/api/v1` and `/metrics` for Prometheus. One router per area, merged here.
+//! `/api/v1` and `/metrics` for Prometheus. One router per area, merged here; the
+//! server loop with its connection limits is in `serve`.
 //!
 //! axum is used only inside this folder. Everything here reads the store and the
 //! scheduler's status; the only writes are the API's restart and rebuild, which go
@@ -16,10 +17,10 @@ mod metrics;
 mod overview;
 mod pages;
 mod samples;
+mod serve;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::Request;
@@ -29,7 +30,6 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use secrecy::SecretString;
 use tokio::net::TcpListener;
-use tokio_util::sync::CancellationToken;
 
 use crate::commands::{Access, CommandCore};
 use crate::monitor::{Monitor, SchedulerStatus};
@@ -39,9 +39,10 @@ pub use error::{ApiError, ErrorBody};
 pub use healthcheck::check_health;
 pub use metrics::{MeteredProbe, Meters};
 pub use samples::{RecordingHub, Sample, SampleBook};
-
-/// How long open connections get to finish once shutdown was asked for.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+pub use serve::{
+    HEADER_READ_TIMEOUT, IDLE_TIMEOUT, LOCAL_RESERVE, MAX_CONNECTIONS, ServeLimits, serve,
+    serve_with,
+};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -133,32 +134,6 @@ impl SharedListener {
             })
             .map_err(|e| format!("cannot reuse the listening socket: {e}"))?;
         TcpListener::from_std(socket).map_err(|e| format!("cannot reuse the listening socket: {e}"))
-    }
-}
-
-/// Serves until `cancel` fires, then gives open connections a few seconds.
-pub async fn serve(
-    listener: TcpListener,
-    state: WebState,
-    cancel: CancellationToken,
-) -> Result<(), String> {
-    let addr = listener
-        .local_addr()
-        .map_err(|e| format!("cannot read the bound address: {e}"))?;
-    tracing::info!(%addr, port = addr.port(), "HTTP server listening");
-    let shutdown = cancel.clone();
-    let server = axum::serve(listener, router(state))
-        .with_graceful_shutdown(async move { shutdown.cancelled().await });
-    let grace = async {
-        cancel.cancelled().await;
-        tokio::time::sleep(SHUTDOWN_GRACE).await;
-    };
-    tokio::select! {
-        served = server => served.map_err(|e| format!("HTTP server failed: {e}")),
-        () = grace => {
-            tracing::warn!("HTTP connections still open after the grace period; closing");
-            Ok(())
-        }
     }
 }
 

@@ -1,5 +1,5 @@
 //! Issue 9, defect 11: a full disk must not poison the store for good. The real binary
-//! keeps its database on a 400 KB tmpfs until it fills; cycles then fail, `/readyz`
+//! keeps its database on a 1 MB tmpfs until it fills; cycles then fail, `/readyz`
 //! says the store cannot write, `/metrics` shows it, and the webhook (which needs no
 //! store) gets one alert. The filesystem is then grown: cycles are stored again
 //! within a few intervals, without a restart, and the webhook hears it.
@@ -48,13 +48,13 @@ impl Drop for Tmpfs<'_> {
 #[tokio::test]
 async fn a_full_disk_is_reported_and_the_store_recovers_once_space_is_back() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let Some(disk) = Tmpfs::mount(dir.path(), "400k") else {
+    let Some(disk) = Tmpfs::mount(dir.path(), "1m") else {
         eprintln!("NOTICE: store_full skipped: cannot mount a tmpfs here (needs root)");
         return;
     };
     let hub = FakeHub::start().await;
     let mut spaces = Vec::new();
-    for i in 0..60 {
+    for i in 0..150 {
         let id = format!("alice/app-{i:02}");
         hub.add_space(SpaceSpec::new(&id).error_message(&"x".repeat(200)));
         spaces.push(id);
@@ -97,7 +97,8 @@ async fn a_full_disk_is_reported_and_the_store_recovers_once_space_is_back() {
         .unwrap();
     assert!(
         metrics.contains("spacewarden_store_writable 0"),
-        "{metrics}"
+        "{metrics}\n{}",
+        daemon.output()
     );
     let told = eventually(Duration::from_secs(20), async || {
         webhook

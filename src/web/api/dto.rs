@@ -40,7 +40,9 @@ impl From<Verdict> for VerdictName {
     }
 }
 
-/// Share of counted checks that were up; null when nothing was counted.
+/// Share of counted checks that were up. Hours (for `h24`) and days (for `d7`, `d30`)
+/// that nobody checked for more than half of are left out; null when nothing was
+/// counted.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = Uptime)]
 pub struct UptimeDto {

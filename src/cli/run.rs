@@ -9,7 +9,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::{EXIT_CONFIG, EXIT_OK};
-use crate::alerts::destinations::{LogNotifier, WebhookNotifier};
+use crate::alerts::LogNotifier;
 use crate::alerts::{DeliverySettings, Notifier, Outbox, run_delivery};
 use crate::chat::discord::{DiscordNotifier, run_discord};
 use crate::chat::telegram::{self, TelegramNotifier, TgBot, run_telegram};
@@ -21,6 +21,7 @@ use crate::monitor::{Monitor, MonitorParts, Scheduler, run_watchdog};
 use crate::store::Store;
 use crate::supervise::{Restart, Supervisor};
 use crate::web::{MeteredProbe, Meters, RecordingHub, SampleBook, WebState};
+use crate::webhook::WebhookNotifier;
 
 /// A part of the daemon and how it ended.
 type Stopped = (&'static str, Result<(), String>);

@@ -11,6 +11,7 @@ mod fake_discord_selftest;
 mod fake_hub_selftest;
 mod fake_telegram_selftest;
 mod hub_client;
+mod soak;
 mod support;
 mod telegram;
 mod web_api;

@@ -133,7 +133,7 @@ impl Report {
         row(
             "Hub requests inside a 429 window",
             format!(
-                "{} ({} windows; {} more from a process started inside one)",
+                "{} ({} 429 replies; {} more from a process started after the 429)",
                 self.inside_429.len(),
                 self.limited_windows,
                 self.inside_429_after_restart.len()

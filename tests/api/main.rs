@@ -13,6 +13,7 @@ mod fake_hub_selftest;
 mod fake_telegram_selftest;
 mod hub_client;
 mod reliability;
+mod soak;
 mod store_full;
 mod support;
 mod telegram;

@@ -62,7 +62,7 @@ impl DiscordNotifier {
 /// serenity's own builder, so there is one shape for both.
 pub fn body(message: &DcMessage, alert: &Alert) -> Value {
     let mut embed = super::embed(message);
-    if let Ok(at) = Timestamp::from_unix_timestamp(alert.at.timestamp()) {
+    if let Ok(at) = Timestamp::parse(&alert.at.to_rfc3339()) {
         embed = embed.timestamp(at);
     }
     let flags = if alert.is_urgent() {
@@ -185,7 +185,12 @@ mod tests {
                 .contains("alice/app recovered")
         );
         assert_eq!(body["embeds"][0]["color"], message.colour);
-        assert!(body["embeds"][0]["timestamp"].is_string());
+        let at = body["embeds"][0]["timestamp"].as_str().unwrap_or_default();
+        assert_eq!(
+            chrono::DateTime::parse_from_rfc3339(at).map(|t| t.to_utc()),
+            Ok(recovered.at),
+            "the alert's own time, to the sub-second"
+        );
         assert_eq!(body["components"][0]["type"], 1);
         assert_eq!(body["components"][0]["components"][0]["type"], 2);
         assert_eq!(body["allowed_mentions"]["parse"], serde_json::json!([]));

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::CheckSchedule;
-use crate::domain::{AlertThresholds, RepairLimits, SpaceId, parse_duration};
+use crate::domain::{AlertThresholds, Prices, RepairLimits, SpaceId, parse_duration};
 
 /// How a Space's app is probed over HTTP.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,6 +132,8 @@ pub struct SpaceSettings {
     per_space: HashMap<String, SpacePolicy>,
     pub repair: RepairSettings,
     pub history: HistorySettings,
+    /// Hourly prices per hardware flavor: the published ones, with `[prices]` on top.
+    pub prices: Prices,
 }
 
 impl SpaceSettings {
@@ -179,11 +181,22 @@ impl SpaceSettings {
             .unwrap_or_default()
             .apply()
             .map_err(|e| format!("[history] {e}"))?;
+        let mut prices = std::collections::BTreeMap::new();
+        for (flavor, usd) in raw.prices.unwrap_or_default() {
+            if !(0.0..=limits::PRICE).contains(&usd) {
+                return Err(format!(
+                    "[prices] \"{flavor}\" = {usd} is out of range (0 to {} USD an hour)",
+                    limits::PRICE
+                ));
+            }
+            prices.insert(flavor, usd);
+        }
         Ok(SpaceSettings {
             defaults,
             per_space,
             repair,
             history,
+            prices: Prices::with(&prices),
         })
     }
 }
@@ -195,6 +208,8 @@ struct RawFile {
     spaces: Option<HashMap<String, RawPolicy>>,
     repair: Option<RawRepair>,
     history: Option<RawHistory>,
+    /// Hardware flavor → USD per hour.
+    prices: Option<HashMap<String, f64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -265,6 +280,8 @@ mod limits {
     pub const IN_FLIGHT: usize = 64;
     pub const RAW_DAYS: u32 = 90;
     pub const RETENTION_DAYS: u32 = 3_650;
+    /// USD an hour: the dearest published flavor costs a few tens.
+    pub const PRICE: f64 = 1_000.0;
 }
 
 /// A duration above zero and at most `max`; the error names the key.

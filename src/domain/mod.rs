@@ -5,6 +5,7 @@
 mod alerting;
 mod duration;
 mod observation;
+mod prices;
 mod repair_policy;
 mod space_id;
 mod stage;
@@ -14,6 +15,7 @@ mod verdict;
 pub use alerting::{AlertMemory, AlertThresholds, Health, Transition, observe};
 pub use duration::{format_duration, parse_duration};
 pub use observation::{CheckFailure, Observation, ProbeOutcome};
+pub use prices::{Costs, PRICES_READ_ON, PRICES_SOURCE, Prices, SpaceCost};
 pub use repair_policy::{
     RepairContext, RepairDecision, RepairHistory, RepairLimits, RepairStep, decide, next_step,
     repairable, used_in_window,

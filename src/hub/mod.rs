@@ -162,6 +162,15 @@ pub trait Hub: Send + Sync {
         token: Option<&SecretString>,
     ) -> Result<SpaceRuntime, HubError>;
 
+    /// `POST /sleeptime` (§3.7): idle this many seconds before sleeping; `-1`: never
+    /// (upgraded hardware only; cpu-basic is fixed at 48 h).
+    async fn set_sleep_time(
+        &self,
+        id: &SpaceId,
+        seconds: i64,
+        token: Option<&SecretString>,
+    ) -> Result<SpaceRuntime, HubError>;
+
     /// The last `tail` lines of the build or run log.
     async fn logs(
         &self,

@@ -7,6 +7,7 @@
 mod act;
 mod app;
 mod attempt;
+mod costs;
 mod cycle;
 mod housekeeping;
 mod keepalive;

@@ -111,6 +111,7 @@ impl StoreTx {
         let Some(space) = &obs.space else {
             return Ok(());
         };
+        self.record_usage(obs).await?;
         sqlx::query(UPSERT_SPACE)
             .bind(space.to_string())
             .bind(space.owner())
@@ -212,6 +213,10 @@ impl Store {
             (
                 "DELETE FROM rollup_daily WHERE bucket_ms < ?",
                 retain_before,
+            ),
+            (
+                "DELETE FROM usage_hourly WHERE bucket_ms < ?",
+                hourly_before,
             ),
             ("DELETE FROM incidents WHERE closed_ms < ?", retain_before),
             ("DELETE FROM coverage_gaps WHERE end_ms < ?", retain_before),

@@ -11,6 +11,7 @@ mod outbox;
 mod spaces;
 mod stats;
 mod uptime;
+mod usage;
 
 mod health;
 
@@ -33,6 +34,7 @@ pub use outbox::OutboxRow;
 pub use spaces::SpaceState;
 pub use stats::ActionCount;
 pub use uptime::Uptime;
+pub use usage::UsageRow;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -5,6 +5,7 @@ mod check_config;
 mod check_hub;
 mod check_verdicts;
 mod command_core;
+mod costs;
 mod daemon_ladder;
 mod daemon_run;
 mod discord;

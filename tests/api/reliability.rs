@@ -78,6 +78,14 @@ impl Hub for PanickingHub {
     async fn pause(&self, _: &SpaceId, _: Option<&SecretString>) -> Result<SpaceRuntime, HubError> {
         unimplemented!()
     }
+    async fn set_sleep_time(
+        &self,
+        _: &SpaceId,
+        _: i64,
+        _: Option<&SecretString>,
+    ) -> Result<SpaceRuntime, HubError> {
+        unimplemented!()
+    }
     async fn logs(
         &self,
         _: &SpaceId,

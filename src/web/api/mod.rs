@@ -5,6 +5,7 @@
 
 mod actions;
 mod auth;
+mod costs;
 mod dto;
 mod spaces;
 
@@ -30,6 +31,7 @@ use super::error::{ApiError, ErrorBody};
     ),
     paths(
         spaces::list,
+        costs::costs,
         spaces::detail,
         spaces::history,
         actions::act,
@@ -40,6 +42,7 @@ use super::error::{ApiError, ErrorBody};
     tags(
         (name = "spaces", description = "The watch list and each Space's state and history"),
         (name = "actions", description = "Restart, factory rebuild, pause, wake, mute, unmute"),
+        (name = "costs", description = "What the watched Spaces cost"),
         (name = "meta", description = "This document")
     )
 )]
@@ -78,6 +81,7 @@ async fn openapi() -> impl IntoResponse {
 pub(super) fn router(state: WebState) -> Router<WebState> {
     let protected = Router::new()
         .route("/spaces", get(spaces::list))
+        .route("/costs", get(costs::costs))
         .route("/spaces/{owner}/{name}", get(spaces::detail))
         .route("/spaces/{owner}/{name}/history", get(spaces::history))
         .route("/spaces/{owner}/{name}/{action}", post(actions::act))

@@ -125,7 +125,9 @@ fn the_cloudflare_managers_names_are_aliases() {
     let names: Vec<String> = config.watch.iter().map(ToString::to_string).collect();
     assert_eq!(names, ["alice/*", "bob/*"]);
     assert_eq!(
-        config.token_for("alice").map(|t| t.expose_secret().to_owned()),
+        config
+            .token_for("alice")
+            .map(|t| t.expose_secret().to_owned()),
         Some("hf_cloudflare".to_owned())
     );
 
@@ -140,7 +142,9 @@ fn the_cloudflare_managers_names_are_aliases() {
     let names: Vec<String> = config.watch.iter().map(ToString::to_string).collect();
     assert_eq!(names, ["carol/app"]);
     assert_eq!(
-        config.token_for("carol").map(|t| t.expose_secret().to_owned()),
+        config
+            .token_for("carol")
+            .map(|t| t.expose_secret().to_owned()),
         Some("hf_main".to_owned())
     );
 

@@ -3,6 +3,7 @@
 
 mod check_config;
 mod check_hub;
+mod check_repair;
 mod check_verdicts;
 mod daemon_ladder;
 mod daemon_run;
@@ -12,6 +13,7 @@ mod fake_hub_selftest;
 mod fake_telegram_selftest;
 mod hub_client;
 mod reliability;
+mod report;
 mod store_full;
 mod support;
 mod telegram;

@@ -119,13 +119,13 @@ pub(in crate::web) async fn static_pages(
         .max();
     let mut pages = vec![("index.html".to_owned(), status::render(&data).into_string())];
     if space_pages {
-        let site = Site::Static {
-            space_pages,
-            depth: 1,
-        };
         let samples = SampleBook::default();
         for row in data.rows {
             let path = space_file(&row.id);
+            let site = Site::Static {
+                space_pages,
+                depth: path.matches('/').count(),
+            };
             let data = space_data(monitor, &samples, row, site).await?;
             pages.push((path, space::render(&data).into_string()));
         }

@@ -24,3 +24,4 @@ mod web_limits;
 mod web_openapi;
 mod web_process;
 mod web_routes;
+mod workflow;

@@ -92,7 +92,7 @@ pub(super) async fn run(
     let work = async {
         let worked = tokio::select! {
             worked = repair(&monitor, targets, &progress, repairs_until) => worked,
-            never = show_repairs(&monitor, &progress, "repairing") => match never {},
+            never = show_repairs(&monitor, &progress) => match never {},
         };
         let _ = done.send(true);
         worked
@@ -145,6 +145,7 @@ async fn repair(
     }
     let mut last: Option<Vec<Observation>> = None;
     for _ in 0..MAX_CYCLES {
+        progress.phase("checking");
         let observations = match tokio::time::timeout_at(until, monitor.tick(targets)).await {
             Ok(Ok(observations)) => observations,
             Ok(Err(e)) => return Err(e.to_string()),
@@ -160,6 +161,7 @@ async fn repair(
             }
         };
         progress.say(&format!("checked: {}", render::summary(&observations)));
+        progress.phase("repairing");
         let waited = tokio::select! {
             waited = monitor.settle() => Some(waited),
             () = tokio::time::sleep_until(until) => None,
@@ -194,7 +196,7 @@ async fn repair(
 
 /// Reports what is being repaired (from the action rows: the same truth the page and
 /// the API show), until dropped.
-async fn show_repairs(monitor: &Monitor, progress: &Progress, phase: &str) -> Infallible {
+async fn show_repairs(monitor: &Monitor, progress: &Progress) -> Infallible {
     let mut every = tokio::time::interval(progress.refresh());
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -208,7 +210,7 @@ async fn show_repairs(monitor: &Monitor, progress: &Progress, phase: &str) -> In
                         step: a.kind,
                     })
                     .collect();
-                progress.repairing(&now, phase);
+                progress.repairing(&now);
             }
             Err(e) => tracing::debug!(error = %e, "cannot read the repairs in progress"),
         }
@@ -245,7 +247,7 @@ async fn deliver(
         };
         let finished = *done.borrow();
         if finished {
-            progress.tick("delivering alerts");
+            progress.phase("delivering alerts");
             if pending(store).await == 0 {
                 return 0;
             }

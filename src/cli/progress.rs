@@ -3,9 +3,11 @@
 //! timeout and one line per Space being repaired (its step, and the stage the Hub last
 //! reported). Elsewhere (CI logs, `--json`): plain timestamped lines, one each time
 //! something changes, and a heartbeat while nothing does. Alerts for the `log`
-//! destination are printed through it too, so they never tear the live lines.
+//! destination are printed through it too, and so are log lines while the live lines
+//! are drawn (`telemetry::route_logs`), so nothing tears them.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -34,6 +36,8 @@ struct Inner {
     shown: Mutex<BTreeMap<String, String>>,
     /// When the plain display last printed a line.
     last_line: Mutex<Instant>,
+    /// What the run is doing: `checking`, `repairing`, `delivering alerts`.
+    phase: Mutex<&'static str>,
 }
 
 struct Live {
@@ -56,6 +60,12 @@ impl Progress {
             let clock = multi.add(ProgressBar::new(timeout.as_secs().max(1)));
             clock.set_style(style("{spinner} {prefix} [{wide_bar}] {msg}"));
             clock.enable_steady_tick(Duration::from_millis(120));
+            let above = multi.clone();
+            crate::telemetry::route_logs(Some(Arc::new(move |line: &[u8]| {
+                above.suspend(|| {
+                    let _ = std::io::stderr().write_all(line);
+                });
+            })));
             Live {
                 multi,
                 clock,
@@ -70,10 +80,17 @@ impl Progress {
                 stages: Mutex::default(),
                 shown: Mutex::default(),
                 last_line: Mutex::new(Instant::now()),
+                phase: Mutex::new("checking"),
             }),
         };
-        progress.tick("checking");
+        progress.tick();
         progress
+    }
+
+    /// Names what the run does now, on the live clock line.
+    pub fn phase(&self, phase: &'static str) {
+        *lock(&self.inner.phase) = phase;
+        self.tick();
     }
 
     /// How often the caller should report what is being repaired.
@@ -102,7 +119,7 @@ impl Progress {
     }
 
     /// What is being repaired now; shows what changed since the last call.
-    pub fn repairing(&self, now: &[Repairing], phase: &str) {
+    pub fn repairing(&self, now: &[Repairing]) {
         let stages = lock(&self.inner.stages).clone();
         let current: BTreeMap<String, String> = now
             .iter()
@@ -128,26 +145,27 @@ impl Progress {
         let quiet = lock(&self.inner.last_line).elapsed() >= HEARTBEAT;
         if self.inner.live.is_none() && quiet && !current.is_empty() {
             self.say(&format!(
-                "{phase}: {} in progress ({elapsed})",
+                "{} in progress ({elapsed})",
                 plural(current.len(), "repair")
             ));
         }
-        self.tick(phase);
+        self.tick();
     }
 
-    /// Moves the clock on and names the phase (`checking`, `repairing`, `delivering`).
-    pub fn tick(&self, phase: &str) {
+    /// Moves the live clock on.
+    pub fn tick(&self) {
         if let Some(live) = &self.inner.live {
             let elapsed = self.inner.started.elapsed();
             live.clock.set_position(elapsed.as_secs());
             live.clock.set_prefix(self.elapsed());
-            live.clock.set_message(phase.to_owned());
+            live.clock.set_message(*lock(&self.inner.phase));
         }
     }
 
-    /// Removes the live lines (before the result is printed).
+    /// Removes the live lines (before the result is printed); logs go to stderr again.
     pub fn clear(&self) {
         if let Some(live) = &self.inner.live {
+            crate::telemetry::route_logs(None);
             for (_, bar) in lock(&live.spaces).drain() {
                 bar.finish_and_clear();
             }

@@ -3,7 +3,7 @@
 //! in the API's shapes: every watched Space with its verdict and uptime (24 h, 7 d,
 //! 30 d), and for each its incidents, actions and latest checks.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
 
 use super::api::dto::{ActionDto, CheckDto, IncidentDto, SpaceSummary};
@@ -72,7 +72,8 @@ pub async fn static_site(
         });
     }
     let data = ReportData {
-        generated_at: now,
+        // Milliseconds, as every other time in it.
+        generated_at: now.trunc_subsecs(3),
         version: env!("CARGO_PKG_VERSION"),
         spaces,
     };

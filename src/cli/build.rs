@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use crate::alerts::destinations::WebhookNotifier;
 use crate::alerts::{Notifier, Outbox};
 use crate::chat::discord::DiscordNotifier;
 use crate::chat::telegram::{TelegramNotifier, TgBot};
@@ -14,6 +13,7 @@ use crate::hub::{HttpProbe, HubClient};
 use crate::monitor::MonitorParts;
 use crate::store::Store;
 use crate::web::{MeteredProbe, Meters, RecordingHub, SampleBook};
+use crate::webhook::WebhookNotifier;
 
 /// The parts of the monitor, with every configured alert destination: `console` (the
 /// `log` destination: stdout for the daemon, the progress display for a one-shot

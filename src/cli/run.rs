@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::build::monitor_parts;
 use super::{EXIT_CONFIG, EXIT_OK};
-use crate::alerts::destinations::LogNotifier;
+use crate::alerts::LogNotifier;
 use crate::alerts::{DeliverySettings, run_delivery};
 use crate::chat::discord::run_discord;
 use crate::chat::telegram::{self, run_telegram};

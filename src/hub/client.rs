@@ -171,7 +171,11 @@ impl HubClient {
             StatusCode::NOT_FOUND => HubError::NotFound(message),
             StatusCode::BAD_REQUEST => HubError::BadRequest(message),
             StatusCode::TOO_MANY_REQUESTS => {
-                let wait = wait_after_429(ratelimit.as_deref(), retry_after.as_deref());
+                let wait = wait_after_429(
+                    ratelimit.as_deref(),
+                    retry_after.as_deref(),
+                    chrono::Utc::now(),
+                );
                 self.pause(key, wait);
                 HubError::RateLimited { retry_after: wait }
             }

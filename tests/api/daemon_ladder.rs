@@ -15,10 +15,7 @@ async fn daemon(hub: &FakeHub, spaces: &str, extra_settings: &str) -> Daemon {
         .env("SPACES", spaces)
         .env("HF_TOKEN", "hf_alice")
         .settings(&format!("{FAST_REPAIRS}{extra_settings}"));
-    let daemon = Daemon::new(&app).await;
-    // Keep the temp dir (and its database) alive with the daemon.
-    std::mem::forget(app);
-    daemon
+    Daemon::new(&app).await.owning(app)
 }
 
 fn id(text: &str) -> SpaceId {

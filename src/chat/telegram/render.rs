@@ -19,17 +19,9 @@ pub struct TgMessage {
     pub keyboard: Vec<Vec<(String, String)>>,
 }
 
+/// Outside text for HTML parse mode, through teloxide's own escaper (`<`, `>`, `&`).
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            c => out.push(c),
-        }
-    }
-    out
+    teloxide::utils::html::escape(text)
 }
 
 fn cut(text: &str) -> String {

@@ -1,4 +1,5 @@
-//! `ALERT_WEBHOOK_URL`: every alert POSTed as JSON. 2xx is delivered; 408, 429 and 5xx
+//! `ALERT_WEBHOOK_URL`: every alert POSTed as JSON. An adapter like the chats: reqwest
+//! stays here, out of the alerts core. 2xx is delivered; 408, 429 and 5xx
 //! are retried (honouring `Retry-After`); any other 4xx is permanent for that alert
 //! (the receiver rejects it and will keep rejecting it).
 
@@ -80,8 +81,7 @@ impl Notifier for WebhookNotifier {
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(|v| crate::retry_after::parse(v, chrono::Utc::now()));
         if status.is_server_error()
             || status == StatusCode::TOO_MANY_REQUESTS
             || status == StatusCode::REQUEST_TIMEOUT

@@ -83,6 +83,7 @@ pub(super) async fn run(
 
     // `timeout` is at most a day (`parse_timeout`, `MAX_RUN_TIMEOUT`): these hold.
     let Some(deadline) = Instant::now().checked_add(timeout) else {
+        progress.clear();
         eprintln!("error: --timeout: too long");
         return EXIT_CONFIG;
     };

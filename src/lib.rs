@@ -15,7 +15,8 @@
 //!   notifiers.
 //! - [`clock`]: wall-clock time behind a trait (tests move it).
 //! - [`monitor`]: one check cycle (and later the scheduler, repairs, keep-alive).
-//! - [`cli`]: the command line: `spacewarden check`, its table and JSON.
+//! - [`cli`]: the command line: `spacewarden check` (its table and JSON; `--repair`,
+//!   the daemon's work in one run), `report` (a static site), `run`.
 //! - [`retry_after`]: the one `Retry-After` parser (seconds or HTTP date).
 //! - [`supervise`]: supervision of the daemon's parts and tasks (restart with backoff,
 //!   panics logged and counted).

@@ -116,7 +116,7 @@ fn one_line(text: &str) -> String {
 }
 
 /// `3 Spaces: 1 up, 1 down, 1 unreachable`.
-fn summary(observations: &[Observation]) -> String {
+pub(super) fn summary(observations: &[Observation]) -> String {
     let counts: Vec<String> = Verdict::ALL
         .iter()
         .filter_map(|v| {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use futures_util::{StreamExt, stream};
 
-use super::attempt::{Admitted, SELF_ACTOR};
+use super::attempt::Admitted;
 use super::cycle::CycleError;
 use super::plan::{IncidentOpen, Plan, SpaceFacts, Work, plan};
 use super::{Claim, Monitor};
@@ -66,7 +66,7 @@ impl Monitor {
         let mut started = Vec::new();
         for (space, plan, admitted) in plans {
             let state = facts.states.get(&space.key());
-            let action = apply(&mut tx, space, state, &plan, now).await?;
+            let action = apply(&mut tx, space, state, &plan, &self.inner.actor, now).await?;
             events.extend(plan.events);
             if let (Some(planned), Some(admitted), Some(action_id)) = (plan.work, admitted, action)
             {
@@ -197,12 +197,14 @@ fn log_kind(stage: &Stage) -> Option<LogKind> {
     }
 }
 
-/// Writes one Space's plan; returns the action row of its work, if it has work.
+/// Writes one Space's plan; returns the action row of its work, if it has work,
+/// recorded as done by `actor`.
 async fn apply(
     tx: &mut StoreTx,
     space: &SpaceId,
     state: Option<&SpaceState>,
     plan: &Plan,
+    actor: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<i64>, StoreError> {
     if let Some(memory) = &plan.memory {
@@ -241,7 +243,7 @@ async fn apply(
             space,
             kind,
             trigger: "auto",
-            actor: SELF_ACTOR,
+            actor,
             at: now,
             incident_id: if kind == "wake" { None } else { incident },
         })

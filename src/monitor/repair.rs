@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-use super::attempt::{ActionRefused, Admitted, Call, SELF_ACTOR, Settled};
+use super::attempt::{ActionRefused, Admitted, Call, Settled};
 use super::{Claim, Monitor};
 use crate::alerts::{AlertEvent, EventKind};
 use crate::domain::{AlertMemory, RepairStep, SpaceId, Verdict, next_step, time};
@@ -265,7 +265,7 @@ impl Monitor {
                         space: &space,
                         kind: step.as_str(),
                         trigger: "auto",
-                        actor: SELF_ACTOR,
+                        actor: &self.inner.actor,
                         at: now,
                         incident_id: incident,
                     })

@@ -16,6 +16,7 @@ mod healthcheck;
 mod metrics;
 mod overview;
 mod pages;
+mod report;
 mod samples;
 mod serve;
 
@@ -38,6 +39,7 @@ pub use api::openapi_json;
 pub use error::{ApiError, ErrorBody};
 pub use healthcheck::check_health;
 pub use metrics::{MeteredProbe, Meters};
+pub use report::static_site;
 pub use samples::{RecordingHub, Sample, SampleBook};
 pub use serve::{
     HEADER_READ_TIMEOUT, IDLE_TIMEOUT, LOCAL_RESERVE, MAX_CONNECTIONS, ServeLimits, serve,

@@ -3,6 +3,7 @@
 
 mod check_config;
 mod check_hub;
+mod check_repair;
 mod check_verdicts;
 mod command_core;
 mod costs;
@@ -14,6 +15,7 @@ mod fake_hub_selftest;
 mod fake_telegram_selftest;
 mod hub_client;
 mod reliability;
+mod report;
 mod soak;
 mod store_full;
 mod support;
@@ -25,3 +27,4 @@ mod web_limits;
 mod web_openapi;
 mod web_process;
 mod web_routes;
+mod workflow;

@@ -6,8 +6,11 @@
 mod actions;
 mod auth;
 mod costs;
-mod dto;
+pub(super) mod dto;
 mod spaces;
+
+/// The static report (`web::report`) writes the API's shapes too.
+pub(super) use spaces::summary;
 
 use axum::Router;
 use axum::http::header::CONTENT_TYPE;

@@ -34,7 +34,7 @@ pub(super) async fn watched_row(state: &WebState, id: &SpaceId) -> Result<SpaceR
         .ok_or_else(|| ApiError::NotFound(format!("spacewarden does not watch {id}")))
 }
 
-fn summary(row: SpaceRow) -> SpaceSummary {
+pub(in crate::web) fn summary(row: SpaceRow) -> SpaceSummary {
     let state = row.state;
     SpaceSummary {
         space: row.id.to_string(),

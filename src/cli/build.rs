@@ -15,6 +15,14 @@ use crate::store::Store;
 use crate::web::{MeteredProbe, Meters, RecordingHub, SampleBook};
 use crate::webhook::WebhookNotifier;
 
+/// Whether chat alerts carry Restart / Rebuild / Mute / Logs buttons: only when a bot
+/// runs to answer them (the daemon), not from a one-shot run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Buttons {
+    Answered,
+    None,
+}
+
 /// The parts of the monitor, with every configured alert destination: `console` (the
 /// `log` destination: stdout for the daemon, the progress display for a one-shot
 /// run), `ALERT_WEBHOOK_URL`, the Telegram chats and the Discord channels.
@@ -25,6 +33,7 @@ pub(super) fn monitor_parts(
     samples: &SampleBook,
     telegram: Option<TgBot>,
     console: Arc<dyn Notifier>,
+    buttons: Buttons,
 ) -> Result<MonitorParts, String> {
     let hub = HubClient::for_config(&config)
         .map_err(|e| e.to_string())?
@@ -39,14 +48,18 @@ pub(super) fn monitor_parts(
         notifiers.push(Arc::new(webhook));
     }
     if let (Some(bot), Some(settings)) = (telegram, &config.telegram) {
-        notifiers.push(Arc::new(TelegramNotifier::new(
-            bot,
-            settings.chat_ids.clone(),
-            store.clone(),
-        )));
+        let mut notifier = TelegramNotifier::new(bot, settings.chat_ids.clone(), store.clone());
+        if buttons == Buttons::None {
+            notifier = notifier.without_buttons();
+        }
+        notifiers.push(Arc::new(notifier));
     }
     if let Some(settings) = &config.discord {
-        notifiers.push(Arc::new(DiscordNotifier::new(settings, store.clone())?));
+        let mut notifier = DiscordNotifier::new(settings, store.clone())?;
+        if buttons == Buttons::None {
+            notifier = notifier.without_buttons();
+        }
+        notifiers.push(Arc::new(notifier));
     }
     let mut parts = MonitorParts::new(config, Arc::new(hub), Arc::new(probe), store);
     parts.outbox = Outbox::new(notifiers);

@@ -19,7 +19,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::build::monitor_parts;
+use super::build::{Buttons, monitor_parts};
 use super::progress::{Progress, Repairing, plural};
 use super::stage_watch::StageWatch;
 use super::{EXIT_CONFIG, EXIT_UNCHECKED, check, render};
@@ -66,6 +66,7 @@ pub(super) async fn run(
         &SampleBook::default(),
         telegram_bot,
         Arc::new(progress.console()),
+        Buttons::None,
     ) {
         Ok(parts) => parts,
         Err(e) => {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use super::build::monitor_parts;
+use super::build::{Buttons, monitor_parts};
 use super::{EXIT_CONFIG, EXIT_OK};
 use crate::alerts::LogNotifier;
 use crate::alerts::{DeliverySettings, run_delivery};
@@ -65,6 +65,7 @@ pub async fn run(args: super::RunArgs) -> u8 {
         &samples,
         telegram_bot.clone(),
         Arc::new(LogNotifier),
+        Buttons::Answered,
     ) {
         Ok(parts) => Monitor::new(parts),
         Err(e) => {

@@ -32,6 +32,8 @@ pub struct DiscordNotifier {
     token: SecretString,
     channels: Vec<u64>,
     store: Store,
+    /// Whether a bot is there to answer presses (not in a one-shot run).
+    buttons: bool,
 }
 
 impl DiscordNotifier {
@@ -46,12 +48,22 @@ impl DiscordNotifier {
             token: config.token.clone(),
             channels: config.channel_ids.clone(),
             store,
+            buttons: true,
         })
+    }
+
+    /// Alerts without buttons: nobody would answer a press (`check --repair`).
+    pub fn without_buttons(mut self) -> DiscordNotifier {
+        self.buttons = false;
+        self
     }
 
     /// The Space reference for buttons, when the alert is about one Space that may
     /// need a hand.
     async fn reference(&self, alert: &Alert) -> Option<i64> {
+        if !self.buttons {
+            return None;
+        }
         let id = alert.actionable_space()?;
         self.store.space_ref(id).await.ok()?
     }

@@ -58,8 +58,14 @@ impl From<RuntimeWire> for SpaceRuntime {
 
 /// A Space in a list or info reply.
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SpaceWire {
     id: String,
+    #[serde(default)]
+    sha: Option<String>,
+    /// ISO 8601 (`2025-03-07T01:00:00.000Z`); unreadable dates are left out.
+    #[serde(default)]
+    last_modified: Option<String>,
     #[serde(default)]
     subdomain: Option<String>,
     #[serde(default)]
@@ -84,6 +90,12 @@ impl SpaceWire {
             subdomain: self.subdomain.filter(|s| !s.is_empty()),
             private: self.private,
             sdk: self.sdk,
+            sha: self.sha.filter(|s| !s.is_empty()),
+            last_modified: self
+                .last_modified
+                .as_deref()
+                .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
+                .map(|d| d.with_timezone(&chrono::Utc)),
             runtime: self.runtime.map(SpaceRuntime::from),
         })
     }

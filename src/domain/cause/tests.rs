@@ -32,10 +32,7 @@ fn code_of(line: &str) -> CauseCode {
         })
         .unwrap();
     assert_eq!(as_error.code, as_log.code, "{line}");
-    assert_eq!(
-        as_error.evidence,
-        line.split_whitespace().collect::<Vec<_>>().join(" ")
-    );
+    assert_eq!(as_error.evidence, evidence(line));
     as_error.code
 }
 

@@ -62,9 +62,10 @@ fn below_either_threshold_nothing_opens() {
     assert!(assess(&[], &six(true)[..4], &th).open.is_empty());
     // Six failing for days: nothing went bad in this cycle.
     assert!(assess(&[], &six(false), &th).open.is_empty());
-    // Six failing, but for different reasons.
+    // Six failing, but only four of them alike.
     let mut mixed = six(true);
     mixed[0].reason = Some(PlatformReason::Cause(CauseCode::MissingModule));
+    mixed[3].reason = Some(PlatformReason::HubUnavailable);
     assert!(assess(&[], &mixed, &th).open.is_empty());
 }
 

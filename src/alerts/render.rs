@@ -52,7 +52,7 @@ pub fn headline(event: &AlertEvent) -> String {
         .cause
         .as_ref()
         .is_none_or(|c| c.code == CauseCode::Unknown);
-    if let Some(cause) = &event.cause {
+    if let Some(cause) = event.cause.as_ref().filter(|_| !plain) {
         let _ = write!(line, ": {} ({})", cause.code, one_line(&cause.summary, 200));
     }
     if let Some(error) = event.error.as_ref().filter(|_| plain) {
@@ -260,5 +260,67 @@ mod tests {
             "{text}"
         );
         assert!(alert.is_urgent());
+    }
+
+    #[test]
+    fn a_down_after_a_deploy_names_the_commit_and_the_cause() {
+        let mut down = AlertEvent::new(id("alice/app"), EventKind::Down, Verdict::Down)
+            .with_stage(Some(Stage::RuntimeError))
+            .with_cause(Some(crate::domain::Cause {
+                code: CauseCode::MissingModule,
+                summary: "the module wandb is not installed".into(),
+                evidence: "ModuleNotFoundError: No module named 'wandb'".into(),
+            }));
+        down.error = Some("Space failed to start. Exit code: 1".into());
+        down.deploy = Some(Deploy {
+            sha: "abc1234f9e8d7c6b".into(),
+            secs_ago: Some(180),
+        });
+        assert_eq!(
+            headline(&down),
+            "🔴 alice/app is down (RUNTIME_ERROR), broke after commit abc1234 (3 min ago): \
+             missing_module (the module wandb is not installed)"
+        );
+        down.deploy.as_mut().unwrap().secs_ago = Some(7500);
+        assert!(
+            headline(&down).contains("(2h 5m ago)"),
+            "{}",
+            headline(&down)
+        );
+    }
+
+    #[test]
+    fn platform_incidents_in_two_messages() {
+        let spaces: Vec<SpaceId> = ["a/1", "a/2", "b/1"].iter().map(|s| id(s)).collect();
+        let mut event = PlatformEvent {
+            kind: PlatformEventKind::Started,
+            reason: PlatformReason::Cause(CauseCode::SchedulingFailure),
+            spaces: spaces.clone(),
+            owners: 2,
+            evidence: Some("Scheduling failure: unable to schedule".into()),
+            lasted_secs: None,
+            still_failing: Vec::new(),
+        };
+        let mut alert = Alert::of(Utc::now(), Vec::new());
+        alert.platform.push(event.clone());
+        assert!(alert.is_urgent() && !alert.is_empty());
+        assert_eq!(
+            text(&alert).lines().next().unwrap(),
+            "🟣 Hugging Face seems to have a problem: 3 Spaces of 2 owners failing with \
+             scheduling_failure: Scheduling failure: unable to schedule"
+        );
+        event.kind = PlatformEventKind::Ended;
+        event.lasted_secs = Some(1500);
+        event.still_failing = vec![id("a/2")];
+        let lines = platform_lines(&event);
+        assert_eq!(
+            lines[0],
+            "🟢 Hugging Face's problem seems over: 2 of 3 Spaces back (scheduling_failure, after 25m)"
+        );
+        assert!(lines[1].ends_with("a/2"), "{lines:?}");
+        // Rows written before platform alerts existed still read.
+        let old: Alert =
+            serde_json::from_str(r#"{"at":"2026-11-22T12:00:00Z","events":[]}"#).unwrap();
+        assert!(old.platform.is_empty());
     }
 }

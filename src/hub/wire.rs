@@ -255,4 +255,18 @@ mod tests {
         assert_eq!(error_message(None, "<html>502</html>"), "no details");
         assert_eq!(error_message(None, "plain text"), "plain text");
     }
+
+    #[test]
+    fn a_list_item_with_sha_and_last_modified() {
+        let wire: SpaceWire = serde_json::from_str(
+            r#"{"_id":"6409a392bbc73d022c58c980","id":"microsoft/visual_chatgpt","sha":"a1b2c3d4","lastModified":"2025-03-07T01:00:00.000Z","private":false}"#,
+        )
+        .unwrap();
+        let summary = wire.into_summary().unwrap();
+        assert_eq!(summary.sha.as_deref(), Some("a1b2c3d4"));
+        assert_eq!(
+            summary.last_modified.map(|d| d.to_rfc3339()),
+            Some("2025-03-07T01:00:00+00:00".to_owned())
+        );
+    }
 }

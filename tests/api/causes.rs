@@ -60,10 +60,19 @@ fn broken(name: &str, stage: &str, error: &str, logs: Vec<&str>) -> SpaceSpec {
     }
 }
 
+/// (name, stage, error message, log lines, the Hub calls of one outage, gives up?)
+type LadderRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    bool,
+);
+
 #[tokio::test]
 async fn each_cause_climbs_its_own_ladder() {
-    // (error message, stage, log lines, the Hub calls of one outage, gives up?)
-    let rows: &[(&str, &str, &str, &[&str], &[&str], bool)] = &[
+    let rows: &[LadderRow] = &[
         (
             "missing_module: one factory rebuild, never a plain restart",
             "RUNTIME_ERROR",

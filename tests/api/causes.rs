@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use spacewarden::alerts::{PlatformEventKind, render};
+use spacewarden::commands::{Access, Actor, Block, Command, CommandCore};
 use spacewarden::domain::{CauseCode, PlatformReason, RepairStep, SpaceId};
 
 use crate::support::app::App;
@@ -376,4 +377,32 @@ async fn check_json_and_the_api_carry_the_cause() {
     assert_eq!(detail["incident"]["error"], "Memory limit exceeded (16Gi)");
     let page = site.get("/space/alice/app").await;
     assert!(page.body.contains("out_of_memory"), "{}", page.body);
+    let access = Access {
+        telegram_admins: vec![42],
+        telegram_chats: vec![42],
+        ..Access::default()
+    };
+    let status = CommandCore::new(site.monitor.clone(), access, None)
+        .execute(
+            &Actor::telegram(42, 42),
+            Command::Status(Some("alice/app".into())),
+        )
+        .await;
+    let fields: Vec<(String, String)> = status
+        .reply
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Fields(f) => Some(f.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(
+        fields.contains(&(
+            "Cause".to_owned(),
+            "out_of_memory: the Space ran out of memory (16Gi)".to_owned()
+        )),
+        "{fields:?}"
+    );
 }

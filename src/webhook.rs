@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use serde::Serialize;
 use url::Url;
 
-use crate::alerts::{Alert, AlertEvent, DeliveryError, Notice, Notifier, render};
+use crate::alerts::{Alert, AlertEvent, DeliveryError, Notice, Notifier, PlatformEvent, render};
 
 pub struct WebhookNotifier {
     http: reqwest::Client,
@@ -28,6 +28,9 @@ struct Body<'a> {
     /// What spacewarden says about itself (its checks stalled, its store fails).
     #[serde(skip_serializing_if = "<[Notice]>::is_empty")]
     notices: &'a [Notice],
+    /// Many Spaces failing alike (a platform incident) starting or ending.
+    #[serde(skip_serializing_if = "<[PlatformEvent]>::is_empty")]
+    platform: &'a [PlatformEvent],
 }
 
 impl WebhookNotifier {
@@ -58,6 +61,7 @@ impl Notifier for WebhookNotifier {
             text: render::text(alert),
             events: &alert.events,
             notices: &alert.notices,
+            platform: &alert.platform,
         };
         let response = self
             .http

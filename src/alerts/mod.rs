@@ -25,7 +25,9 @@ use std::collections::HashMap;
 
 use crate::store::{DestinationState, Store, StoreError, StoreTx};
 
-pub use alert::{Alert, AlertEvent, EventKind, Notice, NoticeKind};
+pub use alert::{
+    Alert, AlertEvent, Deploy, EventKind, Notice, NoticeKind, PlatformEvent, PlatformEventKind,
+};
 pub use delivery::{DeliverySettings, deliver_due, run_delivery};
 pub use log::LogNotifier;
 

@@ -16,7 +16,8 @@ use crate::domain::{SpaceId, WatchTarget};
 
 pub use schedule::CheckSchedule;
 pub use spaces_file::{
-    HistorySettings, MaintenanceWindow, ProbeSettings, RepairSettings, SpacePolicy, SpaceSettings,
+    CauseSettings, HistorySettings, MaintenanceWindow, ProbeSettings, RepairSettings, SpacePolicy,
+    SpaceSettings,
 };
 
 /// A bad configuration value; `Display` is the one line shown to the user.

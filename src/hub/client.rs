@@ -307,7 +307,18 @@ impl Hub for HubClient {
         let mut url = self.hub_path(&["api", "spaces"]);
         url.query_pairs_mut()
             .append_pair("author", owner)
-            .extend_pairs(["runtime", "subdomain", "private", "sdk"].map(|e| ("expand", e)))
+            // `sha` and `lastModified` tell a deploy apart from a crash (reference §3.2).
+            .extend_pairs(
+                [
+                    "runtime",
+                    "subdomain",
+                    "private",
+                    "sdk",
+                    "sha",
+                    "lastModified",
+                ]
+                .map(|e| ("expand", e)),
+            )
             .append_pair("limit", &PAGE_LIMIT.to_string());
         let mut spaces = Vec::new();
         for _ in 0..MAX_PAGES {

@@ -65,6 +65,9 @@ pub struct SpaceSummary {
     pub subdomain: Option<String>,
     pub private: Option<bool>,
     pub sdk: Option<String>,
+    /// The commit the Space runs (`sha`) and when it was made (`lastModified`).
+    pub sha: Option<String>,
+    pub last_modified: Option<DateTime<Utc>>,
     /// Missing when the Hub did not include it; the caller falls back to `/runtime`.
     pub runtime: Option<SpaceRuntime>,
 }

@@ -8,6 +8,7 @@ mod checks;
 mod gaps;
 mod incidents;
 mod outbox;
+mod platform;
 mod spaces;
 mod stats;
 mod uptime;

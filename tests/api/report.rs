@@ -78,7 +78,8 @@ async fn the_report_shows_every_space_escaped_and_its_data_parses() {
     for window in ["h24", "d7", "d30"] {
         assert!(hostile["uptime"].get(window).is_some(), "uptime {window}");
     }
-    assert_eq!(hostile["incidents"][0]["cause"], HOSTILE);
+    assert_eq!(hostile["incidents"][0]["error"], HOSTILE);
+    assert_eq!(hostile["incidents"][0]["cause"]["evidence"], HOSTILE);
     assert!(hostile["incidents"][0]["closed_at"].is_null());
     assert_eq!(hostile["recent_checks"][0]["verdict"], "broken_config");
     assert_eq!(spaces[1]["verdict"], "up");

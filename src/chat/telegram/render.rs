@@ -129,6 +129,16 @@ pub fn alert(alert: &Alert) -> Vec<String> {
         .iter()
         .map(|n| format!("<b>{}</b>", escape(&cut(&alert_text::notice_line(n)))))
         .collect();
+    for event in &alert.platform {
+        for (i, line) in alert_text::platform_lines(event).into_iter().enumerate() {
+            let line = escape(&cut(line.trim_start()));
+            out.push(if i == 0 {
+                format!("<b>{line}</b>")
+            } else {
+                line
+            });
+        }
+    }
     let spaces = alert.spaces();
     if spaces.len() > 1 {
         out.push(format!(

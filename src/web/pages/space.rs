@@ -109,6 +109,12 @@ pub(super) fn render(d: &SpaceData) -> Markup {
                     div { dt { "Alerts muted" } dd { "until " (when(d.now, until)) } }
                 }
             }
+            @if let Some(cause) = state.and_then(|s| s.cause.as_ref()) {
+                div.card.alert {
+                    strong { "Cause: " span.mono { (cause.code.as_str()) } } " — " (cause.summary)
+                    @if !cause.evidence.is_empty() { p.mono { (cause.evidence) } }
+                }
+            }
             @if let Some(error) = state.and_then(|s| s.error.as_deref()) {
                 p.error { (error) }
             }

@@ -66,6 +66,9 @@ pub struct SpacePolicy {
     pub wake_paused: bool,
     pub alerts: AlertThresholds,
     pub maintenance: Vec<MaintenanceWindow>,
+    /// When set, the Space runs only inside these windows (cron start + duration) and
+    /// is paused outside them: paid hardware that nobody uses at night.
+    pub awake: Vec<MaintenanceWindow>,
 }
 
 impl Default for SpacePolicy {
@@ -77,11 +80,18 @@ impl Default for SpacePolicy {
             wake_paused: false,
             alerts: AlertThresholds::default(),
             maintenance: Vec::new(),
+            awake: Vec::new(),
         }
     }
 }
 
 impl SpacePolicy {
+    /// `Some(true)` inside an awake window, `Some(false)` outside every one, `None`
+    /// for a Space without awake windows.
+    pub fn awake_now(&self, now: chrono::DateTime<chrono::Utc>) -> Option<bool> {
+        (!self.awake.is_empty()).then(|| self.awake.iter().any(|w| w.active(now)))
+    }
+
     pub fn in_maintenance(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
         self.maintenance.iter().any(|w| w.active(now))
     }
@@ -244,6 +254,7 @@ struct RawPolicy {
     successes_before_recovered: Option<u32>,
     reminder_interval: Option<String>,
     maintenance: Option<Vec<RawWindow>>,
+    awake: Option<Vec<RawWindow>>,
 }
 
 #[derive(Deserialize)]
@@ -376,23 +387,26 @@ impl RawPolicy {
             };
         }
         if let Some(windows) = self.maintenance {
-            out.maintenance = windows
-                .into_iter()
-                .map(|w| {
-                    Ok(MaintenanceWindow {
-                        start: CheckSchedule::parse(&w.start)
-                            .map_err(|e| format!("maintenance start: {e}"))?,
-                        duration: bounded(
-                            "maintenance duration",
-                            &w.duration,
-                            limits::MAINTENANCE,
-                        )?,
-                    })
-                })
-                .collect::<Result<_, String>>()?;
+            out.maintenance = windows_of("maintenance", windows)?;
+        }
+        if let Some(windows) = self.awake {
+            out.awake = windows_of("awake", windows)?;
         }
         Ok(out)
     }
+}
+
+/// Windows in the maintenance format; errors name `key`.
+fn windows_of(key: &str, windows: Vec<RawWindow>) -> Result<Vec<MaintenanceWindow>, String> {
+    windows
+        .into_iter()
+        .map(|w| {
+            Ok(MaintenanceWindow {
+                start: CheckSchedule::parse(&w.start).map_err(|e| format!("{key} start: {e}"))?,
+                duration: bounded(&format!("{key} duration"), &w.duration, limits::MAINTENANCE)?,
+            })
+        })
+        .collect()
 }
 
 impl RawRepair {

@@ -154,7 +154,8 @@ impl Store {
         let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
             "SELECT space_id, kind, trigger, started_ms FROM actions
              WHERE started_ms >= ? AND (kind = 'wake'
-                OR (trigger = 'auto' AND kind IN ('restart', 'rebuild')))
+                OR (trigger = 'auto' AND kind IN ('restart', 'rebuild'))
+                OR (trigger = 'schedule' AND kind = 'pause'))
              ORDER BY started_ms",
         )
         .bind(ms(since))
@@ -165,11 +166,29 @@ impl Store {
             let entry = out.entry(space.to_ascii_lowercase()).or_default();
             if kind == "wake" {
                 entry.wakes.push(from_ms(at));
+            } else if kind == "pause" {
+                entry.scheduled_pauses.push(from_ms(at));
             } else {
                 entry.auto_repairs.push(from_ms(at));
             }
         }
         Ok(out)
+    }
+
+    /// The latest action each Space's awake windows took (`pause` or `wake`), by
+    /// `SpaceId::key`.
+    pub async fn last_scheduled(&self) -> Result<HashMap<String, String>, StoreError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT space_id, kind FROM actions WHERE id IN
+               (SELECT MAX(id) FROM actions WHERE trigger = 'schedule'
+                  AND (result IS NULL OR result <> 'failed') GROUP BY space_id)",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(space, kind)| (space.to_ascii_lowercase(), kind))
+            .collect())
     }
 
     /// A Space's actions, newest first.

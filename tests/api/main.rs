@@ -17,6 +17,7 @@ mod fake_telegram_selftest;
 mod hub_client;
 mod reliability;
 mod report;
+mod schedules;
 mod soak;
 mod store_full;
 mod support;

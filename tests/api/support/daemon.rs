@@ -50,6 +50,9 @@ pub fn kind_name(kind: EventKind) -> &'static str {
         EventKind::Recovered => "recovered",
         EventKind::Woken => "woken",
         EventKind::WakeFailed => "wake_failed",
+        EventKind::HardwareDrift => "hardware_drift",
+        EventKind::MemoryHigh => "memory_high",
+        EventKind::Saved => "saved",
     }
 }
 

@@ -53,6 +53,47 @@ impl MaintenanceWindow {
             .next_after(crate::domain::time::before(now, self.duration))
             .is_some_and(|start| start <= now)
     }
+
+    /// The latest edge of this window (a start or an end) at or before `now`, looked
+    /// for up to a year back: the moment the current phase, awake or paused, began.
+    pub fn last_edge(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        use crate::domain::time;
+        let started = self.last_start(now);
+        let ended = self
+            .last_start(time::before(now, self.duration))
+            .map(|start| time::after(start, self.duration));
+        started.max(ended)
+    }
+
+    /// The latest start at or before `at`. Lookbacks grow until one holds a start, so
+    /// an every-second window and a yearly one both cost a few steps.
+    fn last_start(
+        &self,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        const LOOKBACKS: [u64; 6] = [60, 3_600, 86_400, 8 * 86_400, 32 * 86_400, 367 * 86_400];
+        const STEPS: usize = 100_000;
+        for lookback in LOOKBACKS {
+            let mut cursor = crate::domain::time::before(at, Duration::from_secs(lookback));
+            let mut latest = None;
+            for _ in 0..STEPS {
+                match self.start.next_after(cursor).filter(|start| *start <= at) {
+                    Some(start) => {
+                        latest = Some(start);
+                        cursor = start;
+                    }
+                    None => break,
+                }
+            }
+            if latest.is_some() {
+                return latest;
+            }
+        }
+        None
+    }
 }
 
 /// Everything that can differ per Space.
@@ -90,6 +131,15 @@ impl SpacePolicy {
     /// for a Space without awake windows.
     pub fn awake_now(&self, now: chrono::DateTime<chrono::Utc>) -> Option<bool> {
         (!self.awake.is_empty()).then(|| self.awake.iter().any(|w| w.active(now)))
+    }
+
+    /// When the current awake or paused phase began: the latest edge of any awake
+    /// window at or before `now`.
+    pub fn awake_edge(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.awake.iter().filter_map(|w| w.last_edge(now)).max()
     }
 
     pub fn in_maintenance(&self, now: chrono::DateTime<chrono::Utc>) -> bool {

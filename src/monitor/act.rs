@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::attempt::Admitted;
 use super::cycle::CycleError;
 use super::diagnose::{Tails, log_kind};
-use super::plan::{IncidentOpen, Plan, SpaceFacts, Switch, Work, plan};
+use super::plan::{IncidentOpen, LastSwitch, Plan, SpaceFacts, Switch, Work, plan};
 use super::platform::suspects;
 use super::{Claim, Monitor};
 use crate::alerts::{Alert, EventKind};
@@ -31,7 +31,7 @@ pub(super) struct Facts {
     pub history: HashMap<String, RepairHistory>,
     pub platform: Vec<PlatformIncident>,
     /// The last switch each Space's awake windows made, by key.
-    pub switches: HashMap<String, Switch>,
+    pub switches: HashMap<String, LastSwitch>,
 }
 
 impl Monitor {
@@ -137,10 +137,13 @@ impl Monitor {
             switches: self
                 .inner
                 .store
-                .last_scheduled()
+                .last_switches()
                 .await?
                 .into_iter()
-                .filter_map(|(space, kind)| Some((space, Switch::parse(&kind)?)))
+                .filter_map(|(space, (kind, at))| {
+                    let switch = Switch::parse(&kind)?;
+                    Some((space, LastSwitch { switch, at }))
+                })
                 .collect(),
         })
     }

@@ -69,10 +69,20 @@ impl Monitor {
 
     /// An admin's `/wake`: recorded with the actor, run like the keep-alive's wake.
     pub async fn request_wake(&self, space: &SpaceId, actor: &str) -> Result<i64, ActionRefused> {
-        let mut paused = false;
+        // A pause of ours since the last check (an awake window's, an admin's) is not in
+        // the stored stage yet: it needs a restart, not a visit.
+        let paused_by_us = self
+            .inner
+            .store
+            .last_switches()
+            .await
+            .ok()
+            .and_then(|mut last| last.remove(&space.key()))
+            .is_some_and(|(kind, _)| kind == "pause");
+        let mut paused = paused_by_us;
         let (action_id, claim) = self
             .record_manual(space, "wake", actor, |state| {
-                paused = state.and_then(|s| s.stage.as_ref()) == Some(&Stage::Paused);
+                paused |= state.and_then(|s| s.stage.as_ref()) == Some(&Stage::Paused);
                 Vec::new()
             })
             .await?;

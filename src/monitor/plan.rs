@@ -33,9 +33,17 @@ pub struct SpaceFacts<'a> {
     /// Part of a platform incident this cycle: no repair, and its alerts are folded
     /// into the incident's grouped ones.
     pub held: bool,
-    /// The last pause or wake its awake windows made, if any.
-    pub last_switch: Option<Switch>,
+    /// The last pause or wake of this Space through spacewarden (its awake windows,
+    /// an admin, keep-alive), if any.
+    pub last_switch: Option<LastSwitch>,
     pub now: DateTime<Utc>,
+}
+
+/// A pause or wake recorded for a Space, and when it started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LastSwitch {
+    pub switch: Switch,
+    pub at: DateTime<Utc>,
 }
 
 /// What an awake window does to a Space at its edges.
@@ -123,8 +131,8 @@ pub fn plan(f: &SpaceFacts<'_>) -> Plan {
     // Outside every awake window a Space is meant to be off: paused by the schedule,
     // never alerted as down, repaired or woken, unless an admin woke it since (then it
     // runs as usual until the next window edge).
-    let asleep_by_schedule =
-        f.policy.awake_now(f.now) == Some(false) && f.last_switch == Some(Switch::Pause);
+    let asleep_by_schedule = f.policy.awake_now(f.now) == Some(false)
+        && f.last_switch.is_some_and(|l| l.switch == Switch::Pause);
     let off_schedule = switch == Some(Switch::Pause)
         || (asleep_by_schedule && f.obs.stage.as_ref().is_some_and(|s| !s.is_serving()));
     let quiet = in_maintenance || off_schedule || f.state.is_some_and(|s| s.muted(f.now));
@@ -234,14 +242,26 @@ pub fn plan(f: &SpaceFacts<'_>) -> Plan {
 fn scheduled_switch(f: &SpaceFacts<'_>) -> Option<Switch> {
     let awake = f.policy.awake_now(f.now)?;
     let stage = f.obs.stage.as_ref()?;
+    // The schedule acts once per phase. A pause or wake since the phase's edge, the
+    // schedule's own or an admin's `/wake` or `/pause`, stands until the next edge.
+    let edge = f.policy.awake_edge(f.now);
+    let decided = |l: &LastSwitch| match edge {
+        Some(edge) => l.at >= edge,
+        None => l.switch == if awake { Switch::Wake } else { Switch::Pause },
+    };
+    if f.last_switch.as_ref().is_some_and(decided) {
+        return None;
+    }
     let capped =
         |done: &[DateTime<Utc>]| used_in_window(done, f.now, f.limits) >= f.limits.max_per_window;
-    match (awake, f.last_switch) {
-        (false, Some(Switch::Pause)) => None,
-        (false, _) if *stage != Stage::Paused && !capped(&f.history.scheduled_pauses) => {
+    let paused_by_us = f.last_switch.is_some_and(|l| l.switch == Switch::Pause);
+    match awake {
+        false if *stage != Stage::Paused && !capped(&f.history.scheduled_pauses) => {
             Some(Switch::Pause)
         }
-        (true, Some(Switch::Pause)) if *stage == Stage::Paused => Some(Switch::Wake),
+        // Only what spacewarden paused comes back: a pause from the Hub's own settings
+        // is the owner's.
+        true if *stage == Stage::Paused && paused_by_us => Some(Switch::Wake),
         _ => None,
     }
 }

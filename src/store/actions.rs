@@ -175,19 +175,21 @@ impl Store {
         Ok(out)
     }
 
-    /// The latest action each Space's awake windows took (`pause` or `wake`), by
-    /// `SpaceId::key`.
-    pub async fn last_scheduled(&self) -> Result<HashMap<String, String>, StoreError> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT space_id, kind FROM actions WHERE id IN
-               (SELECT MAX(id) FROM actions WHERE trigger = 'schedule'
+    /// The latest pause or wake of each Space through spacewarden (its awake windows,
+    /// an admin, keep-alive) that did not fail, with its start, by `SpaceId::key`.
+    pub async fn last_switches(
+        &self,
+    ) -> Result<HashMap<String, (String, DateTime<Utc>)>, StoreError> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT space_id, kind, started_ms FROM actions WHERE id IN
+               (SELECT MAX(id) FROM actions WHERE kind IN ('pause', 'wake')
                   AND (result IS NULL OR result <> 'failed') GROUP BY space_id)",
         )
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(space, kind)| (space.to_ascii_lowercase(), kind))
+            .map(|(space, kind, at)| (space.to_ascii_lowercase(), (kind, from_ms(at))))
             .collect())
     }
 

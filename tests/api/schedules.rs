@@ -135,3 +135,40 @@ async fn requested_hardware_that_does_not_run_is_alerted_once() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn an_admins_wake_outside_the_window_holds_until_the_next_edge() {
+    use spacewarden::commands::{Access, Actor, Command, CommandCore};
+    let hub = FakeHub::start().await;
+    hub.add_space(SpaceSpec::new("alice/night-owl").hardware(Some("t4-small")));
+    let d = daemon(&hub, NIGHT_OWL).await;
+    let core = CommandCore::new(
+        d.monitor.clone(),
+        Access {
+            telegram_admins: vec![42],
+            ..Access::default()
+        },
+        None,
+    );
+
+    cycle_at(&d, 12, 0, 35).await; // outside: the schedule pauses
+    assert_eq!(hub.count("POST", "/pause"), 1);
+    core.execute(
+        &Actor::telegram(42, 42),
+        Command::Wake("alice/night-owl".into()),
+    )
+    .await;
+    d.monitor.settle().await;
+    // Paused since the last check: the wake restarts it, a visit would not.
+    assert_eq!(hub.restarts("alice/night-owl"), [false]);
+    assert_eq!(hub.stage("alice/night-owl"), "RUNNING");
+
+    cycle_at(&d, 12, 0, 50).await; // still outside, same phase: the admin's wake holds
+    assert_eq!(hub.count("POST", "/pause"), 1);
+    assert_eq!(hub.stage("alice/night-owl"), "RUNNING");
+    cycle_at(&d, 12, 1, 10).await; // the window opens: running, nothing to do
+    assert_eq!(hub.count("POST", "/pause"), 1);
+    cycle_at(&d, 12, 1, 35).await; // the next edge: the schedule takes over again
+    assert_eq!(hub.count("POST", "/pause"), 2);
+    assert_eq!(hub.stage("alice/night-owl"), "PAUSED");
+}

@@ -109,7 +109,7 @@ struct Case {
     policy: SpacePolicy,
     history: RepairHistory,
     in_flight: bool,
-    last_switch: Option<Switch>,
+    last_switch: Option<LastSwitch>,
     want: Outcome,
 }
 
@@ -290,7 +290,7 @@ fn the_plan_table() {
         nothing(),
     );
     c.policy = night();
-    c.last_switch = Some(Switch::Pause);
+    c.last_switch = switched(Switch::Pause, 11, 5);
     c.want.opens = true;
     cases.push(c);
     let mut c = case(
@@ -300,7 +300,7 @@ fn the_plan_table() {
     );
     c.policy = night();
     c.policy.wake_paused = true;
-    c.last_switch = Some(Switch::Pause);
+    c.last_switch = switched(Switch::Pause, 11, 5);
     cases.push(c);
     let mut c = case(
         "an admin woke it outside its windows: it runs until the next edge",
@@ -308,7 +308,18 @@ fn the_plan_table() {
         nothing(),
     );
     c.policy = night();
-    c.last_switch = Some(Switch::Pause);
+    c.last_switch = switched(Switch::Wake, 11, 30);
+    cases.push(c);
+    let mut c = case(
+        "an admin's wake before the last edge no longer holds: paused",
+        obs(Verdict::Up, Stage::Running),
+        Outcome {
+            work: Some(Work::Scheduled(Switch::Pause)),
+            ..nothing()
+        },
+    );
+    c.policy = night();
+    c.last_switch = switched(Switch::Wake, 10, 0);
     cases.push(c);
     let mut c = case(
         "a failing scheduled pause is retried within the cap only",
@@ -373,7 +384,7 @@ fn facts_at<'a>(
     obs: &'a Observation,
     state: Option<&'a SpaceState>,
     policy: &'a SpacePolicy,
-    last_switch: Option<Switch>,
+    last_switch: Option<LastSwitch>,
     at: DateTime<Utc>,
 ) -> SpaceFacts<'a> {
     static LIMITS: std::sync::LazyLock<RepairLimits> =
@@ -403,35 +414,44 @@ fn a_window_opening_restarts_what_the_schedule_paused_and_nothing_else() {
     let space = id();
     let inside = Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).unwrap();
     let paused = obs(Verdict::Paused, Stage::Paused);
-    let wake = plan(&facts_at(
-        &space,
-        &paused,
-        None,
-        &policy,
-        Some(Switch::Pause),
-        inside,
-    ));
+    let facts = |last| facts_at(&space, &paused, None, &policy, last, inside);
+    let yesterday = |hour| {
+        Some(LastSwitch {
+            switch: Switch::Pause,
+            at: Utc.with_ymd_and_hms(2026, 11, 29, hour, 0, 0).unwrap(),
+        })
+    };
+    // Paused by the schedule last night: the window's start brings it back.
     assert_eq!(
-        wake.work.map(|p| p.work),
+        plan(&facts(yesterday(11))).work.map(|p| p.work),
         Some(Work::Scheduled(Switch::Wake))
     );
-    // Paused by an admin inside the window (the schedule's last switch was a wake):
-    // left alone until the next edge.
-    let held = plan(&facts_at(
-        &space,
-        &paused,
-        None,
-        &policy,
-        Some(Switch::Wake),
-        inside,
-    ));
-    assert_eq!(held.work, None);
+    // Paused by an admin inside this window: left alone until the next edge.
+    assert_eq!(plan(&facts(switched(Switch::Pause, 9, 30))).work, None);
+    // An admin's pause in yesterday's window lasted until its end; this window's start
+    // brings the Space back.
+    assert_eq!(
+        plan(&facts(yesterday(10))).work.map(|p| p.work),
+        Some(Work::Scheduled(Switch::Wake))
+    );
+    // Woken at this window's start already: nothing more.
+    assert_eq!(plan(&facts(switched(Switch::Wake, 9, 0))).work, None);
+    // Paused outside spacewarden (the Hub's settings, no action of ours): the owner's.
+    assert_eq!(plan(&facts(None)).work, None);
     // No windows: a paused Space is the owner's business.
     let plain = SpacePolicy::default();
     assert_eq!(
         plan(&facts_at(&space, &paused, None, &plain, None, inside)).work,
         None
     );
+}
+
+/// A pause or wake recorded today at hh:mm.
+fn switched(switch: Switch, hour: u32, minute: u32) -> Option<LastSwitch> {
+    Some(LastSwitch {
+        switch,
+        at: Utc.with_ymd_and_hms(2026, 11, 30, hour, minute, 0).unwrap(),
+    })
 }
 
 #[test]

@@ -186,6 +186,7 @@ pub async fn run(args: super::RunArgs) -> u8 {
     for (part, chore) in [
         ("housekeeping", Chore::Prune),
         ("keep-alive", Chore::Visits),
+        ("memory sampler", Chore::Memory),
     ] {
         let (monitor, cancel) = (monitor.clone(), cancel.clone());
         spawn(
@@ -197,6 +198,7 @@ pub async fn run(args: super::RunArgs) -> u8 {
                     match chore {
                         Chore::Prune => monitor.run_housekeeping(cancel).await,
                         Chore::Visits => monitor.run_keep_alive(cancel).await,
+                        Chore::Memory => monitor.run_memory_sampler(cancel).await,
                     }
                 })
             }),
@@ -290,6 +292,7 @@ fn supervised(
 enum Chore {
     Prune,
     Visits,
+    Memory,
 }
 
 /// Ends with `Ok` on SIGTERM (what Hugging Face and Docker send) or Ctrl-C.

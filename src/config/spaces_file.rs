@@ -13,8 +13,10 @@ use crate::domain::{
 };
 
 mod causes;
+mod memory;
 
 pub use causes::CauseSettings;
+pub use memory::MemorySettings;
 
 /// How a Space's app is probed over HTTP.
 #[derive(Debug, Clone, PartialEq)]
@@ -204,6 +206,7 @@ pub struct SpaceSettings {
     pub causes: CauseSettings,
     /// Hourly prices per hardware flavor: the published ones, with `[prices]` on top.
     pub prices: Prices,
+    pub memory: MemorySettings,
 }
 
 impl SpaceSettings {
@@ -256,6 +259,11 @@ impl SpaceSettings {
             .unwrap_or_default()
             .apply()
             .map_err(|e| format!("[causes] {e}"))?;
+        let memory = raw
+            .memory
+            .unwrap_or_default()
+            .apply()
+            .map_err(|e| format!("[memory] {e}"))?;
         let mut prices = std::collections::BTreeMap::new();
         for (flavor, usd) in raw.prices.unwrap_or_default() {
             if !(0.0..=limits::PRICE).contains(&usd) {
@@ -273,6 +281,7 @@ impl SpaceSettings {
             history,
             causes,
             prices: Prices::with(&prices),
+            memory,
         })
     }
 }
@@ -287,6 +296,7 @@ struct RawFile {
     causes: Option<causes::RawCauses>,
     /// Hardware flavor → USD per hour.
     prices: Option<HashMap<String, f64>>,
+    memory: Option<memory::RawMemory>,
 }
 
 #[derive(Deserialize, Default)]

@@ -12,6 +12,7 @@ mod cycle;
 mod diagnose;
 mod housekeeping;
 mod keepalive;
+mod memory;
 mod owners;
 mod plan;
 mod platform;
@@ -124,6 +125,8 @@ struct Inner {
     /// Repair and wake tasks; awaited by `settle`, aborted on shutdown (their rows stay
     /// unfinished and are resumed by polling on the next start).
     tasks: Mutex<JoinSet<()>>,
+    /// What the memory sampler remembers between reads.
+    sampler: memory::SamplerState,
 }
 
 impl Monitor {
@@ -144,6 +147,7 @@ impl Monitor {
                 repair_slots: Arc::new(Semaphore::new(slots)),
                 in_flight: Arc::default(),
                 tasks: Mutex::new(JoinSet::new()),
+                sampler: memory::SamplerState::default(),
             }),
         }
     }

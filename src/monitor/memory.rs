@@ -24,6 +24,9 @@ use crate::hub::MetricSample;
 /// start, and again shortly after, so the first cycle's Spaces are read within a minute.
 const LOOK_EVERY: Duration = Duration::from_secs(20);
 
+/// One Space's read: its samples, or `None` when the stream gave none.
+type Read = (SpaceId, Option<Vec<MetricSample>>);
+
 /// What the sampler remembers between reads (in memory: after a restart every Space is
 /// due at once, and a Space still near its limit is warned about again).
 #[derive(Debug, Default)]
@@ -83,8 +86,7 @@ impl Monitor {
         // At most `streams` reads at once: each task holds a permit while it reads.
         let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(settings.streams));
         // A read that panics is logged and counted by the supervisor; the sweep goes on.
-        let reads: std::sync::Arc<Mutex<Vec<(SpaceId, Option<Vec<MetricSample>>)>>> =
-            std::sync::Arc::default();
+        let reads: std::sync::Arc<Mutex<Vec<Read>>> = std::sync::Arc::default();
         let mut tasks = tokio::task::JoinSet::new();
         for space in due {
             let (monitor, permits, reads) = (self.clone(), permits.clone(), reads.clone());

@@ -85,6 +85,14 @@ pub async fn run(args: super::RunArgs) -> u8 {
         Err(e) => tracing::error!(error = %e, "cannot read unfinished repairs"),
     }
 
+    // The token self-test runs beside the first cycle: a Hub slow to answer whoami
+    // never holds the start back.
+    {
+        let monitor2 = monitor.clone();
+        monitor.spawn_task("token self-test", async move {
+            monitor2.check_tokens().await;
+        });
+    }
     if let Err(e) = monitor.outbox().load_changes(&store).await {
         tracing::error!(error = %e, "cannot read moved or dead chat destinations");
     }

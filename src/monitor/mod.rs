@@ -18,6 +18,7 @@ mod plan;
 mod platform;
 mod repair;
 mod scheduler;
+mod tokens;
 mod watchdog;
 
 use std::collections::HashSet;
@@ -39,6 +40,7 @@ pub use cycle::CycleError;
 pub use plan::{Plan, Planned, SpaceFacts, Work, plan};
 pub use repair::{RepairOutcome, Started};
 pub use scheduler::{Scheduler, SchedulerSnapshot, SchedulerStatus};
+pub use tokens::TokenProblem;
 pub use watchdog::run_watchdog;
 
 /// Knobs that are not part of the public configuration.
@@ -127,6 +129,8 @@ struct Inner {
     tasks: Mutex<JoinSet<()>>,
     /// What the memory sampler remembers between reads.
     sampler: memory::SamplerState,
+    /// What the token self-test at startup found.
+    token_problems: Mutex<Vec<TokenProblem>>,
 }
 
 impl Monitor {
@@ -148,6 +152,7 @@ impl Monitor {
                 in_flight: Arc::default(),
                 tasks: Mutex::new(JoinSet::new()),
                 sampler: memory::SamplerState::default(),
+                token_problems: Mutex::default(),
             }),
         }
     }
@@ -207,6 +212,15 @@ impl Monitor {
     }
 
     /// Runs a repair or wake in the background; a panic is logged and counted.
+    /// Runs a one-off task under the monitor's supervision (awaited by `settle`).
+    pub fn spawn_task(
+        &self,
+        what: &'static str,
+        task: impl std::future::Future<Output = ()> + Send + 'static,
+    ) {
+        self.spawn(what, task);
+    }
+
     fn spawn(
         &self,
         what: &'static str,

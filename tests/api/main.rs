@@ -23,6 +23,7 @@ mod soak;
 mod store_full;
 mod support;
 mod telegram;
+mod tokens;
 mod uptime_gaps;
 mod web_api;
 mod web_browser;

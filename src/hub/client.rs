@@ -137,6 +137,11 @@ impl HubClient {
     ) -> Result<Response, HubError> {
         let key = credential_key(token);
         self.check_pacing(key)?;
+        // `whoami-v2` has its own, tighter window (reference §2.3): a 429 there pauses
+        // only whoami, never the checks and repairs of the same token.
+        let whoami = url.path().ends_with("/api/whoami-v2");
+        let paced = if whoami { key ^ WHOAMI_BUCKET } else { key };
+        self.check_pacing(paced)?;
         let mut request = self.http.request(method.clone(), url).headers(headers);
         if let Some(timeout) = timeout.or(Some(self.timeout)) {
             request = request.timeout(timeout);
@@ -172,7 +177,7 @@ impl HubClient {
         if let Some(limit) = ratelimit.as_deref().and_then(RateLimit::parse)
             && limit.remaining == 0
         {
-            self.pause(key, limit.reset + Duration::from_secs(1));
+            self.pause(paced, limit.reset + Duration::from_secs(1));
         }
         let status = response.status();
         if status.is_success() {
@@ -196,7 +201,7 @@ impl HubClient {
                     retry_after.as_deref(),
                     chrono::Utc::now(),
                 );
-                self.pause(key, wait);
+                self.pause(paced, wait);
                 HubError::RateLimited { retry_after: wait }
             }
             s if s.is_server_error() || s == StatusCode::REQUEST_TIMEOUT => {
@@ -527,6 +532,9 @@ fn display_chain(error: &reqwest::Error) -> String {
     }
     text
 }
+
+/// Mixed into a credential's key for the whoami window's pacing.
+const WHOAMI_BUCKET: u64 = 0x5748_4f41_4d49_0000;
 
 fn credential_key(token: Option<&SecretString>) -> u64 {
     token.map_or(0, |t| {

@@ -137,6 +137,29 @@ async fn space_info_and_whoami() {
 }
 
 #[tokio::test]
+async fn a_spent_whoami_window_pauses_whoami_only() {
+    let hub = FakeHub::start().await;
+    hub.add_user("alice", "hf_alice")
+        .add_space(SpaceSpec::new("alice/app"));
+    hub.set_whoami_rate_limit(1, 300);
+    let client = client(&hub);
+    let alice = token("hf_alice");
+    client.whoami(&alice).await.unwrap();
+    let err = client.whoami(&alice).await.unwrap_err();
+    assert!(matches!(err, HubError::RateLimited { .. }), "{err:?}");
+    // The token's checks go on: the whoami window is its own.
+    let spaces = client.list_spaces("alice", Some(&alice)).await.unwrap();
+    assert_eq!(spaces.len(), 1);
+    // And whoami itself waits: no request inside its window.
+    let before = hub.count("GET", "/api/whoami-v2");
+    assert!(matches!(
+        client.whoami(&alice).await,
+        Err(HubError::RateLimited { .. })
+    ));
+    assert_eq!(hub.count("GET", "/api/whoami-v2"), before);
+}
+
+#[tokio::test]
 async fn log_tail_over_sse() {
     let hub = FakeHub::start().await;
     let lines: Vec<String> = (1..=30).map(|i| format!("line {i}")).collect();

@@ -101,25 +101,26 @@ fn restarts(
 
 /// Every 429 opens a window until the reset it announced; a request arriving in it
 /// (after the in-flight grace) is counted once, as the restarted process's when a
-/// kill came between the 429 and the request.
+/// kill came between the 429 and the request. A 429 of `/api/whoami-v2` is its own,
+/// tighter window (reference §2.3): it holds back only whoami.
 fn limited(
     report: &mut Report,
     hub: &[&LoggedRequest],
     kills: &[Instant],
     at: &dyn Fn(Instant) -> String,
 ) {
-    let windows: Vec<(Instant, Instant)> = hub
+    let whoami = |r: &LoggedRequest| r.path == "/api/whoami-v2";
+    let windows: Vec<(Instant, Instant, bool)> = hub
         .iter()
         .filter(|r| r.status == Some(429))
-        .filter_map(|r| Some((r.answered?, reset(&r.reply_headers)?)))
-        .map(|(answered, t)| (answered, answered + t))
+        .filter_map(|r| Some((r.answered?, reset(&r.reply_headers)?, whoami(r))))
+        .map(|(answered, t, whoami)| (answered, answered + t, whoami))
         .collect();
     report.limited_windows = windows.len();
     for r in hub {
-        let Some((from, to)) = windows
-            .iter()
-            .find(|(from, to)| r.arrived > *from + IN_FLIGHT_GRACE && r.arrived < *to)
-        else {
+        let Some((from, to, _)) = windows.iter().find(|(from, to, only_whoami)| {
+            r.arrived > *from + IN_FLIGHT_GRACE && r.arrived < *to && (!only_whoami || whoami(r))
+        }) else {
             continue;
         };
         let line = format!(

@@ -31,3 +31,60 @@ pub mod monitor;
 pub mod store;
 pub mod telemetry;
 pub mod web;
+
+/// The entrances of the cargo-fuzz targets under `fuzz/`, and nothing else: the
+/// targets call only these, so when a parser moves, one line here is re-pointed.
+/// Not an API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use std::collections::BTreeMap;
+
+    use secrecy::SecretString;
+
+    use crate::config::{Config, ConfigError};
+    use crate::domain::WatchTarget;
+
+    pub use crate::chat::discord::commands::{Asked, decode_interaction};
+    pub use crate::chat::telegram::render::{
+        MAX_MESSAGE as TELEGRAM_MAX_MESSAGE, escape as telegram_escape, reply as telegram_reply,
+    };
+    pub use crate::commands::{
+        Block, ButtonAction, Command, ParseError, Reply, Severity, SpaceLine,
+        parse as parse_command,
+    };
+    pub use crate::config::{CheckSchedule, SpaceSettings};
+    pub use crate::domain::Verdict;
+    pub use crate::hub::RateLimit;
+    pub use crate::hub::client::next_page_on;
+    pub use crate::hub::ratelimit::wait_after_429;
+    pub use crate::hub::sse::{SseEvent, SseOverflow, SseParser};
+
+    /// `SPACES`, `SPACE_LIST` and `USERNAME`, read as at startup.
+    pub fn watch_list(
+        spaces: &str,
+        space_list: &str,
+        username: &str,
+    ) -> Result<Vec<WatchTarget>, ConfigError> {
+        let vars = [
+            ("SPACES", spaces),
+            ("SPACE_LIST", space_list),
+            ("USERNAME", username),
+        ];
+        from_env(&vars).map(|config| config.watch)
+    }
+
+    /// `HF_USER`, read as at startup: lowercased owner → its own token, if any.
+    pub fn owner_tokens(
+        hf_user: &str,
+    ) -> Result<BTreeMap<String, Option<SecretString>>, ConfigError> {
+        from_env(&[("HF_USER", hf_user)]).map(|config| config.owner_tokens)
+    }
+
+    fn from_env(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_lookup(|key| {
+            vars.iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+}

@@ -1,0 +1,44 @@
+//! The Hub's `RateLimit` / `Retry-After` headers and `Link` pagination: never a
+//! panic, a wait that can be added to a clock, and a next page always on our own
+//! endpoint (a token must never follow a link elsewhere).
+//!
+//! Input: lines `RateLimit`, `Retry-After`, `Link` (a header value has no newline);
+//! a missing or empty line is a missing header.
+#![no_main]
+
+use std::time::{Duration, Instant};
+
+use libfuzzer_sys::fuzz_target;
+use spacewarden::fuzzing::{RateLimit, next_page_on, wait_after_429};
+use url::Url;
+
+const HUBS: [&str; 3] = [
+    "https://huggingface.co",
+    "http://127.0.0.1:8080/",
+    "https://hub.example.org/mirror/",
+];
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut lines = text.split('\n');
+    let mut next = || lines.next().filter(|l| !l.is_empty());
+    let (ratelimit, retry_after, link) = (next(), next(), next());
+
+    let day = Duration::from_secs(86_400);
+    if let Some(limit) = ratelimit.and_then(RateLimit::parse) {
+        assert!(limit.reset <= day, "{limit:?}");
+    }
+    let wait = wait_after_429(ratelimit, retry_after);
+    assert!(wait <= day, "{wait:?}");
+    assert!(Instant::now().checked_add(wait).is_some());
+
+    for hub in HUBS {
+        let hub = Url::parse(hub).expect("a URL");
+        if let Some(next) = link.and_then(|link| next_page_on(&hub, link)) {
+            assert_eq!(next.origin(), hub.origin(), "{next}");
+            assert_eq!((next.username(), next.password()), ("", None), "{next}");
+        }
+    }
+});

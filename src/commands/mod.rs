@@ -25,7 +25,7 @@ use crate::monitor::Monitor;
 use crate::store::AuditEntry;
 
 pub use access::Access;
-pub use parse::{ParseError, parse};
+pub use parse::{ParseError, mute_duration, parse};
 pub use reply::{Block, Button, ButtonAction, ButtonStyle, Reply, Severity, SpaceLine};
 
 /// Everything a user can ask (DESIGN.md "Commands"). Space arguments stay raw text

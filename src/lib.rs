@@ -18,6 +18,7 @@
 //! - [`cli`]: the command line: `spacewarden check`, its table and JSON.
 //! - [`telemetry`]: logging, with secret-printing targets capped.
 //! - [`web`]: the HTTP server on `PORT`: health, status pages, JSON API, `/metrics`.
+//! - `fuzzing` (hidden): the only entrances of the cargo-fuzz targets under `fuzz/`.
 
 pub mod alerts;
 pub mod chat;

@@ -30,7 +30,7 @@ impl ManualClock {
 
     pub fn advance(&self, by: std::time::Duration) {
         let mut now = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        *now += chrono::Duration::from_std(by).unwrap_or(chrono::Duration::zero());
+        *now = crate::domain::time::after(*now, by);
     }
 
     pub fn set(&self, to: DateTime<Utc>) {

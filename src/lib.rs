@@ -15,8 +15,13 @@
 //!   notifiers.
 //! - [`clock`]: wall-clock time behind a trait (tests move it).
 //! - [`monitor`]: one check cycle (and later the scheduler, repairs, keep-alive).
-//! - [`cli`]: the command line: `spacewarden check`, its table and JSON.
-//! - [`telemetry`]: logging, with secret-printing targets capped.
+//! - [`cli`]: the command line: `spacewarden check` (its table and JSON; `--repair`,
+//!   the daemon's work in one run), `report` (a static site), `run`.
+//! - [`retry_after`]: the one `Retry-After` parser (seconds or HTTP date).
+//! - [`supervise`]: supervision of the daemon's parts and tasks (restart with backoff,
+//!   panics logged and counted).
+//! - [`telemetry`]: logging, with secret-printing targets capped; error references.
+//! - [`webhook`]: the `ALERT_WEBHOOK_URL` destination (JSON over HTTP).
 //! - [`web`]: the HTTP server on `PORT`: health, status pages, JSON API, `/metrics`.
 //! - `fuzzing` (hidden): the only entrances of the cargo-fuzz targets under `fuzz/`.
 
@@ -29,9 +34,12 @@ pub mod config;
 pub mod domain;
 pub mod hub;
 pub mod monitor;
+pub mod retry_after;
 pub mod store;
+pub mod supervise;
 pub mod telemetry;
 pub mod web;
+pub mod webhook;
 
 /// The entrances of the cargo-fuzz targets under `fuzz/`, and nothing else: the
 /// targets call only these, so when a parser moves, one line here is re-pointed.
@@ -59,6 +67,7 @@ pub mod fuzzing {
     pub use crate::hub::client::next_page_on;
     pub use crate::hub::ratelimit::wait_after_429;
     pub use crate::hub::sse::{SseEvent, SseOverflow, SseParser};
+    pub use crate::retry_after::{MAX_WAIT as RETRY_AFTER_MAX, parse as parse_retry_after};
 
     /// `SPACES`, `SPACE_LIST` and `USERNAME`, read as at startup.
     pub fn watch_list(

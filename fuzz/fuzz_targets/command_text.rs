@@ -23,12 +23,16 @@ fuzz_target!(|data: &[u8]| {
                 Command::History(s)
                 | Command::Metrics(s)
                 | Command::Restart(s)
-                | Command::Rebuild(s)
                 | Command::Pause(s)
                 | Command::Wake(s)
                 | Command::Unmute(s)
                 | Command::Logs(s, _) => vec![s],
-                Command::Mute(s, duration) => {
+                Command::Rebuild { space, confirmed } => {
+                    // Only a confirm button (a CSPRNG token) or the API says yes.
+                    assert!(!confirmed, "{text:?} confirmed a rebuild");
+                    vec![space]
+                }
+                Command::Mute(s, duration) | Command::SleepTime(s, duration) => {
                     if let Some(d) = duration {
                         assert!(
                             *d >= Duration::from_secs(1) && *d <= Duration::from_secs(30 * 86_400),

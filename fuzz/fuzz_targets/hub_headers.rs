@@ -1,6 +1,7 @@
 //! The Hub's `RateLimit` / `Retry-After` headers and `Link` pagination: never a
 //! panic, a wait that can be added to a clock, and a next page always on our own
-//! endpoint (a token must never follow a link elsewhere).
+//! endpoint (a token must never follow a link elsewhere). `Retry-After` goes through
+//! the one parser the webhook and Discord use too.
 //!
 //! Input: lines `RateLimit`, `Retry-After`, `Link` (a header value has no newline);
 //! a missing or empty line is a missing header.
@@ -9,7 +10,10 @@
 use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
-use spacewarden::fuzzing::{RateLimit, next_page_on, wait_after_429};
+use chrono::{DateTime, Utc};
+use spacewarden::fuzzing::{
+    RETRY_AFTER_MAX, RateLimit, next_page_on, parse_retry_after, wait_after_429,
+};
 use url::Url;
 
 const HUBS: [&str; 3] = [
@@ -30,7 +34,12 @@ fuzz_target!(|data: &[u8]| {
     if let Some(limit) = ratelimit.and_then(RateLimit::parse) {
         assert!(limit.reset <= day, "{limit:?}");
     }
-    let wait = wait_after_429(ratelimit, retry_after);
+    // The reply's arrival, fixed so a crash replays: 2015-10-21T07:28:00Z.
+    let now = DateTime::<Utc>::from_timestamp(1_445_412_480, 0).expect("a date");
+    if let Some(wait) = retry_after.and_then(|value| parse_retry_after(value, now)) {
+        assert!(wait <= RETRY_AFTER_MAX, "{wait:?}");
+    }
+    let wait = wait_after_429(ratelimit, retry_after, now);
     assert!(wait <= day, "{wait:?}");
     assert!(Instant::now().checked_add(wait).is_some());
 

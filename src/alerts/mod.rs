@@ -1,5 +1,7 @@
 //! Alerts: the `Alert` value, the `Notifier` trait each destination implements, the
-//! outbox that holds alerts until delivered, and the delivery worker.
+//! outbox that holds alerts until delivered, the delivery worker, and the one
+//! destination that needs no adapter (the log). The webhook (`crate::webhook`) and the
+//! chats (`crate::chat`) are adapters: no HTTP client is imported here.
 //!
 //! Flow: the monitor writes an alert into the outbox (one row per destination) in the
 //! same transaction as the state change, then signals the worker; the worker delivers
@@ -9,7 +11,7 @@
 
 mod alert;
 mod delivery;
-pub mod destinations;
+mod log;
 pub mod render;
 
 use std::sync::Arc;
@@ -23,8 +25,11 @@ use std::collections::HashMap;
 
 use crate::store::{DestinationState, Store, StoreError, StoreTx};
 
-pub use alert::{Alert, AlertEvent, EventKind};
+pub use alert::{
+    Alert, AlertEvent, Deploy, EventKind, Notice, NoticeKind, PlatformEvent, PlatformEventKind,
+};
 pub use delivery::{DeliverySettings, deliver_due, run_delivery};
+pub use log::LogNotifier;
 
 /// Why a delivery did not go through, and what to do about it.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +62,13 @@ pub trait Notifier: Send + Sync {
 
     /// Delivers one alert to one of its destinations.
     async fn deliver(&self, destination: &str, alert: &Alert) -> Result<(), DeliveryError>;
+
+    /// Whether delivering needs the store (chat notifiers remember button references
+    /// and moved chats there). Notifiers that do not can still say that the store
+    /// itself is failing.
+    fn needs_store(&self) -> bool {
+        true
+    }
 }
 
 /// Every configured notifier, the destinations that moved or died, and the signal
@@ -127,7 +139,7 @@ impl Outbox {
         alert: &Alert,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        if alert.events.is_empty() {
+        if alert.is_empty() {
             return Ok(());
         }
         // Serializing strings, numbers and enums cannot fail.
@@ -145,7 +157,28 @@ impl Outbox {
         events: Vec<AlertEvent>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.enqueue(tx, &Alert { at: now, events }, now).await
+        self.enqueue(tx, &Alert::of(now, events), now).await
+    }
+
+    /// Sends `alert` now, without the outbox, through the notifiers that do not need
+    /// the store (the log, the webhook): for when the store is what failed. Best
+    /// effort and bounded: nothing is retried, failures are logged.
+    pub async fn deliver_direct(&self, alert: &Alert, timeout: Duration) {
+        let sends = self
+            .notifiers
+            .iter()
+            .filter(|n| !n.needs_store())
+            .flat_map(|n| n.destinations().into_iter().map(move |d| (n, d)))
+            .map(|(notifier, destination)| async move {
+                match tokio::time::timeout(timeout, notifier.deliver(&destination, alert)).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => {
+                        tracing::warn!(%destination, "direct alert not delivered: {e:?}")
+                    }
+                    Err(_) => tracing::warn!(%destination, "direct alert timed out"),
+                }
+            });
+        futures_util::future::join_all(sends).await;
     }
 
     /// Tells the delivery worker there is something new.

@@ -8,23 +8,24 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use super::build::{Buttons, monitor_parts};
 use super::{EXIT_CONFIG, EXIT_OK};
-use crate::alerts::destinations::{LogNotifier, WebhookNotifier};
-use crate::alerts::{DeliverySettings, Notifier, Outbox, run_delivery};
-use crate::chat::discord::{DiscordNotifier, run_discord};
-use crate::chat::telegram::{self, TelegramNotifier, TgBot, run_telegram};
+use crate::alerts::LogNotifier;
+use crate::alerts::{DeliverySettings, run_delivery};
+use crate::chat::discord::run_discord;
+use crate::chat::telegram::{self, run_telegram};
 use crate::clock::SystemClock;
 use crate::commands::{Access, CommandCore};
 use crate::config::Config;
-use crate::hub::{HttpProbe, HubClient};
-use crate::monitor::{Monitor, MonitorParts, Scheduler};
+use crate::monitor::{Monitor, Scheduler, run_watchdog};
 use crate::store::Store;
-use crate::web::{MeteredProbe, Meters, RecordingHub, SampleBook, WebState};
+use crate::supervise::{Restart, Supervisor};
+use crate::web::{Meters, SampleBook, WebState};
 
 /// A part of the daemon and how it ended.
 type Stopped = (&'static str, Result<(), String>);
 
-/// Parts whose end does not stop the daemon.
+/// Parts whose final error does not stop the daemon.
 const OPTIONAL: [&str; 2] = ["telegram", "discord"];
 
 pub async fn run(args: super::RunArgs) -> u8 {
@@ -48,7 +49,7 @@ pub async fn run(args: super::RunArgs) -> u8 {
     };
     // Bound before anything starts, so a taken port is a startup error, not a part
     // that dies later.
-    let listener = match crate::web::bind(config.port).await {
+    let listener = match crate::web::SharedListener::bind(config.port).await {
         Ok(listener) => listener,
         Err(e) => {
             eprintln!("error: PORT: cannot listen on port {}: {e}", config.port);
@@ -57,14 +58,16 @@ pub async fn run(args: super::RunArgs) -> u8 {
     };
     let (meters, samples) = (Meters::default(), SampleBook::default());
     let telegram_bot = config.telegram.as_ref().map(telegram::client);
-    let monitor = match build_monitor(
+    let monitor = match monitor_parts(
         config.clone(),
         store.clone(),
         &meters,
         &samples,
         telegram_bot.clone(),
+        Arc::new(LogNotifier),
+        Buttons::Answered,
     ) {
-        Ok(monitor) => monitor,
+        Ok(parts) => Monitor::new(parts),
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_CONFIG;
@@ -87,91 +90,175 @@ pub async fn run(args: super::RunArgs) -> u8 {
     }
 
     let cancel = CancellationToken::new();
+    let supervisor = monitor.supervisor().clone();
     let mut parts: JoinSet<Stopped> = JoinSet::new();
-    let scheduler = Scheduler::new(monitor.clone(), config.watch.clone());
+    let scheduler = Arc::new(Scheduler::new(monitor.clone(), config.watch.clone()));
     let core = CommandCore::new(
         monitor.clone(),
         Access::from_config(&config),
         Some(scheduler.check_now()),
     );
+    // Every part runs supervised: a panic or an error is logged, counted in /metrics
+    // and restarted with backoff. A chat front whose token is refused stops alone
+    // (Restart::OnPanic) and the rest keeps checking, repairing and alerting.
+    let mut spawn = |part: &'static str, policy: Restart, start: PartStart| {
+        supervised(&mut parts, &supervisor, &cancel, part, policy, start)
+    };
     if let Some(bot) = telegram_bot {
         let (core, cancel) = (core.clone(), cancel.clone());
-        parts.spawn(async move { ("telegram", run_telegram(bot, core, cancel).await) });
+        spawn(
+            "telegram",
+            Restart::OnPanic,
+            Box::new(move || {
+                let (bot, core, cancel) = (bot.clone(), core.clone(), cancel.clone());
+                Box::pin(async move { run_telegram(bot, core, cancel).await })
+            }),
+        );
     }
     if let Some(discord) = config.discord.clone() {
         let (core, cancel) = (core.clone(), cancel.clone());
-        parts.spawn(async move { ("discord", run_discord(discord, core, cancel).await) });
+        spawn(
+            "discord",
+            Restart::OnPanic,
+            Box::new(move || {
+                let (discord, core, cancel) = (discord.clone(), core.clone(), cancel.clone());
+                Box::pin(async move { run_discord(discord, core, cancel).await })
+            }),
+        );
     }
     let web = WebState::new(monitor.clone(), scheduler.status())
+        .with_core(core.clone())
         .with_meters(meters)
         .with_samples(samples);
+    match args.bench_cycles {
+        None => {
+            let (scheduler, cancel) = (scheduler.clone(), cancel.clone());
+            spawn(
+                "scheduler",
+                Restart::Always,
+                Box::new(move || {
+                    let (scheduler, cancel) = (scheduler.clone(), cancel.clone());
+                    Box::pin(async move { scheduler.run(cancel).await })
+                }),
+            );
+        }
+        Some(n) => {
+            let (scheduler, cancel) = (scheduler.clone(), cancel.clone());
+            spawn(
+                "scheduler",
+                Restart::OnPanic,
+                Box::new(move || {
+                    let (scheduler, cancel) = (scheduler.clone(), cancel.clone());
+                    Box::pin(async move {
+                        let result = scheduler.run_back_to_back(n).await;
+                        cancel.cancel();
+                        result
+                    })
+                }),
+            );
+        }
+    }
     {
-        let cancel = cancel.clone();
-        match args.bench_cycles {
-            None => parts.spawn(async move { ("scheduler", scheduler.run(cancel).await) }),
-            Some(n) => parts.spawn(async move {
-                let result = scheduler.run_back_to_back(n).await;
-                cancel.cancel();
-                ("scheduler", result)
+        let (monitor, cancel) = (monitor.clone(), cancel.clone());
+        spawn(
+            "alert delivery",
+            Restart::Always,
+            Box::new(move || {
+                let (store, outbox, cancel) = (
+                    monitor.store().clone(),
+                    monitor.outbox().clone(),
+                    cancel.clone(),
+                );
+                Box::pin(async move {
+                    run_delivery(
+                        store,
+                        outbox,
+                        Arc::new(SystemClock),
+                        DeliverySettings::default(),
+                        cancel,
+                    )
+                    .await;
+                    Ok(())
+                })
             }),
-        };
+        );
+    }
+    for (part, chore) in [
+        ("housekeeping", Chore::Prune),
+        ("keep-alive", Chore::Visits),
+    ] {
+        let (monitor, cancel) = (monitor.clone(), cancel.clone());
+        spawn(
+            part,
+            Restart::Always,
+            Box::new(move || {
+                let (monitor, cancel) = (monitor.clone(), cancel.clone());
+                Box::pin(async move {
+                    match chore {
+                        Chore::Prune => monitor.run_housekeeping(cancel).await,
+                        Chore::Visits => monitor.run_keep_alive(cancel).await,
+                    }
+                })
+            }),
+        );
     }
     {
-        let (store, outbox, cancel) = (store.clone(), monitor.outbox().clone(), cancel.clone());
-        parts.spawn(async move {
-            run_delivery(
-                store,
-                outbox,
-                Arc::new(SystemClock),
-                DeliverySettings::default(),
-                cancel,
-            )
-            .await;
-            ("alert delivery", Ok(()))
-        });
+        let (monitor, status, cancel) = (monitor.clone(), scheduler.status(), cancel.clone());
+        spawn(
+            "watchdog",
+            Restart::Always,
+            Box::new(move || {
+                Box::pin(run_watchdog(
+                    monitor.clone(),
+                    status.clone(),
+                    cancel.clone(),
+                ))
+            }),
+        );
     }
     {
         let cancel = cancel.clone();
-        parts.spawn(async move {
-            (
-                "HTTP server",
-                crate::web::serve(listener, web, cancel).await,
-            )
-        });
+        spawn(
+            "HTTP server",
+            Restart::Always,
+            Box::new(move || {
+                let (listener, web, cancel) = (listener.handle(), web.clone(), cancel.clone());
+                Box::pin(async move { crate::web::serve(listener?, web, cancel).await })
+            }),
+        );
     }
+
     {
         let cancel = cancel.clone();
         parts.spawn(async move { ("signal handler", wait_for_signal(cancel).await) });
     }
 
     let mut status = EXIT_OK;
-    let mut first = true;
     while let Some(joined) = parts.join_next().await {
         let (part, result) = joined.unwrap_or_else(|e| ("a task", Err(format!("panicked: {e}"))));
-        // A chat front that cannot run (a refused token) is reported and the rest of
-        // spacewarden keeps checking, repairing and alerting.
-        if OPTIONAL.contains(&part) && !cancel.is_cancelled() {
-            match &result {
-                Ok(()) => tracing::warn!(part, "stopped"),
-                Err(why) => tracing::error!(part, "stopped: {why}; the rest keeps running"),
+        match (&result, cancel.is_cancelled()) {
+            // A chat front that cannot run was logged by its supervisor; the rest runs on.
+            (Err(_), false) if OPTIONAL.contains(&part) => continue,
+            (Ok(()), _) if part == "signal handler" => tracing::info!(part, "stopped"),
+            (Ok(()), true) => tracing::info!(part, "stopped"),
+            (Ok(()), false) => {
+                tracing::error!(part, "stopped unexpectedly");
+                status = 1;
             }
-            continue;
-        }
-        match &result {
-            Ok(()) if cancel.is_cancelled() || part == "signal handler" => {
-                tracing::info!(part, "stopped")
+            (Err(why), _) => {
+                tracing::error!(part, "stopped: {why}");
+                if !cancel.is_cancelled() {
+                    status = 1;
+                }
             }
-            Ok(()) => tracing::error!(part, "stopped unexpectedly"),
-            Err(why) => tracing::error!(part, "stopped: {why}"),
         }
-        // The first part to stop decides: after a signal everything stops on purpose.
-        if first && !cancel.is_cancelled() {
-            status = 1;
-        }
-        first = false;
         cancel.cancel();
     }
     // Deliveries in flight were cut; what is still pending is sent on the next start.
+    // The WAL is folded back into the database file, so the file alone is complete.
+    if let Err(e) = store.checkpoint().await {
+        tracing::warn!(error = %e, "cannot checkpoint the database on exit");
+    }
     tokio::time::timeout(Duration::from_secs(5), store.close())
         .await
         .ok();
@@ -179,41 +266,30 @@ pub async fn run(args: super::RunArgs) -> u8 {
     status
 }
 
-/// The monitor as the daemon runs it: the Hub client and the probe report to the
-/// `/metrics` counters, and live-metrics samples read through the Hub are kept for the
-/// status page.
-fn build_monitor(
-    config: Arc<Config>,
-    store: Store,
-    meters: &Meters,
-    samples: &SampleBook,
-    telegram: Option<TgBot>,
-) -> Result<Monitor, String> {
-    let hub = HubClient::for_config(&config)
-        .map_err(|e| e.to_string())?
-        .with_observer(meters.hub_observer());
-    let hub = RecordingHub::new(Arc::new(hub), samples.clone());
-    let probe = HttpProbe::new().map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-    let probe = MeteredProbe::new(Arc::new(probe), meters.clone());
-    let mut notifiers: Vec<Arc<dyn Notifier>> = vec![Arc::new(LogNotifier)];
-    if let Some(url) = &config.alert_webhook_url {
-        let webhook = WebhookNotifier::new(url.clone())
-            .map_err(|e| format!("ALERT_WEBHOOK_URL: cannot build the HTTP client: {e}"))?;
-        notifiers.push(Arc::new(webhook));
-    }
-    if let (Some(bot), Some(settings)) = (telegram, &config.telegram) {
-        notifiers.push(Arc::new(TelegramNotifier::new(
-            bot,
-            settings.chat_ids.clone(),
-            store.clone(),
-        )));
-    }
-    if let Some(settings) = &config.discord {
-        notifiers.push(Arc::new(DiscordNotifier::new(settings, store.clone())?));
-    }
-    let mut parts = MonitorParts::new(config, Arc::new(hub), Arc::new(probe), store);
-    parts.outbox = Outbox::new(notifiers);
-    Ok(Monitor::new(parts))
+/// A part's future, as the supervisor starts it.
+type PartFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>>;
+/// What (re)starts a part.
+type PartStart = Box<dyn FnMut() -> PartFuture + Send>;
+
+fn supervised(
+    parts: &mut JoinSet<Stopped>,
+    supervisor: &Supervisor,
+    cancel: &CancellationToken,
+    part: &'static str,
+    policy: Restart,
+    mut start: PartStart,
+) {
+    let (supervisor, cancel) = (supervisor.clone(), cancel.clone());
+    parts.spawn(async move {
+        let ended = supervisor.run_part(part, policy, cancel, &mut start).await;
+        (part, ended)
+    });
+}
+
+#[derive(Clone, Copy)]
+enum Chore {
+    Prune,
+    Visits,
 }
 
 /// Ends with `Ok` on SIGTERM (what Hugging Face and Docker send) or Ctrl-C.

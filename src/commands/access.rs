@@ -1,9 +1,32 @@
-//! Who may do what: admins by numeric user id per platform (never usernames), and the
-//! chats whose members may use read commands.
+//! Who may do what, in one place: an actor's role (admins by numeric user id per
+//! platform, never usernames; readers by the chat they write from; the API, the page
+//! and the CLI are authenticated before they reach the core), and `authorize`, which
+//! every entrance goes through.
 
+use super::catalogue::{Role, Spec};
+use super::{Actor, Platform};
 use crate::config::Config;
 
-use super::{Actor, Platform};
+/// The API's actor for a request made with `API_READ_KEY`.
+pub(super) const API_READER: &str = "api-read";
+
+/// Why an actor may not run a command. The sentences are what every entrance shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    /// May read, but the command needs an admin.
+    AdminsOnly,
+    /// Not in an allowed chat or channel at all.
+    NotHere,
+}
+
+impl Denied {
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Denied::AdminsOnly => "Only admins can do that.",
+            Denied::NotHere => "Sorry, this chat is not allowed to use spacewarden.",
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Access {
@@ -46,63 +69,79 @@ impl Access {
         }
     }
 
-    /// May change things. The API is authorized by its key before it gets here.
-    pub fn is_admin(&self, actor: &Actor) -> bool {
-        match actor.platform {
-            Platform::Telegram => self.telegram_admins.contains(&actor.user_id),
-            Platform::Discord => self.discord_admins.contains(&actor.user_id),
-            Platform::Api => true,
+    /// The actor's role.
+    pub fn role(&self, actor: &Actor) -> Role {
+        let (admins, chats) = match actor.platform {
+            Platform::Telegram => (&self.telegram_admins, &self.telegram_chats),
+            Platform::Discord => (&self.discord_admins, &self.discord_channels),
+            // Authenticated at the edge: the API key, the page's sign-in, the shell.
+            Platform::Api if actor.user_id == API_READER => return Role::Reader,
+            Platform::Api | Platform::Web | Platform::Cli => return Role::Admin,
+        };
+        let user: Option<i64> = actor.user_id.parse().ok();
+        if user.is_some_and(|id| admins.contains(&id)) {
+            Role::Admin
+        } else if actor.chat_id.is_some_and(|chat| chats.contains(&chat)) {
+            Role::Reader
+        } else {
+            Role::Anyone
         }
+    }
+
+    /// Whether `actor` may run `spec`; the one authorization of every entrance.
+    pub fn authorize(&self, actor: &Actor, spec: &Spec) -> Result<(), Denied> {
+        let role = self.role(actor);
+        if role >= spec.role {
+            Ok(())
+        } else if role >= Role::Reader {
+            Err(Denied::AdminsOnly)
+        } else {
+            Err(Denied::NotHere)
+        }
+    }
+
+    pub fn is_admin(&self, actor: &Actor) -> bool {
+        self.role(actor) == Role::Admin
     }
 
     /// May use read commands: admins anywhere, anyone in an allowed chat.
     pub fn can_read(&self, actor: &Actor) -> bool {
-        if self.is_admin(actor) {
-            return true;
-        }
-        let Some(chat) = actor.chat_id else {
-            return false;
-        };
-        match actor.platform {
-            Platform::Telegram => self.telegram_chats.contains(&chat),
-            Platform::Discord => self.discord_channels.contains(&chat),
-            Platform::Api => true,
-        }
+        self.role(actor) >= Role::Reader
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn actor(user_id: i64, chat_id: i64) -> Actor {
-        Actor {
-            platform: Platform::Telegram,
-            user_id,
-            chat_id: Some(chat_id),
-        }
-    }
+    use crate::commands::catalogue::find;
 
     #[test]
-    fn admins_by_id_readers_by_chat() {
+    fn roles_by_id_and_chat() {
         let access = Access {
             telegram_admins: vec![42],
             telegram_chats: vec![-100],
             ..Access::default()
         };
-        assert!(access.is_admin(&actor(42, 7)));
-        assert!(access.can_read(&actor(42, 7)), "an admin reads anywhere");
-        assert!(!access.is_admin(&actor(43, -100)));
-        assert!(
-            access.can_read(&actor(43, -100)),
-            "a member of an allowed chat reads"
+        let restart = find("restart").unwrap();
+        let status = find("status").unwrap();
+        let help = find("help").unwrap();
+        let admin = Actor::telegram(42, 7);
+        assert_eq!(access.authorize(&admin, restart), Ok(()));
+        assert_eq!(
+            access.authorize(&admin, status),
+            Ok(()),
+            "an admin reads anywhere"
         );
-        assert!(!access.can_read(&actor(43, 7)));
-        let discord = Actor {
-            platform: Platform::Discord,
-            user_id: 42,
-            chat_id: None,
-        };
-        assert!(!access.is_admin(&discord), "ids are per platform");
+        let member = Actor::telegram(43, -100);
+        assert_eq!(access.authorize(&member, status), Ok(()));
+        assert_eq!(access.authorize(&member, restart), Err(Denied::AdminsOnly));
+        let stranger = Actor::telegram(43, 7);
+        assert_eq!(access.authorize(&stranger, status), Err(Denied::NotHere));
+        assert_eq!(access.authorize(&stranger, help), Ok(()));
+        let discord = Actor::discord(42, 7);
+        assert_eq!(access.role(&discord), Role::Anyone, "ids are per platform");
+        for edge in [Actor::api(), Actor::web("alice"), Actor::cli()] {
+            assert_eq!(access.authorize(&edge, restart), Ok(()), "{}", edge.label());
+        }
     }
 }

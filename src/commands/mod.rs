@@ -1,16 +1,22 @@
-//! The platform-neutral command core: `Command` (parsed from text or built from slash
-//! options), `Actor` (who, where), authorization against the configured admin ids,
-//! execution against the monitor, store and Hub, and a structured `Reply`. No chat
-//! platform's types appear here; Telegram and Discord adapters live in `chat/`.
-//!
-//! Every command, accepted or refused, is audited.
+//! The platform-neutral command core: `Command` (declared once in the `catalogue`,
+//! parsed from text or built from slash options, form fields or the API's path),
+//! `Actor` (who, from where), one authorization (`Access::authorize`), execution
+//! against the monitor, store and Hub, a structured `Reply` and a typed `Outcome`.
+//! Every entrance (Telegram, Discord, buttons, the JSON API, the page, the CLI) calls
+//! `CommandCore::execute` (or `press` for a button), and every command, accepted or
+//! refused, is audited the same way. No chat platform's or web framework's types here.
 
 mod access;
-mod actions;
+pub mod catalogue;
+mod costs;
+mod help;
 mod inspect;
 mod parse;
+mod press;
+mod repair;
 mod reply;
 mod status;
+mod switches;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -24,12 +30,14 @@ use crate::hub::LogKind;
 use crate::monitor::Monitor;
 use crate::store::AuditEntry;
 
-pub use access::Access;
-pub use parse::{ParseError, mute_duration, parse};
+pub use access::{Access, Denied};
+pub use catalogue::{CATALOGUE, Role, Spec};
+pub use parse::{ParseError, parse};
 pub use reply::{Block, Button, ButtonAction, ButtonStyle, Reply, Severity, SpaceLine};
 
-/// Everything a user can ask (DESIGN.md "Commands"). Space arguments stay raw text
-/// here and are validated (and checked against the watch list) on execution.
+/// Everything a user can ask (DESIGN.md "Commands"; declared in `catalogue`). Space
+/// arguments stay raw text here and are validated (and checked against the watch
+/// list) on execution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Status(Option<String>),
@@ -38,48 +46,51 @@ pub enum Command {
     Logs(String, LogKind),
     Metrics(String),
     Restart(String),
-    Rebuild(String),
+    /// `confirmed`: the actor already said yes (a confirm button or form, or the API,
+    /// whose request is itself explicit); otherwise the core asks first.
+    Rebuild {
+        space: String,
+        confirmed: bool,
+    },
     Pause(String),
     Wake(String),
     Mute(String, Option<Duration>),
     Unmute(String),
+    /// Idle this long before sleeping; `None`: never.
+    SleepTime(String, Option<Duration>),
+    Costs,
     Check,
     Help,
 }
 
 impl Command {
-    /// Commands that change something or reveal logs: admins only.
-    pub fn needs_admin(&self) -> bool {
-        !matches!(
-            self,
-            Command::Status(_)
-                | Command::Spaces
-                | Command::History(_)
-                | Command::Metrics(_)
-                | Command::Help
-        )
-    }
-
     /// The command as text, for the audit log.
     pub fn describe(&self) -> String {
         match self {
             Command::Status(None) => "/status".into(),
             Command::Status(Some(s)) => format!("/status {s}"),
-            Command::Spaces => "/spaces".into(),
-            Command::History(s) => format!("/history {s}"),
             Command::Logs(s, kind) => format!("/logs {s} {}", kind.as_str()),
-            Command::Metrics(s) => format!("/metrics {s}"),
-            Command::Restart(s) => format!("/restart {s}"),
-            Command::Rebuild(s) => format!("/rebuild {s}"),
-            Command::Pause(s) => format!("/pause {s}"),
-            Command::Wake(s) => format!("/wake {s}"),
-            Command::Mute(s, d) => match d {
-                Some(d) => format!("/mute {s} {}", crate::domain::format_duration(*d)),
-                None => format!("/mute {s}"),
+            Command::Rebuild { space, confirmed } => match confirmed {
+                true => format!("/rebuild {space} (confirmed)"),
+                false => format!("/rebuild {space}"),
             },
-            Command::Unmute(s) => format!("/unmute {s}"),
-            Command::Check => "/check".into(),
-            Command::Help => "/help".into(),
+            Command::Mute(s, Some(d)) => {
+                format!("/mute {s} {}", crate::domain::format_duration(*d))
+            }
+            Command::SleepTime(s, d) => match d {
+                Some(d) => format!("/sleeptime {s} {}", crate::domain::format_duration(*d)),
+                None => format!("/sleeptime {s} never"),
+            },
+            Command::History(s)
+            | Command::Metrics(s)
+            | Command::Restart(s)
+            | Command::Pause(s)
+            | Command::Wake(s)
+            | Command::Mute(s, None)
+            | Command::Unmute(s) => format!("/{} {s}", self.spec().name),
+            Command::Spaces | Command::Costs | Command::Check | Command::Help => {
+                format!("/{}", self.spec().name)
+            }
         }
     }
 }
@@ -88,7 +99,12 @@ impl Command {
 pub enum Platform {
     Telegram,
     Discord,
+    /// The JSON API (authenticated by `API_KEY`).
     Api,
+    /// The status page, as a signed-in user.
+    Web,
+    /// The command line on the host.
+    Cli,
 }
 
 impl Platform {
@@ -97,25 +113,115 @@ impl Platform {
             Platform::Telegram => "telegram",
             Platform::Discord => "discord",
             Platform::Api => "api",
+            Platform::Web => "web",
+            Platform::Cli => "cli",
         }
     }
 }
 
-/// Who asks, identified by the numeric platform user id (never a username).
+/// Who asks: a numeric platform user id (never a username) for chats, the signed-in
+/// user name for the page; the API and the CLI are one actor each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub platform: Platform,
-    pub user_id: i64,
+    pub user_id: String,
     /// The chat or channel the request came from.
     pub chat_id: Option<i64>,
 }
 
 impl Actor {
-    /// How the actor is recorded in `actions` and shown in alerts.
+    pub fn telegram(user: i64, chat: i64) -> Actor {
+        Actor {
+            platform: Platform::Telegram,
+            user_id: user.to_string(),
+            chat_id: Some(chat),
+        }
+    }
+
+    pub fn discord(user: u64, channel: u64) -> Actor {
+        Actor {
+            platform: Platform::Discord,
+            user_id: user.to_string(),
+            chat_id: i64::try_from(channel).ok(),
+        }
+    }
+
+    pub fn api() -> Actor {
+        Actor {
+            platform: Platform::Api,
+            user_id: "api".into(),
+            chat_id: None,
+        }
+    }
+
+    /// A request with `API_READ_KEY`: may read, not act.
+    pub fn api_reader() -> Actor {
+        Actor {
+            platform: Platform::Api,
+            user_id: access::API_READER.into(),
+            chat_id: None,
+        }
+    }
+
+    pub fn web(user: &str) -> Actor {
+        Actor {
+            platform: Platform::Web,
+            user_id: user.into(),
+            chat_id: None,
+        }
+    }
+
+    pub fn cli() -> Actor {
+        Actor {
+            platform: Platform::Cli,
+            user_id: "cli".into(),
+            chat_id: None,
+        }
+    }
+
+    /// How the actor is recorded in `actions` and shown in alerts: `telegram:42`,
+    /// `discord:7`, `web:alice`, `api`, `cli`.
     pub fn label(&self) -> String {
         match self.platform {
-            Platform::Api => "api".into(),
+            Platform::Api | Platform::Cli => self.platform.as_str().into(),
             platform => format!("{}:{}", platform.as_str(), self.user_id),
+        }
+    }
+}
+
+/// How a command ended, for entrances that answer with more than text (the API's
+/// status codes, the page's flash) and for the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done or started; `action` is the action row written for it, if any.
+    Done {
+        action: Option<i64>,
+    },
+    /// A confirmation was asked for; nothing happened yet.
+    AskedFirst,
+    Denied(Denied),
+    /// The arguments are not usable (not a Space id, a bad duration).
+    BadRequest,
+    /// The Space is not on the watch list.
+    NotWatched,
+    /// Another action holds the Space.
+    InFlight,
+    /// The Hub refused or failed; the reply says how, with a reference.
+    Failed,
+    /// Something of ours failed; the reference is in the reply and the log.
+    Internal,
+}
+
+impl Outcome {
+    /// The audit log's word for it.
+    fn audit(&self) -> &'static str {
+        match self {
+            Outcome::Done { .. } | Outcome::AskedFirst => "ok",
+            Outcome::Denied(_) => "refused",
+            Outcome::BadRequest | Outcome::NotWatched => "bad request",
+            Outcome::InFlight => "in flight",
+            Outcome::Failed => "failed",
+            Outcome::Internal => "error",
         }
     }
 }
@@ -126,16 +232,31 @@ pub type FollowUp = Pin<Box<dyn Future<Output = Reply> + Send>>;
 /// What a command produced.
 pub struct Response {
     pub reply: Reply,
+    pub outcome: Outcome,
     /// When set, the adapter edits the reply with this once it resolves.
     pub follow_up: Option<FollowUp>,
 }
 
 impl Response {
-    fn now(reply: Reply) -> Response {
+    fn done(reply: Reply) -> Response {
+        Response::with(Outcome::Done { action: None }, reply)
+    }
+
+    fn with(outcome: Outcome, reply: Reply) -> Response {
         Response {
             reply,
+            outcome,
             follow_up: None,
         }
+    }
+
+    /// A read command's answer: an error reply is a failure.
+    fn read(reply: Reply) -> Response {
+        let outcome = match reply.severity {
+            Severity::Bad => Outcome::Failed,
+            _ => Outcome::Done { action: None },
+        };
+        Response::with(outcome, reply)
     }
 }
 
@@ -151,7 +272,13 @@ pub struct Press {
     pub follow_up: Option<FollowUp>,
 }
 
-/// Executes commands for every adapter.
+/// The reply for a failure users cannot act on: a neutral sentence with a reference;
+/// the whole cause chain goes to the log under the same reference.
+pub(crate) fn internal(context: &str, error: &(dyn std::error::Error + 'static)) -> Reply {
+    Reply::error(crate::telemetry::ErrorRef::log(context, error).sentence())
+}
+
+/// Executes commands for every entrance.
 #[derive(Clone)]
 pub struct CommandCore {
     monitor: Monitor,
@@ -179,126 +306,120 @@ impl CommandCore {
     /// Authorizes, runs and audits one command.
     pub async fn execute(&self, actor: &Actor, command: Command) -> Response {
         let described = command.describe();
-        let allowed = if command.needs_admin() {
-            self.access.is_admin(actor)
-        } else {
-            self.access.can_read(actor)
-        };
-        if !allowed {
-            self.audit(actor, &described, false, "refused").await;
-            let why = if self.access.can_read(actor) {
-                "Only admins can do that."
-            } else {
-                "Sorry, this chat is not allowed to use spacewarden."
-            };
-            return Response::now(Reply::error(why));
+        if let Err(denied) = self.access.authorize(actor, command.spec()) {
+            return self.deny(actor, &described, denied).await;
         }
         let response = self.run(actor, command).await;
-        let outcome = match response.reply.severity {
-            Severity::Bad => "error",
-            _ => "ok",
-        };
-        self.audit(actor, &described, true, outcome).await;
+        self.audit(actor, &described, true, response.outcome.audit())
+            .await;
         response
+    }
+
+    /// The refusal every entrance shows, audited.
+    async fn deny(&self, actor: &Actor, described: &str, denied: Denied) -> Response {
+        self.audit(actor, described, false, Outcome::Denied(denied).audit())
+            .await;
+        Response::with(Outcome::Denied(denied), Reply::error(denied.sentence()))
     }
 
     /// A text that failed to parse: a usage line, audited like a command.
     pub async fn parse_error(&self, actor: &Actor, text: &str, error: ParseError) -> Response {
         let text: String = text.chars().take(100).collect();
-        self.audit(actor, &text, self.access.can_read(actor), "bad command")
-            .await;
         if !self.access.can_read(actor) {
-            return Response::now(Reply::error(
-                "Sorry, this chat is not allowed to use spacewarden.",
-            ));
+            return self.deny(actor, &text, Denied::NotHere).await;
         }
-        Response::now(match error {
-            ParseError::Unknown(name) => {
-                Reply::error(format!("Unknown command /{name}. Try /help."))
-            }
-            ParseError::Usage { usage, reason } => {
-                Reply::error(format!("{reason}. Usage: {usage}"))
-            }
-        })
+        self.audit(actor, &text, true, "bad command").await;
+        Response::with(
+            Outcome::BadRequest,
+            match error {
+                ParseError::Unknown(name) => {
+                    Reply::error(format!("Unknown command /{name}. Try /help."))
+                }
+                ParseError::Usage { usage, reason } => {
+                    Reply::error(format!("{reason}. Usage: {usage}"))
+                }
+            },
+        )
     }
 
     async fn run(&self, actor: &Actor, command: Command) -> Response {
-        match command {
-            Command::Status(None) => Response::now(self.overview(0).await),
-            Command::Status(Some(space)) => {
-                Response::now(self.with_space(&space, |id| self.detail(id)).await)
-            }
-            Command::Spaces => Response::now(self.space_list(0).await),
-            Command::History(space) => {
-                Response::now(self.with_space(&space, |id| self.history(id)).await)
-            }
-            Command::Logs(space, kind) => {
-                Response::now(self.with_space(&space, |id| self.logs(id, kind)).await)
-            }
-            Command::Metrics(space) => {
-                Response::now(self.with_space(&space, |id| self.metrics(id)).await)
-            }
-            Command::Restart(space) => match self.resolve(&space).await {
-                Ok(id) => self.restart(actor, &id).await,
-                Err(reply) => Response::now(reply),
+        let space = match &command {
+            Command::Status(None)
+            | Command::Spaces
+            | Command::Costs
+            | Command::Check
+            | Command::Help => None,
+            Command::Status(Some(space))
+            | Command::History(space)
+            | Command::Logs(space, _)
+            | Command::Metrics(space)
+            | Command::Restart(space)
+            | Command::Rebuild { space, .. }
+            | Command::Pause(space)
+            | Command::Wake(space)
+            | Command::Mute(space, _)
+            | Command::Unmute(space)
+            | Command::SleepTime(space, _) => Some(space.as_str()),
+        };
+        let id = match space.map(|text| self.resolve(text)) {
+            None => None,
+            Some(resolved) => match resolved.await {
+                Ok(id) => Some(id),
+                Err(refused) => return refused,
             },
-            Command::Rebuild(space) => Response::now(
-                self.with_space(&space, |id| self.ask_rebuild(actor, id))
-                    .await,
-            ),
-            Command::Pause(space) => {
-                Response::now(self.with_space(&space, |id| self.pause(actor, id)).await)
+        };
+        match (command, id) {
+            (Command::Status(_), Some(id)) => Response::read(self.detail(id).await),
+            (Command::Status(_), None) => Response::read(self.overview(0).await),
+            (Command::Spaces, _) => Response::read(self.space_list(0).await),
+            (Command::History(_), Some(id)) => Response::read(self.history(id).await),
+            (Command::Logs(_, kind), Some(id)) => Response::read(self.logs(id, kind).await),
+            (Command::Metrics(_), Some(id)) => Response::read(self.metrics(id).await),
+            (Command::Restart(_), Some(id)) => {
+                self.repair(actor, &id, crate::domain::RepairStep::Restart)
+                    .await
             }
-            Command::Wake(space) => {
-                Response::now(self.with_space(&space, |id| self.wake(actor, id)).await)
+            (Command::Rebuild { confirmed, .. }, Some(id)) => {
+                self.rebuild(actor, id, confirmed).await
             }
-            Command::Mute(space, duration) => {
-                let duration = duration.unwrap_or(Duration::from_secs(3600));
-                Response::now(
-                    self.with_space(&space, |id| self.mute(id, Some(duration)))
-                        .await,
-                )
+            (Command::Pause(_), Some(id)) => self.pause(actor, id).await,
+            (Command::Wake(_), Some(id)) => self.wake(actor, id).await,
+            (Command::Mute(_, duration), Some(id)) => {
+                self.mute(id, Some(duration.unwrap_or(Duration::from_secs(3600))))
+                    .await
             }
-            Command::Unmute(space) => {
-                Response::now(self.with_space(&space, |id| self.mute(id, None)).await)
-            }
-            Command::Check => Response::now(self.check_now()),
-            Command::Help => Response::now(self.help(actor)),
+            (Command::Unmute(_), Some(id)) => self.mute(id, None).await,
+            (Command::SleepTime(_, after), Some(id)) => self.sleep_time(actor, id, after).await,
+            (Command::Costs, _) => Response::read(self.costs().await),
+            (Command::Check, _) => self.check_now(),
+            (Command::Help, _) => Response::done(self.help(actor)),
+            // A Space command always has its id here (resolved above).
+            (_, None) => Response::with(Outcome::BadRequest, Reply::error("Which Space?")),
         }
     }
 
-    /// A Space argument: a valid id that we watch (or have seen), in the Hub's spelling.
-    async fn resolve(&self, text: &str) -> Result<SpaceId, Reply> {
-        let id = SpaceId::parse(text).map_err(|e| Reply::error(format!("Not a Space id: {e}")))?;
+    /// A Space argument: a valid id on the watch list (`Monitor::watches`, the one rule
+    /// of every entrance), in the Hub's spelling once it has been checked.
+    async fn resolve(&self, text: &str) -> Result<SpaceId, Response> {
+        let id = SpaceId::parse(text).map_err(|e| {
+            Response::with(
+                Outcome::BadRequest,
+                Reply::error(format!("Not a Space id: {e}")),
+            )
+        })?;
+        if !self.monitor.watches(&id) {
+            return Err(Response::with(
+                Outcome::NotWatched,
+                Reply::error(format!("I don't watch {id}. See /spaces.")),
+            ));
+        }
         match self.monitor.store().space_state(&id).await {
-            Ok(Some(state)) => return Ok(state.space),
-            Ok(None) => {}
-            Err(e) => {
-                tracing::error!(error = %e, "command: store error");
-                return Err(Reply::error(
-                    "Something went wrong; the details are in the log.",
-                ));
-            }
-        }
-        let watched = self.monitor.config().watch.iter().any(|t| match t {
-            crate::domain::WatchTarget::Space(w) => w.key() == id.key(),
-            crate::domain::WatchTarget::Owner(_) => false,
-        });
-        if watched {
-            Ok(id)
-        } else {
-            Err(Reply::error(format!("I don't watch {id}. See /spaces.")))
-        }
-    }
-
-    async fn with_space<F, Fut>(&self, text: &str, f: F) -> Reply
-    where
-        F: FnOnce(SpaceId) -> Fut,
-        Fut: Future<Output = Reply>,
-    {
-        match self.resolve(text).await {
-            Ok(id) => f(id).await,
-            Err(reply) => reply,
+            Ok(Some(state)) => Ok(state.space),
+            Ok(None) => Ok(id),
+            Err(e) => Err(Response::with(
+                Outcome::Internal,
+                internal("cannot read a Space", &e),
+            )),
         }
     }
 
@@ -307,7 +428,7 @@ impl CommandCore {
         let entry = AuditEntry {
             at: self.monitor.now(),
             platform: actor.platform.as_str(),
-            user_id: &actor.user_id.to_string(),
+            user_id: &actor.user_id,
             chat_id: chat.as_deref(),
             command,
             allowed,
@@ -321,38 +442,19 @@ impl CommandCore {
         }
     }
 
-    fn help(&self, actor: &Actor) -> Reply {
-        let mut lines = vec![
-            "/status [owner/name]: all Spaces at a glance, or one in detail",
-            "/spaces: the watch list with verdicts",
-            "/history owner/name: recent incidents and actions",
-            "/metrics owner/name: live CPU, memory, network",
-        ];
-        if self.access.is_admin(actor) {
-            lines.extend([
-                "/logs owner/name [build|run]: the last log lines",
-                "/restart owner/name: restart now",
-                "/rebuild owner/name: factory rebuild (asks first)",
-                "/pause owner/name, /wake owner/name",
-                "/mute owner/name [1h], /unmute owner/name: silence alerts",
-                "/check: check every Space now",
-            ]);
-        }
-        lines.push("/help: this list");
-        Reply::new(Severity::Info, "spacewarden commands")
-            .block(Block::Code(lines.into_iter().map(str::to_owned).collect()))
-    }
-
-    fn check_now(&self) -> Reply {
+    fn check_now(&self) -> Response {
         match &self.check_now {
             Some(signal) => {
                 signal.notify_one();
-                Reply::new(
+                Response::done(Reply::new(
                     Severity::Info,
                     "🔎 Checking every Space now; changes will be alerted.",
-                )
+                ))
             }
-            None => Reply::error("Checks on demand are not available here."),
+            None => Response::with(
+                Outcome::Failed,
+                Reply::error("Checks on demand are not available here."),
+            ),
         }
     }
 }

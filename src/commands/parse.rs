@@ -1,27 +1,15 @@
-//! Text → `Command`. Unknown commands and bad arguments become values with a usage
-//! line, never panics. `/cmd@OtherBot` is not for us (`None`).
-
-use std::time::Duration;
-
-use crate::domain::parse_duration;
-use crate::hub::LogKind;
+//! Text → `Command`, through the catalogue: the words after the name fill the
+//! command's arguments in order. Unknown commands and bad arguments become values with
+//! a usage line, never panics. `/cmd@OtherBot` is not for us (`None`).
 
 use super::Command;
+use super::catalogue;
 
 /// Why a text is not a command we can run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParseError {
     Unknown(String),
-    Usage { usage: &'static str, reason: String },
-}
-
-/// How long a mute may last, from any entrance (chat text, Discord options).
-pub fn mute_duration(text: &str) -> Result<Duration, String> {
-    let duration = parse_duration(text)?;
-    if duration < Duration::from_secs(1) || duration > Duration::from_secs(30 * 86_400) {
-        return Err("a mute lasts between 1s and 30d".into());
-    }
-    Ok(duration)
+    Usage { usage: String, reason: String },
 }
 
 /// Parses `/name[@bot] args…`. Returns `None` for text that is not a command, or a
@@ -40,100 +28,38 @@ pub fn parse(text: &str, bot_username: Option<&str>) -> Option<Result<Command, P
     {
         return None;
     }
-    let args: Vec<&str> = words.collect();
-    Some(command(&name.to_ascii_lowercase(), &args))
-}
-
-fn command(name: &str, args: &[&str]) -> Result<Command, ParseError> {
-    let space = |usage: &'static str| -> Result<String, ParseError> {
-        match args {
-            [space] => Ok((*space).to_owned()),
-            [] => Err(ParseError::Usage {
-                usage,
-                reason: "which Space?".into(),
-            }),
-            _ => Err(ParseError::Usage {
-                usage,
-                reason: "too many arguments".into(),
-            }),
-        }
+    let words: Vec<&str> = words.collect();
+    let name = name.to_ascii_lowercase();
+    // Telegram's client sends /start when a user opens the chat.
+    let name = if name == "start" {
+        "status".to_owned()
+    } else {
+        name
     };
-    let none = |usage: &'static str, command: Command| {
-        if args.is_empty() {
-            Ok(command)
+    let Some(spec) = catalogue::find(&name) else {
+        return Some(Err(ParseError::Unknown(name.chars().take(32).collect())));
+    };
+    if words.len() > spec.args.len() {
+        let reason = if spec.args.is_empty() {
+            "this command takes no argument"
         } else {
-            Err(ParseError::Usage {
-                usage,
-                reason: "this command takes no argument".into(),
-            })
-        }
-    };
-    match name {
-        "status" | "start" => match args {
-            [] => Ok(Command::Status(None)),
-            [space] => Ok(Command::Status(Some((*space).to_owned()))),
-            _ => Err(ParseError::Usage {
-                usage: "/status [owner/name]",
-                reason: "too many arguments".into(),
-            }),
-        },
-        "spaces" => none("/spaces", Command::Spaces),
-        "history" => space("/history owner/name").map(Command::History),
-        "metrics" => space("/metrics owner/name").map(Command::Metrics),
-        "restart" => space("/restart owner/name").map(Command::Restart),
-        "rebuild" => space("/rebuild owner/name").map(Command::Rebuild),
-        "pause" => space("/pause owner/name").map(Command::Pause),
-        "wake" => space("/wake owner/name").map(Command::Wake),
-        "unmute" => space("/unmute owner/name").map(Command::Unmute),
-        "check" => none("/check", Command::Check),
-        "help" => Ok(Command::Help),
-        "logs" => {
-            const USAGE: &str = "/logs owner/name [build|run]";
-            match args {
-                [space] => Ok(Command::Logs((*space).to_owned(), LogKind::Run)),
-                [space, kind] => {
-                    let kind = match kind.to_ascii_lowercase().as_str() {
-                        "run" => LogKind::Run,
-                        "build" => LogKind::Build,
-                        _ => {
-                            return Err(ParseError::Usage {
-                                usage: USAGE,
-                                reason: format!("\"{kind}\" is neither build nor run"),
-                            });
-                        }
-                    };
-                    Ok(Command::Logs((*space).to_owned(), kind))
-                }
-                _ => Err(ParseError::Usage {
-                    usage: USAGE,
-                    reason: "which Space?".into(),
-                }),
-            }
-        }
-        "mute" => {
-            const USAGE: &str = "/mute owner/name [duration, e.g. 1h]";
-            match args {
-                [space] => Ok(Command::Mute((*space).to_owned(), None)),
-                [space, duration] => {
-                    let duration = mute_duration(duration).map_err(|reason| ParseError::Usage {
-                        usage: USAGE,
-                        reason,
-                    })?;
-                    Ok(Command::Mute((*space).to_owned(), Some(duration)))
-                }
-                _ => Err(ParseError::Usage {
-                    usage: USAGE,
-                    reason: "which Space?".into(),
-                }),
-            }
-        }
-        other => Err(ParseError::Unknown(other.chars().take(32).collect())),
+            "too many arguments"
+        };
+        return Some(Err(ParseError::Usage {
+            usage: spec.usage(),
+            reason: reason.into(),
+        }));
     }
+    let args: Vec<(&str, &str)> = spec.args.iter().map(|a| a.name).zip(words).collect();
+    Some(spec.build(&args))
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+    use crate::hub::LogKind;
 
     fn ok(text: &str) -> Command {
         parse(text, Some("warden_bot")).unwrap().unwrap()
@@ -157,7 +83,13 @@ mod tests {
         );
         assert_eq!(ok("/metrics a/b"), Command::Metrics("a/b".into()));
         assert_eq!(ok("/restart  a/b "), Command::Restart("a/b".into()));
-        assert_eq!(ok("/rebuild a/b"), Command::Rebuild("a/b".into()));
+        assert_eq!(
+            ok("/rebuild a/b"),
+            Command::Rebuild {
+                space: "a/b".into(),
+                confirmed: false
+            }
+        );
         assert_eq!(ok("/pause a/b"), Command::Pause("a/b".into()));
         assert_eq!(ok("/wake a/b"), Command::Wake("a/b".into()));
         assert_eq!(ok("/mute a/b"), Command::Mute("a/b".into(), None));

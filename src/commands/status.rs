@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Block, Button, ButtonAction, ButtonStyle, CommandCore, Reply, Severity, SpaceLine};
+use super::{
+    Block, Button, ButtonAction, ButtonStyle, CommandCore, Reply, Severity, SpaceLine, internal,
+};
 use crate::domain::{SpaceId, Verdict, format_duration};
 use crate::store::{SpaceState, Uptime};
 
@@ -90,10 +92,11 @@ fn pager(spaces: bool, page: usize, pages: usize) -> Vec<Button> {
 
 impl CommandCore {
     async fn states(&self) -> Result<Vec<SpaceState>, Reply> {
-        self.monitor.store().space_states().await.map_err(|e| {
-            tracing::error!(error = %e, "command: store error");
-            Reply::error("Something went wrong; the details are in the log.")
-        })
+        self.monitor
+            .store()
+            .space_states()
+            .await
+            .map_err(|e| internal("cannot read the Spaces", &e))
     }
 
     /// `/status`: counts by verdict, then the Spaces that are not up, worst first, a
@@ -200,13 +203,16 @@ impl CommandCore {
     pub(super) async fn detail(&self, id: SpaceId) -> Reply {
         let store = self.monitor.store();
         let now = self.monitor.now();
-        let (state, uptime, incidents) = match (
-            store.space_state(&id).await,
-            store.uptime(&id, now).await,
-            store.incidents(&id, 1).await,
-        ) {
-            (Ok(state), Ok(uptime), Ok(incidents)) => (state, uptime, incidents),
-            _ => return Reply::error("Something went wrong; the details are in the log."),
+        let read = async {
+            Ok::<_, crate::store::StoreError>((
+                store.space_state(&id).await?,
+                store.uptime(&id, now).await?,
+                store.incidents(&id, 1).await?,
+            ))
+        };
+        let (state, uptime, incidents) = match read.await {
+            Ok(read) => read,
+            Err(e) => return internal(&format!("cannot read {id}"), &e),
         };
         let Some(state) = state else {
             return Reply::new(Severity::Info, format!("{id}: not checked yet"));
@@ -236,11 +242,17 @@ impl CommandCore {
                 until.format("%Y-%m-%d %H:%M UTC").to_string(),
             ));
         }
+        if let Some(cause) = &state.cause {
+            fields.push((
+                "Cause".into(),
+                format!("{}: {}", cause.code, short(&cause.summary)),
+            ));
+        }
         if let Some(incident) = incidents.first().filter(|i| i.closed_ms.is_none()) {
             let cause = incident
-                .cause
-                .as_deref()
-                .map(short)
+                .root_cause()
+                .map(|c| c.code.to_string())
+                .or_else(|| incident.cause.as_deref().map(short))
                 .unwrap_or_else(|| incident.verdict.clone());
             fields.push((
                 "Open incident".into(),
@@ -253,8 +265,16 @@ impl CommandCore {
         }
         let mut reply =
             Reply::new(Severity::of(state.verdict), id.to_string()).block(Block::Fields(fields));
-        if let Some(error) = &state.error {
-            reply = reply.block(Block::Code(vec![short(error)]));
+        let evidence = state
+            .cause
+            .as_ref()
+            .map(|c| &c.evidence)
+            .filter(|e| !e.is_empty());
+        match (evidence, &state.error) {
+            // The line that says why, rather than the whole errorMessage.
+            (Some(evidence), _) => reply = reply.block(Block::Code(vec![short(evidence)])),
+            (None, Some(error)) => reply = reply.block(Block::Code(vec![short(error)])),
+            (None, None) => {}
         }
         reply
     }
@@ -263,11 +283,16 @@ impl CommandCore {
     pub(super) async fn history(&self, id: SpaceId) -> Reply {
         let store = self.monitor.store();
         let now = self.monitor.now();
-        let (incidents, actions) =
-            match (store.incidents(&id, 5).await, store.actions(&id, 10).await) {
-                (Ok(i), Ok(a)) => (i, a),
-                _ => return Reply::error("Something went wrong; the details are in the log."),
-            };
+        let read = async {
+            Ok::<_, crate::store::StoreError>((
+                store.incidents(&id, 5).await?,
+                store.actions(&id, 10).await?,
+            ))
+        };
+        let (incidents, actions) = match read.await {
+            Ok(read) => read,
+            Err(e) => return internal(&format!("cannot read the history of {id}"), &e),
+        };
         let mut reply = Reply::new(Severity::Info, format!("History of {id}"));
         if incidents.is_empty() && actions.is_empty() {
             return reply.text("No incidents and no actions recorded.");

@@ -43,6 +43,18 @@ impl CheckSchedule {
     pub fn next_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.schedule.after(&after).next()
     }
+
+    /// After a cycle at `at`: the moment from which the silence since it counts as a
+    /// gap (time nobody checked), which is the third tick after `at`. A cycle later
+    /// than that finds two ticks in a row went by unchecked, more than two schedule
+    /// intervals of silence; one skipped tick (the previous cycle ran long) is not a
+    /// gap. Counting ticks rather than multiplying one interval keeps irregular
+    /// schedules right: `0 9 * * MON-FRI` is silent all weekend by design. Cycles that
+    /// themselves take more than two intervals leave gaps too: their Spaces went that
+    /// long between checks. `None` when the schedule never fires again.
+    pub fn gap_deadline(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.schedule.after(&at).nth(2)
+    }
 }
 
 impl fmt::Debug for CheckSchedule {
@@ -223,6 +235,23 @@ mod tests {
                 format!("\"{bad}\" is not a valid cron expression ({reason})")
             );
         }
+    }
+
+    #[test]
+    fn a_gap_starts_after_two_missed_ticks() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 3).unwrap();
+        let every_five = CheckSchedule::parse("*/5 * * * *").unwrap();
+        assert_eq!(
+            every_five.gap_deadline(at),
+            Some(Utc.with_ymd_and_hms(2026, 11, 22, 10, 15, 0).unwrap())
+        );
+        // 2026-11-27 is a Friday: the weekend is not a gap.
+        let friday = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 5).unwrap();
+        let weekdays = CheckSchedule::parse("0 9 * * MON-FRI").unwrap();
+        assert_eq!(
+            weekdays.gap_deadline(friday),
+            Some(Utc.with_ymd_and_hms(2026, 12, 2, 9, 0, 0).unwrap())
+        );
     }
 
     #[test]

@@ -8,7 +8,13 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::CheckSchedule;
-use crate::domain::{AlertThresholds, RepairLimits, SpaceId, parse_duration};
+use crate::domain::{
+    AlertThresholds, PlatformThresholds, Prices, RepairLimits, SpaceId, parse_duration,
+};
+
+mod causes;
+
+pub use causes::CauseSettings;
 
 /// How a Space's app is probed over HTTP.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,9 +49,8 @@ pub struct MaintenanceWindow {
 
 impl MaintenanceWindow {
     pub fn active(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
-        let span = chrono::Duration::from_std(self.duration).unwrap_or(chrono::Duration::MAX);
         self.start
-            .next_after(now - span)
+            .next_after(crate::domain::time::before(now, self.duration))
             .is_some_and(|start| start <= now)
     }
 }
@@ -94,6 +99,8 @@ pub struct RepairSettings {
     pub timeout: Duration,
     /// How long BUILDING / APP_STARTING may last before the Space counts as down.
     pub start_grace: Duration,
+    /// When many Spaces fail alike in one cycle, it is Hugging Face's problem.
+    pub platform: PlatformThresholds,
 }
 
 impl Default for RepairSettings {
@@ -104,6 +111,7 @@ impl Default for RepairSettings {
             poll_interval: Duration::from_secs(10),
             timeout: Duration::from_secs(15 * 60),
             start_grace: Duration::from_secs(15 * 60),
+            platform: PlatformThresholds::default(),
         }
     }
 }
@@ -133,6 +141,9 @@ pub struct SpaceSettings {
     per_space: HashMap<String, SpacePolicy>,
     pub repair: RepairSettings,
     pub history: HistorySettings,
+    pub causes: CauseSettings,
+    /// Hourly prices per hardware flavor: the published ones, with `[prices]` on top.
+    pub prices: Prices,
 }
 
 impl SpaceSettings {
@@ -161,30 +172,47 @@ impl SpaceSettings {
             .defaults
             .unwrap_or_default()
             .apply_to(&SpacePolicy::default())
-            .map_err(|e| format!("[defaults]: {e}"))?;
+            .map_err(|e| format!("[defaults] {e}"))?;
         let mut per_space = HashMap::new();
         for (name, entry) in raw.spaces.unwrap_or_default() {
-            let id = SpaceId::parse(&name).map_err(|e| format!("[spaces.\"{name}\"]: {e}"))?;
+            let id = SpaceId::parse(&name).map_err(|e| format!("[spaces.\"{name}\"] {e}"))?;
             let policy = entry
                 .apply_to(&defaults)
-                .map_err(|e| format!("[spaces.\"{name}\"]: {e}"))?;
+                .map_err(|e| format!("[spaces.\"{name}\"] {e}"))?;
             per_space.insert(id.key(), policy);
         }
         let repair = raw
             .repair
             .unwrap_or_default()
             .apply()
-            .map_err(|e| format!("[repair]: {e}"))?;
+            .map_err(|e| format!("[repair] {e}"))?;
         let history = raw
             .history
             .unwrap_or_default()
             .apply()
-            .map_err(|e| format!("[history]: {e}"))?;
+            .map_err(|e| format!("[history] {e}"))?;
+        let causes = raw
+            .causes
+            .unwrap_or_default()
+            .apply()
+            .map_err(|e| format!("[causes] {e}"))?;
+        let mut prices = std::collections::BTreeMap::new();
+        for (flavor, usd) in raw.prices.unwrap_or_default() {
+            if !(0.0..=limits::PRICE).contains(&usd) {
+                return Err(format!(
+                    "[prices] \"{flavor}\" = {usd} is out of range (0 to {} USD an hour)",
+                    limits::PRICE
+                ));
+            }
+            prices.insert(flavor, usd);
+        }
         Ok(SpaceSettings {
             defaults,
             per_space,
             repair,
             history,
+            causes,
+            prices: Prices::with(&prices),
         })
     }
 }
@@ -196,6 +224,9 @@ struct RawFile {
     spaces: Option<HashMap<String, RawPolicy>>,
     repair: Option<RawRepair>,
     history: Option<RawHistory>,
+    causes: Option<causes::RawCauses>,
+    /// Hardware flavor → USD per hour.
+    prices: Option<HashMap<String, f64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -231,6 +262,8 @@ struct RawRepair {
     poll_interval: Option<String>,
     timeout: Option<String>,
     start_grace: Option<String>,
+    platform_incident_min_spaces: Option<u32>,
+    platform_incident_min_owners: Option<u32>,
 }
 
 #[derive(Deserialize, Default)]
@@ -247,17 +280,50 @@ enum OneOrMany {
     Many(Vec<u16>),
 }
 
-fn positive(key: &str, text: &str) -> Result<Duration, String> {
+/// Upper bounds of the file's durations and counts. Far beyond any sensible setting,
+/// and small enough that date arithmetic on them stays in range: a window of 100
+/// million days once made every check cycle panic.
+mod limits {
+    use std::time::Duration;
+
+    const DAY: u64 = 86_400;
+    pub const PROBE_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+    pub const REMINDER: Duration = Duration::from_secs(30 * DAY);
+    pub const MAINTENANCE: Duration = Duration::from_secs(30 * DAY);
+    pub const WINDOW: Duration = Duration::from_secs(30 * DAY);
+    pub const POLL_INTERVAL: Duration = Duration::from_secs(10 * 60);
+    pub const REPAIR_TIMEOUT: Duration = Duration::from_secs(DAY);
+    pub const START_GRACE: Duration = Duration::from_secs(DAY);
+    pub const STREAK: u32 = 1_000;
+    pub const PER_WINDOW: u32 = 100;
+    pub const IN_FLIGHT: usize = 64;
+    pub const PLATFORM_SPACES: u32 = 10_000;
+    pub const PLATFORM_OWNERS: u32 = 1_000;
+    pub const RAW_DAYS: u32 = 90;
+    pub const RETENTION_DAYS: u32 = 3_650;
+    /// USD an hour: the dearest published flavor costs a few tens.
+    pub const PRICE: f64 = 1_000.0;
+}
+
+/// A duration above zero and at most `max`; the error names the key.
+fn bounded(key: &str, text: &str, max: Duration) -> Result<Duration, String> {
     let d = parse_duration(text).map_err(|e| format!("{key}: {e}"))?;
     if d.is_zero() {
         return Err(format!("{key} must be more than 0"));
     }
+    if d > max {
+        return Err(format!(
+            "{key} \"{text}\" is out of range (at most {})",
+            crate::domain::format_duration(max)
+        ));
+    }
     Ok(d)
 }
 
-fn at_least_one(key: &str, n: u32) -> Result<u32, String> {
-    if n == 0 {
-        return Err(format!("{key} must be at least 1"));
+/// A count in `min..=max`; the error names the key.
+fn count<T: PartialOrd + std::fmt::Display>(key: &str, n: T, min: T, max: T) -> Result<T, String> {
+    if n < min || n > max {
+        return Err(format!("{key} {n} is out of range ({min} to {max})"));
     }
     Ok(n)
 }
@@ -287,24 +353,26 @@ impl RawPolicy {
             out.probe.keyword = Some(keyword).filter(|k| !k.is_empty());
         }
         if let Some(timeout) = self.probe_timeout {
-            out.probe.timeout = positive("probe_timeout", &timeout)?;
+            out.probe.timeout = bounded("probe_timeout", &timeout, limits::PROBE_TIMEOUT)?;
         }
         out.auto_repair = self.auto_repair.unwrap_or(out.auto_repair);
         out.keep_alive = self.keep_alive.unwrap_or(out.keep_alive);
         out.wake_paused = self.wake_paused.unwrap_or(out.wake_paused);
         if let Some(n) = self.failures_before_alert {
-            out.alerts.failures_before_alert = at_least_one("failures_before_alert", n)?;
+            out.alerts.failures_before_alert =
+                count("failures_before_alert", n, 1, limits::STREAK)?;
         }
         if let Some(n) = self.degraded_failures {
-            out.alerts.degraded_failures = at_least_one("degraded_failures", n)?;
+            out.alerts.degraded_failures = count("degraded_failures", n, 1, limits::STREAK)?;
         }
         if let Some(n) = self.successes_before_recovered {
-            out.alerts.successes_before_recovered = at_least_one("successes_before_recovered", n)?;
+            out.alerts.successes_before_recovered =
+                count("successes_before_recovered", n, 1, limits::STREAK)?;
         }
         if let Some(every) = self.reminder_interval {
             out.alerts.reminder_interval = match every.trim() {
                 "off" | "never" | "0" => None,
-                text => Some(positive("reminder_interval", text)?),
+                text => Some(bounded("reminder_interval", text, limits::REMINDER)?),
             };
         }
         if let Some(windows) = self.maintenance {
@@ -314,7 +382,11 @@ impl RawPolicy {
                     Ok(MaintenanceWindow {
                         start: CheckSchedule::parse(&w.start)
                             .map_err(|e| format!("maintenance start: {e}"))?,
-                        duration: positive("maintenance duration", &w.duration)?,
+                        duration: bounded(
+                            "maintenance duration",
+                            &w.duration,
+                            limits::MAINTENANCE,
+                        )?,
                     })
                 })
                 .collect::<Result<_, String>>()?;
@@ -327,25 +399,38 @@ impl RawRepair {
     fn apply(self) -> Result<RepairSettings, String> {
         let mut out = RepairSettings::default();
         if let Some(n) = self.max_per_window {
-            out.limits.max_per_window = n;
+            out.limits.max_per_window = count("max_per_window", n, 0, limits::PER_WINDOW)?;
         }
         if let Some(w) = self.window {
-            out.limits.window = positive("window", &w)?;
+            out.limits.window = bounded("window", &w, limits::WINDOW)?;
         }
         if let Some(n) = self.max_in_flight {
-            if n == 0 {
-                return Err("max_in_flight must be at least 1".into());
-            }
-            out.max_in_flight = n;
+            out.max_in_flight = count("max_in_flight", n, 1, limits::IN_FLIGHT)?;
         }
         if let Some(p) = self.poll_interval {
-            out.poll_interval = positive("poll_interval", &p)?;
+            out.poll_interval = bounded("poll_interval", &p, limits::POLL_INTERVAL)?;
         }
         if let Some(t) = self.timeout {
-            out.timeout = positive("timeout", &t)?;
+            out.timeout = bounded("timeout", &t, limits::REPAIR_TIMEOUT)?;
         }
         if let Some(g) = self.start_grace {
-            out.start_grace = positive("start_grace", &g)?;
+            out.start_grace = bounded("start_grace", &g, limits::START_GRACE)?;
+        }
+        if let Some(n) = self.platform_incident_min_spaces {
+            out.platform.min_spaces = count(
+                "platform_incident_min_spaces",
+                n,
+                1,
+                limits::PLATFORM_SPACES,
+            )?;
+        }
+        if let Some(n) = self.platform_incident_min_owners {
+            out.platform.min_owners = count(
+                "platform_incident_min_owners",
+                n,
+                1,
+                limits::PLATFORM_OWNERS,
+            )?;
         }
         Ok(out)
     }
@@ -356,10 +441,10 @@ impl RawHistory {
         let mut out = HistorySettings::default();
         let days = |n: u32| Duration::from_secs(u64::from(n) * 86_400);
         if let Some(n) = self.raw_days {
-            out.raw = days(at_least_one("raw_days", n)?);
+            out.raw = days(count("raw_days", n, 1, limits::RAW_DAYS)?);
         }
         if let Some(n) = self.retention_days {
-            out.retention = days(at_least_one("retention_days", n)?);
+            out.retention = days(count("retention_days", n, 1, limits::RETENTION_DAYS)?);
         }
         if out.retention < out.raw {
             return Err("retention_days must not be shorter than raw_days".into());

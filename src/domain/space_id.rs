@@ -118,6 +118,14 @@ impl Serialize for SpaceId {
     }
 }
 
+/// Read back through `parse`, so a stored alert can never hold an invalid id.
+impl<'de> serde::Deserialize<'de> for SpaceId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        SpaceId::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 /// One entry of the watch list: a single Space or every Space of an owner.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WatchTarget {
@@ -144,6 +152,15 @@ impl WatchTarget {
         match self {
             WatchTarget::Space(id) => id.owner(),
             WatchTarget::Owner(owner) => owner,
+        }
+    }
+
+    /// Whether this entry covers `id`: the same Space, or any Space of the owner for
+    /// `owner/*`. Case-insensitive, as the Hub resolves ids.
+    pub fn matches(&self, id: &SpaceId) -> bool {
+        match self {
+            WatchTarget::Space(watched) => watched.key() == id.key(),
+            WatchTarget::Owner(owner) => owner.eq_ignore_ascii_case(id.owner()),
         }
     }
 }

@@ -31,6 +31,23 @@ pub enum HubError {
 }
 
 impl HubError {
+    /// A sentence for users: what kind of failure, in our words. The variants' own
+    /// text carries the Hub's reply, which goes to the log only.
+    pub fn summary(&self) -> String {
+        match self {
+            HubError::NotFound(_) => "the Hub does not know this Space".into(),
+            HubError::Unauthorized(_) => "the Hub refused the token".into(),
+            HubError::Forbidden(_) => "the token may not do this on the Hub".into(),
+            HubError::BadRequest(_) => "the Hub rejected the request".into(),
+            HubError::RateLimited { retry_after } => format!(
+                "the Hub is rate limiting us; retry in {}s",
+                retry_after.as_secs()
+            ),
+            HubError::Transient(_) => "the Hub is unavailable right now".into(),
+            HubError::Decode(_) => "the Hub sent a reply we could not read".into(),
+        }
+    }
+
     pub fn failure(&self) -> CheckFailure {
         match self {
             HubError::NotFound(_) => CheckFailure::NotFound,

@@ -39,6 +39,26 @@ pub struct SpaceRuntime {
     pub domains: Vec<String>,
 }
 
+impl SpaceRuntime {
+    /// The app's subdomain from `domains[].domain` (`<subdomain>.hf.space`, reference
+    /// §8): authoritative when present.
+    pub fn subdomain(&self) -> Option<String> {
+        subdomain_of(&self.domains)
+    }
+}
+
+/// How the Hub names a Space's app host (reference §8). Independent of
+/// `HF_APP_URL_TEMPLATE`, which says where spacewarden reaches the app.
+const APP_DOMAIN_SUFFIX: &str = ".hf.space";
+
+/// The subdomain in the first of `domains` that is an app host.
+pub fn subdomain_of(domains: &[String]) -> Option<String> {
+    domains
+        .iter()
+        .find_map(|d| d.strip_suffix(APP_DOMAIN_SUFFIX))
+        .map(str::to_owned)
+}
+
 /// One Space as the list endpoint returns it with `expand=runtime&expand=subdomain`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpaceSummary {
@@ -46,6 +66,9 @@ pub struct SpaceSummary {
     pub subdomain: Option<String>,
     pub private: Option<bool>,
     pub sdk: Option<String>,
+    /// The commit the Space runs (`sha`) and when it was made (`lastModified`).
+    pub sha: Option<String>,
+    pub last_modified: Option<DateTime<Utc>>,
     /// Missing when the Hub did not include it; the caller falls back to `/runtime`.
     pub runtime: Option<SpaceRuntime>,
 }
@@ -140,6 +163,15 @@ pub trait Hub: Send + Sync {
     async fn pause(
         &self,
         id: &SpaceId,
+        token: Option<&SecretString>,
+    ) -> Result<SpaceRuntime, HubError>;
+
+    /// `POST /sleeptime` (§3.7): idle this many seconds before sleeping; `-1`: never
+    /// (upgraded hardware only; cpu-basic is fixed at 48 h).
+    async fn set_sleep_time(
+        &self,
+        id: &SpaceId,
+        seconds: i64,
         token: Option<&SecretString>,
     ) -> Result<SpaceRuntime, HubError>;
 

@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-/// The longest wait a header can ask for. The Hub's windows are five minutes; a larger
-/// number is garbage, and added to the clock it could overflow it.
-pub const MAX_WAIT: Duration = Duration::from_secs(3600);
+/// The longest wait a header can ask for, the same for `RateLimit`'s `t=` as for
+/// `Retry-After`: the Hub's windows are five minutes, a larger number is garbage, and
+/// added to the clock it could overflow it.
+use crate::retry_after::MAX_WAIT;
 
 /// What one reply said about the caller's budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,16 +36,20 @@ impl RateLimit {
 }
 
 /// How long to wait after a 429, as huggingface_hub does: `t + 1` when `RateLimit`
-/// says `r=0`, else an integer `Retry-After`, else one second.
-pub fn wait_after_429(ratelimit: Option<&str>, retry_after: Option<&str>) -> Duration {
+/// says `r=0`, else `Retry-After` (seconds or a date), else one second.
+pub fn wait_after_429(
+    ratelimit: Option<&str>,
+    retry_after: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Duration {
     if let Some(limit) = ratelimit.and_then(RateLimit::parse)
         && limit.remaining == 0
     {
         return limit.reset + Duration::from_secs(1);
     }
     retry_after
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map_or(Duration::from_secs(1), capped_secs)
+        .and_then(|v| crate::retry_after::parse(v, now))
+        .unwrap_or(Duration::from_secs(1))
 }
 
 fn capped_secs(secs: u64) -> Duration {
@@ -73,10 +78,15 @@ mod tests {
 
     #[test]
     fn waits_like_huggingface_hub() {
-        let w = |rl, ra| wait_after_429(rl, ra).as_secs();
+        use chrono::TimeZone;
+        let now = chrono::Utc
+            .with_ymd_and_hms(2015, 10, 21, 7, 27, 0)
+            .unwrap();
+        let w = |rl, ra| wait_after_429(rl, ra, now).as_secs();
         assert_eq!(w(Some("\"api\";r=0;t=55"), Some("3")), 56);
         assert_eq!(w(Some("\"api\";r=5;t=55"), Some("3")), 3);
-        assert_eq!(w(None, Some("Wed, 21 Oct 2015 07:28:00 GMT")), 1);
+        assert_eq!(w(None, Some("Wed, 21 Oct 2015 07:28:00 GMT")), 60);
+        assert_eq!(w(None, Some("later")), 1);
         assert_eq!(w(None, None), 1);
     }
 
@@ -84,11 +94,12 @@ mod tests {
     /// was taken as is; added to the clock (`pause`) a large enough one panics.
     #[test]
     fn a_huge_wait_is_capped() {
+        let now = chrono::Utc::now();
         let huge = u64::MAX.to_string();
-        let wait = wait_after_429(None, Some(&huge));
+        let wait = wait_after_429(None, Some(&huge), now);
         assert_eq!(wait, MAX_WAIT);
         let limit = format!("\"api\";r=0;t={huge}");
-        let wait = wait_after_429(Some(&limit), None);
+        let wait = wait_after_429(Some(&limit), None, now);
         assert_eq!(wait, MAX_WAIT + Duration::from_secs(1));
         assert!(std::time::Instant::now().checked_add(wait).is_some());
     }

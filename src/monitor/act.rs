@@ -1,334 +1,298 @@
-//! Acting on a cycle's observations, in one transaction per cycle: store them, run the
-//! alert state machine, open and close incidents, decide repairs and wakes (recording
-//! each attempt before anything is called), and write the cycle's alert (one grouped
-//! message however many Spaces changed). Repairs and wakes then run as tasks.
+//! Acting on a cycle's observations: decide (pure, `plan`), fetch what the alerts need
+//! from the Hub (log tails), then write everything in one short transaction (checks,
+//! alert memory, incidents, action rows, the cycle's one grouped alert) and start the
+//! repairs and wakes. No network call and no pool access happens while the write
+//! transaction is open: a slow Hub must never hold SQLite's write lock.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
-use futures_util::future::join_all;
-
-use super::Monitor;
+use super::attempt::Admitted;
 use super::cycle::CycleError;
-use super::repair::RepairJob;
-use crate::alerts::{Alert, AlertEvent, EventKind};
+use super::diagnose::{Tails, log_kind};
+use super::plan::{IncidentOpen, Plan, SpaceFacts, Work, plan};
+use super::platform::suspects;
+use super::{Claim, Monitor};
+use crate::alerts::{Alert, EventKind};
 use crate::domain::{
-    AlertMemory, Health, Observation, RepairContext, RepairDecision, RepairStep, SpaceId, Stage,
-    Transition, Verdict, decide, observe,
+    Ladder, Observation, PlatformIncident, PlatformPlan, RepairHistory, SpaceId, Stage, assess,
+    time,
 };
-use crate::hub::LogKind;
-use crate::store::{NewAction, SpaceState, StoreTx};
+use crate::store::{NewAction, SpaceState, StoreError, StoreTx};
 
 /// Log lines attached to a "down" alert for a Space in an error stage.
 const ALERT_LOG_LINES: usize = 10;
 
-/// The actor recorded for what spacewarden does by itself.
-pub const SELF_ACTOR: &str = "spacewarden";
-
-/// Work decided in the transaction, started after it committed.
-enum Planned {
-    Repair(RepairJob),
-    Wake {
-        action_id: i64,
-        space: SpaceId,
-        via_restart: bool,
-    },
+/// What the decisions of one cycle read from the store, before any transaction.
+pub(super) struct Facts {
+    pub states: HashMap<String, SpaceState>,
+    pub history: HashMap<String, RepairHistory>,
+    pub platform: Vec<PlatformIncident>,
 }
 
 impl Monitor {
-    pub(super) async fn act(&self, observations: &[Observation]) -> Result<(), CycleError> {
+    /// Acts on a cycle's diagnosed observations; `tails` are the log tails the
+    /// diagnosis read (reused for the alerts).
+    pub(super) async fn act(
+        &self,
+        observations: &[Observation],
+        tails: &Tails,
+    ) -> Result<(), CycleError> {
+        // 1. Decide once without the lock, only to learn which alerts want log lines,
+        //    and fetch those: network, outside any lock or transaction.
+        let logs = self.fetch_alert_logs(observations, tails).await?;
+        // 2. Under the state lock: read, decide for real, claim, write, commit.
         let guard = self.inner.state_lock.lock().await;
         let now = self.inner.clock.now();
-        let states: HashMap<String, SpaceState> = self.inner.store.space_state_map().await?;
+        let facts = self.read_facts(now).await?;
+        let platform = self.assess_platform(observations, &facts);
+        let mut plans = Vec::new();
+        for obs in observations {
+            let Some(space) = &obs.space else { continue };
+            let ladder = self.ladder_for(obs);
+            let mut plan = plan(&self.facts_for(space, obs, &facts, &platform, &ladder, now));
+            for event in &mut plan.events {
+                if event.kind == EventKind::Down
+                    && let Some(lines) = logs.get(&space.key())
+                {
+                    let skip = lines.len().saturating_sub(ALERT_LOG_LINES);
+                    event.logs = lines[skip..].to_vec();
+                }
+            }
+            // Claims and cap slots are taken before the transaction; if it fails, the
+            // guards drop and release them.
+            let admitted = plan.work.as_ref().and_then(|p| self.admit(space, &p.work));
+            if admitted.is_none() {
+                plan.work = None;
+            }
+            plans.push((space, obs, plan, admitted));
+        }
+        let platform_events =
+            super::platform::events(&platform, &facts.platform, observations, now);
         let mut tx = self.inner.store.begin().await?;
-        let mut events = Vec::new();
-        let mut planned = Vec::new();
+        tx.note_cycle(now, self.inner.config.check_schedule.gap_deadline(now))
+            .await?;
         for obs in observations {
             tx.record_observation(obs).await?;
-            let Some(space) = &obs.space else { continue };
-            let state = states.get(&space.key());
-            self.act_on(&mut tx, space, obs, state, now, &mut events, &mut planned)
-                .await?;
         }
-        self.attach_logs(&mut events).await;
-        self.inner
-            .outbox
-            .enqueue(&mut tx, &Alert { at: now, events }, now)
-            .await?;
+        super::platform::apply(&mut tx, &platform, now).await?;
+        let mut events = Vec::new();
+        let mut started = Vec::new();
+        for (space, obs, plan, admitted) in plans {
+            let state = facts.states.get(&space.key());
+            let action = apply(&mut tx, space, state, &plan, &self.inner.actor, now).await?;
+            events.extend(plan.events);
+            if let (Some(planned), Some(admitted), Some(action_id)) = (plan.work, admitted, action)
+            {
+                events.extend(planned.event);
+                started.push((
+                    space.clone(),
+                    obs.cause.clone(),
+                    planned.work,
+                    admitted,
+                    action_id,
+                ));
+            }
+        }
+        let mut alert = Alert::of(now, events);
+        alert.platform = platform_events;
+        self.inner.outbox.enqueue(&mut tx, &alert, now).await?;
         tx.commit().await?;
         drop(guard);
         self.inner.outbox.wake();
-        for work in planned {
+        for (space, cause, work, admitted, action_id) in started {
             match work {
-                Planned::Repair(job) => self.start_repair(job),
-                Planned::Wake {
-                    action_id,
-                    space,
-                    via_restart,
-                } => self.start_wake(action_id, space, via_restart),
+                Work::Repair(step) => self.start_ladder(space, step, cause, action_id, admitted),
+                Work::Wake { via_restart } => {
+                    self.start_wake(space, action_id, via_restart, admitted.claim)
+                }
             }
         }
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn act_on(
+    pub(super) async fn read_facts(
         &self,
-        tx: &mut StoreTx,
-        space: &SpaceId,
-        obs: &Observation,
-        state: Option<&SpaceState>,
-        now: DateTime<Utc>,
-        events: &mut Vec<AlertEvent>,
-        planned: &mut Vec<Planned>,
-    ) -> Result<(), CycleError> {
-        // A repair or wake in flight owns this Space's alert lifecycle until it ends.
-        if self.is_in_flight(&space.key()) {
-            return Ok(());
-        }
-        let policy = self.inner.config.space_settings.policy(space);
-        let in_maintenance = policy.in_maintenance(now);
-        let quiet = in_maintenance || state.is_some_and(|s| s.muted(now));
-        let memory = state.map(|s| s.memory.clone()).unwrap_or_default();
-        let (next, transition) = observe(&memory, obs.verdict, now, &policy.alerts, quiet);
-        tx.save_memory(space, &next).await?;
-
-        let mut gave_up = state.is_some_and(|s| s.gave_up);
-        let mut incident = state.and_then(|s| s.incident_id);
-        // Incidents follow the state machine, muted or not: opened when a "down" is
-        // raised, closed when it resolves.
-        if memory.alerted.is_none() && next.alerted.is_some() && incident.is_none() {
-            let opened = next.bad_since.unwrap_or(now);
-            let stage = obs.stage.as_ref().map(Stage::as_str);
-            incident = Some(
-                tx.open_incident(
-                    space,
-                    opened,
-                    obs.verdict.as_str(),
-                    stage,
-                    obs.error.as_deref(),
-                )
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Facts, StoreError> {
+        let window = self.inner.config.space_settings.repair.limits.window;
+        Ok(Facts {
+            states: self.inner.store.space_state_map().await?,
+            history: self
+                .inner
+                .store
+                .repair_history(time::before(now, window))
                 .await?,
-            );
-        }
-        if memory.alerted.is_some() && next.alerted.is_none() {
-            let resolution = format!("back to {}", obs.verdict);
-            tx.close_incident(space, now, &resolution).await?;
-            incident = None;
-        }
-        if Health::of(obs.verdict) == Health::Good && gave_up {
-            tx.set_gave_up(space, false).await?;
-            gave_up = false;
-        }
-        if let Some(transition) = transition {
-            events.push(event_for(space, obs, &transition));
-        }
+            platform: self.inner.store.open_platform_incidents().await?,
+        })
+    }
 
-        let recent = self
-            .inner
-            .store
-            .auto_repairs_since(
-                space,
-                now - window(&self.inner.config.space_settings.repair.limits.window),
-            )
-            .await?;
-        let decision = decide(
-            &RepairContext {
-                verdict: obs.verdict,
-                bad_streak: next.bad_streak,
-                degraded_failures: policy.alerts.degraded_failures,
-                auto_repair: policy.auto_repair,
-                in_maintenance,
-                in_flight: false,
-                gave_up,
-                recent_repairs: recent,
-                now,
-            },
-            &self.inner.config.space_settings.repair.limits,
-        );
-        match decision {
-            RepairDecision::Nothing => {}
-            RepairDecision::GiveUp => {
-                tx.set_gave_up(space, true).await?;
-                let mut event =
-                    AlertEvent::new(space.to_string(), EventKind::GaveUp, obs.verdict.as_str());
-                event.stage = obs.stage.as_ref().map(|s| s.as_str().to_owned());
-                event.detail = Some(format!(
-                    "{} automatic repairs in the last {} did not keep it up",
-                    self.inner
-                        .config
-                        .space_settings
-                        .repair
-                        .limits
-                        .max_per_window,
-                    crate::domain::format_duration(
-                        self.inner.config.space_settings.repair.limits.window
-                    )
-                ));
-                if !quiet {
-                    events.push(event);
-                }
-            }
-            RepairDecision::Start(step) => {
-                // The global cap: without a free slot the repair waits for a later cycle.
-                let Ok(permit) = self.inner.repair_slots.clone().try_acquire_owned() else {
-                    tracing::info!(space = %space, "repair deferred: too many repairs in flight");
-                    return Ok(());
-                };
-                if !self.claim(&space.key()) {
-                    return Ok(());
-                }
-                let action_id = tx
-                    .start_action(&NewAction {
-                        space,
-                        kind: step.as_str(),
-                        trigger: "auto",
-                        actor: SELF_ACTOR,
-                        at: now,
-                        incident_id: incident,
-                    })
-                    .await?;
-                if !quiet {
-                    let mut event = AlertEvent::new(
-                        space.to_string(),
-                        EventKind::Repairing,
-                        obs.verdict.as_str(),
-                    );
-                    event.step = Some(step.as_str().to_owned());
-                    events.push(event);
-                }
-                planned.push(Planned::Repair(RepairJob {
-                    action_id,
-                    space: space.clone(),
-                    step,
-                    manual: None,
-                    resume: false,
-                    _slot: permit,
-                }));
-            }
-        }
-        self.plan_wake(
-            tx,
+    fn assess_platform(&self, observations: &[Observation], facts: &Facts) -> PlatformPlan {
+        assess(
+            &facts.platform,
+            &suspects(observations, &facts.states),
+            &self.inner.config.space_settings.repair.platform,
+        )
+    }
+
+    /// The ladder for the Space's cause, from the settings (built-in rows and
+    /// overrides).
+    pub(super) fn ladder_for(&self, obs: &Observation) -> Ladder {
+        self.inner
+            .config
+            .space_settings
+            .causes
+            .ladders
+            .for_cause(obs.cause.as_ref().map(|c| c.code))
+    }
+
+    fn facts_for<'a>(
+        &'a self,
+        space: &'a SpaceId,
+        obs: &'a Observation,
+        facts: &'a Facts,
+        platform: &PlatformPlan,
+        ladder: &'a Ladder,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> SpaceFacts<'a> {
+        static NO_HISTORY: std::sync::LazyLock<RepairHistory> =
+            std::sync::LazyLock::new(RepairHistory::default);
+        let settings = &self.inner.config.space_settings;
+        SpaceFacts {
             space,
             obs,
-            policy.keep_alive,
-            policy.wake_paused,
+            state: facts.states.get(&space.key()),
+            policy: settings.policy(space),
+            limits: &settings.repair.limits,
+            history: facts.history.get(&space.key()).unwrap_or(&NO_HISTORY),
+            in_flight: self.is_in_flight(space),
+            ladder,
+            advice: obs
+                .cause
+                .as_ref()
+                .map(|c| settings.causes.table.advice(c.code)),
+            held: platform.holds(space),
             now,
-            planned,
-        )
-        .await
+        }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn plan_wake(
-        &self,
-        tx: &mut StoreTx,
-        space: &SpaceId,
-        obs: &Observation,
-        keep_alive: bool,
-        wake_paused: bool,
-        now: DateTime<Utc>,
-        planned: &mut Vec<Planned>,
-    ) -> Result<(), CycleError> {
-        let wakeable = match obs.verdict {
-            Verdict::Sleeping => keep_alive,
-            Verdict::Paused => wake_paused && obs.stage == Some(Stage::Paused),
-            _ => false,
+    /// Claims the Space, and a slot of the global cap for an automatic repair.
+    /// `None` defers the work to a later cycle.
+    fn admit(&self, space: &SpaceId, work: &Work) -> Option<Admitted> {
+        let slot = match work {
+            Work::Repair(_) => match self.inner.repair_slots.clone().try_acquire_owned() {
+                Ok(slot) => Some(slot),
+                Err(_) => {
+                    tracing::info!(space = %space, "repair deferred: too many repairs in flight");
+                    return None;
+                }
+            },
+            Work::Wake { .. } => None,
         };
-        if !wakeable || self.is_in_flight(&space.key()) {
-            return Ok(());
-        }
-        // Wakes share the repair cap, so a Space that will not wake is not hammered.
-        let limits = &self.inner.config.space_settings.repair.limits;
-        let recent = self.inner.store.actions(space, 20).await?;
-        let wakes = recent
-            .iter()
-            .filter(|a| a.kind == "wake" && now - a.started() < window(&limits.window))
-            .count();
-        if wakes as u32 >= limits.max_per_window || !self.claim(&space.key()) {
-            return Ok(());
-        }
-        let action_id = tx
-            .start_action(&NewAction {
-                space,
-                kind: "wake",
-                trigger: "auto",
-                actor: SELF_ACTOR,
-                at: now,
-                incident_id: None,
-            })
-            .await?;
-        planned.push(Planned::Wake {
-            action_id,
-            space: space.clone(),
-            via_restart: obs.verdict == Verdict::Paused,
-        });
-        Ok(())
+        let claim: Claim = self.claim(space)?;
+        Some(Admitted { claim, slot })
     }
 
-    /// Adds the last log lines to "down" events of Spaces in an error stage: the root
-    /// cause is usually there. A failure to read them only leaves them out.
-    async fn attach_logs(&self, events: &mut [AlertEvent]) {
-        let wanted: Vec<(usize, SpaceId, LogKind)> = events
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.kind == EventKind::Down)
-            .filter_map(|(i, e)| {
-                let kind = match e.stage.as_deref()? {
-                    "BUILD_ERROR" => LogKind::Build,
-                    "RUNTIME_ERROR" => LogKind::Run,
-                    _ => return None,
-                };
-                Some((i, SpaceId::parse(&e.space).ok()?, kind))
-            })
-            .collect();
-        let fetched = join_all(wanted.iter().map(|(_, space, kind)| async move {
-            let token = self.inner.config.token_for(space.owner());
-            self.inner
-                .hub
-                .logs(space, *kind, ALERT_LOG_LINES, token)
-                .await
-        }))
-        .await;
-        for ((index, space, _), result) in wanted.into_iter().zip(fetched) {
-            match result {
-                Ok(lines) => events[index].logs = lines.into_iter().map(|l| l.text).collect(),
-                Err(e) => tracing::debug!(space = %space, error = %e, "no logs for the alert"),
+    /// The run or build log tails that this cycle's "down" alerts will carry (the root
+    /// cause is usually there): the ones the diagnosis read, and the others read now.
+    /// A failure to read one only leaves it out.
+    async fn fetch_alert_logs(
+        &self,
+        observations: &[Observation],
+        tails: &Tails,
+    ) -> Result<Tails, StoreError> {
+        let now = self.inner.clock.now();
+        let facts = self.read_facts(now).await?;
+        let platform = self.assess_platform(observations, &facts);
+        let mut logs = Tails::new();
+        let mut wanted = Vec::new();
+        for obs in observations {
+            let (Some(space), Some(stage)) = (&obs.space, &obs.stage) else {
+                continue;
+            };
+            let Some(kind) = log_kind(stage)
+                .filter(|_| matches!(stage, Stage::BuildError | Stage::RuntimeError))
+            else {
+                continue;
+            };
+            let ladder = self.ladder_for(obs);
+            let plan = plan(&self.facts_for(space, obs, &facts, &platform, &ladder, now));
+            if !announces_down(&plan) {
+                continue;
+            }
+            match tails.get(&space.key()) {
+                Some(lines) => {
+                    logs.insert(space.key(), lines.clone());
+                }
+                None => wanted.push((space.clone(), kind)),
             }
         }
+        logs.extend(self.read_tails(wanted, ALERT_LOG_LINES).await);
+        Ok(logs)
     }
 }
 
-fn window(duration: &std::time::Duration) -> chrono::Duration {
-    chrono::Duration::from_std(*duration).unwrap_or(chrono::Duration::MAX)
+fn announces_down(plan: &Plan) -> bool {
+    plan.events.iter().any(|e| e.kind == EventKind::Down)
 }
 
-fn event_for(space: &SpaceId, obs: &Observation, transition: &Transition) -> AlertEvent {
-    let (kind, verdict, down_for) = match transition {
-        Transition::Down { verdict, .. } => (EventKind::Down, *verdict, None),
-        Transition::StillDown { verdict, .. } => (EventKind::StillDown, *verdict, None),
-        Transition::Recovered { now, down_for } => {
-            (EventKind::Recovered, *now, Some(down_for.as_secs()))
-        }
+/// Writes one Space's plan; returns the action row of its work, if it has work,
+/// recorded as done by `actor`.
+async fn apply(
+    tx: &mut StoreTx,
+    space: &SpaceId,
+    state: Option<&SpaceState>,
+    plan: &Plan,
+    actor: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<i64>, StoreError> {
+    if let Some(memory) = &plan.memory {
+        tx.save_memory(space, memory).await?;
+    }
+    let mut incident = state.and_then(|s| s.incident_id);
+    if let Some(IncidentOpen {
+        opened,
+        verdict,
+        stage,
+        error,
+        cause,
+    }) = &plan.open_incident
+    {
+        let stage = stage.as_ref().map(Stage::as_str);
+        incident = Some(
+            tx.open_incident(
+                space,
+                *opened,
+                verdict.as_str(),
+                stage,
+                error.as_deref(),
+                cause.as_ref(),
+            )
+            .await?,
+        );
+    }
+    if let Some(resolution) = &plan.close_incident {
+        tx.close_incident(space, now, resolution).await?;
+        incident = None;
+    }
+    if let Some(gave_up) = plan.set_gave_up {
+        tx.set_gave_up(space, gave_up).await?;
+    }
+    let Some(planned) = &plan.work else {
+        return Ok(None);
     };
-    let mut event = AlertEvent::new(space.to_string(), kind, verdict.as_str());
-    event.stage = obs.stage.as_ref().map(|s| s.as_str().to_owned());
-    if kind != EventKind::Recovered {
-        event.error = obs.error.clone();
-    }
-    event.down_for_secs = down_for;
-    event
-}
-
-/// The memory after a repair or wake brought a Space back.
-pub(super) fn resolved_memory() -> AlertMemory {
-    AlertMemory {
-        good_streak: 1,
-        ..AlertMemory::default()
-    }
-}
-
-/// What a repair step is called in events.
-pub(super) fn step_name(step: RepairStep) -> String {
-    step.as_str().to_owned()
+    let kind = match &planned.work {
+        Work::Repair(step) => step.as_str(),
+        Work::Wake { .. } => "wake",
+    };
+    let action_id = tx
+        .start_action(&NewAction {
+            space,
+            kind,
+            trigger: "auto",
+            actor,
+            at: now,
+            incident_id: if kind == "wake" { None } else { incident },
+        })
+        .await?;
+    Ok(Some(action_id))
 }

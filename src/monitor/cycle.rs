@@ -8,8 +8,7 @@ use futures_util::{StreamExt, stream};
 
 use super::Monitor;
 use super::owners::{Seen, SeenSpace, group_by_owner};
-use crate::domain::{Observation, ProbeOutcome, VerdictInput, WatchTarget, verdict};
-use crate::hub::ProbeRequest;
+use crate::domain::{Observation, VerdictInput, WatchTarget, verdict};
 use crate::store::{SpaceState, StoreError};
 
 /// Logged once a cycle's results are stored (tests and benchmarks wait for it).
@@ -32,8 +31,15 @@ impl Monitor {
     /// does: no alerts, no repairs). Returns them sorted by Space.
     pub async fn run_cycle(&self, targets: &[WatchTarget]) -> Result<Vec<Observation>, CycleError> {
         let started = std::time::Instant::now();
-        let observations = self.observe(targets).await?;
+        let mut observations = self.observe(targets).await?;
+        // `check` diagnoses afresh: it is run by hand or by cron to learn why.
+        self.diagnose(&mut observations, None).await;
         self.inner.store.record(&observations).await?;
+        let now = self.inner.clock.now();
+        self.inner
+            .store
+            .note_cycle(now, self.inner.config.check_schedule.gap_deadline(now))
+            .await?;
         cycle_done(&observations, started);
         Ok(observations)
     }
@@ -42,8 +48,10 @@ impl Monitor {
     /// incidents, repairs, wakes).
     pub async fn tick(&self, targets: &[WatchTarget]) -> Result<Vec<Observation>, CycleError> {
         let started = std::time::Instant::now();
-        let observations = self.observe(targets).await?;
-        self.act(&observations).await?;
+        let mut observations = self.observe(targets).await?;
+        let states = self.inner.store.space_state_map().await?;
+        let tails = self.diagnose(&mut observations, Some(&states)).await;
+        self.act(&observations, &tails).await?;
         cycle_done(&observations, started);
         Ok(observations)
     }
@@ -101,6 +109,8 @@ impl Monitor {
                     subdomain: None,
                     gc_timeout: None,
                     private: None,
+                    cause: None,
+                    revision: None,
                 };
             }
         };
@@ -108,6 +118,7 @@ impl Monitor {
             runtime,
             subdomain,
             private,
+            revision,
         } = seen_space;
         let id = space.as_ref();
         let subdomain = subdomain.or_else(|| id.map(|id| id.derived_subdomain()));
@@ -145,32 +156,8 @@ impl Monitor {
             subdomain,
             gc_timeout: runtime.gc_timeout,
             private,
+            cause: None,
+            revision,
         }
-    }
-
-    pub(super) async fn probe_app(
-        &self,
-        id: &crate::domain::SpaceId,
-        subdomain: &str,
-        private: bool,
-    ) -> ProbeOutcome {
-        let settings = self.inner.config.space_settings.probe(id);
-        let request = ProbeRequest {
-            url: format!(
-                "{}{}",
-                self.inner.config.app_url_template.url_for(subdomain),
-                settings.health_path
-            ),
-            expected_status: settings.expected_status.clone(),
-            keyword: settings.keyword.clone(),
-            timeout: settings.timeout,
-        };
-        // A private Space's app wants its owner's token, as the official clients send it.
-        let token = if private {
-            self.inner.config.token_for(id.owner())
-        } else {
-            None
-        };
-        self.inner.probe.probe(&request, token).await
     }
 }

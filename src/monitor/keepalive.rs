@@ -1,168 +1,174 @@
-//! Keep-alive: waking Spaces that fell asleep (a GET of the app URL, which is what
-//! wakes a Space for a visitor; a restart for a paused Space when `wake_paused` is on),
-//! verifying the wake by polling the runtime, and keeping spacewarden's own Space awake
-//! when it runs on one (`SPACE_HOST`).
+//! Keep-alive and the owner's switches: waking Spaces that fell asleep (a GET of the
+//! app URL, which is what wakes a Space for a visitor; a restart for a paused Space
+//! when `wake_paused` is on), verifying the wake by polling the runtime, periodic
+//! visits, and an admin's `/wake` and `/pause`. Every one of them goes through the
+//! attempt lifecycle: claim, action row, call, settle.
 //!
 //! Free cpu-basic Spaces sleep after 48 h without visitors. Every check probes a
 //! serving app, which is a visit, so a watched serving Space does not fall asleep;
 //! a Space that is already asleep is woken here.
 
-use super::Monitor;
-use super::act::resolved_memory;
-use super::repair::StepResultView;
+use super::attempt::{ActionRefused, Call, Settled};
+use super::repair::resolved_memory;
+use super::{Claim, Monitor};
 use crate::alerts::{AlertEvent, EventKind};
-use crate::domain::SpaceId;
-use crate::hub::ProbeRequest;
+use crate::domain::{SpaceId, Stage, Verdict};
 use crate::store::StoreError;
 
 impl Monitor {
-    pub(super) fn start_wake(&self, action_id: i64, space: SpaceId, via_restart: bool) {
+    pub(super) fn start_wake(
+        &self,
+        space: SpaceId,
+        action_id: i64,
+        via_restart: bool,
+        claim: Claim,
+    ) {
+        let call = if via_restart {
+            Call::Restart { factory: false }
+        } else {
+            Call::Visit
+        };
+        self.spawn_wake(space, action_id, Some(call), claim);
+    }
+
+    /// A wake a previous run left unfinished: poll only.
+    pub(super) fn resume_wake(&self, space: SpaceId, action_id: i64, claim: Claim) {
+        self.spawn_wake(space, action_id, None, claim);
+    }
+
+    fn spawn_wake(&self, space: SpaceId, action_id: i64, call: Option<Call>, claim: Claim) {
         let monitor = self.clone();
-        self.spawn(async move {
-            let key = space.key();
-            if let Err(e) = monitor
-                .run_wake(action_id, &space, via_restart, false)
-                .await
-            {
+        self.spawn("wake", async move {
+            let _claim = claim;
+            if let Err(e) = monitor.run_wake(&space, action_id, call).await {
                 tracing::error!(space = %space, error = %e, "wake: store error");
             }
-            monitor.release(&key);
         });
     }
 
     /// An admin's `/wake`: recorded with the actor, run like the keep-alive's wake.
-    pub async fn request_wake(
+    pub async fn request_wake(&self, space: &SpaceId, actor: &str) -> Result<i64, ActionRefused> {
+        let mut paused = false;
+        let (action_id, claim) = self
+            .record_manual(space, "wake", actor, |state| {
+                paused = state.and_then(|s| s.stage.as_ref()) == Some(&Stage::Paused);
+                Vec::new()
+            })
+            .await?;
+        self.start_wake(space.clone(), action_id, paused, claim);
+        Ok(action_id)
+    }
+
+    /// An admin's `/pause`: under the Space's claim like every action, so it never
+    /// races a repair. Returns the stage the Hub reports, or a sentence for users.
+    pub async fn request_pause(
         &self,
         space: &SpaceId,
         actor: &str,
-    ) -> Result<(), super::RepairRefused> {
-        if !self.claim(&space.key()) {
-            return Err(super::RepairRefused::InFlight(space.to_string()));
-        }
-        let state = self.inner.store.space_state(space).await.ok().flatten();
-        let via_restart = state.and_then(|s| s.stage) == Some(crate::domain::Stage::Paused);
-        let action = crate::store::NewAction {
-            space,
-            kind: "wake",
-            trigger: "manual",
-            actor,
-            at: self.inner.clock.now(),
-            incident_id: None,
+    ) -> Result<(i64, Result<Stage, String>), ActionRefused> {
+        let (action_id, _claim) = self
+            .record_manual(space, "pause", actor, |_| Vec::new())
+            .await?;
+        let called = self.call(space, action_id, Call::Pause).await;
+        let (result, detail) = match &called {
+            Ok(_) => ("done", None),
+            Err(why) => ("failed", Some(why.as_str())),
         };
-        match self.inner.store.start_action(&action).await {
-            Ok(action_id) => {
-                self.start_wake(action_id, space.clone(), via_restart);
-                Ok(())
-            }
-            Err(e) => {
-                self.release(&space.key());
-                Err(super::RepairRefused::Store(e.to_string()))
-            }
+        let now = self.inner.clock.now();
+        if let Err(e) = self
+            .inner
+            .store
+            .finish_action(action_id, now, result, detail)
+            .await
+        {
+            tracing::error!(space = %space, error = %e, "cannot record the pause");
         }
+        Ok((
+            action_id,
+            called.map(|runtime| runtime.map_or(Stage::Paused, |r| r.stage)),
+        ))
     }
 
-    pub(super) fn start_wake_resumed(&self, action_id: i64, space: SpaceId) {
-        let monitor = self.clone();
-        self.spawn(async move {
-            let key = space.key();
-            if let Err(e) = monitor.run_wake(action_id, &space, false, true).await {
-                tracing::error!(space = %space, error = %e, "wake: store error");
-            }
-            monitor.release(&key);
-        });
+    /// An admin's `/sleeptime`: idle this long before sleeping (`None`: never), under
+    /// the Space's claim. On cpu-basic the Hub fixes it at 48 h: refused before asking.
+    pub async fn request_sleep_time(
+        &self,
+        space: &SpaceId,
+        after: Option<std::time::Duration>,
+        actor: &str,
+    ) -> Result<(i64, Result<Option<u64>, String>), ActionRefused> {
+        let hardware = self
+            .inner
+            .store
+            .space_state(space)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|s| s.hardware);
+        if hardware.as_deref() == Some("cpu-basic") {
+            return Err(ActionRefused::Unsupported(format!(
+                "{space} runs on cpu-basic, where Hugging Face fixes the sleep time at 48 h; \
+                 upgrade its hardware to change it."
+            )));
+        }
+        let seconds = after.map_or(-1, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        let (action_id, _claim) = self
+            .record_manual(space, "sleeptime", actor, |_| Vec::new())
+            .await?;
+        let called = self.call(space, action_id, Call::SleepTime(seconds)).await;
+        let (result, detail) = match &called {
+            Ok(_) => ("done", None),
+            Err(why) => ("failed", Some(why.as_str())),
+        };
+        let now = self.inner.clock.now();
+        if let Err(e) = self
+            .inner
+            .store
+            .finish_action(action_id, now, result, detail)
+            .await
+        {
+            tracing::error!(space = %space, error = %e, "cannot record the sleep time");
+        }
+        Ok((
+            action_id,
+            called.map(|runtime| runtime.and_then(|r| r.gc_timeout)),
+        ))
     }
 
     async fn run_wake(
         &self,
-        action_id: i64,
         space: &SpaceId,
-        via_restart: bool,
-        resume: bool,
+        action_id: i64,
+        call: Option<Call>,
     ) -> Result<(), StoreError> {
-        let token = self.inner.config.token_for(space.owner());
-        if !resume {
-            let called = if via_restart {
-                self.inner
-                    .hub
-                    .restart(space, false, token)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
-            } else {
-                self.visit(space).await
-            };
-            match called {
-                Ok(()) => self.inner.store.mark_called(action_id).await?,
-                Err(why) => {
-                    tracing::info!(space = %space, "wake request failed: {why}; checking the runtime anyway")
-                }
-            }
+        if let Some(call) = call
+            && let Err(why) = self.call(space, action_id, call).await
+        {
+            tracing::info!(space = %space, "wake request failed: {why}; checking the runtime anyway");
         }
         let settled = self.await_settled(space).await;
         let _guard = self.inner.state_lock.lock().await;
         let now = self.inner.clock.now();
+        let state = self.inner.store.space_state(space).await?;
         let mut tx = self.inner.store.begin().await?;
-        let state = tx.space_state(space).await?;
-        let (kind, result, detail) = match settled.view() {
-            StepResultView::Recovered => (EventKind::Woken, "woken", None),
-            StepResultView::Failed(why) => (EventKind::WakeFailed, "failed", Some(why)),
+        let event = match settled {
+            Settled::Recovered => {
+                tx.finish_action(action_id, now, "woken", None).await?;
+                tx.save_memory(space, &resolved_memory()).await?;
+                AlertEvent::new(space.clone(), EventKind::Woken, Verdict::Up)
+            }
+            Settled::StillBroken(why) => {
+                tx.finish_action(action_id, now, "failed", Some(&why))
+                    .await?;
+                AlertEvent::new(space.clone(), EventKind::WakeFailed, Verdict::Sleeping)
+                    .with_detail(why)
+            }
         };
-        tx.finish_action(action_id, now, result, detail.as_deref())
+        self.enqueue_unless_quiet(&mut tx, space, state.as_ref(), vec![event], now)
             .await?;
-        if kind == EventKind::Woken {
-            tx.save_memory(space, &resolved_memory()).await?;
-        }
-        let policy = self.inner.config.space_settings.policy(space);
-        let quiet = policy.in_maintenance(now) || state.as_ref().is_some_and(|s| s.muted(now));
-        if !quiet {
-            let mut event = AlertEvent::new(
-                space.to_string(),
-                kind,
-                if kind == EventKind::Woken {
-                    "up"
-                } else {
-                    "sleeping"
-                },
-            );
-            event.detail = detail;
-            self.inner
-                .outbox
-                .enqueue_events(&mut tx, vec![event], now)
-                .await?;
-        }
         tx.commit().await?;
         self.inner.outbox.wake();
         Ok(())
-    }
-
-    /// A GET of the app's front page, as a visitor would.
-    async fn visit(&self, space: &SpaceId) -> Result<(), String> {
-        let state = self.inner.store.space_state(space).await.ok().flatten();
-        let subdomain = state
-            .as_ref()
-            .and_then(|s| s.subdomain.clone())
-            .unwrap_or_else(|| space.derived_subdomain());
-        let private = state.as_ref().and_then(|s| s.private) == Some(true);
-        let request = ProbeRequest {
-            url: format!(
-                "{}/",
-                self.inner.config.app_url_template.url_for(&subdomain)
-            ),
-            // Any answer means the request reached the Space; a sleeping one says 503.
-            expected_status: (100..=599).collect(),
-            keyword: None,
-            timeout: std::time::Duration::from_secs(30),
-        };
-        let token = if private {
-            self.inner.config.token_for(space.owner())
-        } else {
-            None
-        };
-        let outcome = self.inner.probe.probe(&request, token).await;
-        match outcome.status {
-            Some(_) => Ok(()),
-            None => Err(outcome.failure.unwrap_or_else(|| "no answer".into())),
-        }
     }
 
     /// Visits serving Spaces that have a sleep timer and were not visited for a quarter
@@ -180,10 +186,10 @@ impl Monitor {
             };
             let serving = state.stage.as_ref().is_some_and(|s| s.is_serving());
             let policy = self.inner.config.space_settings.policy(&state.space);
-            let due = state.last_visit.is_none_or(|at| {
-                (now - at).num_seconds() >= i64::try_from(timer / 4).unwrap_or(i64::MAX)
-            });
-            if !serving || !policy.keep_alive || !due {
+            let due = state
+                .last_visit
+                .is_none_or(|at| crate::domain::time::elapsed(at, now).as_secs() >= timer / 4);
+            if !serving || !policy.keep_alive || !due || !self.watches(&state.space) {
                 continue;
             }
             match self.visit(&state.space).await {
@@ -195,28 +201,6 @@ impl Monitor {
                 }
                 Err(why) => tracing::info!(space = %state.space, "keep-alive visit failed: {why}"),
             }
-        }
-    }
-
-    /// When spacewarden itself runs on a Space (`SPACE_HOST`), a request to its own
-    /// public URL counts as a visit and keeps it awake.
-    pub async fn visit_self(&self) {
-        let Some(host) = &self.inner.config.space_host else {
-            return;
-        };
-        let request = ProbeRequest {
-            url: format!("https://{host}/healthz"),
-            expected_status: Vec::new(),
-            keyword: None,
-            timeout: std::time::Duration::from_secs(30),
-        };
-        let outcome = self.inner.probe.probe(&request, None).await;
-        match outcome.status {
-            Some(status) => tracing::debug!(status, "self keep-alive visit"),
-            None => tracing::warn!(
-                "self keep-alive visit failed: {}",
-                outcome.failure.unwrap_or_default()
-            ),
         }
     }
 }

@@ -5,11 +5,19 @@
 //! the alert `Outbox`.
 
 mod act;
+mod app;
+mod attempt;
+mod costs;
 mod cycle;
+mod diagnose;
+mod housekeeping;
 mod keepalive;
 mod owners;
+mod plan;
+mod platform;
 mod repair;
 mod scheduler;
+mod watchdog;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -20,12 +28,17 @@ use tokio::task::JoinSet;
 use crate::alerts::Outbox;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::domain::SpaceId;
 use crate::hub::{AppProbe, Hub};
 use crate::store::Store;
+use crate::supervise::Supervisor;
 
+pub use attempt::{ActionRefused, SELF_ACTOR};
 pub use cycle::CycleError;
-pub use repair::{RepairOutcome, RepairRefused};
+pub use plan::{Plan, Planned, SpaceFacts, Work, plan};
+pub use repair::{RepairOutcome, Started};
 pub use scheduler::{Scheduler, SchedulerSnapshot, SchedulerStatus};
+pub use watchdog::run_watchdog;
 
 /// Knobs that are not part of the public configuration.
 #[derive(Debug, Clone)]
@@ -54,6 +67,10 @@ pub struct MonitorParts {
     pub clock: Arc<dyn Clock>,
     pub outbox: Outbox,
     pub tuning: Tuning,
+    pub supervisor: Supervisor,
+    /// Who the automatic repairs and wakes are recorded as: `spacewarden` for the
+    /// daemon, `cli` for `spacewarden check --repair`. Same policy, caps and path.
+    pub actor: String,
 }
 
 impl MonitorParts {
@@ -72,6 +89,8 @@ impl MonitorParts {
             clock: Arc::new(SystemClock),
             outbox: Outbox::default(),
             tuning: Tuning::default(),
+            supervisor: Supervisor::default(),
+            actor: SELF_ACTOR.to_owned(),
         }
     }
 }
@@ -91,13 +110,17 @@ struct Inner {
     clock: Arc<dyn Clock>,
     outbox: Outbox,
     tuning: Tuning,
+    supervisor: Supervisor,
+    /// The actor of automatic actions (`MonitorParts::actor`).
+    actor: String,
     /// Serializes read-decide-write of a Space's alert and repair state between the
-    /// cycle and the repair tasks, so one recovery is never announced twice.
+    /// cycle and the repair tasks, so one recovery is never announced twice. Never
+    /// held across a network call.
     state_lock: tokio::sync::Mutex<()>,
-    /// The global cap on repairs in flight.
+    /// The global cap on automatic repairs in flight (an admin's request bypasses it).
     repair_slots: Arc<Semaphore>,
-    /// Spaces (by key) with a repair or wake in flight.
-    in_flight: Mutex<HashSet<String>>,
+    /// Spaces (by key) with a repair, wake or pause in flight.
+    in_flight: Arc<Mutex<HashSet<String>>>,
     /// Repair and wake tasks; awaited by `settle`, aborted on shutdown (their rows stay
     /// unfinished and are resumed by polling on the next start).
     tasks: Mutex<JoinSet<()>>,
@@ -115,9 +138,11 @@ impl Monitor {
                 clock: parts.clock,
                 outbox: parts.outbox,
                 tuning: parts.tuning,
+                supervisor: parts.supervisor,
+                actor: parts.actor,
                 state_lock: tokio::sync::Mutex::new(()),
                 repair_slots: Arc::new(Semaphore::new(slots)),
-                in_flight: Mutex::new(HashSet::new()),
+                in_flight: Arc::default(),
                 tasks: Mutex::new(JoinSet::new()),
             }),
         }
@@ -143,16 +168,20 @@ impl Monitor {
         self.inner.clock.now()
     }
 
-    /// Waits until every repair and wake started so far has finished (tests, benches).
-    pub async fn settle(&self) {
+    /// Waits until every repair and wake started so far has finished (tests, benches,
+    /// `check --repair`); returns how many it waited for. Dropping the future aborts
+    /// the tasks it holds (their rows stay unfinished and are resumed by polling).
+    pub async fn settle(&self) -> usize {
+        let mut waited = 0;
         loop {
             let next = {
                 let mut tasks = self.inner.tasks.lock().unwrap_or_else(|p| p.into_inner());
                 std::mem::take(&mut *tasks)
             };
             if next.is_empty() {
-                return;
+                return waited;
             }
+            waited += next.len();
             next.join_all().await;
         }
     }
@@ -163,37 +192,63 @@ impl Monitor {
         tasks.abort_all();
     }
 
-    fn spawn(&self, task: impl std::future::Future<Output = ()> + Send + 'static) {
+    pub fn supervisor(&self) -> &Supervisor {
+        &self.inner.supervisor
+    }
+
+    /// Whether `id` is on the watch list (DESIGN.md "Watching": `owner/name`, or a
+    /// match of `owner/*`). The one rule for every entrance: chat, API, page, CLI.
+    pub fn watches(&self, id: &SpaceId) -> bool {
+        self.inner.config.watches(id)
+    }
+
+    /// Runs a repair or wake in the background; a panic is logged and counted.
+    fn spawn(
+        &self,
+        what: &'static str,
+        task: impl std::future::Future<Output = ()> + Send + 'static,
+    ) {
+        let supervisor = self.inner.supervisor.clone();
         let mut tasks = self.inner.tasks.lock().unwrap_or_else(|p| p.into_inner());
         // Reap finished tasks so the set does not grow over months.
         while tasks.try_join_next().is_some() {}
-        tasks.spawn(task);
+        tasks.spawn(async move { supervisor.catch(what, task).await });
     }
 
-    fn claim(&self, key: &str) -> bool {
+    /// Takes the one-action-per-Space claim; `None` while another holds it. The claim
+    /// is released when the guard drops, also when its task panics.
+    fn claim(&self, id: &SpaceId) -> Option<Claim> {
+        let key = id.key();
         let mut in_flight = self
             .inner
             .in_flight
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        in_flight.insert(key.to_owned())
+        in_flight.insert(key.clone()).then(|| Claim {
+            set: self.inner.in_flight.clone(),
+            key,
+        })
     }
 
-    fn release(&self, key: &str) {
-        let mut in_flight = self
-            .inner
-            .in_flight
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        in_flight.remove(key);
-    }
-
-    fn is_in_flight(&self, key: &str) -> bool {
+    fn is_in_flight(&self, id: &SpaceId) -> bool {
         let in_flight = self
             .inner
             .in_flight
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        in_flight.contains(key)
+        in_flight.contains(&id.key())
+    }
+}
+
+/// A Space's claim: one repair, wake or pause at a time.
+pub(crate) struct Claim {
+    set: Arc<Mutex<HashSet<String>>>,
+    key: String,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        let mut set = self.set.lock().unwrap_or_else(|p| p.into_inner());
+        set.remove(&self.key);
     }
 }

@@ -1,30 +1,45 @@
 //! The scheduler: runs a cycle on every `CHECK_SCHEDULE` tick (or when asked to check
 //! now), never two at once: a tick that arrives while a cycle still runs is skipped
-//! and logged. Also runs the hourly housekeeping (pruning history, self keep-alive).
+//! and logged. Each cycle runs as a task of its own; one that fails or panics is
+//! logged with its cause and counted, and the next tick runs as usual. Whether a cycle
+//! is running is read from its JoinHandle, so no flag can be left set.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use futures_util::FutureExt;
 use tokio::sync::Notify;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::Monitor;
 use crate::config::CheckSchedule;
 use crate::domain::WatchTarget;
+use crate::supervise::panic_message;
 
 /// How long a running cycle may take to finish after shutdown was asked for.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
-const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(3600);
+/// Schedule intervals without a completed cycle before the checks count as stalled.
+const STALL_INTERVALS: usize = 3;
+/// Slack on top, for a cycle that is still running (a slow Hub, many owners).
+const STALL_GRACE: chrono::Duration = chrono::Duration::seconds(60);
 
-/// What the scheduler has done so far, for `/readyz` and `/status`.
+/// What the scheduler has done so far, for `/readyz`, `/metrics` and `/status`.
 #[derive(Debug, Clone, Default)]
 pub struct SchedulerSnapshot {
     pub started: Option<DateTime<Utc>>,
+    /// When the last cycle that stored its results ended.
     pub last_cycle_end: Option<DateTime<Utc>>,
     pub next_tick: Option<DateTime<Utc>>,
+    /// Cycles that completed (stored their results).
     pub cycles: u64,
+    /// Cycles that ended in an error (e.g. the store refused the results).
+    pub failed_cycles: u64,
+    /// Cycles that panicked.
+    pub panicked_cycles: u64,
+    pub last_failure: Option<String>,
     pub skipped_ticks: u64,
     pub running: bool,
     /// How long the last cycle took, and all cycles together (for `/metrics`).
@@ -33,16 +48,43 @@ pub struct SchedulerSnapshot {
 }
 
 /// Shared view of the scheduler's progress.
-#[derive(Debug, Clone, Default)]
-pub struct SchedulerStatus(Arc<Mutex<SchedulerSnapshot>>);
+#[derive(Debug, Clone)]
+pub struct SchedulerStatus {
+    snapshot: Arc<Mutex<SchedulerSnapshot>>,
+    schedule: CheckSchedule,
+}
 
 impl SchedulerStatus {
+    pub fn new(schedule: CheckSchedule) -> SchedulerStatus {
+        SchedulerStatus {
+            snapshot: Arc::default(),
+            schedule,
+        }
+    }
+
     pub fn snapshot(&self) -> SchedulerSnapshot {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.snapshot
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     fn update(&self, f: impl FnOnce(&mut SchedulerSnapshot)) {
-        f(&mut self.0.lock().unwrap_or_else(|p| p.into_inner()));
+        f(&mut self.snapshot.lock().unwrap_or_else(|p| p.into_inner()));
+    }
+
+    /// `Some(since)` when no cycle completed within three schedule intervals (plus a
+    /// grace for a running cycle) of `since`: the last completed cycle, or the start.
+    /// `None` while the checks keep up, and before the scheduler started.
+    pub fn stalled(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let s = self.snapshot();
+        let since = s.last_cycle_end.or(s.started)?;
+        let mut deadline = since;
+        for _ in 0..STALL_INTERVALS {
+            deadline = self.schedule.next_after(deadline)?;
+        }
+        let deadline = deadline.checked_add_signed(STALL_GRACE)?;
+        (now > deadline).then_some(since)
     }
 }
 
@@ -56,11 +98,12 @@ pub struct Scheduler {
 
 impl Scheduler {
     pub fn new(monitor: Monitor, targets: Vec<WatchTarget>) -> Scheduler {
+        let schedule = monitor.config().check_schedule.clone();
         Scheduler {
-            schedule: monitor.config().check_schedule.clone(),
+            status: SchedulerStatus::new(schedule.clone()),
+            schedule,
             monitor,
             targets,
-            status: SchedulerStatus::default(),
             check_now: Arc::new(Notify::new()),
         }
     }
@@ -74,11 +117,11 @@ impl Scheduler {
         self.check_now.clone()
     }
 
-    pub async fn run(self, cancel: CancellationToken) -> Result<(), String> {
-        let busy = Arc::new(AtomicBool::new(false));
-        let mut current: Option<tokio::task::JoinHandle<()>> = None;
-        let mut last_housekeeping: Option<Instant> = None;
-        self.status.update(|s| s.started = Some(self.monitor.now()));
+    pub async fn run(&self, cancel: CancellationToken) -> Result<(), String> {
+        let mut current: Option<JoinHandle<()>> = None;
+        self.status.update(|s| {
+            s.started.get_or_insert(self.monitor.now());
+        });
         loop {
             let now = self.monitor.now();
             let Some(next) = self.schedule.next_after(now) else {
@@ -88,46 +131,22 @@ impl Scheduler {
                 ));
             };
             self.status.update(|s| s.next_tick = Some(next));
-            let wait = (next - now).to_std().unwrap_or_default();
+            let wait = crate::domain::time::elapsed(now, next);
             tokio::select! {
                 () = cancel.cancelled() => break,
                 () = tokio::time::sleep(wait) => {}
                 () = self.check_now.notified() => tracing::info!("check requested"),
             }
-            if busy.swap(true, Ordering::SeqCst) {
+            if current.as_ref().is_some_and(|cycle| !cycle.is_finished()) {
                 self.status.update(|s| s.skipped_ticks += 1);
                 tracing::warn!(tick = %next, "tick skipped: the previous check cycle is still running");
                 continue;
             }
-            let housekeeping =
-                last_housekeeping.is_none_or(|at| at.elapsed() >= HOUSEKEEPING_EVERY);
-            if housekeeping {
-                last_housekeeping = Some(Instant::now());
-            }
-            let monitor = self.monitor.clone();
-            let targets = self.targets.clone();
-            let status = self.status.clone();
-            let busy = busy.clone();
-            status.update(|s| s.running = true);
-            current = Some(tokio::spawn(async move {
-                let started = Instant::now();
-                if let Err(e) = monitor.tick(&targets).await {
-                    tracing::error!(error = %e, "check cycle failed");
-                }
-                let took = started.elapsed();
-                if housekeeping {
-                    monitor.housekeeping().await;
-                }
-                let end = monitor.now();
-                status.update(|s| {
-                    s.running = false;
-                    s.cycles += 1;
-                    s.last_cycle_end = Some(end);
-                    s.last_cycle_duration = Some(took);
-                    s.cycle_seconds_total += took.as_secs_f64();
-                });
-                busy.store(false, Ordering::SeqCst);
-            }));
+            current = Some(tokio::spawn(supervised_cycle(
+                self.monitor.clone(),
+                self.targets.clone(),
+                self.status.clone(),
+            )));
         }
         // Let a running cycle finish its writes; repairs in flight stop and are resumed
         // by polling on the next start.
@@ -143,11 +162,9 @@ impl Scheduler {
         self.monitor.abort_tasks();
         Ok(())
     }
-}
 
-impl Scheduler {
     /// `n` cycles back to back, no schedule (benchmarks, soak tests).
-    pub async fn run_back_to_back(self, n: u64) -> Result<(), String> {
+    pub async fn run_back_to_back(&self, n: u64) -> Result<(), String> {
         for _ in 0..n {
             self.monitor
                 .tick(&self.targets)
@@ -160,34 +177,46 @@ impl Scheduler {
     }
 }
 
-impl Monitor {
-    /// Hourly: prune history beyond its windows, keep our own Space awake.
-    pub async fn housekeeping(&self) {
-        let history = &self.inner.config.space_settings.history;
-        let now = self.now();
-        let ago =
-            |d: Duration| now - chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
-        // Hourly roll-ups serve the 24 h figures and day pages: 90 days is plenty.
-        let hourly = history
-            .retention
-            .min(Duration::from_secs(90 * 86_400))
-            .max(history.raw);
-        match self
-            .inner
-            .store
-            .prune(ago(history.raw), ago(hourly), ago(history.retention))
-            .await
-        {
-            Ok(0) => {}
-            Ok(n) => {
-                tracing::info!(rows = n, "pruned raw checks beyond the history window");
-                if let Err(e) = self.inner.store.vacuum().await {
-                    tracing::warn!(error = %e, "incremental vacuum failed");
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "pruning failed"),
+/// One cycle, with its end recorded whatever happens: completed, failed or panicked.
+async fn supervised_cycle(monitor: Monitor, targets: Vec<WatchTarget>, status: SchedulerStatus) {
+    status.update(|s| s.running = true);
+    // Clears `running` even if this task is aborted mid-cycle.
+    let _running = RunningGuard(status.clone());
+    let started = Instant::now();
+    let ended = AssertUnwindSafe(monitor.tick(&targets))
+        .catch_unwind()
+        .await;
+    let took = started.elapsed();
+    let end = monitor.now();
+    match ended {
+        Ok(Ok(_)) => status.update(|s| {
+            s.cycles += 1;
+            s.last_cycle_end = Some(end);
+            s.last_cycle_duration = Some(took);
+            s.cycle_seconds_total += took.as_secs_f64();
+        }),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "check cycle failed; the next tick runs as usual");
+            status.update(|s| {
+                s.failed_cycles += 1;
+                s.last_failure = Some(e.to_string());
+            });
         }
-        self.keep_alive_visits().await;
-        self.visit_self().await;
+        Err(panic) => {
+            let why = panic_message(panic);
+            tracing::error!("check cycle panicked: {why}; the next tick runs as usual");
+            status.update(|s| {
+                s.panicked_cycles += 1;
+                s.last_failure = Some(format!("panicked: {why}"));
+            });
+        }
+    }
+}
+
+struct RunningGuard(SchedulerStatus);
+
+impl Drop for RunningGuard {
+    fn drop(&mut self) {
+        self.0.update(|s| s.running = false);
     }
 }

@@ -6,8 +6,10 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
+use std::collections::HashMap;
+
 use super::{Store, StoreError, StoreTx, from_ms, ms};
-use crate::domain::SpaceId;
+use crate::domain::{RepairHistory, SpaceId};
 
 /// What to record before acting.
 #[derive(Debug, Clone)]
@@ -141,6 +143,33 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(|(at,)| from_ms(at)).collect())
+    }
+
+    /// Every Space's automatic repairs and wakes since `since`, by `SpaceId::key`: what
+    /// the caps of one cycle's decisions need, in one query.
+    pub async fn repair_history(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<HashMap<String, RepairHistory>, StoreError> {
+        let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT space_id, kind, trigger, started_ms FROM actions
+             WHERE started_ms >= ? AND (kind = 'wake'
+                OR (trigger = 'auto' AND kind IN ('restart', 'rebuild')))
+             ORDER BY started_ms",
+        )
+        .bind(ms(since))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: HashMap<String, RepairHistory> = HashMap::new();
+        for (space, kind, _trigger, at) in rows {
+            let entry = out.entry(space.to_ascii_lowercase()).or_default();
+            if kind == "wake" {
+                entry.wakes.push(from_ms(at));
+            } else {
+                entry.auto_repairs.push(from_ms(at));
+            }
+        }
+        Ok(out)
     }
 
     /// A Space's actions, newest first.

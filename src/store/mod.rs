@@ -5,26 +5,37 @@
 mod actions;
 mod audit;
 mod checks;
+mod gaps;
 mod incidents;
 mod outbox;
+mod platform;
 mod spaces;
 mod stats;
 mod uptime;
+mod usage;
+
+mod health;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Sqlite, SqlitePool};
+
+pub use health::{WriteHealth, WriteStatus};
 
 pub use actions::{ActionRow, NewAction};
 pub use audit::{AuditEntry, AuditRow, ConfirmationRow, DestinationState};
 pub use checks::CheckRow;
+pub use gaps::{DayUptime, Gap, UNKNOWN_ABOVE};
 pub use incidents::IncidentRow;
 pub use outbox::OutboxRow;
 pub use spaces::SpaceState;
-pub use stats::{ActionCount, DayUptime};
+pub use stats::ActionCount;
 pub use uptime::Uptime;
+pub use usage::UsageRow;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -40,11 +51,22 @@ pub enum StoreError {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    health: Arc<WriteHealth>,
 }
 
 /// Writes that land together or not at all.
+///
+/// The transaction is driven by hand (`BEGIN IMMEDIATE` … `COMMIT`) on a pooled
+/// connection, not with sqlx's `Transaction`: when SQLite rolls a transaction back by
+/// itself (a full disk during `COMMIT`), sqlx's rollback on drop fails and leaves the
+/// connection counting a transaction that no longer exists, and every later `begin`
+/// on it failed with "attempted to call begin_with at non-zero transaction depth",
+/// even after space was freed. Here a transaction that did not commit cleanly closes
+/// its connection instead of returning it to the pool; the pool opens a fresh one.
 pub struct StoreTx {
-    tx: Transaction<'static, Sqlite>,
+    tx: PoolConnection<Sqlite>,
+    health: Arc<WriteHealth>,
+    done: bool,
 }
 
 impl Store {
@@ -79,7 +101,7 @@ impl Store {
                 .await
                 .map_err(open_err)?;
             sqlx::migrate!("./migrations").run(&pool).await?;
-            return Ok(Store { pool });
+            return Ok(Store::from_pool(pool));
         }
         // One connection first: it creates the file, switches it to WAL (which needs
         // the file to itself) and migrates. Only then the pool, whose connections are
@@ -103,7 +125,19 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(open_err)?;
-        Ok(Store { pool })
+        Ok(Store::from_pool(pool))
+    }
+
+    fn from_pool(pool: SqlitePool) -> Store {
+        Store {
+            pool,
+            health: Arc::new(WriteHealth::default()),
+        }
+    }
+
+    /// Whether writes go through (`/readyz`, `/metrics`, the self-alerts).
+    pub fn write_health(&self) -> &WriteHealth {
+        &self.health
     }
 
     /// Answers when the database does (readiness checks).
@@ -121,10 +155,22 @@ impl Store {
     }
 
     pub async fn begin(&self) -> Result<StoreTx, StoreError> {
+        let mut connection = self.pool.acquire().await?;
         // BEGIN IMMEDIATE: take the write lock up front so a read-then-write
         // transaction never fails halfway on a busy database.
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(StoreTx { tx })
+        if let Err(e) = sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *connection)
+            .await
+        {
+            connection.close_on_drop();
+            self.health.failed(&e.to_string());
+            return Err(e.into());
+        }
+        Ok(StoreTx {
+            tx: connection,
+            health: self.health.clone(),
+            done: false,
+        })
     }
 
     pub async fn close(&self) {
@@ -151,9 +197,34 @@ async fn migrate(connection: &mut sqlx::SqliteConnection) -> Result<(), StoreErr
 }
 
 impl StoreTx {
-    pub async fn commit(self) -> Result<(), StoreError> {
-        self.tx.commit().await?;
-        Ok(())
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        self.done = true;
+        match sqlx::query("COMMIT").execute(&mut *self.tx).await {
+            Ok(_) => {
+                self.health.succeeded();
+                Ok(())
+            }
+            Err(e) => {
+                // SQLite may already have rolled back (SQLITE_FULL during COMMIT does);
+                // try, then never hand this connection back to the pool.
+                let _ = sqlx::query("ROLLBACK").execute(&mut *self.tx).await;
+                self.tx.close_on_drop();
+                self.health.failed(&e.to_string());
+                Err(e.into())
+            }
+        }
+    }
+}
+
+impl Drop for StoreTx {
+    /// Dropped without a commit: a statement failed (or the task was cancelled).
+    /// Closing the connection rolls the transaction back in SQLite; returning it to
+    /// the pool could hand the open transaction to the next writer.
+    fn drop(&mut self) {
+        if !self.done {
+            self.tx.close_on_drop();
+            self.health.failed("a write transaction did not complete");
+        }
     }
 }
 

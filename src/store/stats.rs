@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{ActionRow, IncidentRow, Store, StoreError, from_ms, ms};
+use super::gaps::DayRow;
+use super::{ActionRow, DayUptime, IncidentRow, Store, StoreError, ms};
 use crate::domain::SpaceId;
 
 const DAY_MS: i64 = 86_400_000;
@@ -17,10 +18,6 @@ pub struct ActionCount {
     pub result: String,
     pub count: i64,
 }
-
-/// One day of a Space's uptime bar: the day (midnight UTC) and its uptime, `None` for a
-/// day without counted checks.
-pub type DayUptime = (DateTime<Utc>, Option<f64>);
 
 impl Store {
     /// Actions by kind and result over the whole stored history.
@@ -84,6 +81,7 @@ impl Store {
 
     /// The last `days` days of daily uptime for every Space with roll-ups, by
     /// `owner/name` as stored, oldest day first: the status page's bars in one query.
+    /// Days nobody checked show as such (`gaps.rs`).
     pub async fn daily_uptime_all(
         &self,
         now: DateTime<Utc>,
@@ -99,23 +97,18 @@ impl Store {
         .bind(from)
         .fetch_all(&self.pool)
         .await?;
-        let mut out: Vec<(String, Vec<DayUptime>)> = Vec::new();
+        let gaps = self.gaps_between(from, now).await?;
+        let mut by_space: Vec<(String, Vec<DayRow>)> = Vec::new();
         for (space, bucket, up, counted) in rows {
-            if out.last().is_none_or(|(last, _)| *last != space) {
-                let empty = (0..i64::from(days))
-                    .map(|i| (from_ms(from + i * DAY_MS), None))
-                    .collect();
-                out.push((space, empty));
-            }
-            let index = usize::try_from((bucket - from) / DAY_MS).unwrap_or(usize::MAX);
-            if let Some((_, bar)) = out.last_mut()
-                && let Some(day) = bar.get_mut(index)
-                && counted > 0
-            {
-                day.1 = Some(up as f64 / counted as f64);
+            match by_space.last_mut() {
+                Some((last, days)) if *last == space => days.push((bucket, up, counted)),
+                _ => by_space.push((space, vec![(bucket, up, counted)])),
             }
         }
-        Ok(out)
+        Ok(by_space
+            .into_iter()
+            .map(|(space, rows)| (space, gaps.day_cells(from, days, now_ms, &rows)))
+            .collect())
     }
 }
 
@@ -146,6 +139,8 @@ mod tests {
             subdomain: None,
             gc_timeout: None,
             private: None,
+            cause: None,
+            revision: None,
         }
     }
 
@@ -174,13 +169,13 @@ mod tests {
         let (space, bar) = &bars[0];
         assert_eq!(space, "alice/a");
         assert_eq!(bar.len(), 3);
-        assert_eq!(bar[1].1, Some(0.5));
-        assert_eq!(bar[2].1, None);
+        assert_eq!(bar[1].uptime, Some(0.5));
+        assert_eq!(bar[2].uptime, None);
         assert_eq!(
-            bar[2].0,
+            bar[2].day,
             Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap()
         );
-        assert_eq!(bars[1].1[2].1, Some(0.0));
+        assert_eq!(bars[1].1[2].uptime, Some(0.0));
     }
 
     #[tokio::test]

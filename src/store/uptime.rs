@@ -1,15 +1,18 @@
 //! Uptime from the roll-ups: 24 h from the hourly rows, 7 and 30 days from the daily
-//! ones, so the query cost does not grow with the number of checks.
+//! ones, so the query cost does not grow with the number of checks. Buckets that
+//! nobody checked for more than half of are left out (the rule is in `gaps.rs`).
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, StoreError, ms};
+use super::gaps::DayRow;
+use super::{DayUptime, Store, StoreError, ms};
 use crate::domain::SpaceId;
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 86_400_000;
 
-/// Share of counted checks that were up; `None` when nothing was counted.
+/// Share of counted checks that were up, over the buckets that were checked (see
+/// `gaps.rs`); `None` when nothing was counted.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Uptime {
     pub h24: Option<f64>,
@@ -39,6 +42,12 @@ impl Store {
         let now_ms = ms(now);
         let hour_from = now_ms - now_ms.rem_euclid(HOUR_MS) - 23 * HOUR_MS;
         let today = now_ms - now_ms.rem_euclid(DAY_MS);
+        let day_from = today - 29 * DAY_MS;
+        let gaps = self.gaps_between(day_from.min(hour_from), now).await?;
+        let unknown_hours =
+            gaps.unknown_json((0..24).map(|i| hour_from + i * HOUR_MS), HOUR_MS, now_ms);
+        let unknown_days =
+            gaps.unknown_json((0..30).map(|i| day_from + i * DAY_MS), DAY_MS, now_ms);
         let rows: Vec<(String, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
             "SELECT space_id,
                     COALESCE(SUM(CASE WHEN src = 'h' THEN up END), 0),
@@ -50,15 +59,19 @@ impl Store {
              FROM (
                  SELECT 'h' AS src, space_id, bucket_ms, up, counted FROM rollup_hourly
                    WHERE bucket_ms >= ?1
+                     AND bucket_ms NOT IN (SELECT value FROM json_each(?4))
                  UNION ALL
                  SELECT 'd', space_id, bucket_ms, up, counted FROM rollup_daily
                    WHERE bucket_ms >= ?3
+                     AND bucket_ms NOT IN (SELECT value FROM json_each(?5))
              )
              GROUP BY space_id",
         )
         .bind(hour_from)
         .bind(today - 6 * DAY_MS)
-        .bind(today - 29 * DAY_MS)
+        .bind(day_from)
+        .bind(unknown_hours)
+        .bind(unknown_days)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
@@ -76,18 +89,18 @@ impl Store {
             .collect())
     }
 
-    /// Daily uptime of one Space for the last `days` days, oldest first (`None` for a
-    /// day without counted checks): the status page's uptime bar.
+    /// Daily uptime of one Space for the last `days` days, oldest first: the status
+    /// page's uptime bar.
     pub async fn daily_uptime(
         &self,
         id: &SpaceId,
         now: DateTime<Utc>,
         days: u32,
-    ) -> Result<Vec<(DateTime<Utc>, Option<f64>)>, StoreError> {
+    ) -> Result<Vec<DayUptime>, StoreError> {
         let now_ms = ms(now);
         let today = now_ms - now_ms.rem_euclid(DAY_MS);
         let from = today - i64::from(days.saturating_sub(1)) * DAY_MS;
-        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        let rows: Vec<DayRow> = sqlx::query_as(
             "SELECT bucket_ms, up, counted FROM rollup_daily
              WHERE space_id = ? COLLATE NOCASE AND bucket_ms >= ? ORDER BY bucket_ms",
         )
@@ -95,15 +108,7 @@ impl Store {
         .bind(from)
         .fetch_all(&self.pool)
         .await?;
-        Ok((0..i64::from(days))
-            .map(|i| {
-                let day = from + i * DAY_MS;
-                let value = rows
-                    .iter()
-                    .find(|(bucket, _, _)| *bucket == day)
-                    .and_then(|(_, up, counted)| ratio(*up, *counted));
-                (super::from_ms(day), value)
-            })
-            .collect())
+        let gaps = self.gaps_between(from, now).await?;
+        Ok(gaps.day_cells(from, days, now_ms, &rows))
     }
 }

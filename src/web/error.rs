@@ -3,20 +3,21 @@
 //! their cause and answered as an opaque 500, so no database detail leaks to clients.
 
 use axum::Json;
-use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
+use axum::http::header::WWW_AUTHENTICATE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::store::StoreError;
+use crate::telemetry::ErrorRef;
 
 /// The body of every error answer of the API.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// A stable code to branch on: `unauthorized`, `api_disabled`, `not_found`,
     /// `invalid_space_id`, `invalid_query`, `method_not_allowed`, `repair_in_flight`,
-    /// `too_many_repairs`, `internal`.
+    /// `forbidden`, `action_failed`, `internal`.
     #[schema(example = "not_found")]
     pub error: &'static str,
     /// What went wrong, for people.
@@ -38,10 +39,17 @@ pub enum ApiError {
     InvalidQuery(String),
     #[error("this path does not accept that method")]
     MethodNotAllowed,
-    #[error("a repair of {0} is already running")]
+    #[error("{0} is already being repaired; wait for that to finish")]
     RepairInFlight(String),
-    #[error("too many repairs are running; try again in a minute")]
-    TooManyRepairs,
+    /// Authenticated, but not allowed (`API_READ_KEY` asking for an action).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The Hub refused or failed an action; the message is ours, with a reference.
+    #[error("{0}")]
+    ActionFailed(String),
+    /// Already logged under the reference the message carries.
+    #[error("{0}")]
+    Referenced(String),
     /// Logged with its cause; the client sees only "internal error".
     #[error("internal error: {0}")]
     Internal(String),
@@ -59,7 +67,9 @@ impl ApiError {
             ApiError::InvalidSpaceId(_) | ApiError::InvalidQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RepairInFlight(_) => StatusCode::CONFLICT,
-            ApiError::TooManyRepairs => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::ActionFailed(_) => StatusCode::BAD_GATEWAY,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Referenced(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -73,7 +83,9 @@ impl ApiError {
             ApiError::InvalidQuery(_) => "invalid_query",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::RepairInFlight(_) => "repair_in_flight",
-            ApiError::TooManyRepairs => "too_many_repairs",
+            ApiError::ActionFailed(_) => "action_failed",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::Referenced(_) => "internal",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -88,9 +100,11 @@ impl From<StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let message = match &self {
+            // The cause goes to the log under a reference; the client gets the
+            // reference only.
             ApiError::Internal(why) => {
-                tracing::error!(error = %why, "HTTP request failed");
-                "internal error".to_owned()
+                let reference = ErrorRef::log_message("HTTP request failed", why);
+                format!("internal error (ref {reference})")
             }
             other => other.to_string(),
         };
@@ -102,15 +116,10 @@ impl IntoResponse for ApiError {
             }),
         )
             .into_response();
-        let headers = response.headers_mut();
-        match self {
-            ApiError::Unauthorized => {
-                headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            }
-            ApiError::TooManyRepairs => {
-                headers.insert(RETRY_AFTER, HeaderValue::from_static("60"));
-            }
-            _ => {}
+        if let ApiError::Unauthorized = self {
+            response
+                .headers_mut()
+                .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }

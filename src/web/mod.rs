@@ -1,6 +1,7 @@
 //! The HTTP side on `PORT` (7860 by default, what Hugging Face expects of a Docker
 //! Space): `/healthz` and `/readyz`, the status pages for people, the JSON API under
-//! `/api/v1` and `/metrics` for Prometheus. One router per area, merged here.
+//! `/api/v1` and `/metrics` for Prometheus. One router per area, merged here; the
+//! server loop with its connection limits is in `serve`.
 //!
 //! axum is used only inside this folder. Everything here reads the store and the
 //! scheduler's status; the only writes are the API's restart and rebuild, which go
@@ -15,11 +16,12 @@ mod healthcheck;
 mod metrics;
 mod overview;
 mod pages;
+mod report;
 mod samples;
+mod serve;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::Request;
@@ -29,18 +31,20 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use secrecy::SecretString;
 use tokio::net::TcpListener;
-use tokio_util::sync::CancellationToken;
 
+use crate::commands::{Access, CommandCore};
 use crate::monitor::{Monitor, SchedulerStatus};
 
 pub use api::openapi_json;
 pub use error::{ApiError, ErrorBody};
 pub use healthcheck::check_health;
 pub use metrics::{MeteredProbe, Meters};
+pub use report::static_site;
 pub use samples::{RecordingHub, Sample, SampleBook};
-
-/// How long open connections get to finish once shutdown was asked for.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+pub use serve::{
+    HEADER_READ_TIMEOUT, IDLE_TIMEOUT, LOCAL_RESERVE, MAX_CONNECTIONS, ServeLimits, serve,
+    serve_with,
+};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -51,19 +55,33 @@ pub struct WebState {
     meters: Meters,
     /// `API_KEY`; `None` turns the JSON API off.
     api_key: Option<Arc<SecretString>>,
+    /// `API_READ_KEY`: reads only.
+    api_read_key: Option<Arc<SecretString>>,
+    /// Every action taken over HTTP goes through the command core.
+    core: CommandCore,
 }
 
 impl WebState {
     /// The state for `monitor`, with the API key from its configuration.
     pub fn new(monitor: Monitor, scheduler: SchedulerStatus) -> WebState {
         let api_key = monitor.config().api_key.clone().map(Arc::new);
+        let api_read_key = monitor.config().api_read_key.clone().map(Arc::new);
+        let core = CommandCore::new(monitor.clone(), Access::from_config(monitor.config()), None);
         WebState {
+            core,
+            api_read_key,
             monitor,
             scheduler,
             samples: SampleBook::default(),
             meters: Meters::default(),
             api_key,
         }
+    }
+
+    /// Uses the daemon's command core (with its "check now" signal).
+    pub fn with_core(mut self, core: CommandCore) -> WebState {
+        self.core = core;
+        self
     }
 
     /// Shares the live-metrics samples that the daemon's `RecordingHub` fills.
@@ -98,29 +116,26 @@ pub async fn bind(port: u16) -> std::io::Result<TcpListener> {
     TcpListener::bind(SocketAddr::from(([0, 0, 0, 0], port))).await
 }
 
-/// Serves until `cancel` fires, then gives open connections a few seconds.
-pub async fn serve(
-    listener: TcpListener,
-    state: WebState,
-    cancel: CancellationToken,
-) -> Result<(), String> {
-    let addr = listener
-        .local_addr()
-        .map_err(|e| format!("cannot read the bound address: {e}"))?;
-    tracing::info!(%addr, port = addr.port(), "HTTP server listening");
-    let shutdown = cancel.clone();
-    let server = axum::serve(listener, router(state))
-        .with_graceful_shutdown(async move { shutdown.cancelled().await });
-    let grace = async {
-        cancel.cancelled().await;
-        tokio::time::sleep(SHUTDOWN_GRACE).await;
-    };
-    tokio::select! {
-        served = server => served.map_err(|e| format!("HTTP server failed: {e}")),
-        () = grace => {
-            tracing::warn!("HTTP connections still open after the grace period; closing");
-            Ok(())
-        }
+/// The bound port, kept by the daemon so that a restarted server (see `supervise`)
+/// serves the same socket: each start gets a handle on it.
+pub struct SharedListener(std::net::TcpListener);
+
+impl SharedListener {
+    pub async fn bind(port: u16) -> std::io::Result<SharedListener> {
+        Ok(SharedListener(bind(port).await?.into_std()?))
+    }
+
+    /// A tokio listener on the shared socket.
+    pub fn handle(&self) -> Result<TcpListener, String> {
+        let socket = self
+            .0
+            .try_clone()
+            .and_then(|socket| {
+                socket.set_nonblocking(true)?;
+                Ok(socket)
+            })
+            .map_err(|e| format!("cannot reuse the listening socket: {e}"))?;
+        TcpListener::from_std(socket).map_err(|e| format!("cannot reuse the listening socket: {e}"))
     }
 }
 

@@ -18,20 +18,12 @@ pub(super) struct SpaceRow {
     pub incident: Option<IncidentRow>,
 }
 
-fn watched(watch: &[WatchTarget], id: &SpaceId) -> bool {
-    watch.iter().any(|target| match target {
-        WatchTarget::Space(watched) => watched.key() == id.key(),
-        WatchTarget::Owner(owner) => owner.eq_ignore_ascii_case(id.owner()),
-    })
-}
-
 /// The stored state of every watched Space (a Space no longer watched is left out).
 pub(super) async fn watched_states(monitor: &Monitor) -> Result<Vec<SpaceState>, StoreError> {
-    let watch = &monitor.config().watch;
     let states = monitor.store().space_states().await?;
     Ok(states
         .into_iter()
-        .filter(|state| watched(watch, &state.space))
+        .filter(|state| monitor.watches(&state.space))
         .collect())
 }
 
@@ -81,25 +73,17 @@ pub(super) async fn overview(monitor: &Monitor) -> Result<Vec<SpaceRow>, StoreEr
     Ok(rows)
 }
 
-/// One watched Space, or `None` when it is not on the watch list.
+/// One watched Space, or `None` when it is not on the watch list (`Monitor::watches`,
+/// the rule every entrance shares).
 pub(super) async fn space_row(
     monitor: &Monitor,
     id: &SpaceId,
 ) -> Result<Option<SpaceRow>, StoreError> {
-    let store = monitor.store();
-    let state = store.space_state(id).await?;
-    let named = monitor
-        .config()
-        .watch
-        .iter()
-        .any(|t| matches!(t, WatchTarget::Space(w) if w.key() == id.key()));
-    let watched_now = match &state {
-        Some(state) => watched(&monitor.config().watch, &state.space),
-        None => named,
-    };
-    if !watched_now {
+    if !monitor.watches(id) {
         return Ok(None);
     }
+    let store = monitor.store();
+    let state = store.space_state(id).await?;
     let incident = match state.as_ref().and_then(|s| s.incident_id) {
         Some(_) => store.incidents(id, 1).await?.into_iter().next(),
         None => None,

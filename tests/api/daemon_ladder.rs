@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use spacewarden::domain::SpaceId;
+use spacewarden::domain::{RepairStep, SpaceId, Stage, Verdict};
 
 use crate::support::app::App;
 use crate::support::daemon::{Daemon, FAST_REPAIRS};
@@ -15,10 +15,7 @@ async fn daemon(hub: &FakeHub, spaces: &str, extra_settings: &str) -> Daemon {
         .env("SPACES", spaces)
         .env("HF_TOKEN", "hf_alice")
         .settings(&format!("{FAST_REPAIRS}{extra_settings}"));
-    let daemon = Daemon::new(&app).await;
-    // Keep the temp dir (and its database) alive with the daemon.
-    std::mem::forget(app);
-    daemon
+    Daemon::new(&app).await.owning(app)
 }
 
 fn id(text: &str) -> SpaceId {
@@ -34,7 +31,7 @@ async fn runtime_error_recovers_on_one_restart() {
             .error_message("Space failed to start. Exit code: 1")
             .run_logs(vec![
                 "Traceback (most recent call last):",
-                "ModuleNotFoundError: No module named 'torch'",
+                "ValueError: invalid literal for int() with base 10: 'x'",
             ]),
     );
     let d = daemon(&hub, "alice/app", "").await;
@@ -50,18 +47,19 @@ async fn runtime_error_recovers_on_one_restart() {
     );
 
     // The down alert carries the root cause: stage, errorMessage, the last log lines.
+    // (A crash with only an exit code climbs today's ladder: restart first.)
     let down = &d.collector.alerts()[0].events[0];
-    assert_eq!(down.stage.as_deref(), Some("RUNTIME_ERROR"));
+    assert_eq!(down.stage, Some(Stage::RuntimeError));
     assert_eq!(
         down.error.as_deref(),
         Some("Space failed to start. Exit code: 1")
     );
     assert_eq!(
         down.logs.last().map(String::as_str),
-        Some("ModuleNotFoundError: No module named 'torch'")
+        Some("ValueError: invalid literal for int() with base 10: 'x'")
     );
     let recovered = d.collector.alerts().last().unwrap().events[0].clone();
-    assert_eq!(recovered.step.as_deref(), Some("restart"));
+    assert_eq!(recovered.step, Some(RepairStep::Restart));
 
     // One incident, opened and closed; the action recorded with its result.
     let incidents = d
@@ -120,7 +118,7 @@ async fn build_error_needs_the_factory_rebuild() {
         ]
     );
     let last = d.collector.alerts().last().unwrap().events[0].clone();
-    assert_eq!(last.step.as_deref(), Some("rebuild"));
+    assert_eq!(last.step, Some(RepairStep::FactoryRebuild));
 }
 
 #[tokio::test]
@@ -204,7 +202,7 @@ async fn broken_config_is_never_repaired_and_alerted_once() {
     assert_eq!(hub.count("POST", "/restart"), 0, "no repair call at all");
     assert_eq!(d.collector.events(), ["down alice/app"]);
     let event = &d.collector.alerts()[0].events[0];
-    assert_eq!(event.verdict, "broken_config");
+    assert_eq!(event.verdict, Verdict::BrokenConfig);
     assert_eq!(
         event.error.as_deref(),
         Some("Invalid sdk_version in README.md front matter")
@@ -290,7 +288,7 @@ async fn degraded_restarts_after_consecutive_failures() {
         "the third failing probe restarts"
     );
     assert_eq!(d.collector.events()[0], "down alice/app");
-    assert_eq!(d.collector.alerts()[0].events[0].verdict, "degraded");
+    assert_eq!(d.collector.alerts()[0].events[0].verdict, Verdict::Degraded);
 }
 
 #[tokio::test]

@@ -1,9 +1,13 @@
 //! One integration-test binary (see toolchain notes: every test binary links the
 //! whole stack, so the suites are modules of this one).
 
+mod causes;
 mod check_config;
 mod check_hub;
+mod check_repair;
 mod check_verdicts;
+mod command_core;
+mod costs;
 mod daemon_ladder;
 mod daemon_run;
 mod discord;
@@ -11,10 +15,17 @@ mod fake_discord_selftest;
 mod fake_hub_selftest;
 mod fake_telegram_selftest;
 mod hub_client;
+mod reliability;
+mod report;
+mod soak;
+mod store_full;
 mod support;
 mod telegram;
+mod uptime_gaps;
 mod web_api;
 mod web_browser;
+mod web_limits;
 mod web_openapi;
 mod web_process;
 mod web_routes;
+mod workflow;

@@ -101,6 +101,8 @@ fn observation(space: &str, at: DateTime<Utc>, up: bool) -> Observation {
         subdomain: None,
         gc_timeout: None,
         private: None,
+        cause: None,
+        revision: None,
     }
 }
 

@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::render::{self, DcMessage};
 use super::{commands, components, embed};
-use crate::commands::{Actor, ButtonAction, CommandCore, FollowUp, Platform, Reply, Severity};
+use crate::commands::{Actor, ButtonAction, CommandCore, FollowUp, Reply, Severity};
 use crate::config::Discord;
 
 /// Autocomplete answers at most this many choices (Discord's limit).
@@ -154,11 +154,7 @@ impl EventHandler for Handler {
 }
 
 fn actor(user: u64, channel: u64) -> Actor {
-    Actor {
-        platform: Platform::Discord,
-        user_id: i64::try_from(user).unwrap_or(i64::MAX),
-        chat_id: Some(i64::try_from(channel).unwrap_or(i64::MAX)),
-    }
+    Actor::discord(user, channel)
 }
 
 fn message(reply: &Reply) -> CreateInteractionResponseMessage {
@@ -192,17 +188,22 @@ pub(super) fn options(command: &CommandInteraction) -> Vec<(String, String)> {
 
 async fn on_command(ctx: &Context, core: &CommandCore, interaction: CommandInteraction) {
     let actor = actor(interaction.user.id.get(), interaction.channel_id.get());
-    let Some(command) = commands::to_command(&interaction.data.name, &options(&interaction)) else {
-        let reply = Reply::error("Unknown command. Try /help.");
-        respond(ctx, &interaction, message(&reply).ephemeral(true)).await;
-        return;
+    let name = &interaction.data.name;
+    let command = match commands::to_command(name, &options(&interaction)) {
+        Some(Ok(command)) => command,
+        Some(Err(error)) => {
+            let response = core.parse_error(&actor, &format!("/{name}"), error).await;
+            respond(ctx, &interaction, message(&response.reply).ephemeral(true)).await;
+            return;
+        }
+        None => {
+            let reply = Reply::error("Unknown command. Try /help.");
+            respond(ctx, &interaction, message(&reply).ephemeral(true)).await;
+            return;
+        }
     };
-    let allowed = if command.needs_admin() {
-        core.access().is_admin(&actor)
-    } else {
-        core.access().can_read(&actor)
-    };
-    if allowed && commands::is_slow(&command) {
+    let allowed = core.access().authorize(&actor, command.spec()).is_ok();
+    if allowed && command.spec().slow {
         // The 3-second rule: "thinking…" now, the outcome as an edit.
         let deferred = CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new());
         if let Err(e) = interaction.create_response(&ctx.http, deferred).await {

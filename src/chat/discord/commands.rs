@@ -1,110 +1,37 @@
-//! The slash commands: their registration (typed options, autocompleted `space`,
-//! admin-only defaults for mutating ones) and the mapping from a slash command's
-//! options to the core's `Command`. Which commands are slow enough to defer.
+//! The slash commands, derived from the command catalogue: their registration (typed
+//! options, autocompleted `space`, admin-only defaults for commands that need an
+//! admin) and the mapping from a slash command's options to the core's `Command`.
 
 use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption, Permissions};
 
-use crate::commands::Command;
-use crate::hub::LogKind;
-
-/// Durations offered by `/mute`.
-pub const MUTE_CHOICES: [&str; 5] = ["15m", "1h", "4h", "1d", "7d"];
-
-/// (name, description, takes a space, space required, admin only).
-const TABLE: [(&str, &str, bool, bool, bool); 13] = [
-    (
-        "status",
-        "All Spaces at a glance, or one in detail",
-        true,
-        false,
-        false,
-    ),
-    (
-        "spaces",
-        "The watch list with verdicts",
-        false,
-        false,
-        false,
-    ),
-    (
-        "history",
-        "Recent incidents and actions of a Space",
-        true,
-        true,
-        false,
-    ),
-    (
-        "metrics",
-        "Live CPU, memory and network of a Space",
-        true,
-        true,
-        false,
-    ),
-    ("help", "The commands you may use", false, false, false),
-    (
-        "logs",
-        "Last log lines of a Space (build or run)",
-        true,
-        true,
-        true,
-    ),
-    ("restart", "Restart a Space", true, true, true),
-    (
-        "rebuild",
-        "Factory rebuild a Space (asks first)",
-        true,
-        true,
-        true,
-    ),
-    ("pause", "Pause a Space", true, true, true),
-    ("wake", "Wake a Space", true, true, true),
-    (
-        "mute",
-        "Silence a Space's alerts (default 1h)",
-        true,
-        true,
-        true,
-    ),
-    ("unmute", "Unsilence a Space's alerts", true, true, true),
-    ("check", "Check every Space now", false, false, true),
-];
+use crate::commands::catalogue::{ArgKind, CATALOGUE, MUTE_CHOICES, Role, SLEEP_CHOICES, find};
+use crate::commands::{Command, ParseError};
 
 /// Every slash command, for a bulk overwrite.
 pub fn definitions() -> Vec<CreateCommand> {
-    TABLE
+    CATALOGUE
         .iter()
-        .map(|&(name, description, space, required, admin)| {
-            let mut command = CreateCommand::new(name).description(description);
-            if space {
-                command = command.add_option(
-                    CreateCommandOption::new(
-                        CommandOptionType::String,
-                        "space",
-                        "owner/name of a watched Space",
-                    )
-                    .required(required)
-                    .set_autocomplete(true),
-                );
-            }
-            if name == "logs" {
-                command = command.add_option(
-                    CreateCommandOption::new(CommandOptionType::String, "kind", "build or run")
+        .map(|spec| {
+            let mut command = CreateCommand::new(spec.name).description(spec.description);
+            for arg in spec.args {
+                let option =
+                    CreateCommandOption::new(CommandOptionType::String, arg.name, arg.description)
+                        .required(arg.required);
+                let option = match arg.kind {
+                    ArgKind::Space => option.set_autocomplete(true),
+                    ArgKind::LogKind => option
                         .add_string_choice("build", "build")
                         .add_string_choice("run", "run"),
-                );
-            }
-            if name == "mute" {
-                let mut option = CreateCommandOption::new(
-                    CommandOptionType::String,
-                    "duration",
-                    "how long (default 1h)",
-                );
-                for choice in MUTE_CHOICES {
-                    option = option.add_string_choice(choice, choice);
-                }
+                    ArgKind::Duration => MUTE_CHOICES.iter().fold(option, |option, choice| {
+                        option.add_string_choice(*choice, *choice)
+                    }),
+                    ArgKind::SleepTime => SLEEP_CHOICES.iter().fold(option, |option, choice| {
+                        option.add_string_choice(*choice, *choice)
+                    }),
+                };
                 command = command.add_option(option);
             }
-            if admin {
+            if spec.role == Role::Admin {
                 // Hidden from everyone but server admins; DISCORD_ADMIN_IDS still decides.
                 command = command.default_member_permissions(Permissions::empty());
             }
@@ -113,48 +40,23 @@ pub fn definitions() -> Vec<CreateCommand> {
         .collect()
 }
 
-/// A slash command and its (string) options as the core's `Command`.
-pub fn to_command(name: &str, options: &[(String, String)]) -> Option<Command> {
-    let get = |key: &str| {
-        options
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim().to_owned())
-    };
-    let space = || get("space").unwrap_or_default();
-    Some(match name {
-        "status" => Command::Status(get("space").filter(|s| !s.is_empty())),
-        "spaces" => Command::Spaces,
-        "history" => Command::History(space()),
-        "metrics" => Command::Metrics(space()),
-        "help" => Command::Help,
-        "logs" => Command::Logs(
-            space(),
-            match get("kind").as_deref() {
-                Some("build") => LogKind::Build,
-                _ => LogKind::Run,
-            },
-        ),
-        "restart" => Command::Restart(space()),
-        "rebuild" => Command::Rebuild(space()),
-        "pause" => Command::Pause(space()),
-        "wake" => Command::Wake(space()),
-        "mute" => Command::Mute(
-            space(),
-            get("duration").and_then(|d| crate::commands::mute_duration(&d).ok()),
-        ),
-        "unmute" => Command::Unmute(space()),
-        "check" => Command::Check,
-        _ => return None,
-    })
+/// A slash command and its (string) options as the core's `Command`; `None` for a
+/// name the catalogue does not know.
+pub fn to_command(name: &str, options: &[(String, String)]) -> Option<Result<Command, ParseError>> {
+    let spec = find(name)?;
+    let args: Vec<(&str, &str)> = options
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    Some(spec.build(&args))
 }
 
 /// What an `INTERACTION_CREATE` payload asks of the core, read as the handler reads
 /// it; `None` when serenity would drop the payload. The fuzz targets' entrance.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Asked {
-    /// A slash command: `None` for a name we do not know.
-    Command(Option<Command>),
+    /// A slash command: `None` for a name the catalogue does not know.
+    Command(Option<Result<Command, ParseError>>),
     /// Autocomplete of a `space` option: what was typed so far.
     Autocomplete(Option<String>),
     /// A button press: its decoded `custom_id`.
@@ -180,22 +82,12 @@ pub fn decode_interaction(json: &[u8]) -> Option<Asked> {
     })
 }
 
-/// Commands that may take longer than Discord's 3 seconds: deferred at once.
-pub fn is_slow(command: &Command) -> bool {
-    matches!(
-        command,
-        Command::Restart(_)
-            | Command::Rebuild(_)
-            | Command::Logs(..)
-            | Command::Metrics(_)
-            | Command::Check
-    )
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
     use std::time::Duration;
+
+    use super::*;
+    use crate::hub::LogKind;
 
     #[test]
     fn every_command_maps_with_its_options() {
@@ -205,36 +97,45 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect::<Vec<_>>()
         };
-        for (name, ..) in TABLE {
+        for spec in &CATALOGUE {
+            let space = match spec.name {
+                _ if spec.args.is_empty() => vec![],
+                "sleeptime" => opts(&[("space", "a/b"), ("duration", "never")]),
+                _ => opts(&[("space", "a/b")]),
+            };
             assert!(
-                to_command(name, &opts(&[("space", "a/b")])).is_some(),
-                "{name}"
+                matches!(to_command(spec.name, &space), Some(Ok(_))),
+                "{}",
+                spec.name
             );
         }
         assert_eq!(
             to_command("logs", &opts(&[("space", "a/b"), ("kind", "build")])),
-            Some(Command::Logs("a/b".into(), LogKind::Build))
+            Some(Ok(Command::Logs("a/b".into(), LogKind::Build)))
         );
         assert_eq!(
             to_command("mute", &opts(&[("space", "a/b"), ("duration", "4h")])),
-            Some(Command::Mute(
+            Some(Ok(Command::Mute(
                 "a/b".into(),
                 Some(Duration::from_secs(4 * 3600))
-            ))
+            )))
         );
         // Found writing the discord_interaction fuzz property: Discord offers
         // choices, but a crafted payload's "9999999999d" reached the core, which
-        // adds it to the clock (a DateTime overflow panic). Out of range: the default.
+        // adds it to the clock (a DateTime overflow panic). Out of range: refused.
         for bad in ["9999999999d", "10ms", "31d"] {
-            assert_eq!(
-                to_command("mute", &opts(&[("space", "a/b"), ("duration", bad)])),
-                Some(Command::Mute("a/b".into(), None)),
+            assert!(
+                matches!(
+                    to_command("mute", &opts(&[("space", "a/b"), ("duration", bad)])),
+                    Some(Err(ParseError::Usage { .. }))
+                ),
                 "{bad}"
             );
         }
-        assert_eq!(to_command("status", &[]), Some(Command::Status(None)));
+        assert_eq!(to_command("status", &[]), Some(Ok(Command::Status(None))));
+        assert!(matches!(to_command("restart", &[]), Some(Err(_))));
         assert_eq!(to_command("nope", &[]), None);
-        assert_eq!(definitions().len(), TABLE.len());
+        assert_eq!(definitions().len(), CATALOGUE.len());
     }
 
     /// The fuzz seeds are what the gateway sends; they must decode, or the fuzzer
@@ -250,21 +151,21 @@ mod tests {
         };
         assert_eq!(
             seed("mute_command"),
-            Some(Asked::Command(Some(Command::Mute(
+            Some(Asked::Command(Some(Ok(Command::Mute(
                 "alice/chat-app".into(),
                 Some(Duration::from_secs(4 * 3600))
-            ))))
+            )))))
         );
         assert_eq!(
             seed("logs_command"),
-            Some(Asked::Command(Some(Command::Logs(
+            Some(Asked::Command(Some(Ok(Command::Logs(
                 "alice/chat-app".into(),
                 LogKind::Build
-            ))))
+            )))))
         );
         assert_eq!(
             seed("status_no_options"),
-            Some(Asked::Command(Some(Command::Status(None))))
+            Some(Asked::Command(Some(Ok(Command::Status(None)))))
         );
         assert_eq!(
             seed("autocomplete"),

@@ -206,7 +206,18 @@ fn close_code(mut text: String) -> String {
 /// a code block; the colour of the worst event.
 pub fn alert(alert: &Alert) -> DcMessage {
     let spaces = alert.spaces();
-    let mut lines = Vec::new();
+    let mut lines: Vec<String> = alert
+        .notices
+        .iter()
+        .map(|n| escape(&cut(&alert_text::notice_line(n), MAX_LINE)))
+        .collect();
+    for event in &alert.platform {
+        lines.extend(
+            alert_text::platform_lines(event)
+                .iter()
+                .map(|l| escape(&cut(l.trim_start(), MAX_LINE))),
+        );
+    }
     for event in &alert.events {
         lines.push(escape(&cut(&alert_text::headline(event), MAX_LINE)));
         if !event.logs.is_empty() {
@@ -220,7 +231,15 @@ pub fn alert(alert: &Alert) -> DcMessage {
             lines.push("```".into());
         }
     }
-    let title = if spaces.len() > 1 {
+    let title = if let Some(notice) = alert.notices.first() {
+        cut(&escape(&alert_text::notice_line(notice)), MAX_TITLE)
+    } else if let Some(first) = alert
+        .platform
+        .first()
+        .and_then(|p| alert_text::platform_lines(p).into_iter().next())
+    {
+        cut(&escape(&first), MAX_TITLE)
+    } else if spaces.len() > 1 {
         format!("spacewarden: {} Spaces changed", spaces.len())
     } else {
         let first = alert.events.first().map(alert_text::headline);
@@ -229,22 +248,23 @@ pub fn alert(alert: &Alert) -> DcMessage {
     let mut fields = Vec::new();
     if let [event] = alert.events.as_slice() {
         if let Some(stage) = &event.stage {
-            fields.push(("Stage".to_owned(), escape(&cut(stage, 100))));
+            fields.push(("Stage".to_owned(), escape(&cut(stage.as_str(), 100))));
         }
         fields.push((
             "Verdict".to_owned(),
-            alert_text::verdict_words(&event.verdict),
+            alert_text::verdict_words(event.verdict).to_owned(),
         ));
-        if let Some(step) = &event.step {
-            fields.push(("Step".to_owned(), escape(&cut(step, 100))));
+        if let Some(step) = event.step {
+            fields.push(("Step".to_owned(), step.as_str().to_owned()));
         }
     }
-    let colour = if alert.events.iter().any(|e| {
-        matches!(
-            e.kind,
-            EventKind::Down | EventKind::StillDown | EventKind::GaveUp | EventKind::WakeFailed
-        )
-    }) {
+    let colour = if alert.is_urgent()
+        || alert.events.iter().any(|e| {
+            matches!(
+                e.kind,
+                EventKind::Down | EventKind::StillDown | EventKind::GaveUp | EventKind::WakeFailed
+            )
+        }) {
         RED
     } else if alert
         .events

@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::TgBot;
 use super::render::{self, TgMessage};
-use crate::commands::{Actor, CommandCore, FollowUp, Platform, Reply, parse};
+use crate::commands::{Actor, CATALOGUE, CommandCore, FollowUp, Reply, Role, parse};
 
 const POLL_TIMEOUT_SECS: u32 = 10;
 
@@ -103,23 +103,17 @@ async fn prepare(bot: &TgBot, core: &CommandCore) {
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "telegram: getWebhookInfo failed"),
     }
-    let read = [
-        ("status", "All Spaces at a glance, or one in detail"),
-        ("spaces", "The watch list with verdicts"),
-        ("history", "Recent incidents and actions of a Space"),
-        ("metrics", "Live CPU, memory and network of a Space"),
-        ("help", "The commands you may use"),
-    ];
-    let admin = [
-        ("logs", "Last log lines of a Space (build or run)"),
-        ("restart", "Restart a Space"),
-        ("rebuild", "Factory rebuild a Space (asks first)"),
-        ("pause", "Pause a Space"),
-        ("wake", "Wake a Space"),
-        ("mute", "Silence a Space's alerts (default 1h)"),
-        ("unmute", "Unsilence a Space's alerts"),
-        ("check", "Check every Space now"),
-    ];
+    // The menus come from the catalogue: what readers may use for everyone, the full
+    // list in each admin's private chat.
+    let read: Vec<(&str, &str)> = CATALOGUE
+        .iter()
+        .filter(|spec| spec.role <= Role::Reader)
+        .map(|spec| (spec.name, spec.description))
+        .collect();
+    let all: Vec<(&str, &str)> = CATALOGUE
+        .iter()
+        .map(|spec| (spec.name, spec.description))
+        .collect();
     let commands = |list: &[(&str, &str)]| {
         list.iter()
             .map(|(c, d)| BotCommand::new(*c, *d))
@@ -128,7 +122,6 @@ async fn prepare(bot: &TgBot, core: &CommandCore) {
     if let Err(e) = bot.set_my_commands(commands(&read)).await {
         tracing::warn!(error = %e, "telegram: setMyCommands failed (the menu is cosmetic)");
     }
-    let all: Vec<(&str, &str)> = read.iter().chain(admin.iter()).copied().collect();
     for admin_id in &core.access().telegram_admins {
         let scope = BotCommandScope::Chat {
             chat_id: Recipient::Id(ChatId(*admin_id)),
@@ -211,11 +204,10 @@ async fn on_message(bot: &TgBot, core: &CommandCore, username: &str, message: Me
     let Some(parsed) = parse(text, Some(username)) else {
         return; // not a command, or one for another bot
     };
-    let actor = Actor {
-        platform: Platform::Telegram,
-        user_id: i64::try_from(from.id.0).unwrap_or(i64::MAX),
-        chat_id: Some(message.chat.id.0),
-    };
+    let actor = Actor::telegram(
+        i64::try_from(from.id.0).unwrap_or(i64::MAX),
+        message.chat.id.0,
+    );
     let response = match parsed {
         Ok(command) => core.execute(&actor, command).await,
         Err(error) => core.parse_error(&actor, text, error).await,
@@ -229,11 +221,8 @@ async fn on_message(bot: &TgBot, core: &CommandCore, username: &str, message: Me
 async fn on_press(bot: &TgBot, core: &CommandCore, query: CallbackQuery) {
     let chat = query.message.as_ref().map(|m| m.chat().id);
     let pressed = query.message.as_ref().map(|m| m.id());
-    let actor = Actor {
-        platform: Platform::Telegram,
-        user_id: i64::try_from(query.from.id.0).unwrap_or(i64::MAX),
-        chat_id: chat.map(|c| c.0),
-    };
+    let mut actor = Actor::telegram(i64::try_from(query.from.id.0).unwrap_or(i64::MAX), 0);
+    actor.chat_id = chat.map(|c| c.0);
     let press = match (&query.data, chat) {
         (Some(data), Some(_)) => Some(core.press(&actor, data).await),
         _ => None,

@@ -71,6 +71,58 @@ fn errors_name_the_entry() {
 }
 
 #[test]
+fn values_out_of_range_name_their_key() {
+    // Each of these once reached date arithmetic and panicked a check cycle, or is
+    // far beyond any sensible setting.
+    for (text, needle) in [
+        (
+            "[repair]\nwindow = \"100000000d\"",
+            "[repair] window \"100000000d\" is out of range",
+        ),
+        (
+            "[history]\nretention_days = 100000000",
+            "[history] retention_days 100000000 is out of range",
+        ),
+        ("[history]\nraw_days = 91", "[history] raw_days 91"),
+        (
+            "[repair]\nmax_in_flight = 1000",
+            "[repair] max_in_flight 1000",
+        ),
+        (
+            "[repair]\nmax_per_window = 101",
+            "[repair] max_per_window 101",
+        ),
+        ("[repair]\ntimeout = \"2d\"", "[repair] timeout"),
+        ("[repair]\npoll_interval = \"1h\"", "[repair] poll_interval"),
+        ("[repair]\nstart_grace = \"9999d\"", "[repair] start_grace"),
+        (
+            "[defaults]\nreminder_interval = \"400d\"",
+            "[defaults] reminder_interval",
+        ),
+        (
+            "[defaults]\nprobe_timeout = \"1h\"",
+            "[defaults] probe_timeout",
+        ),
+        (
+            "[defaults]\nfailures_before_alert = 5000",
+            "[defaults] failures_before_alert 5000",
+        ),
+        (
+            "[spaces.\"a/b\"]\nmaintenance=[{start='0 2 * * *', duration='99999d'}]",
+            "[spaces.\"a/b\"] maintenance duration",
+        ),
+    ] {
+        let err = SpaceSettings::from_toml(text).unwrap_err();
+        assert!(err.contains(needle), "{text}: {err}");
+    }
+    // The limits themselves are accepted.
+    SpaceSettings::from_toml(
+        "[repair]\nwindow = \"30d\"\nmax_in_flight = 64\n[history]\nraw_days = 90\nretention_days = 3650",
+    )
+    .unwrap();
+}
+
+#[test]
 fn maintenance_windows() {
     let settings = SpaceSettings::from_toml(
         "[spaces.\"a/b\"]\nmaintenance = [{ start = \"0 2 * * 0\", duration = \"2h\" }]\n",

@@ -1,6 +1,8 @@
-//! The API key check: `Authorization: Bearer <API_KEY>`, compared in constant time so
-//! the answer's timing says nothing about how much of a guess was right. Without
-//! `API_KEY` the API is off and every protected route says so.
+//! The API key check: `Authorization: Bearer <API_KEY>` (or `API_READ_KEY`, a key
+//! that may read but not act, as Healthchecks offers), compared in constant time so
+//! the answer's timing says nothing about how much of a guess was right. Without a key
+//! configured the API is off and every protected route says so. The key decides the
+//! request's `Actor`; what that actor may do is the command core's one authorization.
 
 use axum::extract::{Request, State};
 use axum::http::header::AUTHORIZATION;
@@ -11,26 +13,37 @@ use subtle::ConstantTimeEq;
 
 use super::super::WebState;
 use super::super::error::ApiError;
+use crate::commands::Actor;
 
 pub(super) async fn require_key(
     State(state): State<WebState>,
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    let Some(key) = &state.api_key else {
+    if state.api_key.is_none() && state.api_read_key.is_none() {
         return Err(ApiError::ApiDisabled);
-    };
+    }
     let given = request
         .headers()
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(bearer);
-    match given {
-        Some(given) if keys_match(key.expose_secret().as_bytes(), given.as_bytes()) => {
-            Ok(next.run(request).await)
-        }
-        _ => Err(ApiError::Unauthorized),
-    }
+        .and_then(bearer)
+        .map(str::as_bytes);
+    let matches = |key: &Option<std::sync::Arc<secrecy::SecretString>>| {
+        key.as_ref()
+            .zip(given)
+            .is_some_and(|(key, given)| keys_match(key.expose_secret().as_bytes(), given))
+    };
+    // Both compared, whatever the first said, so timing does not tell which matched.
+    let (admin, reader) = (matches(&state.api_key), matches(&state.api_read_key));
+    let actor = match (admin, reader) {
+        (true, _) => Actor::api(),
+        (false, true) => Actor::api_reader(),
+        (false, false) => return Err(ApiError::Unauthorized),
+    };
+    let mut request = request;
+    request.extensions_mut().insert(actor);
+    Ok(next.run(request).await)
 }
 
 /// The credentials of a `Bearer` authorization (the scheme is case-insensitive).

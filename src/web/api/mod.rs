@@ -3,10 +3,14 @@
 //! `Authorization: Bearer <API_KEY>`. The OpenAPI 3 document is generated from the
 //! handlers' annotations and the response types, so it lists what the router serves.
 
+mod actions;
 mod auth;
-mod dto;
-mod repair;
+mod costs;
+pub(super) mod dto;
 mod spaces;
+
+/// The static report (`web::report`) writes the API's shapes too.
+pub(super) use spaces::summary;
 
 use axum::Router;
 use axum::http::header::CONTENT_TYPE;
@@ -24,22 +28,24 @@ use super::error::{ApiError, ErrorBody};
     info(
         title = "spacewarden API",
         description = "Watched Hugging Face Spaces: verdicts, uptime, history, and \
-                       restarts/rebuilds through spacewarden's repair path (audited as `api`). \
+                       actions (restart, rebuild, pause, wake, mute, unmute) through spacewarden's \
+                       command core and repair path (audited as `api`). \
                        Send `Authorization: Bearer <API_KEY>`; the API is off without API_KEY."
     ),
     paths(
         spaces::list,
+        costs::costs,
         spaces::detail,
         spaces::history,
-        repair::restart,
-        repair::rebuild,
+        actions::act,
         openapi
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerKey),
     tags(
         (name = "spaces", description = "The watch list and each Space's state and history"),
-        (name = "repairs", description = "Restart and factory rebuild"),
+        (name = "actions", description = "Restart, factory rebuild, pause, wake, mute, unmute"),
+        (name = "costs", description = "What the watched Spaces cost"),
         (name = "meta", description = "This document")
     )
 )]
@@ -78,10 +84,10 @@ async fn openapi() -> impl IntoResponse {
 pub(super) fn router(state: WebState) -> Router<WebState> {
     let protected = Router::new()
         .route("/spaces", get(spaces::list))
+        .route("/costs", get(costs::costs))
         .route("/spaces/{owner}/{name}", get(spaces::detail))
         .route("/spaces/{owner}/{name}/history", get(spaces::history))
-        .route("/spaces/{owner}/{name}/restart", post(repair::restart))
-        .route("/spaces/{owner}/{name}/rebuild", post(repair::rebuild))
+        .route("/spaces/{owner}/{name}/{action}", post(actions::act))
         .route_layer(middleware::from_fn_with_state(state, auth::require_key));
     Router::new()
         .route("/openapi.json", get(openapi))

@@ -34,7 +34,7 @@ pub(super) async fn watched_row(state: &WebState, id: &SpaceId) -> Result<SpaceR
         .ok_or_else(|| ApiError::NotFound(format!("spacewarden does not watch {id}")))
 }
 
-fn summary(row: SpaceRow) -> SpaceSummary {
+pub(in crate::web) fn summary(row: SpaceRow) -> SpaceSummary {
     let state = row.state;
     SpaceSummary {
         space: row.id.to_string(),
@@ -106,6 +106,7 @@ pub(super) async fn detail(
         gave_up: stored.as_ref().is_some_and(|s| s.gave_up),
         muted_until: stored.as_ref().and_then(|s| s.muted_until),
         last_visit: stored.as_ref().and_then(|s| s.last_visit),
+        cause: stored.and_then(|s| s.cause).map(Into::into),
         incident,
     }))
 }
@@ -122,7 +123,7 @@ pub(super) struct HistoryQuery {
 
 fn parse_since(text: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc>, ApiError> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-        return Ok(now - chrono::Duration::from_std(DEFAULT_WINDOW).unwrap_or_default());
+        return Ok(crate::domain::time::before(now, DEFAULT_WINDOW));
     };
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Ok(at.with_timezone(&Utc));

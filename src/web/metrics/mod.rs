@@ -5,6 +5,7 @@
 //! cycle's figures from the scheduler's status.
 
 mod meters;
+mod supervision;
 
 use std::sync::atomic::AtomicU64;
 
@@ -80,9 +81,6 @@ type FloatGauge = Gauge<f64, AtomicU64>;
 /// A registry filled for this scrape: fresh gauges from the store, plus the live
 /// counters (their clones share the process-wide values).
 async fn collect(state: &WebState) -> Result<Registry, ApiError> {
-    let monitor = &state.monitor;
-    let store = monitor.store();
-    let now = monitor.now();
     let mut registry = Registry::with_prefix("spacewarden");
 
     let info = Family::<VersionLabel, Gauge>::default();
@@ -92,6 +90,80 @@ async fn collect(state: &WebState) -> Result<Registry, ApiError> {
     .set(1);
     registry.register("build_info", "The running version", info);
 
+    // The store's figures; when the store cannot be read (a full disk can keep new
+    // connections from opening), the rest is still served, and says so.
+    let readable = Gauge::<i64>::default();
+    match store_figures(&mut registry, state).await {
+        Ok(()) => {
+            readable.set(1);
+        }
+        Err(e) => {
+            let reference = crate::telemetry::ErrorRef::log("metrics: cannot read the store", &e);
+            tracing::warn!(%reference, "metrics served without the store's figures");
+        }
+    }
+    registry.register(
+        "store_readable",
+        "1 when this scrape could read the store's figures",
+        readable,
+    );
+
+    registry.register(
+        "hub_requests",
+        "Requests to the Hub by HTTP status (error: no reply)",
+        state.meters.hub_requests.clone(),
+    );
+    registry.register_with_unit(
+        "probe_latency",
+        "Time to the app's full reply, by the probe's judgement",
+        Unit::Seconds,
+        state.meters.probe_latency.clone(),
+    );
+
+    let scheduler = state.scheduler.snapshot();
+    let cycles = Counter::<u64>::default();
+    cycles.inc_by(scheduler.cycles);
+    registry.register("check_cycles", "Check cycles run", cycles);
+    let skipped = Counter::<u64>::default();
+    skipped.inc_by(scheduler.skipped_ticks);
+    registry.register(
+        "check_ticks_skipped",
+        "Ticks skipped because the previous cycle was still running",
+        skipped,
+    );
+    let total = Counter::<f64, AtomicU64>::default();
+    total.inc_by(scheduler.cycle_seconds_total);
+    registry.register_with_unit(
+        "check_cycle_time",
+        "Time spent in check cycles, all together",
+        Unit::Seconds,
+        total,
+    );
+    let last = FloatGauge::default();
+    last.set(
+        scheduler
+            .last_cycle_duration
+            .map_or(0.0, |d| d.as_secs_f64()),
+    );
+    registry.register_with_unit(
+        "check_cycle_duration",
+        "How long the last check cycle took",
+        Unit::Seconds,
+        last,
+    );
+    supervision::register(&mut registry, state);
+    Ok(registry)
+}
+
+/// The figures read from the store at scrape time: per-Space gauges, uptime, open
+/// incidents, repairs and wakes, alert deliveries.
+async fn store_figures(
+    registry: &mut Registry,
+    state: &WebState,
+) -> Result<(), crate::store::StoreError> {
+    let monitor = &state.monitor;
+    let store = monitor.store();
+    let now = monitor.now();
     let up = Family::<SpaceLabel, Gauge>::default();
     let verdicts = Family::<VerdictLabel, Gauge>::default();
     let uptime = Family::<WindowLabel, FloatGauge>::default();
@@ -182,48 +254,5 @@ async fn collect(state: &WebState) -> Result<Registry, ApiError> {
         alerts,
     );
 
-    registry.register(
-        "hub_requests",
-        "Requests to the Hub by HTTP status (error: no reply)",
-        state.meters.hub_requests.clone(),
-    );
-    registry.register_with_unit(
-        "probe_latency",
-        "Time to the app's full reply, by the probe's judgement",
-        Unit::Seconds,
-        state.meters.probe_latency.clone(),
-    );
-
-    let scheduler = state.scheduler.snapshot();
-    let cycles = Counter::<u64>::default();
-    cycles.inc_by(scheduler.cycles);
-    registry.register("check_cycles", "Check cycles run", cycles);
-    let skipped = Counter::<u64>::default();
-    skipped.inc_by(scheduler.skipped_ticks);
-    registry.register(
-        "check_ticks_skipped",
-        "Ticks skipped because the previous cycle was still running",
-        skipped,
-    );
-    let total = Counter::<f64, AtomicU64>::default();
-    total.inc_by(scheduler.cycle_seconds_total);
-    registry.register_with_unit(
-        "check_cycle_time",
-        "Time spent in check cycles, all together",
-        Unit::Seconds,
-        total,
-    );
-    let last = FloatGauge::default();
-    last.set(
-        scheduler
-            .last_cycle_duration
-            .map_or(0.0, |d| d.as_secs_f64()),
-    );
-    registry.register_with_unit(
-        "check_cycle_duration",
-        "How long the last check cycle took",
-        Unit::Seconds,
-        last,
-    );
-    Ok(registry)
+    Ok(())
 }

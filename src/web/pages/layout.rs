@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use maud::{DOCTYPE, Markup, html};
 
-pub(super) fn page(title: &str, now: DateTime<Utc>, body: Markup) -> Markup {
+use super::site::Site;
+
+pub(super) fn page(site: Site, title: &str, now: DateTime<Utc>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -16,14 +18,15 @@ pub(super) fn page(title: &str, now: DateTime<Utc>, body: Markup) -> Markup {
                 title { (title) " · spacewarden" }
                 // An empty icon: browsers stop asking for /favicon.ico.
                 link rel="icon" href="data:,";
-                link rel="stylesheet" href="/assets/style.css";
-                script src="/assets/theme.js" {}
+                (site.head())
             }
             body {
                 header.top {
-                    a.brand href="/" { "spacewarden" }
-                    button #theme-toggle type="button" aria-label="Theme: system (click to change)" {
-                        "Theme: system"
+                    a.brand href=(site.home()) { "spacewarden" }
+                    @if site.is_live() {
+                        button #theme-toggle type="button" aria-label="Theme: system (click to change)" {
+                            "Theme: system"
+                        }
                     }
                 }
                 main { (body) }

@@ -4,6 +4,7 @@
 
 mod layout;
 mod parts;
+mod site;
 mod space;
 mod status;
 
@@ -16,9 +17,11 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use maud::html;
 
-use super::WebState;
-use super::overview::{overview, space_row};
+use self::site::{Site, space_file};
+use super::overview::{SpaceRow, overview, space_row};
+use super::{SampleBook, WebState};
 use crate::domain::SpaceId;
+use crate::monitor::{Monitor, SchedulerSnapshot};
 use crate::store::StoreError;
 
 /// How far back the front page's incident and action lists reach, and how long.
@@ -57,7 +60,7 @@ impl IntoResponse for PageError {
                 let now = chrono::Utc::now();
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    Html(layout::page("Error", now, body).into_string()),
+                    Html(layout::page(Site::Live, "Error", now, body).into_string()),
                 )
                     .into_response()
             }
@@ -70,7 +73,7 @@ fn not_found_page() -> Response {
         h1 { "Not found" }
         p { "No such page, or spacewarden does not watch that Space. " a href="/" { "All Spaces" } }
     };
-    let page = layout::page("Not found", chrono::Utc::now(), body);
+    let page = layout::page(Site::Live, "Not found", chrono::Utc::now(), body);
     (StatusCode::NOT_FOUND, Html(page.into_string())).into_response()
 }
 
@@ -80,7 +83,61 @@ pub(super) async fn not_found() -> Response {
 }
 
 async fn status_page(State(state): State<WebState>) -> Result<Html<String>, PageError> {
-    let monitor = &state.monitor;
+    let data = status_data(&state.monitor, state.scheduler.snapshot(), Site::Live).await?;
+    Ok(Html(status::render(&data).into_string()))
+}
+
+async fn space_page(
+    State(state): State<WebState>,
+    Path((owner, name)): Path<(String, String)>,
+) -> Result<Html<String>, PageError> {
+    let id = SpaceId::parse(&format!("{owner}/{name}")).map_err(|_| PageError::NotFound)?;
+    let row = space_row(&state.monitor, &id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let data = space_data(&state.monitor, &state.samples, row, Site::Live).await?;
+    Ok(Html(space::render(&data).into_string()))
+}
+
+/// The pages of a static report (`spacewarden report`): the status page as
+/// `index.html` and, with `space_pages`, one page per watched Space, each with its
+/// path from the site's root. Read-only, self-contained (see `site`).
+pub(in crate::web) async fn static_pages(
+    monitor: &Monitor,
+    space_pages: bool,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let site = Site::Static {
+        space_pages,
+        depth: 0,
+    };
+    let mut data = status_data(monitor, SchedulerSnapshot::default(), site).await?;
+    // The last check stands in for the scheduler, which a report does not have.
+    data.scheduler.last_cycle_end = data
+        .rows
+        .iter()
+        .filter_map(|row| row.state.as_ref().map(|s| s.last_check))
+        .max();
+    let mut pages = vec![("index.html".to_owned(), status::render(&data).into_string())];
+    if space_pages {
+        let samples = SampleBook::default();
+        for row in data.rows {
+            let path = space_file(&row.id);
+            let site = Site::Static {
+                space_pages,
+                depth: path.matches('/').count(),
+            };
+            let data = space_data(monitor, &samples, row, site).await?;
+            pages.push((path, space::render(&data).into_string()));
+        }
+    }
+    Ok(pages)
+}
+
+async fn status_data(
+    monitor: &Monitor,
+    scheduler: SchedulerSnapshot,
+    site: Site,
+) -> Result<status::StatusData, StoreError> {
     let store = monitor.store();
     let now = monitor.now();
     let since = now - chrono::Duration::days(RECENT_DAYS);
@@ -90,25 +147,24 @@ async fn status_page(State(state): State<WebState>) -> Result<Html<String>, Page
         .into_iter()
         .map(|(space, bar)| (space.to_ascii_lowercase(), bar))
         .collect();
-    let data = status::StatusData {
+    Ok(status::StatusData {
         now,
         rows: overview(monitor).await?,
         bars,
         empty_bar: parts::empty_bar(now),
         incidents: store.recent_incidents(since, RECENT_ROWS).await?,
         actions: store.recent_actions(since, RECENT_ROWS).await?,
-        scheduler: state.scheduler.snapshot(),
-    };
-    Ok(Html(status::render(&data).into_string()))
+        scheduler,
+        site,
+    })
 }
 
-async fn space_page(
-    State(state): State<WebState>,
-    Path((owner, name)): Path<(String, String)>,
-) -> Result<Html<String>, PageError> {
-    let id = SpaceId::parse(&format!("{owner}/{name}")).map_err(|_| PageError::NotFound)?;
-    let monitor = &state.monitor;
-    let row = space_row(monitor, &id).await?.ok_or(PageError::NotFound)?;
+async fn space_data(
+    monitor: &Monitor,
+    samples: &SampleBook,
+    row: SpaceRow,
+    site: Site,
+) -> Result<space::SpaceData, StoreError> {
     let store = monitor.store();
     let now = monitor.now();
     let label = row.id.to_string();
@@ -117,15 +173,15 @@ async fn space_page(
         .as_ref()
         .and_then(|s| s.subdomain.as_deref())
         .map(|sub| monitor.config().app_url_template.url_for(sub));
-    let data = space::SpaceData {
+    Ok(space::SpaceData {
         now,
         bar: store.daily_uptime(&row.id, now, parts::BAR_DAYS).await?,
-        samples: state.samples.samples(&row.id),
+        samples: samples.samples(&row.id),
         incidents: store.incidents(&row.id, 50).await?,
         actions: store.actions(&row.id, 50).await?,
         checks: store.recent_checks(&label, 30).await?,
         app_url,
         row,
-    };
-    Ok(Html(space::render(&data).into_string()))
+        site,
+    })
 }

@@ -92,17 +92,47 @@ fn uptime_class(ratio: Option<f64>) -> &'static str {
     }
 }
 
-/// One cell per day, coloured by uptime; hover (or tap, which focuses it) shows the
-/// day and its figure. `days` is oldest first.
+/// The classes of one day's cell: `gap` (grey) for a day nobody checked for more than
+/// half of (the rule is in `store/gaps.rs`); else its uptime colour, topped by a grey
+/// band of one to four eighths (`g1`–`g4`) when some of it went unchecked.
+fn day_class(day: &DayUptime) -> String {
+    if day.unknown() {
+        return "gap".to_owned();
+    }
+    let colour = uptime_class(day.uptime);
+    if day.unchecked <= 0.0 {
+        return colour.to_owned();
+    }
+    let eighths = (day.unchecked * 8.0).ceil().clamp(1.0, 4.0) as u8;
+    format!("{colour} g{eighths}").trim_start().to_owned()
+}
+
+/// The tooltip of one day's cell.
+fn day_tip(day: &DayUptime) -> String {
+    let date = day.day.format("%b %-d");
+    let unchecked = span(day.unchecked_for);
+    if day.unknown() {
+        return format!("{date}: not checked for {unchecked}");
+    }
+    let figure = day
+        .uptime
+        .map_or_else(|| "no data".to_owned(), |r| pct(Some(r)));
+    if day.unchecked > 0.0 {
+        format!("{date}: {figure}; not checked for {unchecked}")
+    } else {
+        format!("{date}: {figure}")
+    }
+}
+
+/// One cell per day, coloured by uptime, grey where nobody checked; hover (or tap,
+/// which focuses it) shows the day and its figure. `days` is oldest first.
 pub(super) fn uptime_bar(days: &[DayUptime], overall: Option<f64>) -> Markup {
     let n = days.len();
     html! {
         div.bar role="img" aria-label={ (n) "-day uptime: " (pct(overall)) } {
-            @for (i, (day, ratio)) in days.iter().enumerate() {
+            @for (i, day) in days.iter().enumerate() {
                 @let edge = if i < n / 5 { " l" } else if i + n / 5 >= n { " r" } else { "" };
-                @let figure = ratio.map_or_else(|| "no data".to_owned(), |r| pct(Some(r)));
-                i class={ (uptime_class(*ratio)) (edge) } tabindex="-1"
-                    data-tip={ (day.format("%b %-d")) ": " (figure) } {}
+                i class={ (day_class(day)) (edge) } tabindex="-1" data-tip=(day_tip(day)) {}
             }
         }
         div.bar-legend {
@@ -121,13 +151,14 @@ pub(super) fn empty_bar(now: DateTime<Utc>) -> Vec<DayUptime> {
         .map_or(now, |midnight| midnight.and_utc());
     (0..i64::from(BAR_DAYS))
         .rev()
-        .map(|back| (today - chrono::Duration::days(back), None))
+        .map(|back| DayUptime::empty(today - chrono::Duration::days(back)))
         .collect()
 }
 
-/// The average of the days with data: the figure under the bar.
+/// The average of the days with a figure (unknown days have none): the figure under
+/// the bar.
 pub(super) fn bar_average(days: &[DayUptime]) -> Option<f64> {
-    let known: Vec<f64> = days.iter().filter_map(|(_, r)| *r).collect();
+    let known: Vec<f64> = days.iter().filter_map(|d| d.uptime).collect();
     (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64)
 }
 
@@ -190,11 +221,46 @@ mod tests {
     #[test]
     fn bar_has_a_cell_per_day() {
         let now = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
-        let days = vec![(now, Some(1.0)), (now, None), (now, Some(0.5))];
+        let day = |uptime, unchecked| DayUptime {
+            day: now,
+            uptime,
+            unchecked,
+            unchecked_for: std::time::Duration::ZERO,
+        };
+        let days = vec![day(Some(1.0), 0.0), day(None, 0.0), day(Some(0.5), 0.0)];
         let html = uptime_bar(&days, bar_average(&days)).into_string();
         assert_eq!(html.matches("<i ").count(), 3);
-        assert!(html.contains("u5") && html.contains("u1"));
+        assert!(html.contains(r#"class="u5""#), "{html}");
+        assert!(html.contains(r#"class="u1""#), "{html}");
         assert!(html.contains("Nov 22: no data"));
         assert_eq!(bar_average(&days), Some(0.75));
+    }
+
+    #[test]
+    fn unchecked_time_is_grey() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
+        let hours = |h: u64| std::time::Duration::from_secs(h * 3600);
+        let part = DayUptime {
+            day: now,
+            uptime: Some(1.0),
+            unchecked: 10.0 / 24.0,
+            unchecked_for: hours(10),
+        };
+        assert_eq!(day_class(&part), "u5 g4");
+        assert_eq!(day_tip(&part), "Nov 22: 100 %; not checked for 10 h 0 min");
+        let mostly = DayUptime {
+            uptime: None,
+            unchecked: 0.75,
+            unchecked_for: hours(18),
+            ..part
+        };
+        assert_eq!(day_class(&mostly), "gap");
+        assert_eq!(day_tip(&mostly), "Nov 22: not checked for 18 h 0 min");
+        let little = DayUptime {
+            unchecked: 0.01,
+            ..part
+        };
+        assert_eq!(day_class(&little), "u5 g1");
+        assert_eq!(bar_average(&[part, mostly]), Some(1.0));
     }
 }

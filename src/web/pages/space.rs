@@ -7,6 +7,7 @@ use maud::{Markup, html};
 
 use super::layout::page;
 use super::parts::{bar_average, clock, pct, span, sparkline, uptime_bar, verdict_badge, when};
+use super::site::Site;
 use super::status::{actions_table, incidents_table};
 use crate::store::{ActionRow, CheckRow, DayUptime, IncidentRow};
 use crate::web::Sample;
@@ -21,6 +22,7 @@ pub(super) struct SpaceData {
     pub incidents: Vec<IncidentRow>,
     pub actions: Vec<ActionRow>,
     pub checks: Vec<CheckRow>,
+    pub site: Site,
 }
 
 fn gib(bytes: u64) -> String {
@@ -82,10 +84,11 @@ pub(super) fn render(d: &SpaceData) -> Markup {
     let name = d.row.id.to_string();
     let state = d.row.state.as_ref();
     page(
+        d.site,
         &name,
         d.now,
         html! {
-            p { a href="/" { "← all Spaces" } }
+            p { a href=(d.site.home()) { "← all Spaces" } }
             div.card-head { h1 { (name) } (verdict_badge(state.map(|s| s.verdict))) }
             dl.facts {
                 div { dt { "Stage" } dd.mono { (state.and_then(|s| s.stage.as_ref()).map_or("–", |s| s.as_str())) } }
@@ -106,6 +109,12 @@ pub(super) fn render(d: &SpaceData) -> Markup {
                     div { dt { "Alerts muted" } dd { "until " (when(d.now, until)) } }
                 }
             }
+            @if let Some(cause) = state.and_then(|s| s.cause.as_ref()) {
+                div.card.alert {
+                    strong { "Cause: " span.mono { (cause.code.as_str()) } } " — " (cause.summary)
+                    @if !cause.evidence.is_empty() { p.mono { (cause.evidence) } }
+                }
+            }
             @if let Some(error) = state.and_then(|s| s.error.as_deref()) {
                 p.error { (error) }
             }
@@ -117,12 +126,15 @@ pub(super) fn render(d: &SpaceData) -> Markup {
             }
             h2 { "Uptime, last 90 days" }
             div.card { (uptime_bar(&d.bar, bar_average(&d.bar))) }
-            h2 { "Live metrics" }
-            (metrics(d))
+            // A static report has no samples: they live in the daemon's memory.
+            @if d.site.is_live() {
+                h2 { "Live metrics" }
+                (metrics(d))
+            }
             h2 { "Incidents" }
-            (incidents_table(d.now, &d.incidents, false))
+            (incidents_table(d.site, d.now, &d.incidents, false))
             h2 { "Actions" }
-            (actions_table(d.now, &d.actions, false))
+            (actions_table(d.site, d.now, &d.actions, false))
             h2 { "Latest checks" }
             (checks_table(&d.checks))
         },

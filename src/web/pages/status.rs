@@ -8,6 +8,7 @@ use maud::{Markup, html};
 
 use super::layout::page;
 use super::parts::{bar_average, pct, span, uptime_bar, verdict_badge, when};
+use super::site::Site;
 use crate::domain::Verdict;
 use crate::monitor::SchedulerSnapshot;
 use crate::store::{ActionRow, DayUptime, IncidentRow};
@@ -22,11 +23,16 @@ pub(super) struct StatusData {
     pub incidents: Vec<IncidentRow>,
     pub actions: Vec<ActionRow>,
     pub scheduler: SchedulerSnapshot,
+    pub site: Site,
 }
 
-/// The link to a Space's own page; `SpaceId` parts are `[A-Za-z0-9_.-]`, safe in a path.
-pub(super) fn space_link(space: &str) -> Markup {
-    html! { a href={ "/space/" (space) } { (space) } }
+/// The link to a Space's own page (its name alone where the site has none); `SpaceId`
+/// parts are `[A-Za-z0-9_.-]`, safe in a path.
+pub(super) fn space_link(site: Site, space: &str) -> Markup {
+    html! {
+        @if let Some(href) = site.space_page(space) { a href=(href) { (space) } }
+        @else { span.space { (space) } }
+    }
 }
 
 fn summary_line(d: &StatusData) -> Markup {
@@ -86,7 +92,7 @@ fn space_card(d: &StatusData, row: &SpaceRow) -> Markup {
     html! {
         article.card.space.alert[row.incident.is_some()] data-space=(name) {
             div.card-head {
-                (space_link(&name))
+                (space_link(d.site, &name))
                 (verdict_badge(state.map(|s| s.verdict)))
             }
             dl.facts {
@@ -106,6 +112,7 @@ fn space_card(d: &StatusData, row: &SpaceRow) -> Markup {
 }
 
 pub(super) fn incidents_table(
+    site: Site,
     now: DateTime<Utc>,
     incidents: &[IncidentRow],
     with_space: bool,
@@ -120,7 +127,7 @@ pub(super) fn incidents_table(
                     th { "Opened" } th { "Verdict" } th { "Lasted" } th { "Cause" } th { "Resolution" }
                 } }
                 tbody { @for i in incidents { tr {
-                    @if with_space { td { (space_link(&i.space_id)) } }
+                    @if with_space { td { (space_link(site, &i.space_id)) } }
                     td { (when(now, i.opened())) }
                     td { span class={ "badge v-" (i.verdict) } { (i.verdict.replace('_', " ")) } }
                     td { (span(i.duration(now))) @if i.closed_ms.is_none() { " (open)" } }
@@ -132,7 +139,12 @@ pub(super) fn incidents_table(
     }
 }
 
-pub(super) fn actions_table(now: DateTime<Utc>, actions: &[ActionRow], with_space: bool) -> Markup {
+pub(super) fn actions_table(
+    site: Site,
+    now: DateTime<Utc>,
+    actions: &[ActionRow],
+    with_space: bool,
+) -> Markup {
     html! {
         @if actions.is_empty() {
             p.empty { "No actions." }
@@ -145,7 +157,7 @@ pub(super) fn actions_table(now: DateTime<Utc>, actions: &[ActionRow], with_spac
                 } }
                 tbody { @for a in actions { tr {
                     td { (when(now, a.started())) }
-                    @if with_space { td { (space_link(&a.space_id)) } }
+                    @if with_space { td { (space_link(site, &a.space_id)) } }
                     td { (a.kind) }
                     td { (a.actor) " (" (a.trigger) ")" }
                     td { (a.result.as_deref().unwrap_or(if a.state == "done" { "–" } else { "in progress" })) }
@@ -159,6 +171,7 @@ pub(super) fn actions_table(now: DateTime<Utc>, actions: &[ActionRow], with_spac
 pub(super) fn render(d: &StatusData) -> Markup {
     let open: Vec<&SpaceRow> = d.rows.iter().filter(|r| r.incident.is_some()).collect();
     page(
+        d.site,
         "Status",
         d.now,
         html! {
@@ -171,7 +184,7 @@ pub(super) fn render(d: &StatusData) -> Markup {
                     @if let Some(i) = &row.incident {
                         article.card.alert {
                             div.card-head {
-                                (space_link(&row.id.to_string()))
+                                (space_link(d.site, &row.id.to_string()))
                                 span class={ "badge v-" (i.verdict) } { (i.verdict.replace('_', " ")) }
                             }
                             p { "Since " (when(d.now, i.opened())) " (" (span(i.duration(d.now))) ")" }
@@ -187,9 +200,9 @@ pub(super) fn render(d: &StatusData) -> Markup {
                 div.cards { @for row in &d.rows { (space_card(d, row)) } }
             }
             h2 { "Recent incidents" }
-            (incidents_table(d.now, &d.incidents, true))
+            (incidents_table(d.site, d.now, &d.incidents, true))
             h2 { "Recent actions" }
-            (actions_table(d.now, &d.actions, true))
+            (actions_table(d.site, d.now, &d.actions, true))
         },
     )
 }

@@ -96,9 +96,12 @@ impl Site {
         parts.clock = clock.clone();
         parts.outbox = outbox.clone();
         let monitor = Monitor::new(parts);
-        let state = WebState::new(monitor.clone(), SchedulerStatus::default())
-            .with_meters(meters)
-            .with_samples(samples.clone());
+        let state = WebState::new(
+            monitor.clone(),
+            SchedulerStatus::new(monitor.config().check_schedule.clone()),
+        )
+        .with_meters(meters)
+        .with_samples(samples.clone());
         Site {
             hub: hub.clone(),
             _app: app,

@@ -15,6 +15,10 @@ impl Notifier for LogNotifier {
         vec!["log".into()]
     }
 
+    fn needs_store(&self) -> bool {
+        false
+    }
+
     async fn deliver(&self, _destination: &str, alert: &Alert) -> Result<(), DeliveryError> {
         let text = render::text(alert);
         let mut out = std::io::stdout().lock();

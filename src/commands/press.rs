@@ -1,0 +1,195 @@
+//! Button presses. A button that stands for a command (Restart, Rebuild, Mute, Logs,
+//! a confirmed rebuild) runs it through `execute`: the same authorization, path and
+//! audit as typing it. Paging and cancelling are authorized against the command they
+//! belong to and audited the same way. Every press gets a notice.
+
+use std::time::Duration;
+
+use super::catalogue::find;
+use super::{Actor, ButtonAction, Command, CommandCore, Outcome, Press, Reply, Response, Severity};
+use crate::domain::SpaceId;
+
+fn notice(text: &str) -> Press {
+    Press {
+        notice: text.into(),
+        edit: None,
+        message: None,
+        follow_up: None,
+    }
+}
+
+impl CommandCore {
+    /// A button press. Buttons are authorized now, not when the message was sent.
+    pub async fn press(&self, actor: &Actor, data: &str) -> Press {
+        let Some(action) = ButtonAction::decode(data) else {
+            return notice("This button is no longer valid.");
+        };
+        match action {
+            ButtonAction::Page { spaces, page } => self.page(actor, spaces, page).await,
+            ButtonAction::Confirm(token) => self.confirm(actor, &token).await,
+            ButtonAction::Cancel(token) => self.cancel(actor, &token).await,
+            ButtonAction::Restart(reference)
+            | ButtonAction::Rebuild(reference)
+            | ButtonAction::Mute(reference)
+            | ButtonAction::Logs(reference) => {
+                let Ok(Some(id)) = self.monitor.store().space_by_ref(reference).await else {
+                    return notice("That Space is no longer watched.");
+                };
+                let space = id.to_string();
+                let command = match action {
+                    ButtonAction::Restart(_) => Command::Restart(space),
+                    ButtonAction::Rebuild(_) => Command::Rebuild {
+                        space,
+                        confirmed: false,
+                    },
+                    ButtonAction::Mute(_) => Command::Mute(space, Some(Duration::from_secs(3600))),
+                    _ => Command::Logs(space, crate::hub::LogKind::Run),
+                };
+                let quiet = matches!(command, Command::Mute(..));
+                let response = self.execute(actor, command).await;
+                if let Outcome::Denied(denied) = response.outcome {
+                    // Shown to the presser only, like every refused press.
+                    return notice(denied.sentence());
+                }
+                let notice = response.reply.title.clone();
+                Press {
+                    notice,
+                    edit: None,
+                    message: (!quiet).then_some(response.reply),
+                    follow_up: response.follow_up,
+                }
+            }
+        }
+    }
+
+    /// A page of `/status` or `/spaces`: authorized and audited as that command.
+    async fn page(&self, actor: &Actor, spaces: bool, page: u32) -> Press {
+        let name = if spaces { "spaces" } else { "status" };
+        let described = format!("/{name} page {}", page + 1);
+        let Some(spec) = find(name) else {
+            return notice("This button is no longer valid.");
+        };
+        if let Err(denied) = self.access.authorize(actor, spec) {
+            self.deny(actor, &described, denied).await;
+            return notice(denied.sentence());
+        }
+        let reply = if spaces {
+            self.space_list(page as usize).await
+        } else {
+            self.overview(page as usize).await
+        };
+        self.audit(actor, &described, true, "ok").await;
+        Press {
+            notice: format!("Page {}", page + 1),
+            edit: Some(reply),
+            message: None,
+            follow_up: None,
+        }
+    }
+
+    /// Whether `actor` may answer the rebuild prompt `token`: a rebuild admin, and the
+    /// one who asked. `Err` is the notice to show.
+    async fn prompt(
+        &self,
+        actor: &Actor,
+        token: &str,
+    ) -> Result<crate::store::ConfirmationRow, Press> {
+        let described = format!("/rebuild prompt {token}");
+        if let Some(spec) = find("rebuild")
+            && let Err(denied) = self.access.authorize(actor, spec)
+        {
+            self.deny(actor, &described, denied).await;
+            return Err(notice(denied.sentence()));
+        }
+        let row = match self.monitor.store().confirmation(token).await {
+            Ok(Some(row)) => row,
+            _ => return Err(notice("This button is no longer valid.")),
+        };
+        if row.user_id != actor.user_id || row.platform != actor.platform.as_str() {
+            return Err(notice("Only the admin who asked can confirm."));
+        }
+        Ok(row)
+    }
+
+    async fn confirm(&self, actor: &Actor, token: &str) -> Press {
+        let row = match self.prompt(actor, token).await {
+            Ok(row) => row,
+            Err(press) => return press,
+        };
+        let store = self.monitor.store();
+        let now = self.monitor.now();
+        if row.used_ms.is_some() {
+            return notice("Already done.");
+        }
+        if row.expires() < now {
+            let _ = store.use_confirmation(token, now).await;
+            let edit = Reply::new(
+                Severity::Info,
+                format!(
+                    "The rebuild of {} expired; ask again with /rebuild.",
+                    row.space_id
+                ),
+            );
+            return Press {
+                notice: "Expired".into(),
+                edit: Some(edit),
+                message: None,
+                follow_up: None,
+            };
+        }
+        // One use only, even with two presses racing: the UPDATE decides.
+        if !store.use_confirmation(token, now).await.unwrap_or(false) {
+            return notice("Already done.");
+        }
+        let Ok(id) = SpaceId::parse(&row.space_id) else {
+            return notice("This button is no longer valid.");
+        };
+        let Response {
+            reply, follow_up, ..
+        } = self
+            .execute(
+                actor,
+                Command::Rebuild {
+                    space: id.to_string(),
+                    confirmed: true,
+                },
+            )
+            .await;
+        Press {
+            notice: "Rebuilding".into(),
+            edit: Some(reply),
+            message: None,
+            follow_up,
+        }
+    }
+
+    async fn cancel(&self, actor: &Actor, token: &str) -> Press {
+        let row = match self.prompt(actor, token).await {
+            Ok(row) => row,
+            Err(press) => return press,
+        };
+        let store = self.monitor.store();
+        let fresh = store
+            .use_confirmation(token, self.monitor.now())
+            .await
+            .unwrap_or(false);
+        self.audit(
+            actor,
+            &format!("/rebuild {} cancelled", row.space_id),
+            true,
+            "ok",
+        )
+        .await;
+        Press {
+            notice: "Cancelled".into(),
+            edit: fresh.then(|| {
+                Reply::new(
+                    Severity::Info,
+                    format!("Rebuild of {} cancelled.", row.space_id),
+                )
+            }),
+            message: None,
+            follow_up: None,
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Deciding what a cycle does about one Space, as a pure function: the alert state
+//! machine, incidents, the repair policy and the keep-alive's wake, from the
+//! observation, what is remembered about the Space, its policy, its repair history
+//! and `now`. No I/O: `act` reads what this needs before, and writes what it decides
+//! after, in one short transaction.
+
+use chrono::{DateTime, Utc};
+
+use crate::alerts::{AlertEvent, Deploy, EventKind};
+use crate::config::SpacePolicy;
+use crate::domain::{
+    AlertMemory, Cause, Health, Ladder, Observation, RepairContext, RepairDecision, RepairHistory,
+    RepairLimits, RepairStep, SpaceId, Stage, Transition, Verdict, decide, format_duration,
+    observe, time, used_in_window,
+};
+use crate::store::SpaceState;
+
+/// Everything the decision about one Space depends on.
+pub struct SpaceFacts<'a> {
+    pub space: &'a SpaceId,
+    pub obs: &'a Observation,
+    pub state: Option<&'a SpaceState>,
+    pub policy: &'a SpacePolicy,
+    pub limits: &'a RepairLimits,
+    pub history: &'a RepairHistory,
+    /// A repair, wake or pause of this Space is running: it owns the Space's alert
+    /// lifecycle until it ends.
+    pub in_flight: bool,
+    /// The ladder for the Space's cause (`obs.cause`).
+    pub ladder: &'a Ladder,
+    /// What the owner should do about that cause.
+    pub advice: Option<&'a str>,
+    /// Part of a platform incident this cycle: no repair, and its alerts are folded
+    /// into the incident's grouped ones.
+    pub held: bool,
+    pub now: DateTime<Utc>,
+}
+
+/// Work to start once the plan is written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Work {
+    Repair(RepairStep),
+    /// Wake a sleeping Space with a visit, or a paused one with a restart.
+    Wake {
+        via_restart: bool,
+    },
+}
+
+/// Work with the alert that announces it, sent only if the work really starts (the
+/// global cap may defer it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    pub work: Work,
+    pub event: Option<AlertEvent>,
+}
+
+/// An incident to open.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentOpen {
+    pub opened: DateTime<Utc>,
+    pub verdict: Verdict,
+    pub stage: Option<Stage>,
+    pub error: Option<String>,
+    pub cause: Option<Cause>,
+}
+
+/// What to write and start for one Space.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Plan {
+    /// The alert memory to save; `None` leaves it to the work in flight.
+    pub memory: Option<AlertMemory>,
+    pub open_incident: Option<IncidentOpen>,
+    /// Close the open incident with this resolution.
+    pub close_incident: Option<String>,
+    pub set_gave_up: Option<bool>,
+    pub events: Vec<AlertEvent>,
+    pub work: Option<Planned>,
+}
+
+pub fn plan(f: &SpaceFacts<'_>) -> Plan {
+    if f.in_flight {
+        return Plan::default();
+    }
+    let verdict = f.obs.verdict;
+    let in_maintenance = f.policy.in_maintenance(f.now);
+    let quiet = in_maintenance || f.state.is_some_and(|s| s.muted(f.now));
+    let memory = f.state.map(|s| s.memory.clone()).unwrap_or_default();
+    let (next, transition) = observe(&memory, verdict, f.now, &f.policy.alerts, quiet);
+    let mut plan = Plan {
+        memory: Some(next.clone()),
+        ..Plan::default()
+    };
+    // Incidents follow the state machine, muted or not: opened when a "down" is
+    // raised, closed when it resolves.
+    let has_incident = f.state.is_some_and(|s| s.incident_id.is_some());
+    if memory.alerted.is_none() && next.alerted.is_some() && !has_incident {
+        plan.open_incident = Some(IncidentOpen {
+            opened: next.bad_since.unwrap_or(f.now),
+            verdict,
+            stage: f.obs.stage.clone(),
+            error: f.obs.error.clone(),
+            cause: f.obs.cause.clone(),
+        });
+    }
+    if memory.alerted.is_some() && next.alerted.is_none() {
+        plan.close_incident = Some(format!("back to {verdict}"));
+    }
+    let mut gave_up = f.state.is_some_and(|s| s.gave_up);
+    if Health::of(verdict) == Health::Good && gave_up {
+        plan.set_gave_up = Some(false);
+        gave_up = false;
+    }
+    if let Some(transition) = transition {
+        let mut event = event_for(f.space, f.obs, &transition);
+        if event.kind == EventKind::Down {
+            event.deploy = deploy(f);
+            // No rung to climb (code that does not parse): say what would fix it.
+            let unrepairable = f.ladder.steps.is_empty() && f.policy.auto_repair;
+            if unrepairable && crate::domain::repairable(verdict) {
+                event.detail = f.advice.map(str::to_owned);
+            }
+        }
+        plan.events.push(event);
+    }
+    let decision = decide(
+        &RepairContext {
+            verdict,
+            bad_streak: next.bad_streak,
+            degraded_failures: f.policy.alerts.degraded_failures,
+            auto_repair: f.policy.auto_repair,
+            in_maintenance,
+            in_flight: false,
+            gave_up,
+            recent_repairs: f.history.auto_repairs.clone(),
+            ladder: f.ladder.clone(),
+            held: f.held,
+            now: f.now,
+        },
+        f.limits,
+    );
+    match decision {
+        RepairDecision::Nothing => {}
+        RepairDecision::GiveUp => {
+            plan.set_gave_up = Some(true);
+            if !quiet {
+                plan.events.push(
+                    AlertEvent::new(f.space.clone(), EventKind::GaveUp, verdict)
+                        .with_stage(f.obs.stage.clone())
+                        .with_cause(f.obs.cause.clone())
+                        .with_detail(format!(
+                            "{} automatic repairs in the last {} did not keep it up",
+                            f.limits.max_per_window,
+                            format_duration(f.limits.window)
+                        )),
+                );
+            }
+        }
+        RepairDecision::Start(step) => {
+            let event = (!quiet).then(|| {
+                AlertEvent::new(f.space.clone(), EventKind::Repairing, verdict).with_step(step)
+            });
+            plan.work = Some(Planned {
+                work: Work::Repair(step),
+                event,
+            });
+        }
+    }
+    if plan.work.is_none() {
+        plan.work = plan_wake(f);
+    }
+    if f.held {
+        // The platform incident's grouped alerts speak for it.
+        plan.events.clear();
+    }
+    plan
+}
+
+/// The commit a Space broke after: it runs another one than at its last good check.
+fn deploy(f: &SpaceFacts<'_>) -> Option<Deploy> {
+    let revision = f.obs.revision.as_ref()?;
+    let good = f.state?.good_sha.as_ref()?;
+    (revision.sha != *good).then(|| Deploy {
+        sha: revision.sha.clone(),
+        secs_ago: revision
+            .last_modified
+            .map(|at| time::elapsed(at, f.now).as_secs()),
+    })
+}
+
+/// Sleeping Spaces with keep-alive on, and paused ones with `wake_paused`. Wakes
+/// share the repair cap, so a Space that will not wake is not hammered.
+fn plan_wake(f: &SpaceFacts<'_>) -> Option<Planned> {
+    let wakeable = match f.obs.verdict {
+        Verdict::Sleeping => f.policy.keep_alive,
+        Verdict::Paused => f.policy.wake_paused && f.obs.stage == Some(Stage::Paused),
+        _ => false,
+    };
+    if !wakeable || used_in_window(&f.history.wakes, f.now, f.limits) >= f.limits.max_per_window {
+        return None;
+    }
+    Some(Planned {
+        work: Work::Wake {
+            via_restart: f.obs.verdict == Verdict::Paused,
+        },
+        event: None,
+    })
+}
+
+fn event_for(space: &SpaceId, obs: &Observation, transition: &Transition) -> AlertEvent {
+    let (kind, verdict, down_for) = match transition {
+        Transition::Down { verdict, .. } => (EventKind::Down, *verdict, None),
+        Transition::StillDown { verdict, .. } => (EventKind::StillDown, *verdict, None),
+        Transition::Recovered { now, down_for } => {
+            (EventKind::Recovered, *now, Some(down_for.as_secs()))
+        }
+    };
+    let mut event = AlertEvent::new(space.clone(), kind, verdict).with_stage(obs.stage.clone());
+    if kind != EventKind::Recovered {
+        event.error = obs.error.clone();
+        event.cause = obs.cause.clone();
+    }
+    event.down_for_secs = down_for;
+    event
+}
+
+#[cfg(test)]
+mod tests;

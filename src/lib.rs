@@ -50,7 +50,7 @@ pub mod fuzzing {
 
     use secrecy::SecretString;
 
-    use crate::config::{Config, ConfigError};
+    use crate::config::{self, ConfigError};
     use crate::domain::WatchTarget;
 
     pub use crate::chat::discord::commands::{Asked, decode_interaction};
@@ -69,32 +69,25 @@ pub mod fuzzing {
     pub use crate::hub::sse::{SseEvent, SseOverflow, SseParser};
     pub use crate::retry_after::{MAX_WAIT as RETRY_AFTER_MAX, parse as parse_retry_after};
 
-    /// `SPACES`, `SPACE_LIST` and `USERNAME`, read as at startup.
+    /// `SPACES`, `SPACE_LIST` and `USERNAME`, read as at startup. Through the
+    /// parsers themselves, not `Config::from_lookup`: that also builds the default
+    /// cause table, dozens of regexes, which made five inputs a second.
     pub fn watch_list(
         spaces: &str,
         space_list: &str,
         username: &str,
     ) -> Result<Vec<WatchTarget>, ConfigError> {
-        let vars = [
-            ("SPACES", spaces),
-            ("SPACE_LIST", space_list),
-            ("USERNAME", username),
-        ];
-        from_env(&vars).map(|config| config.watch)
+        config::watch_list(var(spaces), "SPACES", var(space_list), var(username))
     }
 
     /// `HF_USER`, read as at startup: lowercased owner → its own token, if any.
     pub fn owner_tokens(
         hf_user: &str,
     ) -> Result<BTreeMap<String, Option<SecretString>>, ConfigError> {
-        from_env(&[("HF_USER", hf_user)]).map(|config| config.owner_tokens)
+        config::owner_tokens(var(hf_user))
     }
 
-    fn from_env(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        Config::from_lookup(|key| {
-            vars.iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| (*v).to_owned())
-        })
+    fn var(text: &str) -> Option<String> {
+        config::value(Some(text.to_owned()))
     }
 }

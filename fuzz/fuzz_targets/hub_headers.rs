@@ -7,6 +7,7 @@
 //! a missing or empty line is a missing header.
 #![no_main]
 
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
@@ -16,11 +17,15 @@ use spacewarden::fuzzing::{
 };
 use url::Url;
 
-const HUBS: [&str; 3] = [
-    "https://huggingface.co",
-    "http://127.0.0.1:8080/",
-    "https://hub.example.org/mirror/",
-];
+/// Parsed once: parsing them for every input took most of the target's time.
+static HUBS: LazyLock<[Url; 3]> = LazyLock::new(|| {
+    [
+        "https://huggingface.co",
+        "http://127.0.0.1:8080/",
+        "https://hub.example.org/mirror/",
+    ]
+    .map(|hub| Url::parse(hub).expect("a URL"))
+});
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -43,9 +48,8 @@ fuzz_target!(|data: &[u8]| {
     assert!(wait <= day, "{wait:?}");
     assert!(Instant::now().checked_add(wait).is_some());
 
-    for hub in HUBS {
-        let hub = Url::parse(hub).expect("a URL");
-        if let Some(next) = link.and_then(|link| next_page_on(&hub, link)) {
+    for hub in HUBS.iter() {
+        if let Some(next) = link.and_then(|link| next_page_on(hub, link)) {
             assert_eq!(next.origin(), hub.origin(), "{next}");
             assert_eq!((next.username(), next.password()), ("", None), "{next}");
         }

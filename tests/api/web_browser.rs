@@ -94,6 +94,7 @@ fn observation(space: &str, at: DateTime<Utc>, up: bool) -> Observation {
         at,
         stage: Some(Stage::parse(stage)),
         hardware: Some("cpu-basic".into()),
+        requested_hardware: None,
         error: None,
         failure: None,
         probe: None,

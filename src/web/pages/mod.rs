@@ -2,6 +2,7 @@
 //! light and dark, readable on a phone, nothing loaded from elsewhere. Read-only by
 //! design: no page offers an action, and nothing on them comes from a token.
 
+mod costs;
 mod layout;
 mod parts;
 mod site;
@@ -156,8 +157,17 @@ async fn status_data(
         actions: store.recent_actions(since, RECENT_ROWS).await?,
         scheduler,
         site,
+        costs: costs::CostView {
+            days: COST_DAYS,
+            costs: monitor.costs(COST_DAYS).await?,
+            projection: monitor.month_projection().await?,
+        },
+        tokens: monitor.token_problems(),
     })
 }
+
+/// The page's cost section covers this many days.
+const COST_DAYS: u32 = 30;
 
 async fn space_data(
     monitor: &Monitor,

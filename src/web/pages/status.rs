@@ -24,6 +24,8 @@ pub(super) struct StatusData {
     pub actions: Vec<ActionRow>,
     pub scheduler: SchedulerSnapshot,
     pub site: Site,
+    pub costs: super::costs::CostView,
+    pub tokens: Vec<crate::monitor::TokenProblem>,
 }
 
 /// The link to a Space's own page (its name alone where the site has none); `SpaceId`
@@ -177,6 +179,7 @@ pub(super) fn render(d: &StatusData) -> Markup {
         html! {
             h1 { "Status" }
             (banner(d))
+            (super::costs::token_notices(&d.tokens))
             (summary_line(d))
             @if !open.is_empty() {
                 h2 { "Open incidents" }
@@ -199,6 +202,7 @@ pub(super) fn render(d: &StatusData) -> Markup {
             } @else {
                 div.cards { @for row in &d.rows { (space_card(d, row)) } }
             }
+            (super::costs::section(&d.costs))
             h2 { "Recent incidents" }
             (incidents_table(d.site, d.now, &d.incidents, true))
             h2 { "Recent actions" }

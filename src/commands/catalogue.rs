@@ -63,6 +63,9 @@ pub const MUTE_CHOICES: [&str; 5] = ["15m", "1h", "4h", "1d", "7d"];
 pub const SLEEP_CHOICES: [&str; 5] = ["15m", "1h", "4h", "1d", "never"];
 /// The longest mute, and the longest sleep time.
 const MUTE_MAX: Duration = Duration::from_secs(30 * 86_400);
+/// The shortest: the usage says "between 1s and 30d", and a sub-second mute (`8ms`,
+/// a fuzz finding) would be over before anyone saw it.
+const MUTE_MIN: Duration = Duration::from_secs(1);
 
 const SPACE: Arg = Arg {
     name: "space",
@@ -270,7 +273,7 @@ impl Spec {
             Some("never") if self.name == "sleeptime" => None,
             Some(text) => {
                 let d = parse_duration(text).map_err(usage)?;
-                if d.is_zero() || d > MUTE_MAX {
+                if d < MUTE_MIN || d > MUTE_MAX {
                     return Err(usage(format!("{} is between 1s and 30d", self.name)));
                 }
                 Some(d)

@@ -120,6 +120,10 @@ mod tests {
             "/logs a/b sideways",
             "/mute a/b soon",
             "/mute a/b 90d",
+            // Fuzz finding (command_text): "8ms8ms" passed as a mute although the
+            // usage says at least 1s.
+            "/mute a/b 8ms8ms",
+            "/mute a/b 0",
             "/check now",
         ] {
             assert!(

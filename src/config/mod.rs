@@ -120,11 +120,7 @@ impl Config {
 
     /// Reads settings through `lookup`, so tests need no process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let var = |key: &str| {
-            lookup(key)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
+        let var = |key: &str| value(lookup(key));
         let secret = |key: &str| var(key).map(SecretString::from);
         let url = |key: &'static str, default: &str| -> Result<Url, ConfigError> {
             let text = var(key).unwrap_or_else(|| default.to_owned());
@@ -257,9 +253,14 @@ impl Config {
     }
 }
 
+/// A variable's value as every key reads it: trimmed, and empty is unset.
+pub(crate) fn value(raw: Option<String>) -> Option<String> {
+    raw.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
 /// `SPACES` (owner/name or owner/*; `spaces_key` names where it came from) plus
 /// `SPACE_LIST` whose bare names get `USERNAME`.
-fn watch_list(
+pub(crate) fn watch_list(
     spaces: Option<String>,
     spaces_key: &'static str,
     space_list: Option<String>,
@@ -292,7 +293,7 @@ fn watch_list(
 }
 
 /// `HF_USER`: `owner:token,owner2:token2`; an empty token means "use `HF_TOKEN`".
-fn owner_tokens(
+pub(crate) fn owner_tokens(
     text: Option<String>,
 ) -> Result<BTreeMap<String, Option<SecretString>>, ConfigError> {
     let mut out = BTreeMap::new();

@@ -22,8 +22,10 @@ pub struct CheckSchedule {
 impl CheckSchedule {
     pub fn parse(text: &str) -> Result<CheckSchedule, String> {
         let normalized = normalize(text)?;
-        let schedule = cron::Schedule::from_str(&normalized)
-            .map_err(|e| format!("\"{text}\" is not a valid cron expression ({e})"))?;
+        let schedule = cron::Schedule::from_str(&normalized).map_err(|e| {
+            let why = explain(&normalized, &e.to_string());
+            format!("\"{text}\" is not a valid cron expression ({why})")
+        })?;
         if schedule.upcoming(Utc).next().is_none() {
             return Err(format!("\"{text}\" never fires"));
         }
@@ -58,6 +60,28 @@ impl CheckSchedule {
 impl fmt::Debug for CheckSchedule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "CheckSchedule({:?})", self.text)
+    }
+}
+
+/// The cron crate explains an error over three lines: the expression it was given
+/// (ours, with seconds and day names), a caret under the error, and sometimes a
+/// reason. A startup error is one line: the reason, else the field the caret is on.
+fn explain(given: &str, message: &str) -> String {
+    let mut lines = message.lines().skip(1);
+    let (caret, reason) = (lines.next(), lines.next());
+    if let Some(reason) = reason.map(str::trim).filter(|r| !r.is_empty()) {
+        return reason.to_owned();
+    }
+    let head = caret
+        .and_then(|caret| caret.find('^'))
+        .and_then(|at| given.get(..at));
+    match head {
+        Some(head) => {
+            let start = head.rfind(' ').map_or(0, |space| space + 1);
+            let field = given[start..].split(' ').next().unwrap_or_default();
+            format!("near \"{field}\"")
+        }
+        None => message.split_whitespace().collect::<Vec<_>>().join(" "),
     }
 }
 
@@ -189,6 +213,28 @@ mod tests {
         assert_eq!(weekdays("5-7").unwrap(), "SUN,FRI,SAT");
         assert_eq!(weekdays("*/2").unwrap(), "SUN,TUE,THU,SAT");
         assert_eq!(weekdays("1-7/2").unwrap(), "SUN,MON,WED,FRI");
+    }
+
+    /// Fuzz finding (settings_toml): the cron crate's message (our expression, a
+    /// caret, a reason) made a startup error of three lines, its caret under a field
+    /// of the seconds-first expression the user never wrote.
+    #[test]
+    fn a_cron_error_is_one_line_naming_the_field() {
+        for (bad, reason) in [
+            ("*/5 * * foo *", "'foo' is not a valid month name."),
+            (
+                "61 * * * *",
+                "Minutes must be less than 59. ('61' specified.)",
+            ),
+            ("5 $$$2 * * 0", "near \"$$$2\""),
+            ("0 9 * 1, *", "near \"1,\""),
+        ] {
+            let err = CheckSchedule::parse(bad).unwrap_err();
+            assert_eq!(
+                err,
+                format!("\"{bad}\" is not a valid cron expression ({reason})")
+            );
+        }
     }
 
     #[test]

@@ -253,18 +253,8 @@ impl HubClient {
         paused.insert(key, Instant::now() + wait);
     }
 
-    /// Keeps the path and query of a `Link` target but always on our own endpoint, so
-    /// a token never follows a link to another host.
     fn next_page(&self, headers: &HeaderMap) -> Option<Url> {
-        let link = headers.get("link")?.to_str().ok()?;
-        let target = next_link(link)?;
-        let parsed = Url::parse(&target)
-            .or_else(|_| self.endpoints.hub.join(&target))
-            .ok()?;
-        let mut url = self.endpoints.hub.clone();
-        url.set_path(parsed.path());
-        url.set_query(parsed.query());
-        Some(url)
+        next_page_on(&self.endpoints.hub, headers.get("link")?.to_str().ok()?)
     }
 
     /// Reads an SSE body until it closes, goes quiet for `idle`, `deadline` passes, or
@@ -278,6 +268,8 @@ impl HubClient {
     ) -> Result<(), HubError> {
         let started = Instant::now();
         let mut parser = SseParser::default();
+        // The path names the Space and the stream; it never holds a token.
+        let path = response.url().path().to_owned();
         let mut body = response.bytes_stream();
         loop {
             let left = deadline.saturating_sub(started.elapsed());
@@ -289,7 +281,11 @@ impl HubClient {
                 Ok(Some(Err(e))) => return Err(transport_error(&e, self.timeout)),
                 Ok(Some(Ok(chunk))) => chunk,
             };
-            for event in parser.push(&chunk) {
+            let events = parser.push(&chunk).map_err(|overflow| {
+                tracing::warn!(stream = %path, %overflow, "dropping an event stream from the Hub");
+                HubError::Decode(format!("the event stream sent {overflow}"))
+            })?;
+            for event in events {
                 if on_event(event) {
                     return Ok(());
                 }
@@ -542,6 +538,17 @@ fn credential_key(token: Option<&SecretString>) -> u64 {
         t.expose_secret().hash(&mut hasher);
         hasher.finish() | 1
     })
+}
+
+/// The next page named by a `Link` header: its path and query, but always on `hub`,
+/// so a token never follows a link to another host.
+pub fn next_page_on(hub: &Url, link: &str) -> Option<Url> {
+    let target = next_link(link)?;
+    let parsed = Url::parse(&target).or_else(|_| hub.join(&target)).ok()?;
+    let mut url = hub.clone();
+    url.set_path(parsed.path());
+    url.set_query(parsed.query());
+    Some(url)
 }
 
 /// The `rel="next"` target of a `Link` header (GitHub style, reference §1.5).

@@ -4,11 +4,12 @@
 //! `reqwest` is used only inside this folder. Tokens travel only in the
 //! `Authorization` header; no error, log line or value returned here contains one.
 
-mod client;
+// `pub(crate)` where `crate::fuzzing` reaches in.
+pub(crate) mod client;
 mod error;
 mod probe;
-mod ratelimit;
-mod sse;
+pub(crate) mod ratelimit;
+pub(crate) mod sse;
 mod wire;
 
 use std::time::Duration;

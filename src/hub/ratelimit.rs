@@ -3,6 +3,11 @@
 
 use std::time::Duration;
 
+/// The longest wait a header can ask for, the same for `RateLimit`'s `t=` as for
+/// `Retry-After`: the Hub's windows are five minutes, a larger number is garbage, and
+/// added to the clock it could overflow it.
+use crate::retry_after::MAX_WAIT;
+
 /// What one reply said about the caller's budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
@@ -19,7 +24,7 @@ impl RateLimit {
             let (key, value) = part.split_once('=')?;
             match key.trim() {
                 "r" => remaining = value.trim().parse().ok(),
-                "t" => reset = value.trim().parse().ok().map(Duration::from_secs),
+                "t" => reset = value.trim().parse().ok().map(capped_secs),
                 _ => {}
             }
         }
@@ -45,6 +50,10 @@ pub fn wait_after_429(
     retry_after
         .and_then(|v| crate::retry_after::parse(v, now))
         .unwrap_or(Duration::from_secs(1))
+}
+
+fn capped_secs(secs: u64) -> Duration {
+    Duration::from_secs(secs).min(MAX_WAIT)
 }
 
 #[cfg(test)]
@@ -79,5 +88,19 @@ mod tests {
         assert_eq!(w(None, Some("Wed, 21 Oct 2015 07:28:00 GMT")), 60);
         assert_eq!(w(None, Some("later")), 1);
         assert_eq!(w(None, None), 1);
+    }
+
+    /// Fuzz finding (hub_headers): `Retry-After: 566666666666663`, or `t=` as large,
+    /// was taken as is; added to the clock (`pause`) a large enough one panics.
+    #[test]
+    fn a_huge_wait_is_capped() {
+        let now = chrono::Utc::now();
+        let huge = u64::MAX.to_string();
+        let wait = wait_after_429(None, Some(&huge), now);
+        assert_eq!(wait, MAX_WAIT);
+        let limit = format!("\"api\";r=0;t={huge}");
+        let wait = wait_after_429(Some(&limit), None, now);
+        assert_eq!(wait, MAX_WAIT + Duration::from_secs(1));
+        assert!(std::time::Instant::now().checked_add(wait).is_some());
     }
 }

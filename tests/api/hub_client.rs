@@ -199,6 +199,27 @@ async fn log_tail_over_sse() {
     );
 }
 
+/// Defect 8: a stream that never ends its line is dropped at the parser's cap (1 MiB)
+/// instead of being buffered without end.
+#[tokio::test]
+async fn a_log_line_past_the_cap_drops_the_stream() {
+    let hub = FakeHub::start().await;
+    let endless = "x".repeat(2 << 20);
+    hub.add_user("alice", "hf_alice").add_space(
+        SpaceSpec::new("alice/app")
+            .stage("RUNTIME_ERROR")
+            .run_logs(vec!["before", endless.as_str()]),
+    );
+    let err = client(&hub)
+        .logs(&id("alice/app"), LogKind::Run, 5, Some(&token("hf_alice")))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        HubError::Decode("the event stream sent a line longer than 1048576 bytes".into())
+    );
+}
+
 #[tokio::test]
 async fn live_metrics_reads_a_few_samples_then_hangs_up() {
     let hub = FakeHub::start().await;

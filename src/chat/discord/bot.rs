@@ -170,7 +170,7 @@ fn edit(rendered: &DcMessage) -> EditInteractionResponse {
         .components(components(rendered))
 }
 
-fn options(command: &CommandInteraction) -> Vec<(String, String)> {
+pub(super) fn options(command: &CommandInteraction) -> Vec<(String, String)> {
     command
         .data
         .options

@@ -8,7 +8,7 @@
 //! `Debug`, and the `serenity` log targets are capped at `info` (see `telemetry`).
 
 mod bot;
-mod commands;
+pub(crate) mod commands; // `crate::fuzzing` reaches `decode_interaction`
 mod notifier;
 pub mod render;
 

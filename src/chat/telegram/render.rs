@@ -7,9 +7,11 @@ use crate::chat::verdict_emoji;
 use crate::commands::{Block, Button, Reply};
 
 /// Telegram counts 4096 characters after entity parsing; counting the HTML source is
-/// stricter and keeps a margin.
+/// stricter and keeps a margin. Counted in UTF-16 units, as Telegram counts entity
+/// offsets: an emoji is two.
 pub const MAX_MESSAGE: usize = 4000;
-/// One line never gets longer than this (a huge log line is cut, not split mid-tag).
+/// One line of outside text never gets longer than this once escaped (a huge log line
+/// is cut, not split mid-tag).
 const MAX_LINE: usize = 1000;
 
 /// One Telegram message: HTML text and the inline keyboard (label, callback data).
@@ -24,11 +26,32 @@ pub fn escape(text: &str) -> String {
     teloxide::utils::html::escape(text)
 }
 
+/// UTF-16 units a character takes once escaped: `&` becomes the five of `&amp;`.
+fn escaped_units(c: char) -> usize {
+    match c {
+        '<' | '>' => 4,
+        '&' => 5,
+        c => c.len_utf16(),
+    }
+}
+
+fn units(html: &str) -> usize {
+    html.encode_utf16().count()
+}
+
+/// Cuts outside text so that, escaped, it takes at most `MAX_LINE` units.
 fn cut(text: &str) -> String {
-    if text.chars().count() <= MAX_LINE {
+    if text.chars().map(escaped_units).sum::<usize>() <= MAX_LINE {
         return text.to_owned();
     }
-    let mut cut: String = text.chars().take(MAX_LINE - 1).collect();
+    let mut used = 0;
+    let mut cut: String = text
+        .chars()
+        .take_while(|c| {
+            used += escaped_units(*c);
+            used < MAX_LINE // leaves one unit for the ellipsis
+        })
+        .collect();
     cut.push('…');
     cut
 }
@@ -43,16 +66,14 @@ fn lines(reply: &Reply) -> Vec<String> {
     for block in &reply.blocks {
         match block {
             Block::Text(text) => out.extend(text.lines().map(|l| escape(&cut(l)))),
-            Block::Fields(fields) => {
-                out.extend(fields.iter().map(|(name, value)| {
-                    format!("<b>{}:</b> {}", escape(name), escape(&cut(value)))
-                }))
-            }
+            Block::Fields(fields) => out.extend(fields.iter().map(|(name, value)| {
+                format!("<b>{}:</b> {}", escape(&cut(name)), escape(&cut(value)))
+            })),
             Block::Spaces(spaces) => out.extend(spaces.iter().map(|s| {
                 format!(
                     "{} <code>{}</code> {} · {}",
                     verdict_emoji(s.verdict),
-                    escape(&s.space),
+                    escape(&cut(&s.space)),
                     escape(&s.verdict.as_str().replace('_', " ")),
                     escape(&cut(&s.detail))
                 )
@@ -66,18 +87,23 @@ fn lines(reply: &Reply) -> Vec<String> {
     out
 }
 
-/// Splits lines into messages of at most `MAX_MESSAGE` characters.
+/// Splits lines into messages of at most `MAX_MESSAGE` UTF-16 units.
 fn split(lines: Vec<String>) -> Vec<String> {
     let mut messages = Vec::new();
     let mut current = String::new();
+    let mut used = 0;
     for line in lines {
-        if !current.is_empty() && current.chars().count() + 1 + line.chars().count() > MAX_MESSAGE {
+        let len = units(&line);
+        if !current.is_empty() && used + 1 + len > MAX_MESSAGE {
             messages.push(std::mem::take(&mut current));
+            used = 0;
         }
         if !current.is_empty() {
             current.push('\n');
+            used += 1;
         }
         current.push_str(&line);
+        used += len;
     }
     if !current.is_empty() {
         messages.push(current);
@@ -176,6 +202,47 @@ mod tests {
             html.contains("<code>&lt;script&gt;x&lt;/script&gt;</code>"),
             "{html}"
         );
+    }
+
+    /// Fuzz finding (telegram_html): a thousand `&` were cut to 999 characters and
+    /// then escaped to 4,995, so one line, and its message, passed Telegram's 4096.
+    /// Names and Space ids were not cut at all.
+    #[test]
+    fn escaping_cannot_push_a_line_past_the_limit() {
+        let amps = "&".repeat(5000);
+        let reply = Reply::new(Severity::Bad, amps.clone())
+            .block(Block::Code(vec![amps.clone()]))
+            .block(Block::Fields(vec![(amps.clone(), amps.clone())]))
+            .block(Block::Spaces(vec![SpaceLine {
+                space: amps.clone(),
+                verdict: Verdict::Down,
+                detail: amps.clone(),
+            }]));
+        for m in self::reply(&reply) {
+            let units = m.html.encode_utf16().count();
+            assert!(units <= MAX_MESSAGE, "{units}");
+        }
+        assert_eq!(escape(&cut(&amps)).encode_utf16().count(), MAX_LINE - 4);
+    }
+
+    /// Fuzz finding (telegram_html): a `/status` of many Spaces, one verdict emoji per
+    /// line, was split by characters and came to 4,057 UTF-16 units, where Telegram
+    /// counts an emoji twice.
+    #[test]
+    fn counts_emoji_as_telegram_does() {
+        let spaces = (0..400)
+            .map(|i| SpaceLine {
+                space: format!("o/s{i}"),
+                verdict: Verdict::Up,
+                detail: "RUNNING 😀".into(),
+            })
+            .collect();
+        let messages = self::reply(&Reply::new(Severity::Good, "all").block(Block::Spaces(spaces)));
+        assert!(messages.len() > 1);
+        for m in &messages {
+            let units = m.html.encode_utf16().count();
+            assert!(units <= MAX_MESSAGE, "{units}");
+        }
     }
 
     #[test]

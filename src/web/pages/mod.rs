@@ -1,8 +1,12 @@
-//! The status pages for people: server-rendered HTML (maud escapes every splice),
-//! light and dark, readable on a phone, nothing loaded from elsewhere. Read-only by
-//! design: no page offers an action, and nothing on them comes from a token.
+//! The pages for people: server-rendered HTML (maud escapes every splice), light and
+//! dark, readable on a phone, nothing loaded from elsewhere. Anyone may read them; a
+//! signed-in user also gets the actions (`act`), which go through the command core.
+//! Nothing on them comes from a token. The status page can also be rendered for a
+//! copy on disk (`static_status_page`), read-only and self-contained.
 
+mod act;
 mod layout;
+mod login;
 mod parts;
 mod space;
 mod status;
@@ -10,16 +14,22 @@ mod status;
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use maud::html;
+use serde::Deserialize;
 
 use super::WebState;
+use super::auth::current_session;
 use super::overview::{overview, space_row};
 use crate::domain::SpaceId;
-use crate::store::StoreError;
+use crate::monitor::{Monitor, SchedulerSnapshot};
+use crate::store::{Flash, StoreError};
+
+pub(crate) use layout::Viewer;
+pub(crate) use login::login_page;
 
 /// How far back the front page's incident and action lists reach, and how long.
 const RECENT_DAYS: i64 = 7;
@@ -29,6 +39,7 @@ pub(super) fn router() -> Router<WebState> {
     Router::new()
         .route("/", get(status_page))
         .route("/space/{owner}/{name}", get(space_page))
+        .route("/space/{owner}/{name}/{action}", post(act::act))
 }
 
 /// Why a page could not be shown. A store failure is logged and shown as a plain
@@ -48,30 +59,52 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
             PageError::NotFound => not_found_page(),
-            PageError::Internal(e) => {
-                tracing::error!(error = %e, "status page failed");
-                let body = html! {
-                    h1 { "Something went wrong" }
-                    p { "The status could not be read. The details are in spacewarden's log." }
-                };
-                let now = chrono::Utc::now();
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    Html(layout::page("Error", now, body).into_string()),
-                )
-                    .into_response()
-            }
+            PageError::Internal(e) => internal_error(&e),
         }
     }
 }
 
-fn not_found_page() -> Response {
-    let body = html! {
-        h1 { "Not found" }
-        p { "No such page, or spacewarden does not watch that Space. " a href="/" { "All Spaces" } }
-    };
-    let page = layout::page("Not found", chrono::Utc::now(), body);
-    (StatusCode::NOT_FOUND, Html(page.into_string())).into_response()
+fn message_page(status: StatusCode, title: &str, body: maud::Markup) -> Response {
+    let viewer = Viewer::Visitor { sign_in: false };
+    let page = layout::page(layout::Frame::new(title, chrono::Utc::now(), &viewer), body);
+    (status, Html(page.into_string())).into_response()
+}
+
+/// 500, logged with its cause, shown without it.
+pub(crate) fn internal_error(e: &StoreError) -> Response {
+    tracing::error!(error = %e, "page failed");
+    message_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Error",
+        html! {
+            h1 { "Something went wrong" }
+            p { "The status could not be read. The details are in spacewarden's log." }
+        },
+    )
+}
+
+pub(crate) fn not_found_page() -> Response {
+    message_page(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        html! {
+            h1 { "Not found" }
+            p { "No such page, or spacewarden does not watch that Space. " a href="/" { "All Spaces" } }
+        },
+    )
+}
+
+/// 403: a form whose CSRF token is not the session's (an old tab, or another site).
+pub(crate) fn forbidden_page() -> Response {
+    message_page(
+        StatusCode::FORBIDDEN,
+        "Refused",
+        html! {
+            h1 { "Refused" }
+            p { "This form does not belong to your session (it may be from an old tab). "
+                "Reload the page and try again." }
+        },
+    )
 }
 
 /// The fallback for every path no router knows.
@@ -79,8 +112,36 @@ pub(super) async fn not_found() -> Response {
     not_found_page()
 }
 
-async fn status_page(State(state): State<WebState>) -> Result<Html<String>, PageError> {
-    let monitor = &state.monitor;
+/// Who is asking, and the flash waiting for them (read once).
+async fn viewer(
+    state: &WebState,
+    headers: &HeaderMap,
+) -> Result<(Viewer, Option<Flash>), StoreError> {
+    match current_session(state, headers).await? {
+        Some(session) => {
+            let flash = state.monitor.store().take_flash(&session.id_hash).await?;
+            Ok((Viewer::SignedIn(session), flash))
+        }
+        None => Ok((
+            Viewer::Visitor {
+                sign_in: state.auth.enabled(),
+            },
+            None,
+        )),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct StatusQuery {
+    q: Option<String>,
+}
+
+/// Everything the status page shows.
+async fn status_data(
+    monitor: &Monitor,
+    scheduler: SchedulerSnapshot,
+    filter: Option<String>,
+) -> Result<status::StatusData, StoreError> {
     let store = monitor.store();
     let now = monitor.now();
     let since = now - chrono::Duration::days(RECENT_DAYS);
@@ -90,25 +151,52 @@ async fn status_page(State(state): State<WebState>) -> Result<Html<String>, Page
         .into_iter()
         .map(|(space, bar)| (space.to_ascii_lowercase(), bar))
         .collect();
-    let data = status::StatusData {
+    Ok(status::StatusData {
         now,
         rows: overview(monitor).await?,
         bars,
         empty_bar: parts::empty_bar(now),
         incidents: store.recent_incidents(since, RECENT_ROWS).await?,
         actions: store.recent_actions(since, RECENT_ROWS).await?,
-        scheduler: state.scheduler.snapshot(),
-    };
-    Ok(Html(status::render(&data).into_string()))
+        scheduler,
+        filter: filter
+            .map(|q| q.trim().to_owned())
+            .filter(|q| !q.is_empty()),
+    })
+}
+
+/// The status page as a self-contained, read-only file (for `spacewarden report`):
+/// the stylesheet inline, no scripts, no sign-in, no links to pages that a copy on
+/// disk does not have.
+pub async fn static_status_page(
+    monitor: &Monitor,
+    scheduler: SchedulerSnapshot,
+) -> Result<String, StoreError> {
+    let data = status_data(monitor, scheduler, None).await?;
+    Ok(status::render(&data, &Viewer::Static, None).into_string())
+}
+
+async fn status_page(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Query(query): Query<StatusQuery>,
+) -> Result<Html<String>, PageError> {
+    let (viewer, flash) = viewer(&state, &headers).await?;
+    let data = status_data(&state.monitor, state.scheduler.snapshot(), query.q).await?;
+    Ok(Html(
+        status::render(&data, &viewer, flash.as_ref()).into_string(),
+    ))
 }
 
 async fn space_page(
     State(state): State<WebState>,
+    headers: HeaderMap,
     Path((owner, name)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
     let id = SpaceId::parse(&format!("{owner}/{name}")).map_err(|_| PageError::NotFound)?;
     let monitor = &state.monitor;
     let row = space_row(monitor, &id).await?.ok_or(PageError::NotFound)?;
+    let (viewer, flash) = viewer(&state, &headers).await?;
     let store = monitor.store();
     let now = monitor.now();
     let label = row.id.to_string();
@@ -127,5 +215,7 @@ async fn space_page(
         app_url,
         row,
     };
-    Ok(Html(space::render(&data).into_string()))
+    Ok(Html(
+        space::render(&data, &viewer, flash.as_ref()).into_string(),
+    ))
 }

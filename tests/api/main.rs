@@ -22,3 +22,4 @@ mod web_limits;
 mod web_openapi;
 mod web_process;
 mod web_routes;
+mod web_signin;

@@ -19,6 +19,7 @@ mod uptime_gaps;
 mod web_api;
 mod web_browser;
 mod web_limits;
+mod web_live;
 mod web_openapi;
 mod web_process;
 mod web_routes;

@@ -316,5 +316,7 @@ fn observation(space: &SpaceId, at: chrono::DateTime<Utc>, down: bool) -> Observ
         subdomain: Some(space.derived_subdomain()),
         gc_timeout: Some(172_800),
         private: Some(false),
+        cause: None,
+        revision: None,
     }
 }

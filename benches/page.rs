@@ -54,12 +54,9 @@ async fn measure(spaces: usize, runs: usize) {
         // Never called: the page reads the store only.
         ("HF_ENDPOINT", "http://127.0.0.1:9".to_owned()),
     ];
-    let config = Config::from_lookup(|key| {
-        vars.iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v.clone())
-    })
-    .expect("config");
+    let config =
+        Config::from_lookup(|key| vars.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()))
+            .expect("config");
     let store = Store::connect(&db).await.expect("store");
     let seeding = Instant::now();
     many_spaces::seed(&store, spaces, DAYS, chrono::Utc::now()).await;

@@ -15,10 +15,13 @@
 //!   notifiers.
 //! - [`clock`]: wall-clock time behind a trait (tests move it).
 //! - [`monitor`]: one check cycle (and later the scheduler, repairs, keep-alive).
-//! - [`cli`]: the command line: `spacewarden check`, its table and JSON.
+//! - [`cli`]: the command line: `spacewarden check` (its table and JSON; `--repair`,
+//!   the daemon's work in one run), `report` (a static site), `run`.
+//! - [`retry_after`]: the one `Retry-After` parser (seconds or HTTP date).
 //! - [`supervise`]: supervision of the daemon's parts and tasks (restart with backoff,
 //!   panics logged and counted).
 //! - [`telemetry`]: logging, with secret-printing targets capped; error references.
+//! - [`webhook`]: the `ALERT_WEBHOOK_URL` destination (JSON over HTTP).
 //! - [`web`]: the HTTP server on `PORT`: health, status pages, JSON API, `/metrics`.
 
 pub mod alerts;
@@ -30,7 +33,9 @@ pub mod config;
 pub mod domain;
 pub mod hub;
 pub mod monitor;
+pub mod retry_after;
 pub mod store;
 pub mod supervise;
 pub mod telemetry;
 pub mod web;
+pub mod webhook;

@@ -3,6 +3,9 @@
 //! for `trace` (toolchain notes: tungstenite logs the Discord IDENTIFY frame, and a
 //! Telegram request URL carries the bot token).
 
+use std::io::Write;
+use std::sync::{Arc, RwLock};
+
 use tracing_subscriber::EnvFilter;
 
 /// Targets never logged below `info`, whatever `RUST_LOG` says.
@@ -38,10 +41,42 @@ pub fn init() -> Result<(), String> {
     }
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| LogWriter)
         .with_ansi(false)
         .try_init()
         .map_err(|e| format!("cannot start logging: {e}"))
+}
+
+/// Where log lines go instead of stderr while set: a live display on the terminal
+/// (`check --repair`'s progress) prints them above its lines, so a log line never
+/// tears them.
+pub type LogRoute = Arc<dyn Fn(&[u8]) + Send + Sync>;
+
+static ROUTE: RwLock<Option<LogRoute>> = RwLock::new(None);
+
+/// Sends log lines through `route` from now on; `None` sends them to stderr again.
+pub fn route_logs(route: Option<LogRoute>) {
+    *ROUTE.write().unwrap_or_else(|p| p.into_inner()) = route;
+}
+
+/// stderr, or the route while one is set. The formatter writes each event whole.
+struct LogWriter;
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let route = ROUTE.read().unwrap_or_else(|p| p.into_inner()).clone();
+        match route {
+            Some(route) => {
+                route(buf);
+                Ok(buf.len())
+            }
+            None => std::io::stderr().write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
 }
 
 /// A short reference tying the neutral sentence a user sees (in chat, in the API) to

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{RepairStep, SpaceId, Stage, Verdict};
+use crate::domain::{Cause, PlatformReason, RepairStep, SpaceId, Stage, Verdict};
 
 /// What happened. The snake_case names are part of the webhook JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +61,21 @@ pub struct AlertEvent {
     pub down_for_secs: Option<u64>,
     /// Free text: why a repair failed, why it gave up.
     pub detail: Option<String>,
+    /// Why it is down (`{"code", "summary", "evidence"}`); absent in rows written
+    /// before causes existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
+    /// The commit it broke after, when the Space changed since it was last fine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy: Option<Deploy>,
+}
+
+/// "broke after commit abc1234 (3 min ago)".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deploy {
+    pub sha: String,
+    /// How long before the alert the commit was made (the Hub's `lastModified`).
+    pub secs_ago: Option<u64>,
 }
 
 impl AlertEvent {
@@ -75,6 +90,8 @@ impl AlertEvent {
             step: None,
             down_for_secs: None,
             detail: None,
+            cause: None,
+            deploy: None,
         }
     }
 
@@ -92,6 +109,40 @@ impl AlertEvent {
         self.detail = Some(detail.into());
         self
     }
+
+    pub fn with_cause(mut self, cause: Option<Cause>) -> AlertEvent {
+        self.cause = cause;
+        self
+    }
+}
+
+/// A platform incident starting or ending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlatformEventKind {
+    Started,
+    Ended,
+}
+
+/// Many Spaces failing alike: one grouped message instead of one per Space, and one
+/// when they are back (DESIGN.md "Root cause").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlatformEvent {
+    pub kind: PlatformEventKind,
+    /// A cause code, or `hub_unavailable`.
+    pub reason: PlatformReason,
+    pub spaces: Vec<SpaceId>,
+    pub owners: u32,
+    /// One line that shows it (the first Space's evidence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    /// For `ended`: how long it lasted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lasted_secs: Option<u64>,
+    /// For `ended`: members still failing for another reason (their own ladders
+    /// take over).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub still_failing: Vec<SpaceId>,
 }
 
 /// What spacewarden says about itself: its own checks stalled, its store cannot
@@ -130,6 +181,8 @@ pub struct Alert {
     pub events: Vec<AlertEvent>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<Notice>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub platform: Vec<PlatformEvent>,
 }
 
 impl Alert {
@@ -138,6 +191,7 @@ impl Alert {
             at,
             events,
             notices: Vec::new(),
+            platform: Vec::new(),
         }
     }
 
@@ -149,17 +203,22 @@ impl Alert {
                 kind,
                 detail: detail.into(),
             }],
+            platform: Vec::new(),
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.events.is_empty() && self.notices.is_empty()
+        self.events.is_empty() && self.notices.is_empty() && self.platform.is_empty()
     }
 
     /// Whether the message should notify loudly.
     pub fn is_urgent(&self) -> bool {
         self.events.iter().any(|e| e.kind.is_urgent())
             || self.notices.iter().any(|n| n.kind.is_urgent())
+            || self
+                .platform
+                .iter()
+                .any(|p| p.kind == PlatformEventKind::Started)
     }
 
     /// The Space this alert is about when it is a single Space that may need a hand

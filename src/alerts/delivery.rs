@@ -81,10 +81,17 @@ pub async fn deliver_due(
                 .unwrap_or(1000);
             return Ok(Duration::from_millis(soonest.clamp(10, 1000) as u64));
         }
-        let results = join_all(due.iter().map(|row| attempt(outbox, row, settings))).await;
-        for (row, result) in due.iter().zip(results) {
-            record(store, outbox, clock, settings, row, result).await?;
-        }
+        // Each destination's outcome is recorded as soon as its own attempt returns: a
+        // slow destination (teloxide waits 10 s after a 5xx) must not keep alerts the
+        // others already accepted "pending", where a crash would send them twice.
+        let recorded = join_all(due.iter().map(|row| async move {
+            let result = attempt(outbox, row, settings).await;
+            record(store, outbox, clock, settings, row, result).await
+        }))
+        .await;
+        recorded
+            .into_iter()
+            .collect::<Result<Vec<()>, StoreError>>()?;
     }
 }
 

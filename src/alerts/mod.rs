@@ -1,5 +1,7 @@
 //! Alerts: the `Alert` value, the `Notifier` trait each destination implements, the
-//! outbox that holds alerts until delivered, and the delivery worker.
+//! outbox that holds alerts until delivered, the delivery worker, and the one
+//! destination that needs no adapter (the log). The webhook (`crate::webhook`) and the
+//! chats (`crate::chat`) are adapters: no HTTP client is imported here.
 //!
 //! Flow: the monitor writes an alert into the outbox (one row per destination) in the
 //! same transaction as the state change, then signals the worker; the worker delivers
@@ -9,7 +11,7 @@
 
 mod alert;
 mod delivery;
-pub mod destinations;
+mod log;
 pub mod render;
 
 use std::sync::Arc;
@@ -23,8 +25,11 @@ use std::collections::HashMap;
 
 use crate::store::{DestinationState, Store, StoreError, StoreTx};
 
-pub use alert::{Alert, AlertEvent, EventKind, Notice, NoticeKind};
+pub use alert::{
+    Alert, AlertEvent, Deploy, EventKind, Notice, NoticeKind, PlatformEvent, PlatformEventKind,
+};
 pub use delivery::{DeliverySettings, deliver_due, run_delivery};
+pub use log::LogNotifier;
 
 /// Why a delivery did not go through, and what to do about it.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,8 +4,12 @@
 use std::fmt::Write;
 use std::time::Duration;
 
-use super::{Alert, AlertEvent, EventKind, Notice, NoticeKind};
-use crate::domain::{RepairStep, Verdict, format_duration};
+use super::PlatformEventKind;
+use super::{Alert, AlertEvent, Deploy, EventKind, Notice, NoticeKind, PlatformEvent};
+use crate::domain::{CauseCode, PlatformReason, RepairStep, Verdict, format_duration};
+
+/// Spaces named in a platform alert before "and N more".
+const PLATFORM_NAMES: usize = 20;
 
 /// One line per event: `🔴 alice/app is down (RUNTIME_ERROR): Exit code: 1`.
 pub fn headline(event: &AlertEvent) -> String {
@@ -17,8 +21,9 @@ pub fn headline(event: &AlertEvent) -> String {
         .unwrap_or_default();
     let step = event.step.map_or("repair", RepairStep::as_str);
     let verdict = verdict_words(event.verdict);
+    let deploy = event.deploy.as_ref().map(deploy_words).unwrap_or_default();
     let mut line = match event.kind {
-        EventKind::Down => format!("🔴 {space} is {verdict}{stage}"),
+        EventKind::Down => format!("🔴 {space} is {verdict}{stage}{deploy}"),
         EventKind::StillDown => format!("🔴 {space} is still {verdict}{stage}"),
         EventKind::Repairing => format!("🟠 {space}: {}…", step_words(event.step)),
         EventKind::RepairFailed => format!("🟠 {space}: {step} did not bring it back{stage}"),
@@ -42,7 +47,15 @@ pub fn headline(event: &AlertEvent) -> String {
         EventKind::Woken => format!("⚪ {space} was asleep and has been woken"),
         EventKind::WakeFailed => format!("🔴 {space} was asleep and did not wake{stage}"),
     };
-    if let Some(error) = &event.error {
+    // The cause says it in words; the raw message only when the cause adds nothing.
+    let plain = event
+        .cause
+        .as_ref()
+        .is_none_or(|c| c.code == CauseCode::Unknown);
+    if let Some(cause) = event.cause.as_ref().filter(|_| !plain) {
+        let _ = write!(line, ": {} ({})", cause.code, one_line(&cause.summary, 200));
+    }
+    if let Some(error) = event.error.as_ref().filter(|_| plain) {
         let _ = write!(line, ": {}", one_line(error, 300));
     }
     if let Some(detail) = &event.detail {
@@ -62,13 +75,100 @@ pub fn notice_line(notice: &Notice) -> String {
     format!("{head}: {}", one_line(&notice.detail, 300))
 }
 
-/// The whole alert as text: notices first, a title for grouped alerts, one line per
-/// event, then the log lines of events that carry them.
+/// ", broke after commit abc1234 (3 min ago)".
+fn deploy_words(deploy: &Deploy) -> String {
+    let sha: String = deploy.sha.chars().take(7).collect();
+    match deploy.secs_ago {
+        Some(secs) => format!(", broke after commit {sha} ({} ago)", ago(secs)),
+        None => format!(", broke after commit {sha}"),
+    }
+}
+
+/// `3 min`, `2h 5m`, `just now`.
+fn ago(secs: u64) -> String {
+    match secs {
+        0..60 => "under a minute".into(),
+        60..3600 => format!("{} min", secs / 60),
+        _ => format_duration(Duration::from_secs(secs)),
+    }
+}
+
+/// The lines of a platform incident's alert: a headline, then who and what to do.
+pub fn platform_lines(event: &PlatformEvent) -> Vec<String> {
+    let n = event.spaces.len();
+    let noun = if n == 1 { "Space" } else { "Spaces" };
+    let owners = if event.owners == 1 { "owner" } else { "owners" };
+    let mut names: Vec<String> = event
+        .spaces
+        .iter()
+        .take(PLATFORM_NAMES)
+        .map(|s| s.to_string())
+        .collect();
+    if n > PLATFORM_NAMES {
+        names.push(format!("and {} more", n - PLATFORM_NAMES));
+    }
+    let mut lines = Vec::new();
+    match event.kind {
+        PlatformEventKind::Started => {
+            let what = match event.reason {
+                PlatformReason::Cause(code) => format!("failing with {code}"),
+                PlatformReason::HubUnavailable => "the Hub could not be asked about".into(),
+            };
+            let mut head = match event.reason {
+                PlatformReason::HubUnavailable => format!(
+                    "🟣 Hugging Face seems to have a problem: {what} {n} {noun} of {} {owners} (5xx or timeouts)",
+                    event.owners
+                ),
+                PlatformReason::Cause(_) => format!(
+                    "🟣 Hugging Face seems to have a problem: {n} {noun} of {} {owners} {what}",
+                    event.owners
+                ),
+            };
+            if let Some(evidence) = &event.evidence {
+                let _ = write!(head, ": {}", one_line(evidence, 200));
+            }
+            lines.push(head);
+            lines.push(format!("    {}", names.join(", ")));
+            lines.push(
+                "    automatic repairs of these Spaces are on hold until it is over; admins can still /restart or /rebuild".into(),
+            );
+        }
+        PlatformEventKind::Ended => {
+            let back = n - event.still_failing.len().min(n);
+            let lasted = event
+                .lasted_secs
+                .map(|s| format!(", after {}", format_duration(Duration::from_secs(s))))
+                .unwrap_or_default();
+            lines.push(format!(
+                "🟢 Hugging Face's problem seems over: {back} of {n} {noun} back ({}{lasted})",
+                event.reason.as_str()
+            ));
+            if !event.still_failing.is_empty() {
+                let still: Vec<String> =
+                    event.still_failing.iter().map(|s| s.to_string()).collect();
+                lines.push(format!(
+                    "    still failing for another reason, now repaired on their own: {}",
+                    still.join(", ")
+                ));
+            }
+        }
+    }
+    lines
+}
+
+/// The whole alert as text: notices first, platform incidents, a title for grouped
+/// alerts, one line per event, then the log lines of events that carry them.
 pub fn text(alert: &Alert) -> String {
     let mut out = String::new();
     for notice in &alert.notices {
         out.push_str(&notice_line(notice));
         out.push('\n');
+    }
+    for event in &alert.platform {
+        for line in platform_lines(event) {
+            out.push_str(&line);
+            out.push('\n');
+        }
     }
     let spaces = alert.spaces();
     if spaces.len() > 1 {
@@ -160,5 +260,67 @@ mod tests {
             "{text}"
         );
         assert!(alert.is_urgent());
+    }
+
+    #[test]
+    fn a_down_after_a_deploy_names_the_commit_and_the_cause() {
+        let mut down = AlertEvent::new(id("alice/app"), EventKind::Down, Verdict::Down)
+            .with_stage(Some(Stage::RuntimeError))
+            .with_cause(Some(crate::domain::Cause {
+                code: CauseCode::MissingModule,
+                summary: "the module wandb is not installed".into(),
+                evidence: "ModuleNotFoundError: No module named 'wandb'".into(),
+            }));
+        down.error = Some("Space failed to start. Exit code: 1".into());
+        down.deploy = Some(Deploy {
+            sha: "abc1234f9e8d7c6b".into(),
+            secs_ago: Some(180),
+        });
+        assert_eq!(
+            headline(&down),
+            "🔴 alice/app is down (RUNTIME_ERROR), broke after commit abc1234 (3 min ago): \
+             missing_module (the module wandb is not installed)"
+        );
+        down.deploy.as_mut().unwrap().secs_ago = Some(7500);
+        assert!(
+            headline(&down).contains("(2h 5m ago)"),
+            "{}",
+            headline(&down)
+        );
+    }
+
+    #[test]
+    fn platform_incidents_in_two_messages() {
+        let spaces: Vec<SpaceId> = ["a/1", "a/2", "b/1"].iter().map(|s| id(s)).collect();
+        let mut event = PlatformEvent {
+            kind: PlatformEventKind::Started,
+            reason: PlatformReason::Cause(CauseCode::SchedulingFailure),
+            spaces: spaces.clone(),
+            owners: 2,
+            evidence: Some("Scheduling failure: unable to schedule".into()),
+            lasted_secs: None,
+            still_failing: Vec::new(),
+        };
+        let mut alert = Alert::of(Utc::now(), Vec::new());
+        alert.platform.push(event.clone());
+        assert!(alert.is_urgent() && !alert.is_empty());
+        assert_eq!(
+            text(&alert).lines().next().unwrap(),
+            "🟣 Hugging Face seems to have a problem: 3 Spaces of 2 owners failing with \
+             scheduling_failure: Scheduling failure: unable to schedule"
+        );
+        event.kind = PlatformEventKind::Ended;
+        event.lasted_secs = Some(1500);
+        event.still_failing = vec![id("a/2")];
+        let lines = platform_lines(&event);
+        assert_eq!(
+            lines[0],
+            "🟢 Hugging Face's problem seems over: 2 of 3 Spaces back (scheduling_failure, after 25m)"
+        );
+        assert!(lines[1].ends_with("a/2"), "{lines:?}");
+        // Rows written before platform alerts existed still read.
+        let old: Alert =
+            serde_json::from_str(r#"{"at":"2026-11-22T12:00:00Z","events":[]}"#).unwrap();
+        assert!(old.platform.is_empty());
     }
 }

@@ -1,13 +1,14 @@
 //! `spacewarden check`: one cycle, printed as a table or JSON, stored, and turned
-//! into an exit status.
+//! into an exit status. With `--repair`, the daemon's work in one run (`oneshot`).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Args;
 
-use super::render;
 use super::{EXIT_ATTENTION, EXIT_CONFIG, EXIT_OK, EXIT_UNCHECKED};
-use crate::config::Config;
+use super::{close_store, oneshot, render};
+use crate::config::{Config, MAX_RUN_TIMEOUT};
 use crate::domain::{Observation, Verdict, WatchTarget};
 use crate::hub::{HttpProbe, HubClient};
 use crate::monitor::{Monitor, MonitorParts};
@@ -23,10 +24,34 @@ pub struct CheckArgs {
     /// of the configured watch list. Repeat for several.
     #[arg(long = "space", value_name = "OWNER/NAME", value_parser = parse_target)]
     pub spaces: Vec<WatchTarget>,
+
+    /// Then repair what is broken as the daemon does (restart, factory rebuild, give up
+    /// and alert; the same caps; recorded as done by `cli`), wake sleeping Spaces with
+    /// keep-alive on, wait for the outcomes, deliver the alerts raised (ALERT lines on
+    /// stderr, ALERT_WEBHOOK_URL, Telegram, Discord: sending only, no bot is started),
+    /// and print and exit on the final state. Progress goes to stderr.
+    #[arg(long)]
+    pub repair: bool,
+
+    /// How long `--repair` may take in all, alert delivery included (e.g. 30m, 1h30m,
+    /// 900). Repairs still running then are resumed by the next run; undelivered
+    /// alerts stay queued for it. [default: GLOBAL_TIMEOUT_SECONDS, else 30m]
+    #[arg(long, value_name = "DURATION", requires = "repair", value_parser = parse_timeout)]
+    pub timeout: Option<Duration>,
 }
+
+/// The default `--timeout` when neither the flag nor `GLOBAL_TIMEOUT_SECONDS` is set.
+pub const DEFAULT_RUN_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
 fn parse_target(text: &str) -> Result<WatchTarget, String> {
     WatchTarget::parse(text).map_err(|e| e.to_string())
+}
+
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    crate::domain::parse_duration(text)
+        .ok()
+        .filter(|d| !d.is_zero() && *d <= MAX_RUN_TIMEOUT)
+        .ok_or_else(|| format!("\"{text}\" is not a duration from 1s to 24h (e.g. 30m)"))
 }
 
 pub async fn run(args: CheckArgs) -> u8 {
@@ -55,6 +80,29 @@ pub async fn run(args: CheckArgs) -> u8 {
             return EXIT_CONFIG;
         }
     };
+    let status = if args.repair {
+        let timeout = args
+            .timeout
+            .or(config.run_timeout)
+            .unwrap_or(DEFAULT_RUN_TIMEOUT);
+        oneshot::run(
+            Arc::new(config),
+            store.clone(),
+            &targets,
+            args.json,
+            timeout,
+        )
+        .await
+    } else {
+        check_once(config, store.clone(), &targets, args.json).await
+    };
+    // The database file alone is complete afterwards, for a job cache to carry.
+    close_store(&store).await;
+    status
+}
+
+/// One cycle, stored; no alerts, no repairs.
+async fn check_once(config: Config, store: Store, targets: &[WatchTarget], json: bool) -> u8 {
     let (hub, probe) = match (HubClient::for_config(&config), HttpProbe::new()) {
         (Ok(hub), Ok(probe)) => (hub, probe),
         (Err(e), _) => {
@@ -70,18 +118,16 @@ pub async fn run(args: CheckArgs) -> u8 {
         Arc::new(config),
         Arc::new(hub),
         Arc::new(probe),
-        store.clone(),
+        store,
     ));
-    let observations = match monitor.run_cycle(&targets).await {
+    let observations = match monitor.run_cycle(targets).await {
         Ok(observations) => observations,
         Err(e) => {
             eprintln!("error: {e}");
-            store.close().await;
             return EXIT_UNCHECKED;
         }
     };
-    store.close().await;
-    if args.json {
+    if json {
         println!("{}", render::json(&observations));
     } else {
         print!("{}", render::table(&observations));

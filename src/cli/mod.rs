@@ -1,16 +1,24 @@
 //! The command line: argument definitions, `.env` loading, and dispatch to the
 //! subcommands. Output formats live in `render`; each subcommand in its own file.
 
+mod build;
 mod check;
 mod hash_password;
+mod oneshot;
+mod progress;
 mod render;
+mod report;
 mod run;
+mod stage_watch;
 
 use std::path::Path;
 
 use clap::{Parser, Subcommand};
 
+use crate::store::Store;
+
 pub use check::{CheckArgs, exit_status};
+pub use report::ReportArgs;
 
 /// Exit statuses of `spacewarden check` (DESIGN.md), shared with startup errors.
 pub const EXIT_OK: u8 = 0;
@@ -21,10 +29,11 @@ pub const EXIT_UNCHECKED: u8 = 3;
 const ENVIRONMENT_HELP: &str = "\
 Configuration comes from the environment (a .env file in the working directory is read
 when present):
-  HF_TOKEN              Hub token for every owner without its own
+  HF_TOKEN              Hub token for every owner without its own (alias: HF_API_TOKEN)
   HF_USER               owner:token,owner2:token2 (empty token: use HF_TOKEN)
   SPACES                comma list of owner/name or owner/*
   SPACE_LIST, USERNAME  migration: bare names in SPACE_LIST get USERNAME as owner
+  HF_USERNAMES          migration, when SPACES is unset: owners, each watched as owner/*
   HF_ENDPOINT           the Hub [default: https://huggingface.co]
   HF_SPACES_API_URL     live-metrics host [default: https://api.hf.space]
   HF_APP_URL_TEMPLATE   where an app answers [default: https://{subdomain}.hf.space]
@@ -32,6 +41,7 @@ when present):
   CHECK_SCHEDULE        cron, 5 fields (minute first) or 6 (seconds first) [default: */5 * * * *]
   DATABASE_URL          the store [default: sqlite://spacewarden.db]
   SPACEWARDEN_CONFIG    TOML file with per-Space probe settings
+  GLOBAL_TIMEOUT_SECONDS  the default --timeout of check --repair [default: 1800]
   RUST_LOG              log filter [default: info]
 Chat, alert and HTTP settings (TELEGRAM_*, DISCORD_*, ALERT_WEBHOOK_URL, API_KEY, PORT,
 WEB_USERNAME, WEB_PASSWORD_HASH, TRUSTED_PROXIES, WEB_LIVE_STREAMS) are listed in the README.";
@@ -58,8 +68,16 @@ pub enum Command {
     /// status for cron or CI: 0 all fine; 1 a Space is down, degraded or has a broken
     /// configuration; 2 a configuration or authentication problem; 3 some Space could
     /// not be checked (the Hub was unreachable). No chat token is needed, and public
-    /// Spaces need no HF token.
+    /// Spaces need no HF token. With --repair, also repair and wake as the daemon does,
+    /// wait for the outcomes (at most --timeout), deliver the alerts, and print and
+    /// exit on the final state: the keep-alive job for cron or GitHub Actions.
     Check(CheckArgs),
+    /// Write a static site from the store, for GitHub Pages or any file host:
+    /// index.html (the status page: verdicts, uptime, incidents, actions; read-only,
+    /// no outside assets), data.json (the same facts as JSON) and, with --space-pages,
+    /// a page per Space. Exits 0 when written, 1 when the store cannot be read or the
+    /// files cannot be written, 2 for a configuration problem.
+    Report(ReportArgs),
     /// Ask the running daemon's /healthz on 127.0.0.1:PORT and exit 0 when it
     /// answers 200, 1 otherwise (the container's HEALTHCHECK: the image has no curl).
     Healthcheck,
@@ -91,12 +109,24 @@ pub fn load_dotenv() -> Result<(), String> {
     })
 }
 
+/// Folds the write-ahead log into the database file and closes the store, so that the
+/// `.db` file alone is complete (a job cache or a commit carries only that file).
+async fn close_store(store: &Store) {
+    if let Err(e) = store.checkpoint().await {
+        tracing::warn!(error = %e, "cannot checkpoint the database on exit");
+    }
+    tokio::time::timeout(std::time::Duration::from_secs(5), store.close())
+        .await
+        .ok();
+}
+
 /// Runs the chosen subcommand and returns the process exit status.
 pub async fn run(cli: Cli) -> u8 {
     match cli.command {
         None => run::run(RunArgs::default()).await,
         Some(Command::Run(args)) => run::run(args).await,
         Some(Command::Check(args)) => check::run(args).await,
+        Some(Command::Report(args)) => report::run(args).await,
         Some(Command::Healthcheck) => healthcheck().await,
         Some(Command::HashPassword) => hash_password::run(),
     }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::domain::{Observation, Verdict};
+use crate::domain::{Cause, Observation, Verdict};
 
 /// The longest error text shown in a table cell.
 const ERROR_WIDTH: usize = 80;
@@ -18,6 +18,8 @@ struct JsonRow<'a> {
     hardware: Option<&'a str>,
     probe: Option<JsonProbe>,
     error: Option<&'a str>,
+    /// Why it is down: `{"code", "summary", "evidence"}`, or null.
+    cause: Option<&'a Cause>,
     checked_at: String,
 }
 
@@ -42,6 +44,7 @@ pub fn json(observations: &[Observation]) -> String {
                 ok: p.ok,
             }),
             error: o.error.as_deref(),
+            cause: o.cause.as_ref(),
             checked_at: o.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         })
         .collect();
@@ -116,7 +119,7 @@ fn one_line(text: &str) -> String {
 }
 
 /// `3 Spaces: 1 up, 1 down, 1 unreachable`.
-fn summary(observations: &[Observation]) -> String {
+pub(super) fn summary(observations: &[Observation]) -> String {
     let counts: Vec<String> = Verdict::ALL
         .iter()
         .filter_map(|v| {

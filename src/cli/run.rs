@@ -8,19 +8,19 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use super::build::{Buttons, monitor_parts};
 use super::{EXIT_CONFIG, EXIT_OK};
-use crate::alerts::destinations::{LogNotifier, WebhookNotifier};
-use crate::alerts::{DeliverySettings, Notifier, Outbox, run_delivery};
-use crate::chat::discord::{DiscordNotifier, run_discord};
-use crate::chat::telegram::{self, TelegramNotifier, TgBot, run_telegram};
+use crate::alerts::LogNotifier;
+use crate::alerts::{DeliverySettings, run_delivery};
+use crate::chat::discord::run_discord;
+use crate::chat::telegram::{self, run_telegram};
 use crate::clock::SystemClock;
 use crate::commands::{Access, CommandCore};
 use crate::config::Config;
-use crate::hub::{HttpProbe, HubClient};
-use crate::monitor::{Monitor, MonitorParts, Scheduler, run_watchdog};
+use crate::monitor::{Monitor, Scheduler, run_watchdog};
 use crate::store::Store;
 use crate::supervise::{Restart, Supervisor};
-use crate::web::{MeteredProbe, Meters, RecordingHub, SampleBook, WebState};
+use crate::web::{Meters, SampleBook, WebState};
 
 /// A part of the daemon and how it ended.
 type Stopped = (&'static str, Result<(), String>);
@@ -58,14 +58,16 @@ pub async fn run(args: super::RunArgs) -> u8 {
     };
     let (meters, samples) = (Meters::default(), SampleBook::default());
     let telegram_bot = config.telegram.as_ref().map(telegram::client);
-    let monitor = match build_monitor(
+    let monitor = match monitor_parts(
         config.clone(),
         store.clone(),
         &meters,
         &samples,
         telegram_bot.clone(),
+        Arc::new(LogNotifier),
+        Buttons::Answered,
     ) {
-        Ok(monitor) => monitor,
+        Ok(parts) => Monitor::new(parts),
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_CONFIG;
@@ -288,43 +290,6 @@ fn supervised(
 enum Chore {
     Prune,
     Visits,
-}
-
-/// The monitor as the daemon runs it: the Hub client and the probe report to the
-/// `/metrics` counters, and live-metrics samples read through the Hub are kept for the
-/// status page.
-fn build_monitor(
-    config: Arc<Config>,
-    store: Store,
-    meters: &Meters,
-    samples: &SampleBook,
-    telegram: Option<TgBot>,
-) -> Result<Monitor, String> {
-    let hub = HubClient::for_config(&config)
-        .map_err(|e| e.to_string())?
-        .with_observer(meters.hub_observer());
-    let hub = RecordingHub::new(Arc::new(hub), samples.clone());
-    let probe = HttpProbe::new().map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-    let probe = MeteredProbe::new(Arc::new(probe), meters.clone());
-    let mut notifiers: Vec<Arc<dyn Notifier>> = vec![Arc::new(LogNotifier)];
-    if let Some(url) = &config.alert_webhook_url {
-        let webhook = WebhookNotifier::new(url.clone())
-            .map_err(|e| format!("ALERT_WEBHOOK_URL: cannot build the HTTP client: {e}"))?;
-        notifiers.push(Arc::new(webhook));
-    }
-    if let (Some(bot), Some(settings)) = (telegram, &config.telegram) {
-        notifiers.push(Arc::new(TelegramNotifier::new(
-            bot,
-            settings.chat_ids.clone(),
-            store.clone(),
-        )));
-    }
-    if let Some(settings) = &config.discord {
-        notifiers.push(Arc::new(DiscordNotifier::new(settings, store.clone())?));
-    }
-    let mut parts = MonitorParts::new(config, Arc::new(hub), Arc::new(probe), store);
-    parts.outbox = Outbox::new(notifiers);
-    Ok(Monitor::new(parts))
 }
 
 /// Ends with `Ok` on SIGTERM (what Hugging Face and Docker send) or Ctrl-C.

@@ -30,6 +30,8 @@ pub enum ArgKind {
     LogKind,
     /// A duration such as `1h` (see `MUTE_CHOICES`).
     Duration,
+    /// A sleep time: a duration, or `never` (see `SLEEP_CHOICES`).
+    SleepTime,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +59,9 @@ pub struct Spec {
 
 /// Durations offered where a choice list fits (Discord, the page).
 pub const MUTE_CHOICES: [&str; 5] = ["15m", "1h", "4h", "1d", "7d"];
-/// The longest mute.
+/// Sleep times offered where a choice list fits.
+pub const SLEEP_CHOICES: [&str; 5] = ["15m", "1h", "4h", "1d", "never"];
+/// The longest mute, and the longest sleep time.
 const MUTE_MAX: Duration = Duration::from_secs(30 * 86_400);
 
 const SPACE: Arg = Arg {
@@ -81,6 +85,12 @@ const DURATION: Arg = Arg {
     kind: ArgKind::Duration,
     required: false,
     description: "how long (default 1h)",
+};
+const SLEEP_TIME: Arg = Arg {
+    name: "duration",
+    kind: ArgKind::SleepTime,
+    required: true,
+    description: "idle this long before sleeping, or never",
 };
 
 const fn spec(
@@ -111,7 +121,7 @@ const fn slow(mut s: Spec) -> Spec {
 }
 
 /// Every command, in the order menus and `/help` show them.
-pub const CATALOGUE: [Spec; 13] = [
+pub const CATALOGUE: [Spec; 15] = [
     spec(
         "status",
         "All Spaces at a glance, or one in detail",
@@ -131,6 +141,12 @@ pub const CATALOGUE: [Spec; 13] = [
         &[SPACE],
         Role::Reader,
     )),
+    spec(
+        "costs",
+        "What the Spaces cost: 24 h, 7 d, 30 d, this month",
+        &[],
+        Role::Reader,
+    ),
     spec("help", "The commands you may use", &[], Role::Anyone),
     slow(spec(
         "logs",
@@ -167,6 +183,12 @@ pub const CATALOGUE: [Spec; 13] = [
         &[SPACE],
         Role::Admin,
     )),
+    acts(spec(
+        "sleeptime",
+        "Set how long a Space idles before it sleeps",
+        &[SPACE, SLEEP_TIME],
+        Role::Admin,
+    )),
     slow(acts(spec(
         "check",
         "Check every Space now",
@@ -197,6 +219,7 @@ impl Spec {
                 ArgKind::Space => "owner/name",
                 ArgKind::LogKind => "build|run",
                 ArgKind::Duration => "duration, e.g. 1h",
+                ArgKind::SleepTime => "duration|never",
             };
             if arg.required {
                 usage.push_str(&format!(" {shown}"));
@@ -244,10 +267,11 @@ impl Spec {
         };
         let duration = match value("duration") {
             None => None,
+            Some("never") if self.name == "sleeptime" => None,
             Some(text) => {
                 let d = parse_duration(text).map_err(usage)?;
                 if d.is_zero() || d > MUTE_MAX {
-                    return Err(usage("a mute lasts between 1s and 30d".into()));
+                    return Err(usage(format!("{} is between 1s and 30d", self.name)));
                 }
                 Some(d)
             }
@@ -268,6 +292,8 @@ impl Spec {
             "wake" => Command::Wake(space()),
             "mute" => Command::Mute(space(), duration),
             "unmute" => Command::Unmute(space()),
+            "sleeptime" => Command::SleepTime(space(), duration),
+            "costs" => Command::Costs,
             _ => Command::Check,
         })
     }
@@ -288,11 +314,13 @@ impl Command {
             Command::Wake(_) => "wake",
             Command::Mute(..) => "mute",
             Command::Unmute(_) => "unmute",
+            Command::SleepTime(..) => "sleeptime",
+            Command::Costs => "costs",
             Command::Check => "check",
             Command::Help => "help",
         };
         // Every variant has its entry: the catalogue test walks them.
-        find(name).unwrap_or(&CATALOGUE[4])
+        find(name).unwrap_or(&CATALOGUE[5])
     }
 }
 
@@ -307,7 +335,11 @@ mod tests {
                 .args
                 .iter()
                 .filter(|a| a.required)
-                .map(|a| (a.name, "a/b"))
+                .map(|a| match a.kind {
+                    ArgKind::Space => (a.name, "a/b"),
+                    ArgKind::LogKind => (a.name, "run"),
+                    ArgKind::Duration | ArgKind::SleepTime => (a.name, "1h"),
+                })
                 .collect();
             let command = spec
                 .build(&args)
@@ -347,7 +379,15 @@ mod tests {
         let names: Vec<&str> = space_actions().map(|s| s.name).collect();
         assert_eq!(
             names,
-            ["restart", "rebuild", "pause", "wake", "mute", "unmute"]
+            [
+                "restart",
+                "rebuild",
+                "pause",
+                "wake",
+                "mute",
+                "unmute",
+                "sleeptime"
+            ]
         );
     }
 }

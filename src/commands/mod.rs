@@ -8,6 +8,7 @@
 
 mod access;
 pub mod catalogue;
+mod costs;
 mod help;
 mod inspect;
 mod parse;
@@ -55,6 +56,9 @@ pub enum Command {
     Wake(String),
     Mute(String, Option<Duration>),
     Unmute(String),
+    /// Idle this long before sleeping; `None`: never.
+    SleepTime(String, Option<Duration>),
+    Costs,
     Check,
     Help,
 }
@@ -73,6 +77,10 @@ impl Command {
             Command::Mute(s, Some(d)) => {
                 format!("/mute {s} {}", crate::domain::format_duration(*d))
             }
+            Command::SleepTime(s, d) => match d {
+                Some(d) => format!("/sleeptime {s} {}", crate::domain::format_duration(*d)),
+                None => format!("/sleeptime {s} never"),
+            },
             Command::History(s)
             | Command::Metrics(s)
             | Command::Restart(s)
@@ -80,7 +88,9 @@ impl Command {
             | Command::Wake(s)
             | Command::Mute(s, None)
             | Command::Unmute(s) => format!("/{} {s}", self.spec().name),
-            Command::Spaces | Command::Check | Command::Help => format!("/{}", self.spec().name),
+            Command::Spaces | Command::Costs | Command::Check | Command::Help => {
+                format!("/{}", self.spec().name)
+            }
         }
     }
 }
@@ -334,7 +344,11 @@ impl CommandCore {
 
     async fn run(&self, actor: &Actor, command: Command) -> Response {
         let space = match &command {
-            Command::Status(None) | Command::Spaces | Command::Check | Command::Help => None,
+            Command::Status(None)
+            | Command::Spaces
+            | Command::Costs
+            | Command::Check
+            | Command::Help => None,
             Command::Status(Some(space))
             | Command::History(space)
             | Command::Logs(space, _)
@@ -344,7 +358,8 @@ impl CommandCore {
             | Command::Pause(space)
             | Command::Wake(space)
             | Command::Mute(space, _)
-            | Command::Unmute(space) => Some(space.as_str()),
+            | Command::Unmute(space)
+            | Command::SleepTime(space, _) => Some(space.as_str()),
         };
         let id = match space.map(|text| self.resolve(text)) {
             None => None,
@@ -374,6 +389,8 @@ impl CommandCore {
                     .await
             }
             (Command::Unmute(_), Some(id)) => self.mute(id, None).await,
+            (Command::SleepTime(_, after), Some(id)) => self.sleep_time(actor, id, after).await,
+            (Command::Costs, _) => Response::read(self.costs().await),
             (Command::Check, _) => self.check_now(),
             (Command::Help, _) => Response::done(self.help(actor)),
             // A Space command always has its id here (resolved above).

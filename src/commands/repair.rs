@@ -55,6 +55,7 @@ fn outcome_reply(space: &SpaceId, outcome: Option<RepairOutcome>) -> Reply {
 pub(super) fn refused(refusal: ActionRefused) -> Response {
     let outcome = match refusal {
         ActionRefused::InFlight(_) => Outcome::InFlight,
+        ActionRefused::Unsupported(_) => Outcome::BadRequest,
         ActionRefused::Internal(_) => Outcome::Internal,
     };
     Response::with(outcome, Reply::error(refusal.to_string()))

@@ -242,11 +242,17 @@ impl CommandCore {
                 until.format("%Y-%m-%d %H:%M UTC").to_string(),
             ));
         }
+        if let Some(cause) = &state.cause {
+            fields.push((
+                "Cause".into(),
+                format!("{}: {}", cause.code, short(&cause.summary)),
+            ));
+        }
         if let Some(incident) = incidents.first().filter(|i| i.closed_ms.is_none()) {
             let cause = incident
-                .cause
-                .as_deref()
-                .map(short)
+                .root_cause()
+                .map(|c| c.code.to_string())
+                .or_else(|| incident.cause.as_deref().map(short))
                 .unwrap_or_else(|| incident.verdict.clone());
             fields.push((
                 "Open incident".into(),
@@ -259,8 +265,16 @@ impl CommandCore {
         }
         let mut reply =
             Reply::new(Severity::of(state.verdict), id.to_string()).block(Block::Fields(fields));
-        if let Some(error) = &state.error {
-            reply = reply.block(Block::Code(vec![short(error)]));
+        let evidence = state
+            .cause
+            .as_ref()
+            .map(|c| &c.evidence)
+            .filter(|e| !e.is_empty());
+        match (evidence, &state.error) {
+            // The line that says why, rather than the whole errorMessage.
+            (Some(evidence), _) => reply = reply.block(Block::Code(vec![short(evidence)])),
+            (None, Some(error)) => reply = reply.block(Block::Code(vec![short(error)])),
+            (None, None) => {}
         }
         reply
     }

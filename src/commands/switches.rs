@@ -40,6 +40,38 @@ impl CommandCore {
         }
     }
 
+    /// `/sleeptime`: refused on cpu-basic, where the Hub fixes it.
+    pub(super) async fn sleep_time(
+        &self,
+        actor: &Actor,
+        id: SpaceId,
+        after: Option<Duration>,
+    ) -> Response {
+        match self
+            .monitor
+            .request_sleep_time(&id, after, &actor.label())
+            .await
+        {
+            Ok((action, Ok(gc))) => {
+                let now = match gc {
+                    Some(seconds) => crate::domain::format_duration(Duration::from_secs(seconds)),
+                    None => "never".into(),
+                };
+                Response::with(
+                    Outcome::Done {
+                        action: Some(action),
+                    },
+                    Reply::new(Severity::Info, format!("😴 {id} now sleeps after: {now}")),
+                )
+            }
+            Ok((_, Err(why))) => Response::with(
+                Outcome::Failed,
+                Reply::error(format!("Could not set the sleep time of {id}: {why}")),
+            ),
+            Err(refusal) => refused(refusal),
+        }
+    }
+
     /// Mutes for `duration`, or unmutes with `None`.
     pub(super) async fn mute(&self, id: SpaceId, duration: Option<Duration>) -> Response {
         let now = self.monitor.now();

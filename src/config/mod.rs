@@ -17,7 +17,8 @@ use crate::domain::{SpaceId, WatchTarget};
 
 pub use schedule::CheckSchedule;
 pub use spaces_file::{
-    HistorySettings, MaintenanceWindow, ProbeSettings, RepairSettings, SpacePolicy, SpaceSettings,
+    CauseSettings, HistorySettings, MaintenanceWindow, ProbeSettings, RepairSettings, SpacePolicy,
+    SpaceSettings,
 };
 pub use web::{ProxyNet, SignIn, WebPassword, WebSettings};
 
@@ -32,6 +33,8 @@ pub struct ConfigError {
 /// A Hub request that takes longer than this is not coming back; it also bounds how
 /// long a cycle waits on one owner.
 const MAX_HF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+/// The longest a one-shot `check --repair` may wait (a scheduled job's limit is hours).
+pub const MAX_RUN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 fn err(key: &'static str, message: impl Into<String>) -> ConfigError {
     ConfigError {
@@ -75,6 +78,9 @@ pub struct Config {
     pub hf_spaces_api_url: Url,
     /// Timeout of each Hub request (`HF_TIMEOUT`, an extension of the table).
     pub hf_timeout: std::time::Duration,
+    /// The Python monitor's `GLOBAL_TIMEOUT_SECONDS`: the default `--timeout` of
+    /// `check --repair` when set.
+    pub run_timeout: Option<std::time::Duration>,
     pub app_url_template: AppUrlTemplate,
     pub check_schedule: CheckSchedule,
     pub database_url: String,
@@ -134,7 +140,23 @@ impl Config {
             Ok(parsed)
         };
 
-        let watch = watch_list(var("SPACES"), var("SPACE_LIST"), var("USERNAME"))?;
+        // The Cloudflare manager's `HF_USERNAMES` (owners, each watched whole) stands
+        // in for `SPACES` only when that is unset: it is a migration name, not a second
+        // list to merge.
+        let spaces = var("SPACES").or_else(|| {
+            var("HF_USERNAMES").map(|owners| {
+                split_list(Some(&owners))
+                    .map(|owner| format!("{owner}/*"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+        });
+        let spaces_key = if var("SPACES").is_some() {
+            "SPACES"
+        } else {
+            "HF_USERNAMES"
+        };
+        let watch = watch_list(spaces, spaces_key, var("SPACE_LIST"), var("USERNAME"))?;
         let space_settings = match var("SPACEWARDEN_CONFIG") {
             None => SpaceSettings::default(),
             Some(path) => {
@@ -167,7 +189,8 @@ impl Config {
             }),
         };
         Ok(Config {
-            hf_token: secret("HF_TOKEN"),
+            // `HF_API_TOKEN` is the Cloudflare manager's name for the same token.
+            hf_token: secret("HF_TOKEN").or_else(|| secret("HF_API_TOKEN")),
             owner_tokens: owner_tokens(var("HF_USER"))?,
             watch,
             hf_endpoint: url("HF_ENDPOINT", "https://huggingface.co")?,
@@ -184,6 +207,19 @@ impl Config {
                         )
                     })?,
             },
+            run_timeout: var("GLOBAL_TIMEOUT_SECONDS")
+                .map(|text| {
+                    crate::domain::parse_duration(&text)
+                        .ok()
+                        .filter(|d| !d.is_zero() && *d <= MAX_RUN_TIMEOUT)
+                        .ok_or_else(|| {
+                            err(
+                                "GLOBAL_TIMEOUT_SECONDS",
+                                format!("\"{text}\" is not a number of seconds from 1 to 86400"),
+                            )
+                        })
+                })
+                .transpose()?,
             app_url_template: AppUrlTemplate::parse(
                 &var("HF_APP_URL_TEMPLATE")
                     .unwrap_or_else(|| "https://{subdomain}.hf.space".into()),
@@ -226,9 +262,11 @@ impl Config {
     }
 }
 
-/// `SPACES` (owner/name or owner/*) plus `SPACE_LIST` whose bare names get `USERNAME`.
+/// `SPACES` (owner/name or owner/*; `spaces_key` names where it came from) plus
+/// `SPACE_LIST` whose bare names get `USERNAME`.
 fn watch_list(
     spaces: Option<String>,
+    spaces_key: &'static str,
     space_list: Option<String>,
     username: Option<String>,
 ) -> Result<Vec<WatchTarget>, ConfigError> {
@@ -239,7 +277,7 @@ fn watch_list(
         }
     };
     for entry in split_list(spaces.as_deref()) {
-        push(WatchTarget::parse(entry).map_err(|e| err("SPACES", e.to_string()))?);
+        push(WatchTarget::parse(entry).map_err(|e| err(spaces_key, e.to_string()))?);
     }
     for entry in split_list(space_list.as_deref()) {
         let full = if entry.contains('/') {

@@ -8,7 +8,13 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::CheckSchedule;
-use crate::domain::{AlertThresholds, RepairLimits, SpaceId, parse_duration};
+use crate::domain::{
+    AlertThresholds, PlatformThresholds, Prices, RepairLimits, SpaceId, parse_duration,
+};
+
+mod causes;
+
+pub use causes::CauseSettings;
 
 /// How a Space's app is probed over HTTP.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +99,8 @@ pub struct RepairSettings {
     pub timeout: Duration,
     /// How long BUILDING / APP_STARTING may last before the Space counts as down.
     pub start_grace: Duration,
+    /// When many Spaces fail alike in one cycle, it is Hugging Face's problem.
+    pub platform: PlatformThresholds,
 }
 
 impl Default for RepairSettings {
@@ -103,6 +111,7 @@ impl Default for RepairSettings {
             poll_interval: Duration::from_secs(10),
             timeout: Duration::from_secs(15 * 60),
             start_grace: Duration::from_secs(15 * 60),
+            platform: PlatformThresholds::default(),
         }
     }
 }
@@ -132,6 +141,9 @@ pub struct SpaceSettings {
     per_space: HashMap<String, SpacePolicy>,
     pub repair: RepairSettings,
     pub history: HistorySettings,
+    pub causes: CauseSettings,
+    /// Hourly prices per hardware flavor: the published ones, with `[prices]` on top.
+    pub prices: Prices,
 }
 
 impl SpaceSettings {
@@ -179,11 +191,28 @@ impl SpaceSettings {
             .unwrap_or_default()
             .apply()
             .map_err(|e| format!("[history] {e}"))?;
+        let causes = raw
+            .causes
+            .unwrap_or_default()
+            .apply()
+            .map_err(|e| format!("[causes] {e}"))?;
+        let mut prices = std::collections::BTreeMap::new();
+        for (flavor, usd) in raw.prices.unwrap_or_default() {
+            if !(0.0..=limits::PRICE).contains(&usd) {
+                return Err(format!(
+                    "[prices] \"{flavor}\" = {usd} is out of range (0 to {} USD an hour)",
+                    limits::PRICE
+                ));
+            }
+            prices.insert(flavor, usd);
+        }
         Ok(SpaceSettings {
             defaults,
             per_space,
             repair,
             history,
+            causes,
+            prices: Prices::with(&prices),
         })
     }
 }
@@ -195,6 +224,9 @@ struct RawFile {
     spaces: Option<HashMap<String, RawPolicy>>,
     repair: Option<RawRepair>,
     history: Option<RawHistory>,
+    causes: Option<causes::RawCauses>,
+    /// Hardware flavor → USD per hour.
+    prices: Option<HashMap<String, f64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -230,6 +262,8 @@ struct RawRepair {
     poll_interval: Option<String>,
     timeout: Option<String>,
     start_grace: Option<String>,
+    platform_incident_min_spaces: Option<u32>,
+    platform_incident_min_owners: Option<u32>,
 }
 
 #[derive(Deserialize, Default)]
@@ -263,8 +297,12 @@ mod limits {
     pub const STREAK: u32 = 1_000;
     pub const PER_WINDOW: u32 = 100;
     pub const IN_FLIGHT: usize = 64;
+    pub const PLATFORM_SPACES: u32 = 10_000;
+    pub const PLATFORM_OWNERS: u32 = 1_000;
     pub const RAW_DAYS: u32 = 90;
     pub const RETENTION_DAYS: u32 = 3_650;
+    /// USD an hour: the dearest published flavor costs a few tens.
+    pub const PRICE: f64 = 1_000.0;
 }
 
 /// A duration above zero and at most `max`; the error names the key.
@@ -377,6 +415,22 @@ impl RawRepair {
         }
         if let Some(g) = self.start_grace {
             out.start_grace = bounded("start_grace", &g, limits::START_GRACE)?;
+        }
+        if let Some(n) = self.platform_incident_min_spaces {
+            out.platform.min_spaces = count(
+                "platform_incident_min_spaces",
+                n,
+                1,
+                limits::PLATFORM_SPACES,
+            )?;
+        }
+        if let Some(n) = self.platform_incident_min_owners {
+            out.platform.min_owners = count(
+                "platform_incident_min_owners",
+                n,
+                1,
+                limits::PLATFORM_OWNERS,
+            )?;
         }
         Ok(out)
     }

@@ -114,3 +114,54 @@ fn reads_the_per_space_file() {
     let err = load(&[("SPACEWARDEN_CONFIG", "/nonexistent/x.toml")]).unwrap_err();
     assert!(err.to_string().contains("cannot read"), "{err}");
 }
+
+#[test]
+fn the_cloudflare_managers_names_are_aliases() {
+    let config = load(&[
+        ("HF_API_TOKEN", "hf_cloudflare"),
+        ("HF_USERNAMES", "alice, bob"),
+    ])
+    .unwrap();
+    let names: Vec<String> = config.watch.iter().map(ToString::to_string).collect();
+    assert_eq!(names, ["alice/*", "bob/*"]);
+    assert_eq!(
+        config
+            .token_for("alice")
+            .map(|t| t.expose_secret().to_owned()),
+        Some("hf_cloudflare".to_owned())
+    );
+
+    // The usual names win: HF_USERNAMES stands in for SPACES only when it is unset.
+    let config = load(&[
+        ("HF_TOKEN", "hf_main"),
+        ("HF_API_TOKEN", "hf_cloudflare"),
+        ("SPACES", "carol/app"),
+        ("HF_USERNAMES", "alice"),
+    ])
+    .unwrap();
+    let names: Vec<String> = config.watch.iter().map(ToString::to_string).collect();
+    assert_eq!(names, ["carol/app"]);
+    assert_eq!(
+        config
+            .token_for("carol")
+            .map(|t| t.expose_secret().to_owned()),
+        Some("hf_main".to_owned())
+    );
+
+    let error = load(&[("HF_USERNAMES", "alice, not an owner")]).unwrap_err();
+    assert_eq!(error.key, "HF_USERNAMES");
+}
+
+#[test]
+fn the_python_monitors_timeout_is_the_default_run_timeout() {
+    assert_eq!(load(&[]).unwrap().run_timeout, None);
+    let config = load(&[("GLOBAL_TIMEOUT_SECONDS", "1800")]).unwrap();
+    assert_eq!(
+        config.run_timeout,
+        Some(std::time::Duration::from_secs(1800))
+    );
+    for bad in ["soon", "0", "100000"] {
+        let error = load(&[("GLOBAL_TIMEOUT_SECONDS", bad)]).unwrap_err();
+        assert_eq!(error.key, "GLOBAL_TIMEOUT_SECONDS", "{bad}");
+    }
+}

@@ -3,8 +3,12 @@
 //! `store` or any adapter.
 
 mod alerting;
+mod cause;
 mod duration;
+mod ladder;
 mod observation;
+mod platform;
+mod prices;
 mod repair_policy;
 mod space_id;
 mod stage;
@@ -12,8 +16,17 @@ pub mod time;
 mod verdict;
 
 pub use alerting::{AlertMemory, AlertThresholds, Health, Transition, observe};
+pub use cause::{
+    Cause, CauseCode, CauseInput, CausePattern, CauseTable, default_advice, default_summary,
+};
 pub use duration::{format_duration, parse_duration};
-pub use observation::{CheckFailure, Observation, ProbeOutcome};
+pub use ladder::{Ladder, Ladders, WhenExhausted};
+pub use observation::{CheckFailure, Observation, ProbeOutcome, Revision};
+pub use platform::{
+    Closing, Opening, PlatformIncident, PlatformPlan, PlatformReason, PlatformThresholds, Suspect,
+    assess,
+};
+pub use prices::{Costs, PRICES_READ_ON, PRICES_SOURCE, Prices, SpaceCost};
 pub use repair_policy::{
     RepairContext, RepairDecision, RepairHistory, RepairLimits, RepairStep, decide, next_step,
     repairable, used_in_window,

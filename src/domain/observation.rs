@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{SpaceId, Stage, Verdict};
+use super::{Cause, SpaceId, Stage, Verdict};
 
 /// What the HTTP probe of the app saw.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +60,17 @@ pub struct Observation {
     /// Sleep time in seconds (`gcTimeout`): 172800 on free cpu-basic hardware.
     pub gc_timeout: Option<u64>,
     pub private: Option<bool>,
+    /// Why it is down or broken (`None` for any other verdict, or before diagnosis).
+    pub cause: Option<Cause>,
+    /// The commit it runs, when the Hub's list said.
+    pub revision: Option<Revision>,
+}
+
+/// A Space's commit: `sha` and `lastModified` from the Hub's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub sha: String,
+    pub last_modified: Option<DateTime<Utc>>,
 }
 
 impl Observation {

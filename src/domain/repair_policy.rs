@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::Verdict;
+use super::{Ladder, Verdict, WhenExhausted};
 
 /// One rung of the ladder. `restart` and `rebuild` in the store and the webhook JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -75,6 +75,10 @@ pub struct RepairContext {
     pub gave_up: bool,
     /// Start times of automatic repairs of this Space (any age).
     pub recent_repairs: Vec<DateTime<Utc>>,
+    /// The ladder for the Space's cause.
+    pub ladder: Ladder,
+    /// Part of a platform incident: Hugging Face's problem, not the Space's.
+    pub held: bool,
     pub now: DateTime<Utc>,
 }
 
@@ -99,21 +103,39 @@ pub fn decide(ctx: &RepairContext, limits: &RepairLimits) -> RepairDecision {
         || ctx.in_maintenance
         || ctx.in_flight
         || ctx.gave_up
+        || ctx.held
     {
         return RepairDecision::Nothing;
     }
+    let Some(first) = ctx.ladder.step(0) else {
+        // A cause no repair can fix (code that does not parse): the alert says so.
+        return RepairDecision::Nothing;
+    };
     if ctx.verdict == Verdict::Degraded && ctx.bad_streak < ctx.degraded_failures.max(1) {
         return RepairDecision::Nothing;
     }
     if used_in_window(&ctx.recent_repairs, ctx.now, limits) >= limits.max_per_window {
         return RepairDecision::GiveUp;
     }
-    RepairDecision::Start(RepairStep::Restart)
+    if ctx.ladder.then == WhenExhausted::RetryLater && too_soon(ctx, limits) {
+        return RepairDecision::Nothing;
+    }
+    RepairDecision::Start(first)
 }
 
-/// After a step did not bring the Space back: the next rung, or give up.
+/// "Retry later": the caps' repairs spread over their window (3 per 6 h: one every
+/// 2 h) instead of spent in three cycles on a problem that is not the Space's.
+fn too_soon(ctx: &RepairContext, limits: &RepairLimits) -> bool {
+    let spacing = limits.window / limits.max_per_window.max(1);
+    let since = super::time::before(ctx.now, spacing);
+    ctx.recent_repairs.iter().any(|at| *at > since)
+}
+
+/// After `done` steps of `ladder` did not bring the Space back: the next rung, or
+/// `None` (give up or retry later, as the ladder says).
 pub fn next_step(
-    failed: RepairStep,
+    ladder: &Ladder,
+    done: usize,
     recent_repairs: &[DateTime<Utc>],
     now: DateTime<Utc>,
     limits: &RepairLimits,
@@ -121,10 +143,7 @@ pub fn next_step(
     if used_in_window(recent_repairs, now, limits) >= limits.max_per_window {
         return None;
     }
-    match failed {
-        RepairStep::Restart => Some(RepairStep::FactoryRebuild),
-        RepairStep::FactoryRebuild => None,
-    }
+    ladder.step(done)
 }
 
 pub fn used_in_window(repairs: &[DateTime<Utc>], now: DateTime<Utc>, limits: &RepairLimits) -> u32 {
@@ -148,6 +167,8 @@ mod tests {
             in_flight: false,
             gave_up: false,
             recent_repairs: Vec::new(),
+            ladder: Ladder::standard(),
+            held: false,
             now: Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap(),
         }
     }
@@ -183,11 +204,13 @@ mod tests {
     #[test]
     fn switches_and_states_that_hold_repairs() {
         let limits = RepairLimits::default();
-        let cases: [fn(&mut RepairContext); 4] = [
+        let cases: [fn(&mut RepairContext); 6] = [
             |c| c.auto_repair = false,
             |c| c.in_maintenance = true,
             |c| c.in_flight = true,
             |c| c.gave_up = true,
+            |c| c.held = true,
+            |c| c.ladder = Ladder::default_for(crate::domain::CauseCode::SyntaxError),
         ];
         for set in cases {
             let mut c = ctx(Verdict::Down);
@@ -214,17 +237,52 @@ mod tests {
     fn the_ladder_climbs_then_ends() {
         let limits = RepairLimits::default();
         let now = ctx(Verdict::Down).now;
+        let ladder = Ladder::standard();
         assert_eq!(
-            next_step(RepairStep::Restart, &[now], now, &limits),
+            next_step(&ladder, 1, &[now], now, &limits),
             Some(RepairStep::FactoryRebuild)
         );
+        assert_eq!(next_step(&ladder, 2, &[now, now], now, &limits), None);
+        assert_eq!(next_step(&ladder, 1, &[now, now, now], now, &limits), None);
+    }
+
+    #[test]
+    fn the_first_rung_follows_the_cause() {
+        use crate::domain::CauseCode;
+        let limits = RepairLimits::default();
+        let mut c = ctx(Verdict::Down);
+        c.ladder = Ladder::default_for(CauseCode::MissingModule);
         assert_eq!(
-            next_step(RepairStep::FactoryRebuild, &[now, now], now, &limits),
-            None
+            decide(&c, &limits),
+            RepairDecision::Start(RepairStep::FactoryRebuild),
+            "no plain restart of an image that lacks a module"
         );
+        c.ladder = Ladder::default_for(CauseCode::OutOfMemory);
         assert_eq!(
-            next_step(RepairStep::Restart, &[now, now, now], now, &limits),
-            None
+            decide(&c, &limits),
+            RepairDecision::Start(RepairStep::Restart)
+        );
+        assert_eq!(next_step(&c.ladder, 1, &[c.now], c.now, &limits), None);
+    }
+
+    #[test]
+    fn platform_causes_retry_later_within_the_caps() {
+        let limits = RepairLimits::default();
+        let mut c = ctx(Verdict::Down);
+        c.ladder = Ladder::default_for(crate::domain::CauseCode::SchedulingFailure);
+        let minutes_ago = |m: i64| c.now - chrono::Duration::minutes(m);
+        c.recent_repairs = vec![minutes_ago(30)];
+        assert_eq!(decide(&c, &limits), RepairDecision::Nothing, "too soon");
+        c.recent_repairs = vec![minutes_ago(121)];
+        assert_eq!(
+            decide(&c, &limits),
+            RepairDecision::Start(RepairStep::Restart)
+        );
+        c.recent_repairs = vec![minutes_ago(121), minutes_ago(250), minutes_ago(340)];
+        assert_eq!(
+            decide(&c, &limits),
+            RepairDecision::GiveUp,
+            "the cap still holds"
         );
     }
 }

@@ -125,6 +125,22 @@ impl HubClient {
         repo_url: bool,
         timeout: Option<Duration>,
     ) -> Result<Response, HubError> {
+        self.send_with(method, url, token, headers, repo_url, timeout, None)
+            .await
+    }
+
+    /// `send` with a JSON body (the mutations that take one, e.g. `/sleeptime`).
+    #[allow(clippy::too_many_arguments)]
+    async fn send_with(
+        &self,
+        method: Method,
+        url: Url,
+        token: Option<&SecretString>,
+        headers: HeaderMap,
+        repo_url: bool,
+        timeout: Option<Duration>,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Response, HubError> {
         let key = credential_key(token);
         self.check_pacing(key)?;
         let mut request = self.http.request(method.clone(), url).headers(headers);
@@ -139,8 +155,12 @@ impl HubClient {
             value.set_sensitive(true);
             request = request.header(AUTHORIZATION, value);
         }
-        if method == Method::POST {
-            request = request.header(reqwest::header::CONTENT_LENGTH, 0);
+        match body {
+            Some(body) => request = request.json(body),
+            None if method == Method::POST => {
+                request = request.header(reqwest::header::CONTENT_LENGTH, 0);
+            }
+            None => {}
         }
         let sent = request.send().await;
         if let Some(observer) = &self.observer {
@@ -177,7 +197,11 @@ impl HubClient {
             StatusCode::NOT_FOUND => HubError::NotFound(message),
             StatusCode::BAD_REQUEST => HubError::BadRequest(message),
             StatusCode::TOO_MANY_REQUESTS => {
-                let wait = wait_after_429(ratelimit.as_deref(), retry_after.as_deref());
+                let wait = wait_after_429(
+                    ratelimit.as_deref(),
+                    retry_after.as_deref(),
+                    chrono::Utc::now(),
+                );
                 self.pause(key, wait);
                 HubError::RateLimited { retry_after: wait }
             }
@@ -289,7 +313,18 @@ impl Hub for HubClient {
         let mut url = self.hub_path(&["api", "spaces"]);
         url.query_pairs_mut()
             .append_pair("author", owner)
-            .extend_pairs(["runtime", "subdomain", "private", "sdk"].map(|e| ("expand", e)))
+            // `sha` and `lastModified` tell a deploy apart from a crash (reference §3.2).
+            .extend_pairs(
+                [
+                    "runtime",
+                    "subdomain",
+                    "private",
+                    "sdk",
+                    "sha",
+                    "lastModified",
+                ]
+                .map(|e| ("expand", e)),
+            )
             .append_pair("limit", &PAGE_LIMIT.to_string());
         let mut spaces = Vec::new();
         for _ in 0..MAX_PAGES {
@@ -347,6 +382,27 @@ impl Hub for HubClient {
     ) -> Result<SpaceRuntime, HubError> {
         self.post_runtime(self.space_url(id, &["pause"]), token)
             .await
+    }
+
+    async fn set_sleep_time(
+        &self,
+        id: &SpaceId,
+        seconds: i64,
+        token: Option<&SecretString>,
+    ) -> Result<SpaceRuntime, HubError> {
+        let body = serde_json::json!({ "seconds": seconds });
+        let response = self
+            .send_with(
+                Method::POST,
+                self.space_url(id, &["sleeptime"]),
+                token,
+                HeaderMap::new(),
+                true,
+                None,
+                Some(&body),
+            )
+            .await?;
+        Ok(decode::<RuntimeWire>(response).await?.into())
     }
 
     async fn logs(

@@ -67,6 +67,9 @@ pub struct SpaceSummary {
     pub subdomain: Option<String>,
     pub private: Option<bool>,
     pub sdk: Option<String>,
+    /// The commit the Space runs (`sha`) and when it was made (`lastModified`).
+    pub sha: Option<String>,
+    pub last_modified: Option<DateTime<Utc>>,
     /// Missing when the Hub did not include it; the caller falls back to `/runtime`.
     pub runtime: Option<SpaceRuntime>,
 }
@@ -161,6 +164,15 @@ pub trait Hub: Send + Sync {
     async fn pause(
         &self,
         id: &SpaceId,
+        token: Option<&SecretString>,
+    ) -> Result<SpaceRuntime, HubError>;
+
+    /// `POST /sleeptime` (§3.7): idle this many seconds before sleeping; `-1`: never
+    /// (upgraded hardware only; cpu-basic is fixed at 48 h).
+    async fn set_sleep_time(
+        &self,
+        id: &SpaceId,
+        seconds: i64,
         token: Option<&SecretString>,
     ) -> Result<SpaceRuntime, HubError>;
 

@@ -31,16 +31,20 @@ impl RateLimit {
 }
 
 /// How long to wait after a 429, as huggingface_hub does: `t + 1` when `RateLimit`
-/// says `r=0`, else an integer `Retry-After`, else one second.
-pub fn wait_after_429(ratelimit: Option<&str>, retry_after: Option<&str>) -> Duration {
+/// says `r=0`, else `Retry-After` (seconds or a date), else one second.
+pub fn wait_after_429(
+    ratelimit: Option<&str>,
+    retry_after: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Duration {
     if let Some(limit) = ratelimit.and_then(RateLimit::parse)
         && limit.remaining == 0
     {
         return limit.reset + Duration::from_secs(1);
     }
     retry_after
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map_or(Duration::from_secs(1), Duration::from_secs)
+        .and_then(|v| crate::retry_after::parse(v, now))
+        .unwrap_or(Duration::from_secs(1))
 }
 
 #[cfg(test)]
@@ -65,10 +69,15 @@ mod tests {
 
     #[test]
     fn waits_like_huggingface_hub() {
-        let w = |rl, ra| wait_after_429(rl, ra).as_secs();
+        use chrono::TimeZone;
+        let now = chrono::Utc
+            .with_ymd_and_hms(2015, 10, 21, 7, 27, 0)
+            .unwrap();
+        let w = |rl, ra| wait_after_429(rl, ra, now).as_secs();
         assert_eq!(w(Some("\"api\";r=0;t=55"), Some("3")), 56);
         assert_eq!(w(Some("\"api\";r=5;t=55"), Some("3")), 3);
-        assert_eq!(w(None, Some("Wed, 21 Oct 2015 07:28:00 GMT")), 1);
+        assert_eq!(w(None, Some("Wed, 21 Oct 2015 07:28:00 GMT")), 60);
+        assert_eq!(w(None, Some("later")), 1);
         assert_eq!(w(None, None), 1);
     }
 }

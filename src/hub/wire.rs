@@ -58,8 +58,14 @@ impl From<RuntimeWire> for SpaceRuntime {
 
 /// A Space in a list or info reply.
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SpaceWire {
     id: String,
+    #[serde(default)]
+    sha: Option<String>,
+    /// ISO 8601 (`2025-03-07T01:00:00.000Z`); unreadable dates are left out.
+    #[serde(default)]
+    last_modified: Option<String>,
     #[serde(default)]
     subdomain: Option<String>,
     #[serde(default)]
@@ -84,6 +90,12 @@ impl SpaceWire {
             subdomain: self.subdomain.filter(|s| !s.is_empty()),
             private: self.private,
             sdk: self.sdk,
+            sha: self.sha.filter(|s| !s.is_empty()),
+            last_modified: self
+                .last_modified
+                .as_deref()
+                .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
+                .map(|d| d.with_timezone(&chrono::Utc)),
             runtime: self.runtime.map(SpaceRuntime::from),
         })
     }
@@ -242,5 +254,19 @@ mod tests {
         assert_eq!(error_message(Some("hdr"), r#"{"error":"body"}"#), "hdr");
         assert_eq!(error_message(None, "<html>502</html>"), "no details");
         assert_eq!(error_message(None, "plain text"), "plain text");
+    }
+
+    #[test]
+    fn a_list_item_with_sha_and_last_modified() {
+        let wire: SpaceWire = serde_json::from_str(
+            r#"{"_id":"6409a392bbc73d022c58c980","id":"microsoft/visual_chatgpt","sha":"a1b2c3d4","lastModified":"2025-03-07T01:00:00.000Z","private":false}"#,
+        )
+        .unwrap();
+        let summary = wire.into_summary().unwrap();
+        assert_eq!(summary.sha.as_deref(), Some("a1b2c3d4"));
+        assert_eq!(
+            summary.last_modified.map(|d| d.to_rfc3339()),
+            Some("2025-03-07T01:00:00+00:00".to_owned())
+        );
     }
 }

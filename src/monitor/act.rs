@@ -6,46 +6,56 @@
 
 use std::collections::HashMap;
 
-use futures_util::{StreamExt, stream};
-
-use super::attempt::{Admitted, SELF_ACTOR};
+use super::attempt::Admitted;
 use super::cycle::CycleError;
+use super::diagnose::{Tails, log_kind};
 use super::plan::{IncidentOpen, Plan, SpaceFacts, Work, plan};
+use super::platform::suspects;
 use super::{Claim, Monitor};
 use crate::alerts::{Alert, EventKind};
-use crate::domain::{Observation, RepairHistory, SpaceId, Stage, time};
-use crate::hub::LogKind;
+use crate::domain::{
+    Ladder, Observation, PlatformIncident, PlatformPlan, RepairHistory, SpaceId, Stage, assess,
+    time,
+};
 use crate::store::{NewAction, SpaceState, StoreError, StoreTx};
 
 /// Log lines attached to a "down" alert for a Space in an error stage.
 const ALERT_LOG_LINES: usize = 10;
-/// Log tails fetched at once for one cycle's alerts.
-const LOG_CONCURRENCY: usize = 8;
 
 /// What the decisions of one cycle read from the store, before any transaction.
-struct Facts {
-    states: HashMap<String, SpaceState>,
-    history: HashMap<String, RepairHistory>,
+pub(super) struct Facts {
+    pub states: HashMap<String, SpaceState>,
+    pub history: HashMap<String, RepairHistory>,
+    pub platform: Vec<PlatformIncident>,
 }
 
 impl Monitor {
-    pub(super) async fn act(&self, observations: &[Observation]) -> Result<(), CycleError> {
+    /// Acts on a cycle's diagnosed observations; `tails` are the log tails the
+    /// diagnosis read (reused for the alerts).
+    pub(super) async fn act(
+        &self,
+        observations: &[Observation],
+        tails: &Tails,
+    ) -> Result<(), CycleError> {
         // 1. Decide once without the lock, only to learn which alerts want log lines,
         //    and fetch those: network, outside any lock or transaction.
-        let logs = self.fetch_alert_logs(observations).await?;
+        let logs = self.fetch_alert_logs(observations, tails).await?;
         // 2. Under the state lock: read, decide for real, claim, write, commit.
         let guard = self.inner.state_lock.lock().await;
         let now = self.inner.clock.now();
         let facts = self.read_facts(now).await?;
+        let platform = self.assess_platform(observations, &facts);
         let mut plans = Vec::new();
         for obs in observations {
             let Some(space) = &obs.space else { continue };
-            let mut plan = plan(&self.facts_for(space, obs, &facts, now));
+            let ladder = self.ladder_for(obs);
+            let mut plan = plan(&self.facts_for(space, obs, &facts, &platform, &ladder, now));
             for event in &mut plan.events {
                 if event.kind == EventKind::Down
                     && let Some(lines) = logs.get(&space.key())
                 {
-                    event.logs = lines.clone();
+                    let skip = lines.len().saturating_sub(ALERT_LOG_LINES);
+                    event.logs = lines[skip..].to_vec();
                 }
             }
             // Claims and cap slots are taken before the transaction; if it fails, the
@@ -54,36 +64,44 @@ impl Monitor {
             if admitted.is_none() {
                 plan.work = None;
             }
-            plans.push((space, plan, admitted));
+            plans.push((space, obs, plan, admitted));
         }
+        let platform_events =
+            super::platform::events(&platform, &facts.platform, observations, now);
         let mut tx = self.inner.store.begin().await?;
         tx.note_cycle(now, self.inner.config.check_schedule.gap_deadline(now))
             .await?;
         for obs in observations {
             tx.record_observation(obs).await?;
         }
+        super::platform::apply(&mut tx, &platform, now).await?;
         let mut events = Vec::new();
         let mut started = Vec::new();
-        for (space, plan, admitted) in plans {
+        for (space, obs, plan, admitted) in plans {
             let state = facts.states.get(&space.key());
-            let action = apply(&mut tx, space, state, &plan, now).await?;
+            let action = apply(&mut tx, space, state, &plan, &self.inner.actor, now).await?;
             events.extend(plan.events);
             if let (Some(planned), Some(admitted), Some(action_id)) = (plan.work, admitted, action)
             {
                 events.extend(planned.event);
-                started.push((space.clone(), planned.work, admitted, action_id));
+                started.push((
+                    space.clone(),
+                    obs.cause.clone(),
+                    planned.work,
+                    admitted,
+                    action_id,
+                ));
             }
         }
-        self.inner
-            .outbox
-            .enqueue(&mut tx, &Alert::of(now, events), now)
-            .await?;
+        let mut alert = Alert::of(now, events);
+        alert.platform = platform_events;
+        self.inner.outbox.enqueue(&mut tx, &alert, now).await?;
         tx.commit().await?;
         drop(guard);
         self.inner.outbox.wake();
-        for (space, work, admitted, action_id) in started {
+        for (space, cause, work, admitted, action_id) in started {
             match work {
-                Work::Repair(step) => self.start_ladder(space, step, action_id, admitted),
+                Work::Repair(step) => self.start_ladder(space, step, cause, action_id, admitted),
                 Work::Wake { via_restart } => {
                     self.start_wake(space, action_id, via_restart, admitted.claim)
                 }
@@ -92,7 +110,10 @@ impl Monitor {
         Ok(())
     }
 
-    async fn read_facts(&self, now: chrono::DateTime<chrono::Utc>) -> Result<Facts, StoreError> {
+    pub(super) async fn read_facts(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Facts, StoreError> {
         let window = self.inner.config.space_settings.repair.limits.window;
         Ok(Facts {
             states: self.inner.store.space_state_map().await?,
@@ -101,7 +122,27 @@ impl Monitor {
                 .store
                 .repair_history(time::before(now, window))
                 .await?,
+            platform: self.inner.store.open_platform_incidents().await?,
         })
+    }
+
+    fn assess_platform(&self, observations: &[Observation], facts: &Facts) -> PlatformPlan {
+        assess(
+            &facts.platform,
+            &suspects(observations, &facts.states),
+            &self.inner.config.space_settings.repair.platform,
+        )
+    }
+
+    /// The ladder for the Space's cause, from the settings (built-in rows and
+    /// overrides).
+    pub(super) fn ladder_for(&self, obs: &Observation) -> Ladder {
+        self.inner
+            .config
+            .space_settings
+            .causes
+            .ladders
+            .for_cause(obs.cause.as_ref().map(|c| c.code))
     }
 
     fn facts_for<'a>(
@@ -109,6 +150,8 @@ impl Monitor {
         space: &'a SpaceId,
         obs: &'a Observation,
         facts: &'a Facts,
+        platform: &PlatformPlan,
+        ladder: &'a Ladder,
         now: chrono::DateTime<chrono::Utc>,
     ) -> SpaceFacts<'a> {
         static NO_HISTORY: std::sync::LazyLock<RepairHistory> =
@@ -122,6 +165,12 @@ impl Monitor {
             limits: &settings.repair.limits,
             history: facts.history.get(&space.key()).unwrap_or(&NO_HISTORY),
             in_flight: self.is_in_flight(space),
+            ladder,
+            advice: obs
+                .cause
+                .as_ref()
+                .map(|c| settings.causes.table.advice(c.code)),
+            held: platform.holds(space),
             now,
         }
     }
@@ -144,43 +193,41 @@ impl Monitor {
     }
 
     /// The run or build log tails that this cycle's "down" alerts will carry (the root
-    /// cause is usually there). A failure to read them only leaves them out.
+    /// cause is usually there): the ones the diagnosis read, and the others read now.
+    /// A failure to read one only leaves it out.
     async fn fetch_alert_logs(
         &self,
         observations: &[Observation],
-    ) -> Result<HashMap<String, Vec<String>>, StoreError> {
+        tails: &Tails,
+    ) -> Result<Tails, StoreError> {
         let now = self.inner.clock.now();
         let facts = self.read_facts(now).await?;
-        let wanted: Vec<(SpaceId, LogKind)> = observations
-            .iter()
-            .filter_map(|obs| {
-                let space = obs.space.as_ref()?;
-                let kind = log_kind(obs.stage.as_ref()?)?;
-                let plan = plan(&self.facts_for(space, obs, &facts, now));
-                announces_down(&plan).then(|| (space.clone(), kind))
-            })
-            .collect();
-        let fetched: Vec<(String, Vec<String>)> = stream::iter(wanted)
-            .map(|(space, kind)| async move {
-                let token = self.inner.config.token_for(space.owner());
-                match self
-                    .inner
-                    .hub
-                    .logs(&space, kind, ALERT_LOG_LINES, token)
-                    .await
-                {
-                    Ok(lines) => Some((space.key(), lines.into_iter().map(|l| l.text).collect())),
-                    Err(e) => {
-                        tracing::debug!(space = %space, error = %e, "no logs for the alert");
-                        None
-                    }
+        let platform = self.assess_platform(observations, &facts);
+        let mut logs = Tails::new();
+        let mut wanted = Vec::new();
+        for obs in observations {
+            let (Some(space), Some(stage)) = (&obs.space, &obs.stage) else {
+                continue;
+            };
+            let Some(kind) = log_kind(stage)
+                .filter(|_| matches!(stage, Stage::BuildError | Stage::RuntimeError))
+            else {
+                continue;
+            };
+            let ladder = self.ladder_for(obs);
+            let plan = plan(&self.facts_for(space, obs, &facts, &platform, &ladder, now));
+            if !announces_down(&plan) {
+                continue;
+            }
+            match tails.get(&space.key()) {
+                Some(lines) => {
+                    logs.insert(space.key(), lines.clone());
                 }
-            })
-            .buffer_unordered(LOG_CONCURRENCY)
-            .filter_map(|found| async move { found })
-            .collect()
-            .await;
-        Ok(fetched.into_iter().collect())
+                None => wanted.push((space.clone(), kind)),
+            }
+        }
+        logs.extend(self.read_tails(wanted, ALERT_LOG_LINES).await);
+        Ok(logs)
     }
 }
 
@@ -188,21 +235,14 @@ fn announces_down(plan: &Plan) -> bool {
     plan.events.iter().any(|e| e.kind == EventKind::Down)
 }
 
-/// Which log explains a Space in this stage.
-fn log_kind(stage: &Stage) -> Option<LogKind> {
-    match stage {
-        Stage::BuildError => Some(LogKind::Build),
-        Stage::RuntimeError => Some(LogKind::Run),
-        _ => None,
-    }
-}
-
-/// Writes one Space's plan; returns the action row of its work, if it has work.
+/// Writes one Space's plan; returns the action row of its work, if it has work,
+/// recorded as done by `actor`.
 async fn apply(
     tx: &mut StoreTx,
     space: &SpaceId,
     state: Option<&SpaceState>,
     plan: &Plan,
+    actor: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<i64>, StoreError> {
     if let Some(memory) = &plan.memory {
@@ -214,12 +254,20 @@ async fn apply(
         verdict,
         stage,
         error,
+        cause,
     }) = &plan.open_incident
     {
         let stage = stage.as_ref().map(Stage::as_str);
         incident = Some(
-            tx.open_incident(space, *opened, verdict.as_str(), stage, error.as_deref())
-                .await?,
+            tx.open_incident(
+                space,
+                *opened,
+                verdict.as_str(),
+                stage,
+                error.as_deref(),
+                cause.as_ref(),
+            )
+            .await?,
         );
     }
     if let Some(resolution) = &plan.close_incident {
@@ -241,7 +289,7 @@ async fn apply(
             space,
             kind,
             trigger: "auto",
-            actor: SELF_ACTOR,
+            actor,
             at: now,
             incident_id: if kind == "wake" { None } else { incident },
         })

@@ -9,8 +9,8 @@ use tokio::sync::OwnedSemaphorePermit;
 
 use super::{Claim, Monitor};
 use crate::alerts::{Alert, AlertEvent};
-use crate::domain::{SpaceId, Stage, format_duration};
-use crate::hub::HubError;
+use crate::domain::{SpaceId, format_duration};
+use crate::hub::{HubError, SpaceRuntime};
 use crate::store::{NewAction, SpaceState, StoreError, StoreTx};
 use crate::telemetry::ErrorRef;
 
@@ -22,6 +22,9 @@ pub const SELF_ACTOR: &str = "spacewarden";
 pub enum ActionRefused {
     #[error("{0} is already being repaired; wait for that to finish")]
     InFlight(SpaceId),
+    /// The Hub would not do it for this Space; the sentence says why.
+    #[error("{0}")]
+    Unsupported(String),
     /// The store could not record it; the cause is in the log under the reference.
     #[error("{}", .0.sentence())]
     Internal(ErrorRef),
@@ -42,6 +45,8 @@ pub(super) enum Call {
         factory: bool,
     },
     Pause,
+    /// `POST /sleeptime` with these seconds (-1: never).
+    SleepTime(i64),
     /// A GET of the app, as a visitor.
     Visit,
 }
@@ -109,29 +114,21 @@ impl Monitor {
         space: &SpaceId,
         action_id: i64,
         call: Call,
-    ) -> Result<Option<Stage>, String> {
+    ) -> Result<Option<SpaceRuntime>, String> {
         let token = self.inner.config.token_for(space.owner());
+        let hub = &self.inner.hub;
         let result = match call {
-            Call::Restart { factory } => self
-                .inner
-                .hub
-                .restart(space, factory, token)
-                .await
-                .map(|runtime| Some(runtime.stage)),
-            Call::Pause => self
-                .inner
-                .hub
-                .pause(space, token)
-                .await
-                .map(|runtime| Some(runtime.stage)),
+            Call::Restart { factory } => hub.restart(space, factory, token).await,
+            Call::Pause => hub.pause(space, token).await,
+            Call::SleepTime(seconds) => hub.set_sleep_time(space, seconds, token).await,
             Call::Visit => return self.visit(space).await.map(|()| None),
         };
         match result {
-            Ok(stage) => {
+            Ok(runtime) => {
                 if let Err(e) = self.inner.store.mark_called(action_id).await {
                     tracing::warn!(space = %space, error = %e, "cannot mark the action as called");
                 }
-                Ok(stage)
+                Ok(Some(runtime))
             }
             Err(e) => Err(hub_failure(space, &e)),
         }

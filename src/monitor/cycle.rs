@@ -31,7 +31,9 @@ impl Monitor {
     /// does: no alerts, no repairs). Returns them sorted by Space.
     pub async fn run_cycle(&self, targets: &[WatchTarget]) -> Result<Vec<Observation>, CycleError> {
         let started = std::time::Instant::now();
-        let observations = self.observe(targets).await?;
+        let mut observations = self.observe(targets).await?;
+        // `check` diagnoses afresh: it is run by hand or by cron to learn why.
+        self.diagnose(&mut observations, None).await;
         self.inner.store.record(&observations).await?;
         let now = self.inner.clock.now();
         self.inner
@@ -46,8 +48,10 @@ impl Monitor {
     /// incidents, repairs, wakes).
     pub async fn tick(&self, targets: &[WatchTarget]) -> Result<Vec<Observation>, CycleError> {
         let started = std::time::Instant::now();
-        let observations = self.observe(targets).await?;
-        self.act(&observations).await?;
+        let mut observations = self.observe(targets).await?;
+        let states = self.inner.store.space_state_map().await?;
+        let tails = self.diagnose(&mut observations, Some(&states)).await;
+        self.act(&observations, &tails).await?;
         cycle_done(&observations, started);
         Ok(observations)
     }
@@ -105,6 +109,8 @@ impl Monitor {
                     subdomain: None,
                     gc_timeout: None,
                     private: None,
+                    cause: None,
+                    revision: None,
                 };
             }
         };
@@ -112,6 +118,7 @@ impl Monitor {
             runtime,
             subdomain,
             private,
+            revision,
         } = seen_space;
         let id = space.as_ref();
         let subdomain = subdomain.or_else(|| id.map(|id| id.derived_subdomain()));
@@ -149,6 +156,8 @@ impl Monitor {
             subdomain,
             gc_timeout: runtime.gc_timeout,
             private,
+            cause: None,
+            revision,
         }
     }
 }

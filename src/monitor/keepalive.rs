@@ -85,7 +85,53 @@ impl Monitor {
         }
         Ok((
             action_id,
-            called.map(|stage| stage.unwrap_or(Stage::Paused)),
+            called.map(|runtime| runtime.map_or(Stage::Paused, |r| r.stage)),
+        ))
+    }
+
+    /// An admin's `/sleeptime`: idle this long before sleeping (`None`: never), under
+    /// the Space's claim. On cpu-basic the Hub fixes it at 48 h: refused before asking.
+    pub async fn request_sleep_time(
+        &self,
+        space: &SpaceId,
+        after: Option<std::time::Duration>,
+        actor: &str,
+    ) -> Result<(i64, Result<Option<u64>, String>), ActionRefused> {
+        let hardware = self
+            .inner
+            .store
+            .space_state(space)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|s| s.hardware);
+        if hardware.as_deref() == Some("cpu-basic") {
+            return Err(ActionRefused::Unsupported(format!(
+                "{space} runs on cpu-basic, where Hugging Face fixes the sleep time at 48 h; \
+                 upgrade its hardware to change it."
+            )));
+        }
+        let seconds = after.map_or(-1, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        let (action_id, _claim) = self
+            .record_manual(space, "sleeptime", actor, |_| Vec::new())
+            .await?;
+        let called = self.call(space, action_id, Call::SleepTime(seconds)).await;
+        let (result, detail) = match &called {
+            Ok(_) => ("done", None),
+            Err(why) => ("failed", Some(why.as_str())),
+        };
+        let now = self.inner.clock.now();
+        if let Err(e) = self
+            .inner
+            .store
+            .finish_action(action_id, now, result, detail)
+            .await
+        {
+            tracing::error!(space = %space, error = %e, "cannot record the sleep time");
+        }
+        Ok((
+            action_id,
+            called.map(|runtime| runtime.and_then(|r| r.gc_timeout)),
         ))
     }
 

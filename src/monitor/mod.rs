@@ -7,11 +7,14 @@
 mod act;
 mod app;
 mod attempt;
+mod costs;
 mod cycle;
+mod diagnose;
 mod housekeeping;
 mod keepalive;
 mod owners;
 mod plan;
+mod platform;
 mod repair;
 mod scheduler;
 mod watchdog;
@@ -65,6 +68,9 @@ pub struct MonitorParts {
     pub outbox: Outbox,
     pub tuning: Tuning,
     pub supervisor: Supervisor,
+    /// Who the automatic repairs and wakes are recorded as: `spacewarden` for the
+    /// daemon, `cli` for `spacewarden check --repair`. Same policy, caps and path.
+    pub actor: String,
 }
 
 impl MonitorParts {
@@ -84,6 +90,7 @@ impl MonitorParts {
             outbox: Outbox::default(),
             tuning: Tuning::default(),
             supervisor: Supervisor::default(),
+            actor: SELF_ACTOR.to_owned(),
         }
     }
 }
@@ -104,6 +111,8 @@ struct Inner {
     outbox: Outbox,
     tuning: Tuning,
     supervisor: Supervisor,
+    /// The actor of automatic actions (`MonitorParts::actor`).
+    actor: String,
     /// Serializes read-decide-write of a Space's alert and repair state between the
     /// cycle and the repair tasks, so one recovery is never announced twice. Never
     /// held across a network call.
@@ -130,6 +139,7 @@ impl Monitor {
                 outbox: parts.outbox,
                 tuning: parts.tuning,
                 supervisor: parts.supervisor,
+                actor: parts.actor,
                 state_lock: tokio::sync::Mutex::new(()),
                 repair_slots: Arc::new(Semaphore::new(slots)),
                 in_flight: Arc::default(),
@@ -158,16 +168,20 @@ impl Monitor {
         self.inner.clock.now()
     }
 
-    /// Waits until every repair and wake started so far has finished (tests, benches).
-    pub async fn settle(&self) {
+    /// Waits until every repair and wake started so far has finished (tests, benches,
+    /// `check --repair`); returns how many it waited for. Dropping the future aborts
+    /// the tasks it holds (their rows stay unfinished and are resumed by polling).
+    pub async fn settle(&self) -> usize {
+        let mut waited = 0;
         loop {
             let next = {
                 let mut tasks = self.inner.tasks.lock().unwrap_or_else(|p| p.into_inner());
                 std::mem::take(&mut *tasks)
             };
             if next.is_empty() {
-                return;
+                return waited;
             }
+            waited += next.len();
             next.join_all().await;
         }
     }

@@ -8,7 +8,7 @@ use futures_util::{StreamExt, stream};
 use secrecy::SecretString;
 
 use super::Monitor;
-use crate::domain::{SpaceId, WatchTarget};
+use crate::domain::{Revision, SpaceId, WatchTarget};
 use crate::hub::{HubError, SpaceRuntime, SpaceSummary};
 
 /// Per-Space `/runtime` fallbacks in flight at once for one owner.
@@ -33,6 +33,8 @@ pub struct SeenSpace {
     pub runtime: SpaceRuntime,
     pub subdomain: Option<String>,
     pub private: Option<bool>,
+    /// Only the list says it; the `/runtime` fallback does not.
+    pub revision: Option<Revision>,
 }
 
 /// Groups watch entries by owner (case-insensitively), keeping the first spelling.
@@ -96,6 +98,8 @@ impl Monitor {
                     id,
                     subdomain,
                     private,
+                    sha,
+                    last_modified,
                     runtime: Some(runtime),
                     ..
                 }) => seen.push(Seen {
@@ -105,6 +109,7 @@ impl Monitor {
                         runtime,
                         subdomain,
                         private,
+                        revision: sha.map(|sha| Revision { sha, last_modified }),
                     }),
                 }),
                 // Not in the list (private and invisible to this token, or missing) or
@@ -136,6 +141,7 @@ impl Monitor {
                 subdomain: subdomain.or(from_domains),
                 private,
                 runtime,
+                revision: None,
             }
         });
         Seen {

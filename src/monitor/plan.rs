@@ -6,12 +6,12 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::alerts::{AlertEvent, EventKind};
+use crate::alerts::{AlertEvent, Deploy, EventKind};
 use crate::config::SpacePolicy;
 use crate::domain::{
-    AlertMemory, Health, Observation, RepairContext, RepairDecision, RepairHistory, RepairLimits,
-    RepairStep, SpaceId, Stage, Transition, Verdict, decide, format_duration, observe,
-    used_in_window,
+    AlertMemory, Cause, Health, Ladder, Observation, RepairContext, RepairDecision, RepairHistory,
+    RepairLimits, RepairStep, SpaceId, Stage, Transition, Verdict, decide, format_duration,
+    observe, time, used_in_window,
 };
 use crate::store::SpaceState;
 
@@ -26,6 +26,13 @@ pub struct SpaceFacts<'a> {
     /// A repair, wake or pause of this Space is running: it owns the Space's alert
     /// lifecycle until it ends.
     pub in_flight: bool,
+    /// The ladder for the Space's cause (`obs.cause`).
+    pub ladder: &'a Ladder,
+    /// What the owner should do about that cause.
+    pub advice: Option<&'a str>,
+    /// Part of a platform incident this cycle: no repair, and its alerts are folded
+    /// into the incident's grouped ones.
+    pub held: bool,
     pub now: DateTime<Utc>,
 }
 
@@ -54,6 +61,7 @@ pub struct IncidentOpen {
     pub verdict: Verdict,
     pub stage: Option<Stage>,
     pub error: Option<String>,
+    pub cause: Option<Cause>,
 }
 
 /// What to write and start for one Space.
@@ -91,6 +99,7 @@ pub fn plan(f: &SpaceFacts<'_>) -> Plan {
             verdict,
             stage: f.obs.stage.clone(),
             error: f.obs.error.clone(),
+            cause: f.obs.cause.clone(),
         });
     }
     if memory.alerted.is_some() && next.alerted.is_none() {
@@ -102,7 +111,16 @@ pub fn plan(f: &SpaceFacts<'_>) -> Plan {
         gave_up = false;
     }
     if let Some(transition) = transition {
-        plan.events.push(event_for(f.space, f.obs, &transition));
+        let mut event = event_for(f.space, f.obs, &transition);
+        if event.kind == EventKind::Down {
+            event.deploy = deploy(f);
+            // No rung to climb (code that does not parse): say what would fix it.
+            let unrepairable = f.ladder.steps.is_empty() && f.policy.auto_repair;
+            if unrepairable && crate::domain::repairable(verdict) {
+                event.detail = f.advice.map(str::to_owned);
+            }
+        }
+        plan.events.push(event);
     }
     let decision = decide(
         &RepairContext {
@@ -114,6 +132,8 @@ pub fn plan(f: &SpaceFacts<'_>) -> Plan {
             in_flight: false,
             gave_up,
             recent_repairs: f.history.auto_repairs.clone(),
+            ladder: f.ladder.clone(),
+            held: f.held,
             now: f.now,
         },
         f.limits,
@@ -126,6 +146,7 @@ pub fn plan(f: &SpaceFacts<'_>) -> Plan {
                 plan.events.push(
                     AlertEvent::new(f.space.clone(), EventKind::GaveUp, verdict)
                         .with_stage(f.obs.stage.clone())
+                        .with_cause(f.obs.cause.clone())
                         .with_detail(format!(
                             "{} automatic repairs in the last {} did not keep it up",
                             f.limits.max_per_window,
@@ -147,7 +168,23 @@ pub fn plan(f: &SpaceFacts<'_>) -> Plan {
     if plan.work.is_none() {
         plan.work = plan_wake(f);
     }
+    if f.held {
+        // The platform incident's grouped alerts speak for it.
+        plan.events.clear();
+    }
     plan
+}
+
+/// The commit a Space broke after: it runs another one than at its last good check.
+fn deploy(f: &SpaceFacts<'_>) -> Option<Deploy> {
+    let revision = f.obs.revision.as_ref()?;
+    let good = f.state?.good_sha.as_ref()?;
+    (revision.sha != *good).then(|| Deploy {
+        sha: revision.sha.clone(),
+        secs_ago: revision
+            .last_modified
+            .map(|at| time::elapsed(at, f.now).as_secs()),
+    })
 }
 
 /// Sleeping Spaces with keep-alive on, and paused ones with `wake_paused`. Wakes
@@ -180,6 +217,7 @@ fn event_for(space: &SpaceId, obs: &Observation, transition: &Transition) -> Ale
     let mut event = AlertEvent::new(space.clone(), kind, verdict).with_stage(obs.stage.clone());
     if kind != EventKind::Recovered {
         event.error = obs.error.clone();
+        event.cause = obs.cause.clone();
     }
     event.down_for_secs = down_for;
     event

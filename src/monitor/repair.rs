@@ -8,10 +8,12 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-use super::attempt::{ActionRefused, Admitted, Call, SELF_ACTOR, Settled};
+use super::attempt::{ActionRefused, Admitted, Call, Settled};
 use super::{Claim, Monitor};
 use crate::alerts::{AlertEvent, EventKind};
-use crate::domain::{AlertMemory, RepairStep, SpaceId, Verdict, next_step, time};
+use crate::domain::{
+    AlertMemory, Cause, Ladder, RepairStep, SpaceId, Verdict, WhenExhausted, next_step, time,
+};
 use crate::store::{NewAction, StoreError};
 
 /// One rung to run.
@@ -19,6 +21,11 @@ struct Job {
     action_id: i64,
     space: SpaceId,
     step: RepairStep,
+    /// The cause's ladder and how many of its steps came before this one.
+    ladder: Ladder,
+    done: usize,
+    /// Why the Space is down, for the advice in the final alert.
+    cause: Option<Cause>,
     /// `Some(actor)` for someone's request: one step, no ladder.
     manual: Option<String>,
     /// Resumed after a restart of spacewarden: poll only, never call the Hub again.
@@ -65,14 +72,20 @@ impl Monitor {
         &self,
         space: SpaceId,
         step: RepairStep,
+        cause: Option<Cause>,
         action_id: i64,
         admitted: Admitted,
     ) {
+        let ladder = self.ladders().for_cause(cause.as_ref().map(|c| c.code));
+        let done = position(&ladder, step);
         self.run_job(
             Job {
                 action_id,
                 space,
                 step,
+                ladder,
+                done,
+                cause,
                 manual: None,
                 resume: false,
                 _claim: admitted.claim,
@@ -130,6 +143,9 @@ impl Monitor {
                 action_id,
                 space: space.clone(),
                 step,
+                ladder: Ladder::standard(),
+                done: 0,
+                cause: None,
                 manual: Some(actor.to_owned()),
                 resume: false,
                 _claim: claim,
@@ -171,11 +187,23 @@ impl Monitor {
                 Some(_) => None,
                 None => self.inner.repair_slots.clone().try_acquire_owned().ok(),
             };
+            // The ladder of the cause stored when it went down.
+            let cause = self
+                .inner
+                .store
+                .space_state(&space)
+                .await?
+                .and_then(|s| s.cause);
+            let ladder = self.ladders().for_cause(cause.as_ref().map(|c| c.code));
+            let done = position(&ladder, step);
             self.run_job(
                 Job {
                     action_id: action.id,
                     space,
                     step,
+                    ladder,
+                    done,
+                    cause,
                     manual,
                     resume: true,
                     _claim: claim,
@@ -249,15 +277,24 @@ impl Monitor {
             };
             tx.finish_action(job.action_id, now, result_name, Some(&why))
                 .await?;
+            let next = match job.manual {
+                Some(_) => None,
+                None => next_step(&job.ladder, job.done + 1, &recent, now, limits),
+            };
+            let retry_later = next.is_none()
+                && job.manual.is_none()
+                && job.ladder.then == WhenExhausted::RetryLater;
+            let advice = job.cause.as_ref().map(|c| self.advice(c));
+            let failed_detail = match (&advice, retry_later) {
+                (Some(advice), true) => format!("{why}; {advice}"),
+                _ => why.clone(),
+            };
             events.push(
                 AlertEvent::new(space.clone(), EventKind::RepairFailed, Verdict::Down)
                     .with_step(job.step)
-                    .with_detail(why.clone()),
+                    .with_cause(job.cause.clone())
+                    .with_detail(failed_detail),
             );
-            let next = match job.manual {
-                Some(_) => None,
-                None => next_step(job.step, &recent, now, limits),
-            };
             if let Some(step) = next {
                 let incident = state.as_ref().and_then(|s| s.incident_id);
                 let action_id = tx
@@ -265,7 +302,7 @@ impl Monitor {
                         space: &space,
                         kind: step.as_str(),
                         trigger: "auto",
-                        actor: SELF_ACTOR,
+                        actor: &self.inner.actor,
                         at: now,
                         incident_id: incident,
                     })
@@ -280,14 +317,20 @@ impl Monitor {
                 self.inner.outbox.wake();
                 job.action_id = action_id;
                 job.step = step;
+                job.done += 1;
                 job.resume = false;
                 continue;
             }
-            if job.manual.is_none() {
+            if job.manual.is_none() && !retry_later {
                 tx.set_gave_up(&space, true).await?;
+                let advice = advice.map(|a| format!("; {a}")).unwrap_or_default();
                 events.push(
                     AlertEvent::new(space.clone(), EventKind::GaveUp, Verdict::Down)
-                        .with_detail(format!("tried up to a factory rebuild; last: {why}")),
+                        .with_cause(job.cause.clone())
+                        .with_detail(format!(
+                            "tried {}; last: {why}{advice}",
+                            job.ladder.describe()
+                        )),
                 );
             }
             self.enqueue_unless_quiet(&mut tx, &space, state.as_ref(), events, now)
@@ -308,6 +351,20 @@ impl Monitor {
         }
     }
 
+    fn ladders(&self) -> &crate::domain::Ladders {
+        &self.inner.config.space_settings.causes.ladders
+    }
+
+    fn advice(&self, cause: &Cause) -> String {
+        self.inner
+            .config
+            .space_settings
+            .causes
+            .table
+            .advice(cause.code)
+            .to_owned()
+    }
+
     /// Calls the Hub (unless resuming), waits for the runtime to settle, verifies.
     async fn run_step(&self, job: &Job) -> StepResult {
         if !job.resume {
@@ -324,4 +381,14 @@ impl Monitor {
             Settled::StillBroken(why) => StepResult::StillBroken(why),
         }
     }
+}
+
+/// How many steps of `ladder` come before `step` (its length when the ladder has no
+/// such step: then nothing follows it).
+fn position(ladder: &Ladder, step: RepairStep) -> usize {
+    ladder
+        .steps
+        .iter()
+        .position(|s| *s == step)
+        .unwrap_or(ladder.steps.len())
 }

@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Monitor, SchedulerStatus};
 use crate::alerts::{Alert, NoticeKind};
+use crate::store::WriteStatus;
 
 /// How often the watchdog looks.
 const EVERY: Duration = Duration::from_secs(5);
@@ -21,67 +22,108 @@ fn at(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// What the watchdog has announced: each condition once when it starts and once
+/// when it ends, however often it looks.
+#[derive(Debug, Default)]
+pub struct Watch {
+    stalled: bool,
+    store_failing: bool,
+}
+
+/// What one look found to announce.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Announcement {
+    pub kind: NoticeKind,
+    pub detail: String,
+    /// Around the store, to the destinations that do not need it.
+    pub direct: bool,
+}
+
+impl Watch {
+    /// One look: the stall (`Some(since)` while no cycle completed in time, with the
+    /// last failure if any) and the store's write health.
+    pub fn look(
+        &mut self,
+        stall: Option<(DateTime<Utc>, Option<String>)>,
+        write: &WriteStatus,
+    ) -> Vec<Announcement> {
+        let mut out = Vec::new();
+        match (stall, self.stalled) {
+            (Some((since, last)), false) => {
+                self.stalled = true;
+                let mut detail = format!("no completed check since {}", at(since));
+                if let Some(last) = last.filter(|l| !l.is_empty()) {
+                    detail.push_str(&format!("; last failure: {last}"));
+                }
+                out.push(Announcement {
+                    kind: NoticeKind::ChecksStalled,
+                    detail,
+                    direct: false,
+                });
+            }
+            (None, true) => {
+                self.stalled = false;
+                out.push(Announcement {
+                    kind: NoticeKind::ChecksResumed,
+                    detail: "check cycles complete again".into(),
+                    direct: false,
+                });
+            }
+            _ => {}
+        }
+        match (&write.failing, self.store_failing) {
+            (Some((since, reason)), false) => {
+                self.store_failing = true;
+                out.push(Announcement {
+                    kind: NoticeKind::StoreFailing,
+                    detail: format!("writes fail since {}: {reason}", at(*since)),
+                    direct: true,
+                });
+            }
+            (None, true) => {
+                self.store_failing = false;
+                out.push(Announcement {
+                    kind: NoticeKind::StoreRecovered,
+                    detail: "writes go through again".into(),
+                    direct: true,
+                });
+            }
+            _ => {}
+        }
+        out
+    }
+}
+
 /// Watches the scheduler and the store until `cancel`.
 pub async fn run_watchdog(
     monitor: Monitor,
     scheduler: SchedulerStatus,
     cancel: CancellationToken,
 ) -> Result<(), String> {
-    let mut stalled = false;
-    let mut store_failing = false;
+    let mut watch = Watch::default();
     loop {
         tokio::select! {
             () = cancel.cancelled() => return Ok(()),
             () = tokio::time::sleep(EVERY) => {}
         }
         let now = monitor.now();
-        match (scheduler.stalled(now), stalled) {
-            (Some(since), false) => {
-                stalled = true;
-                let last = scheduler.snapshot().last_failure.unwrap_or_default();
-                let detail = if last.is_empty() {
-                    format!("no completed check since {}", at(since))
-                } else {
-                    format!(
-                        "no completed check since {}; last failure: {last}",
-                        at(since)
-                    )
-                };
-                tracing::error!("{detail}");
-                monitor.notify(NoticeKind::ChecksStalled, detail).await;
-            }
-            (None, true) => {
-                stalled = false;
-                monitor
-                    .notify(
-                        NoticeKind::ChecksResumed,
-                        "check cycles complete again".into(),
-                    )
-                    .await;
-            }
-            _ => {}
-        }
+        let stall = scheduler
+            .stalled(now)
+            .map(|since| (since, scheduler.snapshot().last_failure));
         let write = monitor.store().write_health().status();
-        match (&write.failing, store_failing) {
-            (Some((since, reason)), false) => {
-                store_failing = true;
-                let detail = format!("writes fail since {}: {reason}", at(*since));
-                let alert = Alert::notice(now, NoticeKind::StoreFailing, detail);
+        for announcement in watch.look(stall, &write) {
+            if announcement.kind == NoticeKind::ChecksStalled {
+                tracing::error!("{}", announcement.detail);
+            }
+            let alert = Alert::notice(now, announcement.kind, announcement.detail);
+            if announcement.direct {
                 monitor
                     .outbox()
                     .deliver_direct(&alert, DIRECT_TIMEOUT)
                     .await;
+            } else {
+                monitor.notify(alert).await;
             }
-            (None, true) => {
-                store_failing = false;
-                let alert =
-                    Alert::notice(now, NoticeKind::StoreRecovered, "writes go through again");
-                monitor
-                    .outbox()
-                    .deliver_direct(&alert, DIRECT_TIMEOUT)
-                    .await;
-            }
-            _ => {}
         }
     }
 }
@@ -89,9 +131,8 @@ pub async fn run_watchdog(
 impl Monitor {
     /// A notice to every destination through the outbox; straight to the store-free
     /// destinations when the outbox cannot take it.
-    async fn notify(&self, kind: NoticeKind, detail: String) {
-        let now = self.now();
-        let alert = Alert::notice(now, kind, detail);
+    async fn notify(&self, alert: Alert) {
+        let now = alert.at;
         let queued = async {
             let mut tx = self.inner.store.begin().await?;
             self.inner.outbox.enqueue(&mut tx, &alert, now).await?;
@@ -108,5 +149,48 @@ impl Monitor {
                     .await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn each_condition_is_announced_once_when_it_starts_and_once_when_it_ends() {
+        let since = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap();
+        let mut watch = Watch::default();
+        let fine = WriteStatus::default();
+        let full = WriteStatus {
+            failing: Some((since, "database or disk is full".into())),
+            failures: 3,
+        };
+        let kinds =
+            |found: Vec<Announcement>| found.into_iter().map(|a| a.kind).collect::<Vec<_>>();
+        assert!(watch.look(None, &fine).is_empty());
+        let stalled = watch.look(Some((since, Some("panicked: boom".into()))), &fine);
+        assert_eq!(
+            stalled[0].detail,
+            "no completed check since 2026-11-30T12:00:00Z; last failure: panicked: boom"
+        );
+        assert!(!stalled[0].direct);
+        for _ in 0..5 {
+            assert!(
+                watch.look(Some((since, None)), &fine).is_empty(),
+                "once only"
+            );
+        }
+        assert_eq!(
+            kinds(watch.look(Some((since, None)), &full)),
+            [NoticeKind::StoreFailing]
+        );
+        assert!(watch.look(Some((since, None)), &full).is_empty());
+        assert_eq!(
+            kinds(watch.look(None, &fine)),
+            [NoticeKind::ChecksResumed, NoticeKind::StoreRecovered]
+        );
+        assert!(watch.look(None, &fine).is_empty());
     }
 }

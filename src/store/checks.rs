@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Store, StoreError, StoreTx, from_ms, ms};
-use crate::domain::{Observation, Verdict};
+use crate::domain::{Health, Observation, Verdict};
 
 /// A stored check, as read back.
 #[derive(Debug, Clone, FromRow)]
@@ -38,8 +38,10 @@ pub fn counts_for_uptime(verdict: Verdict) -> bool {
 
 const UPSERT_SPACE: &str = "
 INSERT INTO spaces (space_id, owner, first_seen_ms, last_check_ms, stage, stage_since_ms,
-                    verdict, verdict_since_ms, hardware, subdomain, gc_timeout_s, private, error)
-VALUES (?1, ?2, ?3, ?3, ?4, ?3, ?5, ?3, ?6, ?7, ?8, ?9, ?10)
+                    verdict, verdict_since_ms, hardware, subdomain, gc_timeout_s, private, error,
+                    cause_code, cause_summary, cause_evidence, sha, sha_at_ms, good_sha)
+VALUES (?1, ?2, ?3, ?3, ?4, ?3, ?5, ?3, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+        CASE WHEN ?16 THEN ?14 END)
 ON CONFLICT (space_id) DO UPDATE SET
     last_check_ms = excluded.last_check_ms,
     -- An unreachable Hub tells nothing about the stage: keep the last known one and
@@ -56,7 +58,14 @@ ON CONFLICT (space_id) DO UPDATE SET
     subdomain = COALESCE(excluded.subdomain, spaces.subdomain),
     gc_timeout_s = CASE WHEN excluded.stage IS NULL THEN spaces.gc_timeout_s ELSE excluded.gc_timeout_s END,
     private = COALESCE(excluded.private, spaces.private),
-    error = excluded.error";
+    error = excluded.error,
+    -- An unreachable Hub says nothing about why the Space is down: keep the cause.
+    cause_code = CASE WHEN excluded.stage IS NULL THEN spaces.cause_code ELSE excluded.cause_code END,
+    cause_summary = CASE WHEN excluded.stage IS NULL THEN spaces.cause_summary ELSE excluded.cause_summary END,
+    cause_evidence = CASE WHEN excluded.stage IS NULL THEN spaces.cause_evidence ELSE excluded.cause_evidence END,
+    sha_at_ms = CASE WHEN excluded.sha IS NULL THEN spaces.sha_at_ms ELSE excluded.sha_at_ms END,
+    sha = COALESCE(excluded.sha, spaces.sha),
+    good_sha = COALESCE(excluded.good_sha, spaces.good_sha)";
 
 const INSERT_CHECK: &str = "
 INSERT OR REPLACE INTO checks (space_id, at_ms, stage, verdict, hardware,
@@ -111,6 +120,7 @@ impl StoreTx {
         let Some(space) = &obs.space else {
             return Ok(());
         };
+        self.record_usage(obs).await?;
         sqlx::query(UPSERT_SPACE)
             .bind(space.to_string())
             .bind(space.owner())
@@ -122,6 +132,12 @@ impl StoreTx {
             .bind(obs.gc_timeout.and_then(|t| i64::try_from(t).ok()))
             .bind(obs.private)
             .bind(&obs.error)
+            .bind(obs.cause.as_ref().map(|c| c.code.as_str()))
+            .bind(obs.cause.as_ref().map(|c| c.summary.as_str()))
+            .bind(obs.cause.as_ref().map(|c| c.evidence.as_str()))
+            .bind(obs.revision.as_ref().map(|r| r.sha.as_str()))
+            .bind(obs.revision.as_ref().and_then(|r| r.last_modified).map(ms))
+            .bind(Health::of(obs.verdict) == Health::Good)
             .execute(&mut *self.tx)
             .await?;
         if probe.is_some_and(|p| p.ok) {
@@ -213,6 +229,10 @@ impl Store {
                 "DELETE FROM rollup_daily WHERE bucket_ms < ?",
                 retain_before,
             ),
+            (
+                "DELETE FROM usage_hourly WHERE bucket_ms < ?",
+                hourly_before,
+            ),
             ("DELETE FROM incidents WHERE closed_ms < ?", retain_before),
             ("DELETE FROM coverage_gaps WHERE end_ms < ?", retain_before),
             (
@@ -263,6 +283,8 @@ mod tests {
             subdomain: Some("alice-app".into()),
             gc_timeout: Some(172_800),
             private: Some(false),
+            cause: None,
+            revision: None,
         }
     }
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Store, StoreError, StoreTx, from_ms, ms};
-use crate::domain::SpaceId;
+use crate::domain::{Cause, SpaceId};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct IncidentRow {
@@ -15,8 +15,12 @@ pub struct IncidentRow {
     pub closed_ms: Option<i64>,
     pub verdict: String,
     pub stage: Option<String>,
+    /// The Hub's `errorMessage` when it opened.
     pub cause: Option<String>,
     pub resolution: Option<String>,
+    pub cause_code: Option<String>,
+    pub cause_summary: Option<String>,
+    pub cause_evidence: Option<String>,
 }
 
 impl IncidentRow {
@@ -28,6 +32,15 @@ impl IncidentRow {
         self.closed_ms.map(from_ms)
     }
 
+    /// Why it happened, as classified when it opened (`None` before causes existed).
+    pub fn root_cause(&self) -> Option<Cause> {
+        super::spaces::cause_of(
+            self.cause_code.clone(),
+            self.cause_summary.clone(),
+            self.cause_evidence.clone(),
+        )
+    }
+
     /// How long it lasted, or has lasted so far.
     pub fn duration(&self, now: DateTime<Utc>) -> std::time::Duration {
         (self.closed().unwrap_or(now) - self.opened())
@@ -36,7 +49,8 @@ impl IncidentRow {
     }
 }
 
-const COLUMNS: &str = "id, space_id, opened_ms, closed_ms, verdict, stage, cause, resolution";
+const COLUMNS: &str = "id, space_id, opened_ms, closed_ms, verdict, stage, cause, resolution,
+    cause_code, cause_summary, cause_evidence";
 
 impl StoreTx {
     pub async fn open_incident(
@@ -45,17 +59,22 @@ impl StoreTx {
         opened: DateTime<Utc>,
         verdict: &str,
         stage: Option<&str>,
-        cause: Option<&str>,
+        error: Option<&str>,
+        cause: Option<&Cause>,
     ) -> Result<i64, StoreError> {
         let (incident,): (i64,) = sqlx::query_as(
-            "INSERT INTO incidents (space_id, opened_ms, verdict, stage, cause)
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO incidents (space_id, opened_ms, verdict, stage, cause,
+                                    cause_code, cause_summary, cause_evidence)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(id.to_string())
         .bind(ms(opened))
         .bind(verdict)
         .bind(stage)
-        .bind(cause)
+        .bind(error)
+        .bind(cause.map(|c| c.code.as_str()))
+        .bind(cause.map(|c| c.summary.as_str()))
+        .bind(cause.map(|c| c.evidence.as_str()))
         .fetch_one(&mut *self.tx)
         .await?;
         self.set_incident(id, Some(incident)).await?;

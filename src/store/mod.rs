@@ -8,10 +8,12 @@ mod checks;
 mod gaps;
 mod incidents;
 mod outbox;
+mod platform;
 mod sessions;
 mod spaces;
 mod stats;
 mod uptime;
+mod usage;
 
 mod health;
 
@@ -35,6 +37,7 @@ pub use sessions::{Flash, SessionRow};
 pub use spaces::SpaceState;
 pub use stats::ActionCount;
 pub use uptime::Uptime;
+pub use usage::UsageRow;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Store, StoreError, StoreTx, from_ms, ms};
-use crate::domain::{AlertMemory, SpaceId, Stage, Verdict};
+use crate::domain::{AlertMemory, Cause, CauseCode, Revision, SpaceId, Stage, Verdict};
 
 /// The last known state of one Space.
 #[derive(Debug, Clone)]
@@ -26,6 +26,12 @@ pub struct SpaceState {
     pub muted_until: Option<DateTime<Utc>>,
     pub last_visit: Option<DateTime<Utc>>,
     pub incident_id: Option<i64>,
+    /// Why it is down, as classified when it went down (kept while it stays down).
+    pub cause: Option<Cause>,
+    /// The commit it runs, when the Hub's list said.
+    pub revision: Option<Revision>,
+    /// The commit it ran at its last good check.
+    pub good_sha: Option<String>,
 }
 
 impl SpaceState {
@@ -57,6 +63,25 @@ struct Row {
     muted_until_ms: Option<i64>,
     last_visit_ms: Option<i64>,
     incident_id: Option<i64>,
+    cause_code: Option<String>,
+    cause_summary: Option<String>,
+    cause_evidence: Option<String>,
+    sha: Option<String>,
+    sha_at_ms: Option<i64>,
+    good_sha: Option<String>,
+}
+
+/// A stored cause; `None` when the code is not one this version knows.
+pub(super) fn cause_of(
+    code: Option<String>,
+    summary: Option<String>,
+    evidence: Option<String>,
+) -> Option<Cause> {
+    Some(Cause {
+        code: CauseCode::parse(&code?)?,
+        summary: summary.unwrap_or_default(),
+        evidence: evidence.unwrap_or_default(),
+    })
 }
 
 impl Row {
@@ -85,13 +110,20 @@ impl Row {
             muted_until: self.muted_until_ms.map(from_ms),
             last_visit: self.last_visit_ms.map(from_ms),
             incident_id: self.incident_id,
+            cause: cause_of(self.cause_code, self.cause_summary, self.cause_evidence),
+            revision: self.sha.map(|sha| Revision {
+                sha,
+                last_modified: self.sha_at_ms.map(from_ms),
+            }),
+            good_sha: self.good_sha,
         })
     }
 }
 
 const COLUMNS: &str = "space_id, stage, stage_since_ms, verdict, verdict_since_ms, last_check_ms,
     hardware, subdomain, gc_timeout_s, private, error, bad_streak, good_streak, bad_since_ms,
-    alerted, announced, last_alert_ms, gave_up, muted_until_ms, last_visit_ms, incident_id";
+    alerted, announced, last_alert_ms, gave_up, muted_until_ms, last_visit_ms, incident_id,
+    cause_code, cause_summary, cause_evidence, sha, sha_at_ms, good_sha";
 
 impl Store {
     /// Every Space ever observed, by id.

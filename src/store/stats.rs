@@ -139,6 +139,8 @@ mod tests {
             subdomain: None,
             gc_timeout: None,
             private: None,
+            cause: None,
+            revision: None,
         }
     }
 

@@ -8,7 +8,7 @@ use axum::routing::get;
 
 use super::WebState;
 
-const STYLE: &str = include_str!("assets/style.css");
+pub(super) const STYLE: &str = include_str!("assets/style.css");
 const THEME: &str = include_str!("assets/theme.js");
 const LIVE: &str = include_str!("assets/live.js");
 

@@ -20,6 +20,7 @@ mod live;
 mod metrics;
 mod overview;
 mod pages;
+mod report;
 mod samples;
 mod serve;
 
@@ -44,7 +45,7 @@ pub use auth::hash_password;
 pub use error::{ApiError, ErrorBody};
 pub use healthcheck::check_health;
 pub use metrics::{MeteredProbe, Meters};
-pub use pages::static_status_page;
+pub use report::static_site;
 pub use samples::{RecordingHub, Sample, SampleBook};
 pub use serve::{
     HEADER_READ_TIMEOUT, IDLE_TIMEOUT, LOCAL_RESERVE, MAX_CONNECTIONS, ServeLimits, serve,

@@ -160,6 +160,15 @@ impl Hub for RecordingHub {
         self.inner.pause(id, token).await
     }
 
+    async fn set_sleep_time(
+        &self,
+        id: &SpaceId,
+        seconds: i64,
+        token: Option<&SecretString>,
+    ) -> Result<SpaceRuntime, HubError> {
+        self.inner.set_sleep_time(id, seconds, token).await
+    }
+
     async fn logs(
         &self,
         id: &SpaceId,

@@ -12,7 +12,7 @@ use crate::support::fake_discord::{
     InteractionSpec,
 };
 use crate::support::fake_hub::{FakeHub, SpaceSpec};
-use crate::support::process::{Running, eventually};
+use crate::support::process::{Running, all_sent, eventually, outbox_until, queued_and_tried};
 
 const TOKEN: &str = "MTEwMDAwMDAwMDAwMDAwMDAwMg.GhT4kX.s3cr3tPartOfTheDiscordBotToken_XYZ123";
 const ADMIN: u64 = 1_100_000_000_000_000_301;
@@ -213,7 +213,7 @@ async fn non_admins_are_refused_ephemerally_and_audited() {
         .await
         .expect("answered");
     assert!(!read.is_ephemeral());
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Refusals are decided before anything is called: the answers above came after.
     assert_eq!(rig.hub.count("POST", "/restart"), 0, "no Hub call");
     let audit = rig.app.store().await.audit_log(20).await.unwrap();
     assert!(
@@ -457,7 +457,10 @@ async fn alerts_survive_a_channel_outage_and_arrive_once_in_order() {
     daemon.wait_for("check cycle done", WAIT).await;
     rig.hub.set_stage("alice/two", "CONFIG_ERROR");
     rig.hub.set_error_message("alice/two", Some("second"));
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    let destination = format!("discord:{DEFAULT_CHANNEL_ID}");
+    let store = rig.app.store().await;
+    let tried = outbox_until(&store, &destination, WAIT, queued_and_tried(2)).await;
+    assert!(tried, "{}", daemon.output());
     assert!(alerts(&rig.dc).is_empty());
     rig.dc.heal_channel(DEFAULT_CHANNEL_ID);
     let arrived = rig
@@ -465,7 +468,7 @@ async fn alerts_survive_a_channel_outage_and_arrive_once_in_order() {
         .wait_until(Duration::from_secs(45), |dc| alerts(dc).len() >= 2)
         .await;
     assert!(arrived, "{}", daemon.output());
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(outbox_until(&store, &destination, WAIT, all_sent(2)).await);
     let sent = alerts(&rig.dc);
     assert_eq!(sent.len(), 2, "once each: {sent:?}");
     let one = &embeds(&sent[0])[0];
@@ -689,7 +692,12 @@ async fn without_a_guild_commands_are_registered_globally() {
     let app = rig.app_with("alice/one").env("DISCORD_GUILD_ID", "");
     let mut daemon = app.spawn(&["run"]);
     let global = rig.dc.wait_commands(CommandScope::Global, WAIT).await;
-    assert_eq!(global.map(|c| c.len()), Some(13), "{}", daemon.output());
+    assert_eq!(
+        global.map(|c| c.len()),
+        Some(spacewarden::commands::CATALOGUE.len()),
+        "{}",
+        daemon.output()
+    );
     assert!(
         rig.dc
             .commands(CommandScope::Guild(DEFAULT_GUILD_ID))

@@ -511,3 +511,50 @@ async fn faults_hit_matching_requests_and_are_logged() {
         "the timed-out request stays unanswered"
     );
 }
+
+#[tokio::test]
+async fn a_dropped_connection_and_a_refused_token_look_like_the_hub() {
+    let hub = hub().await;
+    hub.add_space(SpaceSpec::new("alice/open"));
+    let url = at(&hub, "/api/spaces/alice/open/runtime");
+
+    hub.inject(Fault::new(FaultKind::Close).times(1));
+    let dropped = Client::new().get(&url).send().await.unwrap_err();
+    assert!(
+        dropped.status().is_none() && !dropped.is_timeout(),
+        "no status, no timeout: {dropped:?}"
+    );
+
+    hub.inject(Fault::new(FaultKind::Status(401)).times(1));
+    let refused = get(&url, Some(ALICE)).await;
+    assert_eq!(
+        (
+            refused.status().as_u16(),
+            header(&refused, "x-error-message")
+        ),
+        (
+            401,
+            "Invalid credentials in Authorization header".to_owned()
+        )
+    );
+    assert_eq!(get(&url, Some(ALICE)).await.status(), 200);
+
+    let log = hub.requests();
+    assert_eq!(log.len(), 3);
+    assert_eq!(
+        (log[0].fault.clone(), log[0].status),
+        (Some(FaultKind::Close), None),
+        "a dropped request stays unanswered"
+    );
+    assert_eq!(log[1].fault, Some(FaultKind::Status(401)));
+    assert!(header_of(&log[1].reply_headers, "ratelimit").starts_with("\"api\";r="));
+    assert_eq!(log[2].fault, None);
+}
+
+fn header_of(headers: &axum::http::HeaderMap, name: &str) -> String {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -1,9 +1,13 @@
 //! One integration-test binary (see toolchain notes: every test binary links the
 //! whole stack, so the suites are modules of this one).
 
+mod causes;
 mod check_config;
 mod check_hub;
+mod check_repair;
 mod check_verdicts;
+mod command_core;
+mod costs;
 mod daemon_ladder;
 mod daemon_run;
 mod discord;
@@ -12,6 +16,8 @@ mod fake_hub_selftest;
 mod fake_telegram_selftest;
 mod hub_client;
 mod reliability;
+mod report;
+mod soak;
 mod store_full;
 mod support;
 mod telegram;
@@ -24,3 +30,4 @@ mod web_openapi;
 mod web_process;
 mod web_routes;
 mod web_signin;
+mod workflow;

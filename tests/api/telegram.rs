@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::support::app::App;
 use crate::support::fake_hub::{FakeHub, SpaceSpec};
 use crate::support::fake_telegram::{ChatSpec, Failure, FakeTelegram, TgUser};
-use crate::support::process::{Running, eventually};
+use crate::support::process::{Running, all_sent, eventually, outbox_until, queued_and_tried};
 
 const TOKEN: &str = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const ADMIN: i64 = 1111;
@@ -149,7 +149,7 @@ async fn non_admins_are_refused_and_audited() {
             .any(|m| m.text.contains("1 Spaces") || m.text.contains("No Space checked yet")),
         "{in_group:?}"
     );
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Refusals are decided before anything is called: the answers above came after.
     assert_eq!(rig.hub.count("POST", "/restart"), 0, "no Hub call");
     let audit = rig.app.store().await.audit_log(20).await.unwrap();
     let refused: Vec<_> = audit.iter().filter(|a| !a.allowed).collect();
@@ -311,13 +311,16 @@ async fn alerts_survive_telegram_being_down_and_arrive_in_order() {
     daemon.wait_for("check cycle done", WAIT).await;
     rig.hub.set_stage("alice/two", "CONFIG_ERROR");
     rig.hub.set_error_message("alice/two", Some("second"));
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    let destination = format!("telegram:{GROUP}");
+    let store = rig.app.store().await;
+    let tried = outbox_until(&store, &destination, WAIT, queued_and_tried(2)).await;
+    assert!(tried, "{}", daemon.output());
     rig.tg.set_down(false);
     let sent = rig
         .tg
         .wait_for_sent(GROUP, 2, Duration::from_secs(45))
         .await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(outbox_until(&store, &destination, Duration::from_secs(45), all_sent(2)).await);
     let sent_now = rig.tg.sent(GROUP);
     assert_eq!(sent_now.len(), 2, "once each: {sent_now:?}");
     assert!(sent[0].text.contains("alice/one") && sent[0].text.contains("first"));

@@ -39,6 +39,8 @@ fn observation(at: DateTime<Utc>, verdict: Verdict) -> Observation {
         subdomain: None,
         gc_timeout: None,
         private: None,
+        cause: None,
+        revision: None,
     }
 }
 

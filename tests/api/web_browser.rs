@@ -64,7 +64,10 @@ async fn start_driver(driver: &Path) -> Driver {
     let ready = eventually(WAIT, async || {
         let status = http.get(format!("{url}/status")).send().await;
         match status {
-            Ok(reply) => reply.text().await.is_ok_and(|t| t.contains("\"ready\":true")),
+            Ok(reply) => reply
+                .text()
+                .await
+                .is_ok_and(|t| t.contains("\"ready\":true")),
             Err(_) => false,
         }
     })
@@ -102,7 +105,12 @@ async fn text_of(client: &Client, css: &str) -> String {
     }
 }
 
-async fn wait_for_text(client: &Client, css: &str, what: impl Fn(&str) -> bool, why: &str) -> String {
+async fn wait_for_text(
+    client: &Client,
+    css: &str,
+    what: impl Fn(&str) -> bool,
+    why: &str,
+) -> String {
     let mut last = String::new();
     let found = eventually(WAIT, async || {
         last = text_of(client, css).await;
@@ -115,7 +123,10 @@ async fn wait_for_text(client: &Client, css: &str, what: impl Fn(&str) -> bool, 
 
 async fn sign_in(client: &Client, base: &str, password: &str) {
     client.goto(&format!("{base}/login")).await.unwrap();
-    let form = client.form(Locator::Css("form[action='/login']")).await.unwrap();
+    let form = client
+        .form(Locator::Css("form[action='/login']"))
+        .await
+        .unwrap();
     form.set_by_name("username", USER).await.unwrap();
     form.set_by_name("password", password).await.unwrap();
     form.submit().await.unwrap();
@@ -132,14 +143,19 @@ async fn sign_in_restart_and_live_metrics_in_a_real_browser() {
     let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
     let programs = (
         find_program("CHROMEDRIVER", &["chromedriver"]),
-        find_program("CHROMIUM", &["chromium", "chromium-browser", "google-chrome"]),
+        find_program(
+            "CHROMIUM",
+            &["chromium", "chromium-browser", "google-chrome"],
+        ),
     );
     let (Some(driver), Some(chromium)) = programs else {
         assert!(
             !in_ci,
             "chromedriver or chromium is missing; .ci/run installs Debian's chromium and chromium-driver"
         );
-        eprintln!("skipped: no chromedriver or chromium (apt-get install chromium chromium-driver)");
+        eprintln!(
+            "skipped: no chromedriver or chromium (apt-get install chromium chromium-driver)"
+        );
         return;
     };
     let hub = FakeHub::start().await;
@@ -177,7 +193,11 @@ async fn sign_in_restart_and_live_metrics_in_a_real_browser() {
         page.text().await.unwrap().contains("degraded")
     })
     .await;
-    assert!(checked, "the first checks did not show:\n{}", daemon.output());
+    assert!(
+        checked,
+        "the first checks did not show:\n{}",
+        daemon.output()
+    );
 
     let driver = start_driver(&driver).await;
     let client = browser(&driver, &chromium).await;
@@ -188,15 +208,33 @@ async fn sign_in_restart_and_live_metrics_in_a_real_browser() {
     assert_eq!(error, "Wrong user name or password.");
     // The right one: back on the overview, signed in.
     sign_in(&client, &base, PASSWORD).await;
-    wait_for_text(&client, ".account .who", |t| t.contains(USER), "not signed in").await;
+    wait_for_text(
+        &client,
+        ".account .who",
+        |t| t.contains(USER),
+        "not signed in",
+    )
+    .await;
 
     // The overview, before anything is clicked.
     let dom = client.source().await.unwrap();
-    assert!(dom.contains("data-js=\"on\""), "theme.js did not run under the CSP");
-    assert!(!dom.contains("<script>alert"), "the hostile message came alive");
-    assert!(dom.contains("&lt;script&gt;alert"), "the hostile message is not shown as text");
+    assert!(
+        dom.contains("data-js=\"on\""),
+        "theme.js did not run under the CSP"
+    );
+    assert!(
+        !dom.contains("<script>alert"),
+        "the hostile message came alive"
+    );
+    assert!(
+        dom.contains("&lt;script&gt;alert"),
+        "the hostile message is not shown as text"
+    );
     for space in ["chat-demo", "image-gen", "api", "summarizer", "old-demo"] {
-        assert!(dom.contains(&format!("data-space=\"alice/{space}\"")), "{space}");
+        assert!(
+            dom.contains(&format!("data-space=\"alice/{space}\"")),
+            "{space}"
+        );
     }
     // The overview's live column fills in for running Spaces.
     wait_for_text(
@@ -219,7 +257,10 @@ async fn sign_in_restart_and_live_metrics_in_a_real_browser() {
     assert_eq!(hidden, json!(true), "the filter did not hide a row");
 
     // Restart the broken Space from its page.
-    client.goto(&format!("{base}/space/alice/image-gen")).await.unwrap();
+    client
+        .goto(&format!("{base}/space/alice/image-gen"))
+        .await
+        .unwrap();
     client
         .find(Locator::Css("button[data-action='restart']"))
         .await
@@ -238,11 +279,22 @@ async fn sign_in_restart_and_live_metrics_in_a_real_browser() {
         false
     })
     .await;
-    assert!(outcome, "the restart's outcome never showed:\n{}", daemon.output());
-    assert_eq!(hub.restarts("alice/image-gen"), vec![false], "exactly one restart");
+    assert!(
+        outcome,
+        "the restart's outcome never showed:\n{}",
+        daemon.output()
+    );
+    assert_eq!(
+        hub.restarts("alice/image-gen"),
+        vec![false],
+        "exactly one restart"
+    );
 
     // Live metrics on a running Space: the CPU figure appears, then changes.
-    client.goto(&format!("{base}/space/alice/chat-demo")).await.unwrap();
+    client
+        .goto(&format!("{base}/space/alice/chat-demo"))
+        .await
+        .unwrap();
     let first = wait_for_text(&client, "#live-cpu", |t| t.ends_with('%'), "no live CPU").await;
     hub.set_metrics(
         "alice/chat-demo",
@@ -252,7 +304,13 @@ async fn sign_in_restart_and_live_metrics_in_a_real_browser() {
             ..MetricsSample::default()
         },
     );
-    let changed = wait_for_text(&client, "#live-cpu", |t| t == "71 %", "the CPU figure did not move").await;
+    let changed = wait_for_text(
+        &client,
+        "#live-cpu",
+        |t| t == "71 %",
+        "the CPU figure did not move",
+    )
+    .await;
     assert_ne!(first, changed);
     for i in 0..8u64 {
         hub.set_metrics(
@@ -277,18 +335,36 @@ async fn sign_in_restart_and_live_metrics_in_a_real_browser() {
     client.set_window_size(1280, 1500).await.unwrap();
     shoot(&client, &shots, "space-light.png").await;
     client.goto(&format!("{base}/")).await.unwrap();
-    wait_for_text(&client, "tr[data-space='alice/chat-demo'] td.live", |t| t.contains('%'), "no live figure").await;
+    wait_for_text(
+        &client,
+        "tr[data-space='alice/chat-demo'] td.live",
+        |t| t.contains('%'),
+        "no live figure",
+    )
+    .await;
     shoot(&client, &shots, "status-light.png").await;
     let toggle = client.find(Locator::Css("#theme-toggle")).await.unwrap();
     toggle.click().await.unwrap();
-    client.find(Locator::Css("#theme-toggle")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Css("#theme-toggle"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let theme = client
-        .execute("return document.documentElement.getAttribute('data-theme')", vec![])
+        .execute(
+            "return document.documentElement.getAttribute('data-theme')",
+            vec![],
+        )
         .await
         .unwrap();
     assert_eq!(theme, json!("dark"));
     shoot(&client, &shots, "status-dark.png").await;
-    client.goto(&format!("{base}/space/alice/chat-demo")).await.unwrap();
+    client
+        .goto(&format!("{base}/space/alice/chat-demo"))
+        .await
+        .unwrap();
     wait_for_text(&client, "#live-cpu", |t| t.ends_with('%'), "no live CPU").await;
     shoot(&client, &shots, "space-dark.png").await;
     client.set_window_size(390, 1400).await.unwrap();

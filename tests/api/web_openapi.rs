@@ -50,6 +50,7 @@ async fn openapi_document_is_valid_and_lists_every_route() {
         "GET /api/v1/spaces/{owner}/{name}/history",
         // `restart` and `rebuild` (DESIGN.md), and the catalogue's other actions.
         "POST /api/v1/spaces/{owner}/{name}/{action}",
+        "GET /api/v1/costs",
         "GET /api/v1/openapi.json",
     ]
     .into_iter()

@@ -330,7 +330,11 @@ async fn rebuild_asks_first_and_mute_takes_a_duration() {
     assert_eq!(bad.status, StatusCode::SEE_OTHER);
     let page = visitor.get("/space/alice/app").await;
     assert!(page.body.contains("flash flash-bad"), "{}", page.body);
-    assert!(page.body.contains("a mute lasts between 1s and 30d."));
+    assert!(
+        page.body.contains("mute is between 1s and 30d."),
+        "{}",
+        page.body
+    );
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 
 use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption, Permissions};
 
-use crate::commands::catalogue::{ArgKind, CATALOGUE, MUTE_CHOICES, Role, find};
+use crate::commands::catalogue::{ArgKind, CATALOGUE, MUTE_CHOICES, Role, SLEEP_CHOICES, find};
 use crate::commands::{Command, ParseError};
 
 /// Every slash command, for a bulk overwrite.
@@ -23,6 +23,9 @@ pub fn definitions() -> Vec<CreateCommand> {
                         .add_string_choice("build", "build")
                         .add_string_choice("run", "run"),
                     ArgKind::Duration => MUTE_CHOICES.iter().fold(option, |option, choice| {
+                        option.add_string_choice(*choice, *choice)
+                    }),
+                    ArgKind::SleepTime => SLEEP_CHOICES.iter().fold(option, |option, choice| {
                         option.add_string_choice(*choice, *choice)
                     }),
                 };
@@ -64,10 +67,10 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         for spec in &CATALOGUE {
-            let space = if spec.args.is_empty() {
-                vec![]
-            } else {
-                opts(&[("space", "a/b")])
+            let space = match spec.name {
+                _ if spec.args.is_empty() => vec![],
+                "sleeptime" => opts(&[("space", "a/b"), ("duration", "never")]),
+                _ => opts(&[("space", "a/b")]),
             };
             assert!(
                 matches!(to_command(spec.name, &space), Some(Ok(_))),

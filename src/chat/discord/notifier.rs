@@ -15,17 +15,16 @@ use std::time::Duration;
 use async_trait::async_trait;
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use secrecy::{ExposeSecret, SecretString};
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use serenity::all::{CreateAllowedMentions, CreateMessage, MessageFlags, Timestamp};
 
 use super::render::{self, DcMessage};
 use crate::alerts::{Alert, DeliveryError, Notifier};
-use crate::commands::ButtonStyle;
 use crate::config::Discord;
 use crate::store::Store;
 
 const PREFIX: &str = "discord:";
-/// `SUPPRESS_NOTIFICATIONS`: a quiet message (recoveries).
-const SILENT: u64 = 1 << 12;
 
 pub struct DiscordNotifier {
     client: reqwest::Client,
@@ -33,6 +32,8 @@ pub struct DiscordNotifier {
     token: SecretString,
     channels: Vec<u64>,
     store: Store,
+    /// Whether a bot is there to answer presses (not in a one-shot run).
+    buttons: bool,
 }
 
 impl DiscordNotifier {
@@ -47,58 +48,47 @@ impl DiscordNotifier {
             token: config.token.clone(),
             channels: config.channel_ids.clone(),
             store,
+            buttons: true,
         })
+    }
+
+    /// Alerts without buttons: nobody would answer a press (`check --repair`).
+    pub fn without_buttons(mut self) -> DiscordNotifier {
+        self.buttons = false;
+        self
     }
 
     /// The Space reference for buttons, when the alert is about one Space that may
     /// need a hand.
     async fn reference(&self, alert: &Alert) -> Option<i64> {
+        if !self.buttons {
+            return None;
+        }
         let id = alert.actionable_space()?;
         self.store.space_ref(id).await.ok()?
     }
 }
 
-/// The JSON body of a channel message carrying `message` as an embed.
+/// The JSON body of a channel message carrying `message`: the same embed and buttons
+/// the bot's replies use (`super::embed`, `super::components`), serialized by
+/// serenity's own builder, so there is one shape for both.
 pub fn body(message: &DcMessage, alert: &Alert) -> Value {
-    let fields: Vec<Value> = message
-        .fields
-        .iter()
-        .map(|(name, value)| json!({"name": name, "value": value, "inline": true}))
-        .collect();
-    let rows: Vec<Value> = message
-        .rows
-        .iter()
-        .map(|row| {
-            let buttons: Vec<Value> = row
-                .iter()
-                .map(|b| {
-                    let style = match b.style {
-                        ButtonStyle::Primary => 1,
-                        ButtonStyle::Secondary => 2,
-                        ButtonStyle::Danger => 4,
-                    };
-                    json!({"type": 2, "style": style, "label": b.label, "custom_id": b.custom_id})
-                })
-                .collect();
-            json!({"type": 1, "components": buttons})
-        })
-        .collect();
-    let mut embed = json!({
-        "title": message.title,
-        "color": message.colour,
-        "fields": fields,
-        "timestamp": alert.at.to_rfc3339(),
-    });
-    if !message.description.is_empty() {
-        embed["description"] = json!(message.description);
+    let mut embed = super::embed(message);
+    if let Ok(at) = Timestamp::parse(&alert.at.to_rfc3339()) {
+        embed = embed.timestamp(at);
     }
-    json!({
-        "embeds": [embed],
-        "components": rows,
+    let flags = if alert.is_urgent() {
+        MessageFlags::empty()
+    } else {
+        MessageFlags::SUPPRESS_NOTIFICATIONS
+    };
+    let create = CreateMessage::new()
+        .embed(embed)
+        .components(super::components(message))
         // Space names and Hub errors never ping anyone.
-        "allowed_mentions": {"parse": []},
-        "flags": if alert.is_urgent() { 0 } else { SILENT },
-    })
+        .allowed_mentions(CreateAllowedMentions::new())
+        .flags(flags);
+    serde_json::to_value(create).unwrap_or_default()
 }
 
 /// What Discord's answer means for the outbox.
@@ -121,18 +111,19 @@ fn classify(status: u16, retry_after: Option<Duration>, text: &str) -> DeliveryE
     }
 }
 
-/// `retry_after` from the JSON body (seconds, fractional), else the header.
+/// `retry_after` from the JSON body (seconds, fractional: Discord's own field), else
+/// the `Retry-After` header.
 fn retry_after(header: Option<&HeaderValue>, body: &str) -> Option<Duration> {
+    let now = chrono::Utc::now();
     let from_body = serde_json::from_str::<Value>(body)
         .ok()
-        .and_then(|v| v.get("retry_after").and_then(Value::as_f64));
-    let from_header = header
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.trim().parse::<f64>().ok());
-    from_body
-        .or(from_header)
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(|s| Duration::from_secs_f64(s.min(3600.0)))
+        .and_then(|v| v.get("retry_after").map(Value::to_string))
+        .and_then(|seconds| crate::retry_after::parse(&seconds, now));
+    from_body.or_else(|| {
+        header
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| crate::retry_after::parse(h, now))
+    })
 }
 
 #[async_trait]
@@ -185,6 +176,38 @@ impl Notifier for DiscordNotifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_alert_body_is_one_embed_with_its_buttons_and_pings_nobody() {
+        use crate::alerts::{AlertEvent, EventKind};
+        use crate::domain::{SpaceId, Verdict};
+        let space = SpaceId::parse("alice/app").unwrap();
+        let recovered = Alert::of(
+            chrono::Utc::now(),
+            vec![AlertEvent::new(space, EventKind::Recovered, Verdict::Up)],
+        );
+        let mut message = render::alert(&recovered);
+        message.rows = render::alert_buttons(7);
+        let body = body(&message, &recovered);
+        assert_eq!(body["embeds"].as_array().map(Vec::len), Some(1));
+        assert!(
+            body["embeds"][0]["title"]
+                .as_str()
+                .unwrap()
+                .contains("alice/app recovered")
+        );
+        assert_eq!(body["embeds"][0]["color"], message.colour);
+        let at = body["embeds"][0]["timestamp"].as_str().unwrap_or_default();
+        assert_eq!(
+            chrono::DateTime::parse_from_rfc3339(at).map(|t| t.to_utc()),
+            Ok(recovered.at),
+            "the alert's own time, to the sub-second"
+        );
+        assert_eq!(body["components"][0]["type"], 1);
+        assert_eq!(body["components"][0]["components"][0]["type"], 2);
+        assert_eq!(body["allowed_mentions"]["parse"], serde_json::json!([]));
+        assert_eq!(body["flags"], 1 << 12, "a recovery is sent quietly");
+    }
 
     #[test]
     fn answers_map_to_outbox_decisions() {

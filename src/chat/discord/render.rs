@@ -211,6 +211,13 @@ pub fn alert(alert: &Alert) -> DcMessage {
         .iter()
         .map(|n| escape(&cut(&alert_text::notice_line(n), MAX_LINE)))
         .collect();
+    for event in &alert.platform {
+        lines.extend(
+            alert_text::platform_lines(event)
+                .iter()
+                .map(|l| escape(&cut(l.trim_start(), MAX_LINE))),
+        );
+    }
     for event in &alert.events {
         lines.push(escape(&cut(&alert_text::headline(event), MAX_LINE)));
         if !event.logs.is_empty() {
@@ -226,6 +233,12 @@ pub fn alert(alert: &Alert) -> DcMessage {
     }
     let title = if let Some(notice) = alert.notices.first() {
         cut(&escape(&alert_text::notice_line(notice)), MAX_TITLE)
+    } else if let Some(first) = alert
+        .platform
+        .first()
+        .and_then(|p| alert_text::platform_lines(p).into_iter().next())
+    {
+        cut(&escape(&first), MAX_TITLE)
     } else if spaces.len() > 1 {
         format!("spacewarden: {} Spaces changed", spaces.len())
     } else {

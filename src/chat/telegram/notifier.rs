@@ -24,15 +24,31 @@ pub struct TelegramNotifier {
     bot: TgBot,
     chats: Vec<i64>,
     store: Store,
+    /// Whether a bot is there to answer presses (not in a one-shot run).
+    buttons: bool,
 }
 
 impl TelegramNotifier {
     pub fn new(bot: TgBot, chats: Vec<i64>, store: Store) -> TelegramNotifier {
-        TelegramNotifier { bot, chats, store }
+        TelegramNotifier {
+            bot,
+            chats,
+            store,
+            buttons: true,
+        }
+    }
+
+    /// Alerts without buttons: nobody would answer a press (`check --repair`).
+    pub fn without_buttons(mut self) -> TelegramNotifier {
+        self.buttons = false;
+        self
     }
 
     /// Buttons for an alert about one Space that may need a hand.
     async fn buttons(&self, alert: &Alert) -> Option<InlineKeyboardMarkup> {
+        if !self.buttons {
+            return None;
+        }
         let id = alert.actionable_space()?;
         let reference = self.store.space_ref(id).await.ok()??;
         let button = |label: &str, action: ButtonAction| {

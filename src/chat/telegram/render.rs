@@ -19,17 +19,9 @@ pub struct TgMessage {
     pub keyboard: Vec<Vec<(String, String)>>,
 }
 
+/// Outside text for HTML parse mode, through teloxide's own escaper (`<`, `>`, `&`).
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            c => out.push(c),
-        }
-    }
-    out
+    teloxide::utils::html::escape(text)
 }
 
 fn cut(text: &str) -> String {
@@ -137,6 +129,16 @@ pub fn alert(alert: &Alert) -> Vec<String> {
         .iter()
         .map(|n| format!("<b>{}</b>", escape(&cut(&alert_text::notice_line(n)))))
         .collect();
+    for event in &alert.platform {
+        for (i, line) in alert_text::platform_lines(event).into_iter().enumerate() {
+            let line = escape(&cut(line.trim_start()));
+            out.push(if i == 0 {
+                format!("<b>{line}</b>")
+            } else {
+                line
+            });
+        }
+    }
     let spaces = alert.spaces();
     if spaces.len() > 1 {
         out.push(format!(

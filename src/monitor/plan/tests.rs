@@ -29,6 +29,8 @@ fn obs(verdict: Verdict, stage: Stage) -> Observation {
         subdomain: None,
         gc_timeout: None,
         private: None,
+        cause: None,
+        revision: None,
     }
 }
 
@@ -50,6 +52,9 @@ fn state(verdict: Verdict, memory: AlertMemory) -> SpaceState {
         muted_until: None,
         last_visit: None,
         incident_id: None,
+        cause: None,
+        revision: None,
+        good_sha: None,
     }
 }
 
@@ -272,6 +277,9 @@ fn the_plan_table() {
             limits: &limits,
             history: &c.history,
             in_flight: c.in_flight,
+            ladder: &Ladder::standard(),
+            advice: None,
+            held: false,
             now: now(),
         });
         assert_eq!(outcome(&plan), c.want, "{}", c.name);
@@ -293,6 +301,9 @@ fn a_down_event_carries_stage_and_error() {
         limits: &RepairLimits::default(),
         history: &RepairHistory::default(),
         in_flight: false,
+        ladder: &Ladder::standard(),
+        advice: None,
+        held: false,
         now: now(),
     });
     let event = &plan.events[0];

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::Verdict;
+use crate::domain::{Cause, Verdict};
 use crate::store::{ActionRow, CheckRow, IncidentRow, Uptime};
 
 /// What a check concluded (the `check --json` verdict names).
@@ -87,6 +87,33 @@ pub struct SpaceList {
     pub spaces: Vec<SpaceSummary>,
 }
 
+/// Why a Space is down (DESIGN.md "Root cause"): a code from the cause table, one
+/// line saying it, and the log or error line that matched.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Cause)]
+pub struct CauseDto {
+    /// `missing_module`, `dependency_install_failed`, `syntax_error`,
+    /// `out_of_memory`, `port_not_listening`, `gated_or_missing_model`,
+    /// `registry_auth`, `scheduling_failure`, `gpu_quota`, `disk_full`,
+    /// `exit_code` or `unknown`.
+    #[schema(example = "missing_module")]
+    pub code: String,
+    #[schema(example = "the module wandb is not installed")]
+    pub summary: String,
+    #[schema(example = "ModuleNotFoundError: No module named 'wandb'")]
+    pub evidence: String,
+}
+
+impl From<Cause> for CauseDto {
+    fn from(c: Cause) -> CauseDto {
+        CauseDto {
+            code: c.code.as_str().to_owned(),
+            summary: c.summary,
+            evidence: c.evidence,
+        }
+    }
+}
+
 /// One Space in detail.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SpaceDetail {
@@ -101,6 +128,8 @@ pub struct SpaceDetail {
     pub muted_until: Option<DateTime<Utc>>,
     /// Last successful visit of the app by the keep-alive.
     pub last_visit: Option<DateTime<Utc>>,
+    /// Why it is down; null when it is not down (or broken).
+    pub cause: Option<CauseDto>,
     pub incident: Option<IncidentDto>,
 }
 
@@ -153,7 +182,10 @@ pub struct IncidentDto {
     pub closed_at: Option<DateTime<Utc>>,
     pub verdict: String,
     pub stage: Option<String>,
-    pub cause: Option<String>,
+    /// Why, as classified when it opened; null for incidents from before causes.
+    pub cause: Option<CauseDto>,
+    /// The Hub's `errorMessage` when it opened.
+    pub error: Option<String>,
     /// What ended it, e.g. `fixed by restart`.
     pub resolution: Option<String>,
     /// How long it lasted, or has lasted so far.
@@ -167,9 +199,10 @@ impl IncidentDto {
             opened_at: row.opened(),
             closed_at: row.closed(),
             duration_seconds: row.duration(now).as_secs(),
+            cause: row.root_cause().map(CauseDto::from),
             verdict: row.verdict,
             stage: row.stage,
-            cause: row.cause,
+            error: row.cause,
             resolution: row.resolution,
         }
     }

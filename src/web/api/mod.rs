@@ -5,8 +5,12 @@
 
 mod actions;
 mod auth;
-mod dto;
+mod costs;
+pub(super) mod dto;
 mod spaces;
+
+/// The static report (`web::report`) writes the API's shapes too.
+pub(super) use spaces::summary;
 
 use axum::Router;
 use axum::http::header::CONTENT_TYPE;
@@ -30,6 +34,7 @@ use super::error::{ApiError, ErrorBody};
     ),
     paths(
         spaces::list,
+        costs::costs,
         spaces::detail,
         spaces::history,
         actions::act,
@@ -40,6 +45,7 @@ use super::error::{ApiError, ErrorBody};
     tags(
         (name = "spaces", description = "The watch list and each Space's state and history"),
         (name = "actions", description = "Restart, factory rebuild, pause, wake, mute, unmute"),
+        (name = "costs", description = "What the watched Spaces cost"),
         (name = "meta", description = "This document")
     )
 )]
@@ -78,6 +84,7 @@ async fn openapi() -> impl IntoResponse {
 pub(super) fn router(state: WebState) -> Router<WebState> {
     let protected = Router::new()
         .route("/spaces", get(spaces::list))
+        .route("/costs", get(costs::costs))
         .route("/spaces/{owner}/{name}", get(spaces::detail))
         .route("/spaces/{owner}/{name}/history", get(spaces::history))
         .route("/spaces/{owner}/{name}/{action}", post(actions::act))

@@ -34,7 +34,7 @@ pub(super) async fn watched_row(state: &WebState, id: &SpaceId) -> Result<SpaceR
         .ok_or_else(|| ApiError::NotFound(format!("spacewarden does not watch {id}")))
 }
 
-fn summary(row: SpaceRow) -> SpaceSummary {
+pub(in crate::web) fn summary(row: SpaceRow) -> SpaceSummary {
     let state = row.state;
     SpaceSummary {
         space: row.id.to_string(),
@@ -106,6 +106,7 @@ pub(super) async fn detail(
         gave_up: stored.as_ref().is_some_and(|s| s.gave_up),
         muted_until: stored.as_ref().and_then(|s| s.muted_until),
         last_visit: stored.as_ref().and_then(|s| s.last_visit),
+        cause: stored.and_then(|s| s.cause).map(Into::into),
         incident,
     }))
 }

@@ -16,6 +16,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::layout::{Frame, Viewer, page};
+use super::site::Site;
 use super::space::button_label;
 use super::{forbidden_page, internal_error, not_found_page};
 use crate::commands::catalogue::{Spec, space_actions};
@@ -136,5 +137,5 @@ fn confirm_page(state: &WebState, session: &Session, id: &SpaceId, spec: &Spec) 
             }
         }
     };
-    Html(page(Frame::new(&title, now, &viewer), body).into_string()).into_response()
+    Html(page(Frame::new(Site::Live, &title, now, &viewer), body).into_string()).into_response()
 }

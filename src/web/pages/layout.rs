@@ -1,19 +1,18 @@
 //! The frame around every page: head (our own stylesheet and scripts only), header
 //! with sign-in or the signed-in user and the theme toggle, the flash message, footer.
-//! `Viewer::Static` is the same frame for a copy on disk (`spacewarden report`): the
-//! stylesheet inline, no scripts, no sign-in, no live figures.
+//! On a static site (`spacewarden report`, see `site`) the same frame carries no
+//! scripts, no sign-in and no live figures.
 
 use chrono::{DateTime, Utc};
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{DOCTYPE, Markup, html};
 
+use super::site::Site;
 use crate::store::Flash;
 use crate::web::auth::Session;
 
-/// Who is looking, which decides what the page offers.
+/// Who is looking, which decides what a live page offers.
 #[derive(Debug, Clone)]
 pub(crate) enum Viewer {
-    /// A copy on disk: read-only, self-contained.
-    Static,
     /// Someone not signed in; `sign_in` says whether the page offers it.
     Visitor {
         sign_in: bool,
@@ -21,20 +20,9 @@ pub(crate) enum Viewer {
     SignedIn(Session),
 }
 
-impl Viewer {
-    /// Live figures are for pages served by the daemon.
-    pub(crate) fn live(&self) -> bool {
-        !matches!(self, Viewer::Static)
-    }
-
-    /// Links to other pages work only when served.
-    pub(crate) fn served(&self) -> bool {
-        !matches!(self, Viewer::Static)
-    }
-}
-
 /// One page's frame.
 pub(crate) struct Frame<'a> {
+    pub site: Site,
     pub title: &'a str,
     pub now: DateTime<Utc>,
     pub viewer: &'a Viewer,
@@ -44,8 +32,14 @@ pub(crate) struct Frame<'a> {
 }
 
 impl<'a> Frame<'a> {
-    pub(crate) fn new(title: &'a str, now: DateTime<Utc>, viewer: &'a Viewer) -> Frame<'a> {
+    pub(crate) fn new(
+        site: Site,
+        title: &'a str,
+        now: DateTime<Utc>,
+        viewer: &'a Viewer,
+    ) -> Frame<'a> {
         Frame {
+            site,
             title,
             now,
             viewer,
@@ -54,9 +48,6 @@ impl<'a> Frame<'a> {
         }
     }
 }
-
-/// The stylesheet, inlined into a static copy.
-const STYLE: &str = include_str!("../assets/style.css");
 
 fn account(viewer: &Viewer) -> Markup {
     html! {
@@ -69,13 +60,13 @@ fn account(viewer: &Viewer) -> Markup {
                 }
             }
             Viewer::Visitor { sign_in: true } => { a.account href="/login" { "Sign in" } }
-            _ => {}
+            Viewer::Visitor { sign_in: false } => {}
         }
     }
 }
 
 pub(crate) fn page(frame: Frame<'_>, body: Markup) -> Markup {
-    let served = frame.viewer.served();
+    let live = frame.site.is_live();
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -90,20 +81,15 @@ pub(crate) fn page(frame: Frame<'_>, body: Markup) -> Markup {
                 title { (frame.title) " · spacewarden" }
                 // An empty icon: browsers stop asking for /favicon.ico.
                 link rel="icon" href="data:,";
-                @if served {
-                    link rel="stylesheet" href="/assets/style.css";
-                    script src="/assets/theme.js" {}
-                    script src="/assets/live.js" defer {}
-                } @else {
-                    style { (PreEscaped(STYLE)) }
-                }
+                (frame.site.head())
+                @if live { script src="/assets/live.js" defer {} }
             }
             body {
                 header.top {
-                    @if served { a.brand href="/" { "spacewarden" } } @else { span.brand { "spacewarden" } }
+                    a.brand href=(frame.site.home()) { "spacewarden" }
                     div.top-right {
-                        (account(frame.viewer))
-                        @if served {
+                        @if live { (account(frame.viewer)) }
+                        @if live {
                             button #theme-toggle type="button" aria-label="Theme: system (click to change)" {
                                 "Theme: system"
                             }
@@ -118,10 +104,10 @@ pub(crate) fn page(frame: Frame<'_>, body: Markup) -> Markup {
                 }
                 footer {
                     "spacewarden " (env!("CARGO_PKG_VERSION")) " · "
-                    @match frame.viewer {
-                        Viewer::Static => "static copy",
-                        Viewer::SignedIn(_) => "signed in",
-                        Viewer::Visitor { .. } => "read-only status page",
+                    @match (live, frame.viewer) {
+                        (false, _) => "static report",
+                        (true, Viewer::SignedIn(_)) => "signed in",
+                        (true, Viewer::Visitor { .. }) => "read-only status page",
                     }
                     " · rendered "
                     time datetime=(frame.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)) {

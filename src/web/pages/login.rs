@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use maud::html;
 
 use super::layout::{Frame, Viewer, page};
+use super::site::Site;
 
 /// The page; `next` is where a successful sign-in goes (already checked to be a path
 /// on this site), `username` refills the field after a failure.
@@ -36,5 +37,5 @@ pub(crate) fn login_page(
             }
         }
     };
-    page(Frame::new("Sign in", now, &viewer), body).into_string()
+    page(Frame::new(Site::Live, "Sign in", now, &viewer), body).into_string()
 }

@@ -1,13 +1,14 @@
 //! The pages for people: server-rendered HTML (maud escapes every splice), light and
 //! dark, readable on a phone, nothing loaded from elsewhere. Anyone may read them; a
 //! signed-in user also gets the actions (`act`), which go through the command core.
-//! Nothing on them comes from a token. The status page can also be rendered for a
-//! copy on disk (`static_status_page`), read-only and self-contained.
+//! Nothing on them comes from a token. The same pages are also written as a static
+//! site (`static_pages`, for `spacewarden report`): read-only and self-contained.
 
 mod act;
 mod layout;
 mod login;
 mod parts;
+mod site;
 mod space;
 mod status;
 
@@ -21,9 +22,10 @@ use axum::routing::{get, post};
 use maud::html;
 use serde::Deserialize;
 
-use super::WebState;
+use self::site::{Site, space_file};
 use super::auth::current_session;
-use super::overview::{overview, space_row};
+use super::overview::{SpaceRow, overview, space_row};
+use super::{SampleBook, WebState};
 use crate::domain::SpaceId;
 use crate::monitor::{Monitor, SchedulerSnapshot};
 use crate::store::{Flash, StoreError};
@@ -66,7 +68,10 @@ impl IntoResponse for PageError {
 
 fn message_page(status: StatusCode, title: &str, body: maud::Markup) -> Response {
     let viewer = Viewer::Visitor { sign_in: false };
-    let page = layout::page(layout::Frame::new(title, chrono::Utc::now(), &viewer), body);
+    let page = layout::page(
+        layout::Frame::new(Site::Live, title, chrono::Utc::now(), &viewer),
+        body,
+    );
     (status, Html(page.into_string())).into_response()
 }
 
@@ -141,6 +146,7 @@ async fn status_data(
     monitor: &Monitor,
     scheduler: SchedulerSnapshot,
     filter: Option<String>,
+    site: Site,
 ) -> Result<status::StatusData, StoreError> {
     let store = monitor.store();
     let now = monitor.now();
@@ -162,18 +168,75 @@ async fn status_data(
         filter: filter
             .map(|q| q.trim().to_owned())
             .filter(|q| !q.is_empty()),
+        site,
     })
 }
 
-/// The status page as a self-contained, read-only file (for `spacewarden report`):
-/// the stylesheet inline, no scripts, no sign-in, no links to pages that a copy on
-/// disk does not have.
-pub async fn static_status_page(
+/// Everything a Space's page shows.
+async fn space_data(
     monitor: &Monitor,
-    scheduler: SchedulerSnapshot,
-) -> Result<String, StoreError> {
-    let data = status_data(monitor, scheduler, None).await?;
-    Ok(status::render(&data, &Viewer::Static, None).into_string())
+    samples: &SampleBook,
+    row: SpaceRow,
+    site: Site,
+) -> Result<space::SpaceData, StoreError> {
+    let store = monitor.store();
+    let now = monitor.now();
+    let label = row.id.to_string();
+    let app_url = row
+        .state
+        .as_ref()
+        .and_then(|s| s.subdomain.as_deref())
+        .map(|sub| monitor.config().app_url_template.url_for(sub));
+    Ok(space::SpaceData {
+        now,
+        bar: store.daily_uptime(&row.id, now, parts::BAR_DAYS).await?,
+        samples: samples.samples(&row.id),
+        incidents: store.incidents(&row.id, 50).await?,
+        actions: store.actions(&row.id, 50).await?,
+        checks: store.recent_checks(&label, 30).await?,
+        app_url,
+        row,
+        site,
+    })
+}
+
+/// The pages of a static report (`spacewarden report`): the status page as
+/// `index.html` and, with `space_pages`, one page per watched Space, each with its
+/// path from the site's root. Read-only, self-contained (see `site`).
+pub(in crate::web) async fn static_pages(
+    monitor: &Monitor,
+    space_pages: bool,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let site = Site::Static {
+        space_pages,
+        depth: 0,
+    };
+    // Nobody signs in to a file.
+    let viewer = Viewer::Visitor { sign_in: false };
+    let mut data = status_data(monitor, SchedulerSnapshot::default(), None, site).await?;
+    // The last check stands in for the scheduler, which a report does not have.
+    data.scheduler.last_cycle_end = data
+        .rows
+        .iter()
+        .filter_map(|row| row.state.as_ref().map(|s| s.last_check))
+        .max();
+    let mut pages = vec![(
+        "index.html".to_owned(),
+        status::render(&data, &viewer, None).into_string(),
+    )];
+    if space_pages {
+        let samples = SampleBook::default();
+        for row in data.rows {
+            let path = space_file(&row.id);
+            let site = Site::Static {
+                space_pages,
+                depth: path.matches('/').count(),
+            };
+            let data = space_data(monitor, &samples, row, site).await?;
+            pages.push((path, space::render(&data, &viewer, None).into_string()));
+        }
+    }
+    Ok(pages)
 }
 
 async fn status_page(
@@ -182,7 +245,8 @@ async fn status_page(
     Query(query): Query<StatusQuery>,
 ) -> Result<Html<String>, PageError> {
     let (viewer, flash) = viewer(&state, &headers).await?;
-    let data = status_data(&state.monitor, state.scheduler.snapshot(), query.q).await?;
+    let scheduler = state.scheduler.snapshot();
+    let data = status_data(&state.monitor, scheduler, query.q, Site::Live).await?;
     Ok(Html(
         status::render(&data, &viewer, flash.as_ref()).into_string(),
     ))
@@ -194,27 +258,11 @@ async fn space_page(
     Path((owner, name)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
     let id = SpaceId::parse(&format!("{owner}/{name}")).map_err(|_| PageError::NotFound)?;
-    let monitor = &state.monitor;
-    let row = space_row(monitor, &id).await?.ok_or(PageError::NotFound)?;
+    let row = space_row(&state.monitor, &id)
+        .await?
+        .ok_or(PageError::NotFound)?;
     let (viewer, flash) = viewer(&state, &headers).await?;
-    let store = monitor.store();
-    let now = monitor.now();
-    let label = row.id.to_string();
-    let app_url = row
-        .state
-        .as_ref()
-        .and_then(|s| s.subdomain.as_deref())
-        .map(|sub| monitor.config().app_url_template.url_for(sub));
-    let data = space::SpaceData {
-        now,
-        bar: store.daily_uptime(&row.id, now, parts::BAR_DAYS).await?,
-        samples: state.samples.samples(&row.id),
-        incidents: store.incidents(&row.id, 50).await?,
-        actions: store.actions(&row.id, 50).await?,
-        checks: store.recent_checks(&label, 30).await?,
-        app_url,
-        row,
-    };
+    let data = space_data(&state.monitor, &state.samples, row, Site::Live).await?;
     Ok(Html(
         space::render(&data, &viewer, flash.as_ref()).into_string(),
     ))

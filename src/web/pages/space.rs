@@ -11,6 +11,7 @@ use super::layout::{Frame, Viewer, page};
 use super::parts::{
     bar_average, bytes, clock, pct, rate, span, sparkline, uptime_bar, verdict_badge, when,
 };
+use super::site::Site;
 use super::status::{actions_table, incidents_table};
 use crate::commands::catalogue::{ArgKind, MUTE_CHOICES, space_actions};
 use crate::store::{ActionRow, CheckRow, DayUptime, Flash, IncidentRow};
@@ -26,6 +27,7 @@ pub(crate) struct SpaceData {
     pub incidents: Vec<IncidentRow>,
     pub actions: Vec<ActionRow>,
     pub checks: Vec<CheckRow>,
+    pub site: Site,
 }
 
 /// `Restart`, `Rebuild…` (it asks first).
@@ -72,7 +74,7 @@ fn actions_panel(d: &SpaceData, viewer: &Viewer) -> Markup {
             Viewer::Visitor { sign_in: true } => {
                 p.summary { a href={ "/login?next=/space/" (name) } { "Sign in" } " to restart, rebuild, pause or mute this Space." }
             }
-            _ => {}
+            Viewer::Visitor { sign_in: false } => {}
         }
     }
 }
@@ -89,7 +91,7 @@ fn figure(id: &str, label: &str, now: String, values: &[f64], max: f64) -> Marku
     }
 }
 
-fn metrics(d: &SpaceData, viewer: &Viewer) -> Markup {
+fn metrics(d: &SpaceData) -> Markup {
     let src = format!("/space/{}/live", d.row.id);
     let last = d.samples.last();
     let cpu: Vec<f64> = d.samples.iter().map(|s| s.cpu_pct).collect();
@@ -99,7 +101,7 @@ fn metrics(d: &SpaceData, viewer: &Viewer) -> Markup {
     let tx: Vec<f64> = d.samples.iter().map(|s| s.tx_bps).collect();
     let top = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
     html! {
-        section #live data-src=[viewer.live().then_some(src.as_str())] {
+        section #live data-src=(src) {
             div.spark {
                 (figure("live-cpu", "CPU", last.map_or("–".into(), |s| format!("{:.0} %", s.cpu_pct)), &cpu, 100.0))
                 (figure("live-memory", "Memory", last.map_or("–".into(), |s| format!("{} / {}", bytes(s.memory_used), bytes(s.memory_total))), &memory, total))
@@ -109,8 +111,7 @@ fn metrics(d: &SpaceData, viewer: &Viewer) -> Markup {
             p.summary #live-state {
                 @match last {
                     Some(last) => { (d.samples.len()) " samples, the last " (when(d.now, last.at)) }
-                    None if viewer.live() => { "Live figures appear here while the Space runs." }
-                    None => { "No live metrics were read." }
+                    None => { "Live figures appear here while the Space runs." }
                 }
             }
         }
@@ -151,15 +152,15 @@ fn action_running(d: &SpaceData) -> bool {
 pub(crate) fn render(d: &SpaceData, viewer: &Viewer, flash: Option<&Flash>) -> Markup {
     let name = d.row.id.to_string();
     let state = d.row.state.as_ref();
-    let mut frame = Frame::new(&name, d.now, viewer);
+    let mut frame = Frame::new(d.site, &name, d.now, viewer);
     frame.flash = flash;
-    frame.refresh = (viewer.served() && action_running(d)).then_some(5);
+    frame.refresh = (d.site.is_live() && action_running(d)).then_some(5);
     page(
         frame,
         html! {
-            p { a href="/" { "← all Spaces" } }
+            p { a href=(d.site.home()) { "← all Spaces" } }
             div.card-head { h1 { (name) } (verdict_badge(state.map(|s| s.verdict))) }
-            (actions_panel(d, viewer))
+            @if d.site.is_live() { (actions_panel(d, viewer)) }
             dl.facts {
                 div { dt { "Stage" } dd.mono { (state.and_then(|s| s.stage.as_ref()).map_or("–", |s| s.as_str())) } }
                 div { dt { "In stage since" } dd { @if let Some(at) = state.and_then(|s| s.stage_since) { (when(d.now, at)) } @else { "–" } } }
@@ -179,6 +180,12 @@ pub(crate) fn render(d: &SpaceData, viewer: &Viewer, flash: Option<&Flash>) -> M
                     div { dt { "Alerts muted" } dd { "until " (when(d.now, until)) } }
                 }
             }
+            @if let Some(cause) = state.and_then(|s| s.cause.as_ref()) {
+                div.card.alert {
+                    strong { "Cause: " span.mono { (cause.code.as_str()) } } " — " (cause.summary)
+                    @if !cause.evidence.is_empty() { p.mono { (cause.evidence) } }
+                }
+            }
             @if let Some(error) = state.and_then(|s| s.error.as_deref()) {
                 p.error { (error) }
             }
@@ -188,14 +195,17 @@ pub(crate) fn render(d: &SpaceData, viewer: &Viewer, flash: Option<&Flash>) -> M
                     @if let Some(cause) = &i.cause { p.error { (cause) } }
                 }
             }
-            h2 { "Live metrics" }
-            (metrics(d, viewer))
+            // A static report has no samples: they live in the daemon's memory.
+            @if d.site.is_live() {
+                h2 { "Live metrics" }
+                (metrics(d))
+            }
             h2 { "Uptime, last 90 days" }
             div.card { (uptime_bar(&d.bar, bar_average(&d.bar))) }
             h2 { "Incidents" }
-            (incidents_table(viewer, d.now, &d.incidents, false))
+            (incidents_table(d.site, d.now, &d.incidents, false))
             h2 { "Actions" }
-            (actions_table(viewer, d.now, &d.actions, false))
+            (actions_table(d.site, d.now, &d.actions, false))
             h2 { "Latest checks" }
             (checks_table(&d.checks))
         },

@@ -12,6 +12,7 @@ use maud::{Markup, html};
 
 use super::layout::{Frame, Viewer, page};
 use super::parts::{bar_average, mini_bar, pct, span, verdict_badge, when};
+use super::site::Site;
 use crate::domain::Verdict;
 use crate::monitor::SchedulerSnapshot;
 use crate::store::{ActionRow, DayUptime, Flash, IncidentRow};
@@ -28,13 +29,15 @@ pub(crate) struct StatusData {
     pub scheduler: SchedulerSnapshot,
     /// `?q=`: only Spaces whose name contains it (case-insensitive).
     pub filter: Option<String>,
+    pub site: Site,
 }
 
-/// The link to a Space's own page (plain text in a static copy); `SpaceId` parts are
-/// `[A-Za-z0-9_.-]`, safe in a path.
-pub(super) fn space_link(viewer: &Viewer, space: &str, text: &str) -> Markup {
+/// The link to a Space's own page, showing `text` (the text alone where the site has
+/// no such page); `SpaceId` parts are `[A-Za-z0-9_.-]`, safe in a path.
+pub(super) fn space_link(site: Site, space: &str, text: &str) -> Markup {
     html! {
-        @if viewer.served() { a href={ "/space/" (space) } { (text) } } @else { span.name { (text) } }
+        @if let Some(href) = site.space_page(space) { a href=(href) { (text) } }
+        @else { span.space { (text) } }
     }
 }
 
@@ -92,14 +95,14 @@ fn bar<'a>(d: &'a StatusData, row: &SpaceRow) -> &'a [DayUptime] {
 }
 
 /// A Space that needs attention: what is wrong, since when.
-fn problem_card(d: &StatusData, viewer: &Viewer, row: &SpaceRow) -> Markup {
+fn problem_card(d: &StatusData, row: &SpaceRow) -> Markup {
     let name = row.id.to_string();
     let state = row.state.as_ref();
     let days = bar(d, row);
     html! {
         article.card.space.alert data-space=(name) {
             div.card-head {
-                (space_link(viewer, &name, &name))
+                (space_link(d.site, &name, &name))
                 (verdict_badge(state.map(|s| s.verdict)))
             }
             p.meta {
@@ -107,7 +110,7 @@ fn problem_card(d: &StatusData, viewer: &Viewer, row: &SpaceRow) -> Markup {
                 " · " (state.and_then(|s| s.hardware.as_deref()).unwrap_or("–"))
                 @if let Some(s) = state { " · checked " (when(d.now, s.last_check)) }
                 " · 24 h " (pct(row.uptime.h24))
-                @if viewer.live() { span.live {} }
+                @if d.site.is_live() { span.live {} }
             }
             @if let Some(i) = &row.incident {
                 p { "Incident since " (when(d.now, i.opened())) " (" (span(i.duration(d.now))) ")"
@@ -122,13 +125,13 @@ fn problem_card(d: &StatusData, viewer: &Viewer, row: &SpaceRow) -> Markup {
 }
 
 /// One compact row. Columns marked `m` hide on a phone.
-fn space_row(d: &StatusData, viewer: &Viewer, row: &SpaceRow) -> Markup {
+fn space_row(d: &StatusData, row: &SpaceRow) -> Markup {
     let name = row.id.to_string();
     let state = row.state.as_ref();
     let days = bar(d, row);
     html! {
         tr.bad[needs_attention(row)] data-space=(name) {
-            td { (space_link(viewer, &name, row.id.name())) }
+            td { (space_link(d.site, &name, row.id.name())) }
             td { (verdict_badge(state.map(|s| s.verdict))) }
             td.mono.m { (state.and_then(|s| s.stage.as_ref()).map_or("–", |s| s.as_str())) }
             td.m { (state.and_then(|s| s.hardware.as_deref()).unwrap_or("–")) }
@@ -137,7 +140,7 @@ fn space_row(d: &StatusData, viewer: &Viewer, row: &SpaceRow) -> Markup {
             td.m { (pct(row.uptime.d7)) }
             td.m { (pct(row.uptime.d30)) }
             td.b { (mini_bar(days, bar_average(days))) }
-            @if viewer.live() { td.live { "–" } }
+            @if d.site.is_live() { td.live { "–" } }
         }
     }
 }
@@ -162,7 +165,7 @@ fn owner_groups<'a>(rows: &[&'a SpaceRow]) -> Vec<(String, Vec<&'a SpaceRow>)> {
     groups
 }
 
-fn owner_section(d: &StatusData, viewer: &Viewer, owner: &str, rows: &[&SpaceRow]) -> Markup {
+fn owner_section(d: &StatusData, owner: &str, rows: &[&SpaceRow]) -> Markup {
     let bad = rows.iter().filter(|r| needs_attention(r)).count();
     html! {
         section.owner data-owner=(owner) {
@@ -175,17 +178,17 @@ fn owner_section(d: &StatusData, viewer: &Viewer, owner: &str, rows: &[&SpaceRow
                 thead { tr {
                     th { "Space" } th { "Verdict" } th.m { "Stage" } th.m { "Hardware" } th { "Checked" }
                     th { "24 h" } th.m { "7 d" } th.m { "30 d" } th.b { "90 days" }
-                    @if viewer.live() { th { "Live" } }
+                    @if d.site.is_live() { th { "Live" } }
                 } }
-                tbody { @for row in rows { (space_row(d, viewer, row)) } }
+                tbody { @for row in rows { (space_row(d, row)) } }
             } }
         }
     }
 }
 
-fn filter_box(d: &StatusData, viewer: &Viewer, shown: usize) -> Markup {
+fn filter_box(d: &StatusData, shown: usize) -> Markup {
     html! {
-        @if viewer.served() {
+        @if d.site.is_live() {
             form.filter method="get" action="/" role="search" {
                 input #filter type="search" name="q" value=[d.filter.as_deref()]
                     placeholder="Filter by name" aria-label="Filter Spaces by name" autocomplete="off";
@@ -199,7 +202,7 @@ fn filter_box(d: &StatusData, viewer: &Viewer, shown: usize) -> Markup {
 }
 
 pub(crate) fn incidents_table(
-    viewer: &Viewer,
+    site: Site,
     now: DateTime<Utc>,
     incidents: &[IncidentRow],
     with_space: bool,
@@ -214,7 +217,7 @@ pub(crate) fn incidents_table(
                     th { "Opened" } th { "Verdict" } th { "Lasted" } th { "Cause" } th { "Resolution" }
                 } }
                 tbody { @for i in incidents { tr {
-                    @if with_space { td { (space_link(viewer, &i.space_id, &i.space_id)) } }
+                    @if with_space { td { (space_link(site, &i.space_id, &i.space_id)) } }
                     td { (when(now, i.opened())) }
                     td { span class={ "badge v-" (i.verdict) } { (i.verdict.replace('_', " ")) } }
                     td { (span(i.duration(now))) @if i.closed_ms.is_none() { " (open)" } }
@@ -227,7 +230,7 @@ pub(crate) fn incidents_table(
 }
 
 pub(crate) fn actions_table(
-    viewer: &Viewer,
+    site: Site,
     now: DateTime<Utc>,
     actions: &[ActionRow],
     with_space: bool,
@@ -244,7 +247,7 @@ pub(crate) fn actions_table(
                 } }
                 tbody { @for a in actions { tr {
                     td { (when(now, a.started())) }
-                    @if with_space { td { (space_link(viewer, &a.space_id, &a.space_id)) } }
+                    @if with_space { td { (space_link(site, &a.space_id, &a.space_id)) } }
                     td { (a.kind) }
                     td { (a.actor) " (" (a.trigger) ")" }
                     td.result { (a.result.as_deref().unwrap_or(if a.state == "done" { "–" } else { "in progress" })) }
@@ -267,7 +270,7 @@ pub(crate) fn render(d: &StatusData, viewer: &Viewer, flash: Option<&Flash>) -> 
         .copied()
         .filter(|r| needs_attention(r))
         .collect();
-    let mut frame = Frame::new("Status", d.now, viewer);
+    let mut frame = Frame::new(d.site, "Status", d.now, viewer);
     frame.flash = flash;
     page(
         frame,
@@ -275,11 +278,11 @@ pub(crate) fn render(d: &StatusData, viewer: &Viewer, flash: Option<&Flash>) -> 
             h1 { "Status" }
             (banner(d))
             (summary_line(d))
-            (filter_box(d, viewer, shown.len()))
-            div #spaces data-live=[viewer.live().then_some("/live")] {
+            (filter_box(d, shown.len()))
+            div #spaces data-live=[d.site.is_live().then_some("/live")] {
                 @if !problems.is_empty() {
                     h2 { "Needs attention" }
-                    div.cards { @for row in &problems { (problem_card(d, viewer, row)) } }
+                    div.cards { @for row in &problems { (problem_card(d, row)) } }
                 }
                 h2 { "Spaces" }
                 @if d.rows.is_empty() {
@@ -287,13 +290,13 @@ pub(crate) fn render(d: &StatusData, viewer: &Viewer, flash: Option<&Flash>) -> 
                 } @else if shown.is_empty() {
                     p.empty { "No Space matches the filter." }
                 } @else {
-                    @for (owner, rows) in owner_groups(&shown) { (owner_section(d, viewer, &owner, &rows)) }
+                    @for (owner, rows) in owner_groups(&shown) { (owner_section(d, &owner, &rows)) }
                 }
             }
             h2 { "Recent incidents" }
-            (incidents_table(viewer, d.now, &d.incidents, true))
+            (incidents_table(d.site, d.now, &d.incidents, true))
             h2 { "Recent actions" }
-            (actions_table(viewer, d.now, &d.actions, true))
+            (actions_table(d.site, d.now, &d.actions, true))
         },
     )
 }

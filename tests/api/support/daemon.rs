@@ -71,6 +71,8 @@ pub struct Daemon {
     pub collector: Collector,
     pub clock: Arc<ManualClock>,
     outbox: Outbox,
+    /// The app whose temporary directory holds the database, when the daemon owns it.
+    _app: Option<App>,
 }
 
 impl Daemon {
@@ -95,7 +97,14 @@ impl Daemon {
             collector,
             clock,
             outbox,
+            _app: None,
         }
+    }
+
+    /// Keeps `app` (its temporary directory and database) alive as long as the daemon.
+    pub fn owning(mut self, app: App) -> Daemon {
+        self._app = Some(app);
+        self
     }
 
     /// One cycle of the watch list, its repairs run to the end, alerts delivered; the

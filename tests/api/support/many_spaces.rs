@@ -25,7 +25,10 @@ fn observation(id: &SpaceId, at: DateTime<Utc>, up: bool) -> Observation {
         (
             "RUNTIME_ERROR",
             Verdict::Down,
-            Some("Exit code: 1. Reason: ModuleNotFoundError: No module named 'gradio_client'".to_owned()),
+            Some(
+                "Exit code: 1. Reason: ModuleNotFoundError: No module named 'gradio_client'"
+                    .to_owned(),
+            ),
         )
     };
     Observation {
@@ -46,6 +49,8 @@ fn observation(id: &SpaceId, at: DateTime<Utc>, up: bool) -> Observation {
         subdomain: Some(id.to_string().replace('/', "-")),
         gc_timeout: Some(172_800),
         private: Some(false),
+        cause: None,
+        revision: None,
     }
 }
 

@@ -6,5 +6,6 @@ pub mod fake_discord;
 pub mod fake_hub;
 pub mod fake_telegram;
 pub mod process;
+pub mod soak;
 pub mod web;
 pub mod webhook;

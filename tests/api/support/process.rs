@@ -112,3 +112,30 @@ pub async fn eventually(timeout: Duration, mut check: impl AsyncFnMut() -> bool)
     }
     false
 }
+
+/// Waits until the outbox rows of `destination` satisfy `check` (e.g. queued and
+/// tried, or all sent): the condition a fixed sleep used to stand for.
+pub async fn outbox_until(
+    store: &spacewarden::store::Store,
+    destination: &str,
+    timeout: Duration,
+    check: impl Fn(&[spacewarden::store::OutboxRow]) -> bool,
+) -> bool {
+    eventually(timeout, async || {
+        store
+            .outbox(destination)
+            .await
+            .is_ok_and(|rows| check(&rows))
+    })
+    .await
+}
+
+/// All of them queued and delivered: nothing more will be sent.
+pub fn all_sent(expected: usize) -> impl Fn(&[spacewarden::store::OutboxRow]) -> bool {
+    move |rows| rows.len() == expected && rows.iter().all(|r| r.state == "sent")
+}
+
+/// All of them queued, and the first tried and refused at least once.
+pub fn queued_and_tried(expected: usize) -> impl Fn(&[spacewarden::store::OutboxRow]) -> bool {
+    move |rows| rows.len() == expected && rows.first().is_some_and(|r| r.attempts >= 1)
+}

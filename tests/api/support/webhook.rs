@@ -3,6 +3,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use axum::http::StatusCode;
 use axum::routing::post;
@@ -10,7 +11,7 @@ use axum::{Json, Router};
 
 #[derive(Clone, Default)]
 pub struct WebhookSink {
-    received: Arc<Mutex<Vec<serde_json::Value>>>,
+    received: Arc<Mutex<Vec<(Instant, serde_json::Value)>>>,
     down: Arc<AtomicBool>,
     refused: Arc<AtomicUsize>,
     url: Arc<Mutex<String>>,
@@ -29,7 +30,7 @@ impl WebhookSink {
                         state.refused.fetch_add(1, Ordering::SeqCst);
                         return StatusCode::INTERNAL_SERVER_ERROR;
                     }
-                    state.received.lock().unwrap().push(body);
+                    state.received.lock().unwrap().push((Instant::now(), body));
                     StatusCode::NO_CONTENT
                 }
             }),
@@ -55,6 +56,11 @@ impl WebhookSink {
     }
 
     pub fn received(&self) -> Vec<serde_json::Value> {
+        self.arrivals().into_iter().map(|(_, body)| body).collect()
+    }
+
+    /// Every accepted body with the moment it arrived.
+    pub fn arrivals(&self) -> Vec<(Instant, serde_json::Value)> {
         self.received.lock().unwrap().clone()
     }
 

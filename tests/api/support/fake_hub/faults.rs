@@ -24,6 +24,11 @@ pub enum FaultKind {
     RateLimited { reset_secs: u64 },
     /// Wait this long, then answer normally.
     Hang(Duration),
+    /// Close the connection without answering, as a load balancer in front of
+    /// the Hub does when it drops a request (the client reads "connection
+    /// closed before message completed"). Logged with no status, like
+    /// `Timeout`.
+    Close,
 }
 
 /// A fault rule. The first rule that matches a Hub request (and still has
@@ -98,6 +103,9 @@ pub(crate) fn status_reply(code: u16) -> Response {
             status,
             "Internal Error - We're working hard to fix this as soon as possible!",
         ),
+        // The one 401 a token can get (revoked, expired, or the Hub's auth
+        // backend failing it): clients must not read it as "repo not found".
+        401 => reply::invalid_credentials(),
         502..=504 => reply::html(
             code,
             format!(
@@ -106,6 +114,19 @@ pub(crate) fn status_reply(code: u16) -> Response {
         ),
         _ => reply::error(status, reason),
     }
+}
+
+/// A reply hyper never sends: the body fails before the head is flushed, so
+/// the connection is dropped with nothing written (hyper 1.x buffers the head
+/// and gives up on the first body error).
+pub(crate) fn close_connection() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "fake hub: connection closed by the load balancer",
+        ))
+    });
+    Response::new(Body::from_stream(failing))
 }
 
 /// 200, JSON content type, a body cut off mid-object.

@@ -52,6 +52,8 @@ async fn record(shared: &Shared, host: HostKind, req: Request) -> (u64, Request)
         status: None,
         arrived: std::time::Instant::now(),
         answered: None,
+        reply_headers: axum::http::HeaderMap::new(),
+        fault: None,
         seq,
     });
     drop(st);
@@ -63,6 +65,13 @@ fn finish(shared: &Shared, seq: u64, resp: &Response) {
     if let Some(entry) = st.log.iter_mut().rev().find(|e| e.seq == seq) {
         entry.status = Some(resp.status().as_u16());
         entry.answered = Some(std::time::Instant::now());
+        entry.reply_headers = resp.headers().clone();
+    }
+}
+
+fn note_fault(st: &mut super::state::State, seq: u64, fault: &FaultKind) {
+    if let Some(entry) = st.log.iter_mut().rev().find(|e| e.seq == seq) {
+        entry.fault = Some(fault.clone());
     }
 }
 
@@ -121,6 +130,9 @@ pub(crate) async fn hub(State(shared): State<Arc<Shared>>, req: Request, next: N
         };
         let verdict = st.limits.count(&key, is_whoami);
         let fault = faults::take(&mut st.faults, &method, &path_and_query);
+        if let Some(kind) = fault.as_ref().filter(|_| !verdict.limited) {
+            note_fault(&mut st, seq, kind);
+        }
         (st.latency, caller, verdict, fault)
     };
     if !latency.is_zero() {
@@ -140,6 +152,10 @@ pub(crate) async fn hub(State(shared): State<Arc<Shared>>, req: Request, next: N
             Some(FaultKind::Timeout) => {
                 tokio::time::sleep(FOREVER).await;
                 faults::status_reply(504)
+            }
+            Some(FaultKind::Close) => {
+                // Never answered: the log keeps no status, as for a timeout.
+                return faults::close_connection();
             }
             Some(FaultKind::Hang(d)) => {
                 tokio::time::sleep(d).await;

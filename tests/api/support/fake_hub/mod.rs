@@ -206,6 +206,27 @@ impl FakeHub {
         });
     }
 
+    /// A push to the Space's repository: a new `sha` and `lastModified` (`at`), and
+    /// the rebuild it starts, one stage per later runtime read (as after a restart).
+    pub fn push_commit(
+        &self,
+        id: &str,
+        sha: &str,
+        at: chrono::DateTime<chrono::Utc>,
+        stages: Vec<&str>,
+    ) {
+        self.with_space(id, |s| {
+            s.sha = sha.to_string();
+            s.last_modified = Some(at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string());
+            s.start_script(stages.into_iter().map(str::to_string).collect());
+        });
+    }
+
+    /// The `sha` the Hub reports for the Space.
+    pub fn sha(&self, id: &str) -> String {
+        self.with_space(id, |s| s.sha.clone())
+    }
+
     /// Shown as `errorMessage` while the stage is an error stage.
     pub fn set_error_message(&self, id: &str, msg: Option<&str>) {
         self.with_space(id, |s| s.error_message = msg.map(str::to_string));

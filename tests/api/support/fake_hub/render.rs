@@ -238,8 +238,13 @@ pub(crate) fn space_json(space: &Space, fields: &[&str], app_url: &str) -> Space
         mongo_id: hex_id(&space.id, 24),
         id: space.id.clone(),
         author: has("author").then(|| space.owner().to_string()),
-        sha: has("sha").then(|| hex_id(&format!("{}@sha", space.id), 40)),
-        last_modified: has("lastModified").then(|| iso_date(space.index, 3600)),
+        sha: has("sha").then(|| space.sha.clone()),
+        last_modified: has("lastModified").then(|| {
+            space
+                .last_modified
+                .clone()
+                .unwrap_or_else(|| iso_date(space.index, 3600))
+        }),
         created_at: has("createdAt").then(|| iso_date(space.index, 0)),
         private: has("private").then_some(space.private),
         gated: has("gated").then_some(false),

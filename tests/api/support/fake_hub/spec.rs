@@ -30,6 +30,11 @@ pub struct LoggedRequest {
     /// When the request arrived, and when its reply left (None while pending).
     pub arrived: std::time::Instant,
     pub answered: Option<std::time::Instant>,
+    /// The headers of the reply (empty until it left), e.g. the `RateLimit`
+    /// a 429 announced.
+    pub reply_headers: axum::http::HeaderMap,
+    /// The injected fault this request met, if any.
+    pub fault: Option<super::FaultKind>,
     /// Log order; lets the reply find its entry even after `clear_requests`.
     pub(crate) seq: u64,
 }

@@ -61,6 +61,10 @@ pub(crate) struct Space {
     pub metrics: MetricsSample,
     pub likes: u64,
     pub tags: Vec<String>,
+    /// The commit the Space runs (`sha`, 40 hex digits) and when it was made
+    /// (`lastModified`, RFC 3339); a push changes both.
+    pub sha: String,
+    pub last_modified: Option<String>,
 }
 
 /// Stages in which a container serves the app.
@@ -107,6 +111,8 @@ impl Space {
             )
         });
         Space {
+            sha: super::render::hex_id(&format!("{}@sha", spec.id), 40),
+            last_modified: None,
             index,
             private: spec.private,
             pending: VecDeque::new(),

@@ -1,4 +1,5 @@
-//! `ALERT_WEBHOOK_URL`: every alert POSTed as JSON. 2xx is delivered; 408, 429 and 5xx
+//! `ALERT_WEBHOOK_URL`: every alert POSTed as JSON. An adapter like the chats: reqwest
+//! stays here, out of the alerts core. 2xx is delivered; 408, 429 and 5xx
 //! are retried (honouring `Retry-After`); any other 4xx is permanent for that alert
 //! (the receiver rejects it and will keep rejecting it).
 
@@ -9,7 +10,7 @@ use reqwest::StatusCode;
 use serde::Serialize;
 use url::Url;
 
-use crate::alerts::{Alert, AlertEvent, DeliveryError, Notice, Notifier, render};
+use crate::alerts::{Alert, AlertEvent, DeliveryError, Notice, Notifier, PlatformEvent, render};
 
 pub struct WebhookNotifier {
     http: reqwest::Client,
@@ -27,6 +28,9 @@ struct Body<'a> {
     /// What spacewarden says about itself (its checks stalled, its store fails).
     #[serde(skip_serializing_if = "<[Notice]>::is_empty")]
     notices: &'a [Notice],
+    /// Many Spaces failing alike (a platform incident) starting or ending.
+    #[serde(skip_serializing_if = "<[PlatformEvent]>::is_empty")]
+    platform: &'a [PlatformEvent],
 }
 
 impl WebhookNotifier {
@@ -57,6 +61,7 @@ impl Notifier for WebhookNotifier {
             text: render::text(alert),
             events: &alert.events,
             notices: &alert.notices,
+            platform: &alert.platform,
         };
         let response = self
             .http
@@ -80,8 +85,7 @@ impl Notifier for WebhookNotifier {
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(|v| crate::retry_after::parse(v, chrono::Utc::now()));
         if status.is_server_error()
             || status == StatusCode::TOO_MANY_REQUESTS
             || status == StatusCode::REQUEST_TIMEOUT

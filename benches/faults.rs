@@ -1,0 +1,109 @@
+//! The fault soak (issue 9): the release `spacewarden run` against the fake Hub, the
+//! fake Telegram and Discord and a webhook receiver while the Hub fails in every way
+//! it can, the chats go down, spacewarden is killed with SIGKILL and restarted, and
+//! Spaces break and recover on a script. Prints a table of what must be zero; asserts
+//! nothing. The harness is `tests/api/support/soak/`, shared with the 30-second test.
+//!
+//! `cargo bench --bench faults` (10 minutes), `cargo bench --bench faults -- 120s`,
+//! `-- --record` also writes the table into BENCHMARKS.md ("Fault soak (issue 9)").
+
+#[path = "../tests/api/support/app.rs"]
+#[allow(dead_code)]
+mod app;
+#[path = "../tests/api/support/fake_discord/mod.rs"]
+mod fake_discord;
+#[path = "../tests/api/support/fake_hub/mod.rs"]
+mod fake_hub;
+#[path = "../tests/api/support/fake_telegram/mod.rs"]
+mod fake_telegram;
+#[path = "../tests/api/support/process.rs"]
+#[allow(dead_code)]
+mod process;
+#[path = "../tests/api/support/soak/mod.rs"]
+#[allow(dead_code, unused_imports)]
+mod soak;
+#[path = "../tests/api/support/webhook.rs"]
+#[allow(dead_code)]
+mod webhook;
+
+use std::path::Path;
+use std::time::Duration;
+
+use soak::{Report, SoakConfig};
+
+const SECTION: &str = "## Fault soak (issue 9)";
+const BEGIN: &str = "<!-- faults bench: begin -->";
+const END: &str = "<!-- faults bench: end -->";
+
+fn main() {
+    // Cargo adds `--bench`; anything else starting with `-` is a flag.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let record = args.iter().any(|a| a == "--record");
+    let duration = match args.iter().find(|a| !a.starts_with('-')) {
+        Some(text) => parse_duration(text).unwrap_or_else(|| {
+            eprintln!("faults: \"{text}\" is not a duration (e.g. 30s, 10m)");
+            std::process::exit(2);
+        }),
+        None => Duration::from_secs(600),
+    };
+    println!(
+        "fault soak for {} s with {} (release build)",
+        duration.as_secs(),
+        env!("CARGO_BIN_EXE_spacewarden")
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let report = runtime.block_on(soak::run(&SoakConfig::new(duration)));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("soak-{}s", duration.as_secs()));
+    let saved = report
+        .save_logs(&dir)
+        .unwrap_or_else(|e| format!("(not saved: {e})"));
+    println!("{}", report.table());
+    println!("{}", report.evidence());
+    println!("spacewarden's output: {saved}");
+    if record {
+        match write_section(&report) {
+            Ok(()) => println!("written to BENCHMARKS.md"),
+            Err(e) => eprintln!("faults: cannot update BENCHMARKS.md: {e}"),
+        }
+    }
+}
+
+/// `120s`, `10m`, `90` (seconds) or `1h`.
+fn parse_duration(text: &str) -> Option<Duration> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().ok()?;
+    let unit = match unit {
+        "" | "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        _ => return None,
+    };
+    Some(Duration::from_secs(number.checked_mul(unit)?))
+}
+
+/// Replaces the generated part of the section (between the markers), or appends the
+/// section; the prose around the markers is kept.
+fn write_section(report: &Report) -> std::io::Result<()> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
+    let text = std::fs::read_to_string(&path)?;
+    let generated = format!(
+        "{BEGIN}\n{}, {} s, release build:\n\n{}\n```\n{}```\n{END}",
+        chrono::Utc::now().format("%Y-%m-%d"),
+        report.duration.as_secs(),
+        report.table().trim_end(),
+        report.evidence()
+    );
+    let updated = match (text.find(BEGIN), text.find(END)) {
+        (Some(begin), Some(end)) if begin < end => {
+            format!("{}{generated}{}", &text[..begin], &text[end + END.len()..])
+        }
+        _ => format!("{}\n\n{SECTION}\n\n{generated}\n", text.trim_end()),
+    };
+    std::fs::write(path, updated)
+}

@@ -1,0 +1,85 @@
+//! `usage_hourly`: billed time per Space, hour and hardware flavor, fed by every check
+//! (the time since the Space's previous check, when that check found a billing stage)
+//! and read back as costs. No prices here: those are data in `domain::prices`.
+
+use chrono::{DateTime, Utc};
+
+use super::{Store, StoreError, StoreTx, from_ms, ms};
+use crate::domain::{Observation, Stage};
+
+const HOUR_MS: i64 = 3_600_000;
+/// The longest stretch one check vouches for: beyond it, nobody was checking and the
+/// time is not counted (it shows as unknown on the uptime bars too).
+const MAX_SPAN_MS: i64 = HOUR_MS;
+
+/// Billed time of one Space on one flavor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UsageRow {
+    pub space: String,
+    pub hardware: String,
+    pub billed_ms: i64,
+}
+
+impl StoreTx {
+    /// Adds the time since the Space's previous check, if that check found it on
+    /// billing hardware. Call before the Space's summary row is updated.
+    pub(super) async fn record_usage(&mut self, obs: &Observation) -> Result<(), StoreError> {
+        let Some(space) = &obs.space else {
+            return Ok(());
+        };
+        let previous: Option<(Option<String>, Option<String>, i64)> = sqlx::query_as(
+            "SELECT stage, hardware, last_check_ms FROM spaces WHERE space_id = ? COLLATE NOCASE",
+        )
+        .bind(space.to_string())
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        let Some((Some(stage), Some(hardware), last)) = previous else {
+            return Ok(());
+        };
+        let span = (ms(obs.at) - last).min(MAX_SPAN_MS);
+        if span <= 0 || !Stage::parse(&stage).bills() {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO usage_hourly (space_id, bucket_ms, hardware, billed_ms) VALUES (?, ?, ?, ?)
+             ON CONFLICT (space_id, bucket_ms, hardware) DO UPDATE SET billed_ms = billed_ms + excluded.billed_ms",
+        )
+        .bind(space.to_string())
+        .bind(last - last.rem_euclid(HOUR_MS))
+        .bind(hardware)
+        .bind(span)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Billed time per Space and flavor since `since`, most expensive first is up to
+    /// the caller.
+    pub async fn usage_since(&self, since: DateTime<Utc>) -> Result<Vec<UsageRow>, StoreError> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT space_id, hardware, SUM(billed_ms) FROM usage_hourly
+             WHERE bucket_ms >= ? GROUP BY space_id, hardware ORDER BY space_id, hardware",
+        )
+        .bind(ms(since))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(space, hardware, billed_ms)| UsageRow {
+                space,
+                hardware,
+                billed_ms,
+            })
+            .collect())
+    }
+
+    /// The first hour with any usage (how far back costs can be told).
+    pub async fn usage_start(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let (first,): (Option<i64>,) = sqlx::query_as("SELECT MIN(bucket_ms) FROM usage_hourly")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(first.map(from_ms))
+    }
+}

@@ -6,7 +6,7 @@
 //! broken Space, sees the flash and then the outcome, with exactly one restart in the
 //! fake Hub; sees the live CPU figure appear and change; checks that hostile text stays
 //! text and the scripts run under the CSP; and saves screenshots (light, dark, phone
-//! width) to `target/screenshots/` for people to look at. Without chromedriver or
+//! width) to `docs/screenshots/`, which the README shows. Without chromedriver or
 //! Chromium the test is skipped with a notice on a developer machine, and fails in CI
 //! (`CI=true`).
 
@@ -76,17 +76,19 @@ async fn start_driver(driver: &Path) -> Driver {
     Driver { _child: child, url }
 }
 
-async fn browser(driver: &Driver, chromium: &Path) -> Client {
+/// A WebDriver session on headless Chromium with a fresh profile in `profile`.
+async fn browser(driver: &Driver, chromium: &Path, profile: &Path) -> Client {
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "goog:chromeOptions".into(),
         json!({
             "binary": chromium,
             "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-dev-shm-usage", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--hide-scrollbars",
                 "--window-size=1280,1000",
+                format!("--user-data-dir={}", profile.display()),
             ],
         }),
     );
@@ -200,7 +202,8 @@ async fn sign_in_restart_and_live_metrics_in_a_real_browser() {
     );
 
     let driver = start_driver(&driver).await;
-    let client = browser(&driver, &chromium).await;
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, &chromium, profile.path()).await;
 
     // A wrong password: the form again, with the error.
     sign_in(&client, &base, "not the password").await;
@@ -312,25 +315,32 @@ async fn sign_in_restart_and_live_metrics_in_a_real_browser() {
     )
     .await;
     assert_ne!(first, changed);
+    // A few more samples, each waited for on the page, so the sparklines have a line.
     for i in 0..8u64 {
+        let cpu = 40.0 + 30.0 * ((i as f64) / 2.0).sin();
         hub.set_metrics(
             "alice/chat-demo",
             MetricsSample {
-                cpu_usage_pct: 40.0 + 30.0 * ((i as f64) / 2.0).sin(),
+                cpu_usage_pct: cpu,
                 memory_used_bytes: (6 << 30) + (i << 27),
                 rx_bps: 20_000 + i * 3_000,
                 tx_bps: 8_000 + i * 1_000,
                 ..MetricsSample::default()
             },
         );
-        tokio::time::sleep(Duration::from_millis(350)).await;
+        let shown = format!("{cpu:.0} %");
+        wait_for_text(
+            &client,
+            "#live-cpu",
+            |t| t == shown,
+            "a sample did not show",
+        )
+        .await;
     }
 
     // Screenshots: light, dark (the theme toggle, twice), phone width.
-    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("target dir")
-        .join("screenshots");
+    // Committed with the code (the README shows them): they change when the pages do.
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     client.set_window_size(1280, 1500).await.unwrap();
     shoot(&client, &shots, "space-light.png").await;

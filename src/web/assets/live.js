@@ -92,9 +92,15 @@
     var source = new EventSource(root.getAttribute("data-live"));
     source.addEventListener("metric", function (event) {
       var m = JSON.parse(event.data);
-      var text = Math.round(m.cpu_usage_pct) + " % · " + bytes(m.memory_used_bytes) + " / " + bytes(m.memory_total_bytes);
+      var cpu = Math.round(m.cpu_usage_pct) + " %";
+      var memory = " · " + bytes(m.memory_used_bytes) + " / " + bytes(m.memory_total_bytes);
       (cells[m.space.toLowerCase()] || []).forEach(function (cell) {
-        cell.textContent = text;
+        // Memory in its own span, which a phone hides.
+        var span = document.createElement("span");
+        span.className = "mem";
+        span.textContent = memory;
+        cell.textContent = cpu;
+        cell.appendChild(span);
         cell.title = "CPU · memory; ↓ " + rate(m.rx_bps) + " ↑ " + rate(m.tx_bps);
       });
     });

@@ -13,7 +13,7 @@ use super::parts::{
 };
 use super::site::Site;
 use super::status::{actions_table, incidents_table};
-use crate::commands::catalogue::{ArgKind, MUTE_CHOICES, space_actions};
+use crate::commands::catalogue::{ArgKind, MUTE_CHOICES, Spec, space_actions};
 use crate::store::{ActionRow, CheckRow, DayUptime, Flash, IncidentRow};
 use crate::web::Sample;
 use crate::web::overview::SpaceRow;
@@ -44,6 +44,15 @@ pub(super) fn button_label(name: &str, confirm: bool) -> String {
     label
 }
 
+/// Whether a form on the page can supply every argument the action needs: the Space,
+/// and a mute's duration from its list. (`sleeptime` needs a value the page does not
+/// offer a choice for; chat and the API take it.)
+fn page_can_fill(spec: &Spec) -> bool {
+    spec.args
+        .iter()
+        .all(|a| !a.required || matches!(a.kind, ArgKind::Space | ArgKind::Duration))
+}
+
 /// The actions panel: one form per action the catalogue offers on a Space. Each
 /// posts the session's CSRF token; mute picks its duration; an action that asks first
 /// (rebuild) leads to a confirm form.
@@ -53,7 +62,7 @@ fn actions_panel(d: &SpaceData, viewer: &Viewer) -> Markup {
         @match viewer {
             Viewer::SignedIn(session) => {
                 div.actions role="group" aria-label="Actions" {
-                    @for spec in space_actions() {
+                    @for spec in space_actions().filter(|spec| page_can_fill(spec)) {
                         form.act method="post" action={ "/space/" (name) "/" (spec.name) } {
                             input type="hidden" name="csrf" value=(session.csrf);
                             @if spec.args.iter().any(|a| a.kind == ArgKind::Duration) {

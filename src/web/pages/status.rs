@@ -124,7 +124,8 @@ fn problem_card(d: &StatusData, row: &SpaceRow) -> Markup {
     }
 }
 
-/// One compact row. Columns marked `m` hide on a phone.
+/// One compact row. Columns marked `m` hide on a narrow screen, `p` and the 90-day
+/// bar (`b`) on a phone too (the Space's page has them).
 fn space_row(d: &StatusData, row: &SpaceRow) -> Markup {
     let name = row.id.to_string();
     let state = row.state.as_ref();
@@ -135,7 +136,7 @@ fn space_row(d: &StatusData, row: &SpaceRow) -> Markup {
             td { (verdict_badge(state.map(|s| s.verdict))) }
             td.mono.m { (state.and_then(|s| s.stage.as_ref()).map_or("–", |s| s.as_str())) }
             td.m { (state.and_then(|s| s.hardware.as_deref()).unwrap_or("–")) }
-            td { @if let Some(s) = state { (when(d.now, s.last_check)) } @else { "–" } }
+            td.p { @if let Some(s) = state { (when(d.now, s.last_check)) } @else { "–" } }
             td { (pct(row.uptime.h24)) }
             td.m { (pct(row.uptime.d7)) }
             td.m { (pct(row.uptime.d30)) }
@@ -176,7 +177,7 @@ fn owner_section(d: &StatusData, owner: &str, rows: &[&SpaceRow]) -> Markup {
             }
             div.table-wrap { table.rows {
                 thead { tr {
-                    th { "Space" } th { "Verdict" } th.m { "Stage" } th.m { "Hardware" } th { "Checked" }
+                    th { "Space" } th { "Verdict" } th.m { "Stage" } th.m { "Hardware" } th.p { "Checked" }
                     th { "24 h" } th.m { "7 d" } th.m { "30 d" } th.b { "90 days" }
                     @if d.site.is_live() { th { "Live" } }
                 } }

@@ -9,7 +9,7 @@
 //! the answer's size raw and with `Accept-Encoding: gzip`, and the median and worst
 //! time. Targets at 1,000 Spaces: at most 300 KB gzip, at most 30 ms.
 
-#[path = "../tests/api/support/many_spaces.rs"]
+#[path = "support/many_spaces.rs"]
 mod many_spaces;
 
 use std::sync::Arc;

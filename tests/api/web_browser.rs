@@ -40,10 +40,23 @@ fn find_program(env: &str, names: &[&str]) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// chromedriver on a free port, killed when dropped.
+/// chromedriver on a free port, in a process group of its own with the browser it
+/// starts: dropped (also when the test fails), the whole group is killed, so no
+/// Chromium outlives the test.
 struct Driver {
-    _child: tokio::process::Child,
+    child: tokio::process::Child,
     url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Some(pid) = self.child.id() {
+            let group = format!("-{pid}");
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &group])
+                .status();
+        }
+    }
 }
 
 async fn start_driver(driver: &Path) -> Driver {
@@ -56,6 +69,7 @@ async fn start_driver(driver: &Path) -> Driver {
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
+        .process_group(0)
         .kill_on_drop(true)
         .spawn()
         .expect("chromedriver starts");
@@ -73,7 +87,7 @@ async fn start_driver(driver: &Path) -> Driver {
     })
     .await;
     assert!(ready, "chromedriver did not get ready on port {port}");
-    Driver { _child: child, url }
+    Driver { child, url }
 }
 
 /// A WebDriver session on headless Chromium with a fresh profile in `profile`.
@@ -87,6 +101,7 @@ async fn browser(driver: &Driver, chromium: &Path, profile: &Path) -> Client {
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-dev-shm-usage", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                "--disable-breakpad",
                 "--window-size=1280,1000",
                 format!("--user-data-dir={}", profile.display()),
             ],

@@ -1,7 +1,9 @@
-//! Many Spaces with history, written straight to the store (no Hub): the overview's
-//! page-weight test and `benches/page.rs` share it. Owners `team-00`, `team-01`, …;
-//! one check a day at noon for `days` days and one an hour over the last day. Every
-//! 40th Space is down now (a Hub error), every 15th had a bad day a month ago.
+//! Many Spaces with history, written straight to the store (no Hub), for
+//! `benches/page.rs`. (Seeding 1,000 Spaces takes minutes in a debug build, too long
+//! for a test in `cargo test`; the bench measures the weight instead.) Owners
+//! `team-00`, `team-01`, …; one check a day at noon for `days` days and one an hour
+//! over the last day. Every 40th Space is down now (a Hub error), every 15th had a bad
+//! day a month ago.
 
 use chrono::{DateTime, Utc};
 use spacewarden::domain::{Observation, ProbeOutcome, SpaceId, Stage, Verdict};

@@ -1,7 +1,7 @@
 //! Page weight (issue 11): the overview (`GET /`) at 100, 1,000 and 5,000 Spaces.
 //! Prints a table, asserts nothing.
 //!
-//! `cargo bench --bench page [-- --runs N]`
+//! `cargo bench --bench page [-- --runs N] [--spaces N]`
 //! Seeds a store with the history of N Spaces (50 per owner, 90 days; every 40th
 //! down now, every 15th with a bad day), builds the HTTP app as `spacewarden run`
 //! does, and asks for `/` through the router (no socket, so the time is the server's:
@@ -38,9 +38,17 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
+    let sizes: Vec<usize> = match args.iter().position(|a| a == "--spaces") {
+        Some(i) => vec![
+            args.get(i + 1)
+                .and_then(|n| n.parse().ok())
+                .expect("--spaces N"),
+        ],
+        None => SIZES.to_vec(),
+    };
     println!("| Spaces | `GET /` raw | with gzip | time, median (worst) raw | with gzip |");
     println!("|---|---|---|---|---|");
-    for spaces in SIZES {
+    for spaces in sizes {
         runtime.block_on(measure(spaces, runs));
     }
 }
@@ -62,6 +70,21 @@ async fn measure(spaces: usize, runs: usize) {
     many_spaces::seed(&store, spaces, DAYS, chrono::Utc::now()).await;
     store.checkpoint().await.expect("checkpoint");
     eprintln!("{spaces} Spaces seeded in {:.1?}", seeding.elapsed());
+    // Where the time goes: the biggest store reads behind the page, each alone, once.
+    let now = chrono::Utc::now();
+    let t = Instant::now();
+    store.uptime_all(now).await.expect("uptime");
+    let uptime = t.elapsed();
+    let t = Instant::now();
+    store.daily_uptime_all(now, 90).await.expect("bars");
+    let bars = t.elapsed();
+    let t = Instant::now();
+    store.space_states().await.expect("states");
+    let states = t.elapsed();
+    eprintln!(
+        "{spaces} Spaces, store reads: uptime_all {:.1?}, daily_uptime_all {:.1?}, space_states {:.1?}",
+        uptime, bars, states
+    );
     let hub = HubClient::for_config(&config).expect("hub client");
     let parts = MonitorParts::new(
         Arc::new(config),

@@ -304,6 +304,7 @@ fn observation(space: &SpaceId, at: chrono::DateTime<Utc>, down: bool) -> Observ
         at,
         stage: Some(Stage::parse(if down { "RUNTIME_ERROR" } else { "RUNNING" })),
         hardware: Some("cpu-basic".into()),
+        requested_hardware: None,
         error: down.then(|| "Space failed to start. Exit code: 1".to_owned()),
         failure: None,
         probe: (!down).then_some(ProbeOutcome {

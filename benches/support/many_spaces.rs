@@ -39,6 +39,7 @@ fn observation(id: &SpaceId, at: DateTime<Utc>, up: bool) -> Observation {
         at,
         stage: Some(Stage::parse(stage)),
         hardware: Some("cpu-basic".into()),
+        requested_hardware: None,
         error,
         failure: None,
         probe: up.then_some(ProbeOutcome {

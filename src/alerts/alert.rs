@@ -28,6 +28,13 @@ pub enum EventKind {
     Woken,
     /// A sleeping Space did not wake.
     WakeFailed,
+    /// The requested hardware has not been running for a while (e.g. a GPU that
+    /// cannot be scheduled): the Space serves nothing, or not what was paid for.
+    HardwareDrift,
+    /// Memory near the limit in consecutive samples: an out-of-memory kill is near.
+    MemoryHigh,
+    /// Daily: what pausing outside the awake windows saved.
+    Saved,
 }
 
 impl EventKind {
@@ -35,7 +42,12 @@ impl EventKind {
     pub fn is_urgent(self) -> bool {
         matches!(
             self,
-            EventKind::Down | EventKind::StillDown | EventKind::GaveUp | EventKind::WakeFailed
+            EventKind::Down
+                | EventKind::StillDown
+                | EventKind::GaveUp
+                | EventKind::WakeFailed
+                | EventKind::HardwareDrift
+                | EventKind::MemoryHigh
         )
     }
 }

@@ -46,6 +46,9 @@ pub fn headline(event: &AlertEvent) -> String {
         }
         EventKind::Woken => format!("⚪ {space} was asleep and has been woken"),
         EventKind::WakeFailed => format!("🔴 {space} was asleep and did not wake{stage}"),
+        EventKind::HardwareDrift => format!("🟠 {space} is not running the hardware it asked for"),
+        EventKind::MemoryHigh => format!("🟠 {space} is close to its memory limit"),
+        EventKind::Saved => format!("💵 {space}"),
     };
     // The cause says it in words; the raw message only when the cause adds nothing.
     let plain = event

@@ -85,6 +85,14 @@ pub async fn run(args: super::RunArgs) -> u8 {
         Err(e) => tracing::error!(error = %e, "cannot read unfinished repairs"),
     }
 
+    // The token self-test runs beside the first cycle: a Hub slow to answer whoami
+    // never holds the start back.
+    {
+        let monitor2 = monitor.clone();
+        monitor.spawn_task("token self-test", async move {
+            monitor2.check_tokens().await;
+        });
+    }
     if let Err(e) = monitor.outbox().load_changes(&store).await {
         tracing::error!(error = %e, "cannot read moved or dead chat destinations");
     }
@@ -186,6 +194,7 @@ pub async fn run(args: super::RunArgs) -> u8 {
     for (part, chore) in [
         ("housekeeping", Chore::Prune),
         ("keep-alive", Chore::Visits),
+        ("memory sampler", Chore::Memory),
     ] {
         let (monitor, cancel) = (monitor.clone(), cancel.clone());
         spawn(
@@ -197,6 +206,7 @@ pub async fn run(args: super::RunArgs) -> u8 {
                     match chore {
                         Chore::Prune => monitor.run_housekeeping(cancel).await,
                         Chore::Visits => monitor.run_keep_alive(cancel).await,
+                        Chore::Memory => monitor.run_memory_sampler(cancel).await,
                     }
                 })
             }),
@@ -290,6 +300,7 @@ fn supervised(
 enum Chore {
     Prune,
     Visits,
+    Memory,
 }
 
 /// Ends with `Ok` on SIGTERM (what Hugging Face and Docker send) or Ctrl-C.

@@ -134,6 +134,16 @@ impl CommandCore {
         };
         let title = format!("{} Spaces: {}", states.len(), counts.join(" · "));
         let mut reply = Reply::new(severity, title);
+        // Found by the token self-test at startup: repairs of these owners' Spaces fail.
+        let tokens = self.monitor.token_problems();
+        if !tokens.is_empty() {
+            reply = reply.block(Block::Fields(
+                tokens
+                    .into_iter()
+                    .map(|t| (format!("⚠ Token for {}", t.owner), t.problem))
+                    .collect(),
+            ));
+        }
         if problems.is_empty() {
             return reply.text("Everything is up.");
         }

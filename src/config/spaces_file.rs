@@ -13,8 +13,10 @@ use crate::domain::{
 };
 
 mod causes;
+mod memory;
 
 pub use causes::CauseSettings;
+pub use memory::MemorySettings;
 
 /// How a Space's app is probed over HTTP.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +55,47 @@ impl MaintenanceWindow {
             .next_after(crate::domain::time::before(now, self.duration))
             .is_some_and(|start| start <= now)
     }
+
+    /// The latest edge of this window (a start or an end) at or before `now`, looked
+    /// for up to a year back: the moment the current phase, awake or paused, began.
+    pub fn last_edge(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        use crate::domain::time;
+        let started = self.last_start(now);
+        let ended = self
+            .last_start(time::before(now, self.duration))
+            .map(|start| time::after(start, self.duration));
+        started.max(ended)
+    }
+
+    /// The latest start at or before `at`. Lookbacks grow until one holds a start, so
+    /// an every-second window and a yearly one both cost a few steps.
+    fn last_start(
+        &self,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        const LOOKBACKS: [u64; 6] = [60, 3_600, 86_400, 8 * 86_400, 32 * 86_400, 367 * 86_400];
+        const STEPS: usize = 100_000;
+        for lookback in LOOKBACKS {
+            let mut cursor = crate::domain::time::before(at, Duration::from_secs(lookback));
+            let mut latest = None;
+            for _ in 0..STEPS {
+                match self.start.next_after(cursor).filter(|start| *start <= at) {
+                    Some(start) => {
+                        latest = Some(start);
+                        cursor = start;
+                    }
+                    None => break,
+                }
+            }
+            if latest.is_some() {
+                return latest;
+            }
+        }
+        None
+    }
 }
 
 /// Everything that can differ per Space.
@@ -66,6 +109,9 @@ pub struct SpacePolicy {
     pub wake_paused: bool,
     pub alerts: AlertThresholds,
     pub maintenance: Vec<MaintenanceWindow>,
+    /// When set, the Space runs only inside these windows (cron start + duration) and
+    /// is paused outside them: paid hardware that nobody uses at night.
+    pub awake: Vec<MaintenanceWindow>,
 }
 
 impl Default for SpacePolicy {
@@ -77,11 +123,27 @@ impl Default for SpacePolicy {
             wake_paused: false,
             alerts: AlertThresholds::default(),
             maintenance: Vec::new(),
+            awake: Vec::new(),
         }
     }
 }
 
 impl SpacePolicy {
+    /// `Some(true)` inside an awake window, `Some(false)` outside every one, `None`
+    /// for a Space without awake windows.
+    pub fn awake_now(&self, now: chrono::DateTime<chrono::Utc>) -> Option<bool> {
+        (!self.awake.is_empty()).then(|| self.awake.iter().any(|w| w.active(now)))
+    }
+
+    /// When the current awake or paused phase began: the latest edge of any awake
+    /// window at or before `now`.
+    pub fn awake_edge(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.awake.iter().filter_map(|w| w.last_edge(now)).max()
+    }
+
     pub fn in_maintenance(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
         self.maintenance.iter().any(|w| w.active(now))
     }
@@ -144,6 +206,7 @@ pub struct SpaceSettings {
     pub causes: CauseSettings,
     /// Hourly prices per hardware flavor: the published ones, with `[prices]` on top.
     pub prices: Prices,
+    pub memory: MemorySettings,
 }
 
 impl SpaceSettings {
@@ -196,6 +259,11 @@ impl SpaceSettings {
             .unwrap_or_default()
             .apply()
             .map_err(|e| format!("[causes] {e}"))?;
+        let memory = raw
+            .memory
+            .unwrap_or_default()
+            .apply()
+            .map_err(|e| format!("[memory] {e}"))?;
         let mut prices = std::collections::BTreeMap::new();
         for (flavor, usd) in raw.prices.unwrap_or_default() {
             if !(0.0..=limits::PRICE).contains(&usd) {
@@ -213,6 +281,7 @@ impl SpaceSettings {
             history,
             causes,
             prices: Prices::with(&prices),
+            memory,
         })
     }
 }
@@ -227,6 +296,7 @@ struct RawFile {
     causes: Option<causes::RawCauses>,
     /// Hardware flavor → USD per hour.
     prices: Option<HashMap<String, f64>>,
+    memory: Option<memory::RawMemory>,
 }
 
 #[derive(Deserialize, Default)]
@@ -244,6 +314,7 @@ struct RawPolicy {
     successes_before_recovered: Option<u32>,
     reminder_interval: Option<String>,
     maintenance: Option<Vec<RawWindow>>,
+    awake: Option<Vec<RawWindow>>,
 }
 
 #[derive(Deserialize)]
@@ -376,23 +447,26 @@ impl RawPolicy {
             };
         }
         if let Some(windows) = self.maintenance {
-            out.maintenance = windows
-                .into_iter()
-                .map(|w| {
-                    Ok(MaintenanceWindow {
-                        start: CheckSchedule::parse(&w.start)
-                            .map_err(|e| format!("maintenance start: {e}"))?,
-                        duration: bounded(
-                            "maintenance duration",
-                            &w.duration,
-                            limits::MAINTENANCE,
-                        )?,
-                    })
-                })
-                .collect::<Result<_, String>>()?;
+            out.maintenance = windows_of("maintenance", windows)?;
+        }
+        if let Some(windows) = self.awake {
+            out.awake = windows_of("awake", windows)?;
         }
         Ok(out)
     }
+}
+
+/// Windows in the maintenance format; errors name `key`.
+fn windows_of(key: &str, windows: Vec<RawWindow>) -> Result<Vec<MaintenanceWindow>, String> {
+    windows
+        .into_iter()
+        .map(|w| {
+            Ok(MaintenanceWindow {
+                start: CheckSchedule::parse(&w.start).map_err(|e| format!("{key} start: {e}"))?,
+                duration: bounded(&format!("{key} duration"), &w.duration, limits::MAINTENANCE)?,
+            })
+        })
+        .collect()
 }
 
 impl RawRepair {

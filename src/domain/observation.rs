@@ -49,7 +49,10 @@ pub struct Observation {
     pub at: DateTime<Utc>,
     /// `None` when the Hub could not be asked.
     pub stage: Option<Stage>,
+    /// `hardware.current`: null while building for the first time and while paused.
     pub hardware: Option<String>,
+    /// `hardware.requested`: what the owner asked for (and pays for once it runs).
+    pub requested_hardware: Option<String>,
     /// The Hub's `errorMessage`, or why the Space could not be checked.
     pub error: Option<String>,
     pub failure: Option<CheckFailure>,

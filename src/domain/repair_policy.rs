@@ -56,6 +56,8 @@ impl Default for RepairLimits {
 pub struct RepairHistory {
     pub auto_repairs: Vec<DateTime<Utc>>,
     pub wakes: Vec<DateTime<Utc>>,
+    /// Pauses the awake windows asked for (a failing one is retried within the cap).
+    pub scheduled_pauses: Vec<DateTime<Utc>>,
 }
 
 /// What the policy knows about one Space when a check comes in.

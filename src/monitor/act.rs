@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::attempt::Admitted;
 use super::cycle::CycleError;
 use super::diagnose::{Tails, log_kind};
-use super::plan::{IncidentOpen, Plan, SpaceFacts, Work, plan};
+use super::plan::{IncidentOpen, LastSwitch, Plan, SpaceFacts, Switch, Work, plan};
 use super::platform::suspects;
 use super::{Claim, Monitor};
 use crate::alerts::{Alert, EventKind};
@@ -19,6 +19,9 @@ use crate::domain::{
 };
 use crate::store::{NewAction, SpaceState, StoreError, StoreTx};
 
+/// The actor recorded for what the awake windows do.
+pub const SCHEDULE_ACTOR: &str = "schedule";
+
 /// Log lines attached to a "down" alert for a Space in an error stage.
 const ALERT_LOG_LINES: usize = 10;
 
@@ -27,6 +30,8 @@ pub(super) struct Facts {
     pub states: HashMap<String, SpaceState>,
     pub history: HashMap<String, RepairHistory>,
     pub platform: Vec<PlatformIncident>,
+    /// The last switch each Space's awake windows made, by key.
+    pub switches: HashMap<String, LastSwitch>,
 }
 
 impl Monitor {
@@ -105,6 +110,12 @@ impl Monitor {
                 Work::Wake { via_restart } => {
                     self.start_wake(space, action_id, via_restart, admitted.claim)
                 }
+                Work::Scheduled(Switch::Wake) => {
+                    self.start_scheduled_wake(space, action_id, admitted.claim)
+                }
+                Work::Scheduled(Switch::Pause) => {
+                    self.start_scheduled_pause(space, action_id, admitted.claim)
+                }
             }
         }
         Ok(())
@@ -123,6 +134,17 @@ impl Monitor {
                 .repair_history(time::before(now, window))
                 .await?,
             platform: self.inner.store.open_platform_incidents().await?,
+            switches: self
+                .inner
+                .store
+                .last_switches()
+                .await?
+                .into_iter()
+                .filter_map(|(space, (kind, at))| {
+                    let switch = Switch::parse(&kind)?;
+                    Some((space, LastSwitch { switch, at }))
+                })
+                .collect(),
         })
     }
 
@@ -171,6 +193,7 @@ impl Monitor {
                 .as_ref()
                 .map(|c| settings.causes.table.advice(c.code)),
             held: platform.holds(space),
+            last_switch: facts.switches.get(&space.key()).copied(),
             now,
         }
     }
@@ -186,7 +209,7 @@ impl Monitor {
                     return None;
                 }
             },
-            Work::Wake { .. } => None,
+            Work::Wake { .. } | Work::Scheduled(_) => None,
         };
         let claim: Claim = self.claim(space)?;
         Some(Admitted { claim, slot })
@@ -277,21 +300,27 @@ async fn apply(
     if let Some(gave_up) = plan.set_gave_up {
         tx.set_gave_up(space, gave_up).await?;
     }
+    if let Some((since, alerted)) = plan.set_drift {
+        tx.set_drift(space, since, alerted).await?;
+    }
     let Some(planned) = &plan.work else {
         return Ok(None);
     };
-    let kind = match &planned.work {
-        Work::Repair(step) => step.as_str(),
-        Work::Wake { .. } => "wake",
+    let (kind, trigger, actor) = match &planned.work {
+        Work::Repair(step) => (step.as_str(), "auto", actor),
+        Work::Wake { .. } => ("wake", "auto", actor),
+        Work::Scheduled(switch) => (switch.as_str(), "schedule", SCHEDULE_ACTOR),
     };
     let action_id = tx
         .start_action(&NewAction {
             space,
             kind,
-            trigger: "auto",
+            trigger,
             actor,
             at: now,
-            incident_id: if kind == "wake" { None } else { incident },
+            incident_id: matches!(planned.work, Work::Repair(_))
+                .then_some(incident)
+                .flatten(),
         })
         .await?;
     Ok(Some(action_id))

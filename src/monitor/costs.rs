@@ -5,6 +5,7 @@
 use chrono::{DateTime, Datelike, TimeZone, Utc};
 
 use super::Monitor;
+use crate::alerts::{Alert, AlertEvent, EventKind};
 use crate::domain::{Costs, SpaceId, time};
 use crate::store::StoreError;
 
@@ -57,4 +58,101 @@ impl Monitor {
         let month = time::elapsed(start, next).as_secs_f64();
         Ok(Some(so_far * month / elapsed))
     }
+}
+
+const DAY: std::time::Duration = std::time::Duration::from_secs(86_400);
+const SAVINGS_DAY: &str = "savings_day";
+
+impl Monitor {
+    /// Once a day, one line per Space its awake windows kept paused: "paused for 14 h,
+    /// saved ≈ $5.60" (the hardware's hourly price over the hours outside its windows
+    /// in the last 24 h). Sent once per UTC day, also across restarts.
+    pub async fn daily_savings(&self) {
+        let now = self.now();
+        let today = now.date_naive().to_string();
+        let store = &self.inner.store;
+        if store.meta(SAVINGS_DAY).await.ok().flatten().as_deref() == Some(today.as_str()) {
+            return;
+        }
+        let states = match store.space_states().await {
+            Ok(states) => states,
+            Err(e) => return tracing::warn!(error = %e, "savings: cannot read the Spaces"),
+        };
+        let settings = &self.inner.config.space_settings;
+        let mut events = Vec::new();
+        for state in states.into_iter().filter(|s| self.watches(&s.space)) {
+            let policy = settings.policy(&state.space);
+            let hours = paused_hours(policy, now);
+            if hours <= 0.0 {
+                continue;
+            }
+            let flavor = state.requested_hardware.or(state.hardware);
+            let saved = match flavor.as_deref().map(|f| (f, settings.prices.hourly(f))) {
+                Some((_, Some(price))) => format!("saved ≈ ${:.2}", hours * price),
+                Some((flavor, None)) => format!("{flavor} has no known price"),
+                None => "its hardware is not known yet".to_owned(),
+            };
+            events.push(
+                AlertEvent::new(state.space, EventKind::Saved, state.verdict)
+                    .with_detail(format!("paused for {hours:.0} h, {saved}")),
+            );
+        }
+        // Claimed before sending: a restart (or a second replica) never sends it twice.
+        match store.set_meta_once(SAVINGS_DAY, &today).await {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(e) => return tracing::warn!(error = %e, "savings: cannot record the day"),
+        }
+        if events.is_empty() {
+            return;
+        }
+        let queued = async {
+            let mut tx = store.begin().await?;
+            self.inner
+                .outbox
+                .enqueue(&mut tx, &Alert::of(now, events), now)
+                .await?;
+            tx.commit().await
+        }
+        .await;
+        match queued {
+            Ok(()) => self.inner.outbox.wake(),
+            Err(e) => tracing::warn!(error = %e, "savings: cannot queue the daily line"),
+        }
+    }
+}
+
+/// Hours of the last 24 h outside every awake window (0 without windows): the day
+/// minus the union of the windows that overlapped it, walked start by start so that a
+/// window of seconds every minute counts as exactly as one of hours every night.
+pub(crate) fn paused_hours(policy: &crate::config::SpacePolicy, now: DateTime<Utc>) -> f64 {
+    if policy.awake.is_empty() {
+        return 0.0;
+    }
+    let from = time::before(now, DAY);
+    let mut awake: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    for window in &policy.awake {
+        let mut cursor = time::before(from, window.duration);
+        // A cron fires at most once a second: a day holds at most this many starts.
+        for _ in 0..=DAY.as_secs() {
+            let Some(start) = window.start.next_after(cursor).filter(|s| *s <= now) else {
+                break;
+            };
+            let end = time::after(start, window.duration).min(now);
+            awake.push((start.max(from), end));
+            cursor = start;
+        }
+    }
+    awake.sort();
+    let mut covered = chrono::TimeDelta::zero();
+    let mut reach = from;
+    for (start, end) in awake {
+        let start = start.max(reach);
+        if end > start {
+            covered += end - start;
+            reach = end;
+        }
+    }
+    let paused = (now - from) - covered;
+    paused.num_milliseconds().max(0) as f64 / 3_600_000.0
 }

@@ -26,6 +26,7 @@ impl Monitor {
         every(EVERY, cancel, || async {
             self.keep_alive_visits().await;
             self.visit_self().await;
+            self.daily_savings().await;
         })
         .await
     }

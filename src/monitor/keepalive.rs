@@ -15,6 +15,13 @@ use crate::alerts::{AlertEvent, EventKind};
 use crate::domain::{SpaceId, Stage, Verdict};
 use crate::store::StoreError;
 
+/// Which outcomes of a wake are alerted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Announce {
+    Always,
+    Failure,
+}
+
 impl Monitor {
     pub(super) fn start_wake(
         &self,
@@ -28,19 +35,33 @@ impl Monitor {
         } else {
             Call::Visit
         };
-        self.spawn_wake(space, action_id, Some(call), claim);
+        self.spawn_wake(space, action_id, Some(call), claim, Announce::Always);
+    }
+
+    /// The restart an awake window asks for at its start: verified like any wake, but
+    /// a success is what the owner scheduled, so only a failure is announced.
+    pub(super) fn start_scheduled_wake(&self, space: SpaceId, action_id: i64, claim: Claim) {
+        let call = Call::Restart { factory: false };
+        self.spawn_wake(space, action_id, Some(call), claim, Announce::Failure);
     }
 
     /// A wake a previous run left unfinished: poll only.
     pub(super) fn resume_wake(&self, space: SpaceId, action_id: i64, claim: Claim) {
-        self.spawn_wake(space, action_id, None, claim);
+        self.spawn_wake(space, action_id, None, claim, Announce::Always);
     }
 
-    fn spawn_wake(&self, space: SpaceId, action_id: i64, call: Option<Call>, claim: Claim) {
+    fn spawn_wake(
+        &self,
+        space: SpaceId,
+        action_id: i64,
+        call: Option<Call>,
+        claim: Claim,
+        announce: Announce,
+    ) {
         let monitor = self.clone();
         self.spawn("wake", async move {
             let _claim = claim;
-            if let Err(e) = monitor.run_wake(&space, action_id, call).await {
+            if let Err(e) = monitor.run_wake(&space, action_id, call, announce).await {
                 tracing::error!(space = %space, error = %e, "wake: store error");
             }
         });
@@ -48,10 +69,20 @@ impl Monitor {
 
     /// An admin's `/wake`: recorded with the actor, run like the keep-alive's wake.
     pub async fn request_wake(&self, space: &SpaceId, actor: &str) -> Result<i64, ActionRefused> {
-        let mut paused = false;
+        // A pause of ours since the last check (an awake window's, an admin's) is not in
+        // the stored stage yet: it needs a restart, not a visit.
+        let paused_by_us = self
+            .inner
+            .store
+            .last_switches()
+            .await
+            .ok()
+            .and_then(|mut last| last.remove(&space.key()))
+            .is_some_and(|(kind, _)| kind == "pause");
+        let mut paused = paused_by_us;
         let (action_id, claim) = self
             .record_manual(space, "wake", actor, |state| {
-                paused = state.and_then(|s| s.stage.as_ref()) == Some(&Stage::Paused);
+                paused |= state.and_then(|s| s.stage.as_ref()) == Some(&Stage::Paused);
                 Vec::new()
             })
             .await?;
@@ -87,6 +118,32 @@ impl Monitor {
             action_id,
             called.map(|runtime| runtime.map_or(Stage::Paused, |r| r.stage)),
         ))
+    }
+
+    /// The pause an awake window asks for (outside every window): the action row is
+    /// written; call, then record the result.
+    pub(super) fn start_scheduled_pause(&self, space: SpaceId, action_id: i64, claim: Claim) {
+        let monitor = self.clone();
+        self.spawn("pause", async move {
+            let _claim = claim;
+            let called = monitor.call(&space, action_id, Call::Pause).await;
+            let (result, detail) = match &called {
+                Ok(_) => ("done", None),
+                Err(why) => ("failed", Some(why.as_str())),
+            };
+            if let Err(why) = &called {
+                tracing::warn!(space = %space, "scheduled pause failed: {why}");
+            }
+            let now = monitor.inner.clock.now();
+            if let Err(e) = monitor
+                .inner
+                .store
+                .finish_action(action_id, now, result, detail)
+                .await
+            {
+                tracing::error!(space = %space, error = %e, "cannot record the scheduled pause");
+            }
+        });
     }
 
     /// An admin's `/sleeptime`: idle this long before sleeping (`None`: never), under
@@ -140,6 +197,7 @@ impl Monitor {
         space: &SpaceId,
         action_id: i64,
         call: Option<Call>,
+        announce: Announce,
     ) -> Result<(), StoreError> {
         if let Some(call) = call
             && let Err(why) = self.call(space, action_id, call).await
@@ -164,7 +222,11 @@ impl Monitor {
                     .with_detail(why)
             }
         };
-        self.enqueue_unless_quiet(&mut tx, space, state.as_ref(), vec![event], now)
+        let events = match (announce, event.kind) {
+            (Announce::Failure, EventKind::Woken) => Vec::new(),
+            _ => vec![event],
+        };
+        self.enqueue_unless_quiet(&mut tx, space, state.as_ref(), events, now)
             .await?;
         tx.commit().await?;
         self.inner.outbox.wake();

@@ -12,11 +12,13 @@ mod cycle;
 mod diagnose;
 mod housekeeping;
 mod keepalive;
+mod memory;
 mod owners;
 mod plan;
 mod platform;
 mod repair;
 mod scheduler;
+mod tokens;
 mod watchdog;
 
 use std::collections::HashSet;
@@ -38,6 +40,7 @@ pub use cycle::CycleError;
 pub use plan::{Plan, Planned, SpaceFacts, Work, plan};
 pub use repair::{RepairOutcome, Started};
 pub use scheduler::{Scheduler, SchedulerSnapshot, SchedulerStatus};
+pub use tokens::TokenProblem;
 pub use watchdog::run_watchdog;
 
 /// Knobs that are not part of the public configuration.
@@ -124,6 +127,10 @@ struct Inner {
     /// Repair and wake tasks; awaited by `settle`, aborted on shutdown (their rows stay
     /// unfinished and are resumed by polling on the next start).
     tasks: Mutex<JoinSet<()>>,
+    /// What the memory sampler remembers between reads.
+    sampler: memory::SamplerState,
+    /// What the token self-test at startup found.
+    token_problems: Mutex<Vec<TokenProblem>>,
 }
 
 impl Monitor {
@@ -144,6 +151,8 @@ impl Monitor {
                 repair_slots: Arc::new(Semaphore::new(slots)),
                 in_flight: Arc::default(),
                 tasks: Mutex::new(JoinSet::new()),
+                sampler: memory::SamplerState::default(),
+                token_problems: Mutex::default(),
             }),
         }
     }
@@ -203,6 +212,15 @@ impl Monitor {
     }
 
     /// Runs a repair or wake in the background; a panic is logged and counted.
+    /// Runs a one-off task under the monitor's supervision (awaited by `settle`).
+    pub fn spawn_task(
+        &self,
+        what: &'static str,
+        task: impl std::future::Future<Output = ()> + Send + 'static,
+    ) {
+        self.spawn(what, task);
+    }
+
     fn spawn(
         &self,
         what: &'static str,

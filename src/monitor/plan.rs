@@ -33,8 +33,47 @@ pub struct SpaceFacts<'a> {
     /// Part of a platform incident this cycle: no repair, and its alerts are folded
     /// into the incident's grouped ones.
     pub held: bool,
+    /// The last pause or wake of this Space through spacewarden (its awake windows,
+    /// an admin, keep-alive), if any.
+    pub last_switch: Option<LastSwitch>,
     pub now: DateTime<Utc>,
 }
+
+/// A pause or wake recorded for a Space, and when it started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LastSwitch {
+    pub switch: Switch,
+    pub at: DateTime<Utc>,
+}
+
+/// What an awake window does to a Space at its edges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    Pause,
+    Wake,
+}
+
+impl Switch {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Switch::Pause => "pause",
+            Switch::Wake => "wake",
+        }
+    }
+
+    pub fn parse(kind: &str) -> Option<Switch> {
+        match kind {
+            "pause" => Some(Switch::Pause),
+            "wake" => Some(Switch::Wake),
+            _ => None,
+        }
+    }
+}
+
+/// How long the requested hardware may differ from what runs before it is alerted:
+/// a hardware switch rebuilds for a few minutes; a GPU that cannot be scheduled
+/// stays stuck.
+const DRIFT_GRACE: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 
 /// Work to start once the plan is written.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +83,9 @@ pub enum Work {
     Wake {
         via_restart: bool,
     },
+    /// An awake window's edge: pause outside the windows, restart at a window's start
+    /// (recorded with the actor `schedule`).
+    Scheduled(Switch),
 }
 
 /// Work with the alert that announces it, sent only if the work really starts (the
@@ -73,6 +115,8 @@ pub struct Plan {
     /// Close the open incident with this resolution.
     pub close_incident: Option<String>,
     pub set_gave_up: Option<bool>,
+    /// The hardware drift to record: since when (`None`: no drift), and alerted.
+    pub set_drift: Option<(Option<DateTime<Utc>>, bool)>,
     pub events: Vec<AlertEvent>,
     pub work: Option<Planned>,
 }
@@ -83,7 +127,15 @@ pub fn plan(f: &SpaceFacts<'_>) -> Plan {
     }
     let verdict = f.obs.verdict;
     let in_maintenance = f.policy.in_maintenance(f.now);
-    let quiet = in_maintenance || f.state.is_some_and(|s| s.muted(f.now));
+    let switch = scheduled_switch(f);
+    // Outside every awake window a Space is meant to be off: paused by the schedule,
+    // never alerted as down, repaired or woken, unless an admin woke it since (then it
+    // runs as usual until the next window edge).
+    let asleep_by_schedule = f.policy.awake_now(f.now) == Some(false)
+        && f.last_switch.is_some_and(|l| l.switch == Switch::Pause);
+    let off_schedule = switch == Some(Switch::Pause)
+        || (asleep_by_schedule && f.obs.stage.as_ref().is_some_and(|s| !s.is_serving()));
+    let quiet = in_maintenance || off_schedule || f.state.is_some_and(|s| s.muted(f.now));
     let memory = f.state.map(|s| s.memory.clone()).unwrap_or_default();
     let (next, transition) = observe(&memory, verdict, f.now, &f.policy.alerts, quiet);
     let mut plan = Plan {
@@ -122,12 +174,20 @@ pub fn plan(f: &SpaceFacts<'_>) -> Plan {
         }
         plan.events.push(event);
     }
+    plan.set_drift = plan_drift(f, quiet, &mut plan.events);
+    if let Some(switch) = switch {
+        plan.work = Some(Planned {
+            work: Work::Scheduled(switch),
+            event: None,
+        });
+        return plan;
+    }
     let decision = decide(
         &RepairContext {
             verdict,
             bad_streak: next.bad_streak,
             degraded_failures: f.policy.alerts.degraded_failures,
-            auto_repair: f.policy.auto_repair,
+            auto_repair: f.policy.auto_repair && !off_schedule,
             in_maintenance,
             in_flight: false,
             gave_up,
@@ -165,7 +225,7 @@ pub fn plan(f: &SpaceFacts<'_>) -> Plan {
             });
         }
     }
-    if plan.work.is_none() {
+    if plan.work.is_none() && !off_schedule {
         plan.work = plan_wake(f);
     }
     if f.held {
@@ -173,6 +233,71 @@ pub fn plan(f: &SpaceFacts<'_>) -> Plan {
         plan.events.clear();
     }
     plan
+}
+
+/// The switch an awake window asks for now: pause a Space that runs outside every
+/// window, restart one the schedule paused once a window opens. Only when the
+/// schedule's last switch was the other one, so an admin's `/wake` or `/pause` holds
+/// until the next window edge.
+fn scheduled_switch(f: &SpaceFacts<'_>) -> Option<Switch> {
+    let awake = f.policy.awake_now(f.now)?;
+    let stage = f.obs.stage.as_ref()?;
+    // The schedule acts once per phase. A pause or wake since the phase's edge, the
+    // schedule's own or an admin's `/wake` or `/pause`, stands until the next edge.
+    let edge = f.policy.awake_edge(f.now);
+    let decided = |l: &LastSwitch| match edge {
+        Some(edge) => l.at >= edge,
+        None => l.switch == if awake { Switch::Wake } else { Switch::Pause },
+    };
+    if f.last_switch.as_ref().is_some_and(decided) {
+        return None;
+    }
+    let capped =
+        |done: &[DateTime<Utc>]| used_in_window(done, f.now, f.limits) >= f.limits.max_per_window;
+    let paused_by_us = f.last_switch.is_some_and(|l| l.switch == Switch::Pause);
+    match awake {
+        false if *stage != Stage::Paused && !capped(&f.history.scheduled_pauses) => {
+            Some(Switch::Pause)
+        }
+        // Only what spacewarden paused comes back: a pause from the Hub's own settings
+        // is the owner's.
+        true if *stage == Stage::Paused && paused_by_us => Some(Switch::Wake),
+        _ => None,
+    }
+}
+
+/// Requested hardware that is not what runs, past a grace period: one alert. Judged
+/// only when the Hub answered (an unreachable Hub says nothing about the hardware).
+fn plan_drift(
+    f: &SpaceFacts<'_>,
+    quiet: bool,
+    events: &mut Vec<AlertEvent>,
+) -> Option<(Option<DateTime<Utc>>, bool)> {
+    f.obs.stage.as_ref()?;
+    let (since, alerted) = f
+        .state
+        .map_or((None, false), |s| (s.drift_since, s.drift_alerted));
+    let drift = match (&f.obs.hardware, &f.obs.requested_hardware) {
+        (Some(current), Some(requested)) if current != requested => Some((current, requested)),
+        _ => None,
+    };
+    let Some((current, requested)) = drift else {
+        return (since.is_some() || alerted).then_some((None, false));
+    };
+    let start = since.unwrap_or(f.now);
+    let lasted = time::elapsed(start, f.now);
+    let due = !alerted && lasted >= DRIFT_GRACE;
+    if due && !quiet {
+        events.push(
+            AlertEvent::new(f.space.clone(), EventKind::HardwareDrift, f.obs.verdict)
+                .with_stage(f.obs.stage.clone())
+                .with_detail(format!(
+                    "asked for {requested}, runs on {current} for {}",
+                    format_duration(lasted)
+                )),
+        );
+    }
+    (since.is_none() || due).then_some((Some(start), alerted || due))
 }
 
 /// The commit a Space broke after: it runs another one than at its last good check.

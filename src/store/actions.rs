@@ -154,7 +154,8 @@ impl Store {
         let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
             "SELECT space_id, kind, trigger, started_ms FROM actions
              WHERE started_ms >= ? AND (kind = 'wake'
-                OR (trigger = 'auto' AND kind IN ('restart', 'rebuild')))
+                OR (trigger = 'auto' AND kind IN ('restart', 'rebuild'))
+                OR (trigger = 'schedule' AND kind = 'pause'))
              ORDER BY started_ms",
         )
         .bind(ms(since))
@@ -165,11 +166,31 @@ impl Store {
             let entry = out.entry(space.to_ascii_lowercase()).or_default();
             if kind == "wake" {
                 entry.wakes.push(from_ms(at));
+            } else if kind == "pause" {
+                entry.scheduled_pauses.push(from_ms(at));
             } else {
                 entry.auto_repairs.push(from_ms(at));
             }
         }
         Ok(out)
+    }
+
+    /// The latest pause or wake of each Space through spacewarden (its awake windows,
+    /// an admin, keep-alive) that did not fail, with its start, by `SpaceId::key`.
+    pub async fn last_switches(
+        &self,
+    ) -> Result<HashMap<String, (String, DateTime<Utc>)>, StoreError> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT space_id, kind, started_ms FROM actions WHERE id IN
+               (SELECT MAX(id) FROM actions WHERE kind IN ('pause', 'wake')
+                  AND (result IS NULL OR result <> 'failed') GROUP BY space_id)",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(space, kind, at)| (space.to_ascii_lowercase(), (kind, from_ms(at))))
+            .collect())
     }
 
     /// A Space's actions, newest first.

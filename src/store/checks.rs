@@ -140,6 +140,13 @@ impl StoreTx {
             .bind(Health::of(obs.verdict) == Health::Good)
             .execute(&mut *self.tx)
             .await?;
+        if obs.requested_hardware.is_some() {
+            sqlx::query("UPDATE spaces SET requested_hardware = ? WHERE space_id = ?")
+                .bind(&obs.requested_hardware)
+                .bind(space.to_string())
+                .execute(&mut *self.tx)
+                .await?;
+        }
         if probe.is_some_and(|p| p.ok) {
             sqlx::query("UPDATE spaces SET last_visit_ms = ? WHERE space_id = ?")
                 .bind(at)
@@ -276,6 +283,7 @@ mod tests {
             at: Utc.with_ymd_and_hms(2026, 11, 22, 10, minute, 0).unwrap(),
             stage: stage.map(Stage::parse),
             hardware: Some("cpu-basic".into()),
+            requested_hardware: None,
             error: None,
             failure: None,
             probe: None,

@@ -7,6 +7,7 @@ mod audit;
 mod checks;
 mod gaps;
 mod incidents;
+mod meta;
 mod outbox;
 mod platform;
 mod sessions;

@@ -32,6 +32,12 @@ pub struct SpaceState {
     pub revision: Option<Revision>,
     /// The commit it ran at its last good check.
     pub good_sha: Option<String>,
+    /// `hardware.requested`, last known.
+    pub requested_hardware: Option<String>,
+    /// Since when the requested hardware differs from what runs, and whether that
+    /// was alerted.
+    pub drift_since: Option<DateTime<Utc>>,
+    pub drift_alerted: bool,
 }
 
 impl SpaceState {
@@ -69,6 +75,9 @@ struct Row {
     sha: Option<String>,
     sha_at_ms: Option<i64>,
     good_sha: Option<String>,
+    requested_hardware: Option<String>,
+    drift_since_ms: Option<i64>,
+    drift_alerted: bool,
 }
 
 /// A stored cause; `None` when the code is not one this version knows.
@@ -116,6 +125,9 @@ impl Row {
                 last_modified: self.sha_at_ms.map(from_ms),
             }),
             good_sha: self.good_sha,
+            requested_hardware: self.requested_hardware,
+            drift_since: self.drift_since_ms.map(from_ms),
+            drift_alerted: self.drift_alerted,
         })
     }
 }
@@ -123,7 +135,8 @@ impl Row {
 const COLUMNS: &str = "space_id, stage, stage_since_ms, verdict, verdict_since_ms, last_check_ms,
     hardware, subdomain, gc_timeout_s, private, error, bad_streak, good_streak, bad_since_ms,
     alerted, announced, last_alert_ms, gave_up, muted_until_ms, last_visit_ms, incident_id,
-    cause_code, cause_summary, cause_evidence, sha, sha_at_ms, good_sha";
+    cause_code, cause_summary, cause_evidence, sha, sha_at_ms, good_sha, requested_hardware,
+    drift_since_ms, drift_alerted";
 
 impl Store {
     /// Every Space ever observed, by id.
@@ -214,6 +227,25 @@ impl StoreTx {
         .bind(memory.alerted.map(Verdict::as_str))
         .bind(memory.announced)
         .bind(memory.last_alert.map(ms))
+        .bind(id.to_string())
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Since when the requested hardware differs from what runs (`None`: it does not),
+    /// and whether that was alerted.
+    pub async fn set_drift(
+        &mut self,
+        id: &SpaceId,
+        since: Option<DateTime<Utc>>,
+        alerted: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE spaces SET drift_since_ms = ?, drift_alerted = ? WHERE space_id = ? COLLATE NOCASE",
+        )
+        .bind(since.map(ms))
+        .bind(alerted)
         .bind(id.to_string())
         .execute(&mut *self.tx)
         .await?;

@@ -132,6 +132,7 @@ mod tests {
             at,
             stage: Some(Stage::parse(stage)),
             hardware: None,
+            requested_hardware: None,
             error: None,
             failure: None,
             probe: None,

@@ -68,6 +68,21 @@ async fn an_hour_on_a_t4_costs_its_price_cpu_basic_nothing_and_an_unknown_flavor
         d.monitor.clone(),
         SchedulerStatus::new(d.monitor.config().check_schedule.clone()),
     ));
+    // The page's cost section: an inline SVG bar per Space, the dearest first.
+    let page = send(&router, Method::GET, "/", None).await;
+    let section = page
+        .body
+        .split("<h2>Cost</h2>")
+        .nth(1)
+        .expect("a cost section");
+    assert!(
+        section.contains("aria-label=\"Cost per Space\""),
+        "{section}"
+    );
+    let gpu_at = section.find(">alice/gpu<").expect("alice/gpu has a bar");
+    let free_at = section.find(">alice/free<").expect("alice/free has a bar");
+    assert!(gpu_at < free_at, "dearest first: {section}");
+    assert!(section.contains("unknown price"), "{section}");
     let reply = send(&router, Method::GET, "/api/v1/costs?days=1", Some(API_KEY)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let body = reply.json();

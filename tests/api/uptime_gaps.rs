@@ -32,6 +32,7 @@ fn observation(at: DateTime<Utc>, verdict: Verdict) -> Observation {
         at,
         stage: Some(Stage::parse(stage)),
         hardware: Some("cpu-basic".into()),
+        requested_hardware: None,
         error: None,
         failure: None,
         probe: None,

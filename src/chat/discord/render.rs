@@ -262,7 +262,12 @@ pub fn alert(alert: &Alert) -> DcMessage {
         || alert.events.iter().any(|e| {
             matches!(
                 e.kind,
-                EventKind::Down | EventKind::StillDown | EventKind::GaveUp | EventKind::WakeFailed
+                EventKind::Down
+                    | EventKind::StillDown
+                    | EventKind::GaveUp
+                    | EventKind::WakeFailed
+                    | EventKind::HardwareDrift
+                    | EventKind::MemoryHigh
             )
         }) {
         RED

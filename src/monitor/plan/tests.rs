@@ -22,6 +22,7 @@ fn obs(verdict: Verdict, stage: Stage) -> Observation {
         at: now(),
         stage: Some(stage),
         hardware: Some("cpu-basic".into()),
+        requested_hardware: None,
         error: (verdict == Verdict::Down).then(|| "Exit code: 1".to_owned()),
         failure: None,
         probe: None,
@@ -55,6 +56,9 @@ fn state(verdict: Verdict, memory: AlertMemory) -> SpaceState {
         cause: None,
         revision: None,
         good_sha: None,
+        requested_hardware: None,
+        drift_since: None,
+        drift_alerted: false,
     }
 }
 
@@ -105,6 +109,7 @@ struct Case {
     policy: SpacePolicy,
     history: RepairHistory,
     in_flight: bool,
+    last_switch: Option<LastSwitch>,
     want: Outcome,
 }
 
@@ -116,6 +121,7 @@ fn case(name: &'static str, obs: Observation, want: Outcome) -> Case {
         policy: SpacePolicy::default(),
         history: RepairHistory::default(),
         in_flight: false,
+        last_switch: None,
         want,
     }
 }
@@ -266,6 +272,64 @@ fn the_plan_table() {
     c.policy.wake_paused = true;
     cases.push(c);
 
+    // Awake windows: 09:00 for 2 h every day, so 12:00 is outside, 10:00 inside.
+    let night = nine_to_eleven;
+    let mut c = case(
+        "outside its awake windows a running Space is paused, quietly",
+        obs(Verdict::Up, Stage::Running),
+        Outcome {
+            work: Some(Work::Scheduled(Switch::Pause)),
+            ..nothing()
+        },
+    );
+    c.policy = night();
+    cases.push(c);
+    let mut c = case(
+        "paused by the schedule and down outside its windows: no alert, no repair",
+        down(),
+        nothing(),
+    );
+    c.policy = night();
+    c.last_switch = switched(Switch::Pause, 11, 5);
+    c.want.opens = true;
+    cases.push(c);
+    let mut c = case(
+        "paused by the schedule: left paused, no wake",
+        obs(Verdict::Paused, Stage::Paused),
+        nothing(),
+    );
+    c.policy = night();
+    c.policy.wake_paused = true;
+    c.last_switch = switched(Switch::Pause, 11, 5);
+    cases.push(c);
+    let mut c = case(
+        "an admin woke it outside its windows: it runs until the next edge",
+        obs(Verdict::Up, Stage::Running),
+        nothing(),
+    );
+    c.policy = night();
+    c.last_switch = switched(Switch::Wake, 11, 30);
+    cases.push(c);
+    let mut c = case(
+        "an admin's wake before the last edge no longer holds: paused",
+        obs(Verdict::Up, Stage::Running),
+        Outcome {
+            work: Some(Work::Scheduled(Switch::Pause)),
+            ..nothing()
+        },
+    );
+    c.policy = night();
+    c.last_switch = switched(Switch::Wake, 10, 0);
+    cases.push(c);
+    let mut c = case(
+        "a failing scheduled pause is retried within the cap only",
+        obs(Verdict::Up, Stage::Running),
+        nothing(),
+    );
+    c.policy = night();
+    c.history.scheduled_pauses = vec![hours_ago(1), hours_ago(2), hours_ago(3)];
+    cases.push(c);
+
     let limits = RepairLimits::default();
     for c in &cases {
         let space = id();
@@ -280,6 +344,7 @@ fn the_plan_table() {
             ladder: &Ladder::standard(),
             advice: None,
             held: false,
+            last_switch: c.last_switch,
             now: now(),
         });
         assert_eq!(outcome(&plan), c.want, "{}", c.name);
@@ -304,6 +369,7 @@ fn a_down_event_carries_stage_and_error() {
         ladder: &Ladder::standard(),
         advice: None,
         held: false,
+        last_switch: None,
         now: now(),
     });
     let event = &plan.events[0];
@@ -311,4 +377,137 @@ fn a_down_event_carries_stage_and_error() {
     assert_eq!(event.error.as_deref(), Some("Exit code: 1"));
     let incident = plan.open_incident.expect("an incident");
     assert_eq!((incident.verdict, incident.opened), (Verdict::Down, now()));
+}
+
+fn facts_at<'a>(
+    space: &'a SpaceId,
+    obs: &'a Observation,
+    state: Option<&'a SpaceState>,
+    policy: &'a SpacePolicy,
+    last_switch: Option<LastSwitch>,
+    at: DateTime<Utc>,
+) -> SpaceFacts<'a> {
+    static LIMITS: std::sync::LazyLock<RepairLimits> =
+        std::sync::LazyLock::new(RepairLimits::default);
+    static HISTORY: std::sync::LazyLock<RepairHistory> =
+        std::sync::LazyLock::new(RepairHistory::default);
+    static LADDER: std::sync::LazyLock<Ladder> = std::sync::LazyLock::new(Ladder::standard);
+    SpaceFacts {
+        space,
+        obs,
+        state,
+        policy,
+        limits: &LIMITS,
+        history: &HISTORY,
+        in_flight: false,
+        ladder: &LADDER,
+        advice: None,
+        held: false,
+        last_switch,
+        now: at,
+    }
+}
+
+#[test]
+fn a_window_opening_restarts_what_the_schedule_paused_and_nothing_else() {
+    let policy = nine_to_eleven();
+    let space = id();
+    let inside = Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).unwrap();
+    let paused = obs(Verdict::Paused, Stage::Paused);
+    let facts = |last| facts_at(&space, &paused, None, &policy, last, inside);
+    let yesterday = |hour| {
+        Some(LastSwitch {
+            switch: Switch::Pause,
+            at: Utc.with_ymd_and_hms(2026, 11, 29, hour, 0, 0).unwrap(),
+        })
+    };
+    // Paused by the schedule last night: the window's start brings it back.
+    assert_eq!(
+        plan(&facts(yesterday(11))).work.map(|p| p.work),
+        Some(Work::Scheduled(Switch::Wake))
+    );
+    // Paused by an admin inside this window: left alone until the next edge.
+    assert_eq!(plan(&facts(switched(Switch::Pause, 9, 30))).work, None);
+    // An admin's pause in yesterday's window lasted until its end; this window's start
+    // brings the Space back.
+    assert_eq!(
+        plan(&facts(yesterday(10))).work.map(|p| p.work),
+        Some(Work::Scheduled(Switch::Wake))
+    );
+    // Woken at this window's start already: nothing more.
+    assert_eq!(plan(&facts(switched(Switch::Wake, 9, 0))).work, None);
+    // Paused outside spacewarden (the Hub's settings, no action of ours): the owner's.
+    assert_eq!(plan(&facts(None)).work, None);
+    // No windows: a paused Space is the owner's business.
+    let plain = SpacePolicy::default();
+    assert_eq!(
+        plan(&facts_at(&space, &paused, None, &plain, None, inside)).work,
+        None
+    );
+}
+
+/// A pause or wake recorded today at hh:mm.
+fn switched(switch: Switch, hour: u32, minute: u32) -> Option<LastSwitch> {
+    Some(LastSwitch {
+        switch,
+        at: Utc.with_ymd_and_hms(2026, 11, 30, hour, minute, 0).unwrap(),
+    })
+}
+
+#[test]
+fn hardware_drift_is_alerted_once_after_its_grace() {
+    let space = id();
+    let policy = SpacePolicy::default();
+    let mut drifting = obs(Verdict::Starting, Stage::Building);
+    drifting.hardware = Some("cpu-basic".into());
+    drifting.requested_hardware = Some("t4-small".into());
+    let t0 = now();
+    let first = plan(&facts_at(&space, &drifting, None, &policy, None, t0));
+    assert_eq!(first.set_drift, Some((Some(t0), false)), "the drift starts");
+    assert!(
+        first
+            .events
+            .iter()
+            .all(|e| e.kind != EventKind::HardwareDrift)
+    );
+    let mut s = state(Verdict::Starting, AlertMemory::default());
+    s.drift_since = Some(t0);
+    let later = t0 + chrono::Duration::minutes(31);
+    let due = plan(&facts_at(&space, &drifting, Some(&s), &policy, None, later));
+    let alert: Vec<_> = due
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::HardwareDrift)
+        .collect();
+    assert_eq!(alert.len(), 1);
+    assert_eq!(
+        alert[0].detail.as_deref(),
+        Some("asked for t4-small, runs on cpu-basic for 31m")
+    );
+    assert_eq!(due.set_drift, Some((Some(t0), true)));
+    s.drift_alerted = true;
+    let again = plan(&facts_at(&space, &drifting, Some(&s), &policy, None, later));
+    assert!(
+        again
+            .events
+            .iter()
+            .all(|e| e.kind != EventKind::HardwareDrift),
+        "once"
+    );
+    assert_eq!(again.set_drift, None, "nothing to write");
+    let mut fixed = drifting.clone();
+    fixed.hardware = Some("t4-small".into());
+    let cleared = plan(&facts_at(&space, &fixed, Some(&s), &policy, None, later));
+    assert_eq!(cleared.set_drift, Some((None, false)), "re-armed");
+}
+
+/// Awake 09:00 for 2 h every day.
+fn nine_to_eleven() -> SpacePolicy {
+    SpacePolicy {
+        awake: vec![MaintenanceWindow {
+            start: CheckSchedule::parse("0 9 * * *").unwrap(),
+            duration: std::time::Duration::from_secs(2 * 3600),
+        }],
+        ..SpacePolicy::default()
+    }
 }

@@ -167,12 +167,27 @@ async fn store_figures(
     let up = Family::<SpaceLabel, Gauge>::default();
     let verdicts = Family::<VerdictLabel, Gauge>::default();
     let uptime = Family::<WindowLabel, FloatGauge>::default();
+    // The newest live-metrics sample of each Space (the memory sampler reads every
+    // running Space at least every `[memory] every`).
+    let memory_used = Family::<SpaceLabel, Gauge>::default();
+    let memory_limit = Family::<SpaceLabel, Gauge>::default();
+    let cpu = Family::<SpaceLabel, FloatGauge>::default();
     let ratios = store.uptime_all(now).await?;
     for space in watched_states(monitor).await? {
         let name = space.space.to_string();
         let label = SpaceLabel {
             space: name.clone(),
         };
+        if let Some(sample) = state.samples.samples(&space.space).last() {
+            let bytes = |b: u64| i64::try_from(b).unwrap_or(i64::MAX);
+            memory_used
+                .get_or_create(&label)
+                .set(bytes(sample.memory_used));
+            memory_limit
+                .get_or_create(&label)
+                .set(bytes(sample.memory_total));
+            cpu.get_or_create(&label).set(sample.cpu_pct);
+        }
         up.get_or_create(&label)
             .set(i64::from(space.verdict == Verdict::Up));
         for verdict in Verdict::ALL {
@@ -198,6 +213,23 @@ async fn store_figures(
         }
     }
     registry.register("space_up", "1 when the Space's verdict is up", up);
+    registry.register_with_unit(
+        "space_memory_used",
+        "Memory the Space used at its newest live-metrics sample",
+        Unit::Bytes,
+        memory_used,
+    );
+    registry.register_with_unit(
+        "space_memory_limit",
+        "The Space's memory limit at its newest live-metrics sample",
+        Unit::Bytes,
+        memory_limit,
+    );
+    registry.register(
+        "space_cpu_usage_percent",
+        "CPU use of the Space at its newest live-metrics sample",
+        cpu,
+    );
     registry.register(
         "space_verdict",
         "1 for the Space's current verdict, 0 for the others",

@@ -5,6 +5,7 @@
 //! site (`static_pages`, for `spacewarden report`): read-only and self-contained.
 
 mod act;
+mod costs;
 mod layout;
 mod login;
 mod parts;
@@ -169,8 +170,17 @@ async fn status_data(
             .map(|q| q.trim().to_owned())
             .filter(|q| !q.is_empty()),
         site,
+        costs: costs::CostView {
+            days: COST_DAYS,
+            costs: monitor.costs(COST_DAYS).await?,
+            projection: monitor.month_projection().await?,
+        },
+        tokens: monitor.token_problems(),
     })
 }
+
+/// The page's cost section covers this many days.
+const COST_DAYS: u32 = 30;
 
 /// Everything a Space's page shows.
 async fn space_data(

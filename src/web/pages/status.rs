@@ -30,6 +30,8 @@ pub(crate) struct StatusData {
     /// `?q=`: only Spaces whose name contains it (case-insensitive).
     pub filter: Option<String>,
     pub site: Site,
+    pub costs: super::costs::CostView,
+    pub tokens: Vec<crate::monitor::TokenProblem>,
 }
 
 /// The link to a Space's own page, showing `text` (the text alone where the site has
@@ -278,6 +280,7 @@ pub(crate) fn render(d: &StatusData, viewer: &Viewer, flash: Option<&Flash>) -> 
         html! {
             h1 { "Status" }
             (banner(d))
+            (super::costs::token_notices(&d.tokens))
             (summary_line(d))
             (filter_box(d, shown.len()))
             div #spaces data-live=[d.site.is_live().then_some("/live")] {
@@ -294,6 +297,7 @@ pub(crate) fn render(d: &StatusData, viewer: &Viewer, flash: Option<&Flash>) -> 
                     @for (owner, rows) in owner_groups(&shown) { (owner_section(d, &owner, &rows)) }
                 }
             }
+            (super::costs::section(&d.costs))
             h2 { "Recent incidents" }
             (incidents_table(d.site, d.now, &d.incidents, true))
             h2 { "Recent actions" }

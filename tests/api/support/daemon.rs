@@ -13,6 +13,7 @@ use spacewarden::clock::ManualClock;
 use spacewarden::config::Config;
 use spacewarden::hub::{HttpProbe, HubClient};
 use spacewarden::monitor::{Monitor, MonitorParts};
+use spacewarden::web::{RecordingHub, SampleBook};
 
 use super::app::App;
 
@@ -50,6 +51,9 @@ pub fn kind_name(kind: EventKind) -> &'static str {
         EventKind::Recovered => "recovered",
         EventKind::Woken => "woken",
         EventKind::WakeFailed => "wake_failed",
+        EventKind::HardwareDrift => "hardware_drift",
+        EventKind::MemoryHigh => "memory_high",
+        EventKind::Saved => "saved",
     }
 }
 
@@ -69,6 +73,8 @@ impl Notifier for Collector {
 pub struct Daemon {
     pub monitor: Monitor,
     pub collector: Collector,
+    /// What the monitor's Hub read of live metrics (it is wrapped like the daemon's).
+    pub samples: SampleBook,
     pub clock: Arc<ManualClock>,
     outbox: Outbox,
     /// The app whose temporary directory holds the database, when the daemon owns it.
@@ -84,6 +90,8 @@ impl Daemon {
         let clock = Arc::new(ManualClock::new(
             Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap(),
         ));
+        let samples = SampleBook::default();
+        let hub = RecordingHub::new(Arc::new(hub), samples.clone()).with_clock(clock.clone());
         let mut parts = MonitorParts::new(
             Arc::new(config),
             Arc::new(hub),
@@ -95,6 +103,7 @@ impl Daemon {
         Daemon {
             monitor: Monitor::new(parts),
             collector,
+            samples,
             clock,
             outbox,
             _app: None,

@@ -59,7 +59,7 @@ impl Listener {
     }
 
     /// Reads to the end (a stream the server closes).
-    async fn to_end(&mut self) -> String {
+    async fn read_to_end(&mut self) -> String {
         let read = tokio::time::timeout(WAIT, async {
             while let Some(chunk) = self.body.next().await {
                 self.text
@@ -197,7 +197,7 @@ async fn the_cap_on_upstream_streams_holds_and_frees() {
     app.metrics(1).await;
     let mut other = listen(&router, "/space/alice/other/live").await;
     assert_eq!(other.status, StatusCode::OK);
-    let busy = other.to_end().await;
+    let busy = other.read_to_end().await;
     assert!(busy.starts_with("retry: 30000\n"), "{busy}");
     assert_eq!(data_of(&busy, "status")[0]["state"], "busy");
     // A second viewer of the open stream is no new stream.

@@ -74,11 +74,11 @@ impl Monitor {
         let paused_by_us = self
             .inner
             .store
-            .last_switches()
+            .last_switch_of(space)
             .await
             .ok()
-            .and_then(|mut last| last.remove(&space.key()))
-            .is_some_and(|(kind, _)| kind == "pause");
+            .flatten()
+            .is_some_and(|kind| kind == "pause");
         let mut paused = paused_by_us;
         let (action_id, claim) = self
             .record_manual(space, "wake", actor, |state| {

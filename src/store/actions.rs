@@ -193,6 +193,18 @@ impl Store {
             .collect())
     }
 
+    /// The latest pause or wake of one Space that did not fail (see `last_switches`).
+    pub async fn last_switch_of(&self, id: &SpaceId) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT kind FROM actions WHERE space_id = ? COLLATE NOCASE
+               AND kind IN ('pause', 'wake') AND (result IS NULL OR result <> 'failed')
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// A Space's actions, newest first.
     pub async fn actions(&self, id: &SpaceId, limit: u32) -> Result<Vec<ActionRow>, StoreError> {
         let sql = format!(

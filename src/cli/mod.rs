@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod hash_password;
 mod oneshot;
 mod progress;
 mod render;
@@ -42,8 +43,8 @@ when present):
   SPACEWARDEN_CONFIG    TOML file with per-Space probe settings
   GLOBAL_TIMEOUT_SECONDS  the default --timeout of check --repair [default: 1800]
   RUST_LOG              log filter [default: info]
-Chat, alert and HTTP settings (TELEGRAM_*, DISCORD_*, ALERT_WEBHOOK_URL, API_KEY, PORT)
-are listed in the README.";
+Chat, alert and HTTP settings (TELEGRAM_*, DISCORD_*, ALERT_WEBHOOK_URL, API_KEY, PORT,
+WEB_USERNAME, WEB_PASSWORD_HASH, TRUSTED_PROXIES, WEB_LIVE_STREAMS) are listed in the README.";
 
 /// spacewarden keeps Hugging Face Spaces alive: it checks every watched Space through
 /// the Hub API and by probing its app, and records every result in SQLite.
@@ -80,6 +81,9 @@ pub enum Command {
     /// Ask the running daemon's /healthz on 127.0.0.1:PORT and exit 0 when it
     /// answers 200, 1 otherwise (the container's HEALTHCHECK: the image has no curl).
     Healthcheck,
+    /// Read a password from stdin and print its argon2 hash (a PHC string) for
+    /// WEB_PASSWORD_HASH, which turns on sign-in on the page with WEB_USERNAME.
+    HashPassword,
 }
 
 #[derive(Debug, Default, clap::Args)]
@@ -124,6 +128,7 @@ pub async fn run(cli: Cli) -> u8 {
         Some(Command::Check(args)) => check::run(args).await,
         Some(Command::Report(args)) => report::run(args).await,
         Some(Command::Healthcheck) => healthcheck().await,
+        Some(Command::HashPassword) => hash_password::run(),
     }
 }
 

@@ -10,7 +10,8 @@ use secrecy::SecretString;
 use super::progress::Progress;
 use crate::domain::SpaceId;
 use crate::hub::{
-    Hub, HubError, LogKind, LogLine, MetricSample, SpaceInfo, SpaceRuntime, SpaceSummary, WhoAmI,
+    Hub, HubError, LogKind, LogLine, MetricSample, MetricStream, SpaceInfo, SpaceRuntime,
+    SpaceSummary, WhoAmI,
 };
 
 pub(super) struct StageWatch {
@@ -107,6 +108,14 @@ impl Hub for StageWatch {
         token: Option<&SecretString>,
     ) -> Result<Vec<MetricSample>, HubError> {
         self.inner.live_metrics(id, samples, token).await
+    }
+
+    async fn live_metrics_stream(
+        &self,
+        id: &SpaceId,
+        token: Option<&SecretString>,
+    ) -> Result<MetricStream, HubError> {
+        self.inner.live_metrics_stream(id, token).await
     }
 
     async fn whoami(&self, token: &SecretString) -> Result<WhoAmI, HubError> {

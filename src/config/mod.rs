@@ -6,6 +6,7 @@
 
 mod schedule;
 mod spaces_file;
+mod web;
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,7 @@ pub use spaces_file::{
     CauseSettings, HistorySettings, MaintenanceWindow, ProbeSettings, RepairSettings, SpacePolicy,
     SpaceSettings,
 };
+pub use web::{ProxyNet, SignIn, WebPassword, WebSettings};
 
 /// A bad configuration value; `Display` is the one line shown to the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -93,6 +95,8 @@ pub struct Config {
     /// Set by Hugging Face when spacewarden itself runs on a Space: its own host name,
     /// kept awake by the keep-alive.
     pub space_host: Option<String>,
+    /// The page: sign-in, trusted proxies, live-metrics streams.
+    pub web: WebSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -229,6 +233,7 @@ impl Config {
             api_key: secret("API_KEY"),
             api_read_key: secret("API_READ_KEY"),
             space_host: var("SPACE_HOST"),
+            web: web::web_settings(var)?,
             port: match var("PORT") {
                 None => 7860,
                 Some(p) => p

@@ -22,7 +22,8 @@ use super::ratelimit::{RateLimit, wait_after_429};
 use super::sse::SseParser;
 use super::wire::{self, LogEventWire, MetricWire, RuntimeWire, SpaceWire, WhoAmIWire};
 use super::{
-    Hub, HubError, LogKind, LogLine, MetricSample, SpaceInfo, SpaceRuntime, SpaceSummary, WhoAmI,
+    Hub, HubError, LogKind, LogLine, MetricSample, MetricStream, SpaceInfo, SpaceRuntime,
+    SpaceSummary, WhoAmI,
 };
 use crate::domain::SpaceId;
 
@@ -89,6 +90,11 @@ impl HubClient {
         self
     }
 
+    /// `HF_SPACES_API_URL`.
+    pub(super) fn spaces_api(&self) -> &Url {
+        &self.endpoints.spaces_api
+    }
+
     fn space_url(&self, id: &SpaceId, tail: &[&str]) -> Url {
         let mut url = self.endpoints.hub.clone();
         if let Ok(mut segments) = url.path_segments_mut() {
@@ -110,7 +116,7 @@ impl HubClient {
 
     /// Sends one request and maps every failure to a `HubError`. `repo_url` tells
     /// how to read an anonymous 401 (reference §2.2: "not found or private").
-    async fn send(
+    pub(super) async fn send(
         &self,
         method: Method,
         url: Url,
@@ -447,21 +453,13 @@ impl Hub for HubClient {
         samples: usize,
         token: Option<&SecretString>,
     ) -> Result<Vec<MetricSample>, HubError> {
-        let mut url = self.endpoints.spaces_api.clone();
-        if let Ok(mut segments) = url.path_segments_mut() {
-            segments
-                .pop_if_empty()
-                .extend(["v1", id.owner(), id.name(), "live-metrics", "sse"]);
-        }
-        let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
-        headers.insert("cache-control", HeaderValue::from_static("no-cache"));
+        let url = super::live::url(&self.endpoints.spaces_api, id);
         let response = self
             .send(
                 Method::GET,
                 url,
                 token,
-                headers,
+                super::live::headers(),
                 true,
                 Some(Duration::from_secs(3600)),
             )
@@ -482,6 +480,14 @@ impl Hub for HubClient {
             ));
         }
         Ok(out)
+    }
+
+    async fn live_metrics_stream(
+        &self,
+        id: &SpaceId,
+        token: Option<&SecretString>,
+    ) -> Result<MetricStream, HubError> {
+        self.open_live_metrics(id, token).await
     }
 
     async fn whoami(&self, token: &SecretString) -> Result<WhoAmI, HubError> {
@@ -505,7 +511,7 @@ async fn read_text(response: Response) -> String {
     response.text().await.unwrap_or_default()
 }
 
-fn transport_error(error: &reqwest::Error, timeout: Duration) -> HubError {
+pub(super) fn transport_error(error: &reqwest::Error, timeout: Duration) -> HubError {
     if error.is_timeout() {
         HubError::Transient(format!("no answer within {}s", timeout.as_secs()))
     } else if error.is_connect() {

@@ -7,6 +7,7 @@
 // `pub(crate)` where `crate::fuzzing` reaches in.
 pub(crate) mod client;
 mod error;
+mod live;
 mod probe;
 pub(crate) mod ratelimit;
 pub(crate) mod sse;
@@ -22,6 +23,7 @@ use crate::domain::{ProbeOutcome, SpaceId, Stage};
 
 pub use client::{HubClient, HubEndpoints, RequestObserver};
 pub use error::HubError;
+pub use live::MetricStream;
 pub use probe::HttpProbe;
 pub use ratelimit::RateLimit;
 
@@ -191,6 +193,15 @@ pub trait Hub: Send + Sync {
         samples: usize,
         token: Option<&SecretString>,
     ) -> Result<Vec<MetricSample>, HubError>;
+
+    /// The live-metrics stream, sample by sample, for as long as the caller keeps
+    /// it; dropping it hangs up. It ends with an `Err` item when the connection fails
+    /// or goes quiet.
+    async fn live_metrics_stream(
+        &self,
+        id: &SpaceId,
+        token: Option<&SecretString>,
+    ) -> Result<MetricStream, HubError>;
 
     async fn whoami(&self, token: &SecretString) -> Result<WhoAmI, HubError>;
 }

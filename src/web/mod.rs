@@ -1,18 +1,22 @@
 //! The HTTP side on `PORT` (7860 by default, what Hugging Face expects of a Docker
-//! Space): `/healthz` and `/readyz`, the status pages for people, the JSON API under
-//! `/api/v1` and `/metrics` for Prometheus. One router per area, merged here; the
-//! server loop with its connection limits is in `serve`.
+//! Space): `/healthz` and `/readyz`, the pages for people (with sign-in and actions
+//! when `WEB_USERNAME` is set, and live metrics relayed from the Hub), the JSON API
+//! under `/api/v1` and `/metrics` for Prometheus. One router per area, merged here,
+//! gzip for whoever accepts it; the server loop with its connection limits is in
+//! `serve`.
 //!
 //! axum is used only inside this folder. Everything here reads the store and the
-//! scheduler's status; the only writes are the API's restart and rebuild, which go
-//! through `Monitor::request_repair` like the chat commands. Nothing here may print a
-//! token: the API key is compared, never shown.
+//! scheduler's status; every action (the API's, the page's) goes through the command
+//! core like a chat command. Nothing here may print a token or a password: the API
+//! key and the page password are compared, never shown.
 
 mod api;
 mod assets;
+mod auth;
 mod error;
 mod health;
 mod healthcheck;
+mod live;
 mod metrics;
 mod overview;
 mod pages;
@@ -24,18 +28,20 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::HeaderValue;
 use axum::http::header;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use secrecy::SecretString;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
 
 use crate::commands::{Access, CommandCore};
 use crate::monitor::{Monitor, SchedulerStatus};
 
 pub use api::openapi_json;
+pub use auth::hash_password;
 pub use error::{ApiError, ErrorBody};
 pub use healthcheck::check_health;
 pub use metrics::{MeteredProbe, Meters};
@@ -59,6 +65,10 @@ pub struct WebState {
     api_read_key: Option<Arc<SecretString>>,
     /// Every action taken over HTTP goes through the command core.
     core: CommandCore,
+    /// Sign-in settings and the login throttle.
+    auth: Arc<auth::Auth>,
+    /// Live metrics, one upstream stream per Space.
+    live: live::LiveRelay,
 }
 
 impl WebState {
@@ -67,12 +77,16 @@ impl WebState {
         let api_key = monitor.config().api_key.clone().map(Arc::new);
         let api_read_key = monitor.config().api_read_key.clone().map(Arc::new);
         let core = CommandCore::new(monitor.clone(), Access::from_config(monitor.config()), None);
+        let samples = SampleBook::default();
+        let web = &monitor.config().web;
         WebState {
             core,
             api_read_key,
+            auth: Arc::new(auth::Auth::new(web)),
+            live: live::LiveRelay::new(monitor.clone(), samples.clone(), web.live_streams),
             monitor,
             scheduler,
-            samples: SampleBook::default(),
+            samples,
             meters: Meters::default(),
             api_key,
         }
@@ -86,8 +100,15 @@ impl WebState {
 
     /// Shares the live-metrics samples that the daemon's `RecordingHub` fills.
     pub fn with_samples(mut self, samples: SampleBook) -> WebState {
+        let max = self.monitor.config().web.live_streams;
+        self.live = live::LiveRelay::new(self.monitor.clone(), samples.clone(), max);
         self.samples = samples;
         self
+    }
+
+    /// Upstream live-metrics streams open now (tests, diagnostics).
+    pub fn live_streams_open(&self) -> usize {
+        self.live.open_streams()
     }
 
     /// Shares the counters that the daemon's Hub client and probe feed.
@@ -97,16 +118,24 @@ impl WebState {
     }
 }
 
-/// The whole application: every area's router, merged, with the common headers.
+/// Request bodies at most: the page's forms are a few short fields.
+const BODY_LIMIT: usize = 16 * 1024;
+
+/// The whole application: every area's router, merged, with the common headers and
+/// gzip (tower-http's predicate leaves event streams, images and tiny answers alone).
 pub fn router(state: WebState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(pages::router())
+        .merge(auth::router())
+        .merge(live::router())
         .merge(assets::router())
         .merge(metrics::router())
         .nest("/api/v1", api::router(state.clone()))
         .fallback(pages::not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(common_headers))
+        .layer(CompressionLayer::new().gzip(true))
         .with_state(state)
 }
 
@@ -139,9 +168,10 @@ impl SharedListener {
     }
 }
 
-/// Headers on every answer. The policy allows only our own scripts and styles (so a
-/// hostile Space name that slipped past escaping still could not run), and framing by
-/// huggingface.co, which shows a Space's app in an iframe.
+/// Headers on every answer. The policy allows only our own scripts, styles, event
+/// streams and form targets (so a hostile Space name that slipped past escaping still
+/// could not run, load or post anything elsewhere), and framing by huggingface.co,
+/// which shows a Space's app in an iframe.
 async fn common_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -149,7 +179,7 @@ async fn common_headers(request: Request, next: Next) -> Response {
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
             "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-             base-uri 'none'; form-action 'none'; \
+             connect-src 'self'; base-uri 'none'; form-action 'self'; \
              frame-ancestors 'self' https://huggingface.co https://*.hf.space",
         ),
     );

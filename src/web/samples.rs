@@ -1,8 +1,9 @@
 //! The last live-metrics samples of each Space, kept in memory for the Space page's
-//! CPU/memory sparkline. Reading the metrics stream costs a Hub connection, so the page
-//! never reads it itself: `RecordingHub` wraps the daemon's `Hub` and keeps whatever
-//! the chat `/metrics` command (or anything else) read through it. Nothing is stored
-//! on disk; after a restart the sparkline starts empty.
+//! sparklines as first drawn (the live stream then extends them in the browser). Two
+//! sources fill it: `RecordingHub`, which wraps the daemon's `Hub` and keeps whatever
+//! the chat `/metrics` command read through it, and the page's live relay
+//! (`web::live`), which records every sample it relays. Nothing is stored on disk;
+//! after a restart the sparklines start empty.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -14,7 +15,8 @@ use secrecy::SecretString;
 use crate::clock::{Clock, SystemClock};
 use crate::domain::SpaceId;
 use crate::hub::{
-    Hub, HubError, LogKind, LogLine, MetricSample, SpaceInfo, SpaceRuntime, SpaceSummary, WhoAmI,
+    Hub, HubError, LogKind, LogLine, MetricSample, MetricStream, SpaceInfo, SpaceRuntime,
+    SpaceSummary, WhoAmI,
 };
 
 /// Samples kept per Space: a minute or two of the stream.
@@ -27,6 +29,23 @@ pub struct Sample {
     pub cpu_pct: f64,
     pub memory_used: u64,
     pub memory_total: u64,
+    /// Download, bytes per second.
+    pub rx_bps: f64,
+    /// Upload, bytes per second.
+    pub tx_bps: f64,
+}
+
+impl Sample {
+    pub fn new(at: DateTime<Utc>, s: &MetricSample) -> Sample {
+        Sample {
+            at,
+            cpu_pct: s.cpu_usage_pct,
+            memory_used: s.memory_used_bytes,
+            memory_total: s.memory_total_bytes,
+            rx_bps: s.rx_bps,
+            tx_bps: s.tx_bps,
+        }
+    }
 }
 
 /// Recent samples by Space; cheap to clone, shared by the Hub wrapper and the pages.
@@ -40,16 +59,29 @@ impl SampleBook {
         let mut spaces = self.spaces.lock().unwrap_or_else(|p| p.into_inner());
         let kept = spaces.entry(space.key()).or_default();
         for s in samples {
-            kept.push_back(Sample {
-                at,
-                cpu_pct: s.cpu_usage_pct,
-                memory_used: s.memory_used_bytes,
-                memory_total: s.memory_total_bytes,
-            });
+            kept.push_back(Sample::new(at, s));
         }
         while kept.len() > KEEP {
             kept.pop_front();
         }
+    }
+
+    /// Adds one sample (the live relay's).
+    pub fn push(&self, space: &SpaceId, sample: Sample) {
+        let mut spaces = self.spaces.lock().unwrap_or_else(|p| p.into_inner());
+        let kept = spaces.entry(space.key()).or_default();
+        kept.push_back(sample);
+        while kept.len() > KEEP {
+            kept.pop_front();
+        }
+    }
+
+    /// The newest sample of `space`.
+    pub fn latest(&self, space: &SpaceId) -> Option<Sample> {
+        let spaces = self.spaces.lock().unwrap_or_else(|p| p.into_inner());
+        spaces
+            .get(&space.key())
+            .and_then(|kept| kept.back().cloned())
     }
 
     /// Oldest first.
@@ -156,6 +188,15 @@ impl Hub for RecordingHub {
         let read = self.inner.live_metrics(id, samples, token).await?;
         self.book.record(id, self.clock.now(), &read);
         Ok(read)
+    }
+
+    /// Passed through: the page's live relay records the samples it relays itself.
+    async fn live_metrics_stream(
+        &self,
+        id: &SpaceId,
+        token: Option<&SecretString>,
+    ) -> Result<MetricStream, HubError> {
+        self.inner.live_metrics_stream(id, token).await
     }
 
     async fn whoami(&self, token: &SecretString) -> Result<WhoAmI, HubError> {

@@ -11,12 +11,15 @@
 mod clock;
 
 use std::io;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
+use axum::Extension;
 use axum::Router;
+use axum::extract::ConnectInfo;
+use axum::middleware::AddExtension;
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
@@ -24,6 +27,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::{JoinError, JoinSet};
 use tokio_util::sync::CancellationToken;
+use tower::Layer;
 
 use self::clock::{Counted, RequestClock};
 use super::WebState;
@@ -127,7 +131,9 @@ pub async fn serve_with(
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => match slots.admit(peer.ip()) {
                     Some(slot) => {
-                        connections.spawn(connection(stream, router.clone(), limits, slot, cancel.clone()));
+                        // The peer's address for the handlers (the login throttle).
+                        let service = Extension(ConnectInfo(peer)).layer(router.clone());
+                        connections.spawn(connection(stream, service, limits, slot, cancel.clone()));
                     }
                     None => refusals.refuse(stream, &limits),
                 },
@@ -238,7 +244,7 @@ async fn accept_failed(e: io::Error) {
 /// One connection, served until the client leaves, a limit closes it, or shutdown.
 async fn connection(
     stream: TcpStream,
-    router: Router,
+    router: AddExtension<Router, ConnectInfo<SocketAddr>>,
     limits: ServeLimits,
     _slot: OwnedSemaphorePermit,
     cancel: CancellationToken,

@@ -103,6 +103,13 @@ impl Hub for PanickingHub {
     ) -> Result<Vec<MetricSample>, HubError> {
         unimplemented!()
     }
+    async fn live_metrics_stream(
+        &self,
+        _: &SpaceId,
+        _: Option<&SecretString>,
+    ) -> Result<spacewarden::hub::MetricStream, HubError> {
+        unimplemented!()
+    }
     async fn whoami(&self, _: &SecretString) -> Result<WhoAmI, HubError> {
         unimplemented!()
     }

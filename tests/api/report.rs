@@ -28,6 +28,8 @@ async fn the_report_shows_every_space_escaped_and_its_data_parses() {
     let app = App::new(&hub)
         .env("SPACES", "alice/*")
         .env("HF_TOKEN", "hf_alice")
+        .env("WEB_USERNAME", "ops")
+        .env("WEB_PASSWORD", "not shown")
         .settings(FAST_REPAIRS);
     // A run that alerts and opens an incident (a broken configuration is never repaired).
     let checked = app.run(&["check", "--repair", "--timeout", "60s"]).await;
@@ -53,6 +55,8 @@ async fn the_report_shows_every_space_escaped_and_its_data_parses() {
         assert!(!page.contains("/assets/"), "an asset link:\n{page}");
         assert!(!page.contains(r#"rel="stylesheet""#));
         assert!(!page.contains(r#"src="http"#));
+        // Nobody signs in to a file: no sign-in link, no action forms.
+        assert!(!page.contains("/login") && !page.contains("csrf"), "{page}");
     }
     // Links work below any path (GitHub Pages serves /<repo>/) and from disk.
     assert!(
@@ -61,7 +65,8 @@ async fn the_report_shows_every_space_escaped_and_its_data_parses() {
     );
     assert!(hostile_page.contains(r#"href="../../index.html""#));
     // The incident that the broken configuration opened, with its cause.
-    assert!(index.contains("Open incidents"));
+    assert!(index.contains("Needs attention"));
+    assert!(index.contains("Incident since"));
 
     let data: serde_json::Value =
         serde_json::from_str(&read(&site, "data.json")).expect("data.json parses");

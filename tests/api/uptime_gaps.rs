@@ -170,7 +170,8 @@ async fn the_page_shows_the_silence_grey_and_the_api_agrees() {
         .advance(std::time::Duration::from_secs(20 * 3600));
     site.cycle().await;
 
-    let page = site.get("/").await;
+    // The Space's page has the full 90-day bar (the overview draws a compact one).
+    let page = site.get("/space/alice/app").await;
     // Nov 23: one check at 08:15 after a night nobody checked.
     assert!(
         page.body.contains(

@@ -235,8 +235,13 @@ async fn hostile_outside_text_comes_out_inert() {
         assert!(!page.body.contains("<script>alert"), "{path}: live script");
         assert!(!page.body.contains("<img src=x"), "{path}: live img");
         assert!(!page.body.contains("<b>QUANTUM"), "{path}: live markup");
-        // The only scripts are our own file.
-        assert_eq!(page.body.matches("<script").count(), 1, "{path}");
+        // The only scripts are our own files.
+        assert_eq!(page.body.matches("<script").count(), 2, "{path}");
+        assert_eq!(
+            page.body.matches("<script src=\"/assets/").count(),
+            2,
+            "{path}"
+        );
     }
     let evil = site.get("/space/alice/evil").await.body;
     assert!(evil.contains("&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &lt;img"));

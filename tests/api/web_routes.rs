@@ -76,21 +76,29 @@ async fn pages_assets_and_not_found() {
         );
     }
     assert_eq!(
-        page.body.matches("<i ").count(),
-        3 * 90,
+        page.body.matches("<svg class=\"mini\"").count(),
+        3,
         "a 90-day bar each"
     );
     assert!(
         page.header("content-security-policy")
             .contains("script-src 'self'")
     );
-    // Read-only: no forms, nothing that posts.
-    assert!(!page.body.contains("<form") && !page.body.to_lowercase().contains("post"));
+    // Without WEB_USERNAME: read-only, no sign-in, nothing that posts.
+    assert!(!page.body.to_lowercase().contains("post"));
+    assert!(!page.body.contains("/login"));
+    assert_eq!(page.body.matches("<form").count(), 1, "the filter box only");
 
     let space = site.get("/space/alice/app").await;
     assert_eq!(space.status, StatusCode::OK);
     assert!(space.body.contains("<h1>alice/app</h1>"));
-    assert!(space.body.contains("No live metrics read yet"));
+    assert!(
+        space
+            .body
+            .contains("Live figures appear here while the Space runs.")
+    );
+    assert!(!space.body.contains("<form"), "no actions without sign-in");
+    assert_eq!(site.get("/login").await.status, StatusCode::NOT_FOUND);
     // Ids are case-insensitive, like the Hub's.
     assert_eq!(site.get("/space/ALICE/APP").await.status, StatusCode::OK);
 
@@ -109,9 +117,11 @@ async fn pages_assets_and_not_found() {
     assert_eq!(css.status, StatusCode::OK);
     assert!(css.header("content-type").starts_with("text/css"));
     assert!(css.body.contains("prefers-color-scheme: dark"));
-    let js = site.get("/assets/theme.js").await;
-    assert_eq!(js.status, StatusCode::OK);
-    assert!(js.header("content-type").starts_with("text/javascript"));
+    for script in ["/assets/theme.js", "/assets/live.js"] {
+        let js = site.get(script).await;
+        assert_eq!(js.status, StatusCode::OK);
+        assert!(js.header("content-type").starts_with("text/javascript"));
+    }
 }
 
 #[tokio::test]

@@ -1,9 +1,13 @@
-//! The status pages for people: server-rendered HTML (maud escapes every splice),
-//! light and dark, readable on a phone, nothing loaded from elsewhere. Read-only by
-//! design: no page offers an action, and nothing on them comes from a token.
+//! The pages for people: server-rendered HTML (maud escapes every splice), light and
+//! dark, readable on a phone, nothing loaded from elsewhere. Anyone may read them; a
+//! signed-in user also gets the actions (`act`), which go through the command core.
+//! Nothing on them comes from a token. The same pages are also written as a static
+//! site (`static_pages`, for `spacewarden report`): read-only and self-contained.
 
+mod act;
 mod costs;
 mod layout;
+mod login;
 mod parts;
 mod site;
 mod space;
@@ -12,18 +16,23 @@ mod status;
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use maud::html;
+use serde::Deserialize;
 
 use self::site::{Site, space_file};
+use super::auth::current_session;
 use super::overview::{SpaceRow, overview, space_row};
 use super::{SampleBook, WebState};
 use crate::domain::SpaceId;
 use crate::monitor::{Monitor, SchedulerSnapshot};
-use crate::store::StoreError;
+use crate::store::{Flash, StoreError};
+
+pub(crate) use layout::Viewer;
+pub(crate) use login::login_page;
 
 /// How far back the front page's incident and action lists reach, and how long.
 const RECENT_DAYS: i64 = 7;
@@ -33,6 +42,7 @@ pub(super) fn router() -> Router<WebState> {
     Router::new()
         .route("/", get(status_page))
         .route("/space/{owner}/{name}", get(space_page))
+        .route("/space/{owner}/{name}/{action}", post(act::act))
 }
 
 /// Why a page could not be shown. A store failure is logged and shown as a plain
@@ -52,30 +62,55 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
             PageError::NotFound => not_found_page(),
-            PageError::Internal(e) => {
-                tracing::error!(error = %e, "status page failed");
-                let body = html! {
-                    h1 { "Something went wrong" }
-                    p { "The status could not be read. The details are in spacewarden's log." }
-                };
-                let now = chrono::Utc::now();
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    Html(layout::page(Site::Live, "Error", now, body).into_string()),
-                )
-                    .into_response()
-            }
+            PageError::Internal(e) => internal_error(&e),
         }
     }
 }
 
-fn not_found_page() -> Response {
-    let body = html! {
-        h1 { "Not found" }
-        p { "No such page, or spacewarden does not watch that Space. " a href="/" { "All Spaces" } }
-    };
-    let page = layout::page(Site::Live, "Not found", chrono::Utc::now(), body);
-    (StatusCode::NOT_FOUND, Html(page.into_string())).into_response()
+fn message_page(status: StatusCode, title: &str, body: maud::Markup) -> Response {
+    let viewer = Viewer::Visitor { sign_in: false };
+    let page = layout::page(
+        layout::Frame::new(Site::Live, title, chrono::Utc::now(), &viewer),
+        body,
+    );
+    (status, Html(page.into_string())).into_response()
+}
+
+/// 500, logged with its cause, shown without it.
+pub(crate) fn internal_error(e: &StoreError) -> Response {
+    tracing::error!(error = %e, "page failed");
+    message_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Error",
+        html! {
+            h1 { "Something went wrong" }
+            p { "The status could not be read. The details are in spacewarden's log." }
+        },
+    )
+}
+
+pub(crate) fn not_found_page() -> Response {
+    message_page(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        html! {
+            h1 { "Not found" }
+            p { "No such page, or spacewarden does not watch that Space. " a href="/" { "All Spaces" } }
+        },
+    )
+}
+
+/// 403: a form whose CSRF token is not the session's (an old tab, or another site).
+pub(crate) fn forbidden_page() -> Response {
+    message_page(
+        StatusCode::FORBIDDEN,
+        "Refused",
+        html! {
+            h1 { "Refused" }
+            p { "This form does not belong to your session (it may be from an old tab). "
+                "Reload the page and try again." }
+        },
+    )
 }
 
 /// The fallback for every path no router knows.
@@ -83,60 +118,35 @@ pub(super) async fn not_found() -> Response {
     not_found_page()
 }
 
-async fn status_page(State(state): State<WebState>) -> Result<Html<String>, PageError> {
-    let data = status_data(&state.monitor, state.scheduler.snapshot(), Site::Live).await?;
-    Ok(Html(status::render(&data).into_string()))
-}
-
-async fn space_page(
-    State(state): State<WebState>,
-    Path((owner, name)): Path<(String, String)>,
-) -> Result<Html<String>, PageError> {
-    let id = SpaceId::parse(&format!("{owner}/{name}")).map_err(|_| PageError::NotFound)?;
-    let row = space_row(&state.monitor, &id)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let data = space_data(&state.monitor, &state.samples, row, Site::Live).await?;
-    Ok(Html(space::render(&data).into_string()))
-}
-
-/// The pages of a static report (`spacewarden report`): the status page as
-/// `index.html` and, with `space_pages`, one page per watched Space, each with its
-/// path from the site's root. Read-only, self-contained (see `site`).
-pub(in crate::web) async fn static_pages(
-    monitor: &Monitor,
-    space_pages: bool,
-) -> Result<Vec<(String, String)>, StoreError> {
-    let site = Site::Static {
-        space_pages,
-        depth: 0,
-    };
-    let mut data = status_data(monitor, SchedulerSnapshot::default(), site).await?;
-    // The last check stands in for the scheduler, which a report does not have.
-    data.scheduler.last_cycle_end = data
-        .rows
-        .iter()
-        .filter_map(|row| row.state.as_ref().map(|s| s.last_check))
-        .max();
-    let mut pages = vec![("index.html".to_owned(), status::render(&data).into_string())];
-    if space_pages {
-        let samples = SampleBook::default();
-        for row in data.rows {
-            let path = space_file(&row.id);
-            let site = Site::Static {
-                space_pages,
-                depth: path.matches('/').count(),
-            };
-            let data = space_data(monitor, &samples, row, site).await?;
-            pages.push((path, space::render(&data).into_string()));
+/// Who is asking, and the flash waiting for them (read once).
+async fn viewer(
+    state: &WebState,
+    headers: &HeaderMap,
+) -> Result<(Viewer, Option<Flash>), StoreError> {
+    match current_session(state, headers).await? {
+        Some(session) => {
+            let flash = state.monitor.store().take_flash(&session.id_hash).await?;
+            Ok((Viewer::SignedIn(session), flash))
         }
+        None => Ok((
+            Viewer::Visitor {
+                sign_in: state.auth.enabled(),
+            },
+            None,
+        )),
     }
-    Ok(pages)
 }
 
+#[derive(Debug, Deserialize)]
+struct StatusQuery {
+    q: Option<String>,
+}
+
+/// Everything the status page shows.
 async fn status_data(
     monitor: &Monitor,
     scheduler: SchedulerSnapshot,
+    filter: Option<String>,
     site: Site,
 ) -> Result<status::StatusData, StoreError> {
     let store = monitor.store();
@@ -156,6 +166,9 @@ async fn status_data(
         incidents: store.recent_incidents(since, RECENT_ROWS).await?,
         actions: store.recent_actions(since, RECENT_ROWS).await?,
         scheduler,
+        filter: filter
+            .map(|q| q.trim().to_owned())
+            .filter(|q| !q.is_empty()),
         site,
         costs: costs::CostView {
             days: COST_DAYS,
@@ -169,6 +182,7 @@ async fn status_data(
 /// The page's cost section covers this many days.
 const COST_DAYS: u32 = 30;
 
+/// Everything a Space's page shows.
 async fn space_data(
     monitor: &Monitor,
     samples: &SampleBook,
@@ -194,4 +208,72 @@ async fn space_data(
         row,
         site,
     })
+}
+
+/// The pages of a static report (`spacewarden report`): the status page as
+/// `index.html` and, with `space_pages`, one page per watched Space, each with its
+/// path from the site's root. Read-only, self-contained (see `site`).
+pub(in crate::web) async fn static_pages(
+    monitor: &Monitor,
+    space_pages: bool,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let site = Site::Static {
+        space_pages,
+        depth: 0,
+    };
+    // Nobody signs in to a file.
+    let viewer = Viewer::Visitor { sign_in: false };
+    let mut data = status_data(monitor, SchedulerSnapshot::default(), None, site).await?;
+    // The last check stands in for the scheduler, which a report does not have.
+    data.scheduler.last_cycle_end = data
+        .rows
+        .iter()
+        .filter_map(|row| row.state.as_ref().map(|s| s.last_check))
+        .max();
+    let mut pages = vec![(
+        "index.html".to_owned(),
+        status::render(&data, &viewer, None).into_string(),
+    )];
+    if space_pages {
+        let samples = SampleBook::default();
+        for row in data.rows {
+            let path = space_file(&row.id);
+            let site = Site::Static {
+                space_pages,
+                depth: path.matches('/').count(),
+            };
+            let data = space_data(monitor, &samples, row, site).await?;
+            pages.push((path, space::render(&data, &viewer, None).into_string()));
+        }
+    }
+    Ok(pages)
+}
+
+async fn status_page(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Query(query): Query<StatusQuery>,
+) -> Result<Html<String>, PageError> {
+    let (viewer, flash) = viewer(&state, &headers).await?;
+    let scheduler = state.scheduler.snapshot();
+    let data = status_data(&state.monitor, scheduler, query.q, Site::Live).await?;
+    Ok(Html(
+        status::render(&data, &viewer, flash.as_ref()).into_string(),
+    ))
+}
+
+async fn space_page(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path((owner, name)): Path<(String, String)>,
+) -> Result<Html<String>, PageError> {
+    let id = SpaceId::parse(&format!("{owner}/{name}")).map_err(|_| PageError::NotFound)?;
+    let row = space_row(&state.monitor, &id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let (viewer, flash) = viewer(&state, &headers).await?;
+    let data = space_data(&state.monitor, &state.samples, row, Site::Live).await?;
+    Ok(Html(
+        space::render(&data, &viewer, flash.as_ref()).into_string(),
+    ))
 }

@@ -1,5 +1,6 @@
-//! Small pieces of the status pages: verdict badges, times, percentages, the 90-day
-//! uptime bar and the sparklines. Everything outside (Space names, stages, the Hub's
+//! Small pieces of the status pages: verdict badges, times, percentages, sizes, the
+//! 90-day uptime bar (a cell per day on a Space's page, a few runs of colour on the
+//! overview) and the sparklines. Everything outside (Space names, stages, the Hub's
 //! error messages) goes through maud's `(…)` splices, which escape it.
 
 use chrono::{DateTime, Utc};
@@ -162,6 +163,79 @@ pub(super) fn bar_average(days: &[DayUptime]) -> Option<f64> {
     (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64)
 }
 
+/// The colour of a day in the overview's bar: its uptime class, or `gap`.
+fn run_class(day: &DayUptime) -> &'static str {
+    if day.unknown() {
+        "gap"
+    } else {
+        match uptime_class(day.uptime) {
+            "" => "u0",
+            class => class,
+        }
+    }
+}
+
+/// The 90 days in a few rectangles: one per run of days of the same colour, each
+/// with its dates and average as a tooltip. A Space that was fine all along is one
+/// rectangle, not 90 cells: this is what keeps the overview light at 1,000 Spaces.
+pub(super) fn mini_bar(days: &[DayUptime], overall: Option<f64>) -> Markup {
+    let mut runs: Vec<(&'static str, usize, usize, String)> = Vec::new();
+    let mut start = 0;
+    for i in 1..=days.len() {
+        if i < days.len() && run_class(&days[i]) == run_class(&days[start]) {
+            continue;
+        }
+        let (class, run) = (run_class(&days[start]), &days[start..i]);
+        let (first, last) = (run[0].day, run[run.len() - 1].day);
+        let dates = if run.len() == 1 {
+            first.format("%b %-d").to_string()
+        } else {
+            format!("{} – {}", first.format("%b %-d"), last.format("%b %-d"))
+        };
+        let figure = match (class, bar_average(run)) {
+            ("gap", _) => "not checked".to_owned(),
+            (_, None) => "no data".to_owned(),
+            (_, average) => pct(average),
+        };
+        runs.push((class, start, run.len(), format!("{dates}: {figure}")));
+        start = i;
+    }
+    let n = days.len().max(1);
+    html! {
+        svg.mini viewBox={ "0 0 " (n) " 4" } preserveAspectRatio="none" role="img"
+            aria-label={ (n) "-day uptime: " (pct(overall)) } {
+            @for (class, x, width, tip) in &runs {
+                rect class=(class) x=(x) width=(width) height="4" { title { (tip) } }
+            }
+        }
+    }
+}
+
+/// `1.4 GiB`, `512 MiB`.
+pub(super) fn bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// A transfer rate: `1.2 kB/s` (decimal units, as network rates are given).
+pub(super) fn rate(bps: f64) -> String {
+    match bps {
+        b if b >= 1e6 => format!("{:.1} MB/s", b / 1e6),
+        b if b >= 1e3 => format!("{:.1} kB/s", b / 1e3),
+        b => format!("{b:.0} B/s"),
+    }
+}
+
 /// A line of `values` scaled to `0..=max`, as inline SVG (no script, no image file).
 pub(super) fn sparkline(values: &[f64], max: f64, label: &str) -> Markup {
     const W: f64 = 200.0;
@@ -234,6 +308,33 @@ mod tests {
         assert!(html.contains(r#"class="u1""#), "{html}");
         assert!(html.contains("Nov 22: no data"));
         assert_eq!(bar_average(&days), Some(0.75));
+    }
+
+    #[test]
+    fn the_overview_bar_draws_runs() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
+        let day = |back: i64, uptime| DayUptime {
+            day: now - chrono::Duration::days(back),
+            uptime,
+            unchecked: 0.0,
+            unchecked_for: std::time::Duration::ZERO,
+        };
+        let fine: Vec<DayUptime> = (0..90).rev().map(|b| day(b, Some(1.0))).collect();
+        let html = mini_bar(&fine, bar_average(&fine)).into_string();
+        assert_eq!(html.matches("<rect").count(), 1, "{html}");
+        assert!(
+            html.contains(r#"width="90""#) && html.contains("Aug 25 – Nov 22: 100 %"),
+            "{html}"
+        );
+        let mut mixed = fine.clone();
+        mixed[40].uptime = Some(0.5);
+        mixed[41].uptime = None;
+        let html = mini_bar(&mixed, bar_average(&mixed)).into_string();
+        assert_eq!(html.matches("<rect").count(), 4, "{html}");
+        assert!(html.contains(r#"class="u1" x="40" width="1""#), "{html}");
+        assert!(html.contains("Oct 5: no data"), "{html}");
+        assert_eq!(bytes(512 * 1024 * 1024), "512.0 MiB");
+        assert_eq!(rate(1200.0), "1.2 kB/s");
     }
 
     #[test]

@@ -1,19 +1,24 @@
-//! `GET /space/{owner}/{name}`: one Space: its state, uptime bar, the CPU/memory
-//! sparklines of the last live-metrics samples read (by `/metrics` in chat), its
-//! incident history, actions and latest checks. Read-only: no buttons.
+//! `GET /space/{owner}/{name}`: one Space: its state; for a signed-in user the
+//! actions (a button per action of the command catalogue); live CPU, memory, download
+//! and upload with sparklines (drawn from the last samples seen, then kept moving by
+//! `live.js` from `/space/{owner}/{name}/live`); the 90-day bar a cell per day; its
+//! incidents, actions and latest checks.
 
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
-use super::layout::page;
-use super::parts::{bar_average, clock, pct, span, sparkline, uptime_bar, verdict_badge, when};
+use super::layout::{Frame, Viewer, page};
+use super::parts::{
+    bar_average, bytes, clock, pct, rate, span, sparkline, uptime_bar, verdict_badge, when,
+};
 use super::site::Site;
 use super::status::{actions_table, incidents_table};
-use crate::store::{ActionRow, CheckRow, DayUptime, IncidentRow};
+use crate::commands::catalogue::{ArgKind, MUTE_CHOICES, Spec, space_actions};
+use crate::store::{ActionRow, CheckRow, DayUptime, Flash, IncidentRow};
 use crate::web::Sample;
 use crate::web::overview::SpaceRow;
 
-pub(super) struct SpaceData {
+pub(crate) struct SpaceData {
     pub now: DateTime<Utc>,
     pub row: SpaceRow,
     pub app_url: Option<String>,
@@ -25,35 +30,100 @@ pub(super) struct SpaceData {
     pub site: Site,
 }
 
-fn gib(bytes: u64) -> String {
-    format!("{:.2} GiB", bytes as f64 / (1u64 << 30) as f64)
+/// `Restart`, `Rebuild…` (it asks first).
+pub(super) fn button_label(name: &str, confirm: bool) -> String {
+    let mut label: String = name
+        .chars()
+        .take(1)
+        .flat_map(char::to_uppercase)
+        .chain(name.chars().skip(1))
+        .collect();
+    if confirm {
+        label.push('…');
+    }
+    label
+}
+
+/// Whether a form on the page can supply every argument the action needs: the Space,
+/// and a mute's duration from its list. (`sleeptime` needs a value the page does not
+/// offer a choice for; chat and the API take it.)
+fn page_can_fill(spec: &Spec) -> bool {
+    spec.args
+        .iter()
+        .all(|a| !a.required || matches!(a.kind, ArgKind::Space | ArgKind::Duration))
+}
+
+/// The actions panel: one form per action the catalogue offers on a Space. Each
+/// posts the session's CSRF token; mute picks its duration; an action that asks first
+/// (rebuild) leads to a confirm form.
+fn actions_panel(d: &SpaceData, viewer: &Viewer) -> Markup {
+    let name = d.row.id.to_string();
+    html! {
+        @match viewer {
+            Viewer::SignedIn(session) => {
+                div.actions role="group" aria-label="Actions" {
+                    @for spec in space_actions().filter(|spec| page_can_fill(spec)) {
+                        form.act method="post" action={ "/space/" (name) "/" (spec.name) } {
+                            input type="hidden" name="csrf" value=(session.csrf);
+                            @if spec.args.iter().any(|a| a.kind == ArgKind::Duration) {
+                                select name="duration" aria-label="Mute for" {
+                                    @for choice in MUTE_CHOICES {
+                                        option value=(choice) selected[choice == "1h"] { (choice) }
+                                    }
+                                }
+                            }
+                            button type="submit" class={ "btn" @if spec.confirm { " danger" } }
+                                title=(spec.description) data-action=(spec.name) {
+                                (button_label(spec.name, spec.confirm))
+                            }
+                        }
+                    }
+                }
+            }
+            Viewer::Visitor { sign_in: true } => {
+                p.summary { a href={ "/login?next=/space/" (name) } { "Sign in" } " to restart, rebuild, pause or mute this Space." }
+            }
+            Viewer::Visitor { sign_in: false } => {}
+        }
+    }
+}
+
+/// A live figure: its value now, its sparkline, and the values drawn (`live.js`
+/// continues the line from them).
+fn figure(id: &str, label: &str, now: String, values: &[f64], max: f64) -> Markup {
+    let seed: Vec<String> = values.iter().map(|v| format!("{v:.1}")).collect();
+    html! {
+        div.card data-values=(seed.join(" ")) {
+            div.card-head { span { (label) } span.now #(id) { (now) } }
+            (sparkline(values, max, &format!("{label}, last samples")))
+        }
+    }
 }
 
 fn metrics(d: &SpaceData) -> Markup {
-    let Some(last) = d.samples.last() else {
-        return html! {
-            p.empty { "No live metrics read yet. They appear here after /metrics "
-                (d.row.id.to_string()) " is asked in chat." }
-        };
-    };
+    let src = format!("/space/{}/live", d.row.id);
+    let last = d.samples.last();
     let cpu: Vec<f64> = d.samples.iter().map(|s| s.cpu_pct).collect();
     let memory: Vec<f64> = d.samples.iter().map(|s| s.memory_used as f64).collect();
     let total = d.samples.iter().map(|s| s.memory_total).max().unwrap_or(0) as f64;
+    let rx: Vec<f64> = d.samples.iter().map(|s| s.rx_bps).collect();
+    let tx: Vec<f64> = d.samples.iter().map(|s| s.tx_bps).collect();
+    let top = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
     html! {
-        div.spark {
-            div.card {
-                div.card-head { span { "CPU" } span.now { (format!("{:.0} %", last.cpu_pct)) } }
-                (sparkline(&cpu, 100.0, "CPU usage, last samples"))
+        section #live data-src=(src) {
+            div.spark {
+                (figure("live-cpu", "CPU", last.map_or("–".into(), |s| format!("{:.0} %", s.cpu_pct)), &cpu, 100.0))
+                (figure("live-memory", "Memory", last.map_or("–".into(), |s| format!("{} / {}", bytes(s.memory_used), bytes(s.memory_total))), &memory, total))
+                (figure("live-rx", "Download", last.map_or("–".into(), |s| rate(s.rx_bps)), &rx, top(&rx)))
+                (figure("live-tx", "Upload", last.map_or("–".into(), |s| rate(s.tx_bps)), &tx, top(&tx)))
             }
-            div.card {
-                div.card-head {
-                    span { "Memory" }
-                    span.now { (gib(last.memory_used)) " / " (gib(last.memory_total)) }
+            p.summary #live-state {
+                @match last {
+                    Some(last) => { (d.samples.len()) " samples, the last " (when(d.now, last.at)) }
+                    None => { "Live figures appear here while the Space runs." }
                 }
-                (sparkline(&memory, total, "Memory used, last samples"))
             }
         }
-        p.summary { (d.samples.len()) " samples, the last read " (when(d.now, last.at)) }
     }
 }
 
@@ -80,16 +150,26 @@ fn checks_table(checks: &[CheckRow]) -> Markup {
     }
 }
 
-pub(super) fn render(d: &SpaceData) -> Markup {
+/// Whether an action on the Space is still running (started within the hour: an
+/// older unfinished row waits for a restart of spacewarden, not for a reload).
+fn action_running(d: &SpaceData) -> bool {
+    d.actions.iter().any(|a| {
+        a.state != "done" && crate::domain::time::elapsed(a.started(), d.now).as_secs() < 3600
+    })
+}
+
+pub(crate) fn render(d: &SpaceData, viewer: &Viewer, flash: Option<&Flash>) -> Markup {
     let name = d.row.id.to_string();
     let state = d.row.state.as_ref();
+    let mut frame = Frame::new(d.site, &name, d.now, viewer);
+    frame.flash = flash;
+    frame.refresh = (d.site.is_live() && action_running(d)).then_some(5);
     page(
-        d.site,
-        &name,
-        d.now,
+        frame,
         html! {
             p { a href=(d.site.home()) { "← all Spaces" } }
             div.card-head { h1 { (name) } (verdict_badge(state.map(|s| s.verdict))) }
+            @if d.site.is_live() { (actions_panel(d, viewer)) }
             dl.facts {
                 div { dt { "Stage" } dd.mono { (state.and_then(|s| s.stage.as_ref()).map_or("–", |s| s.as_str())) } }
                 div { dt { "In stage since" } dd { @if let Some(at) = state.and_then(|s| s.stage_since) { (when(d.now, at)) } @else { "–" } } }
@@ -124,13 +204,13 @@ pub(super) fn render(d: &SpaceData) -> Markup {
                     @if let Some(cause) = &i.cause { p.error { (cause) } }
                 }
             }
-            h2 { "Uptime, last 90 days" }
-            div.card { (uptime_bar(&d.bar, bar_average(&d.bar))) }
             // A static report has no samples: they live in the daemon's memory.
             @if d.site.is_live() {
                 h2 { "Live metrics" }
                 (metrics(d))
             }
+            h2 { "Uptime, last 90 days" }
+            div.card { (uptime_bar(&d.bar, bar_average(&d.bar))) }
             h2 { "Incidents" }
             (incidents_table(d.site, d.now, &d.incidents, false))
             h2 { "Actions" }

@@ -1,20 +1,24 @@
-//! `GET /`: every watched Space at a glance (verdict, stage, hardware, last check,
-//! uptime, 90-day bar), open incidents first, recent incidents and actions below.
+//! `GET /`: every watched Space at a glance, built to stay light at 1,000 Spaces.
+//! Spaces that need attention first, as cards (verdict, stage, error, open incident);
+//! then every Space grouped by owner, one compact row each (verdict, stage, hardware,
+//! last check, uptime, the 90-day bar as a few runs of colour, live CPU and memory);
+//! recent incidents and actions below. A filter box narrows the list by name: on the
+//! server with `?q=` (no script needed), as you type with `live.js`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
-use super::layout::page;
-use super::parts::{bar_average, pct, span, uptime_bar, verdict_badge, when};
+use super::layout::{Frame, Viewer, page};
+use super::parts::{bar_average, mini_bar, pct, span, verdict_badge, when};
 use super::site::Site;
 use crate::domain::Verdict;
 use crate::monitor::SchedulerSnapshot;
-use crate::store::{ActionRow, DayUptime, IncidentRow};
+use crate::store::{ActionRow, DayUptime, Flash, IncidentRow};
 use crate::web::overview::SpaceRow;
 
-pub(super) struct StatusData {
+pub(crate) struct StatusData {
     pub now: DateTime<Utc>,
     pub rows: Vec<SpaceRow>,
     /// 90-day bars by lowercased `owner/name`.
@@ -23,18 +27,28 @@ pub(super) struct StatusData {
     pub incidents: Vec<IncidentRow>,
     pub actions: Vec<ActionRow>,
     pub scheduler: SchedulerSnapshot,
+    /// `?q=`: only Spaces whose name contains it (case-insensitive).
+    pub filter: Option<String>,
     pub site: Site,
     pub costs: super::costs::CostView,
     pub tokens: Vec<crate::monitor::TokenProblem>,
 }
 
-/// The link to a Space's own page (its name alone where the site has none); `SpaceId`
-/// parts are `[A-Za-z0-9_.-]`, safe in a path.
-pub(super) fn space_link(site: Site, space: &str) -> Markup {
+/// The link to a Space's own page, showing `text` (the text alone where the site has
+/// no such page); `SpaceId` parts are `[A-Za-z0-9_.-]`, safe in a path.
+pub(super) fn space_link(site: Site, space: &str, text: &str) -> Markup {
     html! {
-        @if let Some(href) = site.space_page(space) { a href=(href) { (space) } }
-        @else { span.space { (space) } }
+        @if let Some(href) = site.space_page(space) { a href=(href) { (text) } }
+        @else { span.space { (text) } }
     }
+}
+
+fn needs_attention(row: &SpaceRow) -> bool {
+    row.incident.is_some()
+        || row
+            .state
+            .as_ref()
+            .is_some_and(|s| s.verdict.needs_attention())
 }
 
 fn summary_line(d: &StatusData) -> Markup {
@@ -66,16 +80,7 @@ fn summary_line(d: &StatusData) -> Markup {
 }
 
 fn banner(d: &StatusData) -> Markup {
-    let attention = d
-        .rows
-        .iter()
-        .filter(|r| {
-            r.incident.is_some()
-                || r.state
-                    .as_ref()
-                    .is_some_and(|s| s.verdict.needs_attention())
-        })
-        .count();
+    let attention = d.rows.iter().filter(|r| needs_attention(r)).count();
     html! {
         @if d.rows.is_empty() {
             div.banner { "Nothing watched yet: set SPACES." }
@@ -87,33 +92,119 @@ fn banner(d: &StatusData) -> Markup {
     }
 }
 
-fn space_card(d: &StatusData, row: &SpaceRow) -> Markup {
+fn bar<'a>(d: &'a StatusData, row: &SpaceRow) -> &'a [DayUptime] {
+    d.bars.get(&row.id.key()).unwrap_or(&d.empty_bar)
+}
+
+/// A Space that needs attention: what is wrong, since when.
+fn problem_card(d: &StatusData, row: &SpaceRow) -> Markup {
     let name = row.id.to_string();
-    let bar = d.bars.get(&row.id.key()).unwrap_or(&d.empty_bar);
     let state = row.state.as_ref();
+    let days = bar(d, row);
     html! {
-        article.card.space.alert[row.incident.is_some()] data-space=(name) {
+        article.card.space.alert data-space=(name) {
             div.card-head {
-                (space_link(d.site, &name))
+                (space_link(d.site, &name, &name))
                 (verdict_badge(state.map(|s| s.verdict)))
             }
-            dl.facts {
-                div { dt { "Stage" } dd.mono { (state.and_then(|s| s.stage.as_ref()).map_or("–", |s| s.as_str())) } }
-                div { dt { "Hardware" } dd { (state.and_then(|s| s.hardware.as_deref()).unwrap_or("–")) } }
-                div { dt { "Last check" } dd { @if let Some(s) = state { (when(d.now, s.last_check)) } @else { "–" } } }
-                div { dt { "Uptime 24 h" } dd { (pct(row.uptime.h24)) } }
-                div { dt { "7 d" } dd { (pct(row.uptime.d7)) } }
-                div { dt { "30 d" } dd { (pct(row.uptime.d30)) } }
+            p.meta {
+                span.mono { (state.and_then(|s| s.stage.as_ref()).map_or("–", |s| s.as_str())) }
+                " · " (state.and_then(|s| s.hardware.as_deref()).unwrap_or("–"))
+                @if let Some(s) = state { " · checked " (when(d.now, s.last_check)) }
+                " · 24 h " (pct(row.uptime.h24))
+                @if d.site.is_live() { span.live {} }
             }
-            (uptime_bar(bar, bar_average(bar)))
+            @if let Some(i) = &row.incident {
+                p { "Incident since " (when(d.now, i.opened())) " (" (span(i.duration(d.now))) ")"
+                    @if let Some(cause) = &i.cause { ": " (cause) } }
+            }
             @if let Some(error) = state.and_then(|s| s.error.as_deref()) {
                 p.error { (error) }
+            }
+            (mini_bar(days, bar_average(days)))
+        }
+    }
+}
+
+/// One compact row. Columns marked `m` hide on a narrow screen, `p` and the 90-day
+/// bar (`b`) on a phone too (the Space's page has them).
+fn space_row(d: &StatusData, row: &SpaceRow) -> Markup {
+    let name = row.id.to_string();
+    let state = row.state.as_ref();
+    let days = bar(d, row);
+    html! {
+        tr.bad[needs_attention(row)] data-space=(name) {
+            td { (space_link(d.site, &name, row.id.name())) }
+            td { (verdict_badge(state.map(|s| s.verdict))) }
+            td.mono.m { (state.and_then(|s| s.stage.as_ref()).map_or("–", |s| s.as_str())) }
+            td.m { (state.and_then(|s| s.hardware.as_deref()).unwrap_or("–")) }
+            td.p { @if let Some(s) = state { (when(d.now, s.last_check)) } @else { "–" } }
+            td { (pct(row.uptime.h24)) }
+            td.m { (pct(row.uptime.d7)) }
+            td.m { (pct(row.uptime.d30)) }
+            td.b { (mini_bar(days, bar_average(days))) }
+            @if d.site.is_live() { td.live { "–" } }
+        }
+    }
+}
+
+fn owner_groups<'a>(rows: &[&'a SpaceRow]) -> Vec<(String, Vec<&'a SpaceRow>)> {
+    let mut groups: BTreeMap<String, Vec<&SpaceRow>> = BTreeMap::new();
+    for row in rows {
+        groups
+            .entry(row.id.owner().to_ascii_lowercase())
+            .or_default()
+            .push(row);
+    }
+    let mut groups: Vec<(String, Vec<&SpaceRow>)> = groups
+        .into_values()
+        .map(|mut rows| {
+            rows.sort_by_key(|r| (!needs_attention(r), r.id.key()));
+            (rows[0].id.owner().to_owned(), rows)
+        })
+        .collect();
+    // Owners with a problem first; `sort_by_key` keeps name order otherwise.
+    groups.sort_by_key(|(_, rows)| !rows.iter().any(|r| needs_attention(r)));
+    groups
+}
+
+fn owner_section(d: &StatusData, owner: &str, rows: &[&SpaceRow]) -> Markup {
+    let bad = rows.iter().filter(|r| needs_attention(r)).count();
+    html! {
+        section.owner data-owner=(owner) {
+            h3 {
+                (owner) " "
+                small { (rows.len()) @if rows.len() == 1 { " Space" } @else { " Spaces" }
+                    @if bad > 0 { " · " span.bad-count { (bad) " need attention" } } }
+            }
+            div.table-wrap { table.rows {
+                thead { tr {
+                    th { "Space" } th { "Verdict" } th.m { "Stage" } th.m { "Hardware" } th.p { "Checked" }
+                    th { "24 h" } th.m { "7 d" } th.m { "30 d" } th.b { "90 days" }
+                    @if d.site.is_live() { th { "Live" } }
+                } }
+                tbody { @for row in rows { (space_row(d, row)) } }
+            } }
+        }
+    }
+}
+
+fn filter_box(d: &StatusData, shown: usize) -> Markup {
+    html! {
+        @if d.site.is_live() {
+            form.filter method="get" action="/" role="search" {
+                input #filter type="search" name="q" value=[d.filter.as_deref()]
+                    placeholder="Filter by name" aria-label="Filter Spaces by name" autocomplete="off";
+                button type="submit" { "Filter" }
+                @if d.filter.is_some() {
+                    " " span.summary { (shown) " of " (d.rows.len()) " shown · " a href="/" { "show all" } }
+                }
             }
         }
     }
 }
 
-pub(super) fn incidents_table(
+pub(crate) fn incidents_table(
     site: Site,
     now: DateTime<Utc>,
     incidents: &[IncidentRow],
@@ -129,7 +220,7 @@ pub(super) fn incidents_table(
                     th { "Opened" } th { "Verdict" } th { "Lasted" } th { "Cause" } th { "Resolution" }
                 } }
                 tbody { @for i in incidents { tr {
-                    @if with_space { td { (space_link(site, &i.space_id)) } }
+                    @if with_space { td { (space_link(site, &i.space_id, &i.space_id)) } }
                     td { (when(now, i.opened())) }
                     td { span class={ "badge v-" (i.verdict) } { (i.verdict.replace('_', " ")) } }
                     td { (span(i.duration(now))) @if i.closed_ms.is_none() { " (open)" } }
@@ -141,7 +232,7 @@ pub(super) fn incidents_table(
     }
 }
 
-pub(super) fn actions_table(
+pub(crate) fn actions_table(
     site: Site,
     now: DateTime<Utc>,
     actions: &[ActionRow],
@@ -159,10 +250,10 @@ pub(super) fn actions_table(
                 } }
                 tbody { @for a in actions { tr {
                     td { (when(now, a.started())) }
-                    @if with_space { td { (space_link(site, &a.space_id)) } }
+                    @if with_space { td { (space_link(site, &a.space_id, &a.space_id)) } }
                     td { (a.kind) }
                     td { (a.actor) " (" (a.trigger) ")" }
-                    td { (a.result.as_deref().unwrap_or(if a.state == "done" { "–" } else { "in progress" })) }
+                    td.result { (a.result.as_deref().unwrap_or(if a.state == "done" { "–" } else { "in progress" })) }
                     td.wrap { (a.detail.as_deref().unwrap_or("–")) }
                 } } }
             } }
@@ -170,37 +261,41 @@ pub(super) fn actions_table(
     }
 }
 
-pub(super) fn render(d: &StatusData) -> Markup {
-    let open: Vec<&SpaceRow> = d.rows.iter().filter(|r| r.incident.is_some()).collect();
+pub(crate) fn render(d: &StatusData, viewer: &Viewer, flash: Option<&Flash>) -> Markup {
+    let needle = d.filter.as_deref().map(str::to_ascii_lowercase);
+    let shown: Vec<&SpaceRow> = d
+        .rows
+        .iter()
+        .filter(|r| needle.as_deref().is_none_or(|q| r.id.key().contains(q)))
+        .collect();
+    let problems: Vec<&SpaceRow> = shown
+        .iter()
+        .copied()
+        .filter(|r| needs_attention(r))
+        .collect();
+    let mut frame = Frame::new(d.site, "Status", d.now, viewer);
+    frame.flash = flash;
     page(
-        d.site,
-        "Status",
-        d.now,
+        frame,
         html! {
             h1 { "Status" }
             (banner(d))
             (super::costs::token_notices(&d.tokens))
             (summary_line(d))
-            @if !open.is_empty() {
-                h2 { "Open incidents" }
-                div.cards { @for row in &open {
-                    @if let Some(i) = &row.incident {
-                        article.card.alert {
-                            div.card-head {
-                                (space_link(d.site, &row.id.to_string()))
-                                span class={ "badge v-" (i.verdict) } { (i.verdict.replace('_', " ")) }
-                            }
-                            p { "Since " (when(d.now, i.opened())) " (" (span(i.duration(d.now))) ")" }
-                            @if let Some(cause) = &i.cause { p.error { (cause) } }
-                        }
-                    }
-                } }
-            }
-            h2 { "Spaces" }
-            @if d.rows.is_empty() {
-                p.empty { "No Space is watched." }
-            } @else {
-                div.cards { @for row in &d.rows { (space_card(d, row)) } }
+            (filter_box(d, shown.len()))
+            div #spaces data-live=[d.site.is_live().then_some("/live")] {
+                @if !problems.is_empty() {
+                    h2 { "Needs attention" }
+                    div.cards { @for row in &problems { (problem_card(d, row)) } }
+                }
+                h2 { "Spaces" }
+                @if d.rows.is_empty() {
+                    p.empty { "No Space is watched." }
+                } @else if shown.is_empty() {
+                    p.empty { "No Space matches the filter." }
+                } @else {
+                    @for (owner, rows) in owner_groups(&shown) { (owner_section(d, &owner, &rows)) }
+                }
             }
             (super::costs::section(&d.costs))
             h2 { "Recent incidents" }

@@ -60,6 +60,17 @@ impl Site {
     /// `spaces` watched with alice's token; `api_key` turns the API on; `settings` is
     /// appended to the fast repair settings.
     pub async fn new(hub: &FakeHub, spaces: &str, api_key: Option<&str>, settings: &str) -> Site {
+        Site::with_env(hub, spaces, api_key, settings, &[]).await
+    }
+
+    /// `new` with more environment variables (e.g. the page's sign-in).
+    pub async fn with_env(
+        hub: &FakeHub,
+        spaces: &str,
+        api_key: Option<&str>,
+        settings: &str,
+        env: &[(&str, &str)],
+    ) -> Site {
         hub.add_user("alice", "hf_alice");
         let mut app = App::new(hub)
             .env("SPACES", spaces)
@@ -67,6 +78,9 @@ impl Site {
             .settings(&format!("{FAST_REPAIRS}{settings}"));
         if let Some(key) = api_key {
             app = app.env("API_KEY", key);
+        }
+        for (key, value) in env {
+            app = app.env(key, value);
         }
         let config = Config::from_lookup(|key| app.var(key)).expect("valid config");
         let meters = Meters::default();
@@ -176,6 +190,11 @@ pub async fn send(router: &Router, method: Method, path: &str, key: Option<&str>
         request = request.header("authorization", format!("Bearer {key}"));
     }
     let request = request.body(Body::empty()).expect("request");
+    send_request(router, request).await
+}
+
+/// A built request through `router`, read whole.
+pub async fn send_request(router: &Router, request: Request<Body>) -> Reply {
     let response = router.clone().oneshot(request).await.expect("infallible");
     let status = response.status();
     let headers = response.headers().clone();
@@ -186,5 +205,91 @@ pub async fn send(router: &Router, method: Method, path: &str, key: Option<&str>
         status,
         headers,
         body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// A browser without a socket: keeps the session cookie it is given, posts forms
+/// (`application/x-www-form-urlencoded`), from a given client address.
+pub struct Visitor {
+    router: Router,
+    pub cookie: Option<String>,
+    pub peer: std::net::SocketAddr,
+    /// Extra headers on every request (`X-Forwarded-For`, `X-Forwarded-Proto`).
+    pub headers: Vec<(String, String)>,
+}
+
+impl Visitor {
+    pub fn new(router: Router) -> Visitor {
+        Visitor {
+            router,
+            cookie: None,
+            peer: "192.0.2.10:40000".parse().unwrap(),
+            headers: Vec::new(),
+        }
+    }
+
+    fn request(&self, method: Method, path: &str) -> axum::http::request::Builder {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .extension(axum::extract::ConnectInfo(self.peer));
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        request
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        let request = self.request(Method::GET, path).body(Body::empty()).unwrap();
+        send_request(&self.router, request).await
+    }
+
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let request = self
+            .request(Method::POST, path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let reply = send_request(&self.router, request).await;
+        if let Some(set) = reply
+            .headers
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+        {
+            let pair = set.split(';').next().unwrap_or_default().to_owned();
+            self.cookie = (!set.contains("Max-Age=0")).then_some(pair);
+        }
+        reply
+    }
+
+    /// Signs in; panics unless the answer is the 303 with a cookie.
+    pub async fn sign_in(&mut self, user: &str, password: &str) {
+        let reply = self
+            .post("/login", &[("username", user), ("password", password)])
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        assert!(self.cookie.is_some(), "no session cookie");
+    }
+
+    /// The CSRF token the page's forms carry.
+    pub async fn csrf(&self, path: &str) -> String {
+        let page = self.get(path).await;
+        let marker = "name=\"csrf\" value=\"";
+        let start = page
+            .body
+            .find(marker)
+            .unwrap_or_else(|| panic!("no csrf field on {path}:\n{}", page.body))
+            + marker.len();
+        page.body[start..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
     }
 }

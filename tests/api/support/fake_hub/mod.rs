@@ -42,7 +42,7 @@ mod sse;
 mod state;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -109,6 +109,7 @@ impl FakeHub {
             hub_url: format!("http://{hub_addr}"),
             app_url_template: format!("http://{app_addr}/{{subdomain}}"),
             closed: AtomicBool::new(false),
+            open_metric_streams: AtomicUsize::new(0),
         });
         let tasks = vec![
             serve(hub, routes::hub_router(shared.clone())),
@@ -284,6 +285,13 @@ impl FakeHub {
     /// Live-metrics event period (default 1 s).
     pub fn set_metrics_interval(&self, interval: Duration) {
         self.with(|st| st.metrics_interval = interval);
+    }
+
+    /// Live-metrics streams open now (a client still connected). A stream whose
+    /// client left is noticed at its next write, so wait for this with a short
+    /// `set_metrics_interval`.
+    pub fn open_metric_streams(&self) -> usize {
+        self.inner.shared.open_metric_streams.load(Ordering::SeqCst)
     }
 
     /// Per-token fixed window for the `api` bucket (default 1000 / 300 s).

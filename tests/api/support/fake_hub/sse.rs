@@ -1,12 +1,15 @@
 //! Server-Sent Events: the Hub-proxied log streams (§3.11: one
 //! `data: {"data": …, "timestamp": …}` event per line, an empty `data:`
 //! keep-alive, then the stream closes) and the live-metrics host standing in
-//! for api.hf.space (§3.13: `event: metric` every interval, `: keep-alive`
-//! comments, never ends by itself). The Hub's `/metrics` reuses the latter.
+//! for api.hf.space (§3.13: `event: metric` with one `data:` line and a blank
+//! line every interval, a `: keep-alive` comment every 30 s, never ends by
+//! itself). The Hub's `/metrics` reuses the latter. Open metric streams are
+//! counted (`FakeHub::open_metric_streams`) so tests can see a client hang up.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -24,8 +27,25 @@ use super::routes::{Need, gate};
 use super::spec::{HostKind, memory_total_bytes};
 use super::state::Shared;
 
-/// Every this many metric events, a `: keep-alive` comment goes first.
-const KEEP_ALIVE_EVERY: u64 = 5;
+/// A `: keep-alive` comment this often (§3.13.1: "every 30 s").
+const KEEP_ALIVE: Duration = Duration::from_secs(30);
+
+/// Counts a metric stream as open from its first byte until its body is dropped
+/// (the client left, noticed when the next write fails).
+struct OpenStream(Arc<Shared>);
+
+impl OpenStream {
+    fn new(shared: Arc<Shared>) -> OpenStream {
+        shared.open_metric_streams.fetch_add(1, Ordering::SeqCst);
+        OpenStream(shared)
+    }
+}
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        self.0.open_metric_streams.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 pub(crate) async fn logs(
     State(shared): State<Arc<Shared>>,
@@ -136,10 +156,13 @@ struct Metric {
 }
 
 /// One event now, then one per `metrics_interval` (re-read each tick, as are
-/// the Space's values), until the client leaves, the Space is gone or the
-/// fake shuts down.
+/// the Space's values), with a keep-alive comment before the event that comes
+/// 30 s or more after the last one, until the client leaves, the Space is gone
+/// or the fake shuts down.
 fn metric_stream(shared: Arc<Shared>, id: String) -> Response {
-    let events = stream::unfold((shared, id, 0u64), |(shared, id, n)| async move {
+    let open = OpenStream::new(shared.clone());
+    let start = (shared, id, 0u64, Instant::now(), open);
+    let events = stream::unfold(start, |(shared, id, n, mut kept_alive, open)| async move {
         if n > 0 {
             let interval = shared.lock().metrics_interval;
             tokio::time::sleep(interval).await;
@@ -163,13 +186,17 @@ fn metric_stream(shared: Arc<Shared>, id: String) -> Response {
             };
             serde_json::to_string(&metric).ok()?
         };
-        let keep_alive = if n % KEEP_ALIVE_EVERY == KEEP_ALIVE_EVERY - 1 {
+        let keep_alive = if kept_alive.elapsed() >= KEEP_ALIVE {
+            kept_alive = Instant::now();
             ": keep-alive\n\n"
         } else {
             ""
         };
         let chunk = format!("{keep_alive}event: metric\ndata: {event}\n\n");
-        Some((Ok::<_, Infallible>(Bytes::from(chunk)), (shared, id, n + 1)))
+        Some((
+            Ok::<_, Infallible>(Bytes::from(chunk)),
+            (shared, id, n + 1, kept_alive, open),
+        ))
     });
     reply::event_stream(Body::from_stream(events))
 }

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::time::Duration;
 
 use super::accounts::{Token, User};
@@ -20,6 +20,8 @@ pub(crate) struct Shared {
     pub app_url_template: String,
     /// Set when the last `FakeHub` handle drops, so endless streams stop.
     pub closed: AtomicBool,
+    /// Live-metrics streams being served now (see `sse::OpenStream`).
+    pub open_metric_streams: AtomicUsize,
 }
 
 impl Shared {

@@ -1,0 +1,40 @@
+//! `spacewarden hash-password`: reads a password from stdin and prints the argon2 PHC
+//! string to put in `WEB_PASSWORD_HASH`, so the password itself never sits in the
+//! environment. The password is never printed.
+
+use std::io::{IsTerminal, Read};
+
+use super::{EXIT_CONFIG, EXIT_OK};
+
+pub fn run() -> u8 {
+    let mut stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprintln!(
+            "Type the password, then Enter and Ctrl-D (it is shown as you type; pipe it in to avoid that):"
+        );
+    }
+    let mut input = String::new();
+    if let Err(e) = stdin.read_to_string(&mut input) {
+        eprintln!("error: cannot read the password from stdin: {e}");
+        return EXIT_CONFIG;
+    }
+    // `echo pw | spacewarden hash-password` adds a line break that is not part of it.
+    let password = input
+        .strip_suffix('\n')
+        .map(|p| p.strip_suffix('\r').unwrap_or(p))
+        .unwrap_or(&input);
+    if password.is_empty() {
+        eprintln!("error: the password is empty");
+        return EXIT_CONFIG;
+    }
+    match crate::web::hash_password(password) {
+        Ok(hash) => {
+            println!("{hash}");
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_CONFIG
+        }
+    }
+}

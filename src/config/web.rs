@@ -1,0 +1,283 @@
+//! The page's settings: sign-in (`WEB_USERNAME` with `WEB_PASSWORD_HASH` or
+//! `WEB_PASSWORD`; the Node dashboard's `USER_NAME`/`USER_PASSWORD` as aliases), which
+//! proxies may say who the client is (`TRUSTED_PROXIES`), and how many live-metrics
+//! streams the page may hold open on the Hub (`WEB_LIVE_STREAMS`).
+//!
+//! A password hash is parsed here, at startup: one that does not parse stops
+//! spacewarden (exit 2, naming `WEB_PASSWORD_HASH`) instead of locking everyone out
+//! later. Passwords stay `SecretString`s; nothing here prints them.
+
+use std::net::IpAddr;
+
+use argon2::PasswordHash;
+use secrecy::SecretString;
+
+use super::{ConfigError, err, split_list};
+
+/// Live-metrics streams the page holds open at most, unless `WEB_LIVE_STREAMS` says.
+const DEFAULT_LIVE_STREAMS: usize = 50;
+const MAX_LIVE_STREAMS: usize = 1000;
+
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// `None`: the page is read-only and offers no sign-in.
+    pub sign_in: Option<SignIn>,
+    /// Peers whose `X-Forwarded-For` is believed (the login throttle's client).
+    pub trusted_proxies: Vec<ProxyNet>,
+    /// Upstream live-metrics streams at most, over all Spaces and viewers.
+    pub live_streams: usize,
+}
+
+impl Default for WebSettings {
+    fn default() -> WebSettings {
+        WebSettings {
+            sign_in: None,
+            trusted_proxies: Vec::new(),
+            live_streams: DEFAULT_LIVE_STREAMS,
+        }
+    }
+}
+
+/// The one page user.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    pub username: String,
+    pub password: WebPassword,
+}
+
+#[derive(Debug, Clone)]
+pub enum WebPassword {
+    /// An argon2 PHC string (`$argon2id$v=19$m=…`), checked to parse.
+    Hash(SecretString),
+    /// Plain text, compared in constant time.
+    Plain(SecretString),
+}
+
+/// An address or a block of them (`10.0.0.0/8`, `fd00::/8`, `127.0.0.1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProxyNet {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl ProxyNet {
+    pub fn parse(text: &str) -> Result<ProxyNet, String> {
+        let (addr, prefix) = match text.split_once('/') {
+            Some((addr, prefix)) => (addr, Some(prefix)),
+            None => (text, None),
+        };
+        let addr: IpAddr = addr
+            .trim()
+            .parse()
+            .map_err(|_| format!("\"{text}\" is not an IP address or a CIDR block"))?;
+        let bits = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => bits,
+            Some(p) => p
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= bits)
+                .ok_or_else(|| format!("\"{text}\" has a bad prefix length"))?,
+        };
+        Ok(ProxyNet { addr, prefix })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.addr, ip.to_canonical()) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                prefix_eq(&net.octets(), &ip.octets(), self.prefix)
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                prefix_eq(&net.octets(), &ip.octets(), self.prefix)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Whether the first `bits` bits of `a` and `b` agree.
+fn prefix_eq(a: &[u8], b: &[u8], bits: u8) -> bool {
+    let (full, rest) = (usize::from(bits / 8), bits % 8);
+    if a[..full] != b[..full] {
+        return false;
+    }
+    if rest == 0 {
+        return true;
+    }
+    let mask = 0xffu8 << (8 - rest);
+    a[full] & mask == b[full] & mask
+}
+
+/// Reads the page's variables through `var` (trimmed, empty as unset).
+pub(super) fn web_settings(
+    var: impl Fn(&str) -> Option<String>,
+) -> Result<WebSettings, ConfigError> {
+    let trusted_proxies = split_list(var("TRUSTED_PROXIES").as_deref())
+        .map(|entry| ProxyNet::parse(entry).map_err(|e| err("TRUSTED_PROXIES", e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let live_streams = match var("WEB_LIVE_STREAMS") {
+        None => DEFAULT_LIVE_STREAMS,
+        Some(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_LIVE_STREAMS).contains(n))
+            .ok_or_else(|| {
+                err(
+                    "WEB_LIVE_STREAMS",
+                    format!("\"{text}\" is not a number from 1 to {MAX_LIVE_STREAMS}"),
+                )
+            })?,
+    };
+    Ok(WebSettings {
+        sign_in: sign_in(&var)?,
+        trusted_proxies,
+        live_streams,
+    })
+}
+
+fn sign_in(var: &impl Fn(&str) -> Option<String>) -> Result<Option<SignIn>, ConfigError> {
+    // The WEB_ names win over the Node dashboard's when both are set.
+    let username = var("WEB_USERNAME").or_else(|| var("USER_NAME"));
+    let hash = var("WEB_PASSWORD_HASH");
+    let plain = var("WEB_PASSWORD").or_else(|| var("USER_PASSWORD"));
+    let password = match (hash, plain) {
+        (None, None) => None,
+        (Some(_), Some(_)) => {
+            return Err(err(
+                "WEB_PASSWORD_HASH",
+                "set either WEB_PASSWORD_HASH or WEB_PASSWORD (USER_PASSWORD), not both",
+            ));
+        }
+        (Some(hash), None) => Some(WebPassword::Hash(parse_hash(hash)?)),
+        (None, Some(plain)) => Some(WebPassword::Plain(SecretString::from(plain))),
+    };
+    match (username, password) {
+        (None, None) => Ok(None),
+        (Some(username), Some(password)) => Ok(Some(SignIn { username, password })),
+        (Some(_), None) => Err(err(
+            "WEB_PASSWORD_HASH",
+            "WEB_USERNAME is set but no password: set WEB_PASSWORD_HASH (spacewarden \
+             hash-password makes one) or WEB_PASSWORD",
+        )),
+        (None, Some(_)) => Err(err(
+            "WEB_USERNAME",
+            "a page password is set but WEB_USERNAME is not",
+        )),
+    }
+}
+
+/// An argon2 PHC string whose parameters argon2 accepts. The message never quotes it.
+fn parse_hash(text: String) -> Result<SecretString, ConfigError> {
+    let invalid = |why: String| {
+        err(
+            "WEB_PASSWORD_HASH",
+            format!("not an argon2 PHC string ({why}); make one with `spacewarden hash-password`"),
+        )
+    };
+    let parsed = PasswordHash::new(&text).map_err(|e| invalid(e.to_string()))?;
+    if argon2::Algorithm::try_from(parsed.algorithm).is_err() {
+        return Err(invalid(format!("the algorithm is {}", parsed.algorithm)));
+    }
+    argon2::Params::try_from(&parsed).map_err(|e| invalid(e.to_string()))?;
+    if parsed.hash.is_none() {
+        return Err(invalid("it has no hash part".into()));
+    }
+    Ok(SecretString::from(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    /// `hunter2`, hashed by `spacewarden hash-password`.
+    const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$DvNIkc6DtBPt3JzR4EjTYQ$jT49kA6fstnK512fXCPMOxB5K5FshYN5ECmYu1f/Hbw";
+
+    fn load(vars: &[(&str, &str)]) -> Result<WebSettings, ConfigError> {
+        let map: HashMap<&str, &str> = vars.iter().copied().collect();
+        web_settings(|key| map.get(key).map(|v| v.to_string()))
+    }
+
+    #[test]
+    fn no_sign_in_without_variables() {
+        let settings = load(&[]).unwrap();
+        assert!(settings.sign_in.is_none());
+        assert_eq!(settings.live_streams, DEFAULT_LIVE_STREAMS);
+    }
+
+    #[test]
+    fn hash_plain_and_the_node_dashboards_names() {
+        let hashed = load(&[("WEB_USERNAME", "ops"), ("WEB_PASSWORD_HASH", HASH)]).unwrap();
+        let sign_in = hashed.sign_in.unwrap();
+        assert_eq!(sign_in.username, "ops");
+        assert!(matches!(sign_in.password, WebPassword::Hash(_)));
+        let node = load(&[("USER_NAME", "admin"), ("USER_PASSWORD", "pw")]).unwrap();
+        let sign_in = node.sign_in.unwrap();
+        assert_eq!(sign_in.username, "admin");
+        assert!(matches!(sign_in.password, WebPassword::Plain(_)));
+        let both = load(&[
+            ("WEB_USERNAME", "ops"),
+            ("USER_NAME", "admin"),
+            ("WEB_PASSWORD", "x"),
+        ]);
+        assert_eq!(both.unwrap().sign_in.unwrap().username, "ops");
+    }
+
+    #[test]
+    fn errors_name_the_variable_and_never_quote_the_secret() {
+        let bad = load(&[
+            ("WEB_USERNAME", "ops"),
+            ("WEB_PASSWORD_HASH", "s3cret-not-a-hash"),
+        ])
+        .unwrap_err();
+        assert_eq!(bad.key, "WEB_PASSWORD_HASH");
+        assert!(!bad.to_string().contains("s3cret"), "{bad}");
+        let bcrypt = load(&[
+            ("WEB_USERNAME", "ops"),
+            (
+                "WEB_PASSWORD_HASH",
+                "$2b$12$abcdefghijklmnopqrstuuF1Gq7mO0yJ7J3Q3l6m0Qy0Qy0Qy0Qy",
+            ),
+        ]);
+        assert_eq!(bcrypt.unwrap_err().key, "WEB_PASSWORD_HASH");
+        let no_password = load(&[("WEB_USERNAME", "ops")]).unwrap_err();
+        assert_eq!(no_password.key, "WEB_PASSWORD_HASH");
+        let no_user = load(&[("WEB_PASSWORD", "pw")]).unwrap_err();
+        assert_eq!(no_user.key, "WEB_USERNAME");
+        let two = load(&[
+            ("WEB_USERNAME", "ops"),
+            ("WEB_PASSWORD", "pw"),
+            ("WEB_PASSWORD_HASH", HASH),
+        ]);
+        assert_eq!(two.unwrap_err().key, "WEB_PASSWORD_HASH");
+        assert_eq!(
+            load(&[("WEB_LIVE_STREAMS", "0")]).unwrap_err().key,
+            "WEB_LIVE_STREAMS"
+        );
+        assert_eq!(
+            load(&[("TRUSTED_PROXIES", "10.0.0.0/33")]).unwrap_err().key,
+            "TRUSTED_PROXIES"
+        );
+    }
+
+    #[test]
+    fn proxy_blocks_match_by_prefix() {
+        let settings = load(&[("TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7,fd00::/8")]).unwrap();
+        let trusted = |ip: &str| {
+            let ip: IpAddr = ip.parse().unwrap();
+            settings.trusted_proxies.iter().any(|net| net.contains(ip))
+        };
+        assert!(trusted("10.200.3.4"));
+        assert!(
+            trusted("::ffff:10.1.1.1"),
+            "IPv4-mapped addresses count as IPv4"
+        );
+        assert!(trusted("192.168.1.7"));
+        assert!(!trusted("192.168.1.8"));
+        assert!(trusted("fd12::1"));
+        assert!(!trusted("fe80::1"));
+        assert!(!trusted("11.0.0.1"));
+    }
+}

@@ -1,0 +1,173 @@
+//! `sessions`: the page's signed-in users, keyed by the SHA-256 of the cookie's random
+//! id (the web side hashes; nothing here sees the cookie), with the session's CSRF
+//! token and one pending flash message.
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::{Store, StoreError, from_ms, ms};
+
+/// A session as stored.
+#[derive(Debug, Clone, FromRow)]
+pub struct SessionRow {
+    pub id_hash: String,
+    pub username: String,
+    pub csrf: String,
+    pub created_ms: i64,
+    pub seen_ms: i64,
+}
+
+impl SessionRow {
+    pub fn seen(&self) -> DateTime<Utc> {
+        from_ms(self.seen_ms)
+    }
+}
+
+/// A message for the next page the session shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub text: String,
+    /// `good`, `bad`, `warn` or `info`.
+    pub kind: String,
+}
+
+impl Store {
+    pub async fn create_session(&self, row: &SessionRow) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, username, csrf, created_ms, seen_ms)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&row.id_hash)
+        .bind(&row.username)
+        .bind(&row.csrf)
+        .bind(row.created_ms)
+        .bind(row.seen_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id_hash, username, csrf, created_ms, seen_ms FROM sessions WHERE id_hash = ?",
+        )
+        .bind(id_hash)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Notes a request of the session (its idle time starts again).
+    pub async fn touch_session(&self, id_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET seen_ms = ? WHERE id_hash = ?")
+            .bind(ms(at))
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends a session (sign-out, or found expired).
+    pub async fn end_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes sessions idle since before `idle_since`; returns how many.
+    pub async fn prune_sessions(&self, idle_since: DateTime<Utc>) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE seen_ms < ?")
+            .bind(ms(idle_since))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    pub async fn set_flash(&self, id_hash: &str, flash: &Flash) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET flash = ?, flash_kind = ? WHERE id_hash = ?")
+            .bind(&flash.text)
+            .bind(&flash.kind)
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The pending flash, removed as it is read (shown once). Read and cleared in one
+    /// transaction: two tabs loading at once get it once between them.
+    pub async fn take_flash(&self, id_hash: &str) -> Result<Option<Flash>, StoreError> {
+        // Most page views have none: answer those without taking the write lock.
+        let pending: Option<(i64,)> =
+            sqlx::query_as("SELECT 1 FROM sessions WHERE id_hash = ? AND flash IS NOT NULL")
+                .bind(id_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        if pending.is_none() {
+            return Ok(None);
+        }
+        let mut tx = self.begin().await?;
+        let row: Option<(Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT flash, flash_kind FROM sessions WHERE id_hash = ?")
+                .bind(id_hash)
+                .fetch_optional(&mut *tx.tx)
+                .await?;
+        let Some((Some(text), kind)) = row else {
+            tx.commit().await?;
+            return Ok(None);
+        };
+        sqlx::query("UPDATE sessions SET flash = NULL, flash_kind = NULL WHERE id_hash = ?")
+            .bind(id_hash)
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(Flash {
+            text,
+            kind: kind.unwrap_or_else(|| "info".into()),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn sessions_live_flash_once_and_prune_by_idle_time() {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        let row = |id: &str, at: DateTime<Utc>| SessionRow {
+            id_hash: id.into(),
+            username: "ops".into(),
+            csrf: "c".into(),
+            created_ms: ms(at),
+            seen_ms: ms(at),
+        };
+        store.create_session(&row("a", t0)).await.unwrap();
+        store
+            .create_session(&row("b", t0 - chrono::Duration::hours(13)))
+            .await
+            .unwrap();
+        assert_eq!(store.session("a").await.unwrap().unwrap().username, "ops");
+        let flash = Flash {
+            text: "Restarting".into(),
+            kind: "warn".into(),
+        };
+        store.set_flash("a", &flash).await.unwrap();
+        assert_eq!(store.take_flash("a").await.unwrap(), Some(flash));
+        assert_eq!(store.take_flash("a").await.unwrap(), None, "shown once");
+        let later = t0 + chrono::Duration::hours(1);
+        store.touch_session("a", later).await.unwrap();
+        assert_eq!(store.session("a").await.unwrap().unwrap().seen(), later);
+        let pruned = store
+            .prune_sessions(t0 - chrono::Duration::hours(12))
+            .await
+            .unwrap();
+        assert_eq!(pruned, 1);
+        assert!(store.session("b").await.unwrap().is_none());
+        store.end_session("a").await.unwrap();
+        assert!(store.session("a").await.unwrap().is_none());
+    }
+}

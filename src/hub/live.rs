@@ -111,11 +111,18 @@ where
                     }
                 }
                 Ok(Some(Err(e))) => return failed(transport_error(&e, longest), reading),
-                Ok(Some(Ok(chunk))) => {
-                    for event in reading.parser.push(chunk.as_ref()) {
-                        reading.ready.extend(metric(&event));
+                Ok(Some(Ok(chunk))) => match reading.parser.push(chunk.as_ref()) {
+                    Ok(events) => {
+                        for event in events {
+                            reading.ready.extend(metric(&event));
+                        }
                     }
-                }
+                    Err(overflow) => {
+                        tracing::warn!(%overflow, "dropping a live-metrics stream from the Hub");
+                        let why = HubError::Decode(format!("the event stream sent {overflow}"));
+                        return failed(why, reading);
+                    }
+                },
             }
         }
     })

@@ -7,6 +7,7 @@ mod audit;
 mod checks;
 mod gaps;
 mod incidents;
+mod memo;
 mod meta;
 mod outbox;
 mod platform;
@@ -55,6 +56,7 @@ pub enum StoreError {
 pub struct Store {
     pool: SqlitePool,
     health: Arc<WriteHealth>,
+    memos: Arc<memo::Memos>,
 }
 
 /// Writes that land together or not at all.
@@ -135,6 +137,7 @@ impl Store {
         Store {
             pool,
             health: Arc::new(WriteHealth::default()),
+            memos: Arc::default(),
         }
     }
 

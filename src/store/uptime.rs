@@ -34,8 +34,21 @@ impl Store {
             .unwrap_or_default())
     }
 
-    /// Uptime of every Space with history, by `owner/name`.
+    /// Uptime of every Space with history, by `owner/name` (memoized, `memo.rs`).
     pub async fn uptime_all(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, Uptime)>, StoreError> {
+        let commits = self.health.commits();
+        if let Some(memo) = self.memos.uptime.get(commits, now, 0) {
+            return Ok(memo);
+        }
+        let read = self.read_uptime_all(now).await?;
+        self.memos.uptime.put(commits, now, 0, &read);
+        Ok(read)
+    }
+
+    async fn read_uptime_all(
         &self,
         now: DateTime<Utc>,
     ) -> Result<Vec<(String, Uptime)>, StoreError> {

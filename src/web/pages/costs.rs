@@ -9,8 +9,8 @@ use crate::monitor::TokenProblem;
 
 /// Bars drawn at most; the rest are summed in a last line.
 const BARS: usize = 12;
-const WIDTH: f64 = 320.0;
-const ROW: f64 = 18.0;
+const WIDTH: f64 = 480.0;
+const ROW: f64 = 22.0;
 
 /// What the section shows.
 pub(super) struct CostView {
@@ -46,15 +46,15 @@ pub(super) fn section(view: &CostView) -> Markup {
                 @if let Some(month) = view.projection { " · this month at this pace: " (usd(month)) }
             }
             svg.cost-bars role="img" aria-label="Cost per Space"
-                viewBox={ "0 0 " (WIDTH) " " (height) } width="100%" {
+                viewBox={ "0 0 " (WIDTH) " " (height) } width=(WIDTH) height=(height) {
                 @for (i, c) in shown.iter().enumerate() {
                     @let y = ROW * i as f64;
                     @let w = c.usd.map_or(0.0, |u| (u / top) * WIDTH * 0.55);
-                    text x="0" y=(y + 13.0) class="label" { (c.space) }
+                    text x="0" y=(y + 15.0) class="label" { (c.space) }
                     rect x=(WIDTH * 0.4) y=(y + 3.0) width=(format!("{w:.1}")) height=(ROW - 6.0) class="bar" {
                         title { (c.space) " on " (c.hardware) ": " (format!("{:.1}", c.hours)) " h" }
                     }
-                    text x=(WIDTH * 0.4 + w + 4.0) y=(y + 13.0) class="value" {
+                    text x=(WIDTH * 0.4 + w + 4.0) y=(y + 15.0) class="value" {
                         @match c.usd { Some(u) => (usd(u)), None => "unknown price" }
                     }
                 }
@@ -105,7 +105,7 @@ mod tests {
         assert!(html.contains("Last 30 days: $0.80 plus hardware without a known price"));
         assert!(html.contains("this month at this pace: $12.00"));
         assert!(
-            html.contains("width=\"176.0\""),
+            html.contains("width=\"264.0\""),
             "the dearest bar is full width: {html}"
         );
         assert!(html.contains("unknown price"));

@@ -96,6 +96,10 @@ async fn measure(spaces: usize, runs: usize) {
     );
     let store = parts.store.clone();
     let monitor = Monitor::new(parts);
+    let t = Instant::now();
+    monitor.costs(30).await.expect("costs");
+    monitor.month_projection().await.expect("projection");
+    eprintln!("{spaces} Spaces, costs and projection {:.1?}", t.elapsed());
     let scheduler = SchedulerStatus::new(monitor.config().check_schedule.clone());
     let router = web::router(WebState::new(monitor, scheduler));
     let get = |gzip: bool| {

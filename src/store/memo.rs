@@ -4,7 +4,8 @@
 //! roll-ups, coverage gaps) change only when a write transaction commits. A memo is
 //! reused while no transaction committed since it was taken and its `now` is less
 //! than `FRESH` old (the windows slide with time; a minute's lag is within one check
-//! interval). The first request after a cycle pays for the read.
+//! interval). The first request after a cycle pays for the read. Billed time (the cost
+//! section) is memoized the same way, by the hour its window starts at.
 
 use std::sync::Mutex;
 
@@ -13,16 +14,20 @@ use chrono::{DateTime, Utc};
 /// How long a memo may stand for a later `now`.
 const FRESH: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 
-/// One memoized read, keyed by an argument (`days` for the bars).
+/// Keys kept per memo (the page asks for a few windows: 1, 7, 30 days, the month).
+const KEYS: usize = 8;
+
+/// One memoized read, keyed by an argument (`days` for the bars, the first hour for
+/// usage).
 #[derive(Debug)]
 pub(super) struct Memo<T> {
-    slot: Mutex<Option<Entry<T>>>,
+    slots: Mutex<Vec<Entry<T>>>,
 }
 
 impl<T> Default for Memo<T> {
     fn default() -> Self {
         Memo {
-            slot: Mutex::new(None),
+            slots: Mutex::new(Vec::new()),
         }
     }
 }
@@ -38,19 +43,20 @@ struct Entry<T> {
 impl<T: Clone> Memo<T> {
     /// The memo for (`commits`, `now`, `key`), if it still stands.
     pub(super) fn get(&self, commits: u64, now: DateTime<Utc>, key: i64) -> Option<T> {
-        let slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = slot.as_ref()?;
+        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = slots.iter().find(|e| e.key == key)?;
         let age = now.signed_duration_since(entry.at);
-        (entry.commits == commits
-            && entry.key == key
-            && age >= chrono::TimeDelta::zero()
-            && age < FRESH)
+        (entry.commits == commits && age >= chrono::TimeDelta::zero() && age < FRESH)
             .then(|| entry.value.clone())
     }
 
     pub(super) fn put(&self, commits: u64, now: DateTime<Utc>, key: i64, value: &T) {
-        let mut slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
-        *slot = Some(Entry {
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        slots.retain(|e| e.key != key && e.commits == commits);
+        if slots.len() >= KEYS {
+            slots.remove(0);
+        }
+        slots.push(Entry {
             commits,
             at: now,
             key,
@@ -64,6 +70,7 @@ impl<T: Clone> Memo<T> {
 pub(super) struct Memos {
     pub uptime: Memo<Vec<(String, super::Uptime)>>,
     pub bars: Memo<Vec<(String, Vec<super::DayUptime>)>>,
+    pub usage: Memo<Vec<super::UsageRow>>,
 }
 
 #[cfg(test)]
@@ -90,5 +97,8 @@ mod tests {
             "the clock went back"
         );
         assert_eq!(memo.get(1, t0, 30), None, "another key");
+        memo.put(1, t0, 30, &3);
+        assert_eq!(memo.get(1, t0, 90), Some(7), "keys live side by side");
+        assert_eq!(memo.get(1, t0, 30), Some(3));
     }
 }

@@ -57,12 +57,30 @@ impl StoreTx {
 impl Store {
     /// Billed time per Space and flavor since `since`, most expensive first is up to
     /// the caller.
+    /// Memoized (`memo.rs`) by the first hourly bucket counted.
     pub async fn usage_since(&self, since: DateTime<Utc>) -> Result<Vec<UsageRow>, StoreError> {
+        // Buckets are whole hours: every `since` within an hour counts the same buckets.
+        let since_ms = ms(since);
+        let mut first = since_ms.div_euclid(HOUR_MS).saturating_mul(HOUR_MS);
+        if first < since_ms {
+            first = first.saturating_add(HOUR_MS);
+        }
+        let commits = self.health.commits();
+        let at = from_ms(first);
+        if let Some(memo) = self.memos.usage.get(commits, at, first) {
+            return Ok(memo);
+        }
+        let read = self.read_usage_since(first).await?;
+        self.memos.usage.put(commits, at, first, &read);
+        Ok(read)
+    }
+
+    async fn read_usage_since(&self, first_bucket: i64) -> Result<Vec<UsageRow>, StoreError> {
         let rows: Vec<(String, String, i64)> = sqlx::query_as(
             "SELECT space_id, hardware, SUM(billed_ms) FROM usage_hourly
              WHERE bucket_ms >= ? GROUP BY space_id, hardware ORDER BY space_id, hardware",
         )
-        .bind(ms(since))
+        .bind(first_bucket)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows

@@ -538,7 +538,9 @@ fn display_chain(error: &reqwest::Error) -> String {
 /// Mixed into a credential's key for the whoami window's pacing.
 const WHOAMI_BUCKET: u64 = 0x5748_4f41_4d49_0000;
 
-fn credential_key(token: Option<&SecretString>) -> u64 {
+/// Tells credentials apart without keeping their text: the pacing key, and how the
+/// token self-test asks `whoami` once per token.
+pub fn credential_key(token: Option<&SecretString>) -> u64 {
     token.map_or(0, |t| {
         let mut hasher = DefaultHasher::new();
         t.expose_secret().hash(&mut hasher);

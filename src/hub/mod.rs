@@ -21,7 +21,7 @@ use secrecy::SecretString;
 
 use crate::domain::{ProbeOutcome, SpaceId, Stage};
 
-pub use client::{HubClient, HubEndpoints, RequestObserver};
+pub use client::{HubClient, HubEndpoints, RequestObserver, credential_key};
 pub use error::HubError;
 pub use live::MetricStream;
 pub use probe::HttpProbe;

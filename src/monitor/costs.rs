@@ -106,18 +106,8 @@ impl Monitor {
         if events.is_empty() {
             return;
         }
-        let queued = async {
-            let mut tx = store.begin().await?;
-            self.inner
-                .outbox
-                .enqueue(&mut tx, &Alert::of(now, events), now)
-                .await?;
-            tx.commit().await
-        }
-        .await;
-        match queued {
-            Ok(()) => self.inner.outbox.wake(),
-            Err(e) => tracing::warn!(error = %e, "savings: cannot queue the daily line"),
+        if let Err(e) = self.queue_alert(&Alert::of(now, events)).await {
+            tracing::warn!(error = %e, "savings: cannot queue the daily line");
         }
     }
 }

@@ -13,6 +13,7 @@ use super::repair::resolved_memory;
 use super::{Claim, Monitor};
 use crate::alerts::{AlertEvent, EventKind};
 use crate::domain::{SpaceId, Stage, Verdict};
+use crate::hub::SpaceRuntime;
 use crate::store::StoreError;
 
 /// Which outcomes of a wake are alerted.
@@ -100,20 +101,7 @@ impl Monitor {
         let (action_id, _claim) = self
             .record_manual(space, "pause", actor, |_| Vec::new())
             .await?;
-        let called = self.call(space, action_id, Call::Pause).await;
-        let (result, detail) = match &called {
-            Ok(_) => ("done", None),
-            Err(why) => ("failed", Some(why.as_str())),
-        };
-        let now = self.inner.clock.now();
-        if let Err(e) = self
-            .inner
-            .store
-            .finish_action(action_id, now, result, detail)
-            .await
-        {
-            tracing::error!(space = %space, error = %e, "cannot record the pause");
-        }
+        let called = self.call_and_record(space, action_id, Call::Pause).await;
         Ok((
             action_id,
             called.map(|runtime| runtime.map_or(Stage::Paused, |r| r.stage)),
@@ -126,24 +114,44 @@ impl Monitor {
         let monitor = self.clone();
         self.spawn("pause", async move {
             let _claim = claim;
-            let called = monitor.call(&space, action_id, Call::Pause).await;
-            let (result, detail) = match &called {
-                Ok(_) => ("done", None),
-                Err(why) => ("failed", Some(why.as_str())),
-            };
+            let called = monitor
+                .call_and_record(&space, action_id, Call::Pause)
+                .await;
             if let Err(why) = &called {
                 tracing::warn!(space = %space, "scheduled pause failed: {why}");
             }
-            let now = monitor.inner.clock.now();
-            if let Err(e) = monitor
-                .inner
-                .store
-                .finish_action(action_id, now, result, detail)
-                .await
-            {
-                tracing::error!(space = %space, error = %e, "cannot record the scheduled pause");
-            }
         });
+    }
+
+    /// One Hub call for the action row `action_id`, then the row finished with its
+    /// result (`done` or `failed` with the reason): pause and sleep time, which have
+    /// nothing to poll afterwards.
+    async fn call_and_record(
+        &self,
+        space: &SpaceId,
+        action_id: i64,
+        call: Call,
+    ) -> Result<Option<SpaceRuntime>, String> {
+        let what = match &call {
+            Call::Pause => "pause",
+            Call::SleepTime(_) => "sleep time",
+            _ => "action",
+        };
+        let called = self.call(space, action_id, call).await;
+        let (result, detail) = match &called {
+            Ok(_) => ("done", None),
+            Err(why) => ("failed", Some(why.as_str())),
+        };
+        let now = self.inner.clock.now();
+        if let Err(e) = self
+            .inner
+            .store
+            .finish_action(action_id, now, result, detail)
+            .await
+        {
+            tracing::error!(space = %space, error = %e, "cannot record the {what}");
+        }
+        called
     }
 
     /// An admin's `/sleeptime`: idle this long before sleeping (`None`: never), under
@@ -172,20 +180,9 @@ impl Monitor {
         let (action_id, _claim) = self
             .record_manual(space, "sleeptime", actor, |_| Vec::new())
             .await?;
-        let called = self.call(space, action_id, Call::SleepTime(seconds)).await;
-        let (result, detail) = match &called {
-            Ok(_) => ("done", None),
-            Err(why) => ("failed", Some(why.as_str())),
-        };
-        let now = self.inner.clock.now();
-        if let Err(e) = self
-            .inner
-            .store
-            .finish_action(action_id, now, result, detail)
-            .await
-        {
-            tracing::error!(space = %space, error = %e, "cannot record the sleep time");
-        }
+        let called = self
+            .call_and_record(space, action_id, Call::SleepTime(seconds))
+            .await;
         Ok((
             action_id,
             called.map(|runtime| runtime.and_then(|r| r.gc_timeout)),

@@ -178,19 +178,8 @@ impl Monitor {
     }
 
     async fn queue_warnings(&self, events: Vec<AlertEvent>, now: DateTime<Utc>) {
-        let store = &self.inner.store;
-        let queued = async {
-            let mut tx = store.begin().await?;
-            self.inner
-                .outbox
-                .enqueue(&mut tx, &Alert::of(now, events), now)
-                .await?;
-            tx.commit().await
-        }
-        .await;
-        match queued {
-            Ok(()) => self.inner.outbox.wake(),
-            Err(e) => tracing::warn!(error = %e, "memory sampler: cannot queue the warning"),
+        if let Err(e) = self.queue_alert(&Alert::of(now, events)).await {
+            tracing::warn!(error = %e, "memory sampler: cannot queue the warning");
         }
     }
 }

@@ -10,11 +10,9 @@
 
 use std::collections::BTreeMap;
 
-use secrecy::{ExposeSecret, SecretString};
-
 use super::Monitor;
 use crate::domain::WatchTarget;
-use crate::hub::{HubError, WhoAmI};
+use crate::hub::{HubError, WhoAmI, credential_key};
 
 /// One owner whose Spaces its token cannot restart, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +36,7 @@ impl Monitor {
         owners.sort_by_key(|o| o.to_ascii_lowercase());
         owners.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
         // One whoami per distinct token: the endpoint is heavily rate-limited.
-        let mut answers: BTreeMap<String, Result<WhoAmI, HubError>> = BTreeMap::new();
+        let mut answers: BTreeMap<u64, Result<WhoAmI, HubError>> = BTreeMap::new();
         let mut problems = Vec::new();
         for owner in owners {
             let Some(token) = config.token_for(&owner) else {
@@ -50,10 +48,9 @@ impl Monitor {
                 });
                 continue;
             };
-            let key = fingerprint(token);
-            if !answers.contains_key(&key) {
-                let answer = self.inner.hub.whoami(token).await;
-                answers.insert(key.clone(), answer);
+            let key = credential_key(Some(token));
+            if let std::collections::btree_map::Entry::Vacant(slot) = answers.entry(key) {
+                slot.insert(self.inner.hub.whoami(token).await);
             }
             if let Some(problem) = answers.get(&key).and_then(|a| judge(&owner, a)) {
                 problems.push(TokenProblem { owner, problem });
@@ -107,12 +104,4 @@ fn judge(owner: &str, answer: &Result<WhoAmI, HubError>) -> Option<String> {
         )),
         _ => None,
     }
-}
-
-/// A key to tell tokens apart without keeping their text around.
-fn fingerprint(token: &SecretString) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    token.expose_secret().hash(&mut h);
-    format!("{:x}", h.finish())
 }

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Monitor, SchedulerStatus};
 use crate::alerts::{Alert, NoticeKind};
-use crate::store::WriteStatus;
+use crate::store::{StoreError, WriteStatus};
 
 /// How often the watchdog looks.
 const EVERY: Duration = Duration::from_secs(5);
@@ -129,18 +129,21 @@ pub async fn run_watchdog(
 }
 
 impl Monitor {
+    /// Queues `alert` for every destination in a transaction of its own and wakes the
+    /// delivery worker.
+    pub(super) async fn queue_alert(&self, alert: &Alert) -> Result<(), StoreError> {
+        let mut tx = self.inner.store.begin().await?;
+        self.inner.outbox.enqueue(&mut tx, alert, alert.at).await?;
+        tx.commit().await?;
+        self.inner.outbox.wake();
+        Ok(())
+    }
+
     /// A notice to every destination through the outbox; straight to the store-free
     /// destinations when the outbox cannot take it.
     async fn notify(&self, alert: Alert) {
-        let now = alert.at;
-        let queued = async {
-            let mut tx = self.inner.store.begin().await?;
-            self.inner.outbox.enqueue(&mut tx, &alert, now).await?;
-            tx.commit().await
-        }
-        .await;
-        match queued {
-            Ok(()) => self.inner.outbox.wake(),
+        match self.queue_alert(&alert).await {
+            Ok(()) => {}
             Err(e) => {
                 tracing::warn!(error = %e, "cannot queue a notice; sending it around the store");
                 self.inner

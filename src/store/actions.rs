@@ -50,6 +50,9 @@ impl ActionRow {
     }
 }
 
+/// The pauses and wakes that count as a Space's last switch: those that did not fail.
+const SWITCHES: &str = "kind IN ('pause', 'wake') AND (result IS NULL OR result <> 'failed')";
+
 const COLUMNS: &str = "id, space_id, kind, trigger, actor, state, result, detail, started_ms, finished_ms, incident_id";
 
 impl StoreTx {
@@ -180,13 +183,13 @@ impl Store {
     pub async fn last_switches(
         &self,
     ) -> Result<HashMap<String, (String, DateTime<Utc>)>, StoreError> {
-        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        let sql = format!(
             "SELECT space_id, kind, started_ms FROM actions WHERE id IN
-               (SELECT MAX(id) FROM actions WHERE kind IN ('pause', 'wake')
-                  AND (result IS NULL OR result <> 'failed') GROUP BY space_id)",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+               (SELECT MAX(id) FROM actions WHERE {SWITCHES} GROUP BY space_id)"
+        );
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(space, kind, at)| (space.to_ascii_lowercase(), (kind, from_ms(at))))
@@ -195,14 +198,14 @@ impl Store {
 
     /// The latest pause or wake of one Space that did not fail (see `last_switches`).
     pub async fn last_switch_of(&self, id: &SpaceId) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT kind FROM actions WHERE space_id = ? COLLATE NOCASE
-               AND kind IN ('pause', 'wake') AND (result IS NULL OR result <> 'failed')
-             ORDER BY id DESC LIMIT 1",
-        )
-        .bind(id.to_string())
-        .fetch_optional(&self.pool)
-        .await?)
+        let sql = format!(
+            "SELECT kind FROM actions WHERE space_id = ? COLLATE NOCASE AND {SWITCHES}
+             ORDER BY id DESC LIMIT 1"
+        );
+        Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     /// A Space's actions, newest first.

@@ -57,9 +57,10 @@ const COLUMNS: &str = "id, space_id, kind, trigger, actor, state, result, detail
 
 impl StoreTx {
     pub async fn start_action(&mut self, action: &NewAction<'_>) -> Result<i64, StoreError> {
+        self.fence().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO actions (space_id, kind, trigger, actor, state, started_ms, incident_id)
-             VALUES (?, ?, ?, ?, 'pending', ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, 'pending', $5, $6) RETURNING id",
         )
         .bind(action.space.to_string())
         .bind(action.kind)
@@ -79,8 +80,9 @@ impl StoreTx {
         result: &str,
         detail: Option<&str>,
     ) -> Result<(), StoreError> {
+        self.fence().await?;
         sqlx::query(
-            "UPDATE actions SET state = 'done', result = ?, detail = ?, finished_ms = ? WHERE id = ?",
+            "UPDATE actions SET state = 'done', result = $1, detail = $2, finished_ms = $3 WHERE id = $4",
         )
         .bind(result)
         .bind(detail)
@@ -103,10 +105,11 @@ impl Store {
 
     /// The Hub accepted the call.
     pub async fn mark_called(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE actions SET state = 'called' WHERE id = ? AND state = 'pending'")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        self.fenced_execute(
+            sqlx::query("UPDATE actions SET state = 'called' WHERE id = $1 AND state = 'pending'")
+                .bind(id),
+        )
+        .await?;
         Ok(())
     }
 
@@ -137,8 +140,8 @@ impl Store {
         since: DateTime<Utc>,
     ) -> Result<Vec<DateTime<Utc>>, StoreError> {
         let rows: Vec<(i64,)> = sqlx::query_as(
-            "SELECT started_ms FROM actions WHERE space_id = ? COLLATE NOCASE
-               AND trigger = 'auto' AND kind IN ('restart', 'rebuild') AND started_ms >= ?
+            "SELECT started_ms FROM actions WHERE space_id = $1 COLLATE NOCASE
+               AND trigger = 'auto' AND kind IN ('restart', 'rebuild') AND started_ms >= $2
              ORDER BY started_ms",
         )
         .bind(id.to_string())
@@ -156,7 +159,7 @@ impl Store {
     ) -> Result<HashMap<String, RepairHistory>, StoreError> {
         let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
             "SELECT space_id, kind, trigger, started_ms FROM actions
-             WHERE started_ms >= ? AND (kind = 'wake'
+             WHERE started_ms >= $1 AND (kind = 'wake'
                 OR (trigger = 'auto' AND kind IN ('restart', 'rebuild'))
                 OR (trigger = 'schedule' AND kind = 'pause'))
              ORDER BY started_ms",
@@ -199,7 +202,7 @@ impl Store {
     /// The latest pause or wake of one Space that did not fail (see `last_switches`).
     pub async fn last_switch_of(&self, id: &SpaceId) -> Result<Option<String>, StoreError> {
         let sql = format!(
-            "SELECT kind FROM actions WHERE space_id = ? COLLATE NOCASE AND {SWITCHES}
+            "SELECT kind FROM actions WHERE space_id = $1 COLLATE NOCASE AND {SWITCHES}
              ORDER BY id DESC LIMIT 1"
         );
         Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
@@ -211,11 +214,11 @@ impl Store {
     /// A Space's actions, newest first.
     pub async fn actions(&self, id: &SpaceId, limit: u32) -> Result<Vec<ActionRow>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM actions WHERE space_id = ? COLLATE NOCASE ORDER BY id DESC LIMIT ?"
+            "SELECT {COLUMNS} FROM actions WHERE space_id = $1 COLLATE NOCASE ORDER BY id DESC LIMIT $2"
         );
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(id.to_string())
-            .bind(limit)
+            .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?)
     }
@@ -226,11 +229,12 @@ impl Store {
         since: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<ActionRow>, StoreError> {
-        let sql =
-            format!("SELECT {COLUMNS} FROM actions WHERE started_ms >= ? ORDER BY id DESC LIMIT ?");
+        let sql = format!(
+            "SELECT {COLUMNS} FROM actions WHERE started_ms >= $1 ORDER BY id DESC LIMIT $2"
+        );
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(ms(since))
-            .bind(limit)
+            .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?)
     }

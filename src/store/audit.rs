@@ -15,6 +15,7 @@ pub struct AuditRow {
     pub user_id: String,
     pub chat_id: Option<String>,
     pub command: String,
+    #[sqlx(try_from = "super::Flag")]
     pub allowed: bool,
     pub outcome: Option<String>,
 }
@@ -61,14 +62,14 @@ impl Store {
     pub async fn audit(&self, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO audit (at_ms, platform, user_id, chat_id, command, allowed, outcome)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(ms(entry.at))
         .bind(entry.platform)
         .bind(entry.user_id)
         .bind(entry.chat_id)
         .bind(entry.command)
-        .bind(entry.allowed)
+        .bind(i64::from(entry.allowed))
         .bind(entry.outcome)
         .execute(&self.pool)
         .await?;
@@ -79,9 +80,9 @@ impl Store {
     pub async fn audit_log(&self, limit: u32) -> Result<Vec<AuditRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT id, at_ms, platform, user_id, chat_id, command, allowed, outcome
-             FROM audit ORDER BY id DESC LIMIT ?",
+             FROM audit ORDER BY id DESC LIMIT $1",
         )
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?)
     }
@@ -89,7 +90,7 @@ impl Store {
     pub async fn create_confirmation(&self, row: &ConfirmationRow) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO confirmations (token, kind, space_id, platform, user_id, created_ms, expires_ms)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&row.token)
         .bind(&row.kind)
@@ -106,7 +107,7 @@ impl Store {
     pub async fn confirmation(&self, token: &str) -> Result<Option<ConfirmationRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT token, kind, space_id, platform, user_id, created_ms, expires_ms, used_ms
-             FROM confirmations WHERE token = ?",
+             FROM confirmations WHERE token = $1",
         )
         .bind(token)
         .fetch_optional(&self.pool)
@@ -119,12 +120,13 @@ impl Store {
         token: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let done =
-            sqlx::query("UPDATE confirmations SET used_ms = ? WHERE token = ? AND used_ms IS NULL")
-                .bind(ms(at))
-                .bind(token)
-                .execute(&self.pool)
-                .await?;
+        let done = sqlx::query(
+            "UPDATE confirmations SET used_ms = $1 WHERE token = $2 AND used_ms IS NULL",
+        )
+        .bind(ms(at))
+        .bind(token)
+        .execute(&self.pool)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -160,7 +162,7 @@ impl Store {
         };
         sqlx::query(
             "INSERT INTO destinations (destination, state, moved_to, reason, updated_ms)
-             VALUES (?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (destination) DO UPDATE SET state = excluded.state,
                  moved_to = excluded.moved_to, reason = excluded.reason,
                  updated_ms = excluded.updated_ms",
@@ -181,12 +183,12 @@ impl Store {
         destination: &str,
         reason: &str,
     ) -> Result<u64, StoreError> {
-        Ok(sqlx::query("UPDATE outbox SET state = 'dead', last_error = ? WHERE destination = ? AND state = 'pending'")
-            .bind(reason)
-            .bind(destination)
-            .execute(&self.pool)
-            .await?
-            .rows_affected())
+        self.fenced_execute(
+            sqlx::query("UPDATE outbox SET state = 'dead', last_error = $1 WHERE destination = $2 AND state = 'pending'")
+                .bind(reason)
+                .bind(destination),
+        )
+        .await
     }
 
     /// A short, stable reference to a Space (its row id), for buttons whose payload
@@ -195,9 +197,10 @@ impl Store {
         &self,
         space: &crate::domain::SpaceId,
     ) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_as::<_, (i64,)>(
-            "SELECT rowid FROM spaces WHERE space_id = ? COLLATE NOCASE",
-        )
+        Ok(sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM spaces WHERE space_id = $1 COLLATE NOCASE",
+            self.backend.row_ref()
+        )))
         .bind(space.to_string())
         .fetch_optional(&self.pool)
         .await?
@@ -208,12 +211,13 @@ impl Store {
         &self,
         reference: i64,
     ) -> Result<Option<crate::domain::SpaceId>, StoreError> {
-        Ok(
-            sqlx::query_as::<_, (String,)>("SELECT space_id FROM spaces WHERE rowid = ?")
-                .bind(reference)
-                .fetch_optional(&self.pool)
-                .await?
-                .and_then(|(id,)| crate::domain::SpaceId::parse(&id).ok()),
-        )
+        Ok(sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(format!(
+            "SELECT space_id FROM spaces WHERE {} = $1",
+            self.backend.row_ref()
+        )))
+        .bind(reference)
+        .fetch_optional(&self.pool)
+        .await?
+        .and_then(|(id,)| crate::domain::SpaceId::parse(&id).ok()))
     }
 }

@@ -17,6 +17,7 @@ pub struct CheckRow {
     pub hardware: Option<String>,
     pub probe_status: Option<i64>,
     pub probe_latency_ms: Option<f64>,
+    #[sqlx(try_from = "super::MaybeFlag")]
     pub probe_ok: Option<bool>,
     pub error: Option<String>,
 }
@@ -40,14 +41,14 @@ const UPSERT_SPACE: &str = "
 INSERT INTO spaces (space_id, owner, first_seen_ms, last_check_ms, stage, stage_since_ms,
                     verdict, verdict_since_ms, hardware, subdomain, gc_timeout_s, private, error,
                     cause_code, cause_summary, cause_evidence, sha, sha_at_ms, good_sha)
-VALUES (?1, ?2, ?3, ?3, ?4, ?3, ?5, ?3, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-        CASE WHEN ?16 THEN ?14 END)
+VALUES ($1, $2, $3, $3, $4, $3, $5, $3, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+        CASE WHEN $16 <> 0 THEN $14 END)
 ON CONFLICT (space_id) DO UPDATE SET
     last_check_ms = excluded.last_check_ms,
     -- An unreachable Hub tells nothing about the stage: keep the last known one and
     -- its start, so a BUILDING timer is not reset by a Hub outage.
     stage_since_ms = CASE
-        WHEN excluded.stage IS NULL OR spaces.stage IS excluded.stage THEN spaces.stage_since_ms
+        WHEN excluded.stage IS NULL OR spaces.stage IS NOT DISTINCT FROM excluded.stage THEN spaces.stage_since_ms
         ELSE excluded.stage_since_ms END,
     stage = COALESCE(excluded.stage, spaces.stage),
     verdict_since_ms = CASE
@@ -68,9 +69,13 @@ ON CONFLICT (space_id) DO UPDATE SET
     good_sha = COALESCE(excluded.good_sha, spaces.good_sha)";
 
 const INSERT_CHECK: &str = "
-INSERT OR REPLACE INTO checks (space_id, at_ms, stage, verdict, hardware,
-                               probe_status, probe_latency_ms, probe_ok, error)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+INSERT INTO checks (space_id, at_ms, stage, verdict, hardware,
+                    probe_status, probe_latency_ms, probe_ok, error)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+ON CONFLICT (space_id, at_ms) DO UPDATE SET
+    stage = excluded.stage, verdict = excluded.verdict, hardware = excluded.hardware,
+    probe_status = excluded.probe_status, probe_latency_ms = excluded.probe_latency_ms,
+    probe_ok = excluded.probe_ok, error = excluded.error";
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 86_400_000;
@@ -90,7 +95,7 @@ impl StoreTx {
             .bind(&obs.hardware)
             .bind(probe.and_then(|p| p.status).map(i64::from))
             .bind(probe.and_then(|p| p.latency_ms))
-            .bind(probe.map(|p| p.ok))
+            .bind(probe.map(|p| i64::from(p.ok)))
             .bind(&obs.error)
             .execute(&mut *self.tx)
             .await?;
@@ -100,11 +105,12 @@ impl StoreTx {
         for (table, size) in [("rollup_hourly", HOUR_MS), ("rollup_daily", DAY_MS)] {
             let sql = format!(
                 "INSERT INTO {table} (space_id, bucket_ms, up, counted, total, latency_sum, latency_n)
-                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)
+                 VALUES ($1, $2, $3, $4, 1, $5, $6)
                  ON CONFLICT (space_id, bucket_ms) DO UPDATE SET
-                     up = up + excluded.up, counted = counted + excluded.counted,
-                     total = total + 1, latency_sum = latency_sum + excluded.latency_sum,
-                     latency_n = latency_n + excluded.latency_n"
+                     up = {table}.up + excluded.up, counted = {table}.counted + excluded.counted,
+                     total = {table}.total + 1,
+                     latency_sum = {table}.latency_sum + excluded.latency_sum,
+                     latency_n = {table}.latency_n + excluded.latency_n"
             );
             sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(&label)
@@ -130,25 +136,25 @@ impl StoreTx {
             .bind(&obs.hardware)
             .bind(&obs.subdomain)
             .bind(obs.gc_timeout.and_then(|t| i64::try_from(t).ok()))
-            .bind(obs.private)
+            .bind(obs.private.map(i64::from))
             .bind(&obs.error)
             .bind(obs.cause.as_ref().map(|c| c.code.as_str()))
             .bind(obs.cause.as_ref().map(|c| c.summary.as_str()))
             .bind(obs.cause.as_ref().map(|c| c.evidence.as_str()))
             .bind(obs.revision.as_ref().map(|r| r.sha.as_str()))
             .bind(obs.revision.as_ref().and_then(|r| r.last_modified).map(ms))
-            .bind(Health::of(obs.verdict) == Health::Good)
+            .bind(i64::from(Health::of(obs.verdict) == Health::Good))
             .execute(&mut *self.tx)
             .await?;
         if obs.requested_hardware.is_some() {
-            sqlx::query("UPDATE spaces SET requested_hardware = ? WHERE space_id = ?")
+            sqlx::query("UPDATE spaces SET requested_hardware = $1 WHERE space_id = $2")
                 .bind(&obs.requested_hardware)
                 .bind(space.to_string())
                 .execute(&mut *self.tx)
                 .await?;
         }
         if probe.is_some_and(|p| p.ok) {
-            sqlx::query("UPDATE spaces SET last_visit_ms = ? WHERE space_id = ?")
+            sqlx::query("UPDATE spaces SET last_visit_ms = $1 WHERE space_id = $2")
                 .bind(at)
                 .bind(space.to_string())
                 .execute(&mut *self.tx)
@@ -177,10 +183,10 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT space_id, at_ms, stage, verdict, hardware, probe_status, probe_latency_ms,
                     probe_ok, error
-             FROM checks WHERE space_id = ? ORDER BY at_ms DESC LIMIT ?",
+             FROM checks WHERE space_id = $1 ORDER BY at_ms DESC LIMIT $2",
         )
         .bind(label)
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?)
     }
@@ -195,11 +201,11 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT space_id, at_ms, stage, verdict, hardware, probe_status, probe_latency_ms,
                     probe_ok, error
-             FROM checks WHERE space_id = ? AND at_ms >= ? ORDER BY at_ms LIMIT ?",
+             FROM checks WHERE space_id = $1 AND at_ms >= $2 ORDER BY at_ms LIMIT $3",
         )
         .bind(label)
         .bind(ms(since))
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?)
     }
@@ -222,32 +228,32 @@ impl Store {
         retain_before: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         let mut tx = self.begin().await?;
-        let raw = sqlx::query("DELETE FROM checks WHERE at_ms < ?")
+        let raw = sqlx::query("DELETE FROM checks WHERE at_ms < $1")
             .bind(ms(raw_before))
             .execute(&mut *tx.tx)
             .await?
             .rows_affected();
         for (sql, before) in [
             (
-                "DELETE FROM rollup_hourly WHERE bucket_ms < ?",
+                "DELETE FROM rollup_hourly WHERE bucket_ms < $1",
                 hourly_before,
             ),
             (
-                "DELETE FROM rollup_daily WHERE bucket_ms < ?",
+                "DELETE FROM rollup_daily WHERE bucket_ms < $1",
                 retain_before,
             ),
             (
-                "DELETE FROM usage_hourly WHERE bucket_ms < ?",
+                "DELETE FROM usage_hourly WHERE bucket_ms < $1",
                 hourly_before,
             ),
-            ("DELETE FROM incidents WHERE closed_ms < ?", retain_before),
-            ("DELETE FROM coverage_gaps WHERE end_ms < ?", retain_before),
+            ("DELETE FROM incidents WHERE closed_ms < $1", retain_before),
+            ("DELETE FROM coverage_gaps WHERE end_ms < $1", retain_before),
             (
-                "DELETE FROM actions WHERE state = 'done' AND started_ms < ?",
+                "DELETE FROM actions WHERE state = 'done' AND started_ms < $1",
                 retain_before,
             ),
             (
-                "DELETE FROM outbox WHERE state <> 'pending' AND created_ms < ?",
+                "DELETE FROM outbox WHERE state <> 'pending' AND created_ms < $1",
                 raw_before,
             ),
         ] {
@@ -261,7 +267,11 @@ impl Store {
     }
 
     /// Reclaims the space of deleted rows (after a large prune).
+    /// Postgres' autovacuum does this by itself.
     pub async fn vacuum(&self) -> Result<(), StoreError> {
+        if self.backend == super::Backend::Postgres {
+            return Ok(());
+        }
         sqlx::query("PRAGMA incremental_vacuum")
             .execute(&self.pool)
             .await?;
@@ -298,63 +308,65 @@ mod tests {
 
     #[tokio::test]
     async fn keeps_stage_since_across_checks_and_outages() {
-        let store = Store::connect("sqlite::memory:").await.unwrap();
-        store
-            .record(&[obs(Some("BUILDING"), Verdict::Starting, 0)])
-            .await
-            .unwrap();
-        store
-            .record(&[obs(Some("BUILDING"), Verdict::Starting, 5)])
-            .await
-            .unwrap();
-        store
-            .record(&[obs(None, Verdict::Unreachable, 10)])
-            .await
-            .unwrap();
-        let state = &store.space_states().await.unwrap()[0];
-        assert_eq!(state.stage, Some(Stage::Building));
-        assert_eq!(state.stage_since.unwrap().format("%M").to_string(), "00");
-        assert_eq!(state.verdict, Verdict::Unreachable);
-        assert_eq!(state.verdict_since.format("%M").to_string(), "10");
+        for store in crate::store::test_stores().await {
+            store
+                .record(&[obs(Some("BUILDING"), Verdict::Starting, 0)])
+                .await
+                .unwrap();
+            store
+                .record(&[obs(Some("BUILDING"), Verdict::Starting, 5)])
+                .await
+                .unwrap();
+            store
+                .record(&[obs(None, Verdict::Unreachable, 10)])
+                .await
+                .unwrap();
+            let state = &store.space_states().await.unwrap()[0];
+            assert_eq!(state.stage, Some(Stage::Building));
+            assert_eq!(state.stage_since.unwrap().format("%M").to_string(), "00");
+            assert_eq!(state.verdict, Verdict::Unreachable);
+            assert_eq!(state.verdict_since.format("%M").to_string(), "10");
 
-        store
-            .record(&[obs(Some("RUNNING"), Verdict::Up, 15)])
-            .await
-            .unwrap();
-        let state = &store.space_states().await.unwrap()[0];
-        assert_eq!(state.stage_since.unwrap().format("%M").to_string(), "15");
-        assert_eq!(store.check_count().await.unwrap(), 4);
-        let recent = store.recent_checks("alice/app", 2).await.unwrap();
-        assert_eq!(recent[0].verdict, "up");
-        assert_eq!(recent[1].stage, None);
-        assert_eq!(store.spaces_of("ALICE").await.unwrap().len(), 1);
+            store
+                .record(&[obs(Some("RUNNING"), Verdict::Up, 15)])
+                .await
+                .unwrap();
+            let state = &store.space_states().await.unwrap()[0];
+            assert_eq!(state.stage_since.unwrap().format("%M").to_string(), "15");
+            assert_eq!(store.check_count().await.unwrap(), 4);
+            let recent = store.recent_checks("alice/app", 2).await.unwrap();
+            assert_eq!(recent[0].verdict, "up");
+            assert_eq!(recent[1].stage, None);
+            assert_eq!(store.spaces_of("ALICE").await.unwrap().len(), 1);
+        }
     }
 
     #[tokio::test]
     async fn prune_keeps_the_rollups() {
-        let store = Store::connect("sqlite::memory:").await.unwrap();
-        store
-            .record(&[obs(Some("RUNNING"), Verdict::Up, 0)])
-            .await
-            .unwrap();
-        store
-            .record(&[obs(Some("RUNTIME_ERROR"), Verdict::Down, 30)])
-            .await
-            .unwrap();
-        let later = Utc.with_ymd_and_hms(2026, 12, 20, 0, 0, 0).unwrap();
-        let gone = store
-            .prune(
-                later,
-                later - chrono::Duration::days(60),
-                later - chrono::Duration::days(400),
-            )
-            .await
-            .unwrap();
-        assert_eq!(gone, 2);
-        assert_eq!(store.check_count().await.unwrap(), 0);
-        let id = SpaceId::parse("alice/app").unwrap();
-        let uptime = store.uptime(&id, later).await.unwrap();
-        assert_eq!(uptime.d30, Some(0.5));
-        assert_eq!(uptime.h24, None);
+        for store in crate::store::test_stores().await {
+            store
+                .record(&[obs(Some("RUNNING"), Verdict::Up, 0)])
+                .await
+                .unwrap();
+            store
+                .record(&[obs(Some("RUNTIME_ERROR"), Verdict::Down, 30)])
+                .await
+                .unwrap();
+            let later = Utc.with_ymd_and_hms(2026, 12, 20, 0, 0, 0).unwrap();
+            let gone = store
+                .prune(
+                    later,
+                    later - chrono::Duration::days(60),
+                    later - chrono::Duration::days(400),
+                )
+                .await
+                .unwrap();
+            assert_eq!(gone, 2);
+            assert_eq!(store.check_count().await.unwrap(), 0);
+            let id = SpaceId::parse("alice/app").unwrap();
+            let uptime = store.uptime(&id, later).await.unwrap();
+            assert_eq!(uptime.d30, Some(0.5));
+            assert_eq!(uptime.h24, None);
+        }
     }
 }

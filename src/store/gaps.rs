@@ -79,7 +79,7 @@ impl StoreTx {
             && now_ms > due
             && now_ms > last
         {
-            sqlx::query("INSERT INTO coverage_gaps (start_ms, end_ms) VALUES (?, ?)")
+            sqlx::query("INSERT INTO coverage_gaps (start_ms, end_ms) VALUES ($1, $2)")
                 .bind(last)
                 .bind(now_ms)
                 .execute(&mut *self.tx)
@@ -98,7 +98,7 @@ impl StoreTx {
         // A cycle stamped earlier than the last one (another process with a slower
         // clock) does not move the mark back.
         sqlx::query(
-            "INSERT INTO cycle_watch (id, last_ms, deadline_ms) VALUES (1, ?1, ?2)
+            "INSERT INTO cycle_watch (id, last_ms, deadline_ms) VALUES (1, $1, $2)
              ON CONFLICT (id) DO UPDATE SET last_ms = excluded.last_ms,
                                             deadline_ms = excluded.deadline_ms
              WHERE excluded.last_ms >= cycle_watch.last_ms",
@@ -127,7 +127,7 @@ impl Store {
     /// The recorded gaps that end after `since`, oldest first.
     pub async fn coverage_gaps(&self, since: DateTime<Utc>) -> Result<Vec<Gap>, StoreError> {
         let rows: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT start_ms, end_ms FROM coverage_gaps WHERE end_ms > ? ORDER BY start_ms",
+            "SELECT start_ms, end_ms FROM coverage_gaps WHERE end_ms > $1 ORDER BY start_ms",
         )
         .bind(ms(since))
         .fetch_all(&self.pool)
@@ -150,7 +150,7 @@ impl Store {
     ) -> Result<Gaps, StoreError> {
         let now_ms = ms(now);
         let mut spans: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT start_ms, end_ms FROM coverage_gaps WHERE end_ms > ? AND start_ms < ?",
+            "SELECT start_ms, end_ms FROM coverage_gaps WHERE end_ms > $1 AND start_ms < $2",
         )
         .bind(from)
         .bind(now_ms)
@@ -308,34 +308,35 @@ mod tests {
 
     #[tokio::test]
     async fn a_late_cycle_records_the_silence_before_it() {
-        let store = Store::connect("sqlite::memory:").await.unwrap();
-        let at = |h: i64| from_ms(1_795_000_000_000 + h * HOUR);
-        let due = |h: i64| Some(at(h) + chrono::Duration::minutes(15));
-        assert_eq!(store.note_cycle(at(0), due(0)).await.unwrap(), None);
-        assert_eq!(
-            store
-                .note_cycle(at(0) + chrono::Duration::minutes(5), due(0))
-                .await
-                .unwrap(),
-            None
-        );
-        let gap = store.note_cycle(at(10), due(10)).await.unwrap();
-        let expected = Gap {
-            start: at(0) + chrono::Duration::minutes(5),
-            end: at(10),
-        };
-        assert_eq!(gap, Some(expected));
-        assert_eq!(store.coverage_gaps(at(-1)).await.unwrap(), [expected]);
-        // Nothing since 10:00 and the deadline passed: 10:00 to now is open.
-        let open = store.gaps_between(ms(at(0)), at(12)).await.unwrap();
-        assert_eq!(
-            open,
-            Gaps(vec![(ms(expected.start), ms(at(12)))]),
-            "the recorded gap and the open one, merged"
-        );
-        assert_eq!(
-            store.gaps_between(ms(at(0)), at(10)).await.unwrap().0.len(),
-            1
-        );
+        for store in crate::store::test_stores().await {
+            let at = |h: i64| from_ms(1_795_000_000_000 + h * HOUR);
+            let due = |h: i64| Some(at(h) + chrono::Duration::minutes(15));
+            assert_eq!(store.note_cycle(at(0), due(0)).await.unwrap(), None);
+            assert_eq!(
+                store
+                    .note_cycle(at(0) + chrono::Duration::minutes(5), due(0))
+                    .await
+                    .unwrap(),
+                None
+            );
+            let gap = store.note_cycle(at(10), due(10)).await.unwrap();
+            let expected = Gap {
+                start: at(0) + chrono::Duration::minutes(5),
+                end: at(10),
+            };
+            assert_eq!(gap, Some(expected));
+            assert_eq!(store.coverage_gaps(at(-1)).await.unwrap(), [expected]);
+            // Nothing since 10:00 and the deadline passed: 10:00 to now is open.
+            let open = store.gaps_between(ms(at(0)), at(12)).await.unwrap();
+            assert_eq!(
+                open,
+                Gaps(vec![(ms(expected.start), ms(at(12)))]),
+                "the recorded gap and the open one, merged"
+            );
+            assert_eq!(
+                store.gaps_between(ms(at(0)), at(10)).await.unwrap().0.len(),
+                1
+            );
+        }
     }
 }

@@ -65,7 +65,7 @@ impl StoreTx {
         let (incident,): (i64,) = sqlx::query_as(
             "INSERT INTO incidents (space_id, opened_ms, verdict, stage, cause,
                                     cause_code, cause_summary, cause_evidence)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(id.to_string())
         .bind(ms(opened))
@@ -89,8 +89,8 @@ impl StoreTx {
         resolution: &str,
     ) -> Result<Option<IncidentRow>, StoreError> {
         let sql = format!(
-            "UPDATE incidents SET closed_ms = ?, resolution = ?
-             WHERE space_id = ? COLLATE NOCASE AND closed_ms IS NULL RETURNING {COLUMNS}"
+            "UPDATE incidents SET closed_ms = $1, resolution = $2
+             WHERE space_id = $3 COLLATE NOCASE AND closed_ms IS NULL RETURNING {COLUMNS}"
         );
         let row: Option<IncidentRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(ms(closed))
@@ -111,12 +111,12 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<IncidentRow>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM incidents WHERE space_id = ? COLLATE NOCASE
-             ORDER BY opened_ms DESC, id DESC LIMIT ?"
+            "SELECT {COLUMNS} FROM incidents WHERE space_id = $1 COLLATE NOCASE
+             ORDER BY opened_ms DESC, id DESC LIMIT $2"
         );
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(id.to_string())
-            .bind(limit)
+            .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?)
     }
@@ -137,11 +137,11 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<IncidentRow>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM incidents WHERE opened_ms >= ? ORDER BY opened_ms DESC LIMIT ?"
+            "SELECT {COLUMNS} FROM incidents WHERE opened_ms >= $1 ORDER BY opened_ms DESC LIMIT $2"
         );
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(ms(since))
-            .bind(limit)
+            .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?)
     }

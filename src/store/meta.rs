@@ -5,7 +5,7 @@ use super::{Store, StoreError};
 
 impl Store {
     pub async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let row: Option<(String,)> = sqlx::query_as("SELECT value FROM meta WHERE key = ?")
+        let row: Option<(String,)> = sqlx::query_as("SELECT value FROM meta WHERE key = $1")
             .bind(key)
             .fetch_optional(&self.pool)
             .await?;
@@ -17,7 +17,7 @@ impl Store {
     pub async fn set_meta_once(&self, key: &str, value: &str) -> Result<bool, StoreError> {
         let mut tx = self.begin().await?;
         let changed = sqlx::query(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+            "INSERT INTO meta (key, value) VALUES ($1, $2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE meta.value <> excluded.value",
         )
         .bind(key)

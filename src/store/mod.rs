@@ -1,6 +1,12 @@
-//! The store: SQLite through sqlx, migrations embedded from `migrations/`.
-//! The only place with SQL. One file per table family; writes that must happen
-//! together go through a `StoreTx`.
+//! The store: SQLite (the default) or Postgres (`DATABASE_URL=postgres://…`, for
+//! replicas) through sqlx's `Any` driver, migrations embedded from `migrations/sqlite/`
+//! and `migrations/postgres/`. The only place with SQL. One file per table family;
+//! writes that must happen together go through a `StoreTx`.
+//!
+//! The SQL is one text for both backends: `$N` parameters (SQLite reads them too), a
+//! `nocase` collation created in Postgres, `ON CONFLICT` upserts, integers for flags.
+//! What differs (the transaction's opening, the file-only pragmas, a JSON list) is in
+//! `Backend`.
 
 mod actions;
 mod audit;
@@ -18,14 +24,18 @@ mod uptime;
 mod usage;
 
 mod health;
+mod leader;
+mod requests;
+mod scratch;
 
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{Any, AnyPool};
 
 pub use health::{WriteHealth, WriteStatus};
 
@@ -34,7 +44,12 @@ pub use audit::{AuditEntry, AuditRow, ConfirmationRow, DestinationState};
 pub use checks::CheckRow;
 pub use gaps::{DayUptime, Gap, UNKNOWN_ABOVE};
 pub use incidents::IncidentRow;
+pub use leader::{Fence, LeaderRow, Leadership};
 pub use outbox::OutboxRow;
+pub use requests::RequestRow;
+#[cfg(test)]
+pub(crate) use scratch::test_stores;
+pub use scratch::{TEST_DATABASE_URL, create_scratch_database};
 pub use sessions::{Flash, SessionRow};
 pub use spaces::SpaceState;
 pub use stats::ActionCount;
@@ -49,14 +64,63 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
+    /// An action or alert write by a replica that no longer leads (replicas only).
+    #[error("this replica is not the leader (epoch {held}, the database says {current})")]
+    NotLeader { held: i64, current: i64 },
 }
+
+/// Which database the store talks to, for the few statements that differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// What a `DATABASE_URL` selects: `postgres://` or `postgresql://`, else SQLite.
+    pub fn of(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    /// The integers of a JSON array bound as parameter `param`, as a subquery's rows.
+    fn json_ints(self, param: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("SELECT value FROM json_each({param})"),
+            Backend::Postgres => format!(
+                "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST({param} AS jsonb))"
+            ),
+        }
+    }
+
+    /// The column that gives each Space a short stable number.
+    fn row_ref(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "rowid",
+            Backend::Postgres => "row_ref",
+        }
+    }
+}
+
+/// Postgres: every write transaction takes this transaction-scoped advisory lock first,
+/// so writers queue as they do behind SQLite's `BEGIN IMMEDIATE` (a read-then-write
+/// never interleaves with another replica's).
+const WRITE_LOCK: i64 = 0x5357_5752; // "SWWR"
 
 /// A handle on the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
+    url: Arc<str>,
     health: Arc<WriteHealth>,
     memos: Arc<memo::Memos>,
+    /// Set on a daemon that takes part in leadership (Postgres): action and outbox
+    /// writes then re-check the leader epoch in their transaction.
+    fence: Option<Arc<Fence>>,
 }
 
 /// Writes that land together or not at all.
@@ -69,17 +133,27 @@ pub struct Store {
 /// even after space was freed. Here a transaction that did not commit cleanly closes
 /// its connection instead of returning it to the pool; the pool opens a fresh one.
 pub struct StoreTx {
-    tx: PoolConnection<Sqlite>,
+    tx: PoolConnection<Any>,
     health: Arc<WriteHealth>,
+    fence: Option<Arc<Fence>>,
     done: bool,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `url` and applies migrations.
-    /// `sqlite::memory:` gives a private in-memory database (tests).
+    /// Opens the database at `url` and applies migrations: SQLite (created if
+    /// needed; `sqlite::memory:` gives a private in-memory database for tests) or
+    /// Postgres (`postgres://…`).
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        match Backend::of(url) {
+            Backend::Sqlite => Store::connect_sqlite(url).await,
+            Backend::Postgres => Store::connect_postgres(url).await,
+        }
+    }
+
+    async fn connect_sqlite(url: &str) -> Result<Store, StoreError> {
         let open_err = |source| StoreError::Open {
-            url: url.to_owned(),
+            url: redact(url),
             source,
         };
         let in_memory = url.contains(":memory:");
@@ -96,17 +170,33 @@ impl Store {
             .foreign_keys(true)
             // Lets pruning hand pages back to the file system (`PRAGMA incremental_vacuum`).
             .auto_vacuum(sqlx::sqlite::SqliteAutoVacuum::Incremental);
-        if in_memory {
-            let pool = SqlitePoolOptions::new()
-                .max_connections(1)
-                .min_connections(1)
+        // The Any driver opens its connections from the URL alone, so the pragmas the
+        // options carry are set again on each (busy_timeout first). WAL and
+        // auto_vacuum live in the file; an in-memory database gets them here.
+        let any = AnyConnectOptions::from_str(url).map_err(open_err)?;
+        let pragmas: &'static str = if in_memory {
+            "PRAGMA busy_timeout = 5000; PRAGMA auto_vacuum = INCREMENTAL; \
+             PRAGMA journal_mode = MEMORY; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL"
+        } else {
+            "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL"
+        };
+        let pool_options = |n: u32| {
+            AnyPoolOptions::new()
+                .max_connections(n)
+                .min_connections(n)
                 .idle_timeout(None)
                 .max_lifetime(None)
-                .connect_with(options)
-                .await
-                .map_err(open_err)?;
-            sqlx::migrate!("./migrations").run(&pool).await?;
-            return Ok(Store::from_pool(pool));
+                .after_connect(move |connection, _| {
+                    Box::pin(async move {
+                        sqlx::raw_sql(pragmas).execute(&mut *connection).await?;
+                        Ok(())
+                    })
+                })
+        };
+        if in_memory {
+            let pool = pool_options(1).connect_with(any).await.map_err(open_err)?;
+            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            return Ok(Store::from_pool(pool, Backend::Sqlite, url));
         }
         // One connection first: it creates the file, switches it to WAL (which needs
         // the file to itself) and migrates. Only then the pool, whose connections are
@@ -117,28 +207,65 @@ impl Store {
             let mut setup = sqlx::SqliteConnection::connect_with(&options)
                 .await
                 .map_err(open_err)?;
-            migrate(&mut setup).await?;
+            migrate_sqlite(&mut setup).await?;
             setup.close().await.map_err(open_err)?;
         }
         // SQLite has one writer; a few readers are plenty, and each connection is a
         // thread of its own.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(3)
-            .min_connections(3)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(options)
-            .await
-            .map_err(open_err)?;
-        Ok(Store::from_pool(pool))
+        let pool = pool_options(3).connect_with(any).await.map_err(open_err)?;
+        Ok(Store::from_pool(pool, Backend::Sqlite, url))
     }
 
-    fn from_pool(pool: SqlitePool) -> Store {
+    async fn connect_postgres(url: &str) -> Result<Store, StoreError> {
+        let open_err = |source| StoreError::Open {
+            url: redact(url),
+            source,
+        };
+        // A replica's pool: a handful is plenty (one writer at a time, a few page
+        // readers); leadership holds one more connection of its own.
+        let pool = AnyPoolOptions::new()
+            .max_connections(5)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(open_err)?;
+        let mut attempt = 0;
+        loop {
+            // Two replicas starting on a new database race: sqlx's migrator takes
+            // an advisory lock, and a loser that still fails retries.
+            match sqlx::migrate!("./migrations/postgres").run(&pool).await {
+                Ok(()) => break,
+                Err(e) if attempt < 5 => {
+                    attempt += 1;
+                    tracing::debug!(error = %e, attempt, "migration raced another replica; retrying");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(Store::from_pool(pool, Backend::Postgres, url))
+    }
+
+    fn from_pool(pool: AnyPool, backend: Backend, url: &str) -> Store {
         Store {
             pool,
+            backend,
+            url: url.into(),
             health: Arc::new(WriteHealth::default()),
             memos: Arc::default(),
+            fence: None,
         }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Makes action and outbox writes re-check the leader epoch (a daemon on Postgres).
+    pub fn fenced(mut self, fence: Arc<Fence>) -> Store {
+        self.fence = Some(fence);
+        self
     }
 
     /// Whether writes go through (`/readyz`, `/metrics`, the self-alerts).
@@ -153,7 +280,11 @@ impl Store {
     }
 
     /// Folds the write-ahead log back into the database file (size measurements).
+    /// Nothing to do on Postgres.
     pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            return Ok(());
+        }
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(&self.pool)
             .await?;
@@ -162,12 +293,22 @@ impl Store {
 
     pub async fn begin(&self) -> Result<StoreTx, StoreError> {
         let mut connection = self.pool.acquire().await?;
-        // BEGIN IMMEDIATE: take the write lock up front so a read-then-write
-        // transaction never fails halfway on a busy database.
-        if let Err(e) = sqlx::query("BEGIN IMMEDIATE")
+        // SQLite: BEGIN IMMEDIATE takes the write lock up front so a read-then-write
+        // transaction never fails halfway on a busy database. Postgres: the same
+        // queue, through a transaction-scoped advisory lock.
+        let opened = match self.backend {
+            Backend::Sqlite => sqlx::raw_sql("BEGIN IMMEDIATE")
+                .execute(&mut *connection)
+                .await
+                .map(drop),
+            Backend::Postgres => sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+            )))
             .execute(&mut *connection)
             .await
-        {
+            .map(drop),
+        };
+        if let Err(e) = opened {
             connection.close_on_drop();
             self.health.failed(&e.to_string());
             return Err(e.into());
@@ -175,8 +316,21 @@ impl Store {
         Ok(StoreTx {
             tx: connection,
             health: self.health.clone(),
+            fence: self.fence.clone(),
             done: false,
         })
+    }
+
+    /// One action or outbox write in its own transaction, under the leader fence.
+    async fn fenced_execute(
+        &self,
+        query: sqlx::query::Query<'_, Any, sqlx::any::AnyArguments>,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.begin().await?;
+        tx.fence().await?;
+        let done = query.execute(&mut *tx.tx).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
     }
 
     pub async fn close(&self) {
@@ -187,10 +341,13 @@ impl Store {
 /// Applies the embedded migrations. Two processes opening a new database at once
 /// (the daemon and a `check` from cron) can race: the loser's migration fails on what
 /// the winner just applied, and a second pass finds it applied and moves on.
-async fn migrate(connection: &mut sqlx::SqliteConnection) -> Result<(), StoreError> {
+async fn migrate_sqlite(connection: &mut sqlx::SqliteConnection) -> Result<(), StoreError> {
     let mut attempt = 0;
     loop {
-        match sqlx::migrate!("./migrations").run(&mut *connection).await {
+        match sqlx::migrate!("./migrations/sqlite")
+            .run(&mut *connection)
+            .await
+        {
             Ok(()) => return Ok(()),
             Err(e) if attempt < 5 => {
                 attempt += 1;
@@ -203,9 +360,29 @@ async fn migrate(connection: &mut sqlx::SqliteConnection) -> Result<(), StoreErr
 }
 
 impl StoreTx {
+    /// Re-checks, inside this transaction, that this replica still leads: before an
+    /// action row or an outbox row is written. The leader row is read `FOR SHARE`, so
+    /// a takeover's epoch bump waits for this transaction and a deposed leader's
+    /// write fails. Nothing to check where no fence is set (SQLite, one-shot runs).
+    pub(crate) async fn fence(&mut self) -> Result<(), StoreError> {
+        let Some(fence) = self.fence.clone() else {
+            return Ok(());
+        };
+        let held = fence.epoch();
+        let current: Option<i64> =
+            sqlx::query_scalar("SELECT epoch FROM leader WHERE id = 1 FOR SHARE")
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        let current = current.unwrap_or(-1);
+        if held < 1 || current != held {
+            return Err(StoreError::NotLeader { held, current });
+        }
+        Ok(())
+    }
+
     pub async fn commit(mut self) -> Result<(), StoreError> {
         self.done = true;
-        match sqlx::query("COMMIT").execute(&mut *self.tx).await {
+        match sqlx::raw_sql("COMMIT").execute(&mut *self.tx).await {
             Ok(_) => {
                 self.health.succeeded();
                 Ok(())
@@ -213,7 +390,7 @@ impl StoreTx {
             Err(e) => {
                 // SQLite may already have rolled back (SQLITE_FULL during COMMIT does);
                 // try, then never hand this connection back to the pool.
-                let _ = sqlx::query("ROLLBACK").execute(&mut *self.tx).await;
+                let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *self.tx).await;
                 self.tx.close_on_drop();
                 self.health.failed(&e.to_string());
                 Err(e.into())
@@ -241,4 +418,73 @@ fn ms(at: chrono::DateTime<chrono::Utc>) -> i64 {
 
 fn from_ms(ms: i64) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// A database URL fit for errors and logs: the password replaced.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// A 0/1 integer column read as a flag: both backends store flags as integers, and the
+/// Any driver reads a `bool` only from a boolean column. Use with
+/// `#[sqlx(try_from = "Flag")]` on a `bool` field.
+struct Flag(bool);
+
+/// The same for a nullable flag (`Option<bool>`, `#[sqlx(try_from = "MaybeFlag")]`).
+struct MaybeFlag(Option<bool>);
+
+impl sqlx::Type<Any> for Flag {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <i64 as sqlx::Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <i64 as sqlx::Type<Any>>::compatible(ty)
+    }
+}
+
+impl sqlx::Type<Any> for MaybeFlag {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <i64 as sqlx::Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <i64 as sqlx::Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, Any> for Flag {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(Flag(<i64 as sqlx::Decode<Any>>::decode(value)? != 0))
+    }
+}
+
+impl<'r> sqlx::Decode<'r, Any> for MaybeFlag {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        use sqlx::ValueRef;
+        if value.is_null() {
+            return Ok(MaybeFlag(None));
+        }
+        Ok(MaybeFlag(Some(
+            <i64 as sqlx::Decode<Any>>::decode(value)? != 0,
+        )))
+    }
+}
+
+impl From<Flag> for bool {
+    fn from(flag: Flag) -> bool {
+        flag.0
+    }
+}
+
+impl From<MaybeFlag> for Option<bool> {
+    fn from(flag: MaybeFlag) -> Option<bool> {
+        flag.0
+    }
 }

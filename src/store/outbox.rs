@@ -36,9 +36,10 @@ impl StoreTx {
         payload: &str,
         at: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
+        self.fence().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO outbox (destination, payload, created_ms, next_attempt_ms)
-             VALUES (?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(destination)
         .bind(payload)
@@ -77,12 +78,13 @@ impl Store {
     }
 
     pub async fn mark_sent(&self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE outbox SET state = 'sent', sent_ms = ?, attempts = attempts + 1 WHERE id = ?",
+        self.fenced_execute(
+            sqlx::query(
+                "UPDATE outbox SET state = 'sent', sent_ms = $1, attempts = attempts + 1 WHERE id = $2",
+            )
+            .bind(ms(at))
+            .bind(id),
         )
-        .bind(ms(at))
-        .bind(id)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
@@ -93,42 +95,44 @@ impl Store {
         next: DateTime<Utc>,
         error: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_ms = ?, last_error = ? WHERE id = ?",
+        self.fenced_execute(
+            sqlx::query(
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_ms = $1, last_error = $2 WHERE id = $3",
+            )
+            .bind(ms(next))
+            .bind(error)
+            .bind(id),
         )
-        .bind(ms(next))
-        .bind(error)
-        .bind(id)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
 
     /// A destination that will never accept this row (e.g. the chat blocked the bot).
     pub async fn mark_dead(&self, id: i64, error: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?")
-            .bind(error)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        self.fenced_execute(
+            sqlx::query("UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = $1 WHERE id = $2")
+                .bind(error)
+                .bind(id),
+        )
+        .await?;
         Ok(())
     }
 
     /// Moves every pending row of one destination to another (a migrated chat).
     pub async fn redirect_destination(&self, from: &str, to: &str) -> Result<u64, StoreError> {
-        Ok(sqlx::query(
-            "UPDATE outbox SET destination = ? WHERE destination = ? AND state = 'pending'",
+        self.fenced_execute(
+            sqlx::query(
+                "UPDATE outbox SET destination = $1 WHERE destination = $2 AND state = 'pending'",
+            )
+            .bind(to)
+            .bind(from),
         )
-        .bind(to)
-        .bind(from)
-        .execute(&self.pool)
-        .await?
-        .rows_affected())
+        .await
     }
 
     /// All rows of a destination, oldest first (tests, the status page).
     pub async fn outbox(&self, destination: &str) -> Result<Vec<OutboxRow>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM outbox WHERE destination = ? ORDER BY id");
+        let sql = format!("SELECT {COLUMNS} FROM outbox WHERE destination = $1 ORDER BY id");
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(destination)
             .fetch_all(&self.pool)

@@ -53,7 +53,7 @@ impl StoreTx {
         spaces: &[SpaceId],
     ) -> Result<i64, StoreError> {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO platform_incidents (reason, opened_ms, spaces) VALUES (?, ?, ?)
+            "INSERT INTO platform_incidents (reason, opened_ms, spaces) VALUES ($1, $2, $3)
              RETURNING id",
         )
         .bind(reason.as_str())
@@ -69,7 +69,7 @@ impl StoreTx {
         id: i64,
         spaces: &[SpaceId],
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE platform_incidents SET spaces = ? WHERE id = ?")
+        sqlx::query("UPDATE platform_incidents SET spaces = $1 WHERE id = $2")
             .bind(join(spaces))
             .bind(id)
             .execute(&mut *self.tx)
@@ -82,7 +82,7 @@ impl StoreTx {
         id: i64,
         closed: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE platform_incidents SET closed_ms = ? WHERE id = ?")
+        sqlx::query("UPDATE platform_incidents SET closed_ms = $1 WHERE id = $2")
             .bind(ms(closed))
             .bind(id)
             .execute(&mut *self.tx)

@@ -35,7 +35,7 @@ impl Store {
     pub async fn create_session(&self, row: &SessionRow) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO sessions (id_hash, username, csrf, created_ms, seen_ms)
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(&row.id_hash)
         .bind(&row.username)
@@ -49,7 +49,7 @@ impl Store {
 
     pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRow>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT id_hash, username, csrf, created_ms, seen_ms FROM sessions WHERE id_hash = ?",
+            "SELECT id_hash, username, csrf, created_ms, seen_ms FROM sessions WHERE id_hash = $1",
         )
         .bind(id_hash)
         .fetch_optional(&self.pool)
@@ -58,7 +58,7 @@ impl Store {
 
     /// Notes a request of the session (its idle time starts again).
     pub async fn touch_session(&self, id_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sessions SET seen_ms = ? WHERE id_hash = ?")
+        sqlx::query("UPDATE sessions SET seen_ms = $1 WHERE id_hash = $2")
             .bind(ms(at))
             .bind(id_hash)
             .execute(&self.pool)
@@ -68,7 +68,7 @@ impl Store {
 
     /// Ends a session (sign-out, or found expired).
     pub async fn end_session(&self, id_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(id_hash)
             .execute(&self.pool)
             .await?;
@@ -77,7 +77,7 @@ impl Store {
 
     /// Deletes sessions idle since before `idle_since`; returns how many.
     pub async fn prune_sessions(&self, idle_since: DateTime<Utc>) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE seen_ms < ?")
+        let done = sqlx::query("DELETE FROM sessions WHERE seen_ms < $1")
             .bind(ms(idle_since))
             .execute(&self.pool)
             .await?;
@@ -85,7 +85,7 @@ impl Store {
     }
 
     pub async fn set_flash(&self, id_hash: &str, flash: &Flash) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sessions SET flash = ?, flash_kind = ? WHERE id_hash = ?")
+        sqlx::query("UPDATE sessions SET flash = $1, flash_kind = $2 WHERE id_hash = $3")
             .bind(&flash.text)
             .bind(&flash.kind)
             .bind(id_hash)
@@ -99,7 +99,7 @@ impl Store {
     pub async fn take_flash(&self, id_hash: &str) -> Result<Option<Flash>, StoreError> {
         // Most page views have none: answer those without taking the write lock.
         let pending: Option<(i64,)> =
-            sqlx::query_as("SELECT 1 FROM sessions WHERE id_hash = ? AND flash IS NOT NULL")
+            sqlx::query_as("SELECT 1 FROM sessions WHERE id_hash = $1 AND flash IS NOT NULL")
                 .bind(id_hash)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -108,7 +108,7 @@ impl Store {
         }
         let mut tx = self.begin().await?;
         let row: Option<(Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT flash, flash_kind FROM sessions WHERE id_hash = ?")
+            sqlx::query_as("SELECT flash, flash_kind FROM sessions WHERE id_hash = $1")
                 .bind(id_hash)
                 .fetch_optional(&mut *tx.tx)
                 .await?;
@@ -116,7 +116,7 @@ impl Store {
             tx.commit().await?;
             return Ok(None);
         };
-        sqlx::query("UPDATE sessions SET flash = NULL, flash_kind = NULL WHERE id_hash = ?")
+        sqlx::query("UPDATE sessions SET flash = NULL, flash_kind = NULL WHERE id_hash = $1")
             .bind(id_hash)
             .execute(&mut *tx.tx)
             .await?;
@@ -136,38 +136,39 @@ mod tests {
 
     #[tokio::test]
     async fn sessions_live_flash_once_and_prune_by_idle_time() {
-        let store = Store::connect("sqlite::memory:").await.unwrap();
-        let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
-        let row = |id: &str, at: DateTime<Utc>| SessionRow {
-            id_hash: id.into(),
-            username: "ops".into(),
-            csrf: "c".into(),
-            created_ms: ms(at),
-            seen_ms: ms(at),
-        };
-        store.create_session(&row("a", t0)).await.unwrap();
-        store
-            .create_session(&row("b", t0 - chrono::Duration::hours(13)))
-            .await
-            .unwrap();
-        assert_eq!(store.session("a").await.unwrap().unwrap().username, "ops");
-        let flash = Flash {
-            text: "Restarting".into(),
-            kind: "warn".into(),
-        };
-        store.set_flash("a", &flash).await.unwrap();
-        assert_eq!(store.take_flash("a").await.unwrap(), Some(flash));
-        assert_eq!(store.take_flash("a").await.unwrap(), None, "shown once");
-        let later = t0 + chrono::Duration::hours(1);
-        store.touch_session("a", later).await.unwrap();
-        assert_eq!(store.session("a").await.unwrap().unwrap().seen(), later);
-        let pruned = store
-            .prune_sessions(t0 - chrono::Duration::hours(12))
-            .await
-            .unwrap();
-        assert_eq!(pruned, 1);
-        assert!(store.session("b").await.unwrap().is_none());
-        store.end_session("a").await.unwrap();
-        assert!(store.session("a").await.unwrap().is_none());
+        for store in crate::store::test_stores().await {
+            let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+            let row = |id: &str, at: DateTime<Utc>| SessionRow {
+                id_hash: id.into(),
+                username: "ops".into(),
+                csrf: "c".into(),
+                created_ms: ms(at),
+                seen_ms: ms(at),
+            };
+            store.create_session(&row("a", t0)).await.unwrap();
+            store
+                .create_session(&row("b", t0 - chrono::Duration::hours(13)))
+                .await
+                .unwrap();
+            assert_eq!(store.session("a").await.unwrap().unwrap().username, "ops");
+            let flash = Flash {
+                text: "Restarting".into(),
+                kind: "warn".into(),
+            };
+            store.set_flash("a", &flash).await.unwrap();
+            assert_eq!(store.take_flash("a").await.unwrap(), Some(flash));
+            assert_eq!(store.take_flash("a").await.unwrap(), None, "shown once");
+            let later = t0 + chrono::Duration::hours(1);
+            store.touch_session("a", later).await.unwrap();
+            assert_eq!(store.session("a").await.unwrap().unwrap().seen(), later);
+            let pruned = store
+                .prune_sessions(t0 - chrono::Duration::hours(12))
+                .await
+                .unwrap();
+            assert_eq!(pruned, 1);
+            assert!(store.session("b").await.unwrap().is_none());
+            store.end_session("a").await.unwrap();
+            assert!(store.session("a").await.unwrap().is_none());
+        }
     }
 }

@@ -57,14 +57,17 @@ struct Row {
     hardware: Option<String>,
     subdomain: Option<String>,
     gc_timeout_s: Option<i64>,
+    #[sqlx(try_from = "super::MaybeFlag")]
     private: Option<bool>,
     error: Option<String>,
     bad_streak: i64,
     good_streak: i64,
     bad_since_ms: Option<i64>,
     alerted: Option<String>,
+    #[sqlx(try_from = "super::Flag")]
     announced: bool,
     last_alert_ms: Option<i64>,
+    #[sqlx(try_from = "super::Flag")]
     gave_up: bool,
     muted_until_ms: Option<i64>,
     last_visit_ms: Option<i64>,
@@ -77,6 +80,7 @@ struct Row {
     good_sha: Option<String>,
     requested_hardware: Option<String>,
     drift_since_ms: Option<i64>,
+    #[sqlx(try_from = "super::Flag")]
     drift_alerted: bool,
 }
 
@@ -162,7 +166,7 @@ impl Store {
 
     /// One Space (case-insensitive id), if it was ever observed.
     pub async fn space_state(&self, id: &SpaceId) -> Result<Option<SpaceState>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM spaces WHERE space_id = ? COLLATE NOCASE");
+        let sql = format!("SELECT {COLUMNS} FROM spaces WHERE space_id = $1 COLLATE NOCASE");
         let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(id.to_string())
             .fetch_optional(&self.pool)
@@ -173,7 +177,7 @@ impl Store {
     /// The Spaces last seen for `owner` (owner names compare case-insensitively).
     pub async fn spaces_of(&self, owner: &str) -> Result<Vec<SpaceId>, StoreError> {
         let ids: Vec<(String,)> = sqlx::query_as(
-            "SELECT space_id FROM spaces WHERE owner = ? COLLATE NOCASE ORDER BY space_id",
+            "SELECT space_id FROM spaces WHERE owner = $1 COLLATE NOCASE ORDER BY space_id",
         )
         .bind(owner)
         .fetch_all(&self.pool)
@@ -191,7 +195,7 @@ impl Store {
         until: Option<DateTime<Utc>>,
     ) -> Result<bool, StoreError> {
         let done =
-            sqlx::query("UPDATE spaces SET muted_until_ms = ? WHERE space_id = ? COLLATE NOCASE")
+            sqlx::query("UPDATE spaces SET muted_until_ms = $1 WHERE space_id = $2 COLLATE NOCASE")
                 .bind(until.map(ms))
                 .bind(id.to_string())
                 .execute(&self.pool)
@@ -201,7 +205,7 @@ impl Store {
 
     /// Records a successful visit of the app (keep-alive).
     pub async fn set_last_visit(&self, id: &SpaceId, at: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query("UPDATE spaces SET last_visit_ms = ? WHERE space_id = ? COLLATE NOCASE")
+        sqlx::query("UPDATE spaces SET last_visit_ms = $1 WHERE space_id = $2 COLLATE NOCASE")
             .bind(ms(at))
             .bind(id.to_string())
             .execute(&self.pool)
@@ -217,15 +221,15 @@ impl StoreTx {
         memory: &AlertMemory,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE spaces SET bad_streak = ?, good_streak = ?, bad_since_ms = ?, alerted = ?,
-                 announced = ?, last_alert_ms = ?
-             WHERE space_id = ? COLLATE NOCASE",
+            "UPDATE spaces SET bad_streak = $1, good_streak = $2, bad_since_ms = $3, alerted = $4,
+                 announced = $5, last_alert_ms = $6
+             WHERE space_id = $7 COLLATE NOCASE",
         )
         .bind(i64::from(memory.bad_streak))
         .bind(i64::from(memory.good_streak))
         .bind(memory.bad_since.map(ms))
         .bind(memory.alerted.map(Verdict::as_str))
-        .bind(memory.announced)
+        .bind(i64::from(memory.announced))
         .bind(memory.last_alert.map(ms))
         .bind(id.to_string())
         .execute(&mut *self.tx)
@@ -242,10 +246,10 @@ impl StoreTx {
         alerted: bool,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE spaces SET drift_since_ms = ?, drift_alerted = ? WHERE space_id = ? COLLATE NOCASE",
+            "UPDATE spaces SET drift_since_ms = $1, drift_alerted = $2 WHERE space_id = $3 COLLATE NOCASE",
         )
         .bind(since.map(ms))
-        .bind(alerted)
+        .bind(i64::from(alerted))
         .bind(id.to_string())
         .execute(&mut *self.tx)
         .await?;
@@ -253,8 +257,8 @@ impl StoreTx {
     }
 
     pub async fn set_gave_up(&mut self, id: &SpaceId, gave_up: bool) -> Result<(), StoreError> {
-        sqlx::query("UPDATE spaces SET gave_up = ? WHERE space_id = ? COLLATE NOCASE")
-            .bind(gave_up)
+        sqlx::query("UPDATE spaces SET gave_up = $1 WHERE space_id = $2 COLLATE NOCASE")
+            .bind(i64::from(gave_up))
             .bind(id.to_string())
             .execute(&mut *self.tx)
             .await?;
@@ -267,7 +271,7 @@ impl StoreTx {
         id: &SpaceId,
         incident: Option<i64>,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE spaces SET incident_id = ? WHERE space_id = ? COLLATE NOCASE")
+        sqlx::query("UPDATE spaces SET incident_id = $1 WHERE space_id = $2 COLLATE NOCASE")
             .bind(incident)
             .bind(id.to_string())
             .execute(&mut *self.tx)
@@ -277,7 +281,7 @@ impl StoreTx {
 
     /// The Space as it is now, read inside the transaction.
     pub async fn space_state(&mut self, id: &SpaceId) -> Result<Option<SpaceState>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM spaces WHERE space_id = ? COLLATE NOCASE");
+        let sql = format!("SELECT {COLUMNS} FROM spaces WHERE space_id = $1 COLLATE NOCASE");
         let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(id.to_string())
             .fetch_optional(&mut *self.tx)

@@ -48,13 +48,13 @@ impl Store {
     ) -> Result<Vec<IncidentRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT id, space_id, opened_ms, closed_ms, verdict, stage, cause, resolution
-             FROM incidents WHERE space_id = ? COLLATE NOCASE
-               AND (closed_ms IS NULL OR closed_ms >= ?)
-             ORDER BY opened_ms, id LIMIT ?",
+             FROM incidents WHERE space_id = $1 COLLATE NOCASE
+               AND (closed_ms IS NULL OR closed_ms >= $2)
+             ORDER BY opened_ms, id LIMIT $3",
         )
         .bind(id.to_string())
         .bind(ms(since))
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?)
     }
@@ -69,12 +69,12 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT id, space_id, kind, trigger, actor, state, result, detail, started_ms,
                     finished_ms, incident_id
-             FROM actions WHERE space_id = ? COLLATE NOCASE AND started_ms >= ?
-             ORDER BY id LIMIT ?",
+             FROM actions WHERE space_id = $1 COLLATE NOCASE AND started_ms >= $2
+             ORDER BY id LIMIT $3",
         )
         .bind(id.to_string())
         .bind(ms(since))
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?)
     }
@@ -107,7 +107,7 @@ impl Store {
         let from = today - i64::from(days.saturating_sub(1)) * DAY_MS;
         let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
             "SELECT space_id, bucket_ms, up, counted FROM rollup_daily
-             WHERE bucket_ms >= ? ORDER BY space_id, bucket_ms",
+             WHERE bucket_ms >= $1 ORDER BY space_id, bucket_ms",
         )
         .bind(from)
         .fetch_all(&self.pool)
@@ -162,65 +162,67 @@ mod tests {
 
     #[tokio::test]
     async fn bars_cover_every_day_and_spaces_separately() {
-        let store = Store::connect("sqlite::memory:").await.unwrap();
-        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
-        let yesterday = now - chrono::Duration::days(1);
-        store
-            .record(&[
-                obs("alice/a", Verdict::Up, yesterday),
-                obs("alice/b", Verdict::Down, now),
-            ])
-            .await
-            .unwrap();
-        store
-            .record(&[obs(
-                "alice/a",
-                Verdict::Down,
-                yesterday + chrono::Duration::minutes(5),
-            )])
-            .await
-            .unwrap();
-        let bars = store.daily_uptime_all(now, 3).await.unwrap();
-        assert_eq!(bars.len(), 2);
-        let (space, bar) = &bars[0];
-        assert_eq!(space, "alice/a");
-        assert_eq!(bar.len(), 3);
-        assert_eq!(bar[1].uptime, Some(0.5));
-        assert_eq!(bar[2].uptime, None);
-        assert_eq!(
-            bar[2].day,
-            Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap()
-        );
-        assert_eq!(bars[1].1[2].uptime, Some(0.0));
+        for store in crate::store::test_stores().await {
+            let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+            let yesterday = now - chrono::Duration::days(1);
+            store
+                .record(&[
+                    obs("alice/a", Verdict::Up, yesterday),
+                    obs("alice/b", Verdict::Down, now),
+                ])
+                .await
+                .unwrap();
+            store
+                .record(&[obs(
+                    "alice/a",
+                    Verdict::Down,
+                    yesterday + chrono::Duration::minutes(5),
+                )])
+                .await
+                .unwrap();
+            let bars = store.daily_uptime_all(now, 3).await.unwrap();
+            assert_eq!(bars.len(), 2);
+            let (space, bar) = &bars[0];
+            assert_eq!(space, "alice/a");
+            assert_eq!(bar.len(), 3);
+            assert_eq!(bar[1].uptime, Some(0.5));
+            assert_eq!(bar[2].uptime, None);
+            assert_eq!(
+                bar[2].day,
+                Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap()
+            );
+            assert_eq!(bars[1].1[2].uptime, Some(0.0));
+        }
     }
 
     #[tokio::test]
     async fn counts_actions_by_result() {
-        let store = Store::connect("sqlite::memory:").await.unwrap();
-        let space = SpaceId::parse("alice/a").unwrap();
-        let at = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
-        let action = NewAction {
-            space: &space,
-            kind: "restart",
-            trigger: "manual",
-            actor: "api",
-            at,
-            incident_id: None,
-        };
-        let done = store.start_action(&action).await.unwrap();
-        store.start_action(&action).await.unwrap();
-        store
-            .finish_action(done, at, "recovered", None)
-            .await
-            .unwrap();
-        let counts = store.action_counts().await.unwrap();
-        let pairs: Vec<(&str, &str, i64)> = counts
-            .iter()
-            .map(|c| (c.kind.as_str(), c.result.as_str(), c.count))
-            .collect();
-        assert_eq!(
-            pairs,
-            [("restart", "in_progress", 1), ("restart", "recovered", 1)]
-        );
+        for store in crate::store::test_stores().await {
+            let space = SpaceId::parse("alice/a").unwrap();
+            let at = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+            let action = NewAction {
+                space: &space,
+                kind: "restart",
+                trigger: "manual",
+                actor: "api",
+                at,
+                incident_id: None,
+            };
+            let done = store.start_action(&action).await.unwrap();
+            store.start_action(&action).await.unwrap();
+            store
+                .finish_action(done, at, "recovered", None)
+                .await
+                .unwrap();
+            let counts = store.action_counts().await.unwrap();
+            let pairs: Vec<(&str, &str, i64)> = counts
+                .iter()
+                .map(|c| (c.kind.as_str(), c.result.as_str(), c.count))
+                .collect();
+            assert_eq!(
+                pairs,
+                [("restart", "in_progress", 1), ("restart", "recovered", 1)]
+            );
+        }
     }
 }

@@ -61,32 +61,35 @@ impl Store {
             gaps.unknown_json((0..24).map(|i| hour_from + i * HOUR_MS), HOUR_MS, now_ms);
         let unknown_days =
             gaps.unknown_json((0..30).map(|i| day_from + i * DAY_MS), DAY_MS, now_ms);
-        let rows: Vec<(String, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        // Postgres sums BIGINTs to NUMERIC, which the Any driver cannot read: cast.
+        let sql = format!(
             "SELECT space_id,
-                    COALESCE(SUM(CASE WHEN src = 'h' THEN up END), 0),
-                    COALESCE(SUM(CASE WHEN src = 'h' THEN counted END), 0),
-                    COALESCE(SUM(CASE WHEN src = 'd' AND bucket_ms >= ?2 THEN up END), 0),
-                    COALESCE(SUM(CASE WHEN src = 'd' AND bucket_ms >= ?2 THEN counted END), 0),
-                    COALESCE(SUM(CASE WHEN src = 'd' THEN up END), 0),
-                    COALESCE(SUM(CASE WHEN src = 'd' THEN counted END), 0)
+                    CAST(COALESCE(SUM(CASE WHEN src = 'h' THEN up END), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(CASE WHEN src = 'h' THEN counted END), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(CASE WHEN src = 'd' AND bucket_ms >= $2 THEN up END), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(CASE WHEN src = 'd' AND bucket_ms >= $2 THEN counted END), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(CASE WHEN src = 'd' THEN up END), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(CASE WHEN src = 'd' THEN counted END), 0) AS BIGINT)
              FROM (
                  SELECT 'h' AS src, space_id, bucket_ms, up, counted FROM rollup_hourly
-                   WHERE bucket_ms >= ?1
-                     AND bucket_ms NOT IN (SELECT value FROM json_each(?4))
+                   WHERE bucket_ms >= $1 AND bucket_ms NOT IN ({hours})
                  UNION ALL
                  SELECT 'd', space_id, bucket_ms, up, counted FROM rollup_daily
-                   WHERE bucket_ms >= ?3
-                     AND bucket_ms NOT IN (SELECT value FROM json_each(?5))
-             )
+                   WHERE bucket_ms >= $3 AND bucket_ms NOT IN ({days})
+             ) AS buckets
              GROUP BY space_id",
-        )
-        .bind(hour_from)
-        .bind(today - 6 * DAY_MS)
-        .bind(day_from)
-        .bind(unknown_hours)
-        .bind(unknown_days)
-        .fetch_all(&self.pool)
-        .await?;
+            hours = self.backend.json_ints("$4"),
+            days = self.backend.json_ints("$5"),
+        );
+        let rows: Vec<(String, i64, i64, i64, i64, i64, i64)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(hour_from)
+                .bind(today - 6 * DAY_MS)
+                .bind(day_from)
+                .bind(unknown_hours)
+                .bind(unknown_days)
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows
             .into_iter()
             .map(|(space, hu, hc, wu, wc, mu, mc)| {
@@ -115,7 +118,7 @@ impl Store {
         let from = today - i64::from(days.saturating_sub(1)) * DAY_MS;
         let rows: Vec<DayRow> = sqlx::query_as(
             "SELECT bucket_ms, up, counted FROM rollup_daily
-             WHERE space_id = ? COLLATE NOCASE AND bucket_ms >= ? ORDER BY bucket_ms",
+             WHERE space_id = $1 COLLATE NOCASE AND bucket_ms >= $2 ORDER BY bucket_ms",
         )
         .bind(id.to_string())
         .bind(from)

@@ -28,7 +28,7 @@ impl StoreTx {
             return Ok(());
         };
         let previous: Option<(Option<String>, Option<String>, i64)> = sqlx::query_as(
-            "SELECT stage, hardware, last_check_ms FROM spaces WHERE space_id = ? COLLATE NOCASE",
+            "SELECT stage, hardware, last_check_ms FROM spaces WHERE space_id = $1 COLLATE NOCASE",
         )
         .bind(space.to_string())
         .fetch_optional(&mut *self.tx)
@@ -41,8 +41,8 @@ impl StoreTx {
             return Ok(());
         }
         sqlx::query(
-            "INSERT INTO usage_hourly (space_id, bucket_ms, hardware, billed_ms) VALUES (?, ?, ?, ?)
-             ON CONFLICT (space_id, bucket_ms, hardware) DO UPDATE SET billed_ms = billed_ms + excluded.billed_ms",
+            "INSERT INTO usage_hourly (space_id, bucket_ms, hardware, billed_ms) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (space_id, bucket_ms, hardware) DO UPDATE SET billed_ms = usage_hourly.billed_ms + excluded.billed_ms",
         )
         .bind(space.to_string())
         .bind(last - last.rem_euclid(HOUR_MS))
@@ -77,8 +77,8 @@ impl Store {
 
     async fn read_usage_since(&self, first_bucket: i64) -> Result<Vec<UsageRow>, StoreError> {
         let rows: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT space_id, hardware, SUM(billed_ms) FROM usage_hourly
-             WHERE bucket_ms >= ? GROUP BY space_id, hardware ORDER BY space_id, hardware",
+            "SELECT space_id, hardware, CAST(SUM(billed_ms) AS BIGINT) FROM usage_hourly
+             WHERE bucket_ms >= $1 GROUP BY space_id, hardware ORDER BY space_id, hardware",
         )
         .bind(first_bucket)
         .fetch_all(&self.pool)

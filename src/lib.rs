@@ -34,6 +34,7 @@ pub mod config;
 pub mod domain;
 pub mod hub;
 pub mod monitor;
+pub mod replica;
 pub mod retry_after;
 pub mod store;
 pub mod supervise;

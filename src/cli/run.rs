@@ -1,6 +1,8 @@
 //! `spacewarden run` (the default): the daemon. Starts the scheduler, the alert
 //! delivery worker and the HTTP server under one cancellation token, stops them on
-//! SIGTERM or Ctrl-C, and reports which part stopped and why.
+//! SIGTERM or Ctrl-C, and reports which part stopped and why. On Postgres it is one
+//! of several replicas: it serves HTTP always, and runs the leader's parts only while
+//! it leads (`replica`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,12 +15,13 @@ use super::{EXIT_CONFIG, EXIT_OK};
 use crate::alerts::LogNotifier;
 use crate::alerts::{DeliverySettings, run_delivery};
 use crate::chat::discord::run_discord;
-use crate::chat::telegram::{self, run_telegram};
+use crate::chat::telegram::{self, TgBot, run_telegram};
 use crate::clock::SystemClock;
 use crate::commands::{Access, CommandCore};
 use crate::config::Config;
 use crate::monitor::{Monitor, Scheduler, run_watchdog};
-use crate::store::Store;
+use crate::replica::{Replica, Role};
+use crate::store::{Backend, Store};
 use crate::supervise::{Restart, Supervisor};
 use crate::web::{Meters, SampleBook, WebState};
 
@@ -45,6 +48,16 @@ pub async fn run(args: super::RunArgs) -> u8 {
         Err(e) => {
             eprintln!("error: DATABASE_URL: {e}");
             return EXIT_CONFIG;
+        }
+    };
+    // SQLite: this process is alone and acts. Postgres: it campaigns, and its action
+    // and alert writes are fenced by the leader epoch it holds (none yet).
+    let (replica, store) = match store.backend() {
+        Backend::Sqlite => (Replica::single(), store),
+        Backend::Postgres => {
+            let replica = Replica::campaigning();
+            let store = store.fenced(replica.fence());
+            (replica, store)
         }
     };
     // Bound before anything starts, so a taken port is a startup error, not a part
@@ -77,26 +90,9 @@ pub async fn run(args: super::RunArgs) -> u8 {
         spaces = config.watch.len(),
         schedule = config.check_schedule.as_str(),
         destinations = ?monitor.outbox().destinations(),
+        role = replica.role().as_str(),
         "spacewarden starting"
     );
-    match monitor.resume_unfinished().await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(count = n, "resumed unfinished repairs by polling"),
-        Err(e) => tracing::error!(error = %e, "cannot read unfinished repairs"),
-    }
-
-    // The token self-test runs beside the first cycle: a Hub slow to answer whoami
-    // never holds the start back.
-    {
-        let monitor2 = monitor.clone();
-        monitor.spawn_task("token self-test", async move {
-            monitor2.check_tokens().await;
-        });
-    }
-    if let Err(e) = monitor.outbox().load_changes(&store).await {
-        tracing::error!(error = %e, "cannot read moved or dead chat destinations");
-    }
-
     let cancel = CancellationToken::new();
     let supervisor = monitor.supervisor().clone();
     let mut parts: JoinSet<Stopped> = JoinSet::new();
@@ -105,139 +101,58 @@ pub async fn run(args: super::RunArgs) -> u8 {
         monitor.clone(),
         Access::from_config(&config),
         Some(scheduler.check_now()),
-    );
-    // Every part runs supervised: a panic or an error is logged, counted in /metrics
-    // and restarted with backoff. A chat front whose token is refused stops alone
-    // (Restart::OnPanic) and the rest keeps checking, repairing and alerting.
-    let mut spawn = |part: &'static str, policy: Restart, start: PartStart| {
-        supervised(&mut parts, &supervisor, &cancel, part, policy, start)
-    };
-    if let Some(bot) = telegram_bot {
-        let (core, cancel) = (core.clone(), cancel.clone());
-        spawn(
-            "telegram",
-            Restart::OnPanic,
-            Box::new(move || {
-                let (bot, core, cancel) = (bot.clone(), core.clone(), cancel.clone());
-                Box::pin(async move { run_telegram(bot, core, cancel).await })
-            }),
-        );
-    }
-    if let Some(discord) = config.discord.clone() {
-        let (core, cancel) = (core.clone(), cancel.clone());
-        spawn(
-            "discord",
-            Restart::OnPanic,
-            Box::new(move || {
-                let (discord, core, cancel) = (discord.clone(), core.clone(), cancel.clone());
-                Box::pin(async move { run_discord(discord, core, cancel).await })
-            }),
-        );
-    }
+    )
+    .with_replica(replica.clone());
     let web = WebState::new(monitor.clone(), scheduler.status())
         .with_core(core.clone())
+        .with_replica(replica.clone())
         .with_meters(meters)
         .with_samples(samples);
-    match args.bench_cycles {
-        None => {
-            let (scheduler, cancel) = (scheduler.clone(), cancel.clone());
-            spawn(
-                "scheduler",
-                Restart::Always,
-                Box::new(move || {
-                    let (scheduler, cancel) = (scheduler.clone(), cancel.clone());
-                    Box::pin(async move { scheduler.run(cancel).await })
-                }),
-            );
-        }
-        Some(n) => {
-            let (scheduler, cancel) = (scheduler.clone(), cancel.clone());
-            spawn(
-                "scheduler",
-                Restart::OnPanic,
-                Box::new(move || {
-                    let (scheduler, cancel) = (scheduler.clone(), cancel.clone());
-                    Box::pin(async move {
-                        let result = scheduler.run_back_to_back(n).await;
-                        cancel.cancel();
-                        result
-                    })
-                }),
-            );
-        }
-    }
-    {
-        let (monitor, cancel) = (monitor.clone(), cancel.clone());
-        spawn(
-            "alert delivery",
-            Restart::Always,
-            Box::new(move || {
-                let (store, outbox, cancel) = (
-                    monitor.store().clone(),
-                    monitor.outbox().clone(),
-                    cancel.clone(),
-                );
-                Box::pin(async move {
-                    run_delivery(
-                        store,
-                        outbox,
-                        Arc::new(SystemClock),
-                        DeliverySettings::default(),
-                        cancel,
-                    )
-                    .await;
-                    Ok(())
-                })
-            }),
-        );
-    }
-    for (part, chore) in [
-        ("housekeeping", Chore::Prune),
-        ("keep-alive", Chore::Visits),
-        ("memory sampler", Chore::Memory),
-    ] {
-        let (monitor, cancel) = (monitor.clone(), cancel.clone());
-        spawn(
-            part,
-            Restart::Always,
-            Box::new(move || {
-                let (monitor, cancel) = (monitor.clone(), cancel.clone());
-                Box::pin(async move {
-                    match chore {
-                        Chore::Prune => monitor.run_housekeeping(cancel).await,
-                        Chore::Visits => monitor.run_keep_alive(cancel).await,
-                        Chore::Memory => monitor.run_memory_sampler(cancel).await,
-                    }
-                })
-            }),
-        );
-    }
-    {
-        let (monitor, status, cancel) = (monitor.clone(), scheduler.status(), cancel.clone());
-        spawn(
-            "watchdog",
-            Restart::Always,
-            Box::new(move || {
-                Box::pin(run_watchdog(
-                    monitor.clone(),
-                    status.clone(),
-                    cancel.clone(),
-                ))
-            }),
-        );
-    }
+    let duties = LeaderDuties {
+        monitor: monitor.clone(),
+        scheduler: scheduler.clone(),
+        core: core.clone(),
+        replica: replica.clone(),
+        telegram: telegram_bot,
+        bench_cycles: args.bench_cycles,
+        main: cancel.clone(),
+    };
+
+    // Every part runs supervised: a panic or an error is logged, counted in /metrics
+    // and restarted with backoff. Every replica serves HTTP; only the one that acts
+    // runs the leader's parts (`LeaderDuties`).
     {
         let cancel = cancel.clone();
-        spawn(
+        supervised(
+            &mut parts,
+            &supervisor,
+            &cancel,
             "HTTP server",
             Restart::Always,
-            Box::new(move || {
-                let (listener, web, cancel) = (listener.handle(), web.clone(), cancel.clone());
+            Box::new(move |cancel| {
+                let (listener, web) = (listener.handle(), web.clone());
                 Box::pin(async move { crate::web::serve(listener?, web, cancel).await })
             }),
         );
     }
-
+    if replica.role() == Role::Follower {
+        let (replica, store) = (replica.clone(), store.clone());
+        supervised(
+            &mut parts,
+            &supervisor,
+            &cancel,
+            "leadership",
+            Restart::Always,
+            Box::new(move |cancel| {
+                let (replica, store) = (replica.clone(), store.clone());
+                Box::pin(async move { replica.campaign(store, cancel).await })
+            }),
+        );
+    }
+    {
+        let (supervisor, cancel) = (supervisor.clone(), cancel.clone());
+        parts.spawn(async move { ("leader duties", duties.run(&supervisor, cancel).await) });
+    }
     {
         let cancel = cancel.clone();
         parts.spawn(async move { ("signal handler", wait_for_signal(cancel).await) });
@@ -278,8 +193,8 @@ pub async fn run(args: super::RunArgs) -> u8 {
 
 /// A part's future, as the supervisor starts it.
 type PartFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>>;
-/// What (re)starts a part.
-type PartStart = Box<dyn FnMut() -> PartFuture + Send>;
+/// What (re)starts a part, given the token that stops it.
+type PartStart = Box<dyn FnMut(CancellationToken) -> PartFuture + Send>;
 
 fn supervised(
     parts: &mut JoinSet<Stopped>,
@@ -291,9 +206,229 @@ fn supervised(
 ) {
     let (supervisor, cancel) = (supervisor.clone(), cancel.clone());
     parts.spawn(async move {
-        let ended = supervisor.run_part(part, policy, cancel, &mut start).await;
+        let token = cancel.clone();
+        let ended = supervisor
+            .run_part(part, policy, cancel, || start(token.clone()))
+            .await;
         (part, ended)
     });
+}
+
+/// The parts only the acting process runs: the scheduler (and with it repairs),
+/// alert delivery, housekeeping, keep-alive, the memory sampler, the watchdog, the
+/// chat bots (Telegram allows one getUpdates consumer; one replica answers a Discord
+/// interaction) and, on Postgres, the requests followers hand over.
+struct LeaderDuties {
+    monitor: Monitor,
+    scheduler: Arc<Scheduler>,
+    core: CommandCore,
+    replica: Replica,
+    telegram: Option<TgBot>,
+    bench_cycles: Option<u64>,
+    /// The daemon's token: a benchmark's last cycle ends the whole run.
+    main: CancellationToken,
+}
+
+impl LeaderDuties {
+    /// Runs the leader's parts while this process acts, stops them when it stops
+    /// acting, and starts them again when it acts again. Ends on `cancel`.
+    async fn run(self, supervisor: &Supervisor, cancel: CancellationToken) -> Result<(), String> {
+        let mut role = self.replica.subscribe();
+        loop {
+            let acting = *role.borrow_and_update();
+            if !acting.acts() {
+                tokio::select! {
+                    () = cancel.cancelled() => return Ok(()),
+                    changed = role.changed() => {
+                        if changed.is_err() {
+                            return Ok(());
+                        }
+                        continue;
+                    }
+                }
+            }
+            let term = cancel.child_token();
+            self.take_over(acting).await;
+            let mut parts: JoinSet<Stopped> = JoinSet::new();
+            for (part, policy, start) in self.parts() {
+                supervised(&mut parts, supervisor, &term, part, policy, start);
+            }
+            // Until this process stops acting (or the daemon stops).
+            loop {
+                tokio::select! {
+                    () = cancel.cancelled() => break,
+                    changed = role.changed() => {
+                        if changed.is_err() || !role.borrow().acts() {
+                            break;
+                        }
+                    }
+                    Some(joined) = parts.join_next() => {
+                        // A chat front that cannot run was logged by its supervisor; the
+                        // rest runs on. Any other part ends only when cancelled.
+                        if let Ok((part, Err(why))) = joined
+                            && !OPTIONAL.contains(&part)
+                        {
+                            return Err(format!("{part}: {why}"));
+                        }
+                    }
+                }
+            }
+            term.cancel();
+            while parts.join_next().await.is_some() {}
+            if cancel.is_cancelled() {
+                return Ok(());
+            }
+            tracing::warn!("stopped the leader's parts: another replica acts now");
+        }
+    }
+
+    /// What a process does when it starts to act: resume unfinished repairs by
+    /// polling (never by calling the Hub again), close requests a dead leader claimed,
+    /// check at once, test the tokens, read the chat destinations that changed.
+    async fn take_over(&self, role: Role) {
+        let monitor = &self.monitor;
+        self.scheduler.status().lead_from(monitor.now());
+        match monitor.resume_unfinished().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "resumed unfinished repairs by polling"),
+            Err(e) => tracing::error!(error = %e, "cannot read unfinished repairs"),
+        }
+        if let Role::Leader { epoch } = role {
+            match monitor
+                .store()
+                .interrupt_stale_requests(epoch, monitor.now())
+                .await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(
+                    count = n,
+                    "requests a previous leader left unanswered are marked interrupted"
+                ),
+                Err(e) => tracing::error!(error = %e, "cannot close a previous leader's requests"),
+            }
+            // The previous leader may have died mid-cycle: check now, not at the next tick.
+            self.scheduler.check_now().notify_one();
+        }
+        // The token self-test runs beside the first cycle: a Hub slow to answer whoami
+        // never holds the start back.
+        let monitor2 = monitor.clone();
+        monitor.spawn_task("token self-test", async move {
+            monitor2.check_tokens().await;
+        });
+        if let Err(e) = monitor.outbox().load_changes(monitor.store()).await {
+            tracing::error!(error = %e, "cannot read moved or dead chat destinations");
+        }
+    }
+
+    fn parts(&self) -> Vec<(&'static str, Restart, PartStart)> {
+        let mut parts: Vec<(&'static str, Restart, PartStart)> = Vec::new();
+        if let Some(bot) = self.telegram.clone() {
+            let core = self.core.clone();
+            parts.push((
+                "telegram",
+                Restart::OnPanic,
+                Box::new(move |cancel| {
+                    let (bot, core) = (bot.clone(), core.clone());
+                    Box::pin(async move { run_telegram(bot, core, cancel).await })
+                }),
+            ));
+        }
+        if let Some(discord) = self.monitor.config().discord.clone() {
+            let core = self.core.clone();
+            parts.push((
+                "discord",
+                Restart::OnPanic,
+                Box::new(move |cancel| {
+                    let (discord, core) = (discord.clone(), core.clone());
+                    Box::pin(async move { run_discord(discord, core, cancel).await })
+                }),
+            ));
+        }
+        let scheduler = self.scheduler.clone();
+        match self.bench_cycles {
+            None => parts.push((
+                "scheduler",
+                Restart::Always,
+                Box::new(move |cancel| {
+                    let scheduler = scheduler.clone();
+                    Box::pin(async move { scheduler.run(cancel).await })
+                }),
+            )),
+            Some(n) => {
+                let main = self.main.clone();
+                parts.push((
+                    "scheduler",
+                    Restart::OnPanic,
+                    Box::new(move |_| {
+                        let (scheduler, main) = (scheduler.clone(), main.clone());
+                        Box::pin(async move {
+                            let result = scheduler.run_back_to_back(n).await;
+                            main.cancel();
+                            result
+                        })
+                    }),
+                ));
+            }
+        }
+        let monitor = self.monitor.clone();
+        parts.push((
+            "alert delivery",
+            Restart::Always,
+            Box::new(move |cancel| {
+                let (store, outbox) = (monitor.store().clone(), monitor.outbox().clone());
+                Box::pin(async move {
+                    run_delivery(
+                        store,
+                        outbox,
+                        Arc::new(SystemClock),
+                        DeliverySettings::default(),
+                        cancel,
+                    )
+                    .await;
+                    Ok(())
+                })
+            }),
+        ));
+        for (part, chore) in [
+            ("housekeeping", Chore::Prune),
+            ("keep-alive", Chore::Visits),
+            ("memory sampler", Chore::Memory),
+        ] {
+            let monitor = self.monitor.clone();
+            parts.push((
+                part,
+                Restart::Always,
+                Box::new(move |cancel| {
+                    let monitor = monitor.clone();
+                    Box::pin(async move {
+                        match chore {
+                            Chore::Prune => monitor.run_housekeeping(cancel).await,
+                            Chore::Visits => monitor.run_keep_alive(cancel).await,
+                            Chore::Memory => monitor.run_memory_sampler(cancel).await,
+                        }
+                    })
+                }),
+            ));
+        }
+        let (monitor, status) = (self.monitor.clone(), self.scheduler.status());
+        parts.push((
+            "watchdog",
+            Restart::Always,
+            Box::new(move |cancel| Box::pin(run_watchdog(monitor.clone(), status.clone(), cancel))),
+        ));
+        if self.replica.role() != Role::Single {
+            let core = self.core.clone();
+            parts.push((
+                "requests",
+                Restart::Always,
+                Box::new(move |cancel| {
+                    let core = core.clone();
+                    Box::pin(async move { core.serve_requests(cancel).await })
+                }),
+            ));
+        }
+        parts
+    }
 }
 
 #[derive(Clone, Copy)]

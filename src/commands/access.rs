@@ -11,7 +11,7 @@ use crate::config::Config;
 pub(super) const API_READER: &str = "api-read";
 
 /// Why an actor may not run a command. The sentences are what every entrance shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Denied {
     /// May read, but the command needs an admin.
     AdminsOnly,

@@ -13,6 +13,7 @@ mod help;
 mod inspect;
 mod parse;
 mod press;
+mod relay;
 mod repair;
 mod reply;
 mod status;
@@ -28,6 +29,7 @@ use tokio::sync::Notify;
 use crate::domain::SpaceId;
 use crate::hub::LogKind;
 use crate::monitor::Monitor;
+use crate::replica::{self, Replica};
 use crate::store::AuditEntry;
 
 pub use access::{Access, Denied};
@@ -38,7 +40,7 @@ pub use reply::{Block, Button, ButtonAction, ButtonStyle, Reply, Severity, Space
 /// Everything a user can ask (DESIGN.md "Commands"; declared in `catalogue`). Space
 /// arguments stay raw text here and are validated (and checked against the watch
 /// list) on execution.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Command {
     Status(Option<String>),
     Spaces,
@@ -95,7 +97,7 @@ impl Command {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Platform {
     Telegram,
     Discord,
@@ -121,7 +123,7 @@ impl Platform {
 
 /// Who asks: a numeric platform user id (never a username) for chats, the signed-in
 /// user name for the page; the API and the CLI are one actor each.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Actor {
     pub platform: Platform,
     pub user_id: String,
@@ -191,7 +193,7 @@ impl Actor {
 
 /// How a command ended, for entrances that answer with more than text (the API's
 /// status codes, the page's flash) and for the audit log.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     /// Done or started; `action` is the action row written for it, if any.
     Done {
@@ -210,6 +212,8 @@ pub enum Outcome {
     Failed,
     /// Something of ours failed; the reference is in the reply and the log.
     Internal,
+    /// A follower replica could not get a leader to carry the command out.
+    Unavailable,
 }
 
 impl Outcome {
@@ -222,6 +226,7 @@ impl Outcome {
             Outcome::InFlight => "in flight",
             Outcome::Failed => "failed",
             Outcome::Internal => "error",
+            Outcome::Unavailable => "no leader",
         }
     }
 }
@@ -284,6 +289,8 @@ pub struct CommandCore {
     monitor: Monitor,
     access: Arc<Access>,
     check_now: Option<Arc<Notify>>,
+    /// Replicas: a follower hands mutating commands to the leader (`relay`).
+    replica: Option<Replica>,
 }
 
 impl CommandCore {
@@ -292,7 +299,20 @@ impl CommandCore {
             monitor,
             access: Arc::new(access),
             check_now,
+            replica: None,
         }
+    }
+
+    /// Knows this process's role: while it follows, mutating commands are relayed.
+    pub fn with_replica(mut self, replica: Replica) -> CommandCore {
+        self.replica = Some(replica);
+        self
+    }
+
+    fn follows(&self) -> bool {
+        self.replica
+            .as_ref()
+            .is_some_and(|replica| replica.role() == replica::Role::Follower)
     }
 
     pub fn access(&self) -> &Access {
@@ -305,6 +325,19 @@ impl CommandCore {
 
     /// Authorizes, runs and audits one command.
     pub async fn execute(&self, actor: &Actor, command: Command) -> Response {
+        let described = command.describe();
+        if let Err(denied) = self.access.authorize(actor, command.spec()) {
+            return self.deny(actor, &described, denied).await;
+        }
+        if command.spec().mutates && self.follows() {
+            // The leader audits it when it carries it out.
+            return self.relay(actor, command).await;
+        }
+        self.execute_here(actor, command).await
+    }
+
+    /// Runs and audits an authorized command in this process.
+    async fn execute_here(&self, actor: &Actor, command: Command) -> Response {
         let described = command.describe();
         if let Err(denied) = self.access.authorize(actor, command.spec()) {
             return self.deny(actor, &described, denied).await;

@@ -87,7 +87,7 @@ pub struct SpaceInfo {
     pub runtime: Option<SpaceRuntime>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LogKind {
     Build,
     Run,

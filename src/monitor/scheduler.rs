@@ -69,6 +69,16 @@ impl SchedulerStatus {
             .clone()
     }
 
+    /// This replica starts (again) to lead: the stall clock counts from now, not from
+    /// a cycle it ran before it last stepped down.
+    pub fn lead_from(&self, now: DateTime<Utc>) {
+        self.update(|s| {
+            s.started = Some(now);
+            s.last_cycle_end = None;
+            s.next_tick = None;
+        });
+    }
+
     fn update(&self, f: impl FnOnce(&mut SchedulerSnapshot)) {
         f(&mut self.snapshot.lock().unwrap_or_else(|p| p.into_inner()));
     }

@@ -50,6 +50,9 @@ pub enum ApiError {
     /// Already logged under the reference the message carries.
     #[error("{0}")]
     Referenced(String),
+    /// A follower replica found no leader to carry an action out; nothing was done.
+    #[error("{0}")]
+    NoLeader(String),
     /// Logged with its cause; the client sees only "internal error".
     #[error("internal error: {0}")]
     Internal(String),
@@ -70,6 +73,7 @@ impl ApiError {
             ApiError::ActionFailed(_) => StatusCode::BAD_GATEWAY,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Referenced(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::NoLeader(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -86,6 +90,7 @@ impl ApiError {
             ApiError::ActionFailed(_) => "action_failed",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::Referenced(_) => "internal",
+            ApiError::NoLeader(_) => "no_leader",
             ApiError::Internal(_) => "internal",
         }
     }

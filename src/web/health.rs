@@ -1,6 +1,9 @@
 //! `/healthz` (the process answers: what Docker's HEALTHCHECK and Hugging Face look at)
 //! and `/readyz` (the store answers and the scheduler is doing its job: what a load
 //! balancer or an orchestrator should wait for). Both are cheap and unauthenticated.
+//! `/readyz` also says whether this process acts (`"role": "leader"`) or follows
+//! (replicas on Postgres), and when its last check cycle completed. A follower runs
+//! no checks, so it is ready while the store answers.
 
 use std::time::Duration;
 
@@ -13,6 +16,7 @@ use serde_json::{Value, json};
 
 use super::WebState;
 use crate::monitor::SchedulerStatus;
+use crate::replica::Role;
 use crate::store::WriteStatus;
 
 /// A store that takes longer than this to answer `SELECT 1` is not ready.
@@ -41,16 +45,43 @@ async fn readyz(State(state): State<WebState>) -> (StatusCode, Json<Value>) {
         )),
     };
     let now = state.monitor.now();
+    let role = state.replica.role();
     let verdict = store
         .and_then(|()| store_writes(&state.monitor.store().write_health().status()))
-        .and_then(|()| checks_running(&state.scheduler, now));
-    match verdict {
-        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ready" }))),
+        .and_then(|()| match role.acts() {
+            true => checks_running(&state.scheduler, now),
+            false => Ok(()),
+        });
+    let last_cycle = state
+        .scheduler
+        .snapshot()
+        .last_cycle_end
+        .map(|at| at.to_rfc3339_opts(SecondsFormat::Millis, true));
+    let (status, mut body) = match verdict {
+        Ok(()) => (StatusCode::OK, json!({ "status": "ready" })),
         Err(reason) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "not_ready", "reason": reason })),
+            json!({ "status": "not_ready", "reason": reason }),
         ),
+    };
+    body["role"] = json!(role.as_str());
+    body["last_cycle"] = json!(last_cycle);
+    if let Role::Leader { epoch } = role {
+        body["epoch"] = json!(epoch);
     }
+    if role == Role::Follower
+        && let Ok(Ok(Some(leader))) =
+            tokio::time::timeout(STORE_TIMEOUT, state.monitor.store().leader()).await
+    {
+        let heartbeat = DateTime::from_timestamp_millis(leader.heartbeat_ms)
+            .map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true));
+        body["leader"] = json!({
+            "holder": leader.holder,
+            "epoch": leader.epoch,
+            "heartbeat": heartbeat,
+        });
+    }
+    (status, Json(body))
 }
 
 /// Not ready while the store refuses writes: checks are not being recorded.

@@ -39,6 +39,7 @@ use tower_http::compression::CompressionLayer;
 
 use crate::commands::{Access, CommandCore};
 use crate::monitor::{Monitor, SchedulerStatus};
+use crate::replica::Replica;
 
 pub use api::openapi_json;
 pub use auth::hash_password;
@@ -69,6 +70,8 @@ pub struct WebState {
     auth: Arc<auth::Auth>,
     /// Live metrics, one upstream stream per Space.
     live: live::LiveRelay,
+    /// Whether this process acts or follows (replicas on Postgres).
+    replica: Replica,
 }
 
 impl WebState {
@@ -89,7 +92,14 @@ impl WebState {
             samples,
             meters: Meters::default(),
             api_key,
+            replica: Replica::single(),
         }
+    }
+
+    /// The daemon's role (leader or follower), for `/readyz`, `/metrics` and the page.
+    pub fn with_replica(mut self, replica: Replica) -> WebState {
+        self.replica = replica;
+        self
     }
 
     /// Uses the daemon's command core (with its "check now" signal).

@@ -17,6 +17,7 @@ mod fake_telegram_selftest;
 mod hub_client;
 mod memory;
 mod reliability;
+mod replicas;
 mod report;
 mod schedules;
 mod soak;

@@ -47,7 +47,18 @@ pub async fn run_telegram(
     let username = me.username.clone().unwrap_or_default();
     tracing::info!(bot = %username, "telegram: connected");
     prepare(&bot, &core).await;
-    let mut offset: i32 = 0;
+    // The offset lives in the store: a replica that takes over (or this process after
+    // a restart) starts after the updates already handled, so no command runs twice.
+    let store = core.monitor().store().clone();
+    let mut offset: i32 = match store.meta(OFFSET_KEY).await {
+        Ok(saved) => saved
+            .and_then(|saved| saved_offset(&saved, core.monitor().now()))
+            .unwrap_or(0),
+        Err(e) => {
+            tracing::warn!(error = %e, "telegram: cannot read the saved update offset");
+            0
+        }
+    };
     let mut failures: u32 = 0;
     loop {
         let request = bot.get_updates().offset(offset).timeout(POLL_TIMEOUT_SECS);
@@ -71,12 +82,27 @@ pub async fn run_telegram(
                 continue;
             }
         };
-        for update in updates {
+        let before = offset;
+        for update in &updates {
             offset = offset.max(
                 i32::try_from(update.id.0)
                     .unwrap_or(i32::MAX)
                     .saturating_add(1),
             );
+        }
+        // Saved before the commands run: a leader that dies mid-command leaves it
+        // unanswered rather than run twice (its Hub call, if any, is resumed by polling).
+        if offset != before
+            && let Err(e) = store
+                .set_meta_once(
+                    OFFSET_KEY,
+                    &format!("{offset} {}", core.monitor().now().timestamp_millis()),
+                )
+                .await
+        {
+            tracing::warn!(error = %e, "telegram: cannot save the update offset");
+        }
+        for update in updates {
             let (bot, core, username) = (bot.clone(), core.clone(), username.clone());
             match update.kind {
                 UpdateKind::Message(message) => {
@@ -89,6 +115,24 @@ pub async fn run_telegram(
             }
         }
     }
+}
+
+/// The `meta` key of the next getUpdates offset, saved as `<offset> <ms>`.
+const OFFSET_KEY: &str = "telegram_offset";
+/// A saved offset older than this is not used: it only matters for the last batch a
+/// leader fetched but did not confirm, and Telegram picks the next update id at
+/// random after a quiet week, so an old offset could skip new updates.
+const OFFSET_FRESH_MS: i64 = 10 * 60 * 1000;
+
+fn saved_offset(saved: &str, now: chrono::DateTime<chrono::Utc>) -> Option<i32> {
+    let (offset, at) = saved.split_once(' ')?;
+    let age = now
+        .timestamp_millis()
+        .checked_sub(at.parse::<i64>().ok()?)?;
+    (0..OFFSET_FRESH_MS)
+        .contains(&age)
+        .then(|| offset.parse().ok())
+        .flatten()
 }
 
 /// Drops a webhook if one is set (polling and webhooks exclude each other) and sets

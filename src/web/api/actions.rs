@@ -44,6 +44,7 @@ pub(super) struct ActionQuery {
         (status = 404, description = "Not watched, or no such action", body = ErrorBody),
         (status = 409, description = "Another action on this Space is running", body = ErrorBody),
         (status = 502, description = "The Hub refused or failed", body = ErrorBody),
+        (status = 503, description = "A follower replica found no leader; nothing was done", body = ErrorBody),
     )
 )]
 pub(super) async fn act(
@@ -95,5 +96,6 @@ pub(super) async fn act(
         // A rebuild from the API is confirmed; this cannot happen, and is no success.
         Outcome::AskedFirst => Err(ApiError::ActionFailed(message)),
         Outcome::Internal => Err(ApiError::Referenced(message)),
+        Outcome::Unavailable => Err(ApiError::NoLeader(message)),
     }
 }

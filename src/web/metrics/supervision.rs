@@ -69,6 +69,23 @@ pub(super) fn register(registry: &mut Registry, state: &WebState) {
     registry.register("part_running", "1 while the part runs", running);
 
     let write = state.monitor.store().write_health().status();
+    let role = state.replica.role();
+    let leader = Gauge::<i64>::default();
+    leader.set(i64::from(role.acts()));
+    registry.register(
+        "replica_leader",
+        "1 while this process acts (the leader, or alone on SQLite), 0 while it follows",
+        leader,
+    );
+    let epoch = Gauge::<i64>::default();
+    if let crate::replica::Role::Leader { epoch: held } = role {
+        epoch.set(held);
+    }
+    registry.register(
+        "replica_leader_epoch",
+        "The leader epoch this process holds (Postgres replicas; 0 otherwise)",
+        epoch,
+    );
     let writable = Gauge::<i64>::default();
     writable.set(i64::from(write.failing.is_none()));
     registry.register(

@@ -5,6 +5,7 @@ pub mod daemon;
 pub mod fake_discord;
 pub mod fake_hub;
 pub mod fake_telegram;
+pub mod postgres;
 pub mod process;
 pub mod soak;
 pub mod web;

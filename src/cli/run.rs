@@ -274,7 +274,11 @@ impl LeaderDuties {
                 }
             }
             term.cancel();
-            while parts.join_next().await.is_some() {}
+            while let Some(joined) = parts.join_next().await {
+                if let Ok((part, _)) = joined {
+                    tracing::info!(part, "stopped");
+                }
+            }
             if cancel.is_cancelled() {
                 return Ok(());
             }

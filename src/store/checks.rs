@@ -249,6 +249,10 @@ impl Store {
             ("DELETE FROM incidents WHERE closed_ms < $1", retain_before),
             ("DELETE FROM coverage_gaps WHERE end_ms < $1", retain_before),
             (
+                "DELETE FROM requests WHERE state NOT IN ('pending', 'running') AND created_ms < $1",
+                retain_before,
+            ),
+            (
                 "DELETE FROM actions WHERE state = 'done' AND started_ms < $1",
                 retain_before,
             ),

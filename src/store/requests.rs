@@ -127,15 +127,4 @@ impl Store {
         tx.commit().await?;
         Ok(done.rows_affected())
     }
-
-    /// Finished requests older than `before` (housekeeping).
-    pub async fn prune_requests(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        Ok(sqlx::query(
-            "DELETE FROM requests WHERE state NOT IN ('pending', 'running') AND created_ms < $1",
-        )
-        .bind(ms(before))
-        .execute(&self.pool)
-        .await?
-        .rows_affected())
-    }
 }

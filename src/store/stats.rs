@@ -88,7 +88,7 @@ impl Store {
         now: DateTime<Utc>,
         days: u32,
     ) -> Result<Vec<(String, Vec<DayUptime>)>, StoreError> {
-        let commits = self.health.commits();
+        let commits = self.change_mark().await;
         if let Some(memo) = self.memos.bars.get(commits, now, i64::from(days)) {
             return Ok(memo);
         }

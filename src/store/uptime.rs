@@ -39,7 +39,7 @@ impl Store {
         &self,
         now: DateTime<Utc>,
     ) -> Result<Vec<(String, Uptime)>, StoreError> {
-        let commits = self.health.commits();
+        let commits = self.change_mark().await;
         if let Some(memo) = self.memos.uptime.get(commits, now, 0) {
             return Ok(memo);
         }

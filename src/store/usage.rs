@@ -65,7 +65,7 @@ impl Store {
         if first < since_ms {
             first = first.saturating_add(HOUR_MS);
         }
-        let commits = self.health.commits();
+        let commits = self.change_mark().await;
         let at = from_ms(first);
         if let Some(memo) = self.memos.usage.get(commits, at, first) {
             return Ok(memo);

@@ -158,9 +158,19 @@ async fn status_data(
         .into_iter()
         .map(|(space, bar)| (space.to_ascii_lowercase(), bar))
         .collect();
+    let rows = overview(monitor).await?;
+    // Where this process runs no scheduler (a report, a follower replica), the last
+    // check any process stored stands in for it.
+    let mut scheduler = scheduler;
+    if scheduler.last_cycle_end.is_none() {
+        scheduler.last_cycle_end = rows
+            .iter()
+            .filter_map(|row| row.state.as_ref().map(|s| s.last_check))
+            .max();
+    }
     Ok(status::StatusData {
         now,
-        rows: overview(monitor).await?,
+        rows,
         bars,
         empty_bar: parts::empty_bar(now),
         incidents: store.recent_incidents(since, RECENT_ROWS).await?,
@@ -223,13 +233,7 @@ pub(in crate::web) async fn static_pages(
     };
     // Nobody signs in to a file.
     let viewer = Viewer::Visitor { sign_in: false };
-    let mut data = status_data(monitor, SchedulerSnapshot::default(), None, site).await?;
-    // The last check stands in for the scheduler, which a report does not have.
-    data.scheduler.last_cycle_end = data
-        .rows
-        .iter()
-        .filter_map(|row| row.state.as_ref().map(|s| s.last_check))
-        .max();
+    let data = status_data(monitor, SchedulerSnapshot::default(), None, site).await?;
     let mut pages = vec![(
         "index.html".to_owned(),
         status::render(&data, &viewer, None).into_string(),

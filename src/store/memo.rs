@@ -73,6 +73,23 @@ pub(super) struct Memos {
     pub usage: Memo<Vec<super::UsageRow>>,
 }
 
+impl super::Store {
+    /// What a memo is keyed on: this process's commits, and on Postgres also the last
+    /// check cycle any replica noted (a follower commits no checks of its own, so its
+    /// memos would otherwise stand for a whole `FRESH` after the leader's cycle).
+    pub(super) async fn change_mark(&self) -> u64 {
+        let commits = self.health.commits();
+        if self.backend == super::Backend::Sqlite {
+            return commits;
+        }
+        let last: Option<i64> = sqlx::query_scalar("SELECT MAX(last_ms) FROM cycle_watch")
+            .fetch_one(&self.pool)
+            .await
+            .unwrap_or(None);
+        commits ^ (last.unwrap_or(0) as u64).rotate_left(32)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
@@ -100,22 +117,5 @@ mod tests {
         memo.put(1, t0, 30, &3);
         assert_eq!(memo.get(1, t0, 90), Some(7), "keys live side by side");
         assert_eq!(memo.get(1, t0, 30), Some(3));
-    }
-}
-
-impl super::Store {
-    /// What a memo is keyed on: this process's commits, and on Postgres also the last
-    /// check cycle any replica noted (a follower commits no checks of its own, so its
-    /// memos would otherwise stand for a whole `FRESH` after the leader's cycle).
-    pub(super) async fn change_mark(&self) -> u64 {
-        let commits = self.health.commits();
-        if self.backend == super::Backend::Sqlite {
-            return commits;
-        }
-        let last: Option<i64> = sqlx::query_scalar("SELECT MAX(last_ms) FROM cycle_watch")
-            .fetch_one(&self.pool)
-            .await
-            .unwrap_or(None);
-        commits ^ (last.unwrap_or(0) as u64).rotate_left(32)
     }
 }

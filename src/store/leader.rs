@@ -53,7 +53,19 @@ impl Leadership {
                 url: redact(url),
                 source,
             })?;
-        Ok(Leadership { connection })
+        let mut leadership = Leadership { connection };
+        // A leader cut off from the database without the socket closing (a network
+        // partition) would keep the lock until the server's TCP keepalive noticed;
+        // with this the server ends the silent session itself (Postgres 14 and later;
+        // older servers ignore it). Leaders write a heartbeat every 2 s, followers try
+        // the lock every second, so a live session is never idle this long.
+        if let Err(e) = sqlx::raw_sql("SET idle_session_timeout = '10s'")
+            .execute(&mut leadership.connection)
+            .await
+        {
+            tracing::debug!(error = %e, "idle_session_timeout not set");
+        }
+        Ok(leadership)
     }
 
     /// Takes the lock if nobody holds it, and then the next epoch; `None` while

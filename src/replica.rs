@@ -139,7 +139,7 @@ impl Replica {
     ) -> Result<(), StoreError> {
         let mut session = Leadership::open(store.url()).await?;
         let result = self.lead_or_follow(&mut session, cancel).await;
-        self.step_down("its database session is closing");
+        self.step_down("its database session ended");
         // A hung connection is dropped instead: its socket closes, the lock goes.
         let _ = tokio::time::timeout(HEARTBEAT_TIMEOUT, session.close()).await;
         result

@@ -285,3 +285,46 @@ async fn kill_9_of_the_leader_mid_repair_the_follower_resumes_by_polling() {
         sink.events()
     );
 }
+
+#[tokio::test]
+async fn a_leader_whose_session_drops_stops_acting_and_campaigns_again() {
+    let Some(database) = fresh_database().await else {
+        return;
+    };
+    let hub = FakeHub::start().await;
+    hub.add_space(SpaceSpec::new("alice/app"));
+    let app = replica_app(&hub, &database, "");
+    let replica = Replica::start(&app).await;
+    let mut first_epoch = None;
+    let leads = eventually(Duration::from_secs(15), async || {
+        first_epoch = replica.readyz().await.and_then(|r| r["epoch"].as_i64());
+        first_epoch.is_some()
+    })
+    .await;
+    assert!(leads, "never led:\n{}", replica.process.output());
+
+    // The server ends the session that holds the leadership lock (as when the
+    // connection drops): the replica must notice, stop acting, and win again.
+    use sqlx::Connection;
+    let mut admin = sqlx::PgConnection::connect(&database).await.unwrap();
+    let ended: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_locks
+         WHERE locktype = 'advisory' AND objid = 1398230084 AND granted",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(ended, vec![true]);
+    let again = eventually(Duration::from_secs(15), async || {
+        replica
+            .readyz()
+            .await
+            .and_then(|r| r["epoch"].as_i64())
+            .is_some_and(|epoch| Some(epoch) > first_epoch)
+    })
+    .await;
+    let output = replica.process.output();
+    assert!(again, "never led again:\n{output}");
+    assert!(output.contains("leadership lost"), "{output}");
+    assert!(output.contains("stopped the leader's parts"), "{output}");
+}

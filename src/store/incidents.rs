@@ -49,7 +49,9 @@ impl IncidentRow {
     }
 }
 
-const COLUMNS: &str = "id, space_id, opened_ms, closed_ms, verdict, stage, cause, resolution,
+/// Every column of `IncidentRow` (`stats.rs` reads incidents too).
+pub(super) const COLUMNS: &str =
+    "id, space_id, opened_ms, closed_ms, verdict, stage, cause, resolution,
     cause_code, cause_summary, cause_evidence";
 
 impl StoreTx {

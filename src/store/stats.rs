@@ -46,17 +46,18 @@ impl Store {
         since: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<IncidentRow>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT id, space_id, opened_ms, closed_ms, verdict, stage, cause, resolution
-             FROM incidents WHERE space_id = $1 COLLATE NOCASE
+        let sql = format!(
+            "SELECT {} FROM incidents WHERE space_id = $1 COLLATE NOCASE
                AND (closed_ms IS NULL OR closed_ms >= $2)
              ORDER BY opened_ms, id LIMIT $3",
-        )
-        .bind(id.to_string())
-        .bind(ms(since))
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?)
+            super::incidents::COLUMNS
+        );
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .bind(ms(since))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// A Space's actions started since `since`, oldest first.

@@ -27,6 +27,8 @@ mod health;
 mod leader;
 mod requests;
 mod scratch;
+#[cfg(test)]
+mod tests;
 
 use std::str::FromStr;
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! `requests`: a mutating command written by a follower, claimed by the leader
 //! (oldest first, ids from `RETURNING`), answered, withdrawn only while nobody holds
-//! it, or marked interrupted when the leader that claimed it is gone. Unfenced here
-//! (claimed under epoch 0); the fenced claim is in `leader.rs`.
+//! it, or marked interrupted when the leader that claimed it is gone; pruned once
+//! finished. Unfenced here (claimed under epoch 0); the fenced claim is in `leader.rs`.
 
 use super::{at, minutes};
 
@@ -150,7 +150,8 @@ async fn requests_a_gone_leader_held_are_interrupted_never_rerun() {
             "interrupted"
         );
 
-        // Housekeeping drops finished rows created before the cut, never open ones.
+        // Pruning with the history drops finished rows created before its cut,
+        // never open ones.
         let done = store
             .submit_request("{}", "done", t0 + minutes(1))
             .await
@@ -161,17 +162,12 @@ async fn requests_a_gone_leader_held_are_interrupted_never_rerun() {
             .finish_request(done, "{}", t0 + minutes(2))
             .await
             .unwrap();
-        assert_eq!(
-            store.prune_requests(t0 + minutes(1)).await.unwrap(),
-            1,
-            "the interrupted one"
-        );
-        assert!(store.request(held).await.unwrap().is_none());
-        assert_eq!(
-            store.prune_requests(t0 + minutes(9)).await.unwrap(),
-            1,
-            "the done one"
-        );
+        let prune = |cut| store.prune(cut, cut, cut);
+        prune(t0 + minutes(1)).await.unwrap();
+        assert!(store.request(held).await.unwrap().is_none(), "interrupted");
+        assert_eq!(store.request(done).await.unwrap().unwrap().state, "done");
+        prune(t0 + minutes(9)).await.unwrap();
+        assert!(store.request(done).await.unwrap().is_none());
         assert_eq!(
             store.request(pending).await.unwrap().unwrap().state,
             "running"

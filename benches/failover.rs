@@ -16,9 +16,6 @@
 mod app;
 #[path = "../tests/api/support/fake_hub/mod.rs"]
 mod fake_hub;
-#[path = "../tests/api/support/postgres.rs"]
-#[allow(dead_code)]
-mod postgres;
 #[path = "../tests/api/support/process.rs"]
 #[allow(dead_code)]
 mod process;
@@ -27,9 +24,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use app::App;
-use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use fake_hub::{FakeHub, SpaceSpec};
 use process::Running;
+use spacewarden::store::{TEST_DATABASE_URL, create_scratch_database};
 use sqlx::{Connection, PgConnection};
 
 const RUNS: usize = 5;
@@ -45,13 +43,13 @@ const END: &str = "<!-- failover bench: end -->";
 fn main() {
     // Cargo adds `--bench`.
     let record = std::env::args().any(|a| a == "--record");
-    let Some(server) = std::env::var(postgres::VARIABLE)
+    let Some(server) = std::env::var(TEST_DATABASE_URL)
         .ok()
         .filter(|u| !u.is_empty())
     else {
         println!(
             "failover: {} is not set, nothing measured (`. .ci/postgres` starts a throwaway cluster and sets it)",
-            postgres::VARIABLE
+            TEST_DATABASE_URL
         );
         return;
     };
@@ -154,7 +152,9 @@ struct Report {
 }
 
 async fn bench(server: &str) -> Result<Report, String> {
-    let database = postgres::create_database(server).await;
+    let database = create_scratch_database(server)
+        .await
+        .map_err(|e| format!("cannot create a database on the Postgres server: {e}"))?;
     let mut connection = PgConnection::connect(&database)
         .await
         .map_err(|e| format!("cannot connect to the fresh database: {e}"))?;
@@ -265,11 +265,6 @@ async fn takeover(
     port: u16,
     killed_at: DateTime<Utc>,
 ) -> Result<(Instant, DateTime<Utc>), String> {
-    // `last_cycle` may carry whole seconds only: compare with the kill's second. The
-    // survivor never led before, so any cycle of its own as leader is after the kill.
-    let killed_second = killed_at
-        .duration_trunc(TimeDelta::seconds(1))
-        .unwrap_or(killed_at);
     let deadline = Instant::now() + WAIT;
     let mut last = None;
     loop {
@@ -279,7 +274,7 @@ async fn takeover(
             last_cycle: Some(cycle),
         }) = &state
             && role == "leader"
-            && *cycle >= killed_second
+            && *cycle > killed_at
         {
             return Ok((Instant::now(), *cycle));
         }

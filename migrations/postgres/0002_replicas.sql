@@ -5,7 +5,7 @@
 CREATE TABLE leader (
     id           BIGINT PRIMARY KEY CHECK (id = 1),
     epoch        BIGINT NOT NULL,
-    holder       TEXT NOT NULL,        -- host:pid of the replica that holds it
+    holder       TEXT COLLATE "C" NOT NULL,        -- host:pid of the replica that holds it
     since_ms     BIGINT NOT NULL,
     heartbeat_ms BIGINT NOT NULL
 );

@@ -139,6 +139,9 @@ pub struct StoreTx {
     health: Arc<WriteHealth>,
     fence: Option<Arc<Fence>>,
     done: bool,
+    /// The fence refused this transaction: it may never commit, and its rollback is
+    /// no write failure (the store is fine; this replica stopped leading).
+    fenced_out: bool,
 }
 
 impl Store {
@@ -320,6 +323,7 @@ impl Store {
             health: self.health.clone(),
             fence: self.fence.clone(),
             done: false,
+            fenced_out: false,
         })
     }
 
@@ -377,12 +381,20 @@ impl StoreTx {
                 .await?;
         let current = current.unwrap_or(-1);
         if held < 1 || current != held {
+            self.fenced_out = true;
             return Err(StoreError::NotLeader { held, current });
         }
         Ok(())
     }
 
     pub async fn commit(mut self) -> Result<(), StoreError> {
+        if self.fenced_out {
+            // Dropped: the connection closes and the transaction rolls back.
+            return Err(StoreError::NotLeader {
+                held: self.fence.as_ref().map_or(0, |f| f.epoch()),
+                current: -1,
+            });
+        }
         self.done = true;
         match sqlx::raw_sql("COMMIT").execute(&mut *self.tx).await {
             Ok(_) => {
@@ -406,7 +418,9 @@ impl Drop for StoreTx {
     /// Closing the connection rolls the transaction back in SQLite; returning it to
     /// the pool could hand the open transaction to the next writer.
     fn drop(&mut self) {
-        if !self.done {
+        if self.fenced_out {
+            self.tx.close_on_drop();
+        } else if !self.done {
             self.tx.close_on_drop();
             self.health.failed("a write transaction did not complete");
         }

@@ -143,7 +143,13 @@ async fn a_deposed_leader_can_no_longer_act_or_alert() {
         );
         let mut tx = old.begin().await.unwrap();
         assert_eq!(refused(tx.enqueue("telegram:1", "{}", t0).await), stale);
-        drop(tx);
+        assert_eq!(
+            refused(tx.commit().await),
+            (epoch, -1),
+            "a refused transaction never commits"
+        );
+        // A refusal is no write failure: the store is fine, this replica follows.
+        assert_eq!(old.write_health().status().failing, None);
 
         // Nothing the old leader tried landed; the new one carries on.
         let (new, _) = fenced(&store, next);

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod duties;
 mod hash_password;
 mod oneshot;
 mod progress;

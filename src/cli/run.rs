@@ -11,25 +11,23 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::build::{Buttons, monitor_parts};
+use super::duties::LeaderDuties;
 use super::{EXIT_CONFIG, EXIT_OK};
 use crate::alerts::LogNotifier;
-use crate::alerts::{DeliverySettings, run_delivery};
-use crate::chat::discord::run_discord;
-use crate::chat::telegram::{self, TgBot, run_telegram};
-use crate::clock::SystemClock;
+use crate::chat::telegram;
 use crate::commands::{Access, CommandCore};
 use crate::config::Config;
-use crate::monitor::{Monitor, Scheduler, run_watchdog};
+use crate::monitor::{Monitor, Scheduler};
 use crate::replica::{Replica, Role};
 use crate::store::{Backend, Store};
 use crate::supervise::{Restart, Supervisor};
 use crate::web::{Meters, SampleBook, WebState};
 
 /// A part of the daemon and how it ended.
-type Stopped = (&'static str, Result<(), String>);
+pub(super) type Stopped = (&'static str, Result<(), String>);
 
 /// Parts whose final error does not stop the daemon.
-const OPTIONAL: [&str; 2] = ["telegram", "discord"];
+pub(super) const OPTIONAL: [&str; 2] = ["telegram", "discord"];
 
 pub async fn run(args: super::RunArgs) -> u8 {
     let config = match Config::from_env() {
@@ -192,11 +190,12 @@ pub async fn run(args: super::RunArgs) -> u8 {
 }
 
 /// A part's future, as the supervisor starts it.
-type PartFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>>;
+pub(super) type PartFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>>;
 /// What (re)starts a part, given the token that stops it.
-type PartStart = Box<dyn FnMut(CancellationToken) -> PartFuture + Send>;
+pub(super) type PartStart = Box<dyn FnMut(CancellationToken) -> PartFuture + Send>;
 
-fn supervised(
+pub(super) fn supervised(
     parts: &mut JoinSet<Stopped>,
     supervisor: &Supervisor,
     cancel: &CancellationToken,
@@ -212,234 +211,6 @@ fn supervised(
             .await;
         (part, ended)
     });
-}
-
-/// The parts only the acting process runs: the scheduler (and with it repairs),
-/// alert delivery, housekeeping, keep-alive, the memory sampler, the watchdog, the
-/// chat bots (Telegram allows one getUpdates consumer; one replica answers a Discord
-/// interaction) and, on Postgres, the requests followers hand over.
-struct LeaderDuties {
-    monitor: Monitor,
-    scheduler: Arc<Scheduler>,
-    core: CommandCore,
-    replica: Replica,
-    telegram: Option<TgBot>,
-    bench_cycles: Option<u64>,
-    /// The daemon's token: a benchmark's last cycle ends the whole run.
-    main: CancellationToken,
-}
-
-impl LeaderDuties {
-    /// Runs the leader's parts while this process acts, stops them when it stops
-    /// acting, and starts them again when it acts again. Ends on `cancel`.
-    async fn run(self, supervisor: &Supervisor, cancel: CancellationToken) -> Result<(), String> {
-        let mut role = self.replica.subscribe();
-        loop {
-            let acting = *role.borrow_and_update();
-            if !acting.acts() {
-                tokio::select! {
-                    () = cancel.cancelled() => return Ok(()),
-                    changed = role.changed() => {
-                        if changed.is_err() {
-                            return Ok(());
-                        }
-                        continue;
-                    }
-                }
-            }
-            let term = cancel.child_token();
-            self.take_over(acting).await;
-            let mut parts: JoinSet<Stopped> = JoinSet::new();
-            for (part, policy, start) in self.parts() {
-                supervised(&mut parts, supervisor, &term, part, policy, start);
-            }
-            // Until this process stops acting (or the daemon stops).
-            loop {
-                tokio::select! {
-                    () = cancel.cancelled() => break,
-                    changed = role.changed() => {
-                        if changed.is_err() || !role.borrow().acts() {
-                            break;
-                        }
-                    }
-                    Some(joined) = parts.join_next() => {
-                        // A chat front that cannot run was logged by its supervisor; the
-                        // rest runs on. Any other part ends only when cancelled.
-                        if let Ok((part, Err(why))) = joined
-                            && !OPTIONAL.contains(&part)
-                        {
-                            return Err(format!("{part}: {why}"));
-                        }
-                    }
-                }
-            }
-            term.cancel();
-            while let Some(joined) = parts.join_next().await {
-                if let Ok((part, _)) = joined {
-                    tracing::info!(part, "stopped");
-                }
-            }
-            if cancel.is_cancelled() {
-                return Ok(());
-            }
-            tracing::warn!("stopped the leader's parts: another replica acts now");
-        }
-    }
-
-    /// What a process does when it starts to act: resume unfinished repairs by
-    /// polling (never by calling the Hub again), close requests a dead leader claimed,
-    /// check at once, test the tokens, read the chat destinations that changed.
-    async fn take_over(&self, role: Role) {
-        let monitor = &self.monitor;
-        self.scheduler.status().lead_from(monitor.now());
-        match monitor.resume_unfinished().await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(count = n, "resumed unfinished repairs by polling"),
-            Err(e) => tracing::error!(error = %e, "cannot read unfinished repairs"),
-        }
-        if let Role::Leader { epoch } = role {
-            match monitor
-                .store()
-                .interrupt_stale_requests(epoch, monitor.now())
-                .await
-            {
-                Ok(0) => {}
-                Ok(n) => tracing::warn!(
-                    count = n,
-                    "requests a previous leader left unanswered are marked interrupted"
-                ),
-                Err(e) => tracing::error!(error = %e, "cannot close a previous leader's requests"),
-            }
-            // The previous leader may have died mid-cycle: check now, not at the next tick.
-            self.scheduler.check_now().notify_one();
-        }
-        // The token self-test runs beside the first cycle: a Hub slow to answer whoami
-        // never holds the start back.
-        let monitor2 = monitor.clone();
-        monitor.spawn_task("token self-test", async move {
-            monitor2.check_tokens().await;
-        });
-        if let Err(e) = monitor.outbox().load_changes(monitor.store()).await {
-            tracing::error!(error = %e, "cannot read moved or dead chat destinations");
-        }
-    }
-
-    fn parts(&self) -> Vec<(&'static str, Restart, PartStart)> {
-        let mut parts: Vec<(&'static str, Restart, PartStart)> = Vec::new();
-        if let Some(bot) = self.telegram.clone() {
-            let core = self.core.clone();
-            parts.push((
-                "telegram",
-                Restart::OnPanic,
-                Box::new(move |cancel| {
-                    let (bot, core) = (bot.clone(), core.clone());
-                    Box::pin(async move { run_telegram(bot, core, cancel).await })
-                }),
-            ));
-        }
-        if let Some(discord) = self.monitor.config().discord.clone() {
-            let core = self.core.clone();
-            parts.push((
-                "discord",
-                Restart::OnPanic,
-                Box::new(move |cancel| {
-                    let (discord, core) = (discord.clone(), core.clone());
-                    Box::pin(async move { run_discord(discord, core, cancel).await })
-                }),
-            ));
-        }
-        let scheduler = self.scheduler.clone();
-        match self.bench_cycles {
-            None => parts.push((
-                "scheduler",
-                Restart::Always,
-                Box::new(move |cancel| {
-                    let scheduler = scheduler.clone();
-                    Box::pin(async move { scheduler.run(cancel).await })
-                }),
-            )),
-            Some(n) => {
-                let main = self.main.clone();
-                parts.push((
-                    "scheduler",
-                    Restart::OnPanic,
-                    Box::new(move |_| {
-                        let (scheduler, main) = (scheduler.clone(), main.clone());
-                        Box::pin(async move {
-                            let result = scheduler.run_back_to_back(n).await;
-                            main.cancel();
-                            result
-                        })
-                    }),
-                ));
-            }
-        }
-        let monitor = self.monitor.clone();
-        parts.push((
-            "alert delivery",
-            Restart::Always,
-            Box::new(move |cancel| {
-                let (store, outbox) = (monitor.store().clone(), monitor.outbox().clone());
-                Box::pin(async move {
-                    run_delivery(
-                        store,
-                        outbox,
-                        Arc::new(SystemClock),
-                        DeliverySettings::default(),
-                        cancel,
-                    )
-                    .await;
-                    Ok(())
-                })
-            }),
-        ));
-        for (part, chore) in [
-            ("housekeeping", Chore::Prune),
-            ("keep-alive", Chore::Visits),
-            ("memory sampler", Chore::Memory),
-        ] {
-            let monitor = self.monitor.clone();
-            parts.push((
-                part,
-                Restart::Always,
-                Box::new(move |cancel| {
-                    let monitor = monitor.clone();
-                    Box::pin(async move {
-                        match chore {
-                            Chore::Prune => monitor.run_housekeeping(cancel).await,
-                            Chore::Visits => monitor.run_keep_alive(cancel).await,
-                            Chore::Memory => monitor.run_memory_sampler(cancel).await,
-                        }
-                    })
-                }),
-            ));
-        }
-        let (monitor, status) = (self.monitor.clone(), self.scheduler.status());
-        parts.push((
-            "watchdog",
-            Restart::Always,
-            Box::new(move |cancel| Box::pin(run_watchdog(monitor.clone(), status.clone(), cancel))),
-        ));
-        if self.replica.role() != Role::Single {
-            let core = self.core.clone();
-            parts.push((
-                "requests",
-                Restart::Always,
-                Box::new(move |cancel| {
-                    let core = core.clone();
-                    Box::pin(async move { core.serve_requests(cancel).await })
-                }),
-            ));
-        }
-        parts
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Chore {
-    Prune,
-    Visits,
-    Memory,
 }
 
 /// Ends with `Ok` on SIGTERM (what Hugging Face and Docker send) or Ctrl-C.

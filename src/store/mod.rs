@@ -23,6 +23,7 @@ mod stats;
 mod uptime;
 mod usage;
 
+mod flag;
 mod health;
 mod leader;
 mod requests;
@@ -39,6 +40,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Any, AnyPool};
 
+use flag::{Flag, MaybeFlag};
 pub use health::{WriteHealth, WriteStatus};
 
 pub use actions::{ActionRow, NewAction};
@@ -444,63 +446,5 @@ pub fn redact(url: &str) -> String {
             parsed.to_string()
         }
         _ => url.to_owned(),
-    }
-}
-
-/// A 0/1 integer column read as a flag: both backends store flags as integers, and the
-/// Any driver reads a `bool` only from a boolean column. Use with
-/// `#[sqlx(try_from = "Flag")]` on a `bool` field.
-struct Flag(bool);
-
-/// The same for a nullable flag (`Option<bool>`, `#[sqlx(try_from = "MaybeFlag")]`).
-struct MaybeFlag(Option<bool>);
-
-impl sqlx::Type<Any> for Flag {
-    fn type_info() -> sqlx::any::AnyTypeInfo {
-        <i64 as sqlx::Type<Any>>::type_info()
-    }
-
-    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
-        <i64 as sqlx::Type<Any>>::compatible(ty)
-    }
-}
-
-impl sqlx::Type<Any> for MaybeFlag {
-    fn type_info() -> sqlx::any::AnyTypeInfo {
-        <i64 as sqlx::Type<Any>>::type_info()
-    }
-
-    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
-        <i64 as sqlx::Type<Any>>::compatible(ty)
-    }
-}
-
-impl<'r> sqlx::Decode<'r, Any> for Flag {
-    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-        Ok(Flag(<i64 as sqlx::Decode<Any>>::decode(value)? != 0))
-    }
-}
-
-impl<'r> sqlx::Decode<'r, Any> for MaybeFlag {
-    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-        use sqlx::ValueRef;
-        if value.is_null() {
-            return Ok(MaybeFlag(None));
-        }
-        Ok(MaybeFlag(Some(
-            <i64 as sqlx::Decode<Any>>::decode(value)? != 0,
-        )))
-    }
-}
-
-impl From<Flag> for bool {
-    fn from(flag: Flag) -> bool {
-        flag.0
-    }
-}
-
-impl From<MaybeFlag> for Option<bool> {
-    fn from(flag: MaybeFlag) -> Option<bool> {
-        flag.0
     }
 }

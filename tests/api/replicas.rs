@@ -309,7 +309,8 @@ async fn a_leader_whose_session_drops_stops_acting_and_campaigns_again() {
     let mut admin = sqlx::PgConnection::connect(&database).await.unwrap();
     let ended: Vec<bool> = sqlx::query_scalar(
         "SELECT pg_terminate_backend(pid) FROM pg_locks
-         WHERE locktype = 'advisory' AND objid = 1398230084 AND granted",
+         WHERE locktype = 'advisory' AND objid = 1398230084 AND granted
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
     )
     .fetch_all(&mut admin)
     .await

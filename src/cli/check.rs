@@ -80,6 +80,13 @@ pub async fn run(args: CheckArgs) -> u8 {
             return EXIT_CONFIG;
         }
     };
+    if args.repair
+        && let Some(refusal) = leader_acting(&store).await
+    {
+        eprintln!("error: {refusal}");
+        close_store(&store).await;
+        return EXIT_CONFIG;
+    }
     let status = if args.repair {
         let timeout = args
             .timeout
@@ -99,6 +106,23 @@ pub async fn run(args: CheckArgs) -> u8 {
     // The database file alone is complete afterwards, for a job cache to carry.
     close_store(&store).await;
     status
+}
+
+/// Replicas on Postgres: while a leader is alive (a heartbeat within the last 15 s),
+/// a one-shot repair would act beside it, unfenced; it is refused with what to do.
+async fn leader_acting(store: &Store) -> Option<String> {
+    let leader = store.leader().await.ok()??;
+    let age_ms = chrono::Utc::now()
+        .timestamp_millis()
+        .checked_sub(leader.heartbeat_ms)?;
+    (leader.epoch > 0 && (0..15_000).contains(&age_ms)).then(|| {
+        format!(
+            "check --repair: replica {} leads on this database (heartbeat {} s ago) and repairs \
+             what is broken; run `check` without --repair, or ask it: POST /api/v1/spaces/<owner>/<name>/restart",
+            leader.holder,
+            age_ms / 1000
+        )
+    })
 }
 
 /// One cycle, stored; no alerts, no repairs.

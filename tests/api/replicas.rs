@@ -329,3 +329,41 @@ async fn a_leader_whose_session_drops_stops_acting_and_campaigns_again() {
     assert!(output.contains("leadership lost"), "{output}");
     assert!(output.contains("stopped the leader's parts"), "{output}");
 }
+
+#[tokio::test]
+async fn a_one_shot_repair_is_refused_while_a_replica_leads() {
+    let Some(database) = fresh_database().await else {
+        return;
+    };
+    let hub = FakeHub::start().await;
+    hub.add_space(SpaceSpec::new("alice/app").stage("RUNTIME_ERROR"));
+    let app = replica_app(&hub, &database, "");
+    let mut replica = Replica::start(&app).await;
+    let leads = eventually(Duration::from_secs(15), async || {
+        replica.role().await.as_deref() == Some("leader")
+    })
+    .await;
+    assert!(leads, "never led:\n{}", replica.process.output());
+
+    let refused = app.run(&["check", "--repair"]).await;
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("leads on this database"),
+        "{}",
+        refused.stderr
+    );
+    // A plain check only reads and records: allowed beside the leader.
+    let plain = app.run(&["check"]).await;
+    assert_ne!(plain.code, 2, "{}", plain.stderr);
+
+    // Once no replica runs, the one-shot repair acts.
+    replica.process.kill().await;
+    let fresh = eventually(Duration::from_secs(30), async || {
+        app.run(&["check", "--repair", "--timeout", "1s"])
+            .await
+            .code
+            != 2
+    })
+    .await;
+    assert!(fresh, "still refused after the leader died");
+}

@@ -5,7 +5,8 @@
 //! reused while no transaction committed since it was taken and its `now` is less
 //! than `FRESH` old (the windows slide with time; a minute's lag is within one check
 //! interval). The first request after a cycle pays for the read. Billed time (the cost
-//! section) is memoized the same way, by the hour its window starts at.
+//! section) is memoized the same way, by the hour its window starts at, and on SQLite
+//! every Space's state (the page's rows), which every write to `spaces` invalidates.
 
 use std::sync::Mutex;
 
@@ -71,6 +72,9 @@ pub(super) struct Memos {
     pub uptime: Memo<Vec<(String, super::Uptime)>>,
     pub bars: Memo<Vec<(String, Vec<super::DayUptime>)>>,
     pub usage: Memo<Vec<super::UsageRow>>,
+    /// Every Space's state (SQLite only: on Postgres another replica's mute would not
+    /// move this process's change mark).
+    pub spaces: Memo<Vec<super::SpaceState>>,
 }
 
 impl super::Store {

@@ -145,11 +145,20 @@ const COLUMNS: &str = "space_id, stage, stage_since_ms, verdict, verdict_since_m
 impl Store {
     /// Every Space ever observed, by id.
     pub async fn space_states(&self) -> Result<Vec<SpaceState>, StoreError> {
+        let memoized = self.backend == super::Backend::Sqlite;
+        let (mark, now) = (self.change_mark().await, Utc::now());
+        if memoized && let Some(memo) = self.memos.spaces.get(mark, now, 0) {
+            return Ok(memo);
+        }
         let sql = format!("SELECT {COLUMNS} FROM spaces ORDER BY space_id");
         let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.into_iter().filter_map(Row::into_state).collect())
+        let read: Vec<SpaceState> = rows.into_iter().filter_map(Row::into_state).collect();
+        if memoized {
+            self.memos.spaces.put(mark, now, 0, &read);
+        }
+        Ok(read)
     }
 
     /// Every Space ever observed, by `SpaceId::key`.
@@ -200,6 +209,8 @@ impl Store {
                 .bind(id.to_string())
                 .execute(&self.pool)
                 .await?;
+        // A committed write: the memos of every Space's state are stale now.
+        self.health.succeeded();
         Ok(done.rows_affected() > 0)
     }
 
@@ -210,6 +221,7 @@ impl Store {
             .bind(id.to_string())
             .execute(&self.pool)
             .await?;
+        self.health.succeeded();
         Ok(())
     }
 }

@@ -195,11 +195,17 @@ async fn mute_and_visit_ignore_case() {
             .await
             .unwrap();
         let until = t0 + chrono::Duration::hours(2);
+        // The list of every Space is memoized (SQLite); a mute must show in it at once.
+        assert_eq!(store.space_states().await.unwrap()[0].muted_until, None);
         assert!(
             store
                 .set_muted_until(&id("ALICE/app"), Some(until))
                 .await
                 .unwrap()
+        );
+        assert_eq!(
+            store.space_states().await.unwrap()[0].muted_until,
+            Some(until)
         );
         let state = store.space_state(&id("alice/app")).await.unwrap().unwrap();
         assert_eq!(state.muted_until, Some(until));
@@ -222,6 +228,10 @@ async fn mute_and_visit_ignore_case() {
             .unwrap();
         let state = store.space_state(&id("alice/app")).await.unwrap().unwrap();
         assert_eq!(state.last_visit, Some(t0 + minutes(3)));
+        assert_eq!(
+            store.space_states().await.unwrap()[0].last_visit,
+            Some(t0 + minutes(3))
+        );
     }
 }
 

@@ -117,7 +117,7 @@ impl Replica {
                 () = cancel.cancelled() => break,
                 result = self.one_session(&store, &cancel) => result,
             };
-            self.step_down("its database session ended");
+            // `one_session` stepped down before it returned.
             if let Err(e) = result {
                 tracing::warn!(error = %e, "leadership: the database session failed; opening another");
             }

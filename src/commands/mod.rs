@@ -255,6 +255,11 @@ impl Response {
         }
     }
 
+    /// Something of ours failed: a reference in the reply, the cause in the log.
+    fn internal(context: &str, error: &(dyn std::error::Error + 'static)) -> Response {
+        Response::with(Outcome::Internal, internal(context, error))
+    }
+
     /// A read command's answer: an error reply is a failure.
     fn read(reply: Reply) -> Response {
         let outcome = match reply.severity {
@@ -325,22 +330,20 @@ impl CommandCore {
 
     /// Authorizes, runs and audits one command.
     pub async fn execute(&self, actor: &Actor, command: Command) -> Response {
-        let described = command.describe();
-        if let Err(denied) = self.access.authorize(actor, command.spec()) {
-            return self.deny(actor, &described, denied).await;
-        }
-        if command.spec().mutates && self.follows() {
-            // The leader audits it when it carries it out.
-            return self.relay(actor, command).await;
-        }
-        self.execute_here(actor, command).await
+        self.execute_where(actor, command, self.follows()).await
     }
 
-    /// Runs and audits an authorized command in this process.
-    async fn execute_here(&self, actor: &Actor, command: Command) -> Response {
+    /// Authorizes, then hands a mutating command to the leader when `relay` (this
+    /// process follows), or runs and audits it here (the leader carrying out a
+    /// relayed request never relays it again).
+    async fn execute_where(&self, actor: &Actor, command: Command, relay: bool) -> Response {
         let described = command.describe();
         if let Err(denied) = self.access.authorize(actor, command.spec()) {
             return self.deny(actor, &described, denied).await;
+        }
+        if relay && command.spec().mutates {
+            // The leader audits it when it carries it out.
+            return self.relay(actor, command).await;
         }
         let response = self.run(actor, command).await;
         self.audit(actor, &described, true, response.outcome.audit())
@@ -449,10 +452,7 @@ impl CommandCore {
         match self.monitor.store().space_state(&id).await {
             Ok(Some(state)) => Ok(state.space),
             Ok(None) => Ok(id),
-            Err(e) => Err(Response::with(
-                Outcome::Internal,
-                internal("cannot read a Space", &e),
-            )),
+            Err(e) => Err(Response::internal("cannot read a Space", &e)),
         }
     }
 

@@ -70,7 +70,7 @@ impl CommandCore {
         ) {
             (Ok(a), Ok(c)) => (a, c),
             (Err(e), _) | (_, Err(e)) => {
-                return Response::with(Outcome::Internal, internal("cannot relay a command", &e));
+                return Response::internal("cannot relay a command", &e);
             }
         };
         let id = match store
@@ -79,7 +79,7 @@ impl CommandCore {
         {
             Ok(id) => id,
             Err(e) => {
-                return Response::with(Outcome::Internal, internal("cannot relay a command", &e));
+                return Response::internal("cannot relay a command", &e);
             }
         };
         tracing::info!(request = id, actor = %actor.label(), command = %command.describe(), "handed to the leader");
@@ -91,20 +91,14 @@ impl CommandCore {
                 Ok(Some(row)) => row,
                 Ok(None) => return unavailable("The request was lost before a leader took it."),
                 Err(e) => {
-                    return Response::with(
-                        Outcome::Internal,
-                        internal("cannot read a request", &e),
-                    );
+                    return Response::internal("cannot read a request", &e);
                 }
             };
             match row.state.as_str() {
                 "done" => {
                     return match row.response.as_deref().map(serde_json::from_str::<Answer>) {
                         Some(Ok(answer)) => answer.into_response(),
-                        Some(Err(e)) => Response::with(
-                            Outcome::Internal,
-                            internal("cannot read the leader's answer", &e),
-                        ),
+                        Some(Err(e)) => Response::internal("cannot read the leader's answer", &e),
                         None => unavailable("The leader answered nothing."),
                     };
                 }
@@ -125,10 +119,7 @@ impl CommandCore {
                         // A leader took it meanwhile: wait for its answer.
                         Ok(false) => {}
                         Err(e) => {
-                            return Response::with(
-                                Outcome::Internal,
-                                internal("cannot withdraw a request", &e),
-                            );
+                            return Response::internal("cannot withdraw a request", &e);
                         }
                     }
                 }
@@ -167,7 +158,7 @@ impl CommandCore {
                 serde_json::from_str::<Command>(&row.command),
             ) {
                 (Ok(actor), Ok(command)) => {
-                    let response = self.execute_here(&actor, command).await;
+                    let response = self.execute_where(&actor, command, false).await;
                     // The outcome of a restart arrives later, in the Space's actions.
                     Answer::of(&response)
                 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::{
     Actor, Button, ButtonAction, ButtonStyle, CommandCore, FollowUp, Outcome, Reply, Response,
-    Severity, internal,
+    Severity,
 };
 use crate::domain::{RepairStep, SpaceId, format_duration, time};
 use crate::monitor::{ActionRefused, RepairOutcome};
@@ -108,10 +108,7 @@ impl CommandCore {
             used_ms: None,
         };
         if let Err(e) = self.monitor.store().create_confirmation(&row).await {
-            return Response::with(
-                Outcome::Internal,
-                internal("cannot store a confirmation", &e),
-            );
+            return Response::internal("cannot store a confirmation", &e);
         }
         let reply = Reply::new(Severity::Warning, format!("Factory rebuild of {id}?"))
             .text("It rebuilds the Space from scratch without the build cache. The button works for 10 minutes.")

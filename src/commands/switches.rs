@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::repair::refused;
-use super::{Actor, CommandCore, Outcome, Reply, Response, Severity, internal};
+use super::{Actor, CommandCore, Outcome, Reply, Response, Severity};
 use crate::domain::{SpaceId, time};
 
 impl CommandCore {
@@ -90,7 +90,7 @@ impl CommandCore {
                     "{id} has not been checked yet; try again after the first check."
                 )),
             ),
-            Err(e) => Response::with(Outcome::Internal, internal("cannot mute", &e)),
+            Err(e) => Response::internal("cannot mute", &e),
         }
     }
 }

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use sqlx::{Connection, PgConnection};
 
-use super::{Store, StoreError, redact};
+use super::{Store, StoreError};
 
 /// The session advisory lock's key ("SWLD"). Any value works if every replica agrees.
 const LEADER_LOCK: i64 = 0x5357_4C44;
@@ -49,10 +49,7 @@ impl Leadership {
     pub async fn open(url: &str) -> Result<Leadership, StoreError> {
         let connection = PgConnection::connect(url)
             .await
-            .map_err(|source| StoreError::Open {
-                url: redact(url),
-                source,
-            })?;
+            .map_err(StoreError::open(url))?;
         let mut leadership = Leadership { connection };
         // A leader cut off from the database without the socket closing (a network
         // partition) would keep the lock until the server's TCP keepalive noticed;

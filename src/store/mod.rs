@@ -53,7 +53,7 @@ pub use outbox::OutboxRow;
 pub use requests::RequestRow;
 #[cfg(test)]
 pub(crate) use scratch::test_stores;
-pub use scratch::{TEST_DATABASE_URL, create_scratch_database};
+pub use scratch::{TEST_DATABASE_URL, create_scratch_database, test_server, test_server_url};
 pub use sessions::{Flash, SessionRow};
 pub use spaces::SpaceState;
 pub use stats::ActionCount;
@@ -71,6 +71,16 @@ pub enum StoreError {
     /// An action or alert write by a replica that no longer leads (replicas only).
     #[error("this replica is not the leader (epoch {held}, the database says {current})")]
     NotLeader { held: i64, current: i64 },
+}
+
+impl StoreError {
+    /// What `map_err` turns a failure to open `url` into (its password redacted).
+    fn open(url: &str) -> impl Fn(sqlx::Error) -> StoreError + Copy + '_ {
+        move |source| StoreError::Open {
+            url: redact(url),
+            source,
+        }
+    }
 }
 
 /// Which database the store talks to, for the few statements that differ.
@@ -159,10 +169,7 @@ impl Store {
     }
 
     async fn connect_sqlite(url: &str) -> Result<Store, StoreError> {
-        let open_err = |source| StoreError::Open {
-            url: redact(url),
-            source,
-        };
+        let open_err = StoreError::open(url);
         let in_memory = url.contains(":memory:");
         let options = SqliteConnectOptions::from_str(url)
             .map_err(open_err)?
@@ -214,7 +221,7 @@ impl Store {
             let mut setup = sqlx::SqliteConnection::connect_with(&options)
                 .await
                 .map_err(open_err)?;
-            migrate_sqlite(&mut setup).await?;
+            migrate(async || sqlx::migrate!("./migrations/sqlite").run(&mut setup).await).await?;
             setup.close().await.map_err(open_err)?;
         }
         // SQLite has one writer; a few readers are plenty, and each connection is a
@@ -224,10 +231,6 @@ impl Store {
     }
 
     async fn connect_postgres(url: &str) -> Result<Store, StoreError> {
-        let open_err = |source| StoreError::Open {
-            url: redact(url),
-            source,
-        };
         // A replica's pool: a handful is plenty (one writer at a time, a few page
         // readers); leadership holds one more connection of its own.
         let pool = AnyPoolOptions::new()
@@ -236,21 +239,8 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await
-            .map_err(open_err)?;
-        let mut attempt = 0;
-        loop {
-            // Two replicas starting on a new database race: sqlx's migrator takes
-            // an advisory lock, and a loser that still fails retries.
-            match sqlx::migrate!("./migrations/postgres").run(&pool).await {
-                Ok(()) => break,
-                Err(e) if attempt < 5 => {
-                    attempt += 1;
-                    tracing::debug!(error = %e, attempt, "migration raced another replica; retrying");
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
+            .map_err(StoreError::open(url))?;
+        migrate(async || sqlx::migrate!("./migrations/postgres").run(&pool).await).await?;
         Ok(Store::from_pool(pool, Backend::Postgres, url))
     }
 
@@ -346,16 +336,16 @@ impl Store {
     }
 }
 
-/// Applies the embedded migrations. Two processes opening a new database at once
-/// (the daemon and a `check` from cron) can race: the loser's migration fails on what
-/// the winner just applied, and a second pass finds it applied and moves on.
-async fn migrate_sqlite(connection: &mut sqlx::SqliteConnection) -> Result<(), StoreError> {
+/// Applies the embedded migrations (`run`). Two processes opening a new database at
+/// once (the daemon and a `check` from cron, or two replicas) can race: the loser's
+/// migration fails on what the winner just applied, and a second pass finds it applied
+/// and moves on.
+async fn migrate(
+    mut run: impl AsyncFnMut() -> Result<(), sqlx::migrate::MigrateError>,
+) -> Result<(), StoreError> {
     let mut attempt = 0;
     loop {
-        match sqlx::migrate!("./migrations/sqlite")
-            .run(&mut *connection)
-            .await
-        {
+        match run().await {
             Ok(()) => return Ok(()),
             Err(e) if attempt < 5 => {
                 attempt += 1;
@@ -419,12 +409,13 @@ impl Drop for StoreTx {
     /// Dropped without a commit: a statement failed (or the task was cancelled).
     /// Closing the connection rolls the transaction back in SQLite; returning it to
     /// the pool could hand the open transaction to the next writer.
+    /// A transaction the fence refused is no write failure.
     fn drop(&mut self) {
-        if self.fenced_out {
+        if !self.done {
             self.tx.close_on_drop();
-        } else if !self.done {
-            self.tx.close_on_drop();
-            self.health.failed("a write transaction did not complete");
+            if !self.fenced_out {
+                self.health.failed("a write transaction did not complete");
+            }
         }
     }
 }

@@ -133,33 +133,9 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::domain::{Observation, Stage, Verdict};
+    use crate::domain::Verdict;
     use crate::store::NewAction;
-
-    fn obs(space: &str, verdict: Verdict, at: DateTime<Utc>) -> Observation {
-        let stage = if verdict == Verdict::Up {
-            "RUNNING"
-        } else {
-            "RUNTIME_ERROR"
-        };
-        Observation {
-            space: Some(SpaceId::parse(space).unwrap()),
-            owner: "alice".into(),
-            at,
-            stage: Some(Stage::parse(stage)),
-            hardware: None,
-            requested_hardware: None,
-            error: None,
-            failure: None,
-            probe: None,
-            verdict,
-            subdomain: None,
-            gc_timeout: None,
-            private: None,
-            cause: None,
-            revision: None,
-        }
-    }
+    use crate::store::tests::obs;
 
     #[tokio::test]
     async fn bars_cover_every_day_and_spaces_separately() {

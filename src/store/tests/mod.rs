@@ -57,7 +57,7 @@ fn stage_of(verdict: Verdict) -> Option<&'static str> {
 }
 
 /// A check of `space` at `when`: the stage its verdict implies, on cpu-basic.
-fn obs(space: &str, verdict: Verdict, when: DateTime<Utc>) -> Observation {
+pub(in crate::store) fn obs(space: &str, verdict: Verdict, when: DateTime<Utc>) -> Observation {
     let space = id(space);
     Observation {
         owner: space.owner().to_owned(),

@@ -60,12 +60,15 @@ impl LeaderDuties {
             for (part, policy, start) in self.parts() {
                 supervised(&mut parts, supervisor, &term, part, policy, start);
             }
-            // Until this process stops acting (or the daemon stops).
+            // Until this process's role changes (or the daemon stops). Any change, not
+            // only to follower: a watch may skip the follower in between, and parts
+            // started under one epoch are not restarted (nor a previous leader's
+            // repairs resumed) under the next unless they stop here.
             loop {
                 tokio::select! {
                     () = cancel.cancelled() => break,
                     changed = role.changed() => {
-                        if changed.is_err() || !role.borrow().acts() {
+                        if changed.is_err() || *role.borrow() != acting {
                             break;
                         }
                     }
@@ -89,7 +92,7 @@ impl LeaderDuties {
             if cancel.is_cancelled() {
                 return Ok(());
             }
-            tracing::warn!("stopped the leader's parts: another replica acts now");
+            tracing::warn!("stopped the leader's parts: this process's role changed");
         }
     }
 

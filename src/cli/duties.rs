@@ -21,6 +21,7 @@ use crate::supervise::{Restart, Supervisor};
 /// alert delivery, housekeeping, keep-alive, the memory sampler, the watchdog, the
 /// chat bots (Telegram allows one getUpdates consumer; one replica answers a Discord
 /// interaction) and, on Postgres, the requests followers hand over.
+#[derive(Clone)]
 pub(super) struct LeaderDuties {
     pub(super) monitor: Monitor,
     pub(super) scheduler: Arc<Scheduler>,
@@ -55,6 +56,8 @@ impl LeaderDuties {
                 }
             }
             let term = cancel.child_token();
+            // Cancelled however this ends, a panic included: no part outlives it.
+            let _stop = term.clone().drop_guard();
             self.take_over(acting).await;
             let mut parts: JoinSet<Stopped> = JoinSet::new();
             for (part, policy, start) in self.parts() {

@@ -148,8 +148,20 @@ pub async fn run(args: super::RunArgs) -> u8 {
         );
     }
     {
-        let (supervisor, cancel) = (supervisor.clone(), cancel.clone());
-        parts.spawn(async move { ("leader duties", duties.run(&supervisor, cancel).await) });
+        // Supervised like every part: a panic restarts it (its parts stop with it); a
+        // final error (a benchmark's scheduler) stops the daemon as before.
+        let part_supervisor = supervisor.clone();
+        supervised(
+            &mut parts,
+            &supervisor,
+            &cancel,
+            "leader duties",
+            Restart::OnPanic,
+            Box::new(move |cancel| {
+                let (duties, supervisor) = (duties.clone(), part_supervisor.clone());
+                Box::pin(async move { duties.run(&supervisor, cancel).await })
+            }),
+        );
     }
     {
         let cancel = cancel.clone();

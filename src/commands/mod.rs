@@ -365,17 +365,7 @@ impl CommandCore {
             return self.deny(actor, &text, Denied::NotHere).await;
         }
         self.audit(actor, &text, true, "bad command").await;
-        Response::with(
-            Outcome::BadRequest,
-            match error {
-                ParseError::Unknown(name) => {
-                    Reply::error(format!("Unknown command /{name}. Try /help."))
-                }
-                ParseError::Usage { usage, reason } => {
-                    Reply::error(format!("{reason}. Usage: {usage}"))
-                }
-            },
-        )
+        Response::with(Outcome::BadRequest, Reply::error(error.to_string()))
     }
 
     async fn run(&self, actor: &Actor, command: Command) -> Response {

@@ -5,10 +5,13 @@
 use super::Command;
 use super::catalogue;
 
-/// Why a text is not a command we can run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a text is not a command we can run. Its `Display` is the sentence a person reads
+/// (chat, the API's `message`); `Debug` is for the log only.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
+    #[error("Unknown command /{0}. Try /help.")]
     Unknown(String),
+    #[error("{reason}. Usage: {usage}")]
     Usage { usage: String, reason: String },
 }
 

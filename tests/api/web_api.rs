@@ -123,6 +123,20 @@ async fn requests_bypass_the_global_cap_but_not_the_per_space_claim() {
     assert_eq!(unwatched.status, StatusCode::NOT_FOUND);
     let bad = site.api_post("/api/v1/spaces/alice/x..y/rebuild").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    // A bad argument is answered with a sentence and the usage, not a Rust dump.
+    let long = site
+        .api_post("/api/v1/spaces/alice/one/mute?duration=31d")
+        .await;
+    assert_eq!(long.status, StatusCode::BAD_REQUEST, "{}", long.body);
+    assert_eq!(long.json()["error"], "invalid_query");
+    let message = long.json()["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(message.contains("Usage: /mute"), "{message}");
+    for internal in ["Usage {", "reason:", "\\\"", "{ "] {
+        assert!(!message.contains(internal), "{message}");
+    }
     let no_key = site
         .send(Method::POST, "/api/v1/spaces/alice/two/restart", None)
         .await;

@@ -237,6 +237,12 @@ async fn api_reads_and_their_errors() {
             400,
             "invalid_query",
         ),
+        // Past the calendar: a 400, never a 200 with a year of -262143.
+        (
+            "/api/v1/spaces/alice/app/history?since=99999999999d",
+            400,
+            "invalid_query",
+        ),
         (
             "/api/v1/spaces/alice/app/history?limit=0",
             400,

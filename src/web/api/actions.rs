@@ -68,7 +68,7 @@ pub(super) async fn act(
             confirmed: true,
         },
         Ok(command) => command,
-        Err(e) => return Err(ApiError::InvalidQuery(format!("{e:?}"))),
+        Err(e) => return Err(ApiError::InvalidQuery(e.to_string())),
     };
     let response = state.core.execute(&actor, command).await;
     let message = response.reply.title;

@@ -132,15 +132,16 @@ fn parse_since(text: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc>, 
     let back = (!text.chars().all(|c| c.is_ascii_digit()))
         .then(|| parse_duration(text).ok())
         .flatten()
-        .and_then(|d| chrono::Duration::from_std(d).ok())
         .ok_or_else(|| {
             ApiError::InvalidQuery(format!(
                 "since: \"{text}\" is neither an RFC 3339 time nor a duration such as 24h"
             ))
         })?;
-    Ok(now
-        .checked_sub_signed(back)
-        .unwrap_or(DateTime::<Utc>::MIN_UTC))
+    // A duration that reaches past the calendar is a mistake, not "since forever".
+    chrono::Duration::from_std(back)
+        .ok()
+        .and_then(|back| now.checked_sub_signed(back))
+        .ok_or_else(|| ApiError::InvalidQuery(format!("since: \"{text}\" reaches too far back")))
 }
 
 /// Checks, incidents and actions since a moment, each oldest first.
@@ -223,7 +224,7 @@ mod tests {
             parse_since(Some("90m"), now).unwrap(),
             now - chrono::Duration::minutes(90)
         );
-        for bad in ["1700000000", "yesterday", "-5m"] {
+        for bad in ["1700000000", "yesterday", "-5m", "99999999999d"] {
             let err = parse_since(Some(bad), now).unwrap_err();
             assert_eq!(err.code(), "invalid_query", "{bad}");
         }

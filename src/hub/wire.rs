@@ -285,6 +285,23 @@ mod tests {
     }
 
     #[test]
+    fn hub_text_arrives_without_control_characters() {
+        let wire: RuntimeWire = serde_json::from_str(
+            r#"{"stage":"RUNTIME_ERROR\u001b[2J","errorMessage":"\u001b[31mboom\r\nExit code: 1\u0007","hardware":{"current":"cpu\u0007","requested":null}}"#,
+        )
+        .unwrap();
+        let runtime = SpaceRuntime::from(wire);
+        assert_eq!(runtime.error_message.as_deref(), Some("␛[31mboom\nExit code: 1␇"));
+        assert_eq!(runtime.stage.as_str(), "RUNTIME_ERROR␛[2J");
+        assert_eq!(runtime.hardware.as_deref(), Some("cpu␇"));
+        assert_eq!(
+            error_message(Some("bad\u{1b}]0;title\u{7}"), ""),
+            "bad␛]0;title␇"
+        );
+        assert_eq!(error_message(None, "line one\nline \u{1b}two"), "line one line ␛two");
+    }
+
+    #[test]
     fn a_list_item_with_sha_and_last_modified() {
         let wire: SpaceWire = serde_json::from_str(
             r#"{"_id":"6409a392bbc73d022c58c980","id":"microsoft/visual_chatgpt","sha":"a1b2c3d4","lastModified":"2025-03-07T01:00:00.000Z","private":false}"#,

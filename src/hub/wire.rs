@@ -203,10 +203,14 @@ struct AccessTokenWire {
 impl From<WhoAmIWire> for WhoAmI {
     fn from(w: WhoAmIWire) -> WhoAmI {
         WhoAmI {
-            name: w.name,
-            kind: w.kind.unwrap_or_else(|| "user".into()),
-            orgs: w.orgs.into_iter().map(|o| o.name).collect(),
-            token_role: w.auth.and_then(|a| a.access_token).and_then(|t| t.role),
+            name: clean_line(&w.name),
+            kind: w.kind.map_or_else(|| "user".into(), |k| clean_line(&k)),
+            orgs: w.orgs.iter().map(|o| clean_line(&o.name)).collect(),
+            token_role: w
+                .auth
+                .and_then(|a| a.access_token)
+                .and_then(|t| t.role)
+                .map(|r| clean_line(&r)),
         }
     }
 }

@@ -18,7 +18,10 @@ impl Config {
     /// Everything worth a startup warning, one sentence each.
     pub fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for (key, secret) in [("API_KEY", &self.api_key), ("API_READ_KEY", &self.api_read_key)] {
+        for (key, secret) in [
+            ("API_KEY", &self.api_key),
+            ("API_READ_KEY", &self.api_read_key),
+        ] {
             let short = secret
                 .as_ref()
                 .is_some_and(|s| s.expose_secret().chars().count() < MIN_API_KEY_CHARS);
@@ -85,12 +88,11 @@ pub(super) fn database_url(text: String) -> Result<String, ConfigError> {
     if KNOWN.iter().any(|k| text.starts_with(k)) {
         return Ok(text);
     }
-    let scheme = text
-        .split_once(':')
-        .map(|(scheme, _)| scheme)
-        .filter(|s| {
-            !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
-        });
+    let scheme = text.split_once(':').map(|(scheme, _)| scheme).filter(|s| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
     let why = match scheme {
         Some(scheme) => format!("the scheme \"{scheme}:\" is not supported"),
         None => "has no scheme".to_owned(),
@@ -125,10 +127,19 @@ mod tests {
 
     #[test]
     fn a_short_api_key_is_named_never_printed() {
-        let config = load(&[("API_KEY", "hunter2"), ("API_READ_KEY", "r".repeat(16).as_str())], "");
+        let config = load(
+            &[
+                ("API_KEY", "hunter2"),
+                ("API_READ_KEY", "r".repeat(16).as_str()),
+            ],
+            "",
+        );
         let warnings = config.warnings();
         assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(warnings[0].starts_with("API_KEY is shorter than 16"), "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("API_KEY is shorter than 16"),
+            "{warnings:?}"
+        );
         assert!(!warnings[0].contains("hunter2"));
         let long = load(&[("API_KEY", "0123456789abcdef")], "");
         assert!(long.warnings().is_empty());
@@ -142,14 +153,23 @@ mod tests {
         let config = load(&[("SPACES", "alice/app,bob/*")], toml);
         assert_eq!(
             config.warnings(),
-            ["[spaces.\"alice/typo\"] in SPACEWARDEN_CONFIG: alice/typo is not on the watch \
-              list (SPACES), so these settings do nothing"]
+            [
+                "[spaces.\"alice/typo\"] in SPACEWARDEN_CONFIG: alice/typo is not on the watch \
+              list (SPACES), so these settings do nothing"
+            ]
         );
         // `bob/*` decides after its first listing.
-        assert!(config.blocks_not_listed("bob", &[id("bob/later")]).is_empty());
+        assert!(
+            config
+                .blocks_not_listed("bob", &[id("bob/later")])
+                .is_empty()
+        );
         let missing = config.blocks_not_listed("Bob", &[id("bob/other")]);
         assert_eq!(missing.len(), 1);
-        assert!(missing[0].starts_with("[spaces.\"bob/later\"]"), "{missing:?}");
+        assert!(
+            missing[0].starts_with("[spaces.\"bob/later\"]"),
+            "{missing:?}"
+        );
         assert!(config.blocks_not_listed("alice", &[]).is_empty());
     }
 
@@ -166,7 +186,12 @@ mod tests {
 
     #[test]
     fn database_urls_of_other_backends_are_refused_by_scheme() {
-        for ok in ["sqlite://x.db", "sqlite::memory:", "postgres://u@h/db", "postgresql://h/db"] {
+        for ok in [
+            "sqlite://x.db",
+            "sqlite::memory:",
+            "postgres://u@h/db",
+            "postgresql://h/db",
+        ] {
             assert_eq!(database_url(ok.into()).unwrap(), ok);
         }
         let mysql = database_url("mysql://user:pw@host/db".into()).unwrap_err();

@@ -143,8 +143,14 @@ mod tests {
             defuse_mentions("@everyone @Here @channel @all ping"),
             "@\u{200B}everyone @\u{200B}Here @\u{200B}channel @\u{200B}all ping"
         );
-        assert_eq!(defuse_mentions("mail me@example.com, @alice"), "mail me@example.com, @alice");
-        assert_eq!(defuse_mentions("@everyones @here!"), "@everyones @\u{200B}here!");
+        assert_eq!(
+            defuse_mentions("mail me@example.com, @alice"),
+            "mail me@example.com, @alice"
+        );
+        assert_eq!(
+            defuse_mentions("@everyones @here!"),
+            "@everyones @\u{200B}here!"
+        );
         assert_eq!(defuse_mentions("trailing @"), "trailing @");
         assert_eq!(defuse_mentions("ü@é@here"), "ü@é@\u{200B}here");
     }

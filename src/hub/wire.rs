@@ -295,14 +295,20 @@ mod tests {
         )
         .unwrap();
         let runtime = SpaceRuntime::from(wire);
-        assert_eq!(runtime.error_message.as_deref(), Some("␛[31mboom\nExit code: 1␇"));
+        assert_eq!(
+            runtime.error_message.as_deref(),
+            Some("␛[31mboom\nExit code: 1␇")
+        );
         assert_eq!(runtime.stage.as_str(), "RUNTIME_ERROR␛[2J");
         assert_eq!(runtime.hardware.as_deref(), Some("cpu␇"));
         assert_eq!(
             error_message(Some("bad\u{1b}]0;title\u{7}"), ""),
             "bad␛]0;title␇"
         );
-        assert_eq!(error_message(None, "line one\nline \u{1b}two"), "line one line ␛two");
+        assert_eq!(
+            error_message(None, "line one\nline \u{1b}two"),
+            "line one line ␛two"
+        );
     }
 
     #[test]

@@ -179,16 +179,27 @@ async fn dangerous_settings_warn_naming_the_variable_or_block() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let warnings: Vec<&str> = run.stderr.lines().filter(|l| l.contains("WARN")).collect();
     let has = |needle: &str| warnings.iter().any(|w| w.contains(needle));
-    assert!(has("API_KEY is shorter than 16 characters"), "{warnings:#?}");
-    assert!(!run.stderr.contains("hunter2"), "the key itself never prints");
+    assert!(
+        has("API_KEY is shorter than 16 characters"),
+        "{warnings:#?}"
+    );
+    assert!(
+        !run.stderr.contains("hunter2"),
+        "the key itself never prints"
+    );
     assert!(
         has("[spaces.\"alice/typo\"] in SPACEWARDEN_CONFIG: alice/typo is not on the watch list"),
         "{warnings:#?}"
     );
-    assert!(has("[prices] in SPACEWARDEN_CONFIG: \"a100-larg\""), "{warnings:#?}");
+    assert!(
+        has("[prices] in SPACEWARDEN_CONFIG: \"a100-larg\""),
+        "{warnings:#?}"
+    );
     // Under bob/*, only once bob's list is known: bob/gone is not in it, bob/real is.
     assert!(
-        has("[spaces.\"bob/gone\"] in SPACEWARDEN_CONFIG: bob/* is watched but its list has no bob/gone"),
+        has(
+            "[spaces.\"bob/gone\"] in SPACEWARDEN_CONFIG: bob/* is watched but its list has no bob/gone"
+        ),
         "{warnings:#?}"
     );
     assert!(!has("bob/real"), "{warnings:#?}");

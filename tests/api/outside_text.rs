@@ -41,10 +41,15 @@ async fn one_bad_listing_entry_never_unwatches_the_owner() {
     daemon
         .wait_for("ALERT 🔴 alice/crashed is down", Duration::from_secs(15))
         .await;
-    let repaired =
-        eventually(Duration::from_secs(20), async || !hub.restarts("alice/crashed").is_empty())
-            .await;
-    assert!(repaired, "alice/crashed never repaired:\n{}", daemon.output());
+    let repaired = eventually(Duration::from_secs(20), async || {
+        !hub.restarts("alice/crashed").is_empty()
+    })
+    .await;
+    assert!(
+        repaired,
+        "alice/crashed never repaired:\n{}",
+        daemon.output()
+    );
 
     let http = reqwest::Client::new();
     let list: serde_json::Value = http
@@ -73,16 +78,16 @@ async fn one_bad_listing_entry_never_unwatches_the_owner() {
     // never failed as a whole.
     let cycles = eventually(Duration::from_secs(20), async || {
         let lists = hub.requests();
-        lists.iter().filter(|r| r.method == "GET" && r.path == "/api/spaces").count() >= 4
+        lists
+            .iter()
+            .filter(|r| r.method == "GET" && r.path == "/api/spaces")
+            .count()
+            >= 4
     })
     .await;
     assert!(cycles, "{}", daemon.output());
     let output = daemon.output();
-    assert_eq!(
-        output.matches("skipping one entry").count(),
-        1,
-        "{output}"
-    );
+    assert_eq!(output.matches("skipping one entry").count(), 1, "{output}");
     assert!(output.contains("weird<script>"), "{output}");
     assert!(!output.contains("cannot list the owner"), "{output}");
     daemon.terminate(Duration::from_secs(10)).await;
@@ -98,7 +103,10 @@ async fn hostile_hub_text_is_neutralized_in_alerts_logs_and_the_webhook() {
         SpaceSpec::new("alice/app")
             .stage("RUNTIME_ERROR")
             .error_message(HOSTILE)
-            .run_logs(vec!["\x1b[2Jstarting", "\x1b]0;log title\x07 @everyone <!here>"]),
+            .run_logs(vec![
+                "\x1b[2Jstarting",
+                "\x1b]0;log title\x07 @everyone <!here>",
+            ]),
     );
     let sink = WebhookSink::start().await;
     let app = every_second(&hub, "alice/app")
@@ -108,12 +116,18 @@ async fn hostile_hub_text_is_neutralized_in_alerts_logs_and_the_webhook() {
     daemon
         .wait_for("ALERT 🔴 alice/app is down", Duration::from_secs(15))
         .await;
-    let delivered = eventually(Duration::from_secs(15), async || !sink.received().is_empty()).await;
+    let delivered = eventually(Duration::from_secs(15), async || {
+        !sink.received().is_empty()
+    })
+    .await;
     assert!(delivered, "{}", daemon.output());
 
     // stdout and stderr: no escape or bell byte anywhere; their pictures instead.
     let output = daemon.output();
-    assert!(!output.contains('\x1b') && !output.contains('\x07'), "{output:?}");
+    assert!(
+        !output.contains('\x1b') && !output.contains('\x07'),
+        "{output:?}"
+    );
     let alert: Vec<&str> = output.lines().filter(|l| l.starts_with("ALERT ")).collect();
     let text = alert.join("\n");
     assert!(text.contains("␛[31mboom␛[0m ␛]0;pwned␇"), "{text}");
@@ -131,9 +145,15 @@ async fn hostile_hub_text_is_neutralized_in_alerts_logs_and_the_webhook() {
     ] {
         assert!(hook.contains(defused), "{defused} not in {hook:?}");
     }
-    assert!(!hook.contains("<!") && !hook.contains("@everyone"), "{hook:?}");
+    assert!(
+        !hook.contains("<!") && !hook.contains("@everyone"),
+        "{hook:?}"
+    );
     // The machine-readable copy is clean of control characters too.
     let event = body["events"][0].to_string();
-    assert!(!event.contains("\\u001b") && !event.contains("\\u0007"), "{event}");
+    assert!(
+        !event.contains("\\u001b") && !event.contains("\\u0007"),
+        "{event}"
+    );
     daemon.terminate(Duration::from_secs(10)).await;
 }

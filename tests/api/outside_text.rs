@@ -28,6 +28,8 @@ async fn one_bad_listing_entry_never_unwatches_the_owner() {
     let hub = FakeHub::start().await;
     hub.add_space(SpaceSpec::new("alice/ok"))
         .add_space(SpaceSpec::new("alice/weird<script>"))
+        // Hub text in a log field: the skipped id is logged with its escape defused.
+        .add_space(SpaceSpec::new("alice/evil\x1b]0;title\x07"))
         .add_space(
             SpaceSpec::new("alice/crashed")
                 .stage("RUNTIME_ERROR")
@@ -73,6 +75,11 @@ async fn one_bad_listing_entry_never_unwatches_the_owner() {
     let page = page.text().await.unwrap();
     assert!(page.contains("alice/ok") && page.contains("alice/crashed"));
     assert!(!page.contains("weird"), "the bad entry is not shown");
+    let metrics = http.get(format!("{base}/metrics")).send().await.unwrap();
+    let metrics = metrics.text().await.unwrap();
+    for space in ["alice/ok", "alice/crashed"] {
+        assert!(metrics.contains(&format!("space=\"{space}\"")), "{metrics}");
+    }
 
     // Several cycles later the bad id was still logged only once, and the owner's list
     // never failed as a whole.
@@ -87,8 +94,18 @@ async fn one_bad_listing_entry_never_unwatches_the_owner() {
     .await;
     assert!(cycles, "{}", daemon.output());
     let output = daemon.output();
-    assert_eq!(output.matches("skipping one entry").count(), 1, "{output}");
-    assert!(output.contains("weird<script>"), "{output}");
+    // Each bad id once, however many cycles listed it.
+    assert_eq!(output.matches("skipping one entry").count(), 2, "{output}");
+    assert_eq!(
+        output.matches("space=alice/weird<script>").count(),
+        1,
+        "{output}"
+    );
+    assert!(output.contains("alice/evil␛]0;title␇"), "{output}");
+    assert!(
+        !output.contains('\x1b') && !output.contains('\x07'),
+        "{output:?}"
+    );
     assert!(!output.contains("cannot list the owner"), "{output}");
     daemon.terminate(Duration::from_secs(10)).await;
 }

@@ -12,7 +12,7 @@ use crate::support::web::API_KEY;
 use crate::support::webhook::WebhookSink;
 use crate::web_process::listening_port;
 
-fn every_second(hub: &FakeHub, spaces: &str) -> App {
+fn every_second(hub: &FakeHub, spaces: &str, settings: &str) -> App {
     hub.add_user("alice", "hf_alice");
     App::new(hub)
         .env("SPACES", spaces)
@@ -20,7 +20,7 @@ fn every_second(hub: &FakeHub, spaces: &str) -> App {
         .env("API_KEY", API_KEY)
         .env("CHECK_SCHEDULE", "* * * * * *")
         .env("RUST_LOG", "info")
-        .settings("[repair]\npoll_interval = \"100ms\"\ntimeout = \"10s\"\n")
+        .settings(settings)
 }
 
 #[tokio::test]
@@ -35,7 +35,11 @@ async fn one_bad_listing_entry_never_unwatches_the_owner() {
                 .stage("RUNTIME_ERROR")
                 .error_message("Exit code: 1"),
         );
-    let app = every_second(&hub, "alice/*");
+    let app = every_second(
+        &hub,
+        "alice/*",
+        "[repair]\npoll_interval = \"100ms\"\ntimeout = \"10s\"\n",
+    );
     let mut daemon = app.spawn(&["run"]);
     let port = listening_port(&daemon).await;
     let base = format!("http://127.0.0.1:{port}");
@@ -126,9 +130,12 @@ async fn hostile_hub_text_is_neutralized_in_alerts_logs_and_the_webhook() {
             ]),
     );
     let sink = WebhookSink::start().await;
-    let app = every_second(&hub, "alice/app")
-        .env("ALERT_WEBHOOK_URL", &sink.url())
-        .settings("[spaces.\"alice/app\"]\nauto_repair = false\n");
+    let app = every_second(
+        &hub,
+        "alice/app",
+        "[spaces.\"alice/app\"]\nauto_repair = false\n",
+    )
+    .env("ALERT_WEBHOOK_URL", &sink.url());
     let mut daemon = app.spawn(&["run"]);
     daemon
         .wait_for("ALERT 🔴 alice/app is down", Duration::from_secs(15))

@@ -2,6 +2,11 @@
 //! stays here, out of the alerts core. 2xx is delivered; 408, 429 and 5xx
 //! are retried (honouring `Retry-After`); any other 4xx is permanent for that alert
 //! (the receiver rejects it and will keep rejecting it).
+//!
+//! `text` is Slack-compatible (Slack, Mattermost and Rocket.Chat incoming webhooks read
+//! it as their message): `&`, `<`, `>` escaped as Slack requires and mass mentions
+//! defused, so a Hub error message saying `<!channel>` or `@everyone` pings nobody.
+//! `events` carry the same facts as data (control characters already cleaned).
 
 use std::time::Duration;
 
@@ -11,6 +16,7 @@ use serde::Serialize;
 use url::Url;
 
 use crate::alerts::{Alert, AlertEvent, DeliveryError, Notice, Notifier, PlatformEvent, render};
+use crate::domain::text::slack_safe;
 
 pub struct WebhookNotifier {
     http: reqwest::Client,
@@ -58,7 +64,7 @@ impl Notifier for WebhookNotifier {
             source: "spacewarden",
             at: alert.at.to_rfc3339(),
             urgent: alert.is_urgent(),
-            text: render::text(alert),
+            text: slack_safe(&render::text(alert)),
             events: &alert.events,
             notices: &alert.notices,
             platform: &alert.platform,

@@ -1,11 +1,14 @@
 //! Plain-text rendering of alerts, shared by the log and webhook notifiers (the chat
-//! adapters render their own formats from the same `Alert`).
+//! adapters render their own formats from the same `Alert`). Outside text is cleaned
+//! where it enters (`hub::wire`); it is cleaned again here, idempotently, so an alert
+//! stored before that (or a stage the Hub invented) never prints a control character.
 
 use std::fmt::Write;
 use std::time::Duration;
 
 use super::PlatformEventKind;
 use super::{Alert, AlertEvent, Deploy, EventKind, Notice, NoticeKind, PlatformEvent};
+use crate::domain::text::{clean_body, clean_line};
 use crate::domain::{CauseCode, PlatformReason, RepairStep, Verdict, format_duration};
 
 /// Spaces named in a platform alert before "and N more".
@@ -64,7 +67,7 @@ pub fn headline(event: &AlertEvent) -> String {
     if let Some(detail) = &event.detail {
         let _ = write!(line, " ({})", one_line(detail, 200));
     }
-    line
+    clean_line(&line)
 }
 
 /// One line for a notice about spacewarden itself.
@@ -186,7 +189,7 @@ pub fn text(alert: &Alert) -> String {
             }
         }
     }
-    out.trim_end().to_owned()
+    clean_body(out.trim_end())
 }
 
 pub fn verdict_words(verdict: Verdict) -> &'static str {
@@ -205,7 +208,10 @@ fn step_words(step: Option<RepairStep>) -> &'static str {
 }
 
 fn one_line(text: &str, max: usize) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = clean_line(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if flat.chars().count() <= max {
         return flat;
     }

@@ -4,6 +4,7 @@
 //! "Configuration"). Every error names the variable and the bad entry. Tokens are
 //! `SecretString`s: `Debug` shows `[REDACTED]`, and nothing here prints them.
 
+mod sanity;
 mod schedule;
 mod spaces_file;
 mod web;
@@ -117,9 +118,14 @@ pub struct Discord {
 }
 
 impl Config {
-    /// Reads the process environment (after `.env` was loaded by the caller).
+    /// Reads the process environment (after `.env` was loaded by the caller), and logs
+    /// a warning for each setting that is accepted but probably a mistake.
     pub fn from_env() -> Result<Config, ConfigError> {
-        Config::from_lookup(|key| std::env::var(key).ok())
+        let config = Config::from_lookup(|key| std::env::var(key).ok())?;
+        for warning in config.warnings() {
+            tracing::warn!("{warning}");
+        }
+        Ok(config)
     }
 
     /// Reads settings through `lookup`, so tests need no process environment.
@@ -223,7 +229,9 @@ impl Config {
             .map_err(|e| err("HF_APP_URL_TEMPLATE", e))?,
             check_schedule: CheckSchedule::parse(&schedule_text)
                 .map_err(|e| err("CHECK_SCHEDULE", e))?,
-            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://spacewarden.db".into()),
+            database_url: sanity::database_url(
+                var("DATABASE_URL").unwrap_or_else(|| "sqlite://spacewarden.db".into()),
+            )?,
             space_settings,
             telegram,
             discord,

@@ -207,6 +207,10 @@ pub struct SpaceSettings {
     /// Hourly prices per hardware flavor: the published ones, with `[prices]` on top.
     pub prices: Prices,
     pub memory: MemorySettings,
+    /// The `[spaces."owner/name"]` blocks, as spelled, for the "not watched" warning.
+    pub blocks: Vec<SpaceId>,
+    /// `[prices]` flavors that are not among Hugging Face's published ones.
+    pub unknown_flavors: Vec<String>,
 }
 
 impl SpaceSettings {
@@ -237,13 +241,16 @@ impl SpaceSettings {
             .apply_to(&SpacePolicy::default())
             .map_err(|e| format!("[defaults] {e}"))?;
         let mut per_space = HashMap::new();
+        let mut blocks = Vec::new();
         for (name, entry) in raw.spaces.unwrap_or_default() {
             let id = SpaceId::parse(&name).map_err(|e| format!("[spaces.\"{name}\"] {e}"))?;
             let policy = entry
                 .apply_to(&defaults)
                 .map_err(|e| format!("[spaces.\"{name}\"] {e}"))?;
             per_space.insert(id.key(), policy);
+            blocks.push(id);
         }
+        blocks.sort();
         let repair = raw
             .repair
             .unwrap_or_default()
@@ -264,6 +271,7 @@ impl SpaceSettings {
             .unwrap_or_default()
             .apply()
             .map_err(|e| format!("[memory] {e}"))?;
+        let published = Prices::default();
         let mut prices = std::collections::BTreeMap::new();
         for (flavor, usd) in raw.prices.unwrap_or_default() {
             if !(0.0..=limits::PRICE).contains(&usd) {
@@ -274,6 +282,11 @@ impl SpaceSettings {
             }
             prices.insert(flavor, usd);
         }
+        let unknown_flavors = prices
+            .keys()
+            .filter(|f| published.hourly(f).is_none())
+            .cloned()
+            .collect();
         Ok(SpaceSettings {
             defaults,
             per_space,
@@ -282,6 +295,8 @@ impl SpaceSettings {
             causes,
             prices: Prices::with(&prices),
             memory,
+            blocks,
+            unknown_flavors,
         })
     }
 }

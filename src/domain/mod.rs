@@ -12,6 +12,7 @@ mod prices;
 mod repair_policy;
 mod space_id;
 mod stage;
+pub mod text;
 pub mod time;
 mod verdict;
 

@@ -18,6 +18,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use super::listing::{self, SkippedIds};
 use super::ratelimit::{RateLimit, wait_after_429};
 use super::sse::SseParser;
 use super::wire::{self, LogEventWire, MetricWire, RuntimeWire, SpaceWire, WhoAmIWire};
@@ -26,6 +27,7 @@ use super::{
     SpaceSummary, WhoAmI,
 };
 use crate::domain::SpaceId;
+use crate::domain::text::clean_line;
 
 /// Page size asked of the list endpoint (huggingface.js uses 500).
 const PAGE_LIMIT: usize = 500;
@@ -55,6 +57,8 @@ pub struct HubClient {
     /// Per credential (hashed token, 0 for anonymous): no requests before this instant.
     paused_until: Mutex<HashMap<u64, Instant>>,
     observer: Option<RequestObserver>,
+    /// Listing entries skipped for a bad id, each logged once.
+    skipped: SkippedIds,
 }
 
 impl HubClient {
@@ -70,6 +74,7 @@ impl HubClient {
             timeout,
             paused_until: Mutex::new(HashMap::new()),
             observer: None,
+            skipped: SkippedIds::default(),
         })
     }
 
@@ -330,9 +335,7 @@ impl Hub for HubClient {
         let mut spaces = Vec::new();
         for _ in 0..MAX_PAGES {
             let (page, headers): (Vec<SpaceWire>, _) = self.get_json(url, token).await?;
-            for item in page {
-                spaces.push(item.into_summary()?);
-            }
+            spaces.extend(listing::summaries(owner, page, &self.skipped));
             match self.next_page(&headers) {
                 Some(next) => url = next,
                 None => return Ok(spaces),
@@ -433,7 +436,7 @@ impl Hub for HubClient {
             // Only `data: {` lines carry log lines; empty `data:` is a keep-alive.
             if let Ok(line) = serde_json::from_str::<LogEventWire>(&event.data) {
                 lines.push(LogLine {
-                    text: line.data.trim_end_matches(['\n', '\r']).to_owned(),
+                    text: clean_line(line.data.trim_end_matches(['\n', '\r'])),
                     timestamp: line
                         .timestamp
                         .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())

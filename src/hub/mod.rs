@@ -7,6 +7,7 @@
 // `pub(crate)` where `crate::fuzzing` reaches in.
 pub(crate) mod client;
 mod error;
+mod listing;
 mod live;
 mod probe;
 pub(crate) mod ratelimit;

@@ -1,10 +1,14 @@
 //! The Hub's JSON as it arrives (reference §3), and its conversion to our types.
 //! Every field is optional or defaulted where the Hub may leave it out, and unknown
 //! fields are ignored: the Hub adds fields over time.
+//!
+//! Every string that comes out of here is outside text made safe to print
+//! (`domain::text`): control characters never reach a log, a terminal or a chat.
 
 use serde::Deserialize;
 
 use super::{HubError, MetricSample, SpaceInfo, SpaceRuntime, SpaceSummary, WhoAmI};
+use crate::domain::text::{clean_body, clean_line};
 use crate::domain::{SpaceId, Stage};
 
 #[derive(Debug, Deserialize)]
@@ -40,17 +44,21 @@ impl From<RuntimeWire> for SpaceRuntime {
             .hardware
             .map_or((None, None), |h| (h.current, h.requested));
         SpaceRuntime {
-            stage: Stage::parse(&wire.stage),
-            hardware,
-            requested_hardware,
+            stage: Stage::parse(&clean_line(&wire.stage)),
+            hardware: hardware.as_deref().map(clean_line),
+            requested_hardware: requested_hardware.as_deref().map(clean_line),
             // Negative values (-1: "never") mean no sleep timer.
             gc_timeout: wire.gc_timeout.and_then(|t| u64::try_from(t).ok()),
-            error_message: wire.error_message.filter(|m| !m.trim().is_empty()),
+            // Multi-line on the Hub ("Space failed to start.\nExit code: 1").
+            error_message: wire
+                .error_message
+                .filter(|m| !m.trim().is_empty())
+                .map(|m| clean_body(&m)),
             domains: wire
                 .domains
                 .unwrap_or_default()
                 .into_iter()
-                .map(|d| d.domain)
+                .map(|d| clean_line(&d.domain))
                 .collect(),
         }
     }
@@ -79,18 +87,33 @@ pub struct SpaceWire {
 }
 
 impl SpaceWire {
+    /// The id as the Hub sent it, cleaned for a log line (it may be what is wrong).
+    pub fn raw_id(&self) -> String {
+        clean_line(&self.id)
+    }
+
     fn id(&self) -> Result<SpaceId, HubError> {
-        SpaceId::parse(&self.id)
-            .map_err(|e| HubError::Decode(format!("the Hub sent an invalid Space id: {e}")))
+        // The parse error quotes its input: clean it so the error prints safely.
+        SpaceId::parse(&self.id).map_err(|e| {
+            HubError::Decode(format!(
+                "the Hub sent an invalid Space id: {}",
+                clean_line(&e.to_string())
+            ))
+        })
+    }
+
+    /// Outside strings of a listed Space, cleaned.
+    fn text(value: Option<String>) -> Option<String> {
+        value.map(|v| clean_line(&v))
     }
 
     pub fn into_summary(self) -> Result<SpaceSummary, HubError> {
         Ok(SpaceSummary {
             id: self.id()?,
-            subdomain: self.subdomain.filter(|s| !s.is_empty()),
+            subdomain: Self::text(self.subdomain).filter(|s| !s.is_empty()),
             private: self.private,
-            sdk: self.sdk,
-            sha: self.sha.filter(|s| !s.is_empty()),
+            sdk: Self::text(self.sdk),
+            sha: Self::text(self.sha).filter(|s| !s.is_empty()),
             last_modified: self
                 .last_modified
                 .as_deref()
@@ -103,10 +126,10 @@ impl SpaceWire {
     pub fn into_info(self) -> Result<SpaceInfo, HubError> {
         Ok(SpaceInfo {
             id: self.id()?,
-            subdomain: self.subdomain.filter(|s| !s.is_empty()),
-            host: self.host,
+            subdomain: Self::text(self.subdomain).filter(|s| !s.is_empty()),
+            host: Self::text(self.host),
             private: self.private,
-            sdk: self.sdk,
+            sdk: Self::text(self.sdk),
             runtime: self.runtime.map(SpaceRuntime::from),
         })
     }
@@ -180,17 +203,26 @@ struct AccessTokenWire {
 impl From<WhoAmIWire> for WhoAmI {
     fn from(w: WhoAmIWire) -> WhoAmI {
         WhoAmI {
-            name: w.name,
-            kind: w.kind.unwrap_or_else(|| "user".into()),
-            orgs: w.orgs.into_iter().map(|o| o.name).collect(),
-            token_role: w.auth.and_then(|a| a.access_token).and_then(|t| t.role),
+            name: clean_line(&w.name),
+            kind: w.kind.map_or_else(|| "user".into(), |k| clean_line(&k)),
+            orgs: w.orgs.iter().map(|o| clean_line(&o.name)).collect(),
+            token_role: w
+                .auth
+                .and_then(|a| a.access_token)
+                .and_then(|t| t.role)
+                .map(|r| clean_line(&r)),
         }
     }
 }
 
 /// The human message of an error reply (§2.1): `X-Error-Message`, else the body's
-/// `error` (string or list) / `error_description` / `message`, else short plain text.
+/// `error` (string or list) / `error_description` / `message`, else short plain text;
+/// always one clean line, since it ends up in logs and chat answers.
 pub fn error_message(header: Option<&str>, body: &str) -> String {
+    clean_line(&raw_error_message(header, body))
+}
+
+fn raw_error_message(header: Option<&str>, body: &str) -> String {
     if let Some(message) = header.filter(|m| !m.is_empty()) {
         return message.to_owned();
     }
@@ -254,6 +286,29 @@ mod tests {
         assert_eq!(error_message(Some("hdr"), r#"{"error":"body"}"#), "hdr");
         assert_eq!(error_message(None, "<html>502</html>"), "no details");
         assert_eq!(error_message(None, "plain text"), "plain text");
+    }
+
+    #[test]
+    fn hub_text_arrives_without_control_characters() {
+        let wire: RuntimeWire = serde_json::from_str(
+            r#"{"stage":"RUNTIME_ERROR\u001b[2J","errorMessage":"\u001b[31mboom\r\nExit code: 1\u0007","hardware":{"current":"cpu\u0007","requested":null}}"#,
+        )
+        .unwrap();
+        let runtime = SpaceRuntime::from(wire);
+        assert_eq!(
+            runtime.error_message.as_deref(),
+            Some("␛[31mboom\nExit code: 1␇")
+        );
+        assert_eq!(runtime.stage.as_str(), "RUNTIME_ERROR␛[2J");
+        assert_eq!(runtime.hardware.as_deref(), Some("cpu␇"));
+        assert_eq!(
+            error_message(Some("bad\u{1b}]0;title\u{7}"), ""),
+            "bad␛]0;title␇"
+        );
+        assert_eq!(
+            error_message(None, "line one\nline \u{1b}two"),
+            "line one line ␛two"
+        );
     }
 
     #[test]

@@ -131,6 +131,9 @@ struct Inner {
     sampler: memory::SamplerState,
     /// What the token self-test at startup found.
     token_problems: Mutex<Vec<TokenProblem>>,
+    /// Owners (lowercased) whose `owner/*` listing was checked against the config's
+    /// `[spaces."…"]` blocks: each is warned about once, after its first listing.
+    owners_listed: Mutex<HashSet<String>>,
 }
 
 impl Monitor {
@@ -153,6 +156,7 @@ impl Monitor {
                 tasks: Mutex::new(JoinSet::new()),
                 sampler: memory::SamplerState::default(),
                 token_problems: Mutex::default(),
+                owners_listed: Mutex::default(),
             }),
         }
     }

@@ -79,6 +79,7 @@ impl Monitor {
         let mut by_key: HashMap<String, _> = listed.into_iter().map(|s| (s.id.key(), s)).collect();
         let mut wanted = group.spaces.clone();
         if group.wildcard {
+            self.warn_unlisted_blocks(&group.owner, by_key.values().map(|s| s.id.clone()));
             let mut rest: Vec<SpaceId> = by_key
                 .values()
                 .map(|s| s.id.clone())
@@ -125,6 +126,25 @@ impl Monitor {
             .await;
         seen.extend(fallen);
         seen
+    }
+
+    /// After the first listing of an `owner/*`: a `[spaces."owner/name"]` block for a
+    /// Space the list lacks does nothing, and says so once (a typo never silently does
+    /// nothing).
+    fn warn_unlisted_blocks(&self, owner: &str, listed: impl Iterator<Item = SpaceId>) {
+        let first = self
+            .inner
+            .owners_listed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(owner.to_ascii_lowercase());
+        if !first {
+            return;
+        }
+        let listed: Vec<SpaceId> = listed.collect();
+        for warning in self.inner.config.blocks_not_listed(owner, &listed) {
+            tracing::warn!(owner = %owner, "{warning}");
+        }
     }
 
     async fn observe_one(

@@ -14,6 +14,8 @@ async fn bad_values_stop_startup_with_one_line_naming_the_variable() {
         ("HF_USER", "alice-hf_abcdef", "no ':'"),
         ("HF_TIMEOUT", "soon", "soon"),
         ("DATABASE_URL", "postgres://nope", "DATABASE_URL"),
+        // Once taken for a SQLite file named "mysql://x".
+        ("DATABASE_URL", "mysql://x", "\"mysql:\" is not supported"),
     ];
     for (key, value, needle) in cases {
         let app = App::new(&hub).env("SPACES", "alice/app").env(key, value);
@@ -154,4 +156,52 @@ async fn tokens_never_appear_in_trace_output() {
             .join(", ");
         assert!(!printed.contains(&decimal), "{token} leaked as bytes");
     }
+}
+
+#[tokio::test]
+async fn dangerous_settings_warn_naming_the_variable_or_block() {
+    let hub = FakeHub::start().await;
+    hub.add_user("alice", "hf_alice")
+        .add_user("bob", "hf_bob")
+        .add_space(SpaceSpec::new("alice/app"))
+        .add_space(SpaceSpec::new("bob/real"));
+    let app = App::new(&hub)
+        .env("SPACES", "alice/app,bob/*")
+        .env("HF_TOKEN", "hf_alice")
+        .env("API_KEY", "hunter2-short")
+        .settings(
+            "[spaces.\"alice/typo\"]\nauto_repair = false\n\
+             [spaces.\"bob/gone\"]\nauto_repair = false\n\
+             [spaces.\"bob/real\"]\nauto_repair = false\n\
+             [prices]\n\"a100-larg\" = 4.0\n",
+        );
+    let run = app.run(&["check"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warnings: Vec<&str> = run.stderr.lines().filter(|l| l.contains("WARN")).collect();
+    let has = |needle: &str| warnings.iter().any(|w| w.contains(needle));
+    assert!(
+        has("API_KEY is shorter than 16 characters"),
+        "{warnings:#?}"
+    );
+    assert!(
+        !run.stderr.contains("hunter2"),
+        "the key itself never prints"
+    );
+    assert!(
+        has("[spaces.\"alice/typo\"] in SPACEWARDEN_CONFIG: alice/typo is not on the watch list"),
+        "{warnings:#?}"
+    );
+    assert!(
+        has("[prices] in SPACEWARDEN_CONFIG: \"a100-larg\""),
+        "{warnings:#?}"
+    );
+    // Under bob/*, only once bob's list is known: bob/gone is not in it, bob/real is.
+    assert!(
+        has(
+            "[spaces.\"bob/gone\"] in SPACEWARDEN_CONFIG: bob/* is watched but its list has no bob/gone"
+        ),
+        "{warnings:#?}"
+    );
+    assert!(!has("bob/real"), "{warnings:#?}");
+    assert_eq!(warnings.len(), 4, "{warnings:#?}");
 }

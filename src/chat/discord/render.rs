@@ -8,6 +8,7 @@
 use crate::alerts::{Alert, EventKind, render as alert_text};
 use crate::chat::verdict_emoji;
 use crate::commands::{Block, Button, ButtonAction, ButtonStyle, Reply, Severity};
+use crate::domain::text::clean_line;
 
 pub const RED: u32 = 0xE7_4C_3C;
 pub const AMBER: u32 = 0xF3_9C_12;
@@ -166,7 +167,7 @@ pub fn reply(reply: &Reply) -> DcMessage {
                 lines.extend(
                     code_lines
                         .iter()
-                        .map(|l| cut(&l.replace("```", "ˋˋˋ"), MAX_LINE)),
+                        .map(|l| cut(&clean_line(l).replace("```", "ˋˋˋ"), MAX_LINE)),
                 );
                 lines.push("```".into());
             }
@@ -226,7 +227,7 @@ pub fn alert(alert: &Alert) -> DcMessage {
                 event
                     .logs
                     .iter()
-                    .map(|l| cut(&l.replace("```", "ˋˋˋ"), MAX_LINE)),
+                    .map(|l| cut(&clean_line(l).replace("```", "ˋˋˋ"), MAX_LINE)),
             );
             lines.push("```".into());
         }

@@ -5,6 +5,7 @@
 use crate::alerts::{Alert, render as alert_text};
 use crate::chat::verdict_emoji;
 use crate::commands::{Block, Button, Reply};
+use crate::domain::text::clean_line;
 
 /// Telegram counts 4096 characters after entity parsing; counting the HTML source is
 /// stricter and keeps a margin. Counted in UTF-16 units, as Telegram counts entity
@@ -180,7 +181,7 @@ pub fn alert(alert: &Alert) -> Vec<String> {
             format!("<b>{line}</b>")
         });
         for log in &event.logs {
-            out.push(format!("<code>{}</code>", escape(&cut(log))));
+            out.push(format!("<code>{}</code>", escape(&cut(&clean_line(log)))));
         }
     }
     split(out)

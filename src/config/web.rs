@@ -334,6 +334,43 @@ mod tests {
     }
 
     #[test]
+    fn a_hash_over_256_mib_a_check_stops_startup() {
+        let at_limit = HASH.replace("m=19456", "m=262144");
+        let settings = load(&[("WEB_USERNAME", "ops"), ("WEB_PASSWORD_HASH", &at_limit)]);
+        assert_eq!(
+            settings.unwrap().sign_in.unwrap().password.memory_kib(),
+            MAX_VERIFY_MEMORY_KIB
+        );
+        let over = HASH.replace("m=19456", "m=262145");
+        let bad = load(&[("WEB_USERNAME", "ops"), ("WEB_PASSWORD_HASH", &over)]).unwrap_err();
+        assert_eq!(bad.key, "WEB_PASSWORD_HASH");
+        assert!(bad.to_string().contains("256 MiB"), "{bad}");
+        assert!(!bad.to_string().contains("DvNIkc6D"), "never quoted: {bad}");
+        let hashed = load(&[("WEB_USERNAME", "ops"), ("WEB_PASSWORD_HASH", HASH)]).unwrap();
+        assert_eq!(hashed.sign_in.unwrap().password.memory_kib(), 19456);
+        let plain = load(&[("WEB_USERNAME", "ops"), ("WEB_PASSWORD", "pw")]).unwrap();
+        assert_eq!(plain.sign_in.unwrap().password.memory_kib(), 19456);
+    }
+
+    #[test]
+    fn on_a_space_forwarded_for_counts_and_the_host_is_kept() {
+        let off = load(&[("TRUSTED_PROXY_HOPS", "2")]).unwrap();
+        assert_eq!(off.space_proxy_hops, None, "only on a Space");
+        let space = load(&[("SPACE_ID", "alice/warden"), ("SPACE_HOST", "alice-warden.hf.space")])
+            .unwrap();
+        assert_eq!(space.space_proxy_hops, Some(1));
+        assert_eq!(space.space_host.as_deref(), Some("alice-warden.hf.space"));
+        let two = load(&[("SPACE_ID", "a/b"), ("TRUSTED_PROXY_HOPS", "2")]).unwrap();
+        assert_eq!(two.space_proxy_hops, Some(2));
+        for bad in ["0", "17", "x"] {
+            let e = load(&[("TRUSTED_PROXY_HOPS", bad)]).unwrap_err();
+            assert_eq!(e.key, "TRUSTED_PROXY_HOPS");
+        }
+        let odd = load(&[("SPACE_HOST", "evil.example/x?\"><")]).unwrap();
+        assert_eq!(odd.space_host, None, "not a host: no link");
+    }
+
+    #[test]
     fn proxy_blocks_match_by_prefix() {
         let settings = load(&[("TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7,fd00::/8")]).unwrap();
         let trusted = |ip: &str| {

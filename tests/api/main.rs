@@ -35,4 +35,5 @@ mod web_openapi;
 mod web_process;
 mod web_routes;
 mod web_signin;
+mod web_signin_bounds;
 mod workflow;

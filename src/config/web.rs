@@ -356,8 +356,11 @@ mod tests {
     fn on_a_space_forwarded_for_counts_and_the_host_is_kept() {
         let off = load(&[("TRUSTED_PROXY_HOPS", "2")]).unwrap();
         assert_eq!(off.space_proxy_hops, None, "only on a Space");
-        let space = load(&[("SPACE_ID", "alice/warden"), ("SPACE_HOST", "alice-warden.hf.space")])
-            .unwrap();
+        let space = load(&[
+            ("SPACE_ID", "alice/warden"),
+            ("SPACE_HOST", "alice-warden.hf.space"),
+        ])
+        .unwrap();
         assert_eq!(space.space_proxy_hops, Some(1));
         assert_eq!(space.space_host.as_deref(), Some("alice-warden.hf.space"));
         let two = load(&[("SPACE_ID", "a/b"), ("TRUSTED_PROXY_HOPS", "2")]).unwrap();

@@ -204,7 +204,11 @@ mod tests {
             store.touch_session("a", later).await.unwrap();
             assert_eq!(store.session("a").await.unwrap().unwrap().seen(), later);
             let pruned = store
-                .prune_sessions(t0 - chrono::Duration::hours(12), t0 - chrono::Duration::days(7), "f")
+                .prune_sessions(
+                    t0 - chrono::Duration::hours(12),
+                    t0 - chrono::Duration::days(7),
+                    "f",
+                )
                 .await
                 .unwrap();
             assert_eq!(pruned, 1);

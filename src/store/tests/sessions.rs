@@ -44,12 +44,18 @@ async fn a_session_lives_until_idle_or_ended() {
             t0 - minutes(30)
         );
         assert_eq!(
-            store.prune_sessions(t0 - minutes(60), t0 - minutes(600), "fp").await.unwrap(),
+            store
+                .prune_sessions(t0 - minutes(60), t0 - minutes(600), "fp")
+                .await
+                .unwrap(),
             0,
             "b was seen since"
         );
         assert_eq!(
-            store.prune_sessions(t0 - minutes(10), t0 - minutes(600), "fp").await.unwrap(),
+            store
+                .prune_sessions(t0 - minutes(10), t0 - minutes(600), "fp")
+                .await
+                .unwrap(),
             1
         );
         assert!(store.session("b").await.unwrap().is_none());
@@ -71,7 +77,10 @@ async fn a_session_keeps_its_credential_and_ends_with_another_or_with_age() {
         let mut unbound = session("unbound", "ops", t0);
         unbound.credential = None;
         store.create_session(&unbound).await.unwrap();
-        store.create_session(&session("now", "ops", t0)).await.unwrap();
+        store
+            .create_session(&session("now", "ops", t0))
+            .await
+            .unwrap();
         let mut other = session("other", "ops", t0);
         other.credential = Some("another".into());
         store.create_session(&other).await.unwrap();

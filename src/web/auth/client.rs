@@ -155,8 +155,14 @@ mod tests {
         );
         headers.append("x-forwarded-for", HeaderValue::from_static("203.0.113.5"));
         let peer = Some(ip("10.0.0.1"));
-        assert_eq!(client_ip(peer, &headers, &space(1)), Some(ip("203.0.113.5")));
-        assert_eq!(client_ip(peer, &headers, &space(2)), Some(ip("198.51.100.9")));
+        assert_eq!(
+            client_ip(peer, &headers, &space(1)),
+            Some(ip("203.0.113.5"))
+        );
+        assert_eq!(
+            client_ip(peer, &headers, &space(2)),
+            Some(ip("198.51.100.9"))
+        );
         assert_eq!(
             client_ip(peer, &headers, &space(4)),
             peer,
@@ -167,7 +173,10 @@ mod tests {
         junk.insert("x-forwarded-for", HeaderValue::from_static("1.1.1.1, junk"));
         assert_eq!(client_ip(peer, &junk, &space(1)), peer);
         let mut v6 = HeaderMap::new();
-        v6.insert("x-forwarded-for", HeaderValue::from_static("::ffff:192.0.2.8"));
+        v6.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("::ffff:192.0.2.8"),
+        );
         assert_eq!(client_ip(peer, &v6, &space(1)), Some(ip("192.0.2.8")));
     }
 

@@ -72,16 +72,17 @@ impl Auth {
 
     /// The configured user and the fingerprint of its credential; the first call makes
     /// (or reads) the store's key and runs the fingerprint on the blocking pool.
-    async fn credential(&self, store: &Store) -> Result<Option<session::Credential<'_>>, StoreError> {
+    async fn credential(
+        &self,
+        store: &Store,
+    ) -> Result<Option<session::Credential<'_>>, StoreError> {
         let Some(sign_in) = &self.sign_in else {
             return Ok(None);
         };
         let fingerprint = self
             .fingerprint
             .get_or_try_init(|| async {
-                let key = store
-                    .session_key(&crate::telemetry::random_hex(32))
-                    .await?;
+                let key = store.session_key(&crate::telemetry::random_hex(32)).await?;
                 let sign_in = sign_in.clone();
                 let made =
                     tokio::task::spawn_blocking(move || fingerprint::fingerprint(&key, &sign_in))

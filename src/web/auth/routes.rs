@@ -127,10 +127,20 @@ async fn login(
         return refused(&state, status, 1, next, &form.username, message);
     };
     let username = form.username.clone();
-    if !auth.verifier.verify(permit, sign_in, username, form.password).await {
+    if !auth
+        .verifier
+        .verify(permit, sign_in, username, form.password)
+        .await
+    {
         tracing::warn!(%client, "sign-in failed");
         let message = Some("Wrong user name or password.");
-        return form_page(&state, StatusCode::UNAUTHORIZED, next, &form.username, message);
+        return form_page(
+            &state,
+            StatusCode::UNAUTHORIZED,
+            next,
+            &form.username,
+            message,
+        );
     }
     auth.throttle.succeeded(client);
     signed_in(&state, &headers, next, now, client).await

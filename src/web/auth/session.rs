@@ -204,11 +204,17 @@ mod tests {
         };
         let hours = |n| chrono::Duration::hours(n);
         assert!(live(&row(t0, t0, Some("fp")), &credential, t0 + hours(11)));
-        assert!(!live(&row(t0, t0, Some("fp")), &credential, t0 + hours(12)), "idle");
+        assert!(
+            !live(&row(t0, t0, Some("fp")), &credential, t0 + hours(12)),
+            "idle"
+        );
         let busy = row(t0, t0 + hours(167), Some("fp"));
         assert!(live(&busy, &credential, t0 + hours(167)));
         assert!(!live(&busy, &credential, t0 + hours(168)), "seven days");
-        assert!(!live(&row(t0, t0, Some("old")), &credential, t0), "new password");
+        assert!(
+            !live(&row(t0, t0, Some("old")), &credential, t0),
+            "new password"
+        );
         assert!(!live(&row(t0, t0, None), &credential, t0), "unbound");
         let other_user = Credential {
             username: "admin",

@@ -111,7 +111,10 @@ mod tests {
         let client = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1));
         let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
         for i in 0..LIMIT as i64 {
-            assert_eq!(throttle.reserve(client, t0 + chrono::Duration::seconds(i)), Ok(()));
+            assert_eq!(
+                throttle.reserve(client, t0 + chrono::Duration::seconds(i)),
+                Ok(())
+            );
         }
         let now = t0 + chrono::Duration::seconds(10);
         assert_eq!(throttle.reserve(client, now), Err(Duration::from_secs(50)));
@@ -123,7 +126,11 @@ mod tests {
         let other = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2));
         assert_eq!(throttle.reserve(other, now), Ok(()), "per client");
         let later = t0 + chrono::Duration::seconds(60);
-        assert_eq!(throttle.reserve(client, later), Ok(()), "the first aged out");
+        assert_eq!(
+            throttle.reserve(client, later),
+            Ok(()),
+            "the first aged out"
+        );
         assert!(throttle.reserve(client, later).is_err());
         throttle.succeeded(client);
         assert_eq!(throttle.reserve(client, now), Ok(()));

@@ -12,15 +12,18 @@
 //! at once rather than queued, and the permit travels with the verification, so one
 //! whose client hung up still holds it until argon2 is done with the memory.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use argon2::password_hash::SaltString;
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use chrono::{DateTime, Utc};
 use secrecy::ExposeSecret;
 use subtle::ConstantTimeEq;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::{MAX_VERIFY_MEMORY_KIB, SignIn, WebPassword};
+use crate::domain::time;
 
 /// The PHC string for `password`, as `spacewarden hash-password` prints it.
 pub fn hash_password(password: &str) -> Result<String, String> {
@@ -55,7 +58,13 @@ impl CredentialCheck for Argon2Check {
 pub(super) struct Verifier {
     check: Arc<dyn CredentialCheck>,
     permits: Arc<Semaphore>,
+    /// Sign-ins turned away since the last log line, and when that was: a flood must
+    /// not flood the log.
+    busy: Mutex<(u64, Option<DateTime<Utc>>)>,
 }
+
+/// Turned-away sign-ins are logged at most this often.
+const BUSY_LOG_EVERY: Duration = Duration::from_secs(60);
 
 impl Verifier {
     /// A bound of `MAX_VERIFY_MEMORY_KIB ÷ memory_kib` permits, at least one.
@@ -63,7 +72,24 @@ impl Verifier {
         Verifier {
             check,
             permits: Arc::new(Semaphore::new(permits_for(memory_kib))),
+            busy: Mutex::new((0, None)),
         }
+    }
+
+    /// Counts a sign-in turned away at `now`; `Some(count)` when it is time to log
+    /// how many were since the last line.
+    pub(super) fn note_busy(&self, now: DateTime<Utc>) -> Option<u64> {
+        let mut busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
+        busy.0 += 1;
+        if busy
+            .1
+            .is_some_and(|last| time::elapsed(last, now) < BUSY_LOG_EVERY)
+        {
+            return None;
+        }
+        let count = busy.0;
+        *busy = (0, Some(now));
+        Some(count)
     }
 
     /// A permit if one is free now; never waits.
@@ -151,6 +177,20 @@ mod tests {
         assert!(verifier.try_permit().is_none(), "none queued");
         drop(held);
         assert!(verifier.try_permit().is_some());
+    }
+
+    #[test]
+    fn turned_away_sign_ins_are_logged_once_a_minute() {
+        let verifier = Verifier::new(Arc::new(Argon2Check), MAX_VERIFY_MEMORY_KIB);
+        let t0 = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 22, 12, 0, 0).unwrap();
+        assert_eq!(verifier.note_busy(t0), Some(1));
+        for _ in 0..99 {
+            assert_eq!(verifier.note_busy(t0 + chrono::Duration::seconds(30)), None);
+        }
+        assert_eq!(
+            verifier.note_busy(t0 + chrono::Duration::seconds(60)),
+            Some(100)
+        );
     }
 
     #[test]

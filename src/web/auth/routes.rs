@@ -121,7 +121,12 @@ async fn login(
     }
     let Some(permit) = auth.verifier.try_permit() else {
         auth.throttle.release(client, now);
-        tracing::warn!(%client, "sign-in turned away: every password check is busy");
+        if let Some(turned_away) = auth.verifier.note_busy(now) {
+            tracing::warn!(
+                turned_away,
+                "sign-ins turned away: every password check is busy"
+            );
+        }
         let message = "Too many sign-ins at once. Try again in a second.";
         let status = StatusCode::SERVICE_UNAVAILABLE;
         return refused(&state, status, 1, next, &form.username, message);

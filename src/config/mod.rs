@@ -21,7 +21,7 @@ pub use spaces_file::{
     CauseSettings, HistorySettings, MaintenanceWindow, ProbeSettings, RepairSettings, SpacePolicy,
     SpaceSettings,
 };
-pub use web::{ProxyNet, SignIn, WebPassword, WebSettings};
+pub use web::{MAX_VERIFY_MEMORY_KIB, ProxyNet, SignIn, WebPassword, WebSettings};
 
 /// A bad configuration value; `Display` is the one line shown to the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,22 +1,30 @@
 //! The page's settings: sign-in (`WEB_USERNAME` with `WEB_PASSWORD_HASH` or
 //! `WEB_PASSWORD`; the Node dashboard's `USER_NAME`/`USER_PASSWORD` as aliases), which
-//! proxies may say who the client is (`TRUSTED_PROXIES`), and how many live-metrics
-//! streams the page may hold open on the Hub (`WEB_LIVE_STREAMS`).
+//! proxies may say who the client is (`TRUSTED_PROXIES`, or on a Space `SPACE_ID` with
+//! `TRUSTED_PROXY_HOPS`), and how many live-metrics streams the page may hold open on
+//! the Hub (`WEB_LIVE_STREAMS`).
 //!
-//! A password hash is parsed here, at startup: one that does not parse stops
-//! spacewarden (exit 2, naming `WEB_PASSWORD_HASH`) instead of locking everyone out
-//! later. Passwords stay `SecretString`s; nothing here prints them.
+//! A password hash is parsed here, at startup: one that does not parse, or whose
+//! memory cost is over `MAX_VERIFY_MEMORY_KIB`, stops spacewarden (exit 2, naming
+//! `WEB_PASSWORD_HASH`) instead of locking everyone out, or exhausting memory, later.
+//! Passwords stay `SecretString`s; nothing here prints them.
 
 use std::net::IpAddr;
 
 use argon2::PasswordHash;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::{ConfigError, err, split_list};
 
 /// Live-metrics streams the page holds open at most, unless `WEB_LIVE_STREAMS` says.
 const DEFAULT_LIVE_STREAMS: usize = 50;
 const MAX_LIVE_STREAMS: usize = 1000;
+/// Memory all argon2 verifications running at once may use together (KiB): the sign-in
+/// bound is this divided by one verification's cost. 256 MiB: a small container's
+/// share, 13 verifications at argon2's default 19 MiB.
+pub const MAX_VERIFY_MEMORY_KIB: u32 = 256 * 1024;
+/// `X-Forwarded-For` entries from the right at most (`TRUSTED_PROXY_HOPS`).
+const MAX_PROXY_HOPS: usize = 16;
 
 #[derive(Debug, Clone)]
 pub struct WebSettings {
@@ -26,6 +34,12 @@ pub struct WebSettings {
     pub trusted_proxies: Vec<ProxyNet>,
     /// Upstream live-metrics streams at most, over all Spaces and viewers.
     pub live_streams: usize,
+    /// On a Space (`SPACE_ID` set): the client is this many `X-Forwarded-For`
+    /// entries from the right (`TRUSTED_PROXY_HOPS`, 1 by default), from any peer.
+    pub space_proxy_hops: Option<usize>,
+    /// On a Space (`SPACE_HOST`): the host where the page opens outside Hugging
+    /// Face's frame, the only place its `SameSite=Strict` cookie is sent.
+    pub space_host: Option<String>,
 }
 
 impl Default for WebSettings {
@@ -34,6 +48,8 @@ impl Default for WebSettings {
             sign_in: None,
             trusted_proxies: Vec::new(),
             live_streams: DEFAULT_LIVE_STREAMS,
+            space_proxy_hops: None,
+            space_host: None,
         }
     }
 }
@@ -51,6 +67,25 @@ pub enum WebPassword {
     Hash(SecretString),
     /// Plain text, compared in constant time.
     Plain(SecretString),
+}
+
+impl WebPassword {
+    /// What one verification allocates (KiB): the hash's `m`. A plain password is
+    /// counted like argon2's default, so both share one bound of the same size.
+    pub fn memory_kib(&self) -> u32 {
+        match self {
+            WebPassword::Hash(phc) => hash_memory_kib(phc.expose_secret()),
+            WebPassword::Plain(_) => argon2::Params::DEFAULT_M_COST,
+        }
+    }
+}
+
+/// The `m` of a PHC string (checked at startup; the default when unreadable).
+fn hash_memory_kib(phc: &str) -> u32 {
+    PasswordHash::new(phc)
+        .ok()
+        .and_then(|hash| argon2::Params::try_from(&hash).ok())
+        .map_or(argon2::Params::DEFAULT_M_COST, |params| params.m_cost())
 }
 
 /// An address or a block of them (`10.0.0.0/8`, `fd00::/8`, `127.0.0.1`).
@@ -129,11 +164,36 @@ pub(super) fn web_settings(
                 )
             })?,
     };
+    let hops = match var("TRUSTED_PROXY_HOPS") {
+        None => 1,
+        Some(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_PROXY_HOPS).contains(n))
+            .ok_or_else(|| {
+                err(
+                    "TRUSTED_PROXY_HOPS",
+                    format!("\"{text}\" is not a number from 1 to {MAX_PROXY_HOPS}"),
+                )
+            })?,
+    };
     Ok(WebSettings {
         sign_in: sign_in(&var)?,
         trusted_proxies,
         live_streams,
+        space_proxy_hops: var("SPACE_ID").map(|_| hops),
+        space_host: var("SPACE_HOST").filter(|host| is_host(host)),
     })
+}
+
+/// A host name with an optional port, nothing that could leave the `https://` URL
+/// it is put in (no `/`, `@`, `?`, `#`, spaces).
+fn is_host(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 253
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':'))
 }
 
 fn sign_in(var: &impl Fn(&str) -> Option<String>) -> Result<Option<SignIn>, ConfigError> {
@@ -179,9 +239,20 @@ fn parse_hash(text: String) -> Result<SecretString, ConfigError> {
     if argon2::Algorithm::try_from(parsed.algorithm).is_err() {
         return Err(invalid(format!("the algorithm is {}", parsed.algorithm)));
     }
-    argon2::Params::try_from(&parsed).map_err(|e| invalid(e.to_string()))?;
+    let params = argon2::Params::try_from(&parsed).map_err(|e| invalid(e.to_string()))?;
     if parsed.hash.is_none() {
         return Err(invalid("it has no hash part".into()));
+    }
+    if params.m_cost() > MAX_VERIFY_MEMORY_KIB {
+        return Err(err(
+            "WEB_PASSWORD_HASH",
+            format!(
+                "its memory cost, m={} KiB, is over {} MiB per sign-in; make one with \
+                 `spacewarden hash-password` (19 MiB)",
+                params.m_cost(),
+                MAX_VERIFY_MEMORY_KIB / 1024
+            ),
+        ));
     }
     Ok(SecretString::from(text))
 }
@@ -260,6 +331,46 @@ mod tests {
             load(&[("TRUSTED_PROXIES", "10.0.0.0/33")]).unwrap_err().key,
             "TRUSTED_PROXIES"
         );
+    }
+
+    #[test]
+    fn a_hash_over_256_mib_a_check_stops_startup() {
+        let at_limit = HASH.replace("m=19456", "m=262144");
+        let settings = load(&[("WEB_USERNAME", "ops"), ("WEB_PASSWORD_HASH", &at_limit)]);
+        assert_eq!(
+            settings.unwrap().sign_in.unwrap().password.memory_kib(),
+            MAX_VERIFY_MEMORY_KIB
+        );
+        let over = HASH.replace("m=19456", "m=262145");
+        let bad = load(&[("WEB_USERNAME", "ops"), ("WEB_PASSWORD_HASH", &over)]).unwrap_err();
+        assert_eq!(bad.key, "WEB_PASSWORD_HASH");
+        assert!(bad.to_string().contains("256 MiB"), "{bad}");
+        assert!(!bad.to_string().contains("DvNIkc6D"), "never quoted: {bad}");
+        let hashed = load(&[("WEB_USERNAME", "ops"), ("WEB_PASSWORD_HASH", HASH)]).unwrap();
+        assert_eq!(hashed.sign_in.unwrap().password.memory_kib(), 19456);
+        let plain = load(&[("WEB_USERNAME", "ops"), ("WEB_PASSWORD", "pw")]).unwrap();
+        assert_eq!(plain.sign_in.unwrap().password.memory_kib(), 19456);
+    }
+
+    #[test]
+    fn on_a_space_forwarded_for_counts_and_the_host_is_kept() {
+        let off = load(&[("TRUSTED_PROXY_HOPS", "2")]).unwrap();
+        assert_eq!(off.space_proxy_hops, None, "only on a Space");
+        let space = load(&[
+            ("SPACE_ID", "alice/warden"),
+            ("SPACE_HOST", "alice-warden.hf.space"),
+        ])
+        .unwrap();
+        assert_eq!(space.space_proxy_hops, Some(1));
+        assert_eq!(space.space_host.as_deref(), Some("alice-warden.hf.space"));
+        let two = load(&[("SPACE_ID", "a/b"), ("TRUSTED_PROXY_HOPS", "2")]).unwrap();
+        assert_eq!(two.space_proxy_hops, Some(2));
+        for bad in ["0", "17", "x"] {
+            let e = load(&[("TRUSTED_PROXY_HOPS", bad)]).unwrap_err();
+            assert_eq!(e.key, "TRUSTED_PROXY_HOPS");
+        }
+        let odd = load(&[("SPACE_HOST", "evil.example/x?\"><")]).unwrap();
+        assert_eq!(odd.space_host, None, "not a host: no link");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `sessions`: the page's signed-in users, keyed by the SHA-256 of the cookie's random
 //! id (the web side hashes; nothing here sees the cookie), with the session's CSRF
-//! token and one pending flash message.
+//! token, the fingerprint of the credential it signed in with, and one pending flash
+//! message. Also the key those fingerprints are made with (`meta`'s `session_key`).
 
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
@@ -15,13 +16,23 @@ pub struct SessionRow {
     pub csrf: String,
     pub created_ms: i64,
     pub seen_ms: i64,
+    /// The fingerprint of the credential it signed in with (none: from before
+    /// fingerprints, refused).
+    pub credential: Option<String>,
 }
 
 impl SessionRow {
     pub fn seen(&self) -> DateTime<Utc> {
         from_ms(self.seen_ms)
     }
+
+    pub fn created(&self) -> DateTime<Utc> {
+        from_ms(self.created_ms)
+    }
 }
+
+/// The `meta` key of the session fingerprints' key.
+const SESSION_KEY: &str = "session_key";
 
 /// A message for the next page the session shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,16 +43,33 @@ pub struct Flash {
 }
 
 impl Store {
+    /// The key session fingerprints are made with: the stored one, or `candidate`
+    /// (fresh random) when there is none yet. Insert-if-absent then read, so two
+    /// replicas starting at once agree on whichever landed first.
+    pub async fn session_key(&self, candidate: &str) -> Result<String, StoreError> {
+        sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+            .bind(SESSION_KEY)
+            .bind(candidate)
+            .execute(&self.pool)
+            .await?;
+        let (key,): (String,) = sqlx::query_as("SELECT value FROM meta WHERE key = $1")
+            .bind(SESSION_KEY)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(key)
+    }
+
     pub async fn create_session(&self, row: &SessionRow) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO sessions (id_hash, username, csrf, created_ms, seen_ms)
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (id_hash, username, csrf, created_ms, seen_ms, credential)
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&row.id_hash)
         .bind(&row.username)
         .bind(&row.csrf)
         .bind(row.created_ms)
         .bind(row.seen_ms)
+        .bind(&row.credential)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -49,7 +77,8 @@ impl Store {
 
     pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRow>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT id_hash, username, csrf, created_ms, seen_ms FROM sessions WHERE id_hash = $1",
+            "SELECT id_hash, username, csrf, created_ms, seen_ms, credential
+             FROM sessions WHERE id_hash = $1",
         )
         .bind(id_hash)
         .fetch_optional(&self.pool)
@@ -75,12 +104,24 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes sessions idle since before `idle_since`; returns how many.
-    pub async fn prune_sessions(&self, idle_since: DateTime<Utc>) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE seen_ms < $1")
-            .bind(ms(idle_since))
-            .execute(&self.pool)
-            .await?;
+    /// Deletes sessions idle since before `idle_since`, started before
+    /// `started_since`, or signed in with another credential than `credential`;
+    /// returns how many.
+    pub async fn prune_sessions(
+        &self,
+        idle_since: DateTime<Utc>,
+        started_since: DateTime<Utc>,
+        credential: &str,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM sessions WHERE seen_ms < $1 OR created_ms < $2
+             OR credential IS NULL OR credential <> $3",
+        )
+        .bind(ms(idle_since))
+        .bind(ms(started_since))
+        .bind(credential)
+        .execute(&self.pool)
+        .await?;
         Ok(done.rows_affected())
     }
 
@@ -144,6 +185,7 @@ mod tests {
                 csrf: "c".into(),
                 created_ms: ms(at),
                 seen_ms: ms(at),
+                credential: Some("f".into()),
             };
             store.create_session(&row("a", t0)).await.unwrap();
             store
@@ -162,7 +204,11 @@ mod tests {
             store.touch_session("a", later).await.unwrap();
             assert_eq!(store.session("a").await.unwrap().unwrap().seen(), later);
             let pruned = store
-                .prune_sessions(t0 - chrono::Duration::hours(12))
+                .prune_sessions(
+                    t0 - chrono::Duration::hours(12),
+                    t0 - chrono::Duration::days(7),
+                    "f",
+                )
                 .await
                 .unwrap();
             assert_eq!(pruned, 1);

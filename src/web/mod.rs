@@ -42,7 +42,7 @@ use crate::monitor::{Monitor, SchedulerStatus};
 use crate::replica::Replica;
 
 pub use api::openapi_json;
-pub use auth::hash_password;
+pub use auth::{Argon2Check, CredentialCheck, hash_password};
 pub use error::{ApiError, ErrorBody};
 pub use healthcheck::check_health;
 pub use metrics::{MeteredProbe, Meters};
@@ -85,7 +85,7 @@ impl WebState {
         WebState {
             core,
             api_read_key,
-            auth: Arc::new(auth::Auth::new(web)),
+            auth: Arc::new(auth::Auth::new(web, Arc::new(auth::Argon2Check))),
             live: live::LiveRelay::new(monitor.clone(), samples.clone(), web.live_streams),
             monitor,
             scheduler,
@@ -99,6 +99,13 @@ impl WebState {
     /// The daemon's role (leader or follower), for `/readyz`, `/metrics` and the page.
     pub fn with_replica(mut self, replica: Replica) -> WebState {
         self.replica = replica;
+        self
+    }
+
+    /// Checks sign-in passwords with `check` instead of argon2 (tests count how many
+    /// checks run at once). Call before serving: it starts a fresh throttle.
+    pub fn with_credential_check(mut self, check: Arc<dyn CredentialCheck>) -> WebState {
+        self.auth = Arc::new(auth::Auth::new(&self.monitor.config().web, check));
         self
     }
 
@@ -180,8 +187,11 @@ impl SharedListener {
 
 /// Headers on every answer. The policy allows only our own scripts, styles, event
 /// streams and form targets (so a hostile Space name that slipped past escaping still
-/// could not run, load or post anything elsewhere), and framing by huggingface.co,
-/// which shows a Space's app in an iframe.
+/// could not run, load or post anything elsewhere), and framing by huggingface.co
+/// only, which shows a Space's app in an iframe (any other Space's page could frame it
+/// while `*.hf.space` was allowed). HTML is never stored by a cache: a signed-in page
+/// carries the session's CSRF token and the sign-in form the user name, and every page
+/// is the state of one moment anyway.
 async fn common_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -190,9 +200,16 @@ async fn common_headers(request: Request, next: Next) -> Response {
         HeaderValue::from_static(
             "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
              connect-src 'self'; base-uri 'none'; form-action 'self'; \
-             frame-ancestors 'self' https://huggingface.co https://*.hf.space",
+             frame-ancestors https://huggingface.co",
         ),
     );
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -36,4 +36,6 @@ mod web_openapi;
 mod web_process;
 mod web_routes;
 mod web_signin;
+mod web_signin_bounds;
+mod web_signin_restart;
 mod workflow;

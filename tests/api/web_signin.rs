@@ -403,3 +403,19 @@ async fn without_a_user_there_is_no_sign_in_and_no_action() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_session_ends_seven_days_after_sign_in_however_busy() {
+    let site = site(&[]).await;
+    let mut visitor = Visitor::new(site.router());
+    visitor.sign_in(USER, PASSWORD).await;
+    // Used every 11 hours for 165 hours: never idle.
+    for _ in 0..15 {
+        site.clock.advance(Duration::from_secs(11 * 3600));
+        assert!(visitor.get("/").await.body.contains("Sign out"));
+    }
+    site.clock.advance(Duration::from_secs(3 * 3600 + 60));
+    let page = visitor.get("/").await;
+    assert!(!page.body.contains("Sign out"), "past 7 days");
+    assert!(page.body.contains("href=\"/login\""));
+}

@@ -13,6 +13,7 @@ fn session(id_hash: &str, user: &str, when: DateTime<Utc>) -> SessionRow {
         csrf: format!("csrf-{id_hash}"),
         created_ms: when.timestamp_millis(),
         seen_ms: when.timestamp_millis(),
+        credential: Some("fp".into()),
     }
 }
 
@@ -43,17 +44,76 @@ async fn a_session_lives_until_idle_or_ended() {
             t0 - minutes(30)
         );
         assert_eq!(
-            store.prune_sessions(t0 - minutes(60)).await.unwrap(),
+            store
+                .prune_sessions(t0 - minutes(60), t0 - minutes(600), "fp")
+                .await
+                .unwrap(),
             0,
             "b was seen since"
         );
-        assert_eq!(store.prune_sessions(t0 - minutes(10)).await.unwrap(), 1);
+        assert_eq!(
+            store
+                .prune_sessions(t0 - minutes(10), t0 - minutes(600), "fp")
+                .await
+                .unwrap(),
+            1
+        );
         assert!(store.session("b").await.unwrap().is_none());
         assert!(store.session("a").await.unwrap().is_some());
 
         store.end_session("a").await.unwrap();
         assert!(store.session("a").await.unwrap().is_none());
         store.end_session("a").await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_session_keeps_its_credential_and_ends_with_another_or_with_age() {
+    for store in crate::store::test_stores().await {
+        let t0 = at(22, 10, 0);
+        let mut old = session("old", "ops", t0 - minutes(8 * 24 * 60));
+        old.seen_ms = t0.timestamp_millis();
+        store.create_session(&old).await.unwrap();
+        let mut unbound = session("unbound", "ops", t0);
+        unbound.credential = None;
+        store.create_session(&unbound).await.unwrap();
+        store
+            .create_session(&session("now", "ops", t0))
+            .await
+            .unwrap();
+        let mut other = session("other", "ops", t0);
+        other.credential = Some("another".into());
+        store.create_session(&other).await.unwrap();
+        let read = |id: &'static str| {
+            let store = store.clone();
+            async move { store.session(id).await.unwrap().unwrap() }
+        };
+        assert_eq!(read("now").await.credential.as_deref(), Some("fp"));
+        assert_eq!(read("unbound").await.credential, None, "null reads as none");
+        assert_eq!(read("old").await.created(), t0 - minutes(8 * 24 * 60));
+        assert_eq!(
+            store
+                .prune_sessions(t0 - minutes(60), t0 - minutes(7 * 24 * 60), "fp")
+                .await
+                .unwrap(),
+            3,
+            "too old, unbound, another credential"
+        );
+        assert!(store.session("now").await.unwrap().is_some());
+        for gone in ["old", "unbound", "other"] {
+            assert!(store.session(gone).await.unwrap().is_none(), "{gone}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_session_key_is_made_once_and_then_kept() {
+    for store in crate::store::test_stores().await {
+        let (one, two) = tokio::join!(store.session_key("first"), store.session_key("second"));
+        let (one, two) = (one.unwrap(), two.unwrap());
+        assert_eq!(one, two, "two starting at once agree");
+        assert!(one == "first" || one == "second");
+        assert_eq!(store.session_key("third").await.unwrap(), one, "kept");
     }
 }
 

@@ -5,6 +5,11 @@
 //! (`TRUSTED_PROXIES`): then `X-Forwarded-For` is read from the right, skipping
 //! trusted proxies, and the first other address is the client. Without the setting the
 //! header is ignored, since anyone can send one and pick a fresh address per guess.
+//!
+//! On a Space (`SPACE_ID`) every request comes through Hugging Face's proxy, so the
+//! peer is the same for all visitors and would put them all in one throttle bucket:
+//! there the client is the entry `TRUSTED_PROXY_HOPS` places from the right, the one
+//! the nearest proxy appended. Entries further left are whatever the client sent.
 //! IPv6 clients count per /64: one host usually holds a whole /64.
 
 use std::net::{IpAddr, Ipv6Addr};
@@ -13,24 +18,37 @@ use axum::http::HeaderMap;
 
 use crate::config::ProxyNet;
 
+/// Whose `X-Forwarded-For` is believed.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Forwarding {
+    /// `TRUSTED_PROXIES`.
+    pub proxies: Vec<ProxyNet>,
+    /// On a Space: `TRUSTED_PROXY_HOPS`, believed from any peer.
+    pub space_hops: Option<usize>,
+}
+
 /// The client's address (the peer's, or the one a trusted proxy forwarded).
 pub(super) fn client_ip(
     peer: Option<IpAddr>,
     headers: &HeaderMap,
-    proxies: &[ProxyNet],
+    forwarding: &Forwarding,
 ) -> Option<IpAddr> {
+    let hops = forwarded_for(headers);
+    if let Some(n) = forwarding.space_hops
+        && let Some(ip) = hops
+            .len()
+            .checked_sub(n)
+            .and_then(|i| hops[i].parse::<IpAddr>().ok())
+    {
+        return Some(ip.to_canonical());
+    }
+    // No such entry (a request that did not come through the proxy, such as the
+    // loopback health check): the peer.
     let mut client = peer?.to_canonical();
-    let trusted = |ip: IpAddr| proxies.iter().any(|net| net.contains(ip));
+    let trusted = |ip: IpAddr| forwarding.proxies.iter().any(|net| net.contains(ip));
     if !trusted(client) {
         return Some(client);
     }
-    let hops: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .collect();
     for hop in hops.iter().rev() {
         let Ok(ip) = hop.parse::<IpAddr>() else {
             // Garbage in the chain: the last trusted hop is all we know.
@@ -42,6 +60,17 @@ pub(super) fn client_ip(
         }
     }
     Some(client)
+}
+
+/// The `X-Forwarded-For` entries, every such header in order, left to right.
+fn forwarded_for(headers: &HeaderMap) -> Vec<&str> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect()
 }
 
 /// What the throttle counts by: the address, IPv6 cut to its /64.
@@ -86,7 +115,10 @@ mod tests {
             "x-forwarded-for",
             HeaderValue::from_static("198.51.100.9, 203.0.113.5, 10.0.0.2"),
         );
-        let proxies = [ProxyNet::parse("10.0.0.0/8").unwrap()];
+        let proxies = Forwarding {
+            proxies: vec![ProxyNet::parse("10.0.0.0/8").unwrap()],
+            space_hops: None,
+        };
         assert_eq!(
             client_ip(Some(ip("192.0.2.1")), &headers, &proxies),
             Some(ip("192.0.2.1")),
@@ -98,7 +130,7 @@ mod tests {
             "the first untrusted hop from the right"
         );
         assert_eq!(
-            client_ip(Some(ip("10.0.0.1")), &headers, &[]),
+            client_ip(Some(ip("10.0.0.1")), &headers, &Forwarding::default()),
             Some(ip("10.0.0.1")),
             "no setting, no header"
         );
@@ -108,6 +140,44 @@ mod tests {
             client_ip(Some(ip("10.0.0.1")), &junk, &proxies),
             Some(ip("10.0.0.1"))
         );
+    }
+
+    #[test]
+    fn on_a_space_the_entry_the_nearest_proxies_appended_counts() {
+        let space = |hops| Forwarding {
+            proxies: Vec::new(),
+            space_hops: Some(hops),
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("1.1.1.1, 198.51.100.9"),
+        );
+        headers.append("x-forwarded-for", HeaderValue::from_static("203.0.113.5"));
+        let peer = Some(ip("10.0.0.1"));
+        assert_eq!(
+            client_ip(peer, &headers, &space(1)),
+            Some(ip("203.0.113.5"))
+        );
+        assert_eq!(
+            client_ip(peer, &headers, &space(2)),
+            Some(ip("198.51.100.9"))
+        );
+        assert_eq!(
+            client_ip(peer, &headers, &space(4)),
+            peer,
+            "fewer entries than hops: the peer"
+        );
+        assert_eq!(client_ip(peer, &HeaderMap::new(), &space(1)), peer);
+        let mut junk = HeaderMap::new();
+        junk.insert("x-forwarded-for", HeaderValue::from_static("1.1.1.1, junk"));
+        assert_eq!(client_ip(peer, &junk, &space(1)), peer);
+        let mut v6 = HeaderMap::new();
+        v6.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("::ffff:192.0.2.8"),
+        );
+        assert_eq!(client_ip(peer, &v6, &space(1)), Some(ip("192.0.2.8")));
     }
 
     #[test]

@@ -1,42 +1,62 @@
 //! Sign-in on the page (DESIGN.md "Sign-in and actions on the page"): one user from
 //! `WEB_USERNAME` and `WEB_PASSWORD_HASH`/`WEB_PASSWORD`, server-side sessions with a
-//! CSRF token, a login throttle per client. Without a configured user, none of this
-//! is offered: `/login` and `/logout` answer 404 and the page stays read-only.
+//! CSRF token, a login throttle per client, a memory bound on password checks running
+//! at once, sessions bound to the configured credential. Without a configured user,
+//! none of this is offered: `/login` and `/logout` answer 404 and the page stays
+//! read-only.
 //!
 //! What a signed-in user may do is not decided here: the page's actions go through
 //! the command core as `Actor::web(username)`, authorized like every other entrance.
 
 mod client;
+mod fingerprint;
 mod password;
 mod routes;
 mod session;
 mod throttle;
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use axum::extract::ConnectInfo;
 use axum::http::HeaderMap;
+use tokio::sync::OnceCell;
 
-use crate::config::{ProxyNet, SignIn, WebSettings};
+use crate::config::{SignIn, WebSettings};
+use crate::store::{Store, StoreError};
 
-pub use password::hash_password;
+pub use password::{Argon2Check, CredentialCheck, hash_password};
 pub(super) use routes::router;
 pub(crate) use session::Session;
 
-/// The sign-in settings and the throttle's memory; one per server.
-#[derive(Debug, Default)]
+/// The sign-in settings, the throttle's memory, the verification bound; one per server.
 pub(crate) struct Auth {
     sign_in: Option<SignIn>,
-    proxies: Vec<ProxyNet>,
+    forwarding: client::Forwarding,
     throttle: throttle::Throttle,
+    verifier: password::Verifier,
+    /// The configured credential's fingerprint, made once (it needs the store's key).
+    fingerprint: OnceCell<String>,
+    /// On a Space: where the page opens outside Hugging Face's frame.
+    space_host: Option<String>,
 }
 
 impl Auth {
-    pub(crate) fn new(settings: &WebSettings) -> Auth {
+    pub(crate) fn new(settings: &WebSettings, check: Arc<dyn CredentialCheck>) -> Auth {
+        let memory_kib = settings
+            .sign_in
+            .as_ref()
+            .map_or(argon2::Params::DEFAULT_M_COST, |s| s.password.memory_kib());
         Auth {
             sign_in: settings.sign_in.clone(),
-            proxies: settings.trusted_proxies.clone(),
+            forwarding: client::Forwarding {
+                proxies: settings.trusted_proxies.clone(),
+                space_hops: settings.space_proxy_hops,
+            },
             throttle: throttle::Throttle::default(),
+            verifier: password::Verifier::new(check, memory_kib),
+            fingerprint: OnceCell::new(),
+            space_host: settings.space_host.clone(),
         }
     }
 
@@ -45,32 +65,55 @@ impl Auth {
         self.sign_in.is_some()
     }
 
-    fn username(&self) -> Option<&str> {
-        self.sign_in.as_ref().map(|s| s.username.as_str())
-    }
-
     fn client(&self, peer: Option<&ConnectInfo<SocketAddr>>, headers: &HeaderMap) -> IpAddr {
         let peer = peer.map(|ConnectInfo(addr)| addr.ip());
-        client::throttle_key(client::client_ip(peer, headers, &self.proxies))
+        client::throttle_key(client::client_ip(peer, headers, &self.forwarding))
+    }
+
+    /// The configured user and the fingerprint of its credential; the first call makes
+    /// (or reads) the store's key and runs the fingerprint on the blocking pool.
+    async fn credential(
+        &self,
+        store: &Store,
+    ) -> Result<Option<session::Credential<'_>>, StoreError> {
+        let Some(sign_in) = &self.sign_in else {
+            return Ok(None);
+        };
+        let fingerprint = self
+            .fingerprint
+            .get_or_try_init(|| async {
+                let key = store.session_key(&crate::telemetry::random_hex(32)).await?;
+                let sign_in = sign_in.clone();
+                let made =
+                    tokio::task::spawn_blocking(move || fingerprint::fingerprint(&key, &sign_in))
+                        .await;
+                // Only a panic inside it gets here: that request fails, the next tries again.
+                Ok::<_, StoreError>(
+                    made.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())),
+                )
+            })
+            .await?;
+        Ok(Some(session::Credential {
+            username: &sign_in.username,
+            fingerprint,
+        }))
     }
 }
 
 /// The signed-in session of a request, if any (none when sign-in is off). Expired
-/// sessions are removed as they are found.
+/// sessions, and those of another credential, are removed as they are found.
 pub(crate) async fn current_session(
     state: &super::WebState,
     headers: &HeaderMap,
-) -> Result<Option<Session>, crate::store::StoreError> {
-    let Some(username) = state.auth.username() else {
+) -> Result<Option<Session>, StoreError> {
+    if !session::has_cookie(headers) {
+        return Ok(None);
+    }
+    let store = state.monitor.store();
+    let Some(credential) = state.auth.credential(store).await? else {
         return Ok(None);
     };
-    session::current(
-        state.monitor.store(),
-        headers,
-        username,
-        state.monitor.now(),
-    )
-    .await
+    session::current(store, headers, &credential, state.monitor.now()).await
 }
 
 /// Where to go after signing in: a path on this site, never another site. `//host`

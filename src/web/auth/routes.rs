@@ -1,19 +1,23 @@
-//! `GET /login` (the form), `POST /login` (303 with a session cookie, 401, or 429 with
-//! `Retry-After`) and `POST /logout`.
+//! `GET /login` (the form), `POST /login` (303 with a session cookie, 401, 429 with
+//! `Retry-After`, or 503 with `Retry-After: 1`) and `POST /logout`.
+//!
+//! `POST /login` checks in this order: the client's throttle reservation (429 when it
+//! has none left), a verification permit taken without waiting (503 when all are busy;
+//! the reservation is handed back, so this is not a failed attempt), then the password.
 
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use serde::Deserialize;
 
-use super::{client, password, same_site_path, session};
+use super::{client, same_site_path, session};
 use crate::web::WebState;
-use crate::web::pages::{internal_error, login_page, not_found_page};
+use crate::web::pages::{LoginForm, internal_error, login_page, not_found_page};
 
 pub(in crate::web) fn router() -> Router<WebState> {
     Router::new()
@@ -27,7 +31,7 @@ struct Next {
 }
 
 #[derive(Deserialize)]
-struct LoginForm {
+struct Credentials {
     #[serde(default)]
     username: String,
     #[serde(default)]
@@ -56,53 +60,115 @@ async fn form(
     let next = same_site_path(query.next.as_deref());
     match super::current_session(&state, &headers).await {
         Ok(Some(_)) => see_other(next),
-        Ok(None) => Html(login_page(state.monitor.now(), next, "", None)).into_response(),
+        Ok(None) => form_page(&state, StatusCode::OK, next, "", None),
         Err(e) => internal_error(&e),
     }
+}
+
+/// The sign-in form with `status`, and with the way out of Hugging Face's frame on a
+/// Space.
+fn form_page(
+    state: &WebState,
+    status: StatusCode,
+    next: &str,
+    username: &str,
+    message: Option<&str>,
+) -> Response {
+    let form = LoginForm {
+        next,
+        username,
+        message,
+        space_host: state.auth.space_host.as_deref(),
+    };
+    (status, Html(login_page(state.monitor.now(), &form))).into_response()
+}
+
+/// A refusal before any password is checked: `status` with `Retry-After: seconds`.
+fn refused(
+    state: &WebState,
+    status: StatusCode,
+    seconds: u64,
+    next: &str,
+    username: &str,
+    message: &str,
+) -> Response {
+    let mut response = form_page(state, status, next, username, Some(message));
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(seconds));
+    response
 }
 
 async fn login(
     State(state): State<WebState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
-    Form(form): Form<LoginForm>,
+    Form(form): Form<Credentials>,
 ) -> Response {
-    let Some(sign_in) = &state.auth.sign_in else {
+    let auth = &state.auth;
+    let Some(sign_in) = &auth.sign_in else {
         return not_found_page();
     };
     let now = state.monitor.now();
     let next = same_site_path(form.next.as_deref());
-    let client = state
-        .auth
-        .client(peer.as_ref().map(|Extension(info)| info), &headers);
-    if let Err(wait) = state.auth.throttle.check(client, now) {
+    let client = auth.client(peer.as_ref().map(|Extension(info)| info), &headers);
+    if let Err(wait) = auth.throttle.reserve(client, now) {
         let seconds = wait.as_secs().max(1);
         tracing::warn!(%client, "sign-in throttled after repeated failures");
         let message = format!("Too many failed sign-ins. Try again in {seconds} s.");
-        let page = login_page(now, next, &form.username, Some(&message));
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(RETRY_AFTER, seconds.to_string())],
-            Html(page),
-        )
-            .into_response();
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        return refused(&state, status, seconds, next, &form.username, &message);
     }
-    if !password::verify(sign_in, form.username.clone(), form.password).await {
-        state.auth.throttle.failed(client, now);
+    let Some(permit) = auth.verifier.try_permit() else {
+        auth.throttle.release(client, now);
+        if let Some(turned_away) = auth.verifier.note_busy(now) {
+            tracing::warn!(
+                turned_away,
+                "sign-ins turned away: every password check is busy"
+            );
+        }
+        let message = "Too many sign-ins at once. Try again in a second.";
+        let status = StatusCode::SERVICE_UNAVAILABLE;
+        return refused(&state, status, 1, next, &form.username, message);
+    };
+    let username = form.username.clone();
+    if !auth
+        .verifier
+        .verify(permit, sign_in, username, form.password)
+        .await
+    {
         tracing::warn!(%client, "sign-in failed");
-        let page = login_page(
-            now,
+        let message = Some("Wrong user name or password.");
+        return form_page(
+            &state,
+            StatusCode::UNAUTHORIZED,
             next,
             &form.username,
-            Some("Wrong user name or password."),
+            message,
         );
-        return (StatusCode::UNAUTHORIZED, Html(page)).into_response();
     }
-    state.auth.throttle.succeeded(client);
-    let https = client::is_https(&headers);
-    match session::start(state.monitor.store(), &sign_in.username, now, https).await {
+    auth.throttle.succeeded(client);
+    signed_in(&state, &headers, next, now, client).await
+}
+
+/// The session cookie and the way on, after the right password.
+async fn signed_in(
+    state: &WebState,
+    headers: &HeaderMap,
+    next: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    client: std::net::IpAddr,
+) -> Response {
+    let store = state.monitor.store();
+    let credential = match state.auth.credential(store).await {
+        Ok(Some(credential)) => credential,
+        Ok(None) => return not_found_page(),
+        Err(e) => return internal_error(&e),
+    };
+    let https = client::is_https(headers);
+    match session::start(store, &credential, now, https).await {
         Ok(cookie) => {
-            tracing::info!(user = %sign_in.username, %client, "signed in on the page");
+            tracing::info!(user = %credential.username, %client, "signed in on the page");
             (
                 StatusCode::SEE_OTHER,
                 [(LOCATION, next.to_owned()), (SET_COOKIE, cookie)],

@@ -7,7 +7,9 @@
 //! bits of entropy, there is nothing to guess. The cookie is `HttpOnly` (no script
 //! reads it), `SameSite=Strict` (no other site's form carries it) and `Secure` over
 //! https. It has no `Max-Age`: it ends with the browser; the server ends it after 12 h
-//! without a request, or on sign-out.
+//! without a request, 7 days after sign-in however busy, on sign-out, or when the
+//! configured credential changes (its fingerprint, see `fingerprint`, no longer
+//! matches).
 
 use std::time::Duration;
 
@@ -23,6 +25,8 @@ use crate::store::{SessionRow, Store, StoreError};
 pub(crate) const COOKIE_NAME: &str = "spacewarden_session";
 /// A session unused this long is over.
 pub(crate) const IDLE: Duration = Duration::from_secs(12 * 3600);
+/// A session this old is over, used or not: a stolen cookie is not good for ever.
+pub(crate) const MAX_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
 /// Requests closer together than this do not rewrite `seen_ms`: a page with its
 /// stylesheet, script and live stream is one visit, not four writes.
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
@@ -49,6 +53,11 @@ fn digest(cookie: &str) -> String {
         .collect()
 }
 
+/// Whether the request carries something shaped like a session cookie.
+pub(crate) fn has_cookie(headers: &HeaderMap) -> bool {
+    cookie_value(headers).is_some()
+}
+
 /// The session cookie's value in the request, when it has the shape of one.
 fn cookie_value(headers: &HeaderMap) -> Option<&str> {
     headers
@@ -62,12 +71,31 @@ fn cookie_value(headers: &HeaderMap) -> Option<&str> {
         .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// The request's session, if it has a live one for `username`. An expired session, or
-/// one of a user name no longer configured, is deleted on sight.
+/// Who may have a session now: the configured user name and the fingerprint of the
+/// configured credential.
+pub(crate) struct Credential<'a> {
+    pub username: &'a str,
+    pub fingerprint: &'a str,
+}
+
+/// Whether `row` is still a live session of `credential` at `now`.
+fn live(row: &SessionRow, credential: &Credential<'_>, now: DateTime<Utc>) -> bool {
+    let same_credential = row
+        .credential
+        .as_deref()
+        .is_some_and(|f| bool::from(f.as_bytes().ct_eq(credential.fingerprint.as_bytes())));
+    row.username == credential.username
+        && same_credential
+        && time::elapsed(row.seen(), now) < IDLE
+        && time::elapsed(row.created(), now) < MAX_AGE
+}
+
+/// The request's session, if it has a live one for `credential`. An expired session,
+/// or one of a user name or credential no longer configured, is deleted on sight.
 pub(crate) async fn current(
     store: &Store,
     headers: &HeaderMap,
-    username: &str,
+    credential: &Credential<'_>,
     now: DateTime<Utc>,
 ) -> Result<Option<Session>, StoreError> {
     let Some(value) = cookie_value(headers) else {
@@ -77,7 +105,7 @@ pub(crate) async fn current(
     let Some(row) = store.session(&id_hash).await? else {
         return Ok(None);
     };
-    if row.username != username || time::elapsed(row.seen(), now) >= IDLE {
+    if !live(&row, credential, now) {
         store.end_session(&id_hash).await?;
         return Ok(None);
     }
@@ -91,22 +119,29 @@ pub(crate) async fn current(
     }))
 }
 
-/// Starts a session for `username`; returns the `Set-Cookie` value. Sessions idle
-/// past their time are deleted first, so the table stays small.
+/// Starts a session for `credential`; returns the `Set-Cookie` value. Sessions past
+/// their time or of another credential are deleted first, so the table stays small.
 pub(crate) async fn start(
     store: &Store,
-    username: &str,
+    credential: &Credential<'_>,
     now: DateTime<Utc>,
     https: bool,
 ) -> Result<String, StoreError> {
-    store.prune_sessions(time::before(now, IDLE)).await?;
+    store
+        .prune_sessions(
+            time::before(now, IDLE),
+            time::before(now, MAX_AGE),
+            credential.fingerprint,
+        )
+        .await?;
     let value = crate::telemetry::random_hex(32);
     let row = SessionRow {
         id_hash: digest(&value),
-        username: username.to_owned(),
+        username: credential.username.to_owned(),
         csrf: crate::telemetry::random_hex(16),
         created_ms: now.timestamp_millis(),
         seen_ms: now.timestamp_millis(),
+        credential: Some(credential.fingerprint.to_owned()),
     };
     store.create_session(&row).await?;
     Ok(cookie(&value, https, false))
@@ -150,6 +185,42 @@ mod tests {
         assert_eq!(cookie_value(&headers), None);
         assert_eq!(digest("abc").len(), 64);
         assert_ne!(digest("abc"), "abc");
+    }
+
+    #[test]
+    fn a_session_lives_while_used_for_its_credential_and_at_most_seven_days() {
+        let t0 = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 22, 12, 0, 0).unwrap();
+        let credential = Credential {
+            username: "ops",
+            fingerprint: "fp",
+        };
+        let row = |created: DateTime<Utc>, seen: DateTime<Utc>, fp: Option<&str>| SessionRow {
+            id_hash: "x".into(),
+            username: "ops".into(),
+            csrf: "c".into(),
+            created_ms: created.timestamp_millis(),
+            seen_ms: seen.timestamp_millis(),
+            credential: fp.map(str::to_owned),
+        };
+        let hours = |n| chrono::Duration::hours(n);
+        assert!(live(&row(t0, t0, Some("fp")), &credential, t0 + hours(11)));
+        assert!(
+            !live(&row(t0, t0, Some("fp")), &credential, t0 + hours(12)),
+            "idle"
+        );
+        let busy = row(t0, t0 + hours(167), Some("fp"));
+        assert!(live(&busy, &credential, t0 + hours(167)));
+        assert!(!live(&busy, &credential, t0 + hours(168)), "seven days");
+        assert!(
+            !live(&row(t0, t0, Some("old")), &credential, t0),
+            "new password"
+        );
+        assert!(!live(&row(t0, t0, None), &credential, t0), "unbound");
+        let other_user = Credential {
+            username: "admin",
+            fingerprint: "fp",
+        };
+        assert!(!live(&row(t0, t0, Some("fp")), &other_user, t0));
     }
 
     #[test]

@@ -1,7 +1,11 @@
-//! The login throttle: at most `LIMIT` failed sign-ins per client in `WINDOW`; the next
-//! attempt gets 429 with `Retry-After` before any password is checked. The map is
-//! bounded (`MAX_CLIENTS`): when full, clients whose failures have aged out go first,
-//! then the one that failed longest ago, so a flood of addresses costs memory once.
+//! The login throttle: at most `LIMIT` sign-in attempts per client in `WINDOW` that did
+//! not succeed; the next attempt gets 429 with `Retry-After` before any password is
+//! checked. An attempt is reserved before its verification starts and counts from
+//! then on (unless it is handed back unverified, or succeeds): checking before and
+//! recording after let 44 of 50 parallel guesses through (issue 19, defect 4). The map
+//! is bounded (`MAX_CLIENTS`): when full, clients whose attempts have aged out go
+//! first, then the one that tried longest ago, so a flood of addresses costs memory
+//! once.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -12,7 +16,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::time;
 
-/// Failed sign-ins a client may have in `WINDOW`.
+/// Sign-in attempts (not yet succeeded) a client may make in `WINDOW`.
 pub(super) const LIMIT: usize = 5;
 pub(super) const WINDOW: Duration = Duration::from_secs(60);
 /// Clients remembered at most.
@@ -20,58 +24,69 @@ const MAX_CLIENTS: usize = 10_000;
 
 #[derive(Debug, Default)]
 pub(super) struct Throttle {
-    failures: Mutex<HashMap<IpAddr, VecDeque<DateTime<Utc>>>>,
+    attempts: Mutex<HashMap<IpAddr, VecDeque<DateTime<Utc>>>>,
 }
 
 impl Throttle {
-    /// `Err(wait)` when `client` used up its failures: how long until one ages out.
-    pub(super) fn check(&self, client: IpAddr, now: DateTime<Utc>) -> Result<(), Duration> {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(times) = failures.get_mut(&client) else {
-            return Ok(());
-        };
-        forget_old(times, now);
-        if times.len() < LIMIT {
-            return Ok(());
+    /// Reserves an attempt for `client` at `now`; `Err(wait)` when it has used up its
+    /// attempts: how long until one ages out. A reservation stands as a failure
+    /// unless `succeeded` or `release` takes it back.
+    pub(super) fn reserve(&self, client: IpAddr, now: DateTime<Utc>) -> Result<(), Duration> {
+        let mut attempts = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
+        if attempts.len() >= MAX_CLIENTS && !attempts.contains_key(&client) {
+            make_room(&mut attempts, now);
         }
-        let oldest = times.front().copied().unwrap_or(now);
-        let frees = time::after(oldest, WINDOW);
-        Err(time::elapsed(now, frees).max(Duration::from_secs(1)))
+        let times = attempts.entry(client).or_default();
+        forget_old(times, now);
+        if times.len() >= LIMIT {
+            let oldest = times.front().copied().unwrap_or(now);
+            let frees = time::after(oldest, WINDOW);
+            return Err(time::elapsed(now, frees).max(Duration::from_secs(1)));
+        }
+        times.push_back(now);
+        Ok(())
     }
 
-    pub(super) fn failed(&self, client: IpAddr, now: DateTime<Utc>) {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if failures.len() >= MAX_CLIENTS && !failures.contains_key(&client) {
-            failures.retain(|_, times| {
-                forget_old(times, now);
-                !times.is_empty()
-            });
-            if failures.len() >= MAX_CLIENTS {
-                let stalest = failures
-                    .iter()
-                    .min_by_key(|(_, times)| times.back().copied())
-                    .map(|(ip, _)| *ip);
-                if let Some(ip) = stalest {
-                    failures.remove(&ip);
-                }
+    /// Hands back a reservation made at `at` that was never verified (the server was
+    /// busy): it does not count against the client.
+    pub(super) fn release(&self, client: IpAddr, at: DateTime<Utc>) {
+        let mut attempts = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(times) = attempts.get_mut(&client) {
+            if let Some(i) = times.iter().rposition(|t| *t == at) {
+                times.remove(i);
+            }
+            if times.is_empty() {
+                attempts.remove(&client);
             }
         }
-        let times = failures.entry(client).or_default();
-        forget_old(times, now);
-        times.push_back(now);
-        while times.len() > LIMIT {
-            times.pop_front();
-        }
     }
 
+    /// The right password: the client starts afresh.
     pub(super) fn succeeded(&self, client: IpAddr) {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        failures.remove(&client);
+        let mut attempts = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
+        attempts.remove(&client);
     }
 
     #[cfg(test)]
     fn clients(&self) -> usize {
-        self.failures.lock().unwrap().len()
+        self.attempts.lock().unwrap().len()
+    }
+}
+
+/// Forgets clients whose attempts aged out; if none did, the one that tried longest ago.
+fn make_room(attempts: &mut HashMap<IpAddr, VecDeque<DateTime<Utc>>>, now: DateTime<Utc>) {
+    attempts.retain(|_, times| {
+        forget_old(times, now);
+        !times.is_empty()
+    });
+    if attempts.len() >= MAX_CLIENTS {
+        let stalest = attempts
+            .iter()
+            .min_by_key(|(_, times)| times.back().copied())
+            .map(|(ip, _)| *ip);
+        if let Some(ip) = stalest {
+            attempts.remove(&ip);
+        }
     }
 }
 
@@ -91,25 +106,50 @@ mod tests {
     use super::*;
 
     #[test]
-    fn five_failures_a_minute_then_wait() {
+    fn five_attempts_a_minute_then_wait() {
         let throttle = Throttle::default();
         let client = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1));
         let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
         for i in 0..LIMIT as i64 {
-            assert_eq!(throttle.check(client, t0), Ok(()));
-            throttle.failed(client, t0 + chrono::Duration::seconds(i));
+            assert_eq!(
+                throttle.reserve(client, t0 + chrono::Duration::seconds(i)),
+                Ok(())
+            );
         }
         let now = t0 + chrono::Duration::seconds(10);
-        assert_eq!(throttle.check(client, now), Err(Duration::from_secs(50)));
-        let other = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2));
-        assert_eq!(throttle.check(other, now), Ok(()), "per client");
+        assert_eq!(throttle.reserve(client, now), Err(Duration::from_secs(50)));
         assert_eq!(
-            throttle.check(client, t0 + chrono::Duration::seconds(60)),
-            Ok(()),
-            "the first failure aged out"
+            throttle.reserve(client, now),
+            Err(Duration::from_secs(50)),
+            "a refusal reserves nothing"
         );
+        let other = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2));
+        assert_eq!(throttle.reserve(other, now), Ok(()), "per client");
+        let later = t0 + chrono::Duration::seconds(60);
+        assert_eq!(
+            throttle.reserve(client, later),
+            Ok(()),
+            "the first aged out"
+        );
+        assert!(throttle.reserve(client, later).is_err());
         throttle.succeeded(client);
-        assert_eq!(throttle.check(client, now), Ok(()));
+        assert_eq!(throttle.reserve(client, now), Ok(()));
+    }
+
+    #[test]
+    fn a_released_reservation_does_not_count() {
+        let throttle = Throttle::default();
+        let client = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1));
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        for _ in 0..20 {
+            throttle.reserve(client, t0).unwrap();
+            throttle.release(client, t0);
+        }
+        assert_eq!(throttle.clients(), 0, "nothing left behind");
+        for _ in 0..LIMIT {
+            throttle.reserve(client, t0).unwrap();
+        }
+        assert!(throttle.reserve(client, t0).is_err());
     }
 
     #[test]
@@ -117,14 +157,16 @@ mod tests {
         let throttle = Throttle::default();
         let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
         for i in 0..(MAX_CLIENTS as u32 + 50) {
-            throttle.failed(IpAddr::V4(Ipv4Addr::from(i)), t0);
+            throttle.reserve(IpAddr::V4(Ipv4Addr::from(i)), t0).unwrap();
         }
         assert_eq!(throttle.clients(), MAX_CLIENTS);
         // Once the minute is over, the old ones make room at once.
-        throttle.failed(
-            IpAddr::V4(Ipv4Addr::new(8, 8, 8, 8)),
-            t0 + chrono::Duration::seconds(61),
-        );
+        throttle
+            .reserve(
+                IpAddr::V4(Ipv4Addr::new(8, 8, 8, 8)),
+                t0 + chrono::Duration::seconds(61),
+            )
+            .unwrap();
         assert_eq!(throttle.clients(), 1);
     }
 }

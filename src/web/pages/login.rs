@@ -1,5 +1,12 @@
 //! The sign-in form (`GET /login`, and again with a message after a wrong password
 //! or too many of them). Plain HTML: it works without script.
+//!
+//! On a Space, Hugging Face shows the page inside an iframe on huggingface.co, where
+//! the browser never sends the `SameSite=Strict` session cookie: signing in there
+//! seems to work and then forgets the user at once. The form therefore carries a link
+//! that opens the page at `https://$SPACE_HOST` in a tab of its own. It is always shown
+//! on a Space: telling whether the page is framed takes script, and the form must work
+//! without; outside a frame the link merely opens the same form in another tab.
 
 use chrono::{DateTime, Utc};
 use maud::html;
@@ -7,20 +14,26 @@ use maud::html;
 use super::layout::{Frame, Viewer, page};
 use super::site::Site;
 
-/// The page; `next` is where a successful sign-in goes (already checked to be a path
-/// on this site), `username` refills the field after a failure.
-pub(crate) fn login_page(
-    now: DateTime<Utc>,
-    next: &str,
-    username: &str,
-    message: Option<&str>,
-) -> String {
+/// What the form shows besides its fields.
+pub(crate) struct LoginForm<'a> {
+    /// Where a successful sign-in goes (already checked to be a path on this site).
+    pub next: &'a str,
+    /// Refills the field after a failure.
+    pub username: &'a str,
+    pub message: Option<&'a str>,
+    /// On a Space: its own host, where the page opens outside the frame.
+    pub space_host: Option<&'a str>,
+}
+
+/// The page.
+pub(crate) fn login_page(now: DateTime<Utc>, form: &LoginForm<'_>) -> String {
     let viewer = Viewer::Visitor { sign_in: false };
+    let (next, username) = (form.next, form.username);
     let body = html! {
         div.card.login {
             h1 { "Sign in" }
             p.summary { "Signed in, you can restart, rebuild, pause, wake and mute Spaces from their pages." }
-            @if let Some(message) = message {
+            @if let Some(message) = form.message {
                 p.flash.flash-bad role="alert" { (message) }
             }
             form method="post" action="/login" {
@@ -34,6 +47,15 @@ pub(crate) fn login_page(
                 }
                 @if next != "/" { input type="hidden" name="next" value=(next); }
                 button.btn type="submit" { "Sign in" }
+            }
+            @if let Some(host) = form.space_host {
+                p.summary.open-direct {
+                    "Shown inside Hugging Face? Your browser keeps no sign-in there: "
+                    a href={ "https://" (host) "/login" } target="_blank" rel="noopener" {
+                        "open spacewarden in a new tab"
+                    }
+                    " and sign in there."
+                }
             }
         }
     };

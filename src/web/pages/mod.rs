@@ -32,7 +32,7 @@ use crate::monitor::{Monitor, SchedulerSnapshot};
 use crate::store::{Flash, StoreError};
 
 pub(crate) use layout::Viewer;
-pub(crate) use login::login_page;
+pub(crate) use login::{LoginForm, login_page};
 
 /// How far back the front page's incident and action lists reach, and how long.
 const RECENT_DAYS: i64 = 7;

@@ -16,6 +16,7 @@ mod fake_hub_selftest;
 mod fake_telegram_selftest;
 mod hub_client;
 mod memory;
+mod postgres_run;
 mod postgres_support;
 mod reliability;
 mod replicas;

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{Store, StoreError, StoreTx, from_ms, ms};
+use super::{Store, StoreError, StoreTx, from_ms, ms, nullable_real};
 use crate::domain::{Health, Observation, Verdict};
 
 /// A stored check, as read back.
@@ -71,7 +71,7 @@ ON CONFLICT (space_id) DO UPDATE SET
 const INSERT_CHECK: &str = "
 INSERT INTO checks (space_id, at_ms, stage, verdict, hardware,
                     probe_status, probe_latency_ms, probe_ok, error)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $10 <> 0 THEN $7 END, $8, $9)
 ON CONFLICT (space_id, at_ms) DO UPDATE SET
     stage = excluded.stage, verdict = excluded.verdict, hardware = excluded.hardware,
     probe_status = excluded.probe_status, probe_latency_ms = excluded.probe_latency_ms,
@@ -87,6 +87,8 @@ impl StoreTx {
         let stage = obs.stage.as_ref().map(|s| s.as_str().to_owned());
         let probe = obs.probe.as_ref();
         let label = obs.label();
+        // Never an `Option<f64>` (see `nullable_real`): $7 and its presence, $10.
+        let (latency_ms, has_latency) = nullable_real(probe.and_then(|p| p.latency_ms));
         sqlx::query(INSERT_CHECK)
             .bind(&label)
             .bind(at)
@@ -94,9 +96,10 @@ impl StoreTx {
             .bind(obs.verdict.as_str())
             .bind(&obs.hardware)
             .bind(probe.and_then(|p| p.status).map(i64::from))
-            .bind(probe.and_then(|p| p.latency_ms))
+            .bind(latency_ms)
             .bind(probe.map(|p| i64::from(p.ok)))
             .bind(&obs.error)
+            .bind(has_latency)
             .execute(&mut *self.tx)
             .await?;
         let up = i64::from(obs.verdict == Verdict::Up);

@@ -6,7 +6,8 @@
 //! The SQL is one text for both backends: `$N` parameters (SQLite reads them too), a
 //! `nocase` collation created in Postgres, `ON CONFLICT` upserts, integers for flags.
 //! What differs (the transaction's opening, the file-only pragmas, a JSON list) is in
-//! `Backend`.
+//! `Backend`. A nullable float is bound as a value and a flag (`nullable_real`), never
+//! as an `Option<f64>`, which the Any driver mistypes on Postgres.
 
 mod actions;
 mod audit;
@@ -423,6 +424,18 @@ impl Drop for StoreTx {
 /// Milliseconds since the epoch, the store's time unit.
 fn ms(at: chrono::DateTime<chrono::Utc>) -> i64 {
     at.timestamp_millis()
+}
+
+/// A nullable float as the store binds it: the value (0 when absent) and a 0/1 flag,
+/// for `CASE WHEN $flag <> 0 THEN $value END`. Never bind an `Option<f64>`: sqlx
+/// 0.9's Any driver hands Postgres a NULL `f64` as a 4-byte `real` (its
+/// `AnyArguments::convert_into` swaps the NULL mappings of `Real` and `Double`), the
+/// statement it prepares and caches on that connection keeps `real` for the
+/// parameter, and the next execution with an 8-byte value fails with "incorrect binary
+/// data format in bind parameter N" (issue 19: no check was ever stored). A float that
+/// is always bound has one type on every execution, whatever sqlx does with NULLs.
+fn nullable_real(value: Option<f64>) -> (f64, i64) {
+    (value.unwrap_or(0.0), i64::from(value.is_some()))
 }
 
 fn from_ms(ms: i64) -> chrono::DateTime<chrono::Utc> {

@@ -17,6 +17,7 @@ mod fake_telegram_selftest;
 mod hub_client;
 mod memory;
 mod outside_text;
+mod postgres_run;
 mod postgres_support;
 mod reliability;
 mod replicas;

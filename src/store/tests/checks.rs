@@ -199,3 +199,49 @@ async fn prune_drops_each_table_by_its_own_age() {
         assert_eq!(store.check_count().await.unwrap(), 1);
     }
 }
+
+/// Issue 19: on Postgres a check whose probe measured a latency failed ("incorrect
+/// binary data format in bind parameter 7") once the connection had stored a check
+/// without one. The Any driver bound the missing latency as a 4-byte float, and the
+/// statement prepared on that connection then kept that type for the 8-byte value.
+/// Both checks here go in one transaction, hence on one connection, the null one
+/// first (the order a cycle stores them in: by Space).
+#[tokio::test]
+async fn a_probe_latency_is_stored_after_a_check_without_one() {
+    for store in crate::store::test_stores().await {
+        let t0 = at(22, 10, 0);
+        let mut full = probed("alice/web", t0, 200, 123.456_789_012_345);
+        full.error = Some("slow".into());
+        full.requested_hardware = Some("t4-small".into());
+        store
+            .record(&[obs("alice/broken", Verdict::Down, t0), full])
+            .await
+            .unwrap();
+        store
+            .record(&[
+                obs("alice/broken", Verdict::Down, t0 + minutes(1)),
+                probed("alice/web", t0 + minutes(1), 503, 0.25),
+            ])
+            .await
+            .unwrap();
+
+        let rows = store.checks_since("alice/web", t0, 10).await.unwrap();
+        let got: Vec<_> = rows
+            .iter()
+            .map(|r| (r.probe_status, r.probe_latency_ms, r.probe_ok))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some(200), Some(123.456_789_012_345), Some(true)),
+                (Some(503), Some(0.25), Some(false)),
+            ],
+            "every latency kept at full precision"
+        );
+        assert_eq!(rows[0].error.as_deref(), Some("slow"));
+        let broken = store.recent_checks("alice/broken", 1).await.unwrap();
+        assert_eq!(broken[0].probe_latency_ms, None);
+        let web = store.space_state(&id("alice/web")).await.unwrap().unwrap();
+        assert_eq!(web.verdict, Verdict::Degraded);
+    }
+}

@@ -15,6 +15,8 @@ mod checks;
 mod incidents;
 mod leader;
 mod outbox;
+mod parity;
+mod parity_rows;
 mod requests;
 mod sessions;
 mod spaces;

@@ -37,6 +37,9 @@ pub struct SoakConfig {
     pub schedule: String,
     /// How long the run may take to settle afterwards (outbox empty, repairs done).
     pub drain: Duration,
+    /// `DATABASE_URL` for the binary (a fresh Postgres database); SQLite in the
+    /// run's directory when `None`.
+    pub database: Option<String>,
 }
 
 impl SoakConfig {
@@ -47,6 +50,7 @@ impl SoakConfig {
             duration,
             schedule: "*/2 * * * * *".into(),
             drain: (duration / 2).clamp(Duration::from_secs(30), Duration::from_secs(330)),
+            database: None,
         }
     }
 }
@@ -54,7 +58,11 @@ impl SoakConfig {
 pub async fn run(config: &SoakConfig) -> Report {
     let world = World::start().await;
     let plan = Plan::new(config.duration);
-    let mut procs = Generations::new(world.app(&config.schedule));
+    let mut app = world.app(&config.schedule);
+    if let Some(database) = &config.database {
+        app = app.env("DATABASE_URL", database);
+    }
+    let mut procs = Generations::new(app);
     procs.start().await;
     procs.wait_for_cycle().await;
     let rss_start_kib = procs.rss_kib();

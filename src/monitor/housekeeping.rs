@@ -78,7 +78,14 @@ where
     loop {
         tokio::select! {
             () = cancel.cancelled() => return Ok(()),
-            _ = ticks.tick() => chore().await,
+            _ = ticks.tick() => {}
+        }
+        // A chore loops over every Space (a visit each, a prune of every table): it is
+        // dropped at shutdown rather than awaited. What it leaves is safe: a visit not
+        // recorded is made again, and an open transaction rolls back when dropped.
+        tokio::select! {
+            () = cancel.cancelled() => return Ok(()),
+            () = chore() => {}
         }
     }
 }

@@ -21,6 +21,7 @@ mod reliability;
 mod replicas;
 mod report;
 mod schedules;
+mod shutdown;
 mod soak;
 mod store_full;
 mod support;

@@ -5,8 +5,10 @@ mod build;
 mod check;
 mod duties;
 mod hash_password;
+mod lock;
 mod oneshot;
 mod progress;
+mod reload;
 mod render;
 mod report;
 mod run;
@@ -102,6 +104,8 @@ pub fn load_dotenv() -> Result<(), String> {
     if !path.exists() {
         return Ok(());
     }
+    // What the file gives, the environment not: a reload (SIGHUP) reads these again.
+    reload::note_dotenv(path);
     dotenvy::from_path(path).map_err(|e| match e {
         dotenvy::Error::LineParse(_, index) => {
             format!(".env: cannot parse the line at byte {index}")

@@ -8,10 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::task::JoinSet;
+#[cfg(unix)]
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio_util::sync::CancellationToken;
 
 use super::build::{Buttons, monitor_parts};
 use super::duties::LeaderDuties;
+use super::reload::Reloader;
 use super::{EXIT_CONFIG, EXIT_OK};
 use crate::alerts::LogNotifier;
 use crate::chat::telegram;
@@ -41,6 +44,32 @@ pub async fn run(args: super::RunArgs) -> u8 {
         eprintln!("error: SPACES: nothing to watch; set SPACES (owner/name or owner/*)");
         return EXIT_CONFIG;
     }
+    // SIGHUP is answered from now on (by default it ends the process): a reload asked
+    // for before the handler part runs is not lost.
+    #[cfg(unix)]
+    let hangup = match signal(SignalKind::hangup()) {
+        Ok(hangup) => hangup,
+        Err(e) => {
+            eprintln!("error: cannot listen for SIGHUP: {e}");
+            return EXIT_CONFIG;
+        }
+    };
+    // Held until this function returns (after the store is closed), or by the kernel
+    // until the process ends.
+    let _db_lock = match super::lock::acquire(&config.database_url) {
+        Ok(held) => held,
+        Err(e @ super::lock::LockError::Held { .. }) => {
+            eprintln!(
+                "error: DATABASE_URL: {e}; two daemons on one database would both repair and \
+                 alert: stop the other one, or give this one a DATABASE_URL of its own"
+            );
+            return EXIT_CONFIG;
+        }
+        Err(e) => {
+            eprintln!("error: DATABASE_URL: {e}");
+            return EXIT_CONFIG;
+        }
+    };
     let store = match Store::connect(&config.database_url).await {
         Ok(store) => store,
         Err(e) => {
@@ -165,7 +194,14 @@ pub async fn run(args: super::RunArgs) -> u8 {
     }
     {
         let cancel = cancel.clone();
-        parts.spawn(async move { ("signal handler", wait_for_signal(cancel).await) });
+        let reloader = Reloader::new(monitor.clone(), config.clone());
+        #[cfg(unix)]
+        parts.spawn(async move {
+            let ended = wait_for_signal(cancel, hangup, reloader).await;
+            ("signal handler", ended)
+        });
+        #[cfg(not(unix))]
+        parts.spawn(async move { ("signal handler", wait_for_signal(cancel, reloader).await) });
     }
 
     let mut status = EXIT_OK;
@@ -225,23 +261,52 @@ pub(super) fn supervised(
     });
 }
 
-/// Ends with `Ok` on SIGTERM (what Hugging Face and Docker send) or Ctrl-C.
-async fn wait_for_signal(cancel: CancellationToken) -> Result<(), String> {
+/// Ends with `Ok` on SIGTERM (what Hugging Face and Docker send) or Ctrl-C; reloads
+/// the configuration on SIGHUP (`reload`) and goes on.
+#[cfg(unix)]
+async fn wait_for_signal(
+    cancel: CancellationToken,
+    mut hangup: Signal,
+    reloader: Reloader,
+) -> Result<(), String> {
+    let mut term =
+        signal(SignalKind::terminate()).map_err(|e| format!("cannot listen for SIGTERM: {e}"))?;
     let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .map_err(|e| format!("cannot listen for SIGTERM: {e}"))?;
+    tokio::pin!(ctrl_c);
+    loop {
         tokio::select! {
             () = cancel.cancelled() => return Ok(()),
-            _ = term.recv() => tracing::info!("SIGTERM received; shutting down"),
-            _ = ctrl_c => tracing::info!("Ctrl-C received; shutting down"),
+            _ = term.recv() => {
+                tracing::info!("SIGTERM received; shutting down");
+                break;
+            }
+            _ = &mut ctrl_c => {
+                tracing::info!("Ctrl-C received; shutting down");
+                break;
+            }
+            Some(()) = hangup.recv() => {
+                tracing::info!("SIGHUP received; reloading the configuration");
+                // A reload that panics is logged; the daemon keeps its settings and runs on.
+                let reload = std::panic::AssertUnwindSafe(|| reloader.reload());
+                if let Err(panic) = std::panic::catch_unwind(reload) {
+                    tracing::error!(
+                        "configuration reload panicked: {}",
+                        crate::supervise::panic_message(panic)
+                    );
+                }
+            }
         }
     }
-    #[cfg(not(unix))]
+    cancel.cancel();
+    Ok(())
+}
+
+/// Ends with `Ok` on Ctrl-C.
+#[cfg(not(unix))]
+async fn wait_for_signal(cancel: CancellationToken, _reloader: Reloader) -> Result<(), String> {
     tokio::select! {
         () = cancel.cancelled() => return Ok(()),
-        _ = ctrl_c => tracing::info!("Ctrl-C received; shutting down"),
+        _ = tokio::signal::ctrl_c() => tracing::info!("Ctrl-C received; shutting down"),
     }
     cancel.cancel();
     Ok(())

@@ -33,7 +33,7 @@ impl Monitor {
 
     /// Prunes raw checks, roll-ups, incidents and actions beyond their windows.
     pub async fn prune_history(&self) {
-        let history = &self.inner.config.space_settings.history;
+        let history = &self.settings().history;
         let now = self.now();
         let hourly = history.retention.min(HOURLY_KEPT).max(history.raw);
         let store = &self.inner.store;

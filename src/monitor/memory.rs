@@ -62,7 +62,7 @@ impl Monitor {
     /// `memory_sweep`, ended early by `cancel`: no read starts after it, those in
     /// flight are dropped, nothing is judged or queued. Returns how many were read.
     async fn sweep_until(&self, cancel: &CancellationToken) -> usize {
-        let settings = self.inner.config.space_settings.memory.clone();
+        let settings = self.settings().memory.clone();
         let now = self.now();
         let states = match self.inner.store.space_states().await {
             Ok(states) => states,
@@ -145,7 +145,7 @@ impl Monitor {
 
     async fn read_memory(&self, space: &SpaceId) -> Option<Vec<MetricSample>> {
         let token = self.inner.config.token_for(space.owner());
-        let samples = self.inner.config.space_settings.memory.samples;
+        let samples = self.settings().memory.samples;
         match self.inner.hub.live_metrics(space, samples, token).await {
             Ok(samples) => Some(samples),
             Err(e) => {

@@ -76,7 +76,7 @@ impl Monitor {
         action_id: i64,
         admitted: Admitted,
     ) {
-        let ladder = self.ladders().for_cause(cause.as_ref().map(|c| c.code));
+        let ladder = self.settings().causes.ladders.for_cause(cause.as_ref().map(|c| c.code));
         let done = position(&ladder, step);
         self.run_job(
             Job {
@@ -194,7 +194,7 @@ impl Monitor {
                 .space_state(&space)
                 .await?
                 .and_then(|s| s.cause);
-            let ladder = self.ladders().for_cause(cause.as_ref().map(|c| c.code));
+            let ladder = self.settings().causes.ladders.for_cause(cause.as_ref().map(|c| c.code));
             let done = position(&ladder, step);
             self.run_job(
                 Job {
@@ -224,7 +224,7 @@ impl Monitor {
             let now = self.inner.clock.now();
             // Reads first: nothing touches the pool once the transaction is open.
             let state = self.inner.store.space_state(&job.space).await?;
-            let limits = &self.inner.config.space_settings.repair.limits;
+            let limits = &self.settings().repair.limits;
             let recent = self
                 .inner
                 .store
@@ -351,14 +351,8 @@ impl Monitor {
         }
     }
 
-    fn ladders(&self) -> &crate::domain::Ladders {
-        &self.inner.config.space_settings.causes.ladders
-    }
-
     fn advice(&self, cause: &Cause) -> String {
-        self.inner
-            .config
-            .space_settings
+        self.settings()
             .causes
             .table
             .advice(cause.code)

@@ -110,6 +110,9 @@ pub async fn run_watchdog(
         let stall = scheduler
             .stalled(now)
             .map(|since| (since, scheduler.snapshot().last_failure));
+        // A deleted database file fails no write (they go to the unlinked file): its
+        // identity is looked at here, and counts as failing writes.
+        monitor.store().look_at_file();
         let write = monitor.store().write_health().status();
         for announcement in watch.look(stall, &write) {
             if announcement.kind == NoticeKind::ChecksStalled {

@@ -8,6 +8,8 @@ mod check_repair;
 mod check_verdicts;
 mod command_core;
 mod costs;
+mod db_deleted;
+mod db_lock;
 mod daemon_ladder;
 mod daemon_run;
 mod discord;

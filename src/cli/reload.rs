@@ -64,10 +64,7 @@ impl Reloader {
                 return;
             }
         };
-        let mut in_force = self
-            .settings_text
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
+        let mut in_force = self.settings_text.lock().unwrap_or_else(|p| p.into_inner());
         let sections = changed_sections(&in_force, &text);
         let mut restart = needs_restart(&self.started, &config);
         if config.space_settings.repair.max_in_flight
@@ -138,14 +135,22 @@ fn changed_sections(old: &str, new: &str) -> Vec<String> {
     let table = |text: &str| text.parse::<toml::Table>().unwrap_or_default();
     let (old, new) = (table(old), table(new));
     let mut out = Vec::new();
-    for key in old.keys().chain(new.keys()).collect::<std::collections::BTreeSet<_>>() {
+    for key in old
+        .keys()
+        .chain(new.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
         let (a, b) = (old.get(key), new.get(key));
         if a == b {
             continue;
         }
         match (a.and_then(|v| v.as_table()), b.and_then(|v| v.as_table())) {
             (Some(a), Some(b)) if key == "spaces" => {
-                for space in a.keys().chain(b.keys()).collect::<std::collections::BTreeSet<_>>() {
+                for space in a
+                    .keys()
+                    .chain(b.keys())
+                    .collect::<std::collections::BTreeSet<_>>()
+                {
                     if a.get(space) != b.get(space) {
                         out.push(format!("[spaces.{}]", quoted(space)));
                     }
@@ -188,15 +193,27 @@ fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
     let telegram = |c: &Config| c.telegram.as_ref().map(|t| t.token.clone());
     let discord = |c: &Config| c.discord.as_ref().map(|d| d.token.clone());
     [
-        ("HF_TOKEN", secret(old.hf_token.as_ref(), new.hf_token.as_ref())),
+        (
+            "HF_TOKEN",
+            secret(old.hf_token.as_ref(), new.hf_token.as_ref()),
+        ),
         ("HF_USER", owners(old) != owners(new)),
         ("SPACES", old.watch != new.watch),
         ("HF_ENDPOINT", old.hf_endpoint != new.hf_endpoint),
-        ("HF_SPACES_API_URL", old.hf_spaces_api_url != new.hf_spaces_api_url),
+        (
+            "HF_SPACES_API_URL",
+            old.hf_spaces_api_url != new.hf_spaces_api_url,
+        ),
         ("HF_TIMEOUT", old.hf_timeout != new.hf_timeout),
         ("GLOBAL_TIMEOUT_SECONDS", old.run_timeout != new.run_timeout),
-        ("HF_APP_URL_TEMPLATE", shown(&old.app_url_template, &new.app_url_template)),
-        ("CHECK_SCHEDULE", old.check_schedule.as_str() != new.check_schedule.as_str()),
+        (
+            "HF_APP_URL_TEMPLATE",
+            shown(&old.app_url_template, &new.app_url_template),
+        ),
+        (
+            "CHECK_SCHEDULE",
+            old.check_schedule.as_str() != new.check_schedule.as_str(),
+        ),
         ("DATABASE_URL", old.database_url != new.database_url),
         (
             "TELEGRAM_*",
@@ -208,9 +225,18 @@ fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
             shown(&old.discord, &new.discord)
                 || secret(discord(old).as_ref(), discord(new).as_ref()),
         ),
-        ("ALERT_WEBHOOK_URL", old.alert_webhook_url != new.alert_webhook_url),
-        ("API_KEY", secret(old.api_key.as_ref(), new.api_key.as_ref())),
-        ("API_READ_KEY", secret(old.api_read_key.as_ref(), new.api_read_key.as_ref())),
+        (
+            "ALERT_WEBHOOK_URL",
+            old.alert_webhook_url != new.alert_webhook_url,
+        ),
+        (
+            "API_KEY",
+            secret(old.api_key.as_ref(), new.api_key.as_ref()),
+        ),
+        (
+            "API_READ_KEY",
+            secret(old.api_read_key.as_ref(), new.api_read_key.as_ref()),
+        ),
         ("PORT", old.port != new.port),
         ("SPACE_HOST", old.space_host != new.space_host),
         ("WEB_*", shown(&old.web, &new.web)),
@@ -246,7 +272,13 @@ mod tests {
             })
             .unwrap()
         };
-        assert_eq!(needs_restart(&config("hf_a"), &config("hf_a")), Vec::<&str>::new());
-        assert_eq!(needs_restart(&config("hf_a"), &config("hf_b")), ["HF_TOKEN"]);
+        assert_eq!(
+            needs_restart(&config("hf_a"), &config("hf_a")),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            needs_restart(&config("hf_a"), &config("hf_b")),
+            ["HF_TOKEN"]
+        );
     }
 }

@@ -24,7 +24,8 @@ impl Monitor {
         let watched = usage
             .into_iter()
             .filter(|row| SpaceId::parse(&row.space).is_ok_and(|id| self.watches(&id)));
-        Ok(self.settings()
+        Ok(self
+            .settings()
             .prices
             .costs(watched.map(|row| (row.space, row.hardware, row.billed_ms))))
     }

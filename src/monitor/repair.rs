@@ -76,7 +76,11 @@ impl Monitor {
         action_id: i64,
         admitted: Admitted,
     ) {
-        let ladder = self.settings().causes.ladders.for_cause(cause.as_ref().map(|c| c.code));
+        let ladder = self
+            .settings()
+            .causes
+            .ladders
+            .for_cause(cause.as_ref().map(|c| c.code));
         let done = position(&ladder, step);
         self.run_job(
             Job {
@@ -194,7 +198,11 @@ impl Monitor {
                 .space_state(&space)
                 .await?
                 .and_then(|s| s.cause);
-            let ladder = self.settings().causes.ladders.for_cause(cause.as_ref().map(|c| c.code));
+            let ladder = self
+                .settings()
+                .causes
+                .ladders
+                .for_cause(cause.as_ref().map(|c| c.code));
             let done = position(&ladder, step);
             self.run_job(
                 Job {
@@ -352,11 +360,7 @@ impl Monitor {
     }
 
     fn advice(&self, cause: &Cause) -> String {
-        self.settings()
-            .causes
-            .table
-            .advice(cause.code)
-            .to_owned()
+        self.settings().causes.table.advice(cause.code).to_owned()
     }
 
     /// Calls the Hub (unless resuming), waits for the runtime to settle, verifies.

@@ -46,7 +46,14 @@ async fn a_deleted_database_is_noticed_answered_503_and_alerted() {
     // The watchdog looks every 5 s; cycles keep writing (to the lost file) meanwhile.
     let noticed = eventually(Duration::from_secs(30), async || status().await == 503).await;
     assert!(noticed, "/readyz stayed 200:\n{}", daemon.output());
-    let body = http.get(&readyz).send().await.unwrap().text().await.unwrap();
+    let body = http
+        .get(&readyz)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(body.contains("was deleted"), "{body}");
     let told = eventually(Duration::from_secs(30), async || {
         webhook.received().iter().any(|b| {
@@ -56,6 +63,10 @@ async fn a_deleted_database_is_noticed_answered_503_and_alerted() {
     })
     .await;
     assert!(told, "{:?}\n{}", webhook.received(), daemon.output());
-    assert!(daemon.output().contains("was deleted"), "{}", daemon.output());
+    assert!(
+        daemon.output().contains("was deleted"),
+        "{}",
+        daemon.output()
+    );
     assert_eq!(daemon.terminate(Duration::from_secs(30)).await, Some(0));
 }

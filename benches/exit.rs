@@ -2,9 +2,8 @@
 //! running Spaces in its store, each live-metrics read of the fake Hub taking seconds
 //! like the real one, so the memory sampler is always mid-sweep (over 10,000 Spaces a
 //! sweep took 44 minutes and held SIGTERM back until Docker's SIGKILL) and a check
-//! cycle runs every second. Each run starts the daemon on the stored Spaces, waits until
-//! a sweep has streams open and a cycle is under way, sends SIGTERM and times until the
-//! process has exited. Prints each of the 5 runs and the median; asserts nothing, but
+//! cycle starts every second. Each run starts the daemon on the stored Spaces, waits
+//! until a sweep has streams open, sends SIGTERM and times until the process has exited. Prints each of the 5 runs and the median; asserts nothing, but
 //! gives up on a run after 60 s (and kills it).
 //!
 //! `cargo bench --bench exit [-- --record]`: `--record` also writes the figures into
@@ -37,8 +36,8 @@ const PROSE: &str = "\
 holding 1,000 running Spaces of the fake Hub (stored by one `spacewarden check` first),
 checks every second, and makes each live-metrics read take seconds as the real host
 does (an event a second, three read per stream), so the memory sampler is mid-sweep
-whenever the signal comes. Each run waits until the sweep has streams open and a check
-cycle is under way, sends SIGTERM and times until the process has exited. Before the fix
+whenever the signal comes (and a check cycle starts every second). Each run waits until
+the sweep has streams open, sends SIGTERM and times until the process has exited. Before the fix
 (issue 19), 14 of 14 SIGTERMs with 1,000 or 10,000 running Spaces left the process alive
 after 30 s: the sweep ignored the token until it ended, and Docker's SIGKILL then skipped
 the exit checkpoint. `--record` rewrites the block between the markers below.";

@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::Args;
 
 use super::{EXIT_ATTENTION, EXIT_CONFIG, EXIT_OK, EXIT_UNCHECKED};
-use super::{close_store, oneshot, render};
+use super::{close_store, lock, oneshot, render};
 use crate::config::{Config, MAX_RUN_TIMEOUT};
 use crate::domain::{Observation, Verdict, WatchTarget};
 use crate::hub::{HttpProbe, HubClient};
@@ -73,6 +73,15 @@ pub async fn run(args: CheckArgs) -> u8 {
         );
         return EXIT_CONFIG;
     }
+    // `--repair` acts, so it holds the database like a daemon does; a plain check beside
+    // a daemon runs without storing.
+    let (_db_lock, stored) = match lock_for(&config.database_url, args.repair) {
+        Ok(held) => held,
+        Err(refusal) => {
+            eprintln!("error: DATABASE_URL: {refusal}");
+            return EXIT_CONFIG;
+        }
+    };
     let store = match Store::connect(&config.database_url).await {
         Ok(store) => store,
         Err(e) => {
@@ -101,11 +110,43 @@ pub async fn run(args: CheckArgs) -> u8 {
         )
         .await
     } else {
-        check_once(config, store.clone(), &targets, args.json).await
+        check_once(config, store.clone(), &targets, args.json, stored).await
     };
-    // The database file alone is complete afterwards, for a job cache to carry.
-    close_store(&store).await;
+    // The database file alone is complete afterwards, for a job cache to carry. Beside
+    // a daemon it is the daemon's to fold.
+    if stored {
+        close_store(&store).await;
+    } else {
+        tokio::time::timeout(Duration::from_secs(5), store.close())
+            .await
+            .ok();
+    }
     status
+}
+
+/// `--repair`: the lock, held until the run ends, or a refusal while another process
+/// holds it. Plain `check`: no lock, and whether to store (not while one is held).
+fn lock_for(url: &str, repair: bool) -> Result<(Option<lock::DbLock>, bool), String> {
+    if repair {
+        return match lock::acquire(url) {
+            Ok(held) => Ok((held, true)),
+            Err(e @ lock::LockError::Held { .. }) => Err(format!(
+                "{e}: it repairs what is broken; run `check` without --repair, or ask it: \
+                 POST /api/v1/spaces/<owner>/<name>/restart"
+            )),
+            Err(e) => Err(e.to_string()),
+        };
+    }
+    match lock::holder(url) {
+        None => Ok((None, true)),
+        Some(holder) => {
+            eprintln!(
+                "note: DATABASE_URL: a running spacewarden holds this database ({holder}); \
+                 this check is not stored, so the daemon sees every change first"
+            );
+            Ok((None, false))
+        }
+    }
 }
 
 /// Replicas on Postgres: while a leader is alive (a heartbeat within the last 15 s),
@@ -125,8 +166,14 @@ async fn leader_acting(store: &Store) -> Option<String> {
     })
 }
 
-/// One cycle, stored; no alerts, no repairs.
-async fn check_once(config: Config, store: Store, targets: &[WatchTarget], json: bool) -> u8 {
+/// One cycle, stored unless `stored` is false; no alerts, no repairs.
+async fn check_once(
+    config: Config,
+    store: Store,
+    targets: &[WatchTarget],
+    json: bool,
+    stored: bool,
+) -> u8 {
     let (hub, probe) = match (HubClient::for_config(&config), HttpProbe::new()) {
         (Ok(hub), Ok(probe)) => (hub, probe),
         (Err(e), _) => {
@@ -144,7 +191,12 @@ async fn check_once(config: Config, store: Store, targets: &[WatchTarget], json:
         Arc::new(probe),
         store,
     ));
-    let observations = match monitor.run_cycle(targets).await {
+    let cycle = if stored {
+        monitor.run_cycle(targets).await
+    } else {
+        monitor.check_unstored(targets).await
+    };
+    let observations = match cycle {
         Ok(observations) => observations,
         Err(e) => {
             eprintln!("error: {e}");

@@ -194,14 +194,20 @@ impl LeaderDuties {
             Box::new(move |cancel| {
                 let (store, outbox) = (monitor.store().clone(), monitor.outbox().clone());
                 Box::pin(async move {
-                    run_delivery(
+                    // A round of deliveries sends row after row: it is cut at shutdown
+                    // (a row not marked sent is sent again on the next start).
+                    let stop = cancel.clone();
+                    let delivery = run_delivery(
                         store,
                         outbox,
                         Arc::new(SystemClock),
                         DeliverySettings::default(),
                         cancel,
-                    )
-                    .await;
+                    );
+                    tokio::select! {
+                        () = stop.cancelled() => {}
+                        () = delivery => {}
+                    }
                     Ok(())
                 })
             }),

@@ -5,8 +5,10 @@ mod build;
 mod check;
 mod duties;
 mod hash_password;
+mod lock;
 mod oneshot;
 mod progress;
+mod reload;
 mod render;
 mod report;
 mod run;
@@ -63,9 +65,11 @@ pub enum Command {
     /// (restart, then factory rebuild, then give up and alert), wake sleeping Spaces,
     /// deliver alerts (stdout, ALERT_WEBHOOK_URL), and serve the status page, the JSON
     /// API (with API_KEY) and /metrics on PORT [default: 7860]. Stops cleanly on
-    /// SIGTERM/Ctrl-C.
+    /// SIGTERM/Ctrl-C; re-reads SPACEWARDEN_CONFIG and .env on SIGHUP. One daemon per
+    /// SQLite file: a second on the same DATABASE_URL exits 2, naming the first.
     Run(RunArgs),
-    /// Check every watched Space once, print the result, store it, and exit with a
+    /// Check every watched Space once, print the result, store it (not beside a
+    /// running daemon on the same SQLite file, which must see changes first), and exit with a
     /// status for cron or CI: 0 all fine; 1 a Space is down, degraded or has a broken
     /// configuration; 2 a configuration or authentication problem; 3 some Space could
     /// not be checked (the Hub was unreachable). No chat token is needed, and public
@@ -102,6 +106,8 @@ pub fn load_dotenv() -> Result<(), String> {
     if !path.exists() {
         return Ok(());
     }
+    // What the file gives, the environment not: a reload (SIGHUP) reads these again.
+    reload::note_dotenv(path);
     dotenvy::from_path(path).map_err(|e| match e {
         dotenvy::Error::LineParse(_, index) => {
             format!(".env: cannot parse the line at byte {index}")

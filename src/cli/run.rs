@@ -7,11 +7,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+#[cfg(unix)]
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::build::{Buttons, monitor_parts};
 use super::duties::LeaderDuties;
+use super::reload::Reloader;
 use super::{EXIT_CONFIG, EXIT_OK};
 use crate::alerts::LogNotifier;
 use crate::chat::telegram;
@@ -29,25 +32,39 @@ pub(super) type Stopped = (&'static str, Result<(), String>);
 /// Parts whose final error does not stop the daemon.
 pub(super) const OPTIONAL: [&str; 2] = ["telegram", "discord"];
 
-pub async fn run(args: super::RunArgs) -> u8 {
-    let config = match Config::from_env() {
-        Ok(config) => Arc::new(config),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_CONFIG;
-        }
-    };
+/// What the daemon holds once its startup checks passed.
+struct Started {
+    config: Arc<Config>,
+    #[cfg(unix)]
+    hangup: Signal,
+    /// Held for the process's life (see `lock`).
+    db_lock: Option<super::lock::DbLock>,
+    store: Store,
+    replica: Replica,
+    listener: crate::web::SharedListener,
+}
+
+/// The startup checks, in order; an error is the one line to print (exit 2).
+async fn start_up() -> Result<Started, String> {
+    let config = Arc::new(Config::from_env().map_err(|e| e.to_string())?);
     if config.watch.is_empty() {
-        eprintln!("error: SPACES: nothing to watch; set SPACES (owner/name or owner/*)");
-        return EXIT_CONFIG;
+        return Err("SPACES: nothing to watch; set SPACES (owner/name or owner/*)".to_owned());
     }
-    let store = match Store::connect(&config.database_url).await {
-        Ok(store) => store,
-        Err(e) => {
-            eprintln!("error: DATABASE_URL: {e}");
-            return EXIT_CONFIG;
-        }
-    };
+    // SIGHUP is answered from now on (by default it ends the process): a reload asked
+    // for before the signal part runs is not lost.
+    #[cfg(unix)]
+    let hangup =
+        signal(SignalKind::hangup()).map_err(|e| format!("cannot listen for SIGHUP: {e}"))?;
+    let db_lock = super::lock::acquire(&config.database_url).map_err(|e| match e {
+        super::lock::LockError::Held { .. } => format!(
+            "DATABASE_URL: {e}; two daemons on one database would both repair and alert: stop \
+             the other one, or give this one a DATABASE_URL of its own"
+        ),
+        _ => format!("DATABASE_URL: {e}"),
+    })?;
+    let store = Store::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("DATABASE_URL: {e}"))?;
     // SQLite: this process is alone and acts. Postgres: it campaigns, and its action
     // and alert writes are fenced by the leader epoch it holds (none yet).
     let (replica, store) = match store.backend() {
@@ -60,13 +77,37 @@ pub async fn run(args: super::RunArgs) -> u8 {
     };
     // Bound before anything starts, so a taken port is a startup error, not a part
     // that dies later.
-    let listener = match crate::web::SharedListener::bind(config.port).await {
-        Ok(listener) => listener,
+    let listener = crate::web::SharedListener::bind(config.port)
+        .await
+        .map_err(|e| format!("PORT: cannot listen on port {}: {e}", config.port))?;
+    Ok(Started {
+        config,
+        #[cfg(unix)]
+        hangup,
+        db_lock,
+        store,
+        replica,
+        listener,
+    })
+}
+
+pub async fn run(args: super::RunArgs) -> u8 {
+    let started = match start_up().await {
+        Ok(started) => started,
         Err(e) => {
-            eprintln!("error: PORT: cannot listen on port {}: {e}", config.port);
+            eprintln!("error: {e}");
             return EXIT_CONFIG;
         }
     };
+    let Started {
+        config,
+        #[cfg(unix)]
+        hangup,
+        db_lock: _db_lock,
+        store,
+        replica,
+        listener,
+    } = started;
     let (meters, samples) = (Meters::default(), SampleBook::default());
     let telegram_bot = config.telegram.as_ref().map(telegram::client);
     let monitor = match monitor_parts(
@@ -165,9 +206,31 @@ pub async fn run(args: super::RunArgs) -> u8 {
     }
     {
         let cancel = cancel.clone();
-        parts.spawn(async move { ("signal handler", wait_for_signal(cancel).await) });
+        let reloader = Reloader::new(monitor.clone(), config.clone());
+        #[cfg(unix)]
+        parts.spawn(async move {
+            let ended = wait_for_signal(cancel, hangup, reloader).await;
+            ("signal handler", ended)
+        });
+        #[cfg(not(unix))]
+        parts.spawn(async move { ("signal handler", wait_for_signal(cancel, reloader).await) });
     }
 
+    let status = wait_for_parts(&mut parts, &cancel).await;
+    // Deliveries in flight were cut; what is still pending is sent on the next start.
+    // The WAL is folded back into the database file, so the file alone is complete.
+    if let Err(e) = store.checkpoint().await {
+        tracing::warn!(error = %e, "cannot checkpoint the database on exit");
+    }
+    tokio::time::timeout(Duration::from_secs(5), store.close())
+        .await
+        .ok();
+    tracing::info!("spacewarden stopped");
+    status
+}
+
+/// Waits for every part to stop (the first to stop stops the rest); the exit status.
+async fn wait_for_parts(parts: &mut JoinSet<Stopped>, cancel: &CancellationToken) -> u8 {
     let mut status = EXIT_OK;
     while let Some(joined) = parts.join_next().await {
         let (part, result) = joined.unwrap_or_else(|e| ("a task", Err(format!("panicked: {e}"))));
@@ -189,15 +252,6 @@ pub async fn run(args: super::RunArgs) -> u8 {
         }
         cancel.cancel();
     }
-    // Deliveries in flight were cut; what is still pending is sent on the next start.
-    // The WAL is folded back into the database file, so the file alone is complete.
-    if let Err(e) = store.checkpoint().await {
-        tracing::warn!(error = %e, "cannot checkpoint the database on exit");
-    }
-    tokio::time::timeout(Duration::from_secs(5), store.close())
-        .await
-        .ok();
-    tracing::info!("spacewarden stopped");
     status
 }
 
@@ -225,23 +279,52 @@ pub(super) fn supervised(
     });
 }
 
-/// Ends with `Ok` on SIGTERM (what Hugging Face and Docker send) or Ctrl-C.
-async fn wait_for_signal(cancel: CancellationToken) -> Result<(), String> {
+/// Ends with `Ok` on SIGTERM (what Hugging Face and Docker send) or Ctrl-C; reloads
+/// the configuration on SIGHUP (`reload`) and goes on.
+#[cfg(unix)]
+async fn wait_for_signal(
+    cancel: CancellationToken,
+    mut hangup: Signal,
+    reloader: Reloader,
+) -> Result<(), String> {
+    let mut term =
+        signal(SignalKind::terminate()).map_err(|e| format!("cannot listen for SIGTERM: {e}"))?;
     let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .map_err(|e| format!("cannot listen for SIGTERM: {e}"))?;
+    tokio::pin!(ctrl_c);
+    loop {
         tokio::select! {
             () = cancel.cancelled() => return Ok(()),
-            _ = term.recv() => tracing::info!("SIGTERM received; shutting down"),
-            _ = ctrl_c => tracing::info!("Ctrl-C received; shutting down"),
+            _ = term.recv() => {
+                tracing::info!("SIGTERM received; shutting down");
+                break;
+            }
+            _ = &mut ctrl_c => {
+                tracing::info!("Ctrl-C received; shutting down");
+                break;
+            }
+            Some(()) = hangup.recv() => {
+                tracing::info!("SIGHUP received; reloading the configuration");
+                // A reload that panics is logged; the daemon keeps its settings and runs on.
+                let reload = std::panic::AssertUnwindSafe(|| reloader.reload());
+                if let Err(panic) = std::panic::catch_unwind(reload) {
+                    tracing::error!(
+                        "configuration reload panicked: {}",
+                        crate::supervise::panic_message(panic)
+                    );
+                }
+            }
         }
     }
-    #[cfg(not(unix))]
+    cancel.cancel();
+    Ok(())
+}
+
+/// Ends with `Ok` on Ctrl-C.
+#[cfg(not(unix))]
+async fn wait_for_signal(cancel: CancellationToken, _reloader: Reloader) -> Result<(), String> {
     tokio::select! {
         () = cancel.cancelled() => return Ok(()),
-        _ = ctrl_c => tracing::info!("Ctrl-C received; shutting down"),
+        _ = tokio::signal::ctrl_c() => tracing::info!("Ctrl-C received; shutting down"),
     }
     cancel.cancel();
     Ok(())

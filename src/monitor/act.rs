@@ -32,6 +32,8 @@ pub(super) struct Facts {
     pub platform: Vec<PlatformIncident>,
     /// The last switch each Space's awake windows made, by key.
     pub switches: HashMap<String, LastSwitch>,
+    /// The settings this cycle decides with (a SIGHUP mid-cycle applies to the next).
+    pub settings: std::sync::Arc<crate::config::SpaceSettings>,
 }
 
 impl Monitor {
@@ -125,8 +127,9 @@ impl Monitor {
         &self,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Facts, StoreError> {
-        let window = self.inner.config.space_settings.repair.limits.window;
+        let window = self.settings().repair.limits.window;
         Ok(Facts {
+            settings: self.settings(),
             states: self.inner.store.space_state_map().await?,
             history: self
                 .inner
@@ -152,16 +155,14 @@ impl Monitor {
         assess(
             &facts.platform,
             &suspects(observations, &facts.states),
-            &self.inner.config.space_settings.repair.platform,
+            &self.settings().repair.platform,
         )
     }
 
     /// The ladder for the Space's cause, from the settings (built-in rows and
     /// overrides).
     pub(super) fn ladder_for(&self, obs: &Observation) -> Ladder {
-        self.inner
-            .config
-            .space_settings
+        self.settings()
             .causes
             .ladders
             .for_cause(obs.cause.as_ref().map(|c| c.code))
@@ -178,7 +179,7 @@ impl Monitor {
     ) -> SpaceFacts<'a> {
         static NO_HISTORY: std::sync::LazyLock<RepairHistory> =
             std::sync::LazyLock::new(RepairHistory::default);
-        let settings = &self.inner.config.space_settings;
+        let settings = &facts.settings;
         SpaceFacts {
             space,
             obs,

@@ -54,7 +54,8 @@ impl Monitor {
         subdomain: &str,
         private: bool,
     ) -> ProbeOutcome {
-        let settings = self.inner.config.space_settings.probe(id);
+        let all = self.settings();
+        let settings = all.probe(id);
         let request = ProbeRequest {
             url: format!("{}{}", self.app_url(subdomain), settings.health_path),
             expected_status: settings.expected_status.clone(),

@@ -137,7 +137,7 @@ impl Monitor {
     /// Polls the runtime until it leaves the intermediate stages (or the timeout),
     /// then probes the app: RUNNING with a failing app is not a recovery.
     pub(super) async fn await_settled(&self, space: &SpaceId) -> Settled {
-        let settings = &self.inner.config.space_settings.repair;
+        let settings = &self.settings().repair;
         let token = self.inner.config.token_for(space.owner());
         let deadline = tokio::time::Instant::now() + settings.timeout;
         let mut last = String::from("no runtime read yet");
@@ -187,7 +187,8 @@ impl Monitor {
         state: Option<&SpaceState>,
         now: DateTime<Utc>,
     ) -> bool {
-        let policy = self.inner.config.space_settings.policy(space);
+        let settings = self.settings();
+        let policy = settings.policy(space);
         policy.in_maintenance(now) || state.is_some_and(|s| s.muted(now))
     }
 

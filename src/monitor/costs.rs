@@ -25,9 +25,7 @@ impl Monitor {
             .into_iter()
             .filter(|row| SpaceId::parse(&row.space).is_ok_and(|id| self.watches(&id)));
         Ok(self
-            .inner
-            .config
-            .space_settings
+            .settings()
             .prices
             .costs(watched.map(|row| (row.space, row.hardware, row.billed_ms))))
     }
@@ -78,7 +76,7 @@ impl Monitor {
             Ok(states) => states,
             Err(e) => return tracing::warn!(error = %e, "savings: cannot read the Spaces"),
         };
-        let settings = &self.inner.config.space_settings;
+        let settings = &self.settings();
         let mut events = Vec::new();
         for state in states.into_iter().filter(|s| self.watches(&s.space)) {
             let policy = settings.policy(&state.space);

@@ -31,9 +31,7 @@ impl Monitor {
     /// does: no alerts, no repairs). Returns them sorted by Space.
     pub async fn run_cycle(&self, targets: &[WatchTarget]) -> Result<Vec<Observation>, CycleError> {
         let started = std::time::Instant::now();
-        let mut observations = self.observe(targets).await?;
-        // `check` diagnoses afresh: it is run by hand or by cron to learn why.
-        self.diagnose(&mut observations, None).await;
+        let observations = self.check_unstored(targets).await?;
         self.inner.store.record(&observations).await?;
         let now = self.inner.clock.now();
         self.inner
@@ -41,6 +39,18 @@ impl Monitor {
             .note_cycle(now, self.inner.config.check_schedule.gap_deadline(now))
             .await?;
         cycle_done(&observations, started);
+        Ok(observations)
+    }
+
+    /// What `run_cycle` finds, without storing it: `check` beside a daemon, which must
+    /// see every change first (a change stored by `check` is one it never alerts on).
+    pub async fn check_unstored(
+        &self,
+        targets: &[WatchTarget],
+    ) -> Result<Vec<Observation>, CycleError> {
+        let mut observations = self.observe(targets).await?;
+        // `check` diagnoses afresh: it is run by hand or by cron to learn why.
+        self.diagnose(&mut observations, None).await;
         Ok(observations)
     }
 
@@ -105,7 +115,7 @@ impl Monitor {
                         stage: None,
                         probe_ok: None,
                         in_stage_for: Duration::ZERO,
-                        start_grace: self.inner.config.space_settings.repair.start_grace,
+                        start_grace: self.settings().repair.start_grace,
                     }),
                     subdomain: None,
                     gc_timeout: None,
@@ -141,7 +151,7 @@ impl Monitor {
             stage: Some(&runtime.stage),
             probe_ok: probe.as_ref().map(|p| p.ok),
             in_stage_for,
-            start_grace: self.inner.config.space_settings.repair.start_grace,
+            start_grace: self.settings().repair.start_grace,
         });
         let probe_failure = probe.as_ref().and_then(|p| p.failure.clone());
         Observation {

@@ -64,7 +64,7 @@ impl Monitor {
             })
             .collect();
         let tails = self.read_tails(wanted, DIAGNOSE_LOG_LINES).await;
-        let table = &self.inner.config.space_settings.causes.table;
+        let table = &self.settings().causes.table;
         for obs in observations.iter_mut() {
             let Some(space) = &obs.space else { continue };
             let state = known.and_then(|k| k.get(&space.key()));

@@ -33,7 +33,7 @@ impl Monitor {
 
     /// Prunes raw checks, roll-ups, incidents and actions beyond their windows.
     pub async fn prune_history(&self) {
-        let history = &self.inner.config.space_settings.history;
+        let history = &self.settings().history;
         let now = self.now();
         let hourly = history.retention.min(HOURLY_KEPT).max(history.raw);
         let store = &self.inner.store;
@@ -78,7 +78,14 @@ where
     loop {
         tokio::select! {
             () = cancel.cancelled() => return Ok(()),
-            _ = ticks.tick() => chore().await,
+            _ = ticks.tick() => {}
+        }
+        // A chore loops over every Space (a visit each, a prune of every table): it is
+        // dropped at shutdown rather than awaited. What it leaves is safe: a visit not
+        // recorded is made again, and an open transaction rolls back when dropped.
+        tokio::select! {
+            () = cancel.cancelled() => return Ok(()),
+            () = chore() => {}
         }
     }
 }

@@ -239,12 +239,13 @@ impl Monitor {
             Ok(states) => states,
             Err(e) => return tracing::warn!(error = %e, "keep-alive: cannot read Spaces"),
         };
+        let settings = self.settings();
         for state in states {
             let Some(timer) = state.gc_timeout else {
                 continue;
             };
             let serving = state.stage.as_ref().is_some_and(|s| s.is_serving());
-            let policy = self.inner.config.space_settings.policy(&state.space);
+            let policy = settings.policy(&state.space);
             let due = state
                 .last_visit
                 .is_none_or(|at| crate::domain::time::elapsed(at, now).as_secs() >= timer / 4);

@@ -13,6 +13,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use futures_util::{StreamExt, stream};
 use tokio_util::sync::CancellationToken;
 
 use super::Monitor;
@@ -38,24 +39,30 @@ pub(super) struct SamplerState {
 }
 
 impl Monitor {
-    /// Reads Spaces due a sample on a timer until `cancel`.
+    /// Reads Spaces due a sample on a timer until `cancel`. A sweep sees `cancel` too:
+    /// over thousands of running Spaces it takes minutes, and shutdown must not wait.
     pub async fn run_memory_sampler(&self, cancel: CancellationToken) -> Result<(), String> {
         let mut ticks = tokio::time::interval(LOOK_EVERY);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 () = cancel.cancelled() => return Ok(()),
-                _ = ticks.tick() => {
-                    self.memory_sweep().await;
-                }
+                _ = ticks.tick() => {}
             }
+            self.sweep_until(&cancel).await;
         }
     }
 
     /// One sweep: every running, watched Space not read within `every`, at most
     /// `streams` at once. Returns how many were read.
     pub async fn memory_sweep(&self) -> usize {
-        let settings = &self.inner.config.space_settings.memory;
+        self.sweep_until(&CancellationToken::new()).await
+    }
+
+    /// `memory_sweep`, ended early by `cancel`: no read starts after it, those in
+    /// flight are dropped, nothing is judged or queued. Returns how many were read.
+    async fn sweep_until(&self, cancel: &CancellationToken) -> usize {
+        let settings = self.settings().memory.clone();
         let now = self.now();
         let states = match self.inner.store.space_states().await {
             Ok(states) => states,
@@ -83,26 +90,10 @@ impl Monitor {
                 .map(|s| s.space)
                 .collect()
         };
-        // At most `streams` reads at once: each task holds a permit while it reads.
-        let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(settings.streams));
-        // A read that panics is logged and counted by the supervisor; the sweep goes on.
-        let reads: std::sync::Arc<Mutex<Vec<Read>>> = std::sync::Arc::default();
-        let mut tasks = tokio::task::JoinSet::new();
-        for space in due {
-            let (monitor, permits, reads) = (self.clone(), permits.clone(), reads.clone());
-            let supervisor = self.inner.supervisor.clone();
-            tasks.spawn(async move {
-                supervisor
-                    .catch("memory read", async move {
-                        let _permit = permits.acquire_owned().await.ok();
-                        let read = monitor.read_memory(&space).await;
-                        lock(&reads).push((space, read));
-                    })
-                    .await;
-            });
-        }
-        while tasks.join_next().await.is_some() {}
-        let reads = std::mem::take(&mut *lock(&reads));
+        let Some(reads) = self.read_all(due, settings.streams, cancel).await else {
+            tracing::info!("memory sampler: sweep stopped (shutting down)");
+            return 0;
+        };
         let now = self.now();
         let mut events = Vec::new();
         for (space, samples) in &reads {
@@ -121,9 +112,40 @@ impl Monitor {
         reads.len()
     }
 
+    /// Reads `due`, at most `streams` at once, in this task: the reads are futures of
+    /// a stream polled only while `cancel` has not fired, so none starts after it and
+    /// those in flight are dropped with it. `None` when cancelled. A read that panics
+    /// is logged and counted by the supervisor, and left out; the sweep goes on.
+    async fn read_all(
+        &self,
+        due: Vec<SpaceId>,
+        streams: usize,
+        cancel: &CancellationToken,
+    ) -> Option<Vec<Read>> {
+        let supervisor = &self.inner.supervisor;
+        let reads = stream::iter(due)
+            .map(|space| async move {
+                let mut read = None;
+                supervisor
+                    .catch("memory read", async {
+                        read = Some(self.read_memory(&space).await);
+                    })
+                    .await;
+                read.map(|samples| (space, samples))
+            })
+            .buffer_unordered(streams.max(1))
+            .filter_map(std::future::ready)
+            .collect::<Vec<Read>>();
+        tokio::select! {
+            biased;
+            () = cancel.cancelled() => None,
+            reads = reads => Some(reads),
+        }
+    }
+
     async fn read_memory(&self, space: &SpaceId) -> Option<Vec<MetricSample>> {
         let token = self.inner.config.token_for(space.owner());
-        let samples = self.inner.config.space_settings.memory.samples;
+        let samples = self.settings().memory.samples;
         match self.inner.hub.live_metrics(space, samples, token).await {
             Ok(samples) => Some(samples),
             Err(e) => {

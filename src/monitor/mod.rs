@@ -29,7 +29,7 @@ use tokio::task::JoinSet;
 
 use crate::alerts::Outbox;
 use crate::clock::{Clock, SystemClock};
-use crate::config::Config;
+use crate::config::{Config, SpaceSettings};
 use crate::domain::SpaceId;
 use crate::hub::{AppProbe, Hub};
 use crate::store::Store;
@@ -106,7 +106,12 @@ pub struct Monitor {
 }
 
 struct Inner {
+    /// The configuration as started. Its `space_settings` are those at start: the live
+    /// ones are in `settings`.
     config: Arc<Config>,
+    /// `SPACEWARDEN_CONFIG`'s settings now: replaced whole on SIGHUP (`reload_settings`),
+    /// read whole by each step, so a step never mixes two files.
+    settings: std::sync::RwLock<Arc<SpaceSettings>>,
     hub: Arc<dyn Hub>,
     probe: Arc<dyn AppProbe>,
     store: Store,
@@ -141,6 +146,7 @@ impl Monitor {
         let slots = parts.config.space_settings.repair.max_in_flight.max(1);
         Monitor {
             inner: Arc::new(Inner {
+                settings: std::sync::RwLock::new(Arc::new(parts.config.space_settings.clone())),
                 config: parts.config,
                 hub: parts.hub,
                 probe: parts.probe,
@@ -167,6 +173,26 @@ impl Monitor {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The per-Space settings, thresholds and schedules in force now (SIGHUP reloads
+    /// them); take them once per step and read that.
+    pub fn settings(&self) -> Arc<SpaceSettings> {
+        self.inner
+            .settings
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Puts `settings` in force: steps that start from now on read them. A step under
+    /// way finishes with the settings it started with.
+    pub fn reload_settings(&self, settings: SpaceSettings) {
+        *self
+            .inner
+            .settings
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = Arc::new(settings);
     }
 
     pub fn hub(&self) -> &Arc<dyn Hub> {

@@ -76,7 +76,11 @@ impl Monitor {
         action_id: i64,
         admitted: Admitted,
     ) {
-        let ladder = self.ladders().for_cause(cause.as_ref().map(|c| c.code));
+        let ladder = self
+            .settings()
+            .causes
+            .ladders
+            .for_cause(cause.as_ref().map(|c| c.code));
         let done = position(&ladder, step);
         self.run_job(
             Job {
@@ -194,7 +198,11 @@ impl Monitor {
                 .space_state(&space)
                 .await?
                 .and_then(|s| s.cause);
-            let ladder = self.ladders().for_cause(cause.as_ref().map(|c| c.code));
+            let ladder = self
+                .settings()
+                .causes
+                .ladders
+                .for_cause(cause.as_ref().map(|c| c.code));
             let done = position(&ladder, step);
             self.run_job(
                 Job {
@@ -224,7 +232,7 @@ impl Monitor {
             let now = self.inner.clock.now();
             // Reads first: nothing touches the pool once the transaction is open.
             let state = self.inner.store.space_state(&job.space).await?;
-            let limits = &self.inner.config.space_settings.repair.limits;
+            let limits = &self.settings().repair.limits;
             let recent = self
                 .inner
                 .store
@@ -351,18 +359,8 @@ impl Monitor {
         }
     }
 
-    fn ladders(&self) -> &crate::domain::Ladders {
-        &self.inner.config.space_settings.causes.ladders
-    }
-
     fn advice(&self, cause: &Cause) -> String {
-        self.inner
-            .config
-            .space_settings
-            .causes
-            .table
-            .advice(cause.code)
-            .to_owned()
+        self.settings().causes.table.advice(cause.code).to_owned()
     }
 
     /// Calls the Hub (unless resuming), waits for the runtime to settle, verifies.

@@ -19,8 +19,6 @@ use crate::config::CheckSchedule;
 use crate::domain::WatchTarget;
 use crate::supervise::panic_message;
 
-/// How long a running cycle may take to finish after shutdown was asked for.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 /// Schedule intervals without a completed cycle before the checks count as stalled.
 const STALL_INTERVALS: usize = 3;
 /// Slack on top, for a cycle that is still running (a slow Hub, many owners).
@@ -158,16 +156,16 @@ impl Scheduler {
                 self.status.clone(),
             )));
         }
-        // Let a running cycle finish its writes; repairs in flight stop and are resumed
-        // by polling on the next start.
+        // A running cycle stops now: over thousands of Spaces it takes minutes, and
+        // shutdown must not wait for it. Nothing it leaves is half-written: its one write
+        // transaction rolls back when dropped, and an action row it committed before its
+        // repair started is resumed by polling on the next start, like repairs in flight.
         if let Some(handle) = current
             && !handle.is_finished()
         {
-            tracing::info!("waiting for the running check cycle to finish");
-            let abort = handle.abort_handle();
-            if tokio::time::timeout(SHUTDOWN_GRACE, handle).await.is_err() {
-                abort.abort();
-            }
+            tracing::info!("stopping the running check cycle");
+            handle.abort();
+            handle.await.ok();
         }
         self.monitor.abort_tasks();
         Ok(())

@@ -106,24 +106,37 @@ pub async fn run_watchdog(
             () = cancel.cancelled() => return Ok(()),
             () = tokio::time::sleep(EVERY) => {}
         }
-        let now = monitor.now();
-        let stall = scheduler
-            .stalled(now)
-            .map(|since| (since, scheduler.snapshot().last_failure));
-        let write = monitor.store().write_health().status();
-        for announcement in watch.look(stall, &write) {
-            if announcement.kind == NoticeKind::ChecksStalled {
-                tracing::error!("{}", announcement.detail);
-            }
-            let alert = Alert::notice(now, announcement.kind, announcement.detail);
-            if announcement.direct {
-                monitor
-                    .outbox()
-                    .deliver_direct(&alert, DIRECT_TIMEOUT)
-                    .await;
-            } else {
-                monitor.notify(alert).await;
-            }
+        // An announcement around the store may wait on a slow webhook: shutdown does
+        // not wait for it (it is made again on the next start if the cause remains).
+        tokio::select! {
+            () = cancel.cancelled() => return Ok(()),
+            () = look_once(&monitor, &scheduler, &mut watch) => {}
+        }
+    }
+}
+
+/// One look: the stall, the database file, the write health; what changed is announced.
+async fn look_once(monitor: &Monitor, scheduler: &SchedulerStatus, watch: &mut Watch) {
+    let now = monitor.now();
+    let stall = scheduler
+        .stalled(now)
+        .map(|since| (since, scheduler.snapshot().last_failure));
+    // A deleted database file fails no write (they go to the unlinked file): its
+    // identity is looked at here, and counts as failing writes.
+    monitor.store().look_at_file();
+    let write = monitor.store().write_health().status();
+    for announcement in watch.look(stall, &write) {
+        if announcement.kind == NoticeKind::ChecksStalled {
+            tracing::error!("{}", announcement.detail);
+        }
+        let alert = Alert::notice(now, announcement.kind, announcement.detail);
+        if announcement.direct {
+            monitor
+                .outbox()
+                .deliver_direct(&alert, DIRECT_TIMEOUT)
+                .await;
+        } else {
+            monitor.notify(alert).await;
         }
     }
 }

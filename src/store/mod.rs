@@ -136,6 +136,8 @@ pub struct Store {
     /// Set on a daemon that takes part in leadership (Postgres): action and outbox
     /// writes then re-check the leader epoch in their transaction.
     fence: Option<Arc<Fence>>,
+    /// A SQLite file database as opened, to notice it deleted or replaced.
+    file: Option<Arc<health::OpenFile>>,
 }
 
 /// Writes that land together or not at all.
@@ -228,7 +230,13 @@ impl Store {
         // SQLite has one writer; a few readers are plenty, and each connection is a
         // thread of its own.
         let pool = pool_options(3).connect_with(any).await.map_err(open_err)?;
-        Ok(Store::from_pool(pool, Backend::Sqlite, url))
+        let mut store = Store::from_pool(pool, Backend::Sqlite, url);
+        // Opened after the pool, so it is the file the pool's connections write to.
+        match health::OpenFile::open(options.get_filename()) {
+            Ok(file) => store.file = Some(Arc::new(file)),
+            Err(e) => tracing::warn!(error = %e, "cannot watch the database file"),
+        }
+        Ok(store)
     }
 
     async fn connect_postgres(url: &str) -> Result<Store, StoreError> {
@@ -253,6 +261,7 @@ impl Store {
             health: Arc::new(WriteHealth::default()),
             memos: Arc::default(),
             fence: None,
+            file: None,
         }
     }
 
@@ -269,6 +278,15 @@ impl Store {
     /// Whether writes go through (`/readyz`, `/metrics`, the self-alerts).
     pub fn write_health(&self) -> &WriteHealth {
         &self.health
+    }
+
+    /// Looks whether the SQLite database file is still the one open (deleted or
+    /// replaced, writes are lost): the outcome shows in `write_health`. Nothing to
+    /// look at on Postgres or in memory.
+    pub fn look_at_file(&self) {
+        if let Some(file) = &self.file {
+            file.look(&self.health);
+        }
     }
 
     /// Answers when the database does (readiness checks).

@@ -82,3 +82,60 @@ pub fn from_config(
 pub fn log() -> Arc<dyn Notifier> {
     Arc::new(LogNotifier)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Config {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|key| map.get(key).cloned()).unwrap()
+    }
+
+    fn built(config: &Config, store: &Store, telegram: Option<TgBot>) -> Vec<String> {
+        let chats = Chats {
+            telegram,
+            buttons: Buttons::None,
+        };
+        let all = from_config(config, store, chats, log()).unwrap();
+        all.iter().flat_map(|n| n.destinations()).collect()
+    }
+
+    #[tokio::test]
+    async fn every_configured_destination_is_built_log_first() {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        assert_eq!(built(&config(&[]), &store, None), ["log"]);
+
+        let everything = config(&[
+            ("ALERT_WEBHOOK_URL", "https://hooks.example/alerts"),
+            ("TELEGRAM_BOT_TOKEN", "123:abc"),
+            ("TELEGRAM_CHAT_IDS", "-100,7"),
+            ("DISCORD_BOT_TOKEN", "token"),
+            ("DISCORD_CHANNEL_IDS", "42"),
+        ]);
+        let bot = everything
+            .telegram
+            .as_ref()
+            .map(crate::chat::telegram::client);
+        assert_eq!(
+            built(&everything, &store, bot),
+            [
+                "log",
+                "webhook",
+                "telegram:-100",
+                "telegram:7",
+                "discord:42"
+            ]
+        );
+        // Without a Telegram client (nothing to send with) the chats are not built.
+        assert_eq!(
+            built(&everything, &store, None),
+            ["log", "webhook", "discord:42"]
+        );
+    }
+}

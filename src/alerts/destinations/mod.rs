@@ -132,7 +132,7 @@ mod tests {
                 "discord:42"
             ]
         );
-        // Without a Telegram client (nothing to send with) the chats are not built.
+        // Without a Telegram client (nothing to send with) no Telegram chat is built.
         assert_eq!(
             built(&everything, &store, None),
             ["log", "webhook", "discord:42"]

@@ -22,8 +22,8 @@ use serenity::all::{CreateAllowedMentions, CreateMessage, MessageFlags, Timestam
 
 use super::{Buttons, Chats, SetupError};
 use crate::alerts::{Alert, DeliveryError, Notifier};
+use crate::chat::discord as adapter;
 use crate::chat::discord::render::{self, DcMessage};
-use crate::chat::discord::{self as adapter};
 use crate::config::{Config, Discord};
 use crate::store::Store;
 

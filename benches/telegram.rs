@@ -19,8 +19,9 @@ use std::time::Duration;
 
 use fake_hub::{FakeHub, SpaceSpec};
 use fake_telegram::{FakeTelegram, TgUser};
+use spacewarden::alerts::destinations::TelegramNotifier;
 use spacewarden::alerts::{DeliverySettings, Notifier, Outbox, run_delivery};
-use spacewarden::chat::telegram::{self, TelegramNotifier, run_telegram};
+use spacewarden::chat::telegram::{self, run_telegram};
 use spacewarden::clock::SystemClock;
 use spacewarden::commands::{Access, CommandCore};
 use spacewarden::config::Config;

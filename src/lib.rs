@@ -7,12 +7,13 @@
 //! - [`domain`]: Space ids, stages, verdicts, observations; pure, no I/O.
 //! - [`hub`]: the Hugging Face API behind the [`hub::Hub`] trait, and the app probe.
 //! - [`store`]: SQLite through sqlx; the only place with SQL.
-//! - [`alerts`]: the alert value, the outbox, delivery with retry, log and webhook
-//!   destinations.
+//! - [`alerts`]: the alert value, the outbox, delivery with retry; every destination
+//!   (log, webhook, Telegram, Discord) one file in `alerts/destinations/`, built from
+//!   the configuration in one function there.
 //! - [`commands`]: the platform-neutral command core (parse, authorize, execute,
 //!   `Reply`), shared by the chat adapters and the API.
-//! - [`chat`]: chat adapters (Telegram, Discord): updates in, HTML or embeds out, alert
-//!   notifiers.
+//! - [`chat`]: chat adapters (Telegram, Discord): updates in, HTML or embeds out (alert
+//!   rendering included; the alert notifiers are destinations in `alerts`).
 //! - [`clock`]: wall-clock time behind a trait (tests move it).
 //! - [`monitor`]: one check cycle (and later the scheduler, repairs, keep-alive).
 //! - [`cli`]: the command line: `spacewarden check` (its table and JSON; `--repair`,
@@ -21,7 +22,6 @@
 //! - [`supervise`]: supervision of the daemon's parts and tasks (restart with backoff,
 //!   panics logged and counted).
 //! - [`telemetry`]: logging, with secret-printing targets capped; error references.
-//! - [`webhook`]: the `ALERT_WEBHOOK_URL` destination (JSON over HTTP).
 //! - [`web`]: the HTTP server on `PORT`: health, status pages, JSON API, `/metrics`.
 //! - `fuzzing` (hidden): the only entrances of the cargo-fuzz targets under `fuzz/`.
 
@@ -40,7 +40,6 @@ pub mod store;
 pub mod supervise;
 pub mod telemetry;
 pub mod web;
-pub mod webhook;
 
 /// The entrances of the cargo-fuzz targets under `fuzz/`, and nothing else: the
 /// targets call only these, so when a parser moves, one line here is re-pointed.

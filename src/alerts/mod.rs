@@ -1,7 +1,8 @@
 //! Alerts: the `Alert` value, the `Notifier` trait each destination implements, the
-//! outbox that holds alerts until delivered, the delivery worker, and the one
-//! destination that needs no adapter (the log). The webhook (`crate::webhook`) and the
-//! chats (`crate::chat`) are adapters: no HTTP client is imported here.
+//! outbox that holds alerts until delivered, and the delivery worker. The destinations
+//! themselves (log, webhook, Telegram, Discord) are in `destinations/`, one file each,
+//! with the one function that builds them from the configuration; only there is a
+//! client crate imported, never in the rest of `alerts/`.
 //!
 //! Flow: the monitor writes an alert into the outbox (one row per destination) in the
 //! same transaction as the state change, then signals the worker; the worker delivers
@@ -11,7 +12,7 @@
 
 mod alert;
 mod delivery;
-mod log;
+pub mod destinations;
 pub mod render;
 
 use std::sync::Arc;
@@ -29,7 +30,6 @@ pub use alert::{
     Alert, AlertEvent, Deploy, EventKind, Notice, NoticeKind, PlatformEvent, PlatformEventKind,
 };
 pub use delivery::{DeliverySettings, deliver_due, run_delivery};
-pub use log::LogNotifier;
 
 /// Why a delivery did not go through, and what to do about it.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,8 @@
 //! Chat adapters: each renders `Reply` and `Alert` values in its platform's format and
 //! turns the platform's updates into `Command`s for the command core. Platform crates
-//! (teloxide, serenity) are imported only below this folder.
+//! (teloxide, serenity) are imported only below this folder and, for sending alerts, in
+//! their destination file under `alerts/destinations/` (which borrows the rendering
+//! and the Telegram client from here; nothing here imports a destination).
 
 pub mod discord;
 pub mod telegram;

@@ -16,7 +16,7 @@ use super::build::{Buttons, monitor_parts};
 use super::duties::LeaderDuties;
 use super::reload::Reloader;
 use super::{EXIT_CONFIG, EXIT_OK};
-use crate::alerts::LogNotifier;
+use crate::alerts::destinations;
 use crate::chat::telegram;
 use crate::commands::{Access, CommandCore};
 use crate::config::Config;
@@ -116,7 +116,7 @@ pub async fn run(args: super::RunArgs) -> u8 {
         &meters,
         &samples,
         telegram_bot.clone(),
-        Arc::new(LogNotifier),
+        destinations::log(),
         Buttons::Answered,
     ) {
         Ok(parts) => Monitor::new(parts),

@@ -1,7 +1,8 @@
 //! The Discord adapter (serenity): a gateway connection with no privileged intents,
 //! slash commands (autocompleted Space options, deferred replies for slow work,
 //! confirmation and paging buttons) through the command core, replies as embeds,
-//! alerts through `DiscordNotifier`. Enabled by `DISCORD_BOT_TOKEN`, talking REST to
+//! alerts through `alerts::destinations::DiscordNotifier` (which borrows `render`,
+//! `embed` and `components` from here). Enabled by `DISCORD_BOT_TOKEN`, talking REST to
 //! `DISCORD_API_URL`.
 //!
 //! serenity's `Http` holds the token and prints it in `Debug`: nothing here derives
@@ -9,7 +10,6 @@
 
 mod bot;
 pub(crate) mod commands; // `crate::fuzzing` reaches `decode_interaction`
-mod notifier;
 pub mod render;
 
 use secrecy::ExposeSecret;
@@ -21,7 +21,6 @@ use crate::commands::ButtonStyle;
 use crate::config::Discord;
 
 pub use bot::run_discord;
-pub use notifier::DiscordNotifier;
 use render::DcMessage;
 
 /// Whether `config` points at Discord itself (serenity's defaults apply) or at another
@@ -31,7 +30,7 @@ fn is_default_host(config: &Discord) -> bool {
 }
 
 /// The REST base without a trailing slash, e.g. `https://discord.com`.
-fn api_base(config: &Discord) -> String {
+pub(crate) fn api_base(config: &Discord) -> String {
     config.api_url.as_str().trim_end_matches('/').to_owned()
 }
 
@@ -50,7 +49,7 @@ fn http(config: &Discord) -> Http {
     }
 }
 
-fn embed(message: &DcMessage) -> CreateEmbed {
+pub(crate) fn embed(message: &DcMessage) -> CreateEmbed {
     let mut embed = CreateEmbed::new()
         .title(message.title.clone())
         .colour(message.colour);
@@ -63,7 +62,7 @@ fn embed(message: &DcMessage) -> CreateEmbed {
     embed
 }
 
-fn components(message: &DcMessage) -> Vec<CreateActionRow> {
+pub(crate) fn components(message: &DcMessage) -> Vec<CreateActionRow> {
     message
         .rows
         .iter()

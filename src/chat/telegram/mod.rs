@@ -1,5 +1,6 @@
 //! The Telegram adapter (teloxide): long polling, commands and buttons through the
-//! command core, replies in HTML, alerts through `TelegramNotifier`. Enabled by
+//! command core, replies in HTML, alerts through `alerts::destinations::TelegramNotifier`
+//! (which borrows `TgBot` and `render` from here). Enabled by
 //! `TELEGRAM_BOT_TOKEN`, talking to `TELEGRAM_API_URL`. Sends are paced to Telegram's
 //! limits by `limiter`; a 429 is still honoured.
 //!
@@ -8,7 +9,6 @@
 
 mod bot;
 mod limiter;
-mod notifier;
 pub mod render;
 
 use std::sync::Arc;
@@ -18,7 +18,6 @@ use teloxide::Bot;
 use crate::config::Telegram;
 
 pub use bot::run_telegram;
-pub use notifier::TelegramNotifier;
 
 /// The bot client and the pacing shared by everything that sends (replies and
 /// alerts), so together they stay inside Telegram's limits.
@@ -30,7 +29,7 @@ pub struct TgBot {
 
 impl TgBot {
     /// Waits for a free slot to send to `chat`.
-    async fn pace(&self, chat: i64) {
+    pub(crate) async fn pace(&self, chat: i64) {
         self.limiter.acquire(chat).await;
     }
 }

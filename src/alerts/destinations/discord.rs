@@ -4,12 +4,13 @@
 //! sent silently.
 //!
 //! Posted with a plain HTTP client rather than serenity's: with serenity's rate
-//! limiter off (needed for `DISCORD_API_URL`, see `mod.rs`) a 429 loses its
+//! limiter off (needed for `DISCORD_API_URL`, see `chat::discord`) a 429 loses its
 //! `retry_after`, and the outbox must wait exactly as Discord says. Discord's answers
 //! decide: 429 waits `retry_after`; 401, 403 and an unknown channel end the
 //! destination (Discord bans IPs that keep sending invalid requests); 400 drops the
 //! alert; everything else retries.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -19,9 +20,11 @@ use serde_json::Value;
 
 use serenity::all::{CreateAllowedMentions, CreateMessage, MessageFlags, Timestamp};
 
-use super::render::{self, DcMessage};
+use super::{Buttons, Chats, SetupError};
 use crate::alerts::{Alert, DeliveryError, Notifier};
-use crate::config::Discord;
+use crate::chat::discord as adapter;
+use crate::chat::discord::render::{self, DcMessage};
+use crate::config::{Config, Discord};
 use crate::store::Store;
 
 const PREFIX: &str = "discord:";
@@ -37,14 +40,17 @@ pub struct DiscordNotifier {
 }
 
 impl DiscordNotifier {
-    pub fn new(config: &Discord, store: Store) -> Result<DiscordNotifier, String> {
+    pub fn new(config: &Discord, store: Store) -> Result<DiscordNotifier, SetupError> {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
             .build()
-            .map_err(|e| format!("DISCORD_BOT_TOKEN: cannot build the HTTP client: {e}"))?;
+            .map_err(|e| SetupError {
+                variable: "DISCORD_BOT_TOKEN",
+                reason: format!("cannot build the HTTP client: {e}"),
+            })?;
         Ok(DiscordNotifier {
             client,
-            base: super::api_base(config),
+            base: adapter::api_base(config),
             token: config.token.clone(),
             channels: config.channel_ids.clone(),
             store,
@@ -69,11 +75,27 @@ impl DiscordNotifier {
     }
 }
 
+/// The Discord destination when `DISCORD_BOT_TOKEN` is set.
+pub(super) fn from_config(
+    config: &Config,
+    store: &Store,
+    chats: &Chats,
+) -> Result<Option<Arc<dyn Notifier>>, SetupError> {
+    let Some(settings) = &config.discord else {
+        return Ok(None);
+    };
+    let mut notifier = DiscordNotifier::new(settings, store.clone())?;
+    if chats.buttons == Buttons::None {
+        notifier = notifier.without_buttons();
+    }
+    Ok(Some(Arc::new(notifier)))
+}
+
 /// The JSON body of a channel message carrying `message`: the same embed and buttons
-/// the bot's replies use (`super::embed`, `super::components`), serialized by
+/// the bot's replies use (`chat::discord`'s `embed` and `components`), serialized by
 /// serenity's own builder, so there is one shape for both.
 pub fn body(message: &DcMessage, alert: &Alert) -> Value {
-    let mut embed = super::embed(message);
+    let mut embed = adapter::embed(message);
     if let Ok(at) = Timestamp::parse(&alert.at.to_rfc3339()) {
         embed = embed.timestamp(at);
     }
@@ -84,7 +106,7 @@ pub fn body(message: &DcMessage, alert: &Alert) -> Value {
     };
     let create = CreateMessage::new()
         .embed(embed)
-        .components(super::components(message))
+        .components(adapter::components(message))
         // Space names and Hub errors never ping anyone.
         .allowed_mentions(CreateAllowedMentions::new())
         .flags(flags);

@@ -1,5 +1,5 @@
-//! `ALERT_WEBHOOK_URL`: every alert POSTed as JSON. An adapter like the chats: reqwest
-//! stays here, out of the alerts core. 2xx is delivered; 408, 429 and 5xx
+//! `ALERT_WEBHOOK_URL`: every alert POSTed as JSON. reqwest is imported here (the
+//! folder's rule, see `mod.rs`), out of the alerts core. 2xx is delivered; 408, 429 and 5xx
 //! are retried (honouring `Retry-After`); any other 4xx is permanent for that alert
 //! (the receiver rejects it and will keep rejecting it).
 //!
@@ -8,6 +8,7 @@
 //! defused, so a Hub error message saying `<!channel>` or `@everyone` pings nobody.
 //! `events` carry the same facts as data (control characters already cleaned).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -15,7 +16,9 @@ use reqwest::StatusCode;
 use serde::Serialize;
 use url::Url;
 
+use super::SetupError;
 use crate::alerts::{Alert, AlertEvent, DeliveryError, Notice, Notifier, PlatformEvent, render};
+use crate::config::Config;
 use crate::domain::text::slack_safe;
 
 pub struct WebhookNotifier {
@@ -47,6 +50,18 @@ impl WebhookNotifier {
             .build()?;
         Ok(WebhookNotifier { http, url })
     }
+}
+
+/// The webhook destination when `ALERT_WEBHOOK_URL` is set.
+pub(super) fn from_config(config: &Config) -> Result<Option<Arc<dyn Notifier>>, SetupError> {
+    let Some(url) = &config.alert_webhook_url else {
+        return Ok(None);
+    };
+    let webhook = WebhookNotifier::new(url.clone()).map_err(|e| SetupError {
+        variable: "ALERT_WEBHOOK_URL",
+        reason: format!("cannot build the HTTP client: {e}"),
+    })?;
+    Ok(Some(Arc::new(webhook)))
 }
 
 #[async_trait]

@@ -4,6 +4,8 @@
 //! Telegram's answers decide: a migrated group moves the destination, a blocked or
 //! kicked bot (or a missing chat) ends it, 429 waits `retry_after`, the rest retries.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use teloxide::payloads::SendMessageSetters;
 use teloxide::prelude::Requester;
@@ -12,10 +14,11 @@ use teloxide::types::{
 };
 use teloxide::{ApiError, RequestError};
 
-use super::TgBot;
-use super::render;
+use super::{Buttons, Chats};
 use crate::alerts::{Alert, DeliveryError, Notifier};
+use crate::chat::telegram::{TgBot, render};
 use crate::commands::ButtonAction;
+use crate::config::Config;
 use crate::store::Store;
 
 const PREFIX: &str = "telegram:";
@@ -65,6 +68,22 @@ impl TelegramNotifier {
             ],
         ]))
     }
+}
+
+/// The Telegram destination when the bot token and `TELEGRAM_CHAT_IDS` are set.
+pub(super) fn from_config(
+    config: &Config,
+    store: &Store,
+    chats: &Chats,
+) -> Option<Arc<dyn Notifier>> {
+    let (Some(bot), Some(settings)) = (&chats.telegram, &config.telegram) else {
+        return None;
+    };
+    let mut notifier = TelegramNotifier::new(bot.clone(), settings.chat_ids.clone(), store.clone());
+    if chats.buttons == Buttons::None {
+        notifier = notifier.without_buttons();
+    }
+    Some(Arc::new(notifier))
 }
 
 /// The chat is gone for this bot: blocked, kicked, deleted, deactivated.

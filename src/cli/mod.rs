@@ -10,7 +10,6 @@ mod progress;
 mod render;
 mod report;
 mod run;
-mod stage_watch;
 
 use std::path::Path;
 

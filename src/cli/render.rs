@@ -137,3 +137,71 @@ pub(super) fn summary(observations: &[Observation]) -> String {
     let noun = if total == 1 { "Space" } else { "Spaces" };
     format!("{total} {noun}: {}", counts.join(", "))
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::domain::{CheckFailure, SpaceCheck, SpaceId, Unchecked};
+
+    fn failure() -> Unchecked {
+        Unchecked {
+            kind: CheckFailure::HubUnavailable,
+            error: "HTTP 503: busy".into(),
+        }
+    }
+
+    /// An owner that could not be listed, and a Space that could not be read, print
+    /// as they did when both were one struct of optional fields.
+    #[test]
+    fn checks_that_could_not_be_made_print_as_before() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        let space = SpaceId::parse("dana/a").unwrap();
+        let rows = [
+            SpaceCheck::unread(space, at, failure()).into(),
+            Observation::unlisted("dana".into(), at, failure()),
+        ];
+        let one = |label: &str| {
+            format!(
+                r#"  {{
+    "space": "{label}",
+    "stage": null,
+    "verdict": "unreachable",
+    "hardware": null,
+    "probe": null,
+    "error": "HTTP 503: busy",
+    "cause": null,
+    "checked_at": "2026-11-22T12:00:00Z"
+  }}"#
+            )
+        };
+        assert_eq!(
+            json(&rows),
+            format!("[\n{},\n{}\n]", one("dana/a"), one("dana/*"))
+        );
+        let table = table(&rows);
+        let cells: Vec<Vec<&str>> = table
+            .lines()
+            .map(|l| {
+                l.split("  ")
+                    .filter(|c| !c.is_empty())
+                    .map(str::trim)
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            cells[1],
+            ["dana/a", "-", "unreachable", "-", "-", "HTTP 503: busy"]
+        );
+        assert_eq!(
+            cells[2],
+            ["dana/*", "-", "unreachable", "-", "-", "HTTP 503: busy"]
+        );
+        assert_eq!(exit_status_of(&rows), 3);
+    }
+
+    fn exit_status_of(rows: &[Observation]) -> u8 {
+        crate::cli::check::exit_status(rows)
+    }
+}

@@ -191,6 +191,8 @@ async fn an_owner_wide_failure_leaves_no_space_row() {
         let checks = store.recent_checks("alice/*", 5).await.unwrap();
         assert_eq!(checks.len(), 1);
         assert_eq!(checks[0].verdict, "unreachable");
+        assert_eq!(checks[0].stage, None);
+        assert_eq!(checks[0].error.as_deref(), Some("HTTP 503: busy"));
     }
 }
 

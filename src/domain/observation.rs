@@ -41,6 +41,12 @@ impl CheckFailure {
 }
 
 /// One check: of a Space, or of an owner whose Spaces could not be listed.
+// Nearly every observation is a Space check, so its size is paid either way; boxing
+// it would only add an allocation per Space per cycle.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "the small variant is the rare one"
+)]
 #[derive(Debug, Clone)]
 pub enum Observation {
     /// A Space the Hub was asked about (what it said, or why it could not say).

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use fake_hub::{FakeHub, HostKind, SpaceSpec};
 use spacewarden::config::Config;
-use spacewarden::domain::{Observation, ProbeOutcome, SpaceId, Stage, Verdict};
+use spacewarden::domain::{Observation, ProbeOutcome, SpaceCheck, SpaceId, Stage, Verdict};
 use spacewarden::hub::{HttpProbe, HubClient, HubEndpoints};
 use spacewarden::monitor::{Monitor, MonitorParts, Tuning};
 use spacewarden::store::Store;
@@ -298,9 +298,8 @@ async fn storage() {
 }
 
 fn observation(space: &SpaceId, at: chrono::DateTime<Utc>, down: bool) -> Observation {
-    Observation {
-        space: Some(space.clone()),
-        owner: space.owner().to_owned(),
+    SpaceCheck {
+        space: space.clone(),
         at,
         stage: Some(Stage::parse(if down { "RUNTIME_ERROR" } else { "RUNNING" })),
         hardware: Some("cpu-basic".into()),
@@ -320,4 +319,5 @@ fn observation(space: &SpaceId, at: chrono::DateTime<Utc>, down: bool) -> Observ
         cause: None,
         revision: None,
     }
+    .into()
 }

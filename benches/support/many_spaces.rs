@@ -6,7 +6,7 @@
 //! day a month ago.
 
 use chrono::{DateTime, Utc};
-use spacewarden::domain::{Observation, ProbeOutcome, SpaceId, Stage, Verdict};
+use spacewarden::domain::{Observation, ProbeOutcome, SpaceCheck, SpaceId, Stage, Verdict};
 use spacewarden::store::Store;
 
 /// Spaces per owner.
@@ -33,9 +33,8 @@ fn observation(id: &SpaceId, at: DateTime<Utc>, up: bool) -> Observation {
             ),
         )
     };
-    Observation {
-        space: Some(id.clone()),
-        owner: id.owner().to_owned(),
+    SpaceCheck {
+        space: id.clone(),
         at,
         stage: Some(Stage::parse(stage)),
         hardware: Some("cpu-basic".into()),
@@ -55,6 +54,7 @@ fn observation(id: &SpaceId, at: DateTime<Utc>, up: bool) -> Observation {
         cause: None,
         revision: None,
     }
+    .into()
 }
 
 /// Writes the history of `spaces` Spaces ending at `now`.
@@ -72,11 +72,11 @@ pub async fn seed(store: &Store, spaces: usize, days: i64, now: DateTime<Utc>) {
             batch.push(observation(&id, now - chrono::Duration::hours(hour), up));
         }
         if batch.len() > 20_000 {
-            batch.sort_by_key(|o| o.at);
+            batch.sort_by_key(|o| o.at());
             store.record(&batch).await.expect("seed");
             batch.clear();
         }
     }
-    batch.sort_by_key(|o| o.at);
+    batch.sort_by_key(|o| o.at());
     store.record(&batch).await.expect("seed");
 }

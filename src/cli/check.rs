@@ -216,16 +216,16 @@ async fn check_once(
 /// one was unreachable; else 0. A Space that needs attention comes first: that is
 /// what a cron wrapper exists to report.
 pub fn exit_status(observations: &[Observation]) -> u8 {
-    if observations.iter().any(|o| o.verdict.needs_attention()) {
+    if observations.iter().any(|o| o.verdict().needs_attention()) {
         EXIT_ATTENTION
     } else if observations
         .iter()
-        .any(|o| o.failure.is_some_and(|f| f.is_configuration()))
+        .any(|o| o.failure().is_some_and(|f| f.is_configuration()))
     {
         EXIT_CONFIG
     } else if observations
         .iter()
-        .any(|o| o.verdict == Verdict::Unreachable)
+        .any(|o| o.verdict() == Verdict::Unreachable)
     {
         EXIT_UNCHECKED
     } else {

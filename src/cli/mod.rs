@@ -12,7 +12,6 @@ mod reload;
 mod render;
 mod report;
 mod run;
-mod stage_watch;
 
 use std::path::Path;
 

@@ -19,9 +19,8 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::build::{Buttons, monitor_parts};
+use super::build::{Buttons, observed_parts};
 use super::progress::{Progress, Repairing, plural};
-use super::stage_watch::StageWatch;
 use super::{EXIT_CONFIG, EXIT_UNCHECKED, check, render};
 use crate::alerts::{DeliverySettings, deliver_due};
 use crate::chat::telegram;
@@ -30,7 +29,7 @@ use crate::config::Config;
 use crate::domain::{Observation, WatchTarget};
 use crate::monitor::Monitor;
 use crate::store::Store;
-use crate::web::{Meters, SampleBook};
+use crate::web::Meters;
 
 /// The actor recorded for what `check --repair` does.
 pub const CLI_ACTOR: &str = "cli";
@@ -59,11 +58,11 @@ pub(super) async fn run(
     let live = !json && std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
     let progress = Progress::new(live, timeout);
     let telegram_bot = config.telegram.as_ref().map(telegram::client);
-    let mut parts = match monitor_parts(
+    let mut parts = match observed_parts(
         config,
         store.clone(),
         &Meters::default(),
-        &SampleBook::default(),
+        Arc::new(progress.clone()),
         telegram_bot,
         Arc::new(progress.console()),
         Buttons::None,
@@ -75,7 +74,6 @@ pub(super) async fn run(
             return EXIT_CONFIG;
         }
     };
-    parts.hub = Arc::new(StageWatch::new(parts.hub, progress.clone()));
     parts.actor = CLI_ACTOR.to_owned();
     let monitor = Monitor::new(parts);
     if let Err(e) = monitor.outbox().load_changes(&store).await {

@@ -16,6 +16,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
 use crate::domain::{SpaceId, Stage};
+use crate::hub::{HubEvent, HubObserver, RuntimeCall};
 
 /// How often a plain display says that it is still waiting.
 const HEARTBEAT: Duration = Duration::from_secs(60);
@@ -218,6 +219,23 @@ impl Progress {
     }
 }
 
+/// The stage each Space is in, as the repair ladder learns it from the Hub: a
+/// restart's or pause's answer, then each runtime poll. Watching the Hub client keeps
+/// the ladder itself free of display code.
+impl HubObserver for Progress {
+    fn observe(&self, event: &HubEvent<'_>) {
+        if let HubEvent::Runtime {
+            space,
+            call,
+            runtime,
+        } = event
+            && *call != RuntimeCall::SleepTime
+        {
+            self.seen(space, &runtime.stage);
+        }
+    }
+}
+
 /// The `log` destination of a one-shot run: each alert's lines, `ALERT …`, through the
 /// display (never on stdout, which carries the table or the JSON).
 pub(super) struct Console(Progress);
@@ -279,5 +297,38 @@ mod tests {
         assert_eq!(clock(Duration::from_secs(3600 + 62)), "1:01:02");
         assert_eq!(plural(1, "repair"), "1 repair");
         assert_eq!(plural(2, "alert"), "2 alerts");
+    }
+
+    #[test]
+    fn stages_come_from_the_hub_clients_answers() {
+        let progress = Progress::new(false, Duration::from_secs(60));
+        let app = SpaceId::parse("alice/app").unwrap();
+        let runtime = |stage: &str| crate::hub::SpaceRuntime {
+            stage: Stage::parse(stage),
+            hardware: None,
+            requested_hardware: None,
+            gc_timeout: None,
+            error_message: None,
+            domains: Vec::new(),
+        };
+        let answer = |call, stage: &str| {
+            let runtime = runtime(stage);
+            progress.observe(&HubEvent::Runtime {
+                space: &app,
+                call,
+                runtime: &runtime,
+            });
+            lock(&progress.inner.stages).get("alice/app").cloned()
+        };
+        assert_eq!(
+            answer(RuntimeCall::Restart, "BUILDING"),
+            Some(Stage::Building)
+        );
+        assert_eq!(answer(RuntimeCall::Read, "RUNNING"), Some(Stage::Running));
+        assert_eq!(
+            answer(RuntimeCall::SleepTime, "PAUSED"),
+            Some(Stage::Running),
+            "a sleep-time answer is not a stage the ladder waits on"
+        );
     }
 }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::domain::{Cause, Observation, Verdict};
+use crate::domain::{Cause, Observation, ProbeOutcome, Verdict};
 
 /// The longest error text shown in a table cell.
 const ERROR_WIDTH: usize = 80;
@@ -35,17 +35,17 @@ pub fn json(observations: &[Observation]) -> String {
         .iter()
         .map(|o| JsonRow {
             space: o.label(),
-            stage: o.stage.as_ref().map(|s| s.as_str()),
-            verdict: o.verdict,
-            hardware: o.hardware.as_deref(),
-            probe: o.probe.as_ref().map(|p| JsonProbe {
+            stage: o.stage().map(|s| s.as_str()),
+            verdict: o.verdict(),
+            hardware: o.checked().and_then(|c| c.hardware.as_deref()),
+            probe: probe(o).map(|p| JsonProbe {
                 status: p.status,
                 latency_ms: p.latency_ms.map(|ms| (ms * 10.0).round() / 10.0),
                 ok: p.ok,
             }),
-            error: o.error.as_deref(),
-            cause: o.cause.as_ref(),
-            checked_at: o.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            error: o.error(),
+            cause: o.checked().and_then(|c| c.cause.as_ref()),
+            checked_at: o.at().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         })
         .collect();
     // Serializing plain strings and numbers cannot fail.
@@ -59,11 +59,13 @@ pub fn table(observations: &[Observation]) -> String {
         .map(|o| {
             [
                 o.label(),
-                o.stage.as_ref().map_or("-".into(), |s| s.to_string()),
-                o.verdict.to_string(),
-                o.hardware.clone().unwrap_or_else(|| "-".into()),
+                o.stage().map_or("-".into(), |s| s.to_string()),
+                o.verdict().to_string(),
+                o.checked()
+                    .and_then(|c| c.hardware.clone())
+                    .unwrap_or_else(|| "-".into()),
                 probe_cell(o),
-                o.error.as_deref().map_or("-".into(), one_line),
+                o.error().map_or("-".into(), one_line),
             ]
         })
         .collect();
@@ -95,8 +97,12 @@ pub fn table(observations: &[Observation]) -> String {
     out
 }
 
+fn probe(o: &Observation) -> Option<&ProbeOutcome> {
+    o.checked().and_then(|c| c.probe.as_ref())
+}
+
 fn probe_cell(o: &Observation) -> String {
-    match &o.probe {
+    match probe(o) {
         None => "-".into(),
         Some(p) => {
             let status = p.status.map_or("no reply".into(), |s| s.to_string());
@@ -123,11 +129,79 @@ pub(super) fn summary(observations: &[Observation]) -> String {
     let counts: Vec<String> = Verdict::ALL
         .iter()
         .filter_map(|v| {
-            let n = observations.iter().filter(|o| o.verdict == *v).count();
+            let n = observations.iter().filter(|o| o.verdict() == *v).count();
             (n > 0).then(|| format!("{n} {}", v.as_str().replace('_', " ")))
         })
         .collect();
     let total = observations.len();
     let noun = if total == 1 { "Space" } else { "Spaces" };
     format!("{total} {noun}: {}", counts.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::domain::{CheckFailure, SpaceCheck, SpaceId, Unchecked};
+
+    fn failure() -> Unchecked {
+        Unchecked {
+            kind: CheckFailure::HubUnavailable,
+            error: "HTTP 503: busy".into(),
+        }
+    }
+
+    /// An owner that could not be listed, and a Space that could not be read, print
+    /// as they did when both were one struct of optional fields.
+    #[test]
+    fn checks_that_could_not_be_made_print_as_before() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        let space = SpaceId::parse("dana/a").unwrap();
+        let rows = [
+            SpaceCheck::unread(space, at, failure()).into(),
+            Observation::unlisted("dana".into(), at, failure()),
+        ];
+        let one = |label: &str| {
+            format!(
+                r#"  {{
+    "space": "{label}",
+    "stage": null,
+    "verdict": "unreachable",
+    "hardware": null,
+    "probe": null,
+    "error": "HTTP 503: busy",
+    "cause": null,
+    "checked_at": "2026-11-22T12:00:00Z"
+  }}"#
+            )
+        };
+        assert_eq!(
+            json(&rows),
+            format!("[\n{},\n{}\n]", one("dana/a"), one("dana/*"))
+        );
+        let table = table(&rows);
+        let cells: Vec<Vec<&str>> = table
+            .lines()
+            .map(|l| {
+                l.split("  ")
+                    .filter(|c| !c.is_empty())
+                    .map(str::trim)
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            cells[1],
+            ["dana/a", "-", "unreachable", "-", "-", "HTTP 503: busy"]
+        );
+        assert_eq!(
+            cells[2],
+            ["dana/*", "-", "unreachable", "-", "-", "HTTP 503: busy"]
+        );
+        assert_eq!(exit_status_of(&rows), 3);
+    }
+
+    fn exit_status_of(rows: &[Observation]) -> u8 {
+        crate::cli::check::exit_status(rows)
+    }
 }

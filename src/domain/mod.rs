@@ -22,7 +22,7 @@ pub use cause::{
 };
 pub use duration::{format_duration, parse_duration};
 pub use ladder::{Ladder, Ladders, WhenExhausted};
-pub use observation::{CheckFailure, Observation, ProbeOutcome, Revision};
+pub use observation::{CheckFailure, Observation, ProbeOutcome, Revision, SpaceCheck, Unchecked};
 pub use platform::{
     Closing, Opening, PlatformIncident, PlatformPlan, PlatformReason, PlatformThresholds, Suspect,
     assess,

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
@@ -23,8 +23,8 @@ use super::ratelimit::{RateLimit, wait_after_429};
 use super::sse::SseParser;
 use super::wire::{self, LogEventWire, MetricWire, RuntimeWire, SpaceWire, WhoAmIWire};
 use super::{
-    Hub, HubError, LogKind, LogLine, MetricSample, MetricStream, SpaceInfo, SpaceRuntime,
-    SpaceSummary, WhoAmI,
+    Hub, HubError, HubEvent, HubObserver, LogKind, LogLine, MetricSample, MetricStream,
+    RuntimeCall, SpaceInfo, SpaceRuntime, SpaceSummary, WhoAmI,
 };
 use crate::domain::SpaceId;
 use crate::domain::text::clean_line;
@@ -46,17 +46,14 @@ pub struct HubEndpoints {
     pub spaces_api: Url,
 }
 
-/// Told of every request sent to the Hub: the reply's HTTP status, or `None` when no
-/// reply came (timeout, connection failure). Feeds the `/metrics` counters.
-pub type RequestObserver = std::sync::Arc<dyn Fn(Option<u16>) + Send + Sync>;
-
 pub struct HubClient {
     http: reqwest::Client,
     endpoints: HubEndpoints,
     timeout: Duration,
     /// Per credential (hashed token, 0 for anonymous): no requests before this instant.
     paused_until: Mutex<HashMap<u64, Instant>>,
-    observer: Option<RequestObserver>,
+    /// Told of every request and of what the replies said (`super::events`).
+    observers: Vec<Arc<dyn HubObserver>>,
     /// Listing entries skipped for a bad id, each logged once.
     skipped: SkippedIds,
 }
@@ -73,7 +70,7 @@ impl HubClient {
             endpoints,
             timeout,
             paused_until: Mutex::new(HashMap::new()),
-            observer: None,
+            observers: Vec::new(),
             skipped: SkippedIds::default(),
         })
     }
@@ -89,10 +86,34 @@ impl HubClient {
         )
     }
 
-    /// Reports every request's outcome to `observer` (the daemon's metrics).
-    pub fn with_observer(mut self, observer: RequestObserver) -> HubClient {
-        self.observer = Some(observer);
+    /// Adds `observer` to those told of every `HubEvent` (the metrics, the page's
+    /// samples, the progress display).
+    pub fn with_observer(mut self, observer: Arc<dyn HubObserver>) -> HubClient {
+        self.observers.push(observer);
         self
+    }
+
+    fn emit(&self, event: HubEvent<'_>) {
+        for observer in &self.observers {
+            observer.observe(&event);
+        }
+    }
+
+    /// Tells the observers of a runtime `call` answered for `space`.
+    fn runtime_seen(
+        &self,
+        space: &SpaceId,
+        call: RuntimeCall,
+        result: Result<SpaceRuntime, HubError>,
+    ) -> Result<SpaceRuntime, HubError> {
+        if let Ok(runtime) = &result {
+            self.emit(HubEvent::Runtime {
+                space,
+                call,
+                runtime,
+            });
+        }
+        result
     }
 
     /// `HF_SPACES_API_URL`.
@@ -172,10 +193,12 @@ impl HubClient {
             }
             None => {}
         }
+        let started = Instant::now();
         let sent = request.send().await;
-        if let Some(observer) = &self.observer {
-            observer(sent.as_ref().ok().map(|r| r.status().as_u16()));
-        }
+        self.emit(HubEvent::Request {
+            status: sent.as_ref().ok().map(|r| r.status().as_u16()),
+            latency: started.elapsed(),
+        });
         let response = sent.map_err(|e| transport_error(&e, self.timeout))?;
         let header = |name: &str| {
             response
@@ -351,10 +374,11 @@ impl Hub for HubClient {
         id: &SpaceId,
         token: Option<&SecretString>,
     ) -> Result<SpaceRuntime, HubError> {
-        let (wire, _): (RuntimeWire, _) = self
-            .get_json(self.space_url(id, &["runtime"]), token)
-            .await?;
-        Ok(wire.into())
+        let read = self
+            .get_json::<RuntimeWire>(self.space_url(id, &["runtime"]), token)
+            .await
+            .map(|(wire, _)| wire.into());
+        self.runtime_seen(id, RuntimeCall::Read, read)
     }
 
     async fn space_info(
@@ -376,7 +400,8 @@ impl Hub for HubClient {
         if factory {
             url.query_pairs_mut().append_pair("factory", "true");
         }
-        self.post_runtime(url, token).await
+        let answer = self.post_runtime(url, token).await;
+        self.runtime_seen(id, RuntimeCall::Restart, answer)
     }
 
     async fn pause(
@@ -384,8 +409,10 @@ impl Hub for HubClient {
         id: &SpaceId,
         token: Option<&SecretString>,
     ) -> Result<SpaceRuntime, HubError> {
-        self.post_runtime(self.space_url(id, &["pause"]), token)
-            .await
+        let answer = self
+            .post_runtime(self.space_url(id, &["pause"]), token)
+            .await;
+        self.runtime_seen(id, RuntimeCall::Pause, answer)
     }
 
     async fn set_sleep_time(
@@ -406,7 +433,8 @@ impl Hub for HubClient {
                 Some(&body),
             )
             .await?;
-        Ok(decode::<RuntimeWire>(response).await?.into())
+        let answer = decode::<RuntimeWire>(response).await.map(Into::into);
+        self.runtime_seen(id, RuntimeCall::SleepTime, answer)
     }
 
     async fn logs(
@@ -482,6 +510,10 @@ impl Hub for HubClient {
                 "the metrics stream sent no sample".into(),
             ));
         }
+        self.emit(HubEvent::Samples {
+            space: id,
+            samples: &out,
+        });
         Ok(out)
     }
 

@@ -58,3 +58,13 @@ impl HubError {
         }
     }
 }
+
+impl From<&HubError> for crate::domain::Unchecked {
+    /// Why a check could not be made, as stored and reported.
+    fn from(error: &HubError) -> Self {
+        crate::domain::Unchecked {
+            kind: error.failure(),
+            error: error.to_string(),
+        }
+    }
+}

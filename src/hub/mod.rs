@@ -7,6 +7,7 @@
 // `pub(crate)` where `crate::fuzzing` reaches in.
 pub(crate) mod client;
 mod error;
+mod events;
 mod listing;
 mod live;
 mod probe;
@@ -22,8 +23,9 @@ use secrecy::SecretString;
 
 use crate::domain::{ProbeOutcome, SpaceId, Stage};
 
-pub use client::{HubClient, HubEndpoints, RequestObserver, credential_key};
+pub use client::{HubClient, HubEndpoints, credential_key};
 pub use error::HubError;
+pub use events::{HubEvent, HubObserver, RuntimeCall};
 pub use live::MetricStream;
 pub use probe::HttpProbe;
 pub use ratelimit::RateLimit;

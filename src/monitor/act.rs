@@ -14,8 +14,8 @@ use super::platform::suspects;
 use super::{Claim, Monitor};
 use crate::alerts::{Alert, EventKind};
 use crate::domain::{
-    Ladder, Observation, PlatformIncident, PlatformPlan, RepairHistory, SpaceId, Stage, assess,
-    time,
+    Ladder, Observation, PlatformIncident, PlatformPlan, RepairHistory, SpaceCheck, SpaceId, Stage,
+    assess, time,
 };
 use crate::store::{NewAction, SpaceState, StoreError, StoreTx};
 
@@ -53,8 +53,8 @@ impl Monitor {
         let facts = self.read_facts(now).await?;
         let platform = self.assess_platform(observations, &facts);
         let mut plans = Vec::new();
-        for obs in observations {
-            let Some(space) = &obs.space else { continue };
+        for obs in observations.iter().filter_map(Observation::checked) {
+            let space = &obs.space;
             let ladder = self.ladder_for(obs);
             let mut plan = plan(&self.facts_for(space, obs, &facts, &platform, &ladder, now));
             for event in &mut plan.events {
@@ -161,7 +161,7 @@ impl Monitor {
 
     /// The ladder for the Space's cause, from the settings (built-in rows and
     /// overrides).
-    pub(super) fn ladder_for(&self, obs: &Observation) -> Ladder {
+    pub(super) fn ladder_for(&self, obs: &SpaceCheck) -> Ladder {
         self.settings()
             .causes
             .ladders
@@ -171,7 +171,7 @@ impl Monitor {
     fn facts_for<'a>(
         &'a self,
         space: &'a SpaceId,
-        obs: &'a Observation,
+        obs: &'a SpaceCheck,
         facts: &'a Facts,
         platform: &PlatformPlan,
         ladder: &'a Ladder,
@@ -229,8 +229,8 @@ impl Monitor {
         let platform = self.assess_platform(observations, &facts);
         let mut logs = Tails::new();
         let mut wanted = Vec::new();
-        for obs in observations {
-            let (Some(space), Some(stage)) = (&obs.space, &obs.stage) else {
+        for obs in observations.iter().filter_map(Observation::checked) {
+            let (space, Some(stage)) = (&obs.space, &obs.stage) else {
                 continue;
             };
             let Some(kind) = log_kind(stage)

@@ -2,13 +2,12 @@
 //! verdict per Space, store everything in one transaction.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use futures_util::{StreamExt, stream};
 
 use super::Monitor;
 use super::owners::{Seen, SeenSpace, group_by_owner};
-use crate::domain::{Observation, VerdictInput, WatchTarget, verdict};
+use crate::domain::{Observation, SpaceCheck, VerdictInput, WatchTarget, verdict};
 use crate::store::{SpaceState, StoreError};
 
 /// Logged once a cycle's results are stored (tests and benchmarks wait for it).
@@ -93,37 +92,15 @@ impl Monitor {
     /// Probes the app when the stage says it serves, then applies the verdict table.
     async fn conclude(&self, seen: Seen, states: &HashMap<String, SpaceState>) -> Observation {
         let now = self.inner.clock.now();
-        let Seen {
-            space,
-            owner,
-            result,
-        } = seen;
+        let (space, result) = match seen {
+            Seen::Space { space, result } => (space, result),
+            Seen::Unlisted { owner, error } => {
+                return Observation::unlisted(owner, now, (&error).into());
+            }
+        };
         let seen_space = match result {
             Ok(seen_space) => seen_space,
-            Err(error) => {
-                return Observation {
-                    space,
-                    owner,
-                    at: now,
-                    stage: None,
-                    hardware: None,
-                    requested_hardware: None,
-                    error: Some(error.to_string()),
-                    failure: Some(error.failure()),
-                    probe: None,
-                    verdict: verdict(VerdictInput {
-                        stage: None,
-                        probe_ok: None,
-                        in_stage_for: Duration::ZERO,
-                        start_grace: self.settings().repair.start_grace,
-                    }),
-                    subdomain: None,
-                    gc_timeout: None,
-                    private: None,
-                    cause: None,
-                    revision: None,
-                };
-            }
+            Err(error) => return SpaceCheck::unread(space, now, (&error).into()).into(),
         };
         let SeenSpace {
             runtime,
@@ -131,18 +108,18 @@ impl Monitor {
             private,
             revision,
         } = seen_space;
-        let id = space.as_ref();
-        let subdomain = subdomain.or_else(|| id.map(|id| id.derived_subdomain()));
+        let subdomain = subdomain.or_else(|| Some(space.derived_subdomain()));
         // Sleeping, paused and broken Spaces are not probed: a GET would wake a
         // sleeping Space, and waking is the keep-alive's decision, not the check's.
-        let probe = match (id, &subdomain) {
-            (Some(id), Some(subdomain)) if runtime.stage.is_serving() => {
-                Some(self.probe_app(id, subdomain, private == Some(true)).await)
-            }
+        let probe = match &subdomain {
+            Some(subdomain) if runtime.stage.is_serving() => Some(
+                self.probe_app(&space, subdomain, private == Some(true))
+                    .await,
+            ),
             _ => None,
         };
-        let in_stage_for = id
-            .and_then(|id| states.get(&id.key()))
+        let in_stage_for = states
+            .get(&space.key())
             .filter(|state| state.stage.as_ref() == Some(&runtime.stage))
             .and_then(|state| state.stage_since)
             .and_then(|since| (now - since).to_std().ok())
@@ -154,22 +131,17 @@ impl Monitor {
             start_grace: self.settings().repair.start_grace,
         });
         let probe_failure = probe.as_ref().and_then(|p| p.failure.clone());
-        Observation {
-            space,
-            owner,
-            at: now,
-            stage: Some(runtime.stage),
+        SpaceCheck {
             hardware: runtime.hardware,
             requested_hardware: runtime.requested_hardware,
             error: runtime.error_message.or(probe_failure),
-            failure: None,
             probe,
-            verdict,
             subdomain,
             gc_timeout: runtime.gc_timeout,
             private,
-            cause: None,
             revision,
+            ..SpaceCheck::new(space, now, runtime.stage, verdict)
         }
+        .into()
     }
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use futures_util::{StreamExt, stream};
 
 use super::Monitor;
-use crate::domain::{CauseInput, Health, Observation, SpaceId, Stage, Verdict};
+use crate::domain::{CauseInput, Health, Observation, SpaceCheck, SpaceId, Stage, Verdict};
 use crate::hub::LogKind;
 use crate::store::SpaceState;
 
@@ -36,7 +36,7 @@ fn classified(verdict: Verdict) -> bool {
 }
 
 /// A stored cause still holds: the Space was already down, in the same stage.
-fn still_known<'a>(obs: &Observation, state: Option<&'a SpaceState>) -> Option<&'a SpaceState> {
+fn still_known<'a>(obs: &SpaceCheck, state: Option<&'a SpaceState>) -> Option<&'a SpaceState> {
     state.filter(|s| {
         s.cause.is_some() && Health::of(s.verdict) == Health::Bad && s.stage == obs.stage
     })
@@ -53,9 +53,10 @@ impl Monitor {
     ) -> Tails {
         let wanted: Vec<(SpaceId, LogKind)> = observations
             .iter()
+            .filter_map(Observation::checked)
             .filter(|obs| classified(obs.verdict))
             .filter_map(|obs| {
-                let space = obs.space.as_ref()?;
+                let space = &obs.space;
                 let state = known.and_then(|k| k.get(&space.key()));
                 if still_known(obs, state).is_some() {
                     return None;
@@ -65,8 +66,8 @@ impl Monitor {
             .collect();
         let tails = self.read_tails(wanted, DIAGNOSE_LOG_LINES).await;
         let table = &self.settings().causes.table;
-        for obs in observations.iter_mut() {
-            let Some(space) = &obs.space else { continue };
+        for obs in observations.iter_mut().filter_map(Observation::checked_mut) {
+            let space = &obs.space;
             let state = known.and_then(|k| k.get(&space.key()));
             obs.cause = match still_known(obs, state) {
                 Some(state) if classified(obs.verdict) => state.cause.clone(),

@@ -2,7 +2,7 @@
 //! budget (`[memory]`: streams at once, each Space at least every `every`), so that a
 //! Space about to be stopped for memory is warned about before it is, and so the page's
 //! sparklines and `/metrics` gauges have figures without anyone asking in chat (the
-//! samples land in the `SampleBook` through the recording Hub).
+//! samples land in the `SampleBook` through the Hub client's observer).
 //!
 //! Memory at or above `high_pct` of the limit in every sample of a read raises one
 //! `memory_high` warning, with the figure and advice; it is never a reason to restart.

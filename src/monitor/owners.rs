@@ -23,10 +23,13 @@ pub struct OwnerGroup {
 }
 
 /// What the Hub said about one Space (or a whole owner), before probing.
-pub struct Seen {
-    pub space: Option<SpaceId>,
-    pub owner: String,
-    pub result: Result<SeenSpace, HubError>,
+pub enum Seen {
+    Space {
+        space: SpaceId,
+        result: Result<SeenSpace, HubError>,
+    },
+    /// The owner's list failed and none of its Spaces is known.
+    Unlisted { owner: String, error: HubError },
 }
 
 pub struct SeenSpace {
@@ -103,9 +106,8 @@ impl Monitor {
                     last_modified,
                     runtime: Some(runtime),
                     ..
-                }) => seen.push(Seen {
-                    space: Some(id),
-                    owner: group.owner.clone(),
+                }) => seen.push(Seen::Space {
+                    space: id,
                     result: Ok(SeenSpace {
                         runtime,
                         subdomain,
@@ -164,11 +166,7 @@ impl Monitor {
                 revision: None,
             }
         });
-        Seen {
-            owner: id.owner().to_owned(),
-            space: Some(id),
-            result,
-        }
+        Seen::Space { space: id, result }
     }
 
     /// The owner's list failed: its explicit Spaces, and for `owner/*` the Spaces last
@@ -192,17 +190,15 @@ impl Monitor {
             }
         }
         if spaces.is_empty() {
-            return vec![Seen {
-                space: None,
+            return vec![Seen::Unlisted {
                 owner: group.owner,
-                result: Err(error),
+                error,
             }];
         }
         spaces
             .into_iter()
-            .map(|id| Seen {
-                owner: group.owner.clone(),
-                space: Some(id),
+            .map(|id| Seen::Space {
+                space: id,
                 result: Err(error.clone()),
             })
             .collect()

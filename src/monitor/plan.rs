@@ -9,16 +9,16 @@ use chrono::{DateTime, Utc};
 use crate::alerts::{AlertEvent, Deploy, EventKind};
 use crate::config::SpacePolicy;
 use crate::domain::{
-    AlertMemory, Cause, Health, Ladder, Observation, RepairContext, RepairDecision, RepairHistory,
-    RepairLimits, RepairStep, SpaceId, Stage, Transition, Verdict, decide, format_duration,
-    observe, time, used_in_window,
+    AlertMemory, Cause, Health, Ladder, RepairContext, RepairDecision, RepairHistory, RepairLimits,
+    RepairStep, SpaceCheck, SpaceId, Stage, Transition, Verdict, decide, format_duration, observe,
+    time, used_in_window,
 };
 use crate::store::SpaceState;
 
 /// Everything the decision about one Space depends on.
 pub struct SpaceFacts<'a> {
     pub space: &'a SpaceId,
-    pub obs: &'a Observation,
+    pub obs: &'a SpaceCheck,
     pub state: Option<&'a SpaceState>,
     pub policy: &'a SpacePolicy,
     pub limits: &'a RepairLimits,
@@ -331,7 +331,7 @@ fn plan_wake(f: &SpaceFacts<'_>) -> Option<Planned> {
     })
 }
 
-fn event_for(space: &SpaceId, obs: &Observation, transition: &Transition) -> AlertEvent {
+fn event_for(space: &SpaceId, obs: &SpaceCheck, transition: &Transition) -> AlertEvent {
     let (kind, verdict, down_for) = match transition {
         Transition::Down { verdict, .. } => (EventKind::Down, *verdict, None),
         Transition::StillDown { verdict, .. } => (EventKind::StillDown, *verdict, None),

@@ -21,7 +21,8 @@ pub(super) fn suspects(
     observations
         .iter()
         .filter_map(|obs| {
-            let space = obs.space.clone()?;
+            let obs = obs.checked()?;
+            let space = obs.space.clone();
             let before = states.get(&space.key()).map(|s| s.verdict);
             let hub_down = obs.verdict == Verdict::Unreachable
                 && obs.failure == Some(CheckFailure::HubUnavailable);
@@ -70,7 +71,8 @@ pub(super) fn events(
         spaces.iter().find_map(|space| {
             let obs = observations
                 .iter()
-                .find(|o| o.space.as_ref().is_some_and(|s| s.key() == space.key()))?;
+                .filter_map(Observation::checked)
+                .find(|o| o.space.key() == space.key())?;
             obs.cause
                 .as_ref()
                 .map(|c| c.evidence.clone())

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Store, StoreError, StoreTx, from_ms, ms, nullable_real};
-use crate::domain::{Health, Observation, Verdict};
+use crate::domain::{Health, Observation, SpaceCheck, Verdict};
 
 /// A stored check, as read back.
 #[derive(Debug, Clone, FromRow)]
@@ -83,9 +83,11 @@ const DAY_MS: i64 = 86_400_000;
 impl StoreTx {
     /// One observation: the raw row, both roll-ups, and the Space's summary.
     pub async fn record_observation(&mut self, obs: &Observation) -> Result<(), StoreError> {
-        let at = ms(obs.at);
-        let stage = obs.stage.as_ref().map(|s| s.as_str().to_owned());
-        let probe = obs.probe.as_ref();
+        let at = ms(obs.at());
+        let check = obs.checked();
+        let stage = obs.stage().map(|s| s.as_str().to_owned());
+        let probe = check.and_then(|c| c.probe.as_ref());
+        let verdict = obs.verdict();
         let label = obs.label();
         // Never an `Option<f64>` (see `nullable_real`): $7 and its presence, $10.
         let (latency_ms, has_latency) = nullable_real(probe.and_then(|p| p.latency_ms));
@@ -93,17 +95,17 @@ impl StoreTx {
             .bind(&label)
             .bind(at)
             .bind(&stage)
-            .bind(obs.verdict.as_str())
-            .bind(&obs.hardware)
+            .bind(verdict.as_str())
+            .bind(check.and_then(|c| c.hardware.as_deref()))
             .bind(probe.and_then(|p| p.status).map(i64::from))
             .bind(latency_ms)
             .bind(probe.map(|p| i64::from(p.ok)))
-            .bind(&obs.error)
+            .bind(obs.error())
             .bind(has_latency)
             .execute(&mut *self.tx)
             .await?;
-        let up = i64::from(obs.verdict == Verdict::Up);
-        let counted = i64::from(counts_for_uptime(obs.verdict));
+        let up = i64::from(verdict == Verdict::Up);
+        let counted = i64::from(counts_for_uptime(verdict));
         let latency = probe.filter(|p| p.ok).and_then(|p| p.latency_ms);
         for (table, size) in [("rollup_hourly", HOUR_MS), ("rollup_daily", DAY_MS)] {
             let sql = format!(
@@ -126,9 +128,21 @@ impl StoreTx {
                 .await?;
         }
         // A whole owner that could not be listed has no Space row to update.
-        let Some(space) = &obs.space else {
-            return Ok(());
-        };
+        match check {
+            Some(check) => self.record_space(check, at, stage).await,
+            None => Ok(()),
+        }
+    }
+
+    /// The Space's summary row (after its billed time, which reads the previous one).
+    async fn record_space(
+        &mut self,
+        obs: &SpaceCheck,
+        at: i64,
+        stage: Option<String>,
+    ) -> Result<(), StoreError> {
+        let space = &obs.space;
+        let probe = obs.probe.as_ref();
         self.record_usage(obs).await?;
         sqlx::query(UPSERT_SPACE)
             .bind(space.to_string())
@@ -294,9 +308,8 @@ mod tests {
     use crate::domain::{SpaceId, Stage, Verdict};
 
     fn obs(stage: Option<&str>, verdict: Verdict, minute: u32) -> Observation {
-        Observation {
-            space: Some(SpaceId::parse("alice/app").unwrap()),
-            owner: "alice".into(),
+        SpaceCheck {
+            space: SpaceId::parse("alice/app").unwrap(),
             at: Utc.with_ymd_and_hms(2026, 11, 22, 10, minute, 0).unwrap(),
             stage: stage.map(Stage::parse),
             hardware: Some("cpu-basic".into()),
@@ -311,6 +324,7 @@ mod tests {
             cause: None,
             revision: None,
         }
+        .into()
     }
 
     #[tokio::test]

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Store, StoreError, StoreTx, from_ms, ms};
-use crate::domain::{Observation, Stage};
+use crate::domain::{SpaceCheck, Stage};
 
 const HOUR_MS: i64 = 3_600_000;
 /// The longest stretch one check vouches for: beyond it, nobody was checking and the
@@ -23,10 +23,8 @@ pub struct UsageRow {
 impl StoreTx {
     /// Adds the time since the Space's previous check, if that check found it on
     /// billing hardware. Call before the Space's summary row is updated.
-    pub(super) async fn record_usage(&mut self, obs: &Observation) -> Result<(), StoreError> {
-        let Some(space) = &obs.space else {
-            return Ok(());
-        };
+    pub(super) async fn record_usage(&mut self, obs: &SpaceCheck) -> Result<(), StoreError> {
+        let space = &obs.space;
         let previous: Option<(Option<String>, Option<String>, i64)> = sqlx::query_as(
             "SELECT stage, hardware, last_check_ms FROM spaces WHERE space_id = $1 COLLATE NOCASE",
         )

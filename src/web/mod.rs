@@ -47,7 +47,7 @@ pub use error::{ApiError, ErrorBody};
 pub use healthcheck::check_health;
 pub use metrics::{MeteredProbe, Meters};
 pub use report::static_site;
-pub use samples::{RecordingHub, Sample, SampleBook};
+pub use samples::{Sample, SampleBook};
 pub use serve::{
     HEADER_READ_TIMEOUT, IDLE_TIMEOUT, LOCAL_RESERVE, MAX_CONNECTIONS, ServeLimits, serve,
     serve_with,
@@ -115,7 +115,7 @@ impl WebState {
         self
     }
 
-    /// Shares the live-metrics samples that the daemon's `RecordingHub` fills.
+    /// Shares the live-metrics samples that the daemon's Hub observer fills.
     pub fn with_samples(mut self, samples: SampleBook) -> WebState {
         let max = self.monitor.config().web.live_streams;
         self.live = live::LiveRelay::new(self.monitor.clone(), samples.clone(), max);

@@ -1,23 +1,18 @@
 //! The last live-metrics samples of each Space, kept in memory for the Space page's
 //! sparklines as first drawn (the live stream then extends them in the browser). Two
-//! sources fill it: `RecordingHub`, which wraps the daemon's `Hub` and keeps whatever
-//! the chat `/metrics` command read through it, and the page's live relay
+//! sources fill it: its observer of the daemon's Hub client, which keeps whatever the
+//! chat `/metrics` command read, and the page's live relay
 //! (`web::live`), which records every sample it relays. Nothing is stored on disk;
 //! after a restart the sparklines start empty.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use secrecy::SecretString;
 
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::domain::SpaceId;
-use crate::hub::{
-    Hub, HubError, LogKind, LogLine, MetricSample, MetricStream, SpaceInfo, SpaceRuntime,
-    SpaceSummary, WhoAmI,
-};
+use crate::hub::{HubEvent, HubObserver, MetricSample};
 
 /// Samples kept per Space: a minute or two of the stream.
 const KEEP: usize = 120;
@@ -48,7 +43,7 @@ impl Sample {
     }
 }
 
-/// Recent samples by Space; cheap to clone, shared by the Hub wrapper and the pages.
+/// Recent samples by Space; cheap to clone, shared by the Hub observer and the pages.
 #[derive(Debug, Clone, Default)]
 pub struct SampleBook {
     spaces: Arc<Mutex<HashMap<String, VecDeque<Sample>>>>,
@@ -94,113 +89,29 @@ impl SampleBook {
     }
 }
 
-/// A `Hub` that passes every call through and remembers live-metrics samples.
-pub struct RecordingHub {
-    inner: Arc<dyn Hub>,
+/// Keeps what the Hub client's one-off live-metrics reads returned (`/metrics`),
+/// stamped with `clock`'s time (the monitor's, so tests can move it).
+struct Recorder {
     book: SampleBook,
     clock: Arc<dyn Clock>,
 }
 
-impl RecordingHub {
-    pub fn new(inner: Arc<dyn Hub>, book: SampleBook) -> RecordingHub {
-        RecordingHub {
-            inner,
-            book,
-            clock: Arc::new(SystemClock),
+impl HubObserver for Recorder {
+    fn observe(&self, event: &HubEvent<'_>) {
+        if let HubEvent::Samples { space, samples } = event {
+            self.book.record(space, self.clock.now(), samples);
         }
-    }
-
-    /// Stamps samples with `clock` (the monitor's, so tests can move it).
-    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> RecordingHub {
-        self.clock = clock;
-        self
     }
 }
 
-#[async_trait]
-impl Hub for RecordingHub {
-    async fn list_spaces(
-        &self,
-        owner: &str,
-        token: Option<&SecretString>,
-    ) -> Result<Vec<SpaceSummary>, HubError> {
-        self.inner.list_spaces(owner, token).await
-    }
-
-    async fn runtime(
-        &self,
-        id: &SpaceId,
-        token: Option<&SecretString>,
-    ) -> Result<SpaceRuntime, HubError> {
-        self.inner.runtime(id, token).await
-    }
-
-    async fn space_info(
-        &self,
-        id: &SpaceId,
-        token: Option<&SecretString>,
-    ) -> Result<SpaceInfo, HubError> {
-        self.inner.space_info(id, token).await
-    }
-
-    async fn restart(
-        &self,
-        id: &SpaceId,
-        factory: bool,
-        token: Option<&SecretString>,
-    ) -> Result<SpaceRuntime, HubError> {
-        self.inner.restart(id, factory, token).await
-    }
-
-    async fn pause(
-        &self,
-        id: &SpaceId,
-        token: Option<&SecretString>,
-    ) -> Result<SpaceRuntime, HubError> {
-        self.inner.pause(id, token).await
-    }
-
-    async fn set_sleep_time(
-        &self,
-        id: &SpaceId,
-        seconds: i64,
-        token: Option<&SecretString>,
-    ) -> Result<SpaceRuntime, HubError> {
-        self.inner.set_sleep_time(id, seconds, token).await
-    }
-
-    async fn logs(
-        &self,
-        id: &SpaceId,
-        kind: LogKind,
-        tail: usize,
-        token: Option<&SecretString>,
-    ) -> Result<Vec<LogLine>, HubError> {
-        self.inner.logs(id, kind, tail, token).await
-    }
-
-    async fn live_metrics(
-        &self,
-        id: &SpaceId,
-        samples: usize,
-        token: Option<&SecretString>,
-    ) -> Result<Vec<MetricSample>, HubError> {
-        let read = self.inner.live_metrics(id, samples, token).await?;
-        self.book.record(id, self.clock.now(), &read);
-        Ok(read)
-    }
-
-    /// Passed through: the page's live relay records the samples it relays itself.
-    async fn live_metrics_stream(
-        &self,
-        id: &SpaceId,
-        token: Option<&SecretString>,
-    ) -> Result<MetricStream, HubError> {
-        self.inner.live_metrics_stream(id, token).await
-    }
-
-    async fn whoami(&self, token: &SecretString) -> Result<WhoAmI, HubError> {
-        self.inner.whoami(token).await
+impl SampleBook {
+    /// The hook to hand to `HubClient::with_observer`. The live stream is not seen
+    /// there: the page's live relay records the samples it relays itself.
+    pub fn hub_observer(&self, clock: Arc<dyn Clock>) -> Arc<dyn HubObserver> {
+        Arc::new(Recorder {
+            book: self.clone(),
+            clock,
+        })
     }
 }
 
@@ -229,5 +140,24 @@ mod tests {
         assert_eq!(kept.len(), KEEP);
         assert_eq!(kept[0].cpu_pct, 5.0);
         assert!(book.samples(&SpaceId::parse("alice/b").unwrap()).is_empty());
+    }
+
+    #[test]
+    fn keeps_the_hub_clients_one_off_reads() {
+        let book = SampleBook::default();
+        let clock = Arc::new(crate::clock::ManualClock::new(Utc::now()));
+        let observer = book.hub_observer(clock.clone());
+        let a = SpaceId::parse("alice/a").unwrap();
+        observer.observe(&HubEvent::Samples {
+            space: &a,
+            samples: &[sample(1.0), sample(2.0)],
+        });
+        observer.observe(&HubEvent::Request {
+            status: Some(200),
+            latency: std::time::Duration::ZERO,
+        });
+        let kept = book.samples(&a);
+        assert_eq!(kept.len(), 2);
+        assert_eq!((kept[1].cpu_pct, kept[1].at), (2.0, clock.now()));
     }
 }

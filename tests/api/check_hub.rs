@@ -216,7 +216,7 @@ async fn rate_limit_headers_pace_the_client() {
     assert!(
         observations
             .iter()
-            .all(|o| o.verdict == spacewarden::domain::Verdict::Unreachable)
+            .all(|o| o.verdict() == spacewarden::domain::Verdict::Unreachable)
     );
     // The first 429 said r=0: the client does not keep knocking in the same cycle.
     let before = hub.count("GET", "/api/spaces");

@@ -268,10 +268,10 @@ async fn starting_past_the_grace_period_is_down() {
     let monitor = app.monitor(Tuning::default()).await;
     let targets = monitor.config().watch.clone();
     let first = monitor.run_cycle(&targets).await.unwrap();
-    assert_eq!(first[0].verdict, Verdict::Starting);
+    assert_eq!(first[0].verdict(), Verdict::Starting);
     // Past the 50 ms grace a later cycle says down.
     let down = crate::support::process::eventually(Duration::from_secs(5), async || {
-        monitor.run_cycle(&targets).await.unwrap()[0].verdict == Verdict::Down
+        monitor.run_cycle(&targets).await.unwrap()[0].verdict() == Verdict::Down
     })
     .await;
     assert!(down, "still starting after the grace");

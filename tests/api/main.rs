@@ -17,6 +17,7 @@ mod fake_discord_selftest;
 mod fake_hub_selftest;
 mod fake_telegram_selftest;
 mod hub_client;
+mod hub_events;
 mod memory;
 mod outside_text;
 mod postgres_run;

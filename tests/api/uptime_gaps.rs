@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use spacewarden::config::CheckSchedule;
-use spacewarden::domain::{Observation, SpaceId, Stage, Verdict};
+use spacewarden::domain::{Observation, SpaceCheck, SpaceId, Stage, Verdict};
 use spacewarden::store::{Gap, Store};
 
 use crate::support::fake_hub::{FakeHub, SpaceSpec};
@@ -26,9 +26,8 @@ fn observation(at: DateTime<Utc>, verdict: Verdict) -> Observation {
     } else {
         "RUNTIME_ERROR"
     };
-    Observation {
-        space: Some(app()),
-        owner: "alice".into(),
+    SpaceCheck {
+        space: app(),
         at,
         stage: Some(Stage::parse(stage)),
         hardware: Some("cpu-basic".into()),
@@ -43,6 +42,7 @@ fn observation(at: DateTime<Utc>, verdict: Verdict) -> Observation {
         cause: None,
         revision: None,
     }
+    .into()
 }
 
 /// What the daemon's cycle does with the store: the check and the cycle note, in one

@@ -15,10 +15,9 @@ fn id() -> SpaceId {
     SpaceId::parse("alice/app").unwrap()
 }
 
-fn obs(verdict: Verdict, stage: Stage) -> Observation {
-    Observation {
-        space: Some(id()),
-        owner: "alice".into(),
+fn obs(verdict: Verdict, stage: Stage) -> SpaceCheck {
+    SpaceCheck {
+        space: id(),
         at: now(),
         stage: Some(stage),
         hardware: Some("cpu-basic".into()),
@@ -104,7 +103,7 @@ fn outcome(plan: &Plan) -> Outcome {
 
 struct Case {
     name: &'static str,
-    obs: Observation,
+    obs: SpaceCheck,
     state: Option<SpaceState>,
     policy: SpacePolicy,
     history: RepairHistory,
@@ -113,7 +112,7 @@ struct Case {
     want: Outcome,
 }
 
-fn case(name: &'static str, obs: Observation, want: Outcome) -> Case {
+fn case(name: &'static str, obs: SpaceCheck, want: Outcome) -> Case {
     Case {
         name,
         obs,
@@ -175,7 +174,7 @@ fn the_plan_table() {
         ),
         case(
             "unreachable Hub: nothing, never down",
-            Observation {
+            SpaceCheck {
                 stage: None,
                 ..obs(Verdict::Unreachable, Stage::Running)
             },
@@ -381,7 +380,7 @@ fn a_down_event_carries_stage_and_error() {
 
 fn facts_at<'a>(
     space: &'a SpaceId,
-    obs: &'a Observation,
+    obs: &'a SpaceCheck,
     state: Option<&'a SpaceState>,
     policy: &'a SpacePolicy,
     last_switch: Option<LastSwitch>,

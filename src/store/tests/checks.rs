@@ -1,7 +1,7 @@
 //! `checks`: raw rows read back (the probe's flag as `Option<bool>`), the upsert of a
 //! check recorded twice at one instant, atomic batches, pruning and vacuuming.
 
-use super::{action, at, id, minutes, obs, probed};
+use super::{action, at, id, minutes, obs, probed, probed_check};
 use crate::domain::Verdict;
 
 #[tokio::test]
@@ -79,10 +79,10 @@ async fn a_check_recorded_twice_at_one_instant_is_one_row() {
             .record(&[obs("alice/app", Verdict::Up, t0)])
             .await
             .unwrap();
-        let mut again = probed("alice/app", t0, 503, 9.0);
+        let mut again = probed_check("alice/app", t0, 503, 9.0);
         again.verdict = Verdict::Down;
         again.error = Some("exit 1".into());
-        store.record(&[again]).await.unwrap();
+        store.record(&[again.into()]).await.unwrap();
         assert_eq!(store.check_count().await.unwrap(), 1);
         let row = &store.recent_checks("alice/app", 5).await.unwrap()[0];
         assert_eq!(row.verdict, "down", "the later record wins");
@@ -210,11 +210,11 @@ async fn prune_drops_each_table_by_its_own_age() {
 async fn a_probe_latency_is_stored_after_a_check_without_one() {
     for store in crate::store::test_stores().await {
         let t0 = at(22, 10, 0);
-        let mut full = probed("alice/web", t0, 200, 123.456_789_012_345);
+        let mut full = probed_check("alice/web", t0, 200, 123.456_789_012_345);
         full.error = Some("slow".into());
         full.requested_hardware = Some("t4-small".into());
         store
-            .record(&[obs("alice/broken", Verdict::Down, t0), full])
+            .record(&[obs("alice/broken", Verdict::Down, t0), full.into()])
             .await
             .unwrap();
         store

@@ -25,7 +25,7 @@ mod usage;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::domain::{Observation, ProbeOutcome, SpaceId, Stage, Verdict};
+use crate::domain::{Observation, ProbeOutcome, SpaceCheck, SpaceId, Stage, Verdict};
 use crate::store::NewAction;
 
 /// 2026-11-`day` `hour`:`minute` UTC.
@@ -60,10 +60,13 @@ fn stage_of(verdict: Verdict) -> Option<&'static str> {
 
 /// A check of `space` at `when`: the stage its verdict implies, on cpu-basic.
 pub(in crate::store) fn obs(space: &str, verdict: Verdict, when: DateTime<Utc>) -> Observation {
-    let space = id(space);
-    Observation {
-        owner: space.owner().to_owned(),
-        space: Some(space),
+    space_check(space, verdict, when).into()
+}
+
+/// The same, as a Space check to adjust before it is recorded.
+fn space_check(space: &str, verdict: Verdict, when: DateTime<Utc>) -> SpaceCheck {
+    SpaceCheck {
+        space: id(space),
         at: when,
         stage: stage_of(verdict).map(Stage::parse),
         hardware: Some("cpu-basic".into()),
@@ -82,15 +85,19 @@ pub(in crate::store) fn obs(space: &str, verdict: Verdict, when: DateTime<Utc>) 
 
 /// The same with an app probe that answered `status` (ok below 400).
 fn probed(space: &str, when: DateTime<Utc>, status: u16, latency_ms: f64) -> Observation {
+    probed_check(space, when, status, latency_ms).into()
+}
+
+fn probed_check(space: &str, when: DateTime<Utc>, status: u16, latency_ms: f64) -> SpaceCheck {
     let ok = status < 400;
-    Observation {
+    SpaceCheck {
         probe: Some(ProbeOutcome {
             status: Some(status),
             latency_ms: Some(latency_ms),
             ok,
             failure: (!ok).then(|| format!("HTTP {status}")),
         }),
-        ..obs(
+        ..space_check(
             space,
             if ok { Verdict::Up } else { Verdict::Degraded },
             when,

@@ -1,14 +1,17 @@
 //! `spaces`: the summary row each check updates, what the alert state machine and the
 //! repair ladder write into it, lookups by a differently cased id, and `space_ref`.
 
-use super::{at, id, minutes, obs, probed};
-use crate::domain::{AlertMemory, Cause, CauseCode, Observation, Revision, Stage, Verdict};
+use super::{at, id, minutes, obs, probed_check, space_check};
+use crate::domain::{
+    AlertMemory, Cause, CauseCode, CheckFailure, Observation, Revision, SpaceCheck, Stage,
+    Unchecked, Verdict,
+};
 
 #[tokio::test]
 async fn a_space_reads_back_as_observed() {
     for store in crate::store::test_stores().await {
         let t0 = at(22, 10, 0);
-        let full = Observation {
+        let full: Observation = SpaceCheck {
             requested_hardware: Some("t4-small".into()),
             subdomain: Some("alice-app".into()),
             gc_timeout: Some(172_800),
@@ -17,8 +20,9 @@ async fn a_space_reads_back_as_observed() {
                 sha: "abc123".into(),
                 last_modified: Some(at(20, 8, 0)),
             }),
-            ..probed("alice/app", t0, 200, 41.5)
-        };
+            ..probed_check("alice/app", t0, 200, 41.5)
+        }
+        .into();
         store.record(&[full]).await.unwrap();
         let state = store.space_state(&id("ALICE/APP")).await.unwrap().unwrap();
         assert_eq!(
@@ -49,7 +53,7 @@ async fn a_space_reads_back_as_observed() {
             summary: "out of memory".into(),
             evidence: "Killed".into(),
         };
-        let down = Observation {
+        let down: Observation = SpaceCheck {
             private: Some(false),
             error: Some("exit 137".into()),
             cause: Some(cause.clone()),
@@ -57,8 +61,9 @@ async fn a_space_reads_back_as_observed() {
                 sha: "def456".into(),
                 last_modified: None,
             }),
-            ..obs("alice/app", Verdict::Down, t0 + minutes(5))
-        };
+            ..space_check("alice/app", Verdict::Down, t0 + minutes(5))
+        }
+        .into();
         store.record(&[down]).await.unwrap();
         let state = store.space_state(&id("alice/app")).await.unwrap().unwrap();
         assert_eq!(state.private, Some(false));
@@ -176,13 +181,18 @@ async fn owners_and_ids_match_whatever_their_case() {
 #[tokio::test]
 async fn an_owner_wide_failure_leaves_no_space_row() {
     for store in crate::store::test_stores().await {
-        let mut whole = obs("alice/app", Verdict::Unreachable, at(22, 10, 0));
-        whole.space = None;
+        let failure = Unchecked {
+            kind: CheckFailure::HubUnavailable,
+            error: "HTTP 503: busy".into(),
+        };
+        let whole = Observation::unlisted("alice".into(), at(22, 10, 0), failure);
         store.record(&[whole]).await.unwrap();
         assert!(store.space_states().await.unwrap().is_empty());
         let checks = store.recent_checks("alice/*", 5).await.unwrap();
         assert_eq!(checks.len(), 1);
         assert_eq!(checks[0].verdict, "unreachable");
+        assert_eq!(checks[0].stage, None);
+        assert_eq!(checks[0].error.as_deref(), Some("HTTP 503: busy"));
     }
 }
 

@@ -1,13 +1,13 @@
 //! `usage_hourly`: billed time added by an upsert per check, summed per Space and
 //! flavor (Postgres sums `BIGINT`s to `NUMERIC`, which the store casts back).
 
-use super::{at, obs};
-use crate::domain::{Observation, Stage, Verdict};
+use super::{at, obs, space_check};
+use crate::domain::{Observation, SpaceCheck, Stage, Verdict};
 use crate::store::UsageRow;
 
-fn on(hardware: &str, mut check: Observation) -> Observation {
+fn on(hardware: &str, mut check: SpaceCheck) -> Observation {
     check.hardware = Some(hardware.into());
-    check
+    check.into()
 }
 
 fn row(space: &str, hardware: &str, minutes: i64) -> UsageRow {
@@ -23,7 +23,7 @@ async fn billed_time_adds_up_per_space_hour_and_flavor() {
     for store in crate::store::test_stores().await {
         assert_eq!(store.usage_start().await.unwrap(), None);
         assert!(store.usage_since(at(1, 0, 0)).await.unwrap().is_empty());
-        let mut sleeping = obs("alice/app", Verdict::Sleeping, at(22, 14, 45));
+        let mut sleeping = space_check("alice/app", Verdict::Sleeping, at(22, 14, 45));
         sleeping.hardware = None;
         let checks = [
             // Each check bills the time since the previous one on that one's flavor,
@@ -35,9 +35,15 @@ async fn billed_time_adds_up_per_space_hour_and_flavor() {
             obs("alice/app", Verdict::Up, at(22, 10, 40)),
             obs("alice/app", Verdict::Up, at(22, 11, 5)),
             // Three hours later: one check vouches for one hour at most.
-            on("t4-small", obs("alice/app", Verdict::Up, at(22, 14, 5))),
-            on("t4-small", obs("alice/app", Verdict::Up, at(22, 14, 35))),
-            sleeping,
+            on(
+                "t4-small",
+                space_check("alice/app", Verdict::Up, at(22, 14, 5)),
+            ),
+            on(
+                "t4-small",
+                space_check("alice/app", Verdict::Up, at(22, 14, 35)),
+            ),
+            sleeping.into(),
             // Asleep does not bill; the same instant twice adds nothing.
             obs("alice/app", Verdict::Up, at(22, 15, 0)),
             obs("alice/app", Verdict::Up, at(22, 15, 0)),
@@ -76,9 +82,9 @@ async fn billed_time_adds_up_per_space_hour_and_flavor() {
             [row("alice/app", "cpu-basic", 20)]
         );
         // A Space rebuilding on its running hardware bills too.
-        let mut running = obs("alice/app", Verdict::Up, at(22, 15, 30));
+        let mut running = space_check("alice/app", Verdict::Up, at(22, 15, 30));
         running.stage = Some(Stage::RunningBuilding);
-        store.record(&[running]).await.unwrap();
+        store.record(&[running.into()]).await.unwrap();
         store
             .record(&[obs("alice/app", Verdict::Up, at(22, 15, 50))])
             .await

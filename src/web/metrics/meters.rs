@@ -13,7 +13,7 @@ use prometheus_client::metrics::histogram::Histogram;
 use secrecy::SecretString;
 
 use crate::domain::ProbeOutcome;
-use crate::hub::{AppProbe, ProbeRequest, RequestObserver};
+use crate::hub::{AppProbe, HubEvent, HubObserver, ProbeRequest};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub(super) struct StatusLabel {
@@ -50,12 +50,14 @@ impl Default for Meters {
 }
 
 impl Meters {
-    /// The hook to hand to `HubClient::with_observer`.
-    pub fn hub_observer(&self) -> RequestObserver {
+    /// The hook to hand to `HubClient::with_observer`: counts requests by status.
+    pub fn hub_observer(&self) -> Arc<dyn HubObserver> {
         let requests = self.hub_requests.clone();
-        Arc::new(move |status: Option<u16>| {
-            let status = status.map_or_else(|| "error".to_owned(), |s| s.to_string());
-            requests.get_or_create(&StatusLabel { status }).inc();
+        Arc::new(move |event: &HubEvent<'_>| {
+            if let HubEvent::Request { status, .. } = event {
+                let status = status.map_or_else(|| "error".to_owned(), |s| s.to_string());
+                requests.get_or_create(&StatusLabel { status }).inc();
+            }
         })
     }
 

@@ -13,7 +13,7 @@ use spacewarden::clock::ManualClock;
 use spacewarden::config::Config;
 use spacewarden::hub::{HttpProbe, HubClient};
 use spacewarden::monitor::{Monitor, MonitorParts};
-use spacewarden::web::{RecordingHub, SampleBook};
+use spacewarden::web::SampleBook;
 
 use super::app::App;
 
@@ -73,7 +73,7 @@ impl Notifier for Collector {
 pub struct Daemon {
     pub monitor: Monitor,
     pub collector: Collector,
-    /// What the monitor's Hub read of live metrics (it is wrapped like the daemon's).
+    /// What the monitor's Hub read of live metrics (observed like the daemon's).
     pub samples: SampleBook,
     pub clock: Arc<ManualClock>,
     outbox: Outbox,
@@ -84,14 +84,15 @@ pub struct Daemon {
 impl Daemon {
     pub async fn new(app: &App) -> Daemon {
         let config = Config::from_lookup(|key| app.var(key)).expect("valid config");
-        let hub = HubClient::for_config(&config).expect("hub client");
         let collector = Collector::default();
         let outbox = Outbox::new(vec![Arc::new(collector.clone())]);
         let clock = Arc::new(ManualClock::new(
             Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap(),
         ));
         let samples = SampleBook::default();
-        let hub = RecordingHub::new(Arc::new(hub), samples.clone()).with_clock(clock.clone());
+        let hub = HubClient::for_config(&config)
+            .expect("hub client")
+            .with_observer(samples.hub_observer(clock.clone()));
         let mut parts = MonitorParts::new(
             Arc::new(config),
             Arc::new(hub),

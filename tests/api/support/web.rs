@@ -14,7 +14,7 @@ use spacewarden::clock::ManualClock;
 use spacewarden::config::Config;
 use spacewarden::hub::{HttpProbe, HubClient, HubEndpoints};
 use spacewarden::monitor::{Monitor, MonitorParts, SchedulerStatus};
-use spacewarden::web::{self, MeteredProbe, Meters, RecordingHub, SampleBook, WebState};
+use spacewarden::web::{self, MeteredProbe, Meters, SampleBook, WebState};
 use tower::ServiceExt;
 
 use super::app::App;
@@ -85,6 +85,9 @@ impl Site {
         let config = Config::from_lookup(|key| app.var(key)).expect("valid config");
         let meters = Meters::default();
         let samples = SampleBook::default();
+        let clock = Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap(),
+        ));
         let client = HubClient::new(
             HubEndpoints {
                 hub: config.hf_endpoint.clone(),
@@ -93,17 +96,13 @@ impl Site {
             config.hf_timeout,
         )
         .expect("hub client")
-        .with_observer(meters.hub_observer());
-        let clock = Arc::new(ManualClock::new(
-            Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap(),
-        ));
-        let hub_client =
-            RecordingHub::new(Arc::new(client), samples.clone()).with_clock(clock.clone());
+        .with_observer(meters.hub_observer())
+        .with_observer(samples.hub_observer(clock.clone()));
         let probe = MeteredProbe::new(Arc::new(HttpProbe::new().expect("probe")), meters.clone());
         let outbox = Outbox::new(vec![Arc::new(Collector::default())]);
         let mut parts = MonitorParts::new(
             Arc::new(config),
-            Arc::new(hub_client),
+            Arc::new(client),
             Arc::new(probe),
             app.store().await,
         );

@@ -27,13 +27,11 @@ use crate::alerts::{DeliverySettings, deliver_due};
 use crate::chat::telegram;
 use crate::clock::SystemClock;
 use crate::config::Config;
-use crate::domain::{Observation, WatchTarget};
+use crate::domain::{ActionActor, Observation, WatchTarget};
 use crate::monitor::Monitor;
 use crate::store::Store;
 use crate::web::{Meters, SampleBook};
 
-/// The actor recorded for what `check --repair` does.
-pub const CLI_ACTOR: &str = "cli";
 /// Cycles in one run at most: each one after the first only follows up on work the
 /// previous one started; the per-Space caps end the chain long before this.
 const MAX_CYCLES: usize = 10;
@@ -76,7 +74,7 @@ pub(super) async fn run(
         }
     };
     parts.hub = Arc::new(StageWatch::new(parts.hub, progress.clone()));
-    parts.actor = CLI_ACTOR.to_owned();
+    parts.actor = ActionActor::Cli;
     let monitor = Monitor::new(parts);
     if let Err(e) = monitor.outbox().load_changes(&store).await {
         tracing::error!(error = %e, "cannot read moved or dead chat destinations");
@@ -209,7 +207,7 @@ async fn show_repairs(monitor: &Monitor, progress: &Progress) -> Infallible {
                     .into_iter()
                     .map(|a| Repairing {
                         space: a.space_id,
-                        step: a.kind,
+                        step: a.kind.to_string(),
                     })
                     .collect();
                 progress.repairing(&now);

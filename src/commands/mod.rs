@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use crate::domain::SpaceId;
+use crate::domain::{ActionActor, Person, SpaceId, Via};
 use crate::hub::LogKind;
 use crate::monitor::Monitor;
 use crate::replica::{self, Replica};
@@ -181,13 +181,22 @@ impl Actor {
         }
     }
 
-    /// How the actor is recorded in `actions` and shown in alerts: `telegram:42`,
+    /// How the actor is recorded in `actions`.
+    pub fn action_actor(&self) -> ActionActor {
+        let person = |via| ActionActor::Person(Person::new(via, &self.user_id));
+        match self.platform {
+            Platform::Api => ActionActor::Api,
+            Platform::Cli => ActionActor::Cli,
+            Platform::Telegram => person(Via::Telegram),
+            Platform::Discord => person(Via::Discord),
+            Platform::Web => person(Via::Web),
+        }
+    }
+
+    /// How the actor is shown in alerts and logs, as it is recorded: `telegram:42`,
     /// `discord:7`, `web:alice`, `api`, `cli`.
     pub fn label(&self) -> String {
-        match self.platform {
-            Platform::Api | Platform::Cli => self.platform.as_str().into(),
-            platform => format!("{}:{}", platform.as_str(), self.user_id),
-        }
+        self.action_actor().to_string()
     }
 }
 

@@ -2,6 +2,7 @@
 //! them (alert state machine, repair ladder). No I/O, no async, nothing from `hub`,
 //! `store` or any adapter.
 
+mod action;
 mod alerting;
 mod cause;
 mod duration;
@@ -15,6 +16,7 @@ mod stage;
 pub mod time;
 mod verdict;
 
+pub use action::{ActionActor, ActionKind, ActionState, ActionTrigger, Person, Via};
 pub use alerting::{AlertMemory, AlertThresholds, Health, Transition, observe};
 pub use cause::{
     Cause, CauseCode, CauseInput, CausePattern, CauseTable, default_advice, default_summary,

@@ -9,13 +9,10 @@ use tokio::sync::OwnedSemaphorePermit;
 
 use super::{Claim, Monitor};
 use crate::alerts::{Alert, AlertEvent};
-use crate::domain::{SpaceId, format_duration};
+use crate::domain::{ActionActor, ActionKind, ActionTrigger, SpaceId, format_duration};
 use crate::hub::{HubError, SpaceRuntime};
 use crate::store::{NewAction, SpaceState, StoreError, StoreTx};
 use crate::telemetry::ErrorRef;
-
-/// The actor recorded for what spacewarden does by itself.
-pub const SELF_ACTOR: &str = "spacewarden";
 
 /// Why an action someone asked for was not started.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -64,8 +61,8 @@ impl Monitor {
     pub(super) async fn record_manual(
         &self,
         space: &SpaceId,
-        kind: &str,
-        actor: &str,
+        kind: ActionKind,
+        actor: &ActionActor,
         events: impl FnOnce(Option<&SpaceState>) -> Vec<AlertEvent>,
     ) -> Result<(i64, Claim), ActionRefused> {
         let claim = self
@@ -81,9 +78,9 @@ impl Monitor {
             let action_id = tx
                 .start_action(&NewAction {
                     space,
-                    kind,
-                    trigger: "manual",
-                    actor,
+                    kind: kind.clone(),
+                    trigger: ActionTrigger::Manual,
+                    actor: actor.clone(),
                     at: now,
                     incident_id: incident,
                 })

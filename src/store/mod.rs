@@ -22,6 +22,7 @@ mod spaces;
 mod stats;
 mod uptime;
 mod usage;
+mod words;
 
 mod flag;
 mod health;

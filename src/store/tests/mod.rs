@@ -23,7 +23,9 @@ mod usage;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::domain::{Observation, ProbeOutcome, SpaceId, Stage, Verdict};
+use crate::domain::{
+    ActionActor, ActionKind, ActionTrigger, Observation, ProbeOutcome, SpaceId, Stage, Verdict,
+};
 use crate::store::NewAction;
 
 /// 2026-11-`day` `hour`:`minute` UTC.
@@ -105,9 +107,9 @@ fn action<'a>(
 ) -> NewAction<'a> {
     NewAction {
         space,
-        kind,
-        trigger,
-        actor: "spacewarden",
+        kind: ActionKind::parse(kind),
+        trigger: ActionTrigger::parse(trigger),
+        actor: ActionActor::Warden,
         at: when,
         incident_id: None,
     }

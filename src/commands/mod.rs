@@ -33,7 +33,7 @@ use crate::replica::{self, Replica};
 use crate::store::AuditEntry;
 
 pub use access::{Access, Denied};
-pub use catalogue::{CATALOGUE, Role, Spec};
+pub use catalogue::{CATALOGUE, CommandName, Role, Spec};
 pub use parse::{ParseError, parse};
 pub use reply::{Block, Button, ButtonAction, ButtonStyle, Reply, Severity, SpaceLine};
 

@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+pub use super::name::CommandName;
 use super::{Command, ParseError};
 use crate::domain::parse_duration;
 use crate::hub::LogKind;
@@ -40,62 +41,6 @@ pub struct Arg {
     pub kind: ArgKind,
     pub required: bool,
     pub description: &'static str,
-}
-
-/// Every command, in the catalogue's order (`CommandName::spec` is its position).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CommandName {
-    Status,
-    Spaces,
-    History,
-    Metrics,
-    Costs,
-    Help,
-    Logs,
-    Restart,
-    Rebuild,
-    Pause,
-    Wake,
-    Mute,
-    Unmute,
-    SleepTime,
-    Check,
-}
-
-impl CommandName {
-    /// How many commands there are: the last one's position, plus one.
-    pub const COUNT: usize = CommandName::Check as usize + 1;
-
-    /// The name typed after the slash, and shown in menus and the API.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            CommandName::Status => "status",
-            CommandName::Spaces => "spaces",
-            CommandName::History => "history",
-            CommandName::Metrics => "metrics",
-            CommandName::Costs => "costs",
-            CommandName::Help => "help",
-            CommandName::Logs => "logs",
-            CommandName::Restart => "restart",
-            CommandName::Rebuild => "rebuild",
-            CommandName::Pause => "pause",
-            CommandName::Wake => "wake",
-            CommandName::Mute => "mute",
-            CommandName::Unmute => "unmute",
-            CommandName::SleepTime => "sleeptime",
-            CommandName::Check => "check",
-        }
-    }
-
-    /// The command named `text`, exactly (callers lowercase first where they may).
-    pub fn parse(text: &str) -> Option<CommandName> {
-        find(text).map(|spec| spec.command)
-    }
-
-    /// This command's entry in the catalogue.
-    pub const fn spec(self) -> &'static Spec {
-        &CATALOGUE[self as usize]
-    }
 }
 
 /// The catalogue holds every command at its position in `CommandName`, checked when

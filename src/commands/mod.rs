@@ -11,6 +11,7 @@ pub mod catalogue;
 mod costs;
 mod help;
 mod inspect;
+mod name;
 mod parse;
 mod press;
 mod relay;

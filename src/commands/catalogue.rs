@@ -309,7 +309,7 @@ impl Spec {
             None => None,
             Some("never") if self.command == CommandName::SleepTime => None,
             Some(text) => {
-                let d = parse_duration(text).map_err(usage)?;
+                let d = parse_duration(text).map_err(|e| usage(e.to_string()))?;
                 if d < MUTE_MIN || d > MUTE_MAX {
                     return Err(usage(format!("{} is between 1s and 30d", self.name)));
                 }

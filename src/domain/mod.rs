@@ -19,9 +19,10 @@ mod verdict;
 pub use action::{ActionActor, ActionKind, ActionState, ActionTrigger, Person, Via};
 pub use alerting::{AlertMemory, AlertThresholds, Health, Transition, observe};
 pub use cause::{
-    Cause, CauseCode, CauseInput, CausePattern, CauseTable, default_advice, default_summary,
+    Cause, CauseCode, CauseInput, CausePattern, CauseTable, PatternError, default_advice,
+    default_summary,
 };
-pub use duration::{format_duration, parse_duration};
+pub use duration::{DurationError, format_duration, parse_duration};
 pub use ladder::{Ladder, Ladders, WhenExhausted};
 pub use observation::{CheckFailure, Observation, ProbeOutcome, Revision};
 pub use platform::{

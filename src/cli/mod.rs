@@ -97,25 +97,17 @@ pub struct RunArgs {
 
 /// Reads `.env` from the working directory when there is one. Variables already set
 /// in the environment win.
-pub fn load_dotenv() -> Result<(), DotenvError> {
+pub fn load_dotenv() -> Result<(), String> {
     let path = Path::new(".env");
     if !path.exists() {
         return Ok(());
     }
     dotenvy::from_path(path).map_err(|e| match e {
-        // Not the line itself: it may hold a secret.
-        dotenvy::Error::LineParse(_, index) => DotenvError::Line(index),
-        other => DotenvError::Read(other),
+        dotenvy::Error::LineParse(_, index) => {
+            format!(".env: cannot parse the line at byte {index}")
+        }
+        other => format!(".env: {other}"),
     })
-}
-
-/// Why `.env` could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum DotenvError {
-    #[error(".env: cannot parse the line at byte {0}")]
-    Line(usize),
-    #[error(".env: {0}")]
-    Read(dotenvy::Error),
 }
 
 /// Folds the write-ahead log into the database file and closes the store, so that the

@@ -48,6 +48,21 @@ pub(super) enum Call {
     Visit,
 }
 
+/// Why an attempt's call failed, in words for users: the Hub's own text goes to the
+/// log under the reference.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CallFailed {
+    /// The Hub refused or failed: its summary, and the reference of the full error.
+    #[error("{summary} (ref {reference})")]
+    Hub {
+        summary: String,
+        reference: ErrorRef,
+    },
+    /// A visit reached no app: the probe's reason.
+    #[error("{0}")]
+    Unreached(String),
+}
+
 /// What waiting for the runtime found.
 pub(super) enum Settled {
     Recovered,
@@ -111,7 +126,7 @@ impl Monitor {
         space: &SpaceId,
         action_id: i64,
         call: Call,
-    ) -> Result<Option<SpaceRuntime>, String> {
+    ) -> Result<Option<SpaceRuntime>, CallFailed> {
         let token = self.inner.config.token_for(space.owner());
         let hub = &self.inner.hub;
         let result = match call {
@@ -209,7 +224,10 @@ impl Monitor {
 
 /// A failed Hub call as users see it: our sentence and a reference; the whole error
 /// in the log under that reference.
-fn hub_failure(space: &SpaceId, error: &HubError) -> String {
+fn hub_failure(space: &SpaceId, error: &HubError) -> CallFailed {
     let reference = ErrorRef::log(&format!("Hub call for {space} failed"), error);
-    format!("{} (ref {reference})", error.summary())
+    CallFailed::Hub {
+        summary: error.summary(),
+        reference,
+    }
 }

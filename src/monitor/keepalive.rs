@@ -8,7 +8,7 @@
 //! serving app, which is a visit, so a watched serving Space does not fall asleep;
 //! a Space that is already asleep is woken here.
 
-use super::attempt::{ActionRefused, Call, Settled};
+use super::attempt::{ActionRefused, Call, CallFailed, Settled};
 use super::repair::resolved_memory;
 use super::{Claim, Monitor};
 use crate::alerts::{AlertEvent, EventKind};
@@ -101,7 +101,7 @@ impl Monitor {
         &self,
         space: &SpaceId,
         actor: &ActionActor,
-    ) -> Result<(i64, Result<Stage, String>), ActionRefused> {
+    ) -> Result<(i64, Result<Stage, CallFailed>), ActionRefused> {
         let (action_id, _claim) = self
             .record_manual(space, ActionKind::Pause, actor, |_| Vec::new())
             .await?;
@@ -135,7 +135,7 @@ impl Monitor {
         space: &SpaceId,
         action_id: i64,
         call: Call,
-    ) -> Result<Option<SpaceRuntime>, String> {
+    ) -> Result<Option<SpaceRuntime>, CallFailed> {
         let what = match &call {
             Call::Pause => "pause",
             Call::SleepTime(_) => "sleep time",
@@ -144,13 +144,13 @@ impl Monitor {
         let called = self.call(space, action_id, call).await;
         let (result, detail) = match &called {
             Ok(_) => ("done", None),
-            Err(why) => ("failed", Some(why.as_str())),
+            Err(why) => ("failed", Some(why.to_string())),
         };
         let now = self.inner.clock.now();
         if let Err(e) = self
             .inner
             .store
-            .finish_action(action_id, now, result, detail)
+            .finish_action(action_id, now, result, detail.as_deref())
             .await
         {
             tracing::error!(space = %space, error = %e, "cannot record the {what}");
@@ -165,7 +165,7 @@ impl Monitor {
         space: &SpaceId,
         after: Option<std::time::Duration>,
         actor: &ActionActor,
-    ) -> Result<(i64, Result<Option<u64>, String>), ActionRefused> {
+    ) -> Result<(i64, Result<Option<u64>, CallFailed>), ActionRefused> {
         let hardware = self
             .inner
             .store

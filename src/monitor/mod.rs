@@ -35,7 +35,7 @@ use crate::hub::{AppProbe, Hub};
 use crate::store::Store;
 use crate::supervise::Supervisor;
 
-pub use attempt::ActionRefused;
+pub use attempt::{ActionRefused, CallFailed};
 pub use cycle::CycleError;
 pub use plan::{Plan, Planned, SpaceFacts, Work, plan};
 pub use repair::{RepairOutcome, Started};

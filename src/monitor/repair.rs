@@ -378,7 +378,7 @@ impl Monitor {
                 .call(&job.space, job.action_id, Call::Restart { factory })
                 .await
             {
-                return StepResult::CallFailed(why);
+                return StepResult::CallFailed(why.to_string());
             }
         }
         match self.await_settled(&job.space).await {

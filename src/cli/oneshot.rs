@@ -28,7 +28,7 @@ use crate::chat::telegram;
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::domain::{ActionActor, Observation, WatchTarget};
-use crate::monitor::Monitor;
+use crate::monitor::{CycleError, Monitor};
 use crate::store::Store;
 use crate::web::{Meters, SampleBook};
 
@@ -128,13 +128,22 @@ pub(super) async fn run(
     check::exit_status(&worked.observations)
 }
 
+/// Why `check --repair` has no result to print (exit 3).
+#[derive(Debug, thiserror::Error)]
+enum Unchecked {
+    #[error("{0}")]
+    Cycle(#[from] CycleError),
+    #[error("the check did not finish within the timeout")]
+    TimedOut,
+}
+
 /// Cycles and repairs until a cycle starts no work, or `until`.
 async fn repair(
     monitor: &Monitor,
     targets: &[WatchTarget],
     progress: &Progress,
     until: Instant,
-) -> Result<Worked, String> {
+) -> Result<Worked, Unchecked> {
     match monitor.resume_unfinished().await {
         Ok(0) => {}
         Ok(n) => progress.say(&format!(
@@ -148,7 +157,7 @@ async fn repair(
         progress.phase("checking");
         let observations = match tokio::time::timeout_at(until, monitor.tick(targets)).await {
             Ok(Ok(observations)) => observations,
-            Ok(Err(e)) => return Err(e.to_string()),
+            Ok(Err(e)) => return Err(e.into()),
             Err(_) => {
                 monitor.abort_tasks();
                 return match last {
@@ -156,7 +165,7 @@ async fn repair(
                         observations,
                         cut: true,
                     }),
-                    None => Err("the check did not finish within the timeout".into()),
+                    None => Err(Unchecked::TimedOut),
                 };
             }
         };

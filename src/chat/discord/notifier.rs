@@ -37,11 +37,10 @@ pub struct DiscordNotifier {
 }
 
 impl DiscordNotifier {
-    pub fn new(config: &Discord, store: Store) -> Result<DiscordNotifier, String> {
+    pub fn new(config: &Discord, store: Store) -> Result<DiscordNotifier, reqwest::Error> {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
-            .build()
-            .map_err(|e| format!("DISCORD_BOT_TOKEN: cannot build the HTTP client: {e}"))?;
+            .build()?;
         Ok(DiscordNotifier {
             client,
             base: super::api_base(config),

@@ -15,7 +15,7 @@ use url::Url;
 
 use crate::domain::{SpaceId, WatchTarget};
 
-pub use schedule::CheckSchedule;
+pub use schedule::{CheckSchedule, ScheduleError, WeekdayError};
 pub use spaces_file::{
     CauseSettings, HistorySettings, MaintenanceWindow, ProbeSettings, RepairSettings, SpacePolicy,
     SpaceSettings,

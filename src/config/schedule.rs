@@ -52,11 +52,10 @@ pub struct CheckSchedule {
 impl CheckSchedule {
     pub fn parse(text: &str) -> Result<CheckSchedule, ScheduleError> {
         let normalized = normalize(text)?;
-        let schedule =
-            cron::Schedule::from_str(&normalized).map_err(|e| ScheduleError::Cron {
-                text: text.to_owned(),
-                why: explain(&normalized, &e.to_string()),
-            })?;
+        let schedule = cron::Schedule::from_str(&normalized).map_err(|e| ScheduleError::Cron {
+            text: text.to_owned(),
+            why: explain(&normalized, &e.to_string()),
+        })?;
         if schedule.upcoming(Utc).next().is_none() {
             return Err(ScheduleError::Never(text.to_owned()));
         }
@@ -91,13 +90,6 @@ impl CheckSchedule {
 impl fmt::Debug for CheckSchedule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "CheckSchedule({:?})", self.text)
-    }
-}
-
-/// The message is what the operator reads at startup, under the setting's name.
-impl From<ScheduleError> for String {
-    fn from(error: ScheduleError) -> String {
-        error.to_string()
     }
 }
 

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use crate::domain::{
-    CauseCode, CausePattern, CauseTable, Ladder, Ladders, PatternError, RepairStep,
-    WhenExhausted, default_summary,
+    CauseCode, CausePattern, CauseTable, Ladder, Ladders, PatternError, RepairStep, WhenExhausted,
+    default_summary,
 };
 
 const MAX_PATTERNS: usize = 100;

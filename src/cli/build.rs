@@ -9,7 +9,7 @@ use crate::alerts::{Notifier, Outbox};
 use crate::chat::discord::DiscordNotifier;
 use crate::chat::telegram::{TelegramNotifier, TgBot};
 use crate::config::Config;
-use crate::hub::{HttpProbe, HubClient, HubError};
+use crate::hub::{HttpProbe, HubClient};
 use crate::monitor::MonitorParts;
 use crate::store::Store;
 use crate::web::{MeteredProbe, Meters, RecordingHub, SampleBook};
@@ -23,19 +23,6 @@ pub(super) enum Buttons {
     None,
 }
 
-/// Why the monitor's parts could not be built (exit 2): each names what to fix.
-#[derive(Debug, thiserror::Error)]
-pub(super) enum BuildError {
-    #[error("{0}")]
-    Hub(#[from] HubError),
-    #[error("cannot build the HTTP client: {0}")]
-    Probe(reqwest::Error),
-    #[error("ALERT_WEBHOOK_URL: cannot build the HTTP client: {0}")]
-    Webhook(reqwest::Error),
-    #[error("DISCORD_BOT_TOKEN: cannot build the HTTP client: {0}")]
-    Discord(reqwest::Error),
-}
-
 /// The parts of the monitor, with every configured alert destination: `console` (the
 /// `log` destination: stdout for the daemon, the progress display for a one-shot
 /// run), `ALERT_WEBHOOK_URL`, the Telegram chats and the Discord channels.
@@ -47,14 +34,17 @@ pub(super) fn monitor_parts(
     telegram: Option<TgBot>,
     console: Arc<dyn Notifier>,
     buttons: Buttons,
-) -> Result<MonitorParts, BuildError> {
-    let hub = HubClient::for_config(&config)?.with_observer(meters.hub_observer());
+) -> Result<MonitorParts, String> {
+    let hub = HubClient::for_config(&config)
+        .map_err(|e| e.to_string())?
+        .with_observer(meters.hub_observer());
     let hub = RecordingHub::new(Arc::new(hub), samples.clone());
-    let probe = HttpProbe::new().map_err(BuildError::Probe)?;
+    let probe = HttpProbe::new().map_err(|e| format!("cannot build the HTTP client: {e}"))?;
     let probe = MeteredProbe::new(Arc::new(probe), meters.clone());
     let mut notifiers: Vec<Arc<dyn Notifier>> = vec![console];
     if let Some(url) = &config.alert_webhook_url {
-        let webhook = WebhookNotifier::new(url.clone()).map_err(BuildError::Webhook)?;
+        let webhook = WebhookNotifier::new(url.clone())
+            .map_err(|e| format!("ALERT_WEBHOOK_URL: cannot build the HTTP client: {e}"))?;
         notifiers.push(Arc::new(webhook));
     }
     if let (Some(bot), Some(settings)) = (telegram, &config.telegram) {
@@ -65,8 +55,7 @@ pub(super) fn monitor_parts(
         notifiers.push(Arc::new(notifier));
     }
     if let Some(settings) = &config.discord {
-        let mut notifier =
-            DiscordNotifier::new(settings, store.clone()).map_err(BuildError::Discord)?;
+        let mut notifier = DiscordNotifier::new(settings, store.clone())?;
         if buttons == Buttons::None {
             notifier = notifier.without_buttons();
         }

@@ -30,7 +30,7 @@ use tokio::task::JoinSet;
 use crate::alerts::Outbox;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::domain::{ActionActor, SpaceId};
+use crate::domain::SpaceId;
 use crate::hub::{AppProbe, Hub};
 use crate::store::Store;
 use crate::supervise::Supervisor;
@@ -73,7 +73,7 @@ pub struct MonitorParts {
     pub supervisor: Supervisor,
     /// Who the automatic repairs and wakes are recorded as: `spacewarden` for the
     /// daemon, `cli` for `spacewarden check --repair`. Same policy, caps and path.
-    pub actor: ActionActor,
+    pub actor: crate::domain::ActionActor,
 }
 
 impl MonitorParts {
@@ -93,7 +93,7 @@ impl MonitorParts {
             outbox: Outbox::default(),
             tuning: Tuning::default(),
             supervisor: Supervisor::default(),
-            actor: ActionActor::Warden,
+            actor: crate::domain::ActionActor::Warden,
         }
     }
 }
@@ -115,7 +115,7 @@ struct Inner {
     tuning: Tuning,
     supervisor: Supervisor,
     /// The actor of automatic actions (`MonitorParts::actor`).
-    actor: ActionActor,
+    actor: crate::domain::ActionActor,
     /// Serializes read-decide-write of a Space's alert and repair state between the
     /// cycle and the repair tasks, so one recovery is never announced twice. Never
     /// held across a network call.

@@ -37,10 +37,11 @@ pub struct DiscordNotifier {
 }
 
 impl DiscordNotifier {
-    pub fn new(config: &Discord, store: Store) -> Result<DiscordNotifier, reqwest::Error> {
+    pub fn new(config: &Discord, store: Store) -> Result<DiscordNotifier, String> {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
-            .build()?;
+            .build()
+            .map_err(|e| format!("DISCORD_BOT_TOKEN: cannot build the HTTP client: {e}"))?;
         Ok(DiscordNotifier {
             client,
             base: super::api_base(config),

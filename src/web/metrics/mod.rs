@@ -24,7 +24,7 @@ use prometheus_client::registry::{Registry, Unit};
 use super::WebState;
 use super::error::ApiError;
 use super::overview::watched_states;
-use crate::domain::{ActionKind, Verdict};
+use crate::domain::Verdict;
 
 pub use meters::{MeteredProbe, Meters};
 
@@ -248,6 +248,7 @@ async fn store_figures(
     let repairs = Family::<ResultLabel, Counter>::default();
     let wakes = Family::<ResultLabel, Counter>::default();
     for count in store.action_counts().await? {
+        use crate::domain::ActionKind;
         let family = match count.kind {
             ActionKind::Restart | ActionKind::Rebuild => &repairs,
             ActionKind::Wake => &wakes,

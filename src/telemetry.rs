@@ -23,8 +23,17 @@ const CAPPED: [&str; 10] = [
     "serenity",
 ];
 
+/// Why logging could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LogInitError {
+    #[error("RUST_LOG: \"{text}\" is not a log filter ({reason})")]
+    Filter { text: String, reason: String },
+    #[error("cannot start logging: {0}")]
+    Install(String),
+}
+
 /// Installs the global subscriber. Errors name `RUST_LOG`.
-pub fn init() -> Result<(), String> {
+pub fn init() -> Result<(), LogInitError> {
     let text = std::env::var("RUST_LOG").unwrap_or_default();
     let text = if text.trim().is_empty() {
         "info".to_owned()
@@ -33,7 +42,10 @@ pub fn init() -> Result<(), String> {
     };
     let mut filter = EnvFilter::builder()
         .parse(&text)
-        .map_err(|e| format!("RUST_LOG: \"{text}\" is not a log filter ({e})"))?;
+        .map_err(|e| LogInitError::Filter {
+            reason: e.to_string(),
+            text: text.clone(),
+        })?;
     for target in CAPPED {
         if let Ok(directive) = format!("{target}=info").parse() {
             filter = filter.add_directive(directive);
@@ -44,7 +56,7 @@ pub fn init() -> Result<(), String> {
         .with_writer(|| LogWriter)
         .with_ansi(false)
         .try_init()
-        .map_err(|e| format!("cannot start logging: {e}"))
+        .map_err(|e| LogInitError::Install(e.to_string()))
 }
 
 /// Where log lines go instead of stderr while set: a live display on the terminal

@@ -9,7 +9,7 @@ use clap::Args;
 use super::{EXIT_ATTENTION, EXIT_CONFIG, EXIT_OK, EXIT_UNCHECKED};
 use super::{close_store, lock, oneshot, render};
 use crate::config::{Config, MAX_RUN_TIMEOUT};
-use crate::domain::{Observation, Verdict, WatchTarget};
+use crate::domain::{Observation, SpaceIdError, Verdict, WatchTarget};
 use crate::hub::{HttpProbe, HubClient};
 use crate::monitor::{Monitor, MonitorParts};
 use crate::store::Store;
@@ -43,15 +43,20 @@ pub struct CheckArgs {
 /// The default `--timeout` when neither the flag nor `GLOBAL_TIMEOUT_SECONDS` is set.
 pub const DEFAULT_RUN_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
-fn parse_target(text: &str) -> Result<WatchTarget, String> {
-    WatchTarget::parse(text).map_err(|e| e.to_string())
+fn parse_target(text: &str) -> Result<WatchTarget, SpaceIdError> {
+    WatchTarget::parse(text)
 }
 
-fn parse_timeout(text: &str) -> Result<Duration, String> {
+/// A `--timeout` that is not a duration from 1s to 24h.
+#[derive(Debug, thiserror::Error)]
+#[error("\"{0}\" is not a duration from 1s to 24h (e.g. 30m)")]
+struct BadTimeout(String);
+
+fn parse_timeout(text: &str) -> Result<Duration, BadTimeout> {
     crate::domain::parse_duration(text)
         .ok()
         .filter(|d| !d.is_zero() && *d <= MAX_RUN_TIMEOUT)
-        .ok_or_else(|| format!("\"{text}\" is not a duration from 1s to 24h (e.g. 30m)"))
+        .ok_or_else(|| BadTimeout(text.to_owned()))
 }
 
 pub async fn run(args: CheckArgs) -> u8 {

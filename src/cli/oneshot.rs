@@ -26,13 +26,11 @@ use crate::alerts::{DeliverySettings, deliver_due};
 use crate::chat::telegram;
 use crate::clock::SystemClock;
 use crate::config::Config;
-use crate::domain::{Observation, WatchTarget};
-use crate::monitor::Monitor;
+use crate::domain::{ActionActor, Observation, WatchTarget};
+use crate::monitor::{CycleError, Monitor};
 use crate::store::Store;
 use crate::web::Meters;
 
-/// The actor recorded for what `check --repair` does.
-pub const CLI_ACTOR: &str = "cli";
 /// Cycles in one run at most: each one after the first only follows up on work the
 /// previous one started; the per-Space caps end the chain long before this.
 const MAX_CYCLES: usize = 10;
@@ -74,7 +72,7 @@ pub(super) async fn run(
             return EXIT_CONFIG;
         }
     };
-    parts.actor = CLI_ACTOR.to_owned();
+    parts.actor = ActionActor::Cli;
     let monitor = Monitor::new(parts);
     if let Err(e) = monitor.outbox().load_changes(&store).await {
         tracing::error!(error = %e, "cannot read moved or dead chat destinations");
@@ -128,13 +126,22 @@ pub(super) async fn run(
     check::exit_status(&worked.observations)
 }
 
+/// Why `check --repair` has no result to print (exit 3).
+#[derive(Debug, thiserror::Error)]
+enum Unchecked {
+    #[error("{0}")]
+    Cycle(#[from] CycleError),
+    #[error("the check did not finish within the timeout")]
+    TimedOut,
+}
+
 /// Cycles and repairs until a cycle starts no work, or `until`.
 async fn repair(
     monitor: &Monitor,
     targets: &[WatchTarget],
     progress: &Progress,
     until: Instant,
-) -> Result<Worked, String> {
+) -> Result<Worked, Unchecked> {
     match monitor.resume_unfinished().await {
         Ok(0) => {}
         Ok(n) => progress.say(&format!(
@@ -148,7 +155,7 @@ async fn repair(
         progress.phase("checking");
         let observations = match tokio::time::timeout_at(until, monitor.tick(targets)).await {
             Ok(Ok(observations)) => observations,
-            Ok(Err(e)) => return Err(e.to_string()),
+            Ok(Err(e)) => return Err(e.into()),
             Err(_) => {
                 monitor.abort_tasks();
                 return match last {
@@ -156,7 +163,7 @@ async fn repair(
                         observations,
                         cut: true,
                     }),
-                    None => Err("the check did not finish within the timeout".into()),
+                    None => Err(Unchecked::TimedOut),
                 };
             }
         };
@@ -207,7 +214,7 @@ async fn show_repairs(monitor: &Monitor, progress: &Progress) -> Infallible {
                     .into_iter()
                     .map(|a| Repairing {
                         space: a.space_id,
-                        step: a.kind,
+                        step: a.kind.to_string(),
                     })
                     .collect();
                 progress.repairing(&now);

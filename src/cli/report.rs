@@ -90,12 +90,31 @@ async fn write_site(config: Config, store: Store, args: &ReportArgs) -> u8 {
 
 /// Writes `contents` to `root/path`, creating folders; `path` comes from
 /// `static_site`, made of Space ids that cannot climb out of `root`.
-fn write(root: &Path, path: &str, contents: &str) -> Result<(), String> {
+fn write(root: &Path, path: &str, contents: &str) -> Result<(), OutError> {
     let target = root.join(path);
     if let Some(parent) = target.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("--out: cannot create {}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent).map_err(|source| OutError::Create {
+            path: parent.to_owned(),
+            source,
+        })?;
     }
-    std::fs::write(&target, contents)
-        .map_err(|e| format!("--out: cannot write {}: {e}", target.display()))
+    std::fs::write(&target, contents).map_err(|source| OutError::Write {
+        path: target,
+        source,
+    })
+}
+
+/// Why a file of the site could not be written.
+#[derive(Debug, thiserror::Error)]
+enum OutError {
+    #[error("--out: cannot create {}: {source}", path.display())]
+    Create {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("--out: cannot write {}: {source}", path.display())]
+    Write {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }

@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+pub use super::name::CommandName;
 use super::{Command, ParseError};
 use crate::domain::parse_duration;
 use crate::hub::LogKind;
@@ -42,9 +43,24 @@ pub struct Arg {
     pub description: &'static str,
 }
 
+/// The catalogue holds every command at its position in `CommandName`, checked when
+/// compiling: `spec` is an index, never a search with a fallback.
+const _: () = {
+    let mut i = 0;
+    while i < CATALOGUE.len() {
+        assert!(
+            CATALOGUE[i].command as usize == i,
+            "CATALOGUE lists the commands in CommandName's order"
+        );
+        i += 1;
+    }
+};
+
 /// One command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Spec {
+    pub command: CommandName,
+    /// `command.as_str()`, here for the many readers of the name.
     pub name: &'static str,
     pub description: &'static str,
     pub args: &'static [Arg],
@@ -97,13 +113,14 @@ const SLEEP_TIME: Arg = Arg {
 };
 
 const fn spec(
-    name: &'static str,
+    command: CommandName,
     description: &'static str,
     args: &'static [Arg],
     role: Role,
 ) -> Spec {
     Spec {
-        name,
+        command,
+        name: command.as_str(),
         description,
         args,
         role,
@@ -124,41 +141,51 @@ const fn slow(mut s: Spec) -> Spec {
 }
 
 /// Every command, in the order menus and `/help` show them.
-pub const CATALOGUE: [Spec; 15] = [
+pub const CATALOGUE: [Spec; CommandName::COUNT] = [
     spec(
-        "status",
+        CommandName::Status,
         "All Spaces at a glance, or one in detail",
         &[SPACE_OPTIONAL],
         Role::Reader,
     ),
-    spec("spaces", "The watch list with verdicts", &[], Role::Reader),
     spec(
-        "history",
+        CommandName::Spaces,
+        "The watch list with verdicts",
+        &[],
+        Role::Reader,
+    ),
+    spec(
+        CommandName::History,
         "Recent incidents and actions of a Space",
         &[SPACE],
         Role::Reader,
     ),
     slow(spec(
-        "metrics",
+        CommandName::Metrics,
         "Live CPU, memory and network of a Space",
         &[SPACE],
         Role::Reader,
     )),
     spec(
-        "costs",
+        CommandName::Costs,
         "What the Spaces cost: 24 h, 7 d, 30 d, this month",
         &[],
         Role::Reader,
     ),
-    spec("help", "The commands you may use", &[], Role::Anyone),
+    spec(
+        CommandName::Help,
+        "The commands you may use",
+        &[],
+        Role::Anyone,
+    ),
     slow(spec(
-        "logs",
+        CommandName::Logs,
         "Last log lines of a Space (build or run)",
         &[SPACE, LOG_KIND],
         Role::Admin,
     )),
     slow(acts(spec(
-        "restart",
+        CommandName::Restart,
         "Restart a Space",
         &[SPACE],
         Role::Admin,
@@ -166,34 +193,44 @@ pub const CATALOGUE: [Spec; 15] = [
     Spec {
         confirm: true,
         ..slow(acts(spec(
-            "rebuild",
+            CommandName::Rebuild,
             "Factory rebuild a Space (asks first)",
             &[SPACE],
             Role::Admin,
         )))
     },
-    acts(spec("pause", "Pause a Space", &[SPACE], Role::Admin)),
-    acts(spec("wake", "Wake a Space", &[SPACE], Role::Admin)),
     acts(spec(
-        "mute",
+        CommandName::Pause,
+        "Pause a Space",
+        &[SPACE],
+        Role::Admin,
+    )),
+    acts(spec(
+        CommandName::Wake,
+        "Wake a Space",
+        &[SPACE],
+        Role::Admin,
+    )),
+    acts(spec(
+        CommandName::Mute,
         "Silence a Space's alerts (default 1h)",
         &[SPACE, DURATION],
         Role::Admin,
     )),
     acts(spec(
-        "unmute",
+        CommandName::Unmute,
         "Unsilence a Space's alerts",
         &[SPACE],
         Role::Admin,
     )),
     acts(spec(
-        "sleeptime",
+        CommandName::SleepTime,
         "Set how long a Space idles before it sleeps",
         &[SPACE, SLEEP_TIME],
         Role::Admin,
     )),
     slow(acts(spec(
-        "check",
+        CommandName::Check,
         "Check every Space now",
         &[],
         Role::Admin,
@@ -270,60 +307,63 @@ impl Spec {
         };
         let duration = match value("duration") {
             None => None,
-            Some("never") if self.name == "sleeptime" => None,
+            Some("never") if self.command == CommandName::SleepTime => None,
             Some(text) => {
-                let d = parse_duration(text).map_err(usage)?;
+                let d = parse_duration(text).map_err(|e| usage(e.to_string()))?;
                 if d < MUTE_MIN || d > MUTE_MAX {
                     return Err(usage(format!("{} is between 1s and 30d", self.name)));
                 }
                 Some(d)
             }
         };
-        Ok(match self.name {
-            "status" => Command::Status(value("space").map(str::to_owned)),
-            "spaces" => Command::Spaces,
-            "history" => Command::History(space()),
-            "metrics" => Command::Metrics(space()),
-            "help" => Command::Help,
-            "logs" => Command::Logs(space(), kind),
-            "restart" => Command::Restart(space()),
-            "rebuild" => Command::Rebuild {
+        Ok(match self.command {
+            CommandName::Status => Command::Status(value("space").map(str::to_owned)),
+            CommandName::Spaces => Command::Spaces,
+            CommandName::History => Command::History(space()),
+            CommandName::Metrics => Command::Metrics(space()),
+            CommandName::Help => Command::Help,
+            CommandName::Logs => Command::Logs(space(), kind),
+            CommandName::Restart => Command::Restart(space()),
+            CommandName::Rebuild => Command::Rebuild {
                 space: space(),
                 confirmed: false,
             },
-            "pause" => Command::Pause(space()),
-            "wake" => Command::Wake(space()),
-            "mute" => Command::Mute(space(), duration),
-            "unmute" => Command::Unmute(space()),
-            "sleeptime" => Command::SleepTime(space(), duration),
-            "costs" => Command::Costs,
-            _ => Command::Check,
+            CommandName::Pause => Command::Pause(space()),
+            CommandName::Wake => Command::Wake(space()),
+            CommandName::Mute => Command::Mute(space(), duration),
+            CommandName::Unmute => Command::Unmute(space()),
+            CommandName::SleepTime => Command::SleepTime(space(), duration),
+            CommandName::Costs => Command::Costs,
+            CommandName::Check => Command::Check,
         })
     }
 }
 
 impl Command {
+    /// Which command this is.
+    pub fn name(&self) -> CommandName {
+        match self {
+            Command::Status(_) => CommandName::Status,
+            Command::Spaces => CommandName::Spaces,
+            Command::History(_) => CommandName::History,
+            Command::Logs(..) => CommandName::Logs,
+            Command::Metrics(_) => CommandName::Metrics,
+            Command::Restart(_) => CommandName::Restart,
+            Command::Rebuild { .. } => CommandName::Rebuild,
+            Command::Pause(_) => CommandName::Pause,
+            Command::Wake(_) => CommandName::Wake,
+            Command::Mute(..) => CommandName::Mute,
+            Command::Unmute(_) => CommandName::Unmute,
+            Command::SleepTime(..) => CommandName::SleepTime,
+            Command::Costs => CommandName::Costs,
+            Command::Check => CommandName::Check,
+            Command::Help => CommandName::Help,
+        }
+    }
+
     /// This command's entry in the catalogue.
     pub fn spec(&self) -> &'static Spec {
-        let name = match self {
-            Command::Status(_) => "status",
-            Command::Spaces => "spaces",
-            Command::History(_) => "history",
-            Command::Logs(..) => "logs",
-            Command::Metrics(_) => "metrics",
-            Command::Restart(_) => "restart",
-            Command::Rebuild { .. } => "rebuild",
-            Command::Pause(_) => "pause",
-            Command::Wake(_) => "wake",
-            Command::Mute(..) => "mute",
-            Command::Unmute(_) => "unmute",
-            Command::SleepTime(..) => "sleeptime",
-            Command::Costs => "costs",
-            Command::Check => "check",
-            Command::Help => "help",
-        };
-        // Every variant has its entry: the catalogue test walks them.
-        find(name).unwrap_or(&CATALOGUE[5])
+        self.name().spec()
     }
 }
 
@@ -349,6 +389,17 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{}: {e:?}", spec.name));
             assert_eq!(command.spec().name, spec.name);
         }
+    }
+
+    #[test]
+    fn every_name_parses_to_its_command_and_its_entry() {
+        for spec in &CATALOGUE {
+            let name = CommandName::parse(spec.name).unwrap();
+            assert_eq!((name, name.spec()), (spec.command, spec));
+            assert_eq!(name.as_str(), spec.name);
+        }
+        assert_eq!(CommandName::parse("start"), None);
+        assert_eq!(CommandName::parse("Status"), None, "callers lowercase");
     }
 
     #[test]

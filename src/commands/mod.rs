@@ -11,6 +11,7 @@ pub mod catalogue;
 mod costs;
 mod help;
 mod inspect;
+mod name;
 mod parse;
 mod press;
 mod relay;
@@ -26,14 +27,14 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use crate::domain::SpaceId;
+use crate::domain::{ActionActor, Person, SpaceId, Via};
 use crate::hub::LogKind;
 use crate::monitor::Monitor;
 use crate::replica::{self, Replica};
 use crate::store::AuditEntry;
 
 pub use access::{Access, Denied};
-pub use catalogue::{CATALOGUE, Role, Spec};
+pub use catalogue::{CATALOGUE, CommandName, Role, Spec};
 pub use parse::{ParseError, parse};
 pub use reply::{Block, Button, ButtonAction, ButtonStyle, Reply, Severity, SpaceLine};
 
@@ -181,13 +182,22 @@ impl Actor {
         }
     }
 
-    /// How the actor is recorded in `actions` and shown in alerts: `telegram:42`,
+    /// How the actor is recorded in `actions`.
+    pub fn action_actor(&self) -> ActionActor {
+        let person = |via| ActionActor::Person(Person::new(via, &self.user_id));
+        match self.platform {
+            Platform::Api => ActionActor::Api,
+            Platform::Cli => ActionActor::Cli,
+            Platform::Telegram => person(Via::Telegram),
+            Platform::Discord => person(Via::Discord),
+            Platform::Web => person(Via::Web),
+        }
+    }
+
+    /// How the actor is shown in alerts and logs, as it is recorded: `telegram:42`,
     /// `discord:7`, `web:alice`, `api`, `cli`.
     pub fn label(&self) -> String {
-        match self.platform {
-            Platform::Api | Platform::Cli => self.platform.as_str().into(),
-            platform => format!("{}:{}", platform.as_str(), self.user_id),
-        }
+        self.action_actor().to_string()
     }
 }
 

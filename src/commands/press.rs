@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::catalogue::find;
+use super::catalogue::{CommandName, find};
 use super::{Actor, ButtonAction, Command, CommandCore, Outcome, Press, Reply, Response, Severity};
 use crate::domain::SpaceId;
 
@@ -95,9 +95,7 @@ impl CommandCore {
         token: &str,
     ) -> Result<crate::store::ConfirmationRow, Press> {
         let described = format!("/rebuild prompt {token}");
-        if let Some(spec) = find("rebuild")
-            && let Err(denied) = self.access.authorize(actor, spec)
-        {
+        if let Err(denied) = self.access.authorize(actor, CommandName::Rebuild.spec()) {
             self.deny(actor, &described, denied).await;
             return Err(notice(denied.sentence()));
         }

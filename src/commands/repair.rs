@@ -71,7 +71,11 @@ fn token() -> String {
 impl CommandCore {
     /// Starts a repair step now; the reply says so and the follow-up the outcome.
     pub(super) async fn repair(&self, actor: &Actor, id: &SpaceId, step: RepairStep) -> Response {
-        let started = match self.monitor.request_repair(id, step, &actor.label()).await {
+        let started = match self
+            .monitor
+            .request_repair(id, step, &actor.action_actor())
+            .await
+        {
             Ok(started) => started,
             Err(refusal) => return refused(refusal),
         };

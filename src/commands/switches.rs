@@ -10,7 +10,7 @@ use crate::domain::{SpaceId, time};
 
 impl CommandCore {
     pub(super) async fn pause(&self, actor: &Actor, id: SpaceId) -> Response {
-        match self.monitor.request_pause(&id, &actor.label()).await {
+        match self.monitor.request_pause(&id, &actor.action_actor()).await {
             Ok((action, Ok(stage))) => Response::with(
                 Outcome::Done {
                     action: Some(action),
@@ -26,7 +26,7 @@ impl CommandCore {
     }
 
     pub(super) async fn wake(&self, actor: &Actor, id: SpaceId) -> Response {
-        match self.monitor.request_wake(&id, &actor.label()).await {
+        match self.monitor.request_wake(&id, &actor.action_actor()).await {
             Ok(action) => Response::with(
                 Outcome::Done {
                     action: Some(action),
@@ -49,7 +49,7 @@ impl CommandCore {
     ) -> Response {
         match self
             .monitor
-            .request_sleep_time(&id, after, &actor.label())
+            .request_sleep_time(&id, after, &actor.action_actor())
             .await
         {
             Ok((action, Ok(gc))) => {

@@ -16,7 +16,7 @@ use url::Url;
 
 use crate::domain::{SpaceId, WatchTarget};
 
-pub use schedule::CheckSchedule;
+pub use schedule::{CheckSchedule, ScheduleError, WeekdayError};
 pub use spaces_file::{
     CauseSettings, HistorySettings, MaintenanceWindow, ProbeSettings, RepairSettings, SpacePolicy,
     SpaceSettings,
@@ -37,11 +37,22 @@ const MAX_HF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 /// The longest a one-shot `check --repair` may wait (a scheduled job's limit is hours).
 pub const MAX_RUN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
-fn err(key: &'static str, message: impl Into<String>) -> ConfigError {
+fn err(key: &'static str, message: impl std::fmt::Display) -> ConfigError {
     ConfigError {
         key,
-        message: message.into(),
+        message: message.to_string(),
     }
+}
+
+/// Why `HF_APP_URL_TEMPLATE` is not usable.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TemplateError {
+    #[error("\"{0}\" has no {{subdomain}} placeholder")]
+    NoPlaceholder(String),
+    #[error("\"{0}\" is not a URL ({1})")]
+    NotAUrl(String, url::ParseError),
+    #[error("\"{0}\" must be http or https")]
+    Scheme(String),
 }
 
 /// Where a Space's app answers: a URL with a `{subdomain}` placeholder.
@@ -49,14 +60,15 @@ fn err(key: &'static str, message: impl Into<String>) -> ConfigError {
 pub struct AppUrlTemplate(String);
 
 impl AppUrlTemplate {
-    pub fn parse(text: &str) -> Result<AppUrlTemplate, String> {
+    pub fn parse(text: &str) -> Result<AppUrlTemplate, TemplateError> {
+        let text_of = || text.to_owned();
         if !text.contains("{subdomain}") {
-            return Err(format!("\"{text}\" has no {{subdomain}} placeholder"));
+            return Err(TemplateError::NoPlaceholder(text_of()));
         }
         let sample = text.replace("{subdomain}", "x");
-        let url = Url::parse(&sample).map_err(|e| format!("\"{text}\" is not a URL ({e})"))?;
+        let url = Url::parse(&sample).map_err(|e| TemplateError::NotAUrl(text_of(), e))?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(format!("\"{text}\" must be http or https"));
+            return Err(TemplateError::Scheme(text_of()));
         }
         Ok(AppUrlTemplate(text.trim_end_matches('/').to_owned()))
     }

@@ -12,6 +12,36 @@ use chrono::{DateTime, Utc};
 
 const DAY_NAMES: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
+/// Why a text is not a usable schedule (each names the expression as given).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScheduleError {
+    #[error(
+        "\"{text}\" has {n} fields; expected 5 (minute hour day-of-month month day-of-week) or 6 (seconds first)"
+    )]
+    FieldCount { text: String, n: usize },
+    #[error("\"{0}\" restricts both day-of-month and day-of-week; set one of them to *")]
+    BothDays(String),
+    #[error("\"{text}\": {problem}")]
+    Weekday { text: String, problem: WeekdayError },
+    #[error("\"{text}\" is not a valid cron expression ({why})")]
+    Cron { text: String, why: String },
+    #[error("\"{0}\" never fires")]
+    Never(String),
+}
+
+/// What is wrong in a day-of-week field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WeekdayError {
+    #[error("bad step in day-of-week \"{0}\"")]
+    BadStep(String),
+    #[error("day-of-week range \"{0}\" wraps around; write it as two ranges")]
+    Wraps(String),
+    #[error("day-of-week {0} is out of range 0-7")]
+    OutOfRange(usize),
+    #[error("\"{0}\" is not a day of the week")]
+    NotADay(String),
+}
+
 /// A validated check schedule; keeps the user's text for messages.
 #[derive(Clone)]
 pub struct CheckSchedule {
@@ -20,14 +50,14 @@ pub struct CheckSchedule {
 }
 
 impl CheckSchedule {
-    pub fn parse(text: &str) -> Result<CheckSchedule, String> {
+    pub fn parse(text: &str) -> Result<CheckSchedule, ScheduleError> {
         let normalized = normalize(text)?;
-        let schedule = cron::Schedule::from_str(&normalized).map_err(|e| {
-            let why = explain(&normalized, &e.to_string());
-            format!("\"{text}\" is not a valid cron expression ({why})")
+        let schedule = cron::Schedule::from_str(&normalized).map_err(|e| ScheduleError::Cron {
+            text: text.to_owned(),
+            why: explain(&normalized, &e.to_string()),
         })?;
         if schedule.upcoming(Utc).next().is_none() {
-            return Err(format!("\"{text}\" never fires"));
+            return Err(ScheduleError::Never(text.to_owned()));
         }
         Ok(CheckSchedule {
             text: text.trim().to_owned(),
@@ -86,7 +116,7 @@ fn explain(given: &str, message: &str) -> String {
 }
 
 /// Five or six crontab fields → the six-field, named-weekday form of the `cron` crate.
-fn normalize(text: &str) -> Result<String, String> {
+fn normalize(text: &str) -> Result<String, ScheduleError> {
     let trimmed = text.trim();
     if trimmed.starts_with('@') {
         return Ok(trimmed.to_owned());
@@ -96,9 +126,10 @@ fn normalize(text: &str) -> Result<String, String> {
         5 => fields.insert(0, "0".to_owned()),
         6 => {}
         n => {
-            return Err(format!(
-                "\"{trimmed}\" has {n} fields; expected 5 (minute hour day-of-month month day-of-week) or 6 (seconds first)"
-            ));
+            return Err(ScheduleError::FieldCount {
+                text: trimmed.to_owned(),
+                n,
+            });
         }
     }
     let (dom, dow) = (&fields[3], &fields[5]);
@@ -106,18 +137,19 @@ fn normalize(text: &str) -> Result<String, String> {
     if restricted(dom) && restricted(dow) {
         // Classic cron fires when either matches, the cron crate only when both do:
         // refuse rather than silently mean something else.
-        return Err(format!(
-            "\"{trimmed}\" restricts both day-of-month and day-of-week; set one of them to *"
-        ));
+        return Err(ScheduleError::BothDays(trimmed.to_owned()));
     }
     if restricted(dow) {
-        fields[5] = weekdays(dow).map_err(|e| format!("\"{trimmed}\": {e}"))?;
+        fields[5] = weekdays(dow).map_err(|problem| ScheduleError::Weekday {
+            text: trimmed.to_owned(),
+            problem,
+        })?;
     }
     Ok(fields.join(" "))
 }
 
 /// Expands a crontab day-of-week field into an explicit list of day names.
-fn weekdays(field: &str) -> Result<String, String> {
+fn weekdays(field: &str) -> Result<String, WeekdayError> {
     let mut days = [false; 7];
     for item in field.split(',') {
         let (range, step) = match item.split_once('/') {
@@ -126,7 +158,7 @@ fn weekdays(field: &str) -> Result<String, String> {
                     .parse()
                     .ok()
                     .filter(|s| *s > 0)
-                    .ok_or_else(|| format!("bad step in day-of-week \"{item}\""))?;
+                    .ok_or_else(|| WeekdayError::BadStep(item.to_owned()))?;
                 (range, step)
             }
             None => (item, 1),
@@ -138,9 +170,7 @@ fn weekdays(field: &str) -> Result<String, String> {
             // `5-7` means Friday to Sunday in crontab: 7 is Sunday at the end of a range.
             let b = if b == 0 && range.ends_with('7') { 7 } else { b };
             if a > b {
-                return Err(format!(
-                    "day-of-week range \"{range}\" wraps around; write it as two ranges"
-                ));
+                return Err(WeekdayError::Wraps(range.to_owned()));
             }
             (a, b)
         } else {
@@ -161,18 +191,18 @@ fn weekdays(field: &str) -> Result<String, String> {
 }
 
 /// A crontab day: 0-7 (0 and 7 are Sunday) or a three-letter name.
-fn day(text: &str) -> Result<usize, String> {
+fn day(text: &str) -> Result<usize, WeekdayError> {
     if let Ok(n) = text.parse::<usize>() {
         return if n <= 7 {
             Ok(n % 7)
         } else {
-            Err(format!("day-of-week {n} is out of range 0-7"))
+            Err(WeekdayError::OutOfRange(n))
         };
     }
     DAY_NAMES
         .iter()
         .position(|name| name.eq_ignore_ascii_case(text))
-        .ok_or_else(|| format!("\"{text}\" is not a day of the week"))
+        .ok_or_else(|| WeekdayError::NotADay(text.to_owned()))
 }
 
 #[cfg(test)]
@@ -229,7 +259,7 @@ mod tests {
             ("5 $$$2 * * 0", "near \"$$$2\""),
             ("0 9 * 1, *", "near \"1,\""),
         ] {
-            let err = CheckSchedule::parse(bad).unwrap_err();
+            let err = CheckSchedule::parse(bad).unwrap_err().to_string();
             assert_eq!(
                 err,
                 format!("\"{bad}\" is not a valid cron expression ({reason})")
@@ -269,7 +299,7 @@ mod tests {
             ("0 9 * * 8", "out of range"),
             ("0 9 * * 5-1", "wraps around"),
         ] {
-            let err = CheckSchedule::parse(bad).unwrap_err();
+            let err = CheckSchedule::parse(bad).unwrap_err().to_string();
             assert!(err.contains(needle), "{bad}: {err}");
         }
     }

@@ -14,9 +14,11 @@ use crate::domain::{
 
 mod causes;
 mod memory;
+mod setting;
 
 pub use causes::CauseSettings;
 pub use memory::MemorySettings;
+use setting::SettingError;
 
 /// How a Space's app is probed over HTTP.
 #[derive(Debug, Clone, PartialEq)]
@@ -392,36 +394,46 @@ mod limits {
 }
 
 /// A duration above zero and at most `max`; the error names the key.
-fn bounded(key: &str, text: &str, max: Duration) -> Result<Duration, String> {
-    let d = parse_duration(text).map_err(|e| format!("{key}: {e}"))?;
+fn bounded(key: &str, text: &str, max: Duration) -> Result<Duration, SettingError> {
+    let key = || key.to_owned();
+    let d = parse_duration(text).map_err(|error| SettingError::Duration { key: key(), error })?;
     if d.is_zero() {
-        return Err(format!("{key} must be more than 0"));
+        return Err(SettingError::Zero { key: key() });
     }
     if d > max {
-        return Err(format!(
-            "{key} \"{text}\" is out of range (at most {})",
-            crate::domain::format_duration(max)
-        ));
+        return Err(SettingError::TooLong {
+            key: key(),
+            text: text.to_owned(),
+            max,
+        });
     }
     Ok(d)
 }
 
 /// A count in `min..=max`; the error names the key.
-fn count<T: PartialOrd + std::fmt::Display>(key: &str, n: T, min: T, max: T) -> Result<T, String> {
+fn count<T: PartialOrd + std::fmt::Display>(
+    key: &str,
+    n: T,
+    min: T,
+    max: T,
+) -> Result<T, SettingError> {
     if n < min || n > max {
-        return Err(format!("{key} {n} is out of range ({min} to {max})"));
+        return Err(SettingError::OutOfRange {
+            key: key.to_owned(),
+            n: n.to_string(),
+            min: min.to_string(),
+            max: max.to_string(),
+        });
     }
     Ok(n)
 }
 
 impl RawPolicy {
-    fn apply_to(self, base: &SpacePolicy) -> Result<SpacePolicy, String> {
+    fn apply_to(self, base: &SpacePolicy) -> Result<SpacePolicy, SettingError> {
         let mut out = base.clone();
         if let Some(path) = self.health_path {
             if !path.starts_with('/') || path.chars().any(char::is_whitespace) {
-                return Err(format!(
-                    "health_path \"{path}\" must start with / and contain no spaces"
-                ));
+                return Err(SettingError::HealthPath(path));
             }
             out.probe.health_path = path;
         }
@@ -431,7 +443,7 @@ impl RawPolicy {
                 OneOrMany::Many(list) => list,
             };
             if let Some(bad) = list.iter().find(|s| !(100..=599).contains(*s)) {
-                return Err(format!("expected_status {bad} is not an HTTP status"));
+                return Err(SettingError::Status(*bad));
             }
             out.probe.expected_status = list;
         }
@@ -472,12 +484,17 @@ impl RawPolicy {
 }
 
 /// Windows in the maintenance format; errors name `key`.
-fn windows_of(key: &str, windows: Vec<RawWindow>) -> Result<Vec<MaintenanceWindow>, String> {
+fn windows_of(key: &str, windows: Vec<RawWindow>) -> Result<Vec<MaintenanceWindow>, SettingError> {
     windows
         .into_iter()
         .map(|w| {
             Ok(MaintenanceWindow {
-                start: CheckSchedule::parse(&w.start).map_err(|e| format!("{key} start: {e}"))?,
+                start: CheckSchedule::parse(&w.start).map_err(|error| {
+                    SettingError::WindowStart {
+                        key: key.to_owned(),
+                        error,
+                    }
+                })?,
                 duration: bounded(&format!("{key} duration"), &w.duration, limits::MAINTENANCE)?,
             })
         })
@@ -485,7 +502,7 @@ fn windows_of(key: &str, windows: Vec<RawWindow>) -> Result<Vec<MaintenanceWindo
 }
 
 impl RawRepair {
-    fn apply(self) -> Result<RepairSettings, String> {
+    fn apply(self) -> Result<RepairSettings, SettingError> {
         let mut out = RepairSettings::default();
         if let Some(n) = self.max_per_window {
             out.limits.max_per_window = count("max_per_window", n, 0, limits::PER_WINDOW)?;
@@ -526,7 +543,7 @@ impl RawRepair {
 }
 
 impl RawHistory {
-    fn apply(self) -> Result<HistorySettings, String> {
+    fn apply(self) -> Result<HistorySettings, SettingError> {
         let mut out = HistorySettings::default();
         let days = |n: u32| Duration::from_secs(u64::from(n) * 86_400);
         if let Some(n) = self.raw_days {
@@ -536,7 +553,7 @@ impl RawHistory {
             out.retention = days(count("retention_days", n, 1, limits::RETENTION_DAYS)?);
         }
         if out.retention < out.raw {
-            return Err("retention_days must not be shorter than raw_days".into());
+            return Err(SettingError::RetentionBelowRaw);
         }
         Ok(out)
     }

@@ -105,6 +105,15 @@ pub struct CausePattern {
     pub summary: String,
 }
 
+/// A pattern that does not compile: the pattern, and the last line of the regex
+/// crate's explanation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid pattern {pattern:?}: {reason}")]
+pub struct PatternError {
+    pub pattern: String,
+    pub reason: String,
+}
+
 /// Longest evidence kept (a log line can be a whole minified bundle).
 const MAX_EVIDENCE: usize = 300;
 /// Compiled size allowed for one pattern: generous for any sane expression, and a
@@ -113,14 +122,21 @@ const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 impl CausePattern {
     /// Compiles a pattern; the error is one line for the settings file's message.
-    pub fn new(code: CauseCode, pattern: &str, summary: &str) -> Result<CausePattern, String> {
+    pub fn new(
+        code: CauseCode,
+        pattern: &str,
+        summary: &str,
+    ) -> Result<CausePattern, PatternError> {
         let regex = RegexBuilder::new(pattern)
             .size_limit(REGEX_SIZE_LIMIT)
             .build()
             .map_err(|e| {
                 let text = e.to_string();
                 let last = text.lines().last().unwrap_or("invalid pattern").trim();
-                format!("invalid pattern {pattern:?}: {last}")
+                PatternError {
+                    pattern: pattern.to_owned(),
+                    reason: last.to_owned(),
+                }
             })?;
         Ok(CausePattern {
             code,

@@ -3,11 +3,20 @@
 
 use std::time::Duration;
 
-/// Parses a duration; the error says what was expected.
-pub fn parse_duration(input: &str) -> Result<Duration, String> {
+/// Why a text is not a duration; the message says what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    #[error("empty duration")]
+    Empty,
+    #[error("\"{0}\" is not a duration (examples: 30s, 15m, 2h, 1d, 1h30m, 500ms)")]
+    Invalid(String),
+}
+
+/// Parses a duration.
+pub fn parse_duration(input: &str) -> Result<Duration, DurationError> {
     let text = input.trim();
     if text.is_empty() {
-        return Err("empty duration".into());
+        return Err(DurationError::Empty);
     }
     if let Ok(secs) = text.parse::<u64>() {
         return Ok(Duration::from_secs(secs));
@@ -37,8 +46,8 @@ pub fn parse_duration(input: &str) -> Result<Duration, String> {
     Ok(total)
 }
 
-fn bad(input: &str) -> String {
-    format!("\"{input}\" is not a duration (examples: 30s, 15m, 2h, 1d, 1h30m, 500ms)")
+fn bad(input: &str) -> DurationError {
+    DurationError::Invalid(input.to_owned())
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! them (alert state machine, repair ladder). No I/O, no async, nothing from `hub`,
 //! `store` or any adapter.
 
+mod action;
 mod alerting;
 mod cause;
 mod duration;
@@ -16,11 +17,13 @@ pub mod text;
 pub mod time;
 mod verdict;
 
+pub use action::{ActionActor, ActionKind, ActionState, ActionTrigger, Person, Via};
 pub use alerting::{AlertMemory, AlertThresholds, Health, Transition, observe};
 pub use cause::{
-    Cause, CauseCode, CauseInput, CausePattern, CauseTable, default_advice, default_summary,
+    Cause, CauseCode, CauseInput, CausePattern, CauseTable, PatternError, default_advice,
+    default_summary,
 };
-pub use duration::{format_duration, parse_duration};
+pub use duration::{DurationError, format_duration, parse_duration};
 pub use ladder::{Ladder, Ladders, WhenExhausted};
 pub use observation::{CheckFailure, Observation, ProbeOutcome, Revision, SpaceCheck, Unchecked};
 pub use platform::{

@@ -14,13 +14,10 @@ use super::platform::suspects;
 use super::{Claim, Monitor};
 use crate::alerts::{Alert, EventKind};
 use crate::domain::{
-    Ladder, Observation, PlatformIncident, PlatformPlan, RepairHistory, SpaceCheck, SpaceId, Stage,
-    assess, time,
+    ActionActor, ActionKind, ActionTrigger, Ladder, Observation, PlatformIncident, PlatformPlan,
+    RepairHistory, SpaceCheck, SpaceId, Stage, assess, time,
 };
 use crate::store::{NewAction, SpaceState, StoreError, StoreTx};
-
-/// The actor recorded for what the awake windows do.
-pub const SCHEDULE_ACTOR: &str = "schedule";
 
 /// Log lines attached to a "down" alert for a Space in an error stage.
 const ALERT_LOG_LINES: usize = 10;
@@ -144,7 +141,7 @@ impl Monitor {
                 .await?
                 .into_iter()
                 .filter_map(|(space, (kind, at))| {
-                    let switch = Switch::parse(&kind)?;
+                    let switch = Switch::of(&kind)?;
                     Some((space, LastSwitch { switch, at }))
                 })
                 .collect(),
@@ -266,7 +263,7 @@ async fn apply(
     space: &SpaceId,
     state: Option<&SpaceState>,
     plan: &Plan,
-    actor: &str,
+    actor: &ActionActor,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<i64>, StoreError> {
     if let Some(memory) = &plan.memory {
@@ -308,9 +305,13 @@ async fn apply(
         return Ok(None);
     };
     let (kind, trigger, actor) = match &planned.work {
-        Work::Repair(step) => (step.as_str(), "auto", actor),
-        Work::Wake { .. } => ("wake", "auto", actor),
-        Work::Scheduled(switch) => (switch.as_str(), "schedule", SCHEDULE_ACTOR),
+        Work::Repair(step) => (ActionKind::from(*step), ActionTrigger::Auto, actor.clone()),
+        Work::Wake { .. } => (ActionKind::Wake, ActionTrigger::Auto, actor.clone()),
+        Work::Scheduled(switch) => (
+            ActionKind::from(*switch),
+            ActionTrigger::Schedule,
+            ActionActor::Schedule,
+        ),
     };
     let action_id = tx
         .start_action(&NewAction {

@@ -7,6 +7,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use super::Monitor;
+use super::attempt::CallFailed;
 use crate::domain::{ProbeOutcome, SpaceId};
 use crate::hub::ProbeRequest;
 
@@ -70,7 +71,7 @@ impl Monitor {
 
     /// A GET of the app's front page, as a visitor would: what wakes a sleeping Space
     /// and what resets its sleep timer.
-    pub(super) async fn visit(&self, id: &SpaceId) -> Result<(), String> {
+    pub(super) async fn visit(&self, id: &SpaceId) -> Result<(), CallFailed> {
         let (subdomain, private) = self.app_of(id, None).await;
         let request = ProbeRequest {
             url: format!("{}/", self.app_url(&subdomain)),
@@ -86,7 +87,9 @@ impl Monitor {
             .await;
         match outcome.status {
             Some(_) => Ok(()),
-            None => Err(outcome.failure.unwrap_or_else(|| "no answer".into())),
+            None => Err(CallFailed::Unreached(
+                outcome.failure.unwrap_or_else(|| "no answer".into()),
+            )),
         }
     }
 

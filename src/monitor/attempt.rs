@@ -9,13 +9,10 @@ use tokio::sync::OwnedSemaphorePermit;
 
 use super::{Claim, Monitor};
 use crate::alerts::{Alert, AlertEvent};
-use crate::domain::{SpaceId, format_duration};
+use crate::domain::{ActionActor, ActionKind, ActionTrigger, SpaceId, format_duration};
 use crate::hub::{HubError, SpaceRuntime};
 use crate::store::{NewAction, SpaceState, StoreError, StoreTx};
 use crate::telemetry::ErrorRef;
-
-/// The actor recorded for what spacewarden does by itself.
-pub const SELF_ACTOR: &str = "spacewarden";
 
 /// Why an action someone asked for was not started.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -51,6 +48,21 @@ pub(super) enum Call {
     Visit,
 }
 
+/// Why an attempt's call failed, in words for users: the Hub's own text goes to the
+/// log under the reference.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CallFailed {
+    /// The Hub refused or failed: its summary, and the reference of the full error.
+    #[error("{summary} (ref {reference})")]
+    Hub {
+        summary: String,
+        reference: ErrorRef,
+    },
+    /// A visit reached no app: the probe's reason.
+    #[error("{0}")]
+    Unreached(String),
+}
+
 /// What waiting for the runtime found.
 pub(super) enum Settled {
     Recovered,
@@ -64,8 +76,8 @@ impl Monitor {
     pub(super) async fn record_manual(
         &self,
         space: &SpaceId,
-        kind: &str,
-        actor: &str,
+        kind: ActionKind,
+        actor: &ActionActor,
         events: impl FnOnce(Option<&SpaceState>) -> Vec<AlertEvent>,
     ) -> Result<(i64, Claim), ActionRefused> {
         let claim = self
@@ -81,9 +93,9 @@ impl Monitor {
             let action_id = tx
                 .start_action(&NewAction {
                     space,
-                    kind,
-                    trigger: "manual",
-                    actor,
+                    kind: kind.clone(),
+                    trigger: ActionTrigger::Manual,
+                    actor: actor.clone(),
                     at: now,
                     incident_id: incident,
                 })
@@ -114,7 +126,7 @@ impl Monitor {
         space: &SpaceId,
         action_id: i64,
         call: Call,
-    ) -> Result<Option<SpaceRuntime>, String> {
+    ) -> Result<Option<SpaceRuntime>, CallFailed> {
         let token = self.inner.config.token_for(space.owner());
         let hub = &self.inner.hub;
         let result = match call {
@@ -213,7 +225,10 @@ impl Monitor {
 
 /// A failed Hub call as users see it: our sentence and a reference; the whole error
 /// in the log under that reference.
-fn hub_failure(space: &SpaceId, error: &HubError) -> String {
+fn hub_failure(space: &SpaceId, error: &HubError) -> CallFailed {
     let reference = ErrorRef::log(&format!("Hub call for {space} failed"), error);
-    format!("{} (ref {reference})", error.summary())
+    CallFailed::Hub {
+        summary: error.summary(),
+        reference,
+    }
 }

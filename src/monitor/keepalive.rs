@@ -8,11 +8,11 @@
 //! serving app, which is a visit, so a watched serving Space does not fall asleep;
 //! a Space that is already asleep is woken here.
 
-use super::attempt::{ActionRefused, Call, Settled};
+use super::attempt::{ActionRefused, Call, CallFailed, Settled};
 use super::repair::resolved_memory;
 use super::{Claim, Monitor};
 use crate::alerts::{AlertEvent, EventKind};
-use crate::domain::{SpaceId, Stage, Verdict};
+use crate::domain::{ActionActor, ActionKind, SpaceId, Stage, Verdict};
 use crate::hub::SpaceRuntime;
 use crate::store::StoreError;
 
@@ -69,7 +69,11 @@ impl Monitor {
     }
 
     /// An admin's `/wake`: recorded with the actor, run like the keep-alive's wake.
-    pub async fn request_wake(&self, space: &SpaceId, actor: &str) -> Result<i64, ActionRefused> {
+    pub async fn request_wake(
+        &self,
+        space: &SpaceId,
+        actor: &ActionActor,
+    ) -> Result<i64, ActionRefused> {
         // A pause of ours since the last check (an awake window's, an admin's) is not in
         // the stored stage yet: it needs a restart, not a visit.
         let paused_by_us = self
@@ -79,10 +83,10 @@ impl Monitor {
             .await
             .ok()
             .flatten()
-            .is_some_and(|kind| kind == "pause");
+            .is_some_and(|kind| kind == ActionKind::Pause);
         let mut paused = paused_by_us;
         let (action_id, claim) = self
-            .record_manual(space, "wake", actor, |state| {
+            .record_manual(space, ActionKind::Wake, actor, |state| {
                 paused |= state.and_then(|s| s.stage.as_ref()) == Some(&Stage::Paused);
                 Vec::new()
             })
@@ -96,10 +100,10 @@ impl Monitor {
     pub async fn request_pause(
         &self,
         space: &SpaceId,
-        actor: &str,
-    ) -> Result<(i64, Result<Stage, String>), ActionRefused> {
+        actor: &ActionActor,
+    ) -> Result<(i64, Result<Stage, CallFailed>), ActionRefused> {
         let (action_id, _claim) = self
-            .record_manual(space, "pause", actor, |_| Vec::new())
+            .record_manual(space, ActionKind::Pause, actor, |_| Vec::new())
             .await?;
         let called = self.call_and_record(space, action_id, Call::Pause).await;
         Ok((
@@ -131,7 +135,7 @@ impl Monitor {
         space: &SpaceId,
         action_id: i64,
         call: Call,
-    ) -> Result<Option<SpaceRuntime>, String> {
+    ) -> Result<Option<SpaceRuntime>, CallFailed> {
         let what = match &call {
             Call::Pause => "pause",
             Call::SleepTime(_) => "sleep time",
@@ -140,13 +144,13 @@ impl Monitor {
         let called = self.call(space, action_id, call).await;
         let (result, detail) = match &called {
             Ok(_) => ("done", None),
-            Err(why) => ("failed", Some(why.as_str())),
+            Err(why) => ("failed", Some(why.to_string())),
         };
         let now = self.inner.clock.now();
         if let Err(e) = self
             .inner
             .store
-            .finish_action(action_id, now, result, detail)
+            .finish_action(action_id, now, result, detail.as_deref())
             .await
         {
             tracing::error!(space = %space, error = %e, "cannot record the {what}");
@@ -160,8 +164,8 @@ impl Monitor {
         &self,
         space: &SpaceId,
         after: Option<std::time::Duration>,
-        actor: &str,
-    ) -> Result<(i64, Result<Option<u64>, String>), ActionRefused> {
+        actor: &ActionActor,
+    ) -> Result<(i64, Result<Option<u64>, CallFailed>), ActionRefused> {
         let hardware = self
             .inner
             .store
@@ -178,7 +182,7 @@ impl Monitor {
         }
         let seconds = after.map_or(-1, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
         let (action_id, _claim) = self
-            .record_manual(space, "sleeptime", actor, |_| Vec::new())
+            .record_manual(space, ActionKind::SleepTime, actor, |_| Vec::new())
             .await?;
         let called = self
             .call_and_record(space, action_id, Call::SleepTime(seconds))

@@ -35,7 +35,7 @@ use crate::hub::{AppProbe, Hub};
 use crate::store::Store;
 use crate::supervise::Supervisor;
 
-pub use attempt::{ActionRefused, SELF_ACTOR};
+pub use attempt::{ActionRefused, CallFailed};
 pub use cycle::CycleError;
 pub use plan::{Plan, Planned, SpaceFacts, Work, plan};
 pub use repair::{RepairOutcome, Started};
@@ -73,7 +73,7 @@ pub struct MonitorParts {
     pub supervisor: Supervisor,
     /// Who the automatic repairs and wakes are recorded as: `spacewarden` for the
     /// daemon, `cli` for `spacewarden check --repair`. Same policy, caps and path.
-    pub actor: String,
+    pub actor: crate::domain::ActionActor,
 }
 
 impl MonitorParts {
@@ -93,7 +93,7 @@ impl MonitorParts {
             outbox: Outbox::default(),
             tuning: Tuning::default(),
             supervisor: Supervisor::default(),
-            actor: SELF_ACTOR.to_owned(),
+            actor: crate::domain::ActionActor::Warden,
         }
     }
 }
@@ -120,7 +120,7 @@ struct Inner {
     tuning: Tuning,
     supervisor: Supervisor,
     /// The actor of automatic actions (`MonitorParts::actor`).
-    actor: String,
+    actor: crate::domain::ActionActor,
     /// Serializes read-decide-write of a Space's alert and repair state between the
     /// cycle and the repair tasks, so one recovery is never announced twice. Never
     /// held across a network call.

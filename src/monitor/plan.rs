@@ -9,9 +9,9 @@ use chrono::{DateTime, Utc};
 use crate::alerts::{AlertEvent, Deploy, EventKind};
 use crate::config::SpacePolicy;
 use crate::domain::{
-    AlertMemory, Cause, Health, Ladder, RepairContext, RepairDecision, RepairHistory, RepairLimits,
-    RepairStep, SpaceCheck, SpaceId, Stage, Transition, Verdict, decide, format_duration, observe,
-    time, used_in_window,
+    ActionKind, AlertMemory, Cause, Health, Ladder, RepairContext, RepairDecision, RepairHistory,
+    RepairLimits, RepairStep, SpaceCheck, SpaceId, Stage, Transition, Verdict, decide,
+    format_duration, observe, time, used_in_window,
 };
 use crate::store::SpaceState;
 
@@ -54,18 +54,21 @@ pub enum Switch {
 }
 
 impl Switch {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Switch::Pause => "pause",
-            Switch::Wake => "wake",
+    /// The switch an action is, if it is one.
+    pub fn of(kind: &ActionKind) -> Option<Switch> {
+        match kind {
+            ActionKind::Pause => Some(Switch::Pause),
+            ActionKind::Wake => Some(Switch::Wake),
+            _ => None,
         }
     }
+}
 
-    pub fn parse(kind: &str) -> Option<Switch> {
-        match kind {
-            "pause" => Some(Switch::Pause),
-            "wake" => Some(Switch::Wake),
-            _ => None,
+impl From<Switch> for ActionKind {
+    fn from(switch: Switch) -> ActionKind {
+        match switch {
+            Switch::Pause => ActionKind::Pause,
+            Switch::Wake => ActionKind::Wake,
         }
     }
 }

@@ -12,7 +12,8 @@ use super::attempt::{ActionRefused, Admitted, Call, Settled};
 use super::{Claim, Monitor};
 use crate::alerts::{AlertEvent, EventKind};
 use crate::domain::{
-    AlertMemory, Cause, Ladder, RepairStep, SpaceId, Verdict, WhenExhausted, next_step, time,
+    ActionActor, ActionKind, ActionTrigger, AlertMemory, Cause, Ladder, RepairStep, SpaceId,
+    Verdict, WhenExhausted, next_step, time,
 };
 use crate::store::{NewAction, StoreError};
 
@@ -27,7 +28,7 @@ struct Job {
     /// Why the Space is down, for the advice in the final alert.
     cause: Option<Cause>,
     /// `Some(actor)` for someone's request: one step, no ladder.
-    manual: Option<String>,
+    manual: Option<ActionActor>,
     /// Resumed after a restart of spacewarden: poll only, never call the Hub again.
     resume: bool,
     /// The claim (and, for automatic repairs, a slot of the cap), held for the whole
@@ -126,11 +127,11 @@ impl Monitor {
         &self,
         space: &SpaceId,
         step: RepairStep,
-        actor: &str,
+        actor: &ActionActor,
     ) -> Result<Started<RepairOutcome>, ActionRefused> {
         let detail = format!("requested by {actor}");
         let (action_id, claim) = self
-            .record_manual(space, step.as_str(), actor, |state| {
+            .record_manual(space, step.into(), actor, |state| {
                 // The verdict the Space has now: a restart of a Space that is up is
                 // not a repair of a "down" one.
                 let verdict = state.map_or(Verdict::Down, |s| s.verdict);
@@ -150,7 +151,7 @@ impl Monitor {
                 ladder: Ladder::standard(),
                 done: 0,
                 cause: None,
-                manual: Some(actor.to_owned()),
+                manual: Some(actor.clone()),
                 resume: false,
                 _claim: claim,
                 _slot: None,
@@ -175,16 +176,20 @@ impl Monitor {
             let Some(claim) = self.claim(&space) else {
                 continue;
             };
-            if action.kind == "wake" {
-                self.resume_wake(space, action.id, claim);
-                resumed += 1;
-                continue;
-            }
-            let Some(step) = RepairStep::parse(&action.kind) else {
-                continue;
+            let step = match action.kind {
+                ActionKind::Wake => {
+                    self.resume_wake(space, action.id, claim);
+                    resumed += 1;
+                    continue;
+                }
+                ActionKind::Restart => RepairStep::Restart,
+                ActionKind::Rebuild => RepairStep::FactoryRebuild,
+                // Pauses and sleep times have nothing to poll; another version's
+                // kinds are its own to resume.
+                ActionKind::Pause | ActionKind::SleepTime | ActionKind::Other(_) => continue,
             };
             tracing::info!(space = %space, action = action.id, step = step.as_str(), "resuming an unfinished repair by polling");
-            let manual = (action.trigger == "manual").then(|| action.actor.clone());
+            let manual = (action.trigger == ActionTrigger::Manual).then_some(action.actor);
             // Resumed work was admitted before; it takes a slot of the cap when one
             // is free and runs without one otherwise.
             let slot = match manual {
@@ -308,9 +313,9 @@ impl Monitor {
                 let action_id = tx
                     .start_action(&NewAction {
                         space: &space,
-                        kind: step.as_str(),
-                        trigger: "auto",
-                        actor: &self.inner.actor,
+                        kind: step.into(),
+                        trigger: ActionTrigger::Auto,
+                        actor: self.inner.actor.clone(),
                         at: now,
                         incident_id: incident,
                     })
@@ -371,7 +376,7 @@ impl Monitor {
                 .call(&job.space, job.action_id, Call::Restart { factory })
                 .await
             {
-                return StepResult::CallFailed(why);
+                return StepResult::CallFailed(why.to_string());
             }
         }
         match self.await_settled(&job.space).await {

@@ -9,18 +9,15 @@ use sqlx::FromRow;
 use std::collections::HashMap;
 
 use super::{Store, StoreError, StoreTx, from_ms, ms};
-use crate::domain::{RepairHistory, SpaceId};
+use crate::domain::{ActionActor, ActionKind, ActionState, ActionTrigger, RepairHistory, SpaceId};
 
 /// What to record before acting.
 #[derive(Debug, Clone)]
 pub struct NewAction<'a> {
     pub space: &'a SpaceId,
-    /// `restart`, `rebuild`, `wake`, ...
-    pub kind: &'a str,
-    /// `auto` or `manual`.
-    pub trigger: &'a str,
-    /// `spacewarden`, `telegram:<user id>`, `discord:<user id>`, `api`.
-    pub actor: &'a str,
+    pub kind: ActionKind,
+    pub trigger: ActionTrigger,
+    pub actor: ActionActor,
     pub at: DateTime<Utc>,
     pub incident_id: Option<i64>,
 }
@@ -29,10 +26,10 @@ pub struct NewAction<'a> {
 pub struct ActionRow {
     pub id: i64,
     pub space_id: String,
-    pub kind: String,
-    pub trigger: String,
-    pub actor: String,
-    pub state: String,
+    pub kind: ActionKind,
+    pub trigger: ActionTrigger,
+    pub actor: ActionActor,
+    pub state: ActionState,
     pub result: Option<String>,
     pub detail: Option<String>,
     pub started_ms: i64,
@@ -63,9 +60,9 @@ impl StoreTx {
              VALUES ($1, $2, $3, $4, 'pending', $5, $6) RETURNING id",
         )
         .bind(action.space.to_string())
-        .bind(action.kind)
-        .bind(action.trigger)
-        .bind(action.actor)
+        .bind(&action.kind)
+        .bind(&action.trigger)
+        .bind(&action.actor)
         .bind(ms(action.at))
         .bind(action.incident_id)
         .fetch_one(&mut *self.tx)
@@ -157,8 +154,8 @@ impl Store {
         &self,
         since: DateTime<Utc>,
     ) -> Result<HashMap<String, RepairHistory>, StoreError> {
-        let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-            "SELECT space_id, kind, trigger, started_ms FROM actions
+        let rows: Vec<(String, ActionKind, i64)> = sqlx::query_as(
+            "SELECT space_id, kind, started_ms FROM actions
              WHERE started_ms >= $1 AND (kind = 'wake'
                 OR (trigger = 'auto' AND kind IN ('restart', 'rebuild'))
                 OR (trigger = 'schedule' AND kind = 'pause'))
@@ -168,14 +165,13 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let mut out: HashMap<String, RepairHistory> = HashMap::new();
-        for (space, kind, _trigger, at) in rows {
+        for (space, kind, at) in rows {
             let entry = out.entry(space.to_ascii_lowercase()).or_default();
-            if kind == "wake" {
-                entry.wakes.push(from_ms(at));
-            } else if kind == "pause" {
-                entry.scheduled_pauses.push(from_ms(at));
-            } else {
-                entry.auto_repairs.push(from_ms(at));
+            // The query selects only wakes, scheduled pauses and automatic repairs.
+            match kind {
+                ActionKind::Wake => entry.wakes.push(from_ms(at)),
+                ActionKind::Pause => entry.scheduled_pauses.push(from_ms(at)),
+                _ => entry.auto_repairs.push(from_ms(at)),
             }
         }
         Ok(out)
@@ -185,12 +181,12 @@ impl Store {
     /// an admin, keep-alive) that did not fail, with its start, by `SpaceId::key`.
     pub async fn last_switches(
         &self,
-    ) -> Result<HashMap<String, (String, DateTime<Utc>)>, StoreError> {
+    ) -> Result<HashMap<String, (ActionKind, DateTime<Utc>)>, StoreError> {
         let sql = format!(
             "SELECT space_id, kind, started_ms FROM actions WHERE id IN
                (SELECT MAX(id) FROM actions WHERE {SWITCHES} GROUP BY space_id)"
         );
-        let rows: Vec<(String, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let rows: Vec<(String, ActionKind, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .fetch_all(&self.pool)
             .await?;
         Ok(rows
@@ -200,7 +196,7 @@ impl Store {
     }
 
     /// The latest pause or wake of one Space that did not fail (see `last_switches`).
-    pub async fn last_switch_of(&self, id: &SpaceId) -> Result<Option<String>, StoreError> {
+    pub async fn last_switch_of(&self, id: &SpaceId) -> Result<Option<ActionKind>, StoreError> {
         let sql = format!(
             "SELECT kind FROM actions WHERE space_id = $1 COLLATE NOCASE AND {SWITCHES}
              ORDER BY id DESC LIMIT 1"

@@ -23,6 +23,7 @@ mod spaces;
 mod stats;
 mod uptime;
 mod usage;
+mod words;
 
 mod flag;
 mod health;

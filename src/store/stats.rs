@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::gaps::DayRow;
 use super::{ActionRow, DayUptime, IncidentRow, Store, StoreError, ms};
-use crate::domain::SpaceId;
+use crate::domain::{ActionKind, SpaceId};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -14,7 +14,7 @@ const DAY_MS: i64 = 86_400_000;
 /// (`in_progress`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionCount {
-    pub kind: String,
+    pub kind: ActionKind,
     pub result: String,
     pub count: i64,
 }
@@ -22,7 +22,7 @@ pub struct ActionCount {
 impl Store {
     /// Actions by kind and result over the whole stored history.
     pub async fn action_counts(&self) -> Result<Vec<ActionCount>, StoreError> {
-        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        let rows: Vec<(ActionKind, String, i64)> = sqlx::query_as(
             "SELECT kind, CASE WHEN state = 'done' THEN COALESCE(result, 'unknown')
                                ELSE 'in_progress' END AS outcome, COUNT(*)
              FROM actions GROUP BY kind, outcome ORDER BY kind, outcome",
@@ -134,6 +134,7 @@ mod tests {
 
     use super::*;
     use crate::domain::Verdict;
+    use crate::domain::{ActionActor, ActionTrigger};
     use crate::store::NewAction;
     use crate::store::tests::obs;
 
@@ -179,9 +180,9 @@ mod tests {
             let at = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
             let action = NewAction {
                 space: &space,
-                kind: "restart",
-                trigger: "manual",
-                actor: "api",
+                kind: ActionKind::Restart,
+                trigger: ActionTrigger::Manual,
+                actor: ActionActor::Api,
                 at,
                 incident_id: None,
             };

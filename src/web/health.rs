@@ -22,6 +22,28 @@ use crate::store::WriteStatus;
 /// A store that takes longer than this to answer `SELECT 1` is not ready.
 const STORE_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// Why `/readyz` says not ready (its `reason`).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(super) enum NotReady {
+    #[error("the store does not answer")]
+    StoreSilent,
+    #[error("the store did not answer within {}s", STORE_TIMEOUT.as_secs())]
+    StoreSlow,
+    #[error("the store cannot write since {}: {reason}", secs(*since))]
+    StoreWrites {
+        since: DateTime<Utc>,
+        reason: String,
+    },
+    #[error("the scheduler has not started")]
+    NotStarted,
+    #[error("no completed check since {}", secs(*.0))]
+    Stalled(DateTime<Utc>),
+}
+
+fn secs(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
 pub(super) fn router() -> Router<WebState> {
     Router::new()
         .route("/healthz", get(healthz))
@@ -37,12 +59,9 @@ async fn readyz(State(state): State<WebState>) -> (StatusCode, Json<Value>) {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness: the store did not answer");
-            Err("the store does not answer".to_owned())
+            Err(NotReady::StoreSilent)
         }
-        Err(_) => Err(format!(
-            "the store did not answer within {}s",
-            STORE_TIMEOUT.as_secs()
-        )),
+        Err(_) => Err(NotReady::StoreSlow),
     };
     let now = state.monitor.now();
     let role = state.replica.role();
@@ -61,7 +80,7 @@ async fn readyz(State(state): State<WebState>) -> (StatusCode, Json<Value>) {
         Ok(()) => (StatusCode::OK, json!({ "status": "ready" })),
         Err(reason) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            json!({ "status": "not_ready", "reason": reason }),
+            json!({ "status": "not_ready", "reason": reason.to_string() }),
         ),
     };
     body["role"] = json!(role.as_str());
@@ -85,13 +104,13 @@ async fn readyz(State(state): State<WebState>) -> (StatusCode, Json<Value>) {
 }
 
 /// Not ready while the store refuses writes: checks are not being recorded.
-fn store_writes(status: &WriteStatus) -> Result<(), String> {
+fn store_writes(status: &WriteStatus) -> Result<(), NotReady> {
     match &status.failing {
         None => Ok(()),
-        Some((since, reason)) => Err(format!(
-            "the store cannot write since {}: {reason}",
-            since.to_rfc3339_opts(SecondsFormat::Secs, true)
-        )),
+        Some((since, reason)) => Err(NotReady::StoreWrites {
+            since: *since,
+            reason: reason.clone(),
+        }),
     }
 }
 
@@ -100,15 +119,10 @@ fn store_writes(status: &WriteStatus) -> Result<(), String> {
 pub(super) fn checks_running(
     scheduler: &SchedulerStatus,
     now: DateTime<Utc>,
-) -> Result<(), String> {
+) -> Result<(), NotReady> {
     match scheduler.stalled(now) {
-        None if scheduler.snapshot().started.is_none() => {
-            Err("the scheduler has not started".into())
-        }
+        None if scheduler.snapshot().started.is_none() => Err(NotReady::NotStarted),
         None => Ok(()),
-        Some(since) => Err(format!(
-            "no completed check since {}",
-            since.to_rfc3339_opts(SecondsFormat::Secs, true)
-        )),
+        Some(since) => Err(NotReady::Stalled(since)),
     }
 }

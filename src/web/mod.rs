@@ -44,7 +44,7 @@ use crate::replica::Replica;
 pub use api::openapi_json;
 pub use auth::{Argon2Check, CredentialCheck, hash_password};
 pub use error::{ApiError, ErrorBody};
-pub use healthcheck::check_health;
+pub use healthcheck::{Unhealthy, check_health};
 pub use metrics::{MeteredProbe, Meters};
 pub use report::static_site;
 pub use samples::{Sample, SampleBook};

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use spacewarden::alerts::{PlatformEventKind, render};
 use spacewarden::commands::{Access, Actor, Block, Command, CommandCore};
-use spacewarden::domain::{CauseCode, PlatformReason, RepairStep, SpaceId};
+use spacewarden::domain::{ActionActor, CauseCode, PlatformReason, RepairStep, SpaceId};
 
 use crate::support::app::App;
 use crate::support::daemon::{Daemon, FAST_REPAIRS, kind_name};
@@ -259,7 +259,11 @@ async fn a_platform_incident_holds_repairs_and_sends_two_alerts() {
     // Admins can still act by command.
     let started = d
         .monitor
-        .request_repair(&id("alice/s1"), RepairStep::Restart, "telegram:42")
+        .request_repair(
+            &id("alice/s1"),
+            RepairStep::Restart,
+            &ActionActor::parse("telegram:42"),
+        )
         .await
         .expect("accepted");
     d.monitor.settle().await;

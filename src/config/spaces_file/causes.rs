@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use crate::domain::{
-    CauseCode, CausePattern, CauseTable, Ladder, Ladders, RepairStep, WhenExhausted,
+    CauseCode, CausePattern, CauseTable, Ladder, Ladders, PatternError, RepairStep, WhenExhausted,
     default_summary,
 };
 
@@ -21,6 +21,32 @@ const MAX_STEPS: usize = 4;
 pub struct CauseSettings {
     pub table: CauseTable,
     pub ladders: Ladders,
+}
+
+/// What is wrong in `[causes]`, naming the key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(super) enum CausesError {
+    #[error("patterns: at most {MAX_PATTERNS} entries")]
+    TooManyPatterns,
+    #[error("{key}: unknown cause \"{text}\" (one of {})", known_causes())]
+    UnknownCause { key: String, text: String },
+    #[error("{key} must be one line of 1 to {MAX_TEXT_LEN} characters")]
+    NotOneLine { key: String },
+    #[error("{key} must have 1 to {MAX_PATTERN_LEN} characters")]
+    PatternLength { key: String },
+    #[error("{key}: {error}")]
+    Pattern { key: String, error: PatternError },
+    #[error("{key}: at most {MAX_STEPS} steps")]
+    TooManySteps { key: String },
+    #[error("{key}: retry_later must come last")]
+    RetryLaterNotLast { key: String },
+    #[error("{key}: unknown step \"{step}\" (restart, rebuild, retry_later)")]
+    UnknownStep { key: String, step: String },
+}
+
+fn known_causes() -> String {
+    let known: Vec<&str> = CauseCode::ALL.iter().map(|c| c.as_str()).collect();
+    known.join(", ")
 }
 
 #[derive(Deserialize, Default)]
@@ -39,47 +65,48 @@ struct RawPattern {
     summary: Option<String>,
 }
 
-fn code(key: &str, text: &str) -> Result<CauseCode, String> {
-    CauseCode::parse(text).ok_or_else(|| {
-        let known: Vec<&str> = CauseCode::ALL.iter().map(|c| c.as_str()).collect();
-        format!(
-            "{key}: unknown cause \"{text}\" (one of {})",
-            known.join(", ")
-        )
+fn code(key: &str, text: &str) -> Result<CauseCode, CausesError> {
+    CauseCode::parse(text).ok_or_else(|| CausesError::UnknownCause {
+        key: key.to_owned(),
+        text: text.to_owned(),
     })
 }
 
-fn text(key: &str, value: &str) -> Result<String, String> {
+fn text(key: &str, value: &str) -> Result<String, CausesError> {
     if value.trim().is_empty() || value.chars().count() > MAX_TEXT_LEN || value.contains('\n') {
-        return Err(format!(
-            "{key} must be one line of 1 to {MAX_TEXT_LEN} characters"
-        ));
+        return Err(CausesError::NotOneLine {
+            key: key.to_owned(),
+        });
     }
     Ok(value.to_owned())
 }
 
 impl RawCauses {
-    pub(super) fn apply(self) -> Result<CauseSettings, String> {
+    pub(super) fn apply(self) -> Result<CauseSettings, CausesError> {
         let raw_patterns = self.patterns.unwrap_or_default();
         if raw_patterns.len() > MAX_PATTERNS {
-            return Err(format!("patterns: at most {MAX_PATTERNS} entries"));
+            return Err(CausesError::TooManyPatterns);
         }
         let mut patterns = Vec::new();
         for (i, p) in raw_patterns.into_iter().enumerate() {
             let key = format!("patterns[{i}]");
             let code = code(&format!("{key}.code"), &p.code)?;
             if p.pattern.is_empty() || p.pattern.chars().count() > MAX_PATTERN_LEN {
-                return Err(format!(
-                    "{key}.pattern must have 1 to {MAX_PATTERN_LEN} characters"
-                ));
+                return Err(CausesError::PatternLength {
+                    key: format!("{key}.pattern"),
+                });
             }
             let summary = match &p.summary {
                 Some(s) => text(&format!("{key}.summary"), s)?,
                 None => default_summary(code).to_owned(),
             };
             patterns.push(
-                CausePattern::new(code, &p.pattern, &summary)
-                    .map_err(|e| format!("{key}.pattern: {e}"))?,
+                CausePattern::new(code, &p.pattern, &summary).map_err(|error| {
+                    CausesError::Pattern {
+                        key: format!("{key}.pattern"),
+                        error,
+                    }
+                })?,
             );
         }
         let mut advice = Vec::new();
@@ -101,9 +128,10 @@ impl RawCauses {
 
 /// `["restart", "rebuild"]`, optionally ending in `"retry_later"`; `[]` means no
 /// automatic repair.
-fn ladder(key: &str, steps: &[String]) -> Result<Ladder, String> {
+fn ladder(key: &str, steps: &[String]) -> Result<Ladder, CausesError> {
+    let key = || key.to_owned();
     if steps.len() > MAX_STEPS {
-        return Err(format!("{key}: at most {MAX_STEPS} steps"));
+        return Err(CausesError::TooManySteps { key: key() });
     }
     let mut out = Ladder {
         steps: Vec::new(),
@@ -112,12 +140,13 @@ fn ladder(key: &str, steps: &[String]) -> Result<Ladder, String> {
     for (i, step) in steps.iter().enumerate() {
         match (step.as_str(), RepairStep::parse(step)) {
             ("retry_later", _) if i + 1 == steps.len() => out.then = WhenExhausted::RetryLater,
-            ("retry_later", _) => return Err(format!("{key}: retry_later must come last")),
+            ("retry_later", _) => return Err(CausesError::RetryLaterNotLast { key: key() }),
             (_, Some(step)) => out.steps.push(step),
             (other, None) => {
-                return Err(format!(
-                    "{key}: unknown step \"{other}\" (restart, rebuild, retry_later)"
-                ));
+                return Err(CausesError::UnknownStep {
+                    key: key(),
+                    step: other.to_owned(),
+                });
             }
         }
     }

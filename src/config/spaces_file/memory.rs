@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{bounded, count};
+use super::{SettingError, bounded, count};
 
 /// The sampler's budget and the warning's threshold.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +42,7 @@ pub(super) struct RawMemory {
 }
 
 impl RawMemory {
-    pub(super) fn apply(self) -> Result<MemorySettings, String> {
+    pub(super) fn apply(self) -> Result<MemorySettings, SettingError> {
         let mut out = MemorySettings::default();
         if let Some(n) = self.streams {
             out.streams = count("streams", n, 1, 64)?;
@@ -68,6 +68,7 @@ mod tests {
         toml::from_str::<RawMemory>(text)
             .map_err(|e| e.to_string())?
             .apply()
+            .map_err(|e| e.to_string())
     }
 
     #[test]

@@ -375,6 +375,7 @@ fn extra_patterns_come_first_and_advice_can_be_replaced() {
     assert!(
         CausePattern::new(CauseCode::Unknown, "(", "x")
             .unwrap_err()
+            .to_string()
             .contains("invalid pattern")
     );
 }

@@ -2,6 +2,7 @@
 //! the per-Space reads, which match the id whatever its case.
 
 use super::{action, at, id, minutes};
+use crate::domain::{ActionActor, ActionKind, ActionState};
 use crate::store::{ActionCount, Store};
 
 /// Six actions, ids in order: alice/app restart (auto), Alice/App rebuild (auto),
@@ -11,7 +12,7 @@ async fn history(store: &Store) -> Vec<i64> {
     let (app, upper, bob) = (id("alice/app"), id("Alice/App"), id("bob/x"));
     let t0 = at(22, 10, 0);
     let mut manual = action(&app, "restart", "manual", t0 + minutes(10));
-    manual.actor = "telegram:7";
+    manual.actor = ActionActor::parse("telegram:7");
     manual.incident_id = Some(42);
     let actions = [
         action(&app, "restart", "auto", t0),
@@ -167,23 +168,16 @@ async fn repair_history_and_switches_are_keyed_by_lowercase_id() {
 
         // The failed wake is not a switch: alice/app's last is the pause.
         let switches = store.last_switches().await.unwrap();
-        assert_eq!(
-            switches["alice/app"],
-            ("pause".to_owned(), t0 + minutes(20))
-        );
-        assert_eq!(switches["bob/x"], ("wake".to_owned(), t0 + minutes(15)));
+        assert_eq!(switches["alice/app"], (ActionKind::Pause, t0 + minutes(20)));
+        assert_eq!(switches["bob/x"], (ActionKind::Wake, t0 + minutes(15)));
         assert_eq!(switches.len(), 2);
         assert_eq!(
-            store
-                .last_switch_of(&id("ALICE/APP"))
-                .await
-                .unwrap()
-                .as_deref(),
-            Some("pause")
+            store.last_switch_of(&id("ALICE/APP")).await.unwrap(),
+            Some(ActionKind::Pause)
         );
         assert_eq!(
-            store.last_switch_of(&id("bob/X")).await.unwrap().as_deref(),
-            Some("wake")
+            store.last_switch_of(&id("bob/X")).await.unwrap(),
+            Some(ActionKind::Wake)
         );
         assert_eq!(store.last_switch_of(&id("carol/y")).await.unwrap(), None);
     }
@@ -210,5 +204,56 @@ async fn actions_are_counted_by_kind_and_outcome() {
                 count("wake", "in_progress"),
             ]
         );
+    }
+}
+
+/// Words another version wrote (a kind, trigger, actor and state this one does not
+/// know) read back as they were stored, on both backends: the row is listed, never
+/// dropped, and never mistaken for one of ours.
+#[tokio::test]
+async fn unknown_words_read_back_as_stored() {
+    for store in crate::store::test_stores().await {
+        let app = id("alice/app");
+        let mut new = action(&app, "reboot", "keepalive", at(22, 10, 0));
+        new.actor = ActionActor::parse("slack:U1");
+        let other = store.start_action(&new).await.unwrap();
+        let ours = store
+            .start_action(&action(&app, "restart", "auto", at(22, 10, 1)))
+            .await
+            .unwrap();
+        sqlx::query("UPDATE actions SET state = 'paused' WHERE id = $1")
+            .bind(other)
+            .execute(&store.pool)
+            .await
+            .unwrap();
+
+        let rows = store.actions(&app, 10).await.unwrap();
+        let words: Vec<(i64, String)> = rows
+            .iter()
+            .map(|a| {
+                (
+                    a.id,
+                    format!("{} {} {} {}", a.kind, a.trigger, a.actor, a.state),
+                )
+            })
+            .collect();
+        assert_eq!(
+            words,
+            [
+                (ours, "restart auto spacewarden pending".to_owned()),
+                (other, "reboot keepalive slack:U1 paused".to_owned()),
+            ]
+        );
+        assert_eq!(rows[1].kind, ActionKind::Other("reboot".into()));
+        assert_eq!(rows[1].state, ActionState::Other("paused".into()));
+        assert_eq!(rows[0].state, ActionState::Pending);
+        let open: Vec<i64> = store
+            .unfinished_actions()
+            .await
+            .unwrap()
+            .iter()
+            .map(|a| a.id)
+            .collect();
+        assert_eq!(open, [other, ours]);
     }
 }

@@ -25,7 +25,10 @@ mod usage;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::domain::{Observation, ProbeOutcome, SpaceCheck, SpaceId, Stage, Verdict};
+use crate::domain::{
+    ActionActor, ActionKind, ActionTrigger, Observation, ProbeOutcome, SpaceCheck, SpaceId, Stage,
+    Verdict,
+};
 use crate::store::NewAction;
 
 /// 2026-11-`day` `hour`:`minute` UTC.
@@ -114,9 +117,9 @@ fn action<'a>(
 ) -> NewAction<'a> {
     NewAction {
         space,
-        kind,
-        trigger,
-        actor: "spacewarden",
+        kind: ActionKind::parse(kind),
+        trigger: ActionTrigger::parse(trigger),
+        actor: ActionActor::Warden,
         at: when,
         incident_id: None,
     }

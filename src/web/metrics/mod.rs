@@ -248,14 +248,15 @@ async fn store_figures(
     let repairs = Family::<ResultLabel, Counter>::default();
     let wakes = Family::<ResultLabel, Counter>::default();
     for count in store.action_counts().await? {
-        let family = match count.kind.as_str() {
-            "restart" | "rebuild" => &repairs,
-            "wake" => &wakes,
-            _ => continue,
+        use crate::domain::ActionKind;
+        let family = match count.kind {
+            ActionKind::Restart | ActionKind::Rebuild => &repairs,
+            ActionKind::Wake => &wakes,
+            ActionKind::Pause | ActionKind::SleepTime | ActionKind::Other(_) => continue,
         };
         family
             .get_or_create(&ResultLabel {
-                kind: count.kind,
+                kind: count.kind.to_string(),
                 result: count.result,
             })
             .inc_by(u64::try_from(count.count).unwrap_or(0));

@@ -14,6 +14,7 @@ use super::parts::{
 use super::site::Site;
 use super::status::{actions_table, incidents_table};
 use crate::commands::catalogue::{ArgKind, MUTE_CHOICES, Spec, space_actions};
+use crate::domain::ActionState;
 use crate::store::{ActionRow, CheckRow, DayUptime, Flash, IncidentRow};
 use crate::web::Sample;
 use crate::web::overview::SpaceRow;
@@ -154,7 +155,8 @@ fn checks_table(checks: &[CheckRow]) -> Markup {
 /// older unfinished row waits for a restart of spacewarden, not for a reload).
 fn action_running(d: &SpaceData) -> bool {
     d.actions.iter().any(|a| {
-        a.state != "done" && crate::domain::time::elapsed(a.started(), d.now).as_secs() < 3600
+        a.state != ActionState::Done
+            && crate::domain::time::elapsed(a.started(), d.now).as_secs() < 3600
     })
 }
 

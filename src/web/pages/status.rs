@@ -13,7 +13,7 @@ use maud::{Markup, html};
 use super::layout::{Frame, Viewer, page};
 use super::parts::{bar_average, mini_bar, pct, span, verdict_badge, when};
 use super::site::Site;
-use crate::domain::Verdict;
+use crate::domain::{ActionState, Verdict};
 use crate::monitor::SchedulerSnapshot;
 use crate::store::{ActionRow, DayUptime, Flash, IncidentRow};
 use crate::web::overview::SpaceRow;
@@ -253,7 +253,7 @@ pub(crate) fn actions_table(
                     @if with_space { td { (space_link(site, &a.space_id, &a.space_id)) } }
                     td { (a.kind) }
                     td { (a.actor) " (" (a.trigger) ")" }
-                    td.result { (a.result.as_deref().unwrap_or(if a.state == "done" { "–" } else { "in progress" })) }
+                    td.result { (a.result.as_deref().unwrap_or(if a.state == ActionState::Done { "–" } else { "in progress" })) }
                     td.wrap { (a.detail.as_deref().unwrap_or("–")) }
                 } } }
             } }

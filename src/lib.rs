@@ -39,6 +39,7 @@ pub mod retry_after;
 pub mod store;
 pub mod supervise;
 pub mod telemetry;
+pub mod view;
 pub mod web;
 pub mod webhook;
 

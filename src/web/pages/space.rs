@@ -15,8 +15,8 @@ use super::site::Site;
 use super::status::{actions_table, incidents_table};
 use crate::commands::catalogue::{ArgKind, MUTE_CHOICES, Spec, space_actions};
 use crate::store::{ActionRow, CheckRow, DayUptime, Flash, IncidentRow};
+use crate::view::SpaceRow;
 use crate::web::Sample;
-use crate::web::overview::SpaceRow;
 
 pub(crate) struct SpaceData {
     pub now: DateTime<Utc>,

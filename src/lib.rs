@@ -21,6 +21,10 @@
 //! - [`supervise`]: supervision of the daemon's parts and tasks (restart with backoff,
 //!   panics logged and counted).
 //! - [`telemetry`]: logging, with secret-printing targets capped; error references.
+//! - [`view`]: the read model: every watched Space's state, one Space in detail, the
+//!   status page's aggregates, a Space's history. Chat, Discord autocomplete, the
+//!   pages, the API, `/metrics` and the report read the store through it, so the
+//!   watch-list rule is applied once.
 //! - [`webhook`]: the `ALERT_WEBHOOK_URL` destination (JSON over HTTP).
 //! - [`web`]: the HTTP server on `PORT`: health, status pages, JSON API, `/metrics`.
 //! - `fuzzing` (hidden): the only entrances of the cargo-fuzz targets under `fuzz/`.

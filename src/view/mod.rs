@@ -20,6 +20,8 @@
 
 mod history;
 mod overview;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 

@@ -22,6 +22,10 @@
 //! - [`supervise`]: supervision of the daemon's parts and tasks (restart with backoff,
 //!   panics logged and counted).
 //! - [`telemetry`]: logging, with secret-printing targets capped; error references.
+//! - [`view`]: the read model: every watched Space's state, one Space in detail, the
+//!   status page's aggregates, a Space's history. Chat, Discord autocomplete, the
+//!   pages, the API, `/metrics` and the report read the store through it, so the
+//!   watch-list rule is applied once.
 //! - [`web`]: the HTTP server on `PORT`: health, status pages, JSON API, `/metrics`.
 //! - `fuzzing` (hidden): the only entrances of the cargo-fuzz targets under `fuzz/`.
 
@@ -39,6 +43,7 @@ pub mod retry_after;
 pub mod store;
 pub mod supervise;
 pub mod telemetry;
+pub mod view;
 pub mod web;
 
 /// The entrances of the cargo-fuzz targets under `fuzz/`, and nothing else: the

@@ -6,10 +6,12 @@
 use std::fmt::Write;
 use std::time::Duration;
 
+use chrono::TimeDelta;
+
 use super::PlatformEventKind;
 use super::{Alert, AlertEvent, Deploy, EventKind, Notice, NoticeKind, PlatformEvent};
 use crate::domain::text::{clean_body, clean_line};
-use crate::domain::{CauseCode, PlatformReason, RepairStep, Verdict, format_duration};
+use crate::domain::{CauseCode, PlatformReason, RepairStep, Verdict, format_duration, time};
 
 /// Spaces named in a platform alert before "and N more".
 const PLATFORM_NAMES: usize = 20;
@@ -85,17 +87,14 @@ pub fn notice_line(notice: &Notice) -> String {
 fn deploy_words(deploy: &Deploy) -> String {
     let sha: String = deploy.sha.chars().take(7).collect();
     match deploy.secs_ago {
-        Some(secs) => format!(", broke after commit {sha} ({} ago)", ago(secs)),
+        Some(secs) => {
+            let since = i64::try_from(secs)
+                .ok()
+                .and_then(TimeDelta::try_seconds)
+                .unwrap_or(TimeDelta::MAX);
+            format!(", broke after commit {sha} ({})", time::ago(since))
+        }
         None => format!(", broke after commit {sha}"),
-    }
-}
-
-/// `3 min`, `2h 5m`, `just now`.
-fn ago(secs: u64) -> String {
-    match secs {
-        0..60 => "under a minute".into(),
-        60..3600 => format!("{} min", secs / 60),
-        _ => format_duration(Duration::from_secs(secs)),
     }
 }
 
@@ -291,11 +290,7 @@ mod tests {
              missing_module (the module wandb is not installed)"
         );
         down.deploy.as_mut().unwrap().secs_ago = Some(7500);
-        assert!(
-            headline(&down).contains("(2h 5m ago)"),
-            "{}",
-            headline(&down)
-        );
+        assert!(headline(&down).contains("(2 h ago)"), "{}", headline(&down));
     }
 
     #[test]

@@ -1,13 +1,12 @@
 //! Read commands: `/status` (counts first, problems first, paged), `/status space` (one
 //! Space in detail), `/spaces` (the watch list, paged), `/history space`.
 
-use chrono::{DateTime, Utc};
-
 use super::{
     Block, Button, ButtonAction, ButtonStyle, CommandCore, Reply, Severity, SpaceLine, internal,
 };
 use crate::domain::{SpaceId, Verdict, format_duration};
 use crate::store::{SpaceState, Uptime};
+use crate::view::{self, Reach, absolute, ago};
 
 /// Lines per page: well inside Telegram's 4096 characters and Discord's limits.
 pub const PAGE_SIZE: usize = 25;
@@ -26,13 +25,6 @@ fn rank(verdict: Verdict) -> u8 {
         Verdict::Paused => 7,
         Verdict::Up => 8,
     }
-}
-
-fn ago(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
-    format!(
-        "{} ago",
-        format_duration((now - then).to_std().unwrap_or_default())
-    )
 }
 
 fn short(text: &str) -> String {
@@ -91,10 +83,9 @@ fn pager(spaces: bool, page: usize, pages: usize) -> Vec<Button> {
 }
 
 impl CommandCore {
+    /// The watched Spaces' states (the read model applies the watch-list rule).
     async fn states(&self) -> Result<Vec<SpaceState>, Reply> {
-        self.monitor
-            .store()
-            .space_states()
+        view::watched_states(&self.monitor)
             .await
             .map_err(|e| internal("cannot read the Spaces", &e))
     }
@@ -211,22 +202,17 @@ impl CommandCore {
 
     /// `/status space`: stage, hardware, last check, uptime, the open incident.
     pub(super) async fn detail(&self, id: SpaceId) -> Reply {
-        let store = self.monitor.store();
         let now = self.monitor.now();
-        let read = async {
-            Ok::<_, crate::store::StoreError>((
-                store.space_state(&id).await?,
-                store.uptime(&id, now).await?,
-                store.incidents(&id, 1).await?,
-            ))
-        };
-        let (state, uptime, incidents) = match read.await {
-            Ok(read) => read,
+        let row = match view::space_detail(&self.monitor, &id).await {
+            Ok(Some(row)) => row,
+            // `resolve` let only watched Spaces through.
+            Ok(None) => return Reply::error(format!("I don't watch {id}. See /spaces.")),
             Err(e) => return internal(&format!("cannot read {id}"), &e),
         };
-        let Some(state) = state else {
+        let Some(state) = row.state else {
             return Reply::new(Severity::Info, format!("{id}: not checked yet"));
         };
+        let uptime = row.uptime;
         let mut fields = vec![
             (
                 "Verdict".to_owned(),
@@ -243,14 +229,11 @@ impl CommandCore {
                 "Hardware".to_owned(),
                 state.hardware.clone().unwrap_or_else(|| "–".into()),
             ),
-            ("Last check".to_owned(), ago(now, state.last_check)),
+            ("Last check".to_owned(), ago(now - state.last_check)),
             ("Uptime 24 h / 7 d / 30 d".to_owned(), uptime_line(&uptime)),
         ];
         if let Some(until) = state.muted_until.filter(|u| *u > now) {
-            fields.push((
-                "Muted until".into(),
-                until.format("%Y-%m-%d %H:%M UTC").to_string(),
-            ));
+            fields.push(("Muted until".into(), absolute(until)));
         }
         if let Some(cause) = &state.cause {
             fields.push((
@@ -258,7 +241,7 @@ impl CommandCore {
                 format!("{}: {}", cause.code, short(&cause.summary)),
             ));
         }
-        if let Some(incident) = incidents.first().filter(|i| i.closed_ms.is_none()) {
+        if let Some(incident) = &row.incident {
             let cause = incident
                 .root_cause()
                 .map(|c| c.code.to_string())
@@ -268,8 +251,8 @@ impl CommandCore {
                 "Open incident".into(),
                 format!(
                     "since {} ({}): {cause}",
-                    incident.opened().format("%Y-%m-%d %H:%M UTC"),
-                    ago(now, incident.opened())
+                    absolute(incident.opened()),
+                    ago(now - incident.opened())
                 ),
             ));
         }
@@ -291,16 +274,14 @@ impl CommandCore {
 
     /// `/history space`: the last incidents and actions.
     pub(super) async fn history(&self, id: SpaceId) -> Reply {
-        let store = self.monitor.store();
         let now = self.monitor.now();
-        let read = async {
-            Ok::<_, crate::store::StoreError>((
-                store.incidents(&id, 5).await?,
-                store.actions(&id, 10).await?,
-            ))
+        let reach = Reach::Latest {
+            incidents: 5,
+            actions: 10,
+            checks: 0,
         };
-        let (incidents, actions) = match read.await {
-            Ok(read) => read,
+        let (incidents, actions) = match view::history(&self.monitor, &id, reach).await {
+            Ok(history) => (history.incidents, history.actions),
             Err(e) => return internal(&format!("cannot read the history of {id}"), &e),
         };
         let mut reply = Reply::new(Severity::Info, format!("History of {id}"));

@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::repair::refused;
 use super::{Actor, CommandCore, Outcome, Reply, Response, Severity};
 use crate::domain::{SpaceId, time};
+use crate::view::absolute;
 
 impl CommandCore {
     pub(super) async fn pause(&self, actor: &Actor, id: SpaceId) -> Response {
@@ -80,7 +81,7 @@ impl CommandCore {
             Ok(true) => Response::done(match until {
                 Some(until) => Reply::new(
                     Severity::Info,
-                    format!("🔕 {id} muted until {}", until.format("%Y-%m-%d %H:%M UTC")),
+                    format!("🔕 {id} muted until {}", absolute(until)),
                 ),
                 None => Reply::new(Severity::Info, format!("🔔 {id} unmuted")),
             }),

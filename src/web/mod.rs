@@ -18,7 +18,6 @@ mod health;
 mod healthcheck;
 mod live;
 mod metrics;
-mod overview;
 mod pages;
 mod report;
 mod samples;

@@ -8,15 +8,10 @@ use serde::Serialize;
 
 use super::api::dto::{ActionDto, CheckDto, IncidentDto, SpaceSummary};
 use super::api::summary;
-use super::overview::overview;
 use super::pages::static_pages;
 use crate::monitor::Monitor;
 use crate::store::StoreError;
-
-/// Per Space, as on its page.
-const INCIDENTS: u32 = 50;
-const ACTIONS: u32 = 50;
-const CHECKS: u32 = 30;
+use crate::view::{self, Reach};
 
 /// `data.json`.
 #[derive(Debug, Serialize)]
@@ -44,30 +39,19 @@ pub async fn static_site(
     space_pages: bool,
 ) -> Result<Vec<(String, String)>, StoreError> {
     let mut files = static_pages(monitor, space_pages).await?;
-    let store = monitor.store();
     let now = monitor.now();
     let mut spaces = Vec::new();
-    for row in overview(monitor).await? {
-        let id = row.id.clone();
+    // Per Space, as on its page.
+    for row in view::watched_rows(monitor).await? {
+        let history = view::history(monitor, &row.id, Reach::PAGE).await?;
         spaces.push(ReportSpace {
-            incidents: store
-                .incidents(&id, INCIDENTS)
-                .await?
+            incidents: history
+                .incidents
                 .into_iter()
                 .map(|i| IncidentDto::new(i, now))
                 .collect(),
-            actions: store
-                .actions(&id, ACTIONS)
-                .await?
-                .into_iter()
-                .map(ActionDto::from)
-                .collect(),
-            recent_checks: store
-                .recent_checks(&id.to_string(), CHECKS)
-                .await?
-                .into_iter()
-                .map(CheckDto::from)
-                .collect(),
+            actions: history.actions.into_iter().map(ActionDto::from).collect(),
+            recent_checks: history.checks.into_iter().map(CheckDto::from).collect(),
             summary: summary(row),
         });
     }

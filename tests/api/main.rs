@@ -34,6 +34,7 @@ mod support;
 mod telegram;
 mod tokens;
 mod uptime_gaps;
+mod watch_list;
 mod web_api;
 mod web_browser;
 mod web_limits;

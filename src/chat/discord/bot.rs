@@ -255,7 +255,7 @@ fn follow(ctx: &Context, interaction: CommandInteraction, follow_up: FollowUp) {
 /// (case-insensitively), at most 25.
 pub(super) async fn choices(core: &CommandCore, typed: &str) -> Vec<String> {
     let typed = typed.trim().to_lowercase();
-    match core.monitor().store().space_states().await {
+    match crate::view::watched_states(core.monitor()).await {
         Ok(states) => states
             .into_iter()
             .map(|s| s.space.to_string())

@@ -14,9 +14,9 @@ use super::dto::{
     ActionDto, CheckDto, History, IncidentDto, SpaceDetail, SpaceList, SpaceSummary, UptimeDto,
 };
 use crate::domain::{SpaceId, parse_duration};
+use crate::view::{self, Reach, SpaceRow};
 use crate::web::WebState;
 use crate::web::error::{ApiError, ErrorBody};
-use crate::web::overview::{SpaceRow, overview, space_row};
 
 const DEFAULT_LIMIT: u32 = 100;
 const MAX_LIMIT: u32 = 1000;
@@ -29,7 +29,7 @@ pub(super) fn space_id(owner: &str, name: &str) -> Result<SpaceId, ApiError> {
 
 /// A watched Space, or 404.
 pub(super) async fn watched_row(state: &WebState, id: &SpaceId) -> Result<SpaceRow, ApiError> {
-    space_row(&state.monitor, id)
+    view::space_detail(&state.monitor, id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("spacewarden does not watch {id}")))
 }
@@ -65,7 +65,7 @@ pub(in crate::web) fn summary(row: SpaceRow) -> SpaceSummary {
     )
 )]
 pub(super) async fn list(State(state): State<WebState>) -> Result<Json<SpaceList>, ApiError> {
-    let rows = overview(&state.monitor).await?;
+    let rows = view::watched_rows(&state.monitor).await?;
     Ok(Json(SpaceList {
         spaces: rows.into_iter().map(summary).collect(),
     }))
@@ -177,28 +177,16 @@ pub(super) async fn history(
             )));
         }
     };
-    let store = state.monitor.store();
-    let label = row.id.to_string();
+    let history = view::history(&state.monitor, &row.id, Reach::Since { at: since, limit }).await?;
     Ok(Json(History {
-        checks: store
-            .checks_since(&label, since, limit)
-            .await?
-            .into_iter()
-            .map(CheckDto::from)
-            .collect(),
-        incidents: store
-            .incidents_since(&row.id, since, limit)
-            .await?
+        checks: history.checks.into_iter().map(CheckDto::from).collect(),
+        incidents: history
+            .incidents
             .into_iter()
             .map(|i| IncidentDto::new(i, now))
             .collect(),
-        actions: store
-            .actions_since(&row.id, since, limit)
-            .await?
-            .into_iter()
-            .map(ActionDto::from)
-            .collect(),
-        space: label,
+        actions: history.actions.into_iter().map(ActionDto::from).collect(),
+        space: row.id.to_string(),
         since,
     }))
 }

@@ -23,8 +23,8 @@ use serde_json::json;
 
 use super::{Busy, LiveEvent, LiveStatus};
 use crate::domain::SpaceId;
+use crate::view::watched_states;
 use crate::web::WebState;
-use crate::web::overview::watched_states;
 use crate::web::pages::{internal_error, not_found_page};
 use crate::web::samples::Sample;
 

@@ -23,8 +23,8 @@ use prometheus_client::registry::{Registry, Unit};
 
 use super::WebState;
 use super::error::ApiError;
-use super::overview::watched_states;
 use crate::domain::Verdict;
+use crate::view::watched_states;
 
 pub use meters::{MeteredProbe, Meters};
 

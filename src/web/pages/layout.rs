@@ -8,6 +8,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use super::site::Site;
 use crate::store::Flash;
+use crate::view::absolute;
 use crate::web::auth::Session;
 
 /// Who is looking, which decides what a live page offers.
@@ -111,7 +112,7 @@ pub(crate) fn page(frame: Frame<'_>, body: Markup) -> Markup {
                     }
                     " · rendered "
                     time datetime=(frame.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)) {
-                        (frame.now.format("%Y-%m-%d %H:%M UTC"))
+                        (absolute(frame.now))
                     }
                 }
             }

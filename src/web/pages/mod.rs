@@ -13,8 +13,6 @@ mod site;
 mod space;
 mod status;
 
-use std::collections::HashMap;
-
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -25,18 +23,14 @@ use serde::Deserialize;
 
 use self::site::{Site, space_file};
 use super::auth::current_session;
-use super::overview::{SpaceRow, overview, space_row};
 use super::{SampleBook, WebState};
 use crate::domain::SpaceId;
 use crate::monitor::{Monitor, SchedulerSnapshot};
 use crate::store::{Flash, StoreError};
+use crate::view::{self, Reach, SpaceRow};
 
 pub(crate) use layout::Viewer;
 pub(crate) use login::{LoginForm, login_page};
-
-/// How far back the front page's incident and action lists reach, and how long.
-const RECENT_DAYS: i64 = 7;
-const RECENT_ROWS: u32 = 20;
 
 pub(super) fn router() -> Router<WebState> {
     Router::new()
@@ -142,55 +136,41 @@ struct StatusQuery {
     q: Option<String>,
 }
 
-/// Everything the status page shows.
+/// Everything the status page shows: the read model's overview, and this process's
+/// scheduler.
 async fn status_data(
     monitor: &Monitor,
     scheduler: SchedulerSnapshot,
     filter: Option<String>,
     site: Site,
 ) -> Result<status::StatusData, StoreError> {
-    let store = monitor.store();
-    let now = monitor.now();
-    let since = now - chrono::Duration::days(RECENT_DAYS);
-    let bars: HashMap<String, _> = store
-        .daily_uptime_all(now, parts::BAR_DAYS)
-        .await?
-        .into_iter()
-        .map(|(space, bar)| (space.to_ascii_lowercase(), bar))
-        .collect();
-    let rows = overview(monitor).await?;
+    let overview = view::overview(monitor).await?;
     // Where this process runs no scheduler (a report, a follower replica), the last
     // check any process stored stands in for it.
     let mut scheduler = scheduler;
     if scheduler.last_cycle_end.is_none() {
-        scheduler.last_cycle_end = rows
-            .iter()
-            .filter_map(|row| row.state.as_ref().map(|s| s.last_check))
-            .max();
+        scheduler.last_cycle_end = overview.last_check;
     }
     Ok(status::StatusData {
-        now,
-        rows,
-        bars,
-        empty_bar: parts::empty_bar(now),
-        incidents: store.recent_incidents(since, RECENT_ROWS).await?,
-        actions: store.recent_actions(since, RECENT_ROWS).await?,
+        now: overview.now,
+        rows: overview.rows,
+        bars: overview.bars,
+        empty_bar: parts::empty_bar(overview.now),
+        incidents: overview.incidents,
+        actions: overview.actions,
         scheduler,
         filter: filter
             .map(|q| q.trim().to_owned())
             .filter(|q| !q.is_empty()),
         site,
         costs: costs::CostView {
-            days: COST_DAYS,
-            costs: monitor.costs(COST_DAYS).await?,
-            projection: monitor.month_projection().await?,
+            days: view::COST_DAYS,
+            costs: overview.costs,
+            projection: overview.projection,
         },
-        tokens: monitor.token_problems(),
+        tokens: overview.tokens,
     })
 }
-
-/// The page's cost section covers this many days.
-const COST_DAYS: u32 = 30;
 
 /// Everything a Space's page shows.
 async fn space_data(
@@ -199,21 +179,19 @@ async fn space_data(
     row: SpaceRow,
     site: Site,
 ) -> Result<space::SpaceData, StoreError> {
-    let store = monitor.store();
-    let now = monitor.now();
-    let label = row.id.to_string();
     let app_url = row
         .state
         .as_ref()
         .and_then(|s| s.subdomain.as_deref())
         .map(|sub| monitor.config().app_url_template.url_for(sub));
+    let history = view::history(monitor, &row.id, Reach::PAGE).await?;
     Ok(space::SpaceData {
-        now,
-        bar: store.daily_uptime(&row.id, now, parts::BAR_DAYS).await?,
+        now: monitor.now(),
+        bar: view::uptime_bar(monitor, &row.id).await?,
         samples: samples.samples(&row.id),
-        incidents: store.incidents(&row.id, 50).await?,
-        actions: store.actions(&row.id, 50).await?,
-        checks: store.recent_checks(&label, 30).await?,
+        incidents: history.incidents,
+        actions: history.actions,
+        checks: history.checks,
         app_url,
         row,
         site,
@@ -272,7 +250,7 @@ async fn space_page(
     Path((owner, name)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
     let id = SpaceId::parse(&format!("{owner}/{name}")).map_err(|_| PageError::NotFound)?;
-    let row = space_row(&state.monitor, &id)
+    let row = view::space_detail(&state.monitor, &id)
         .await?
         .ok_or(PageError::NotFound)?;
     let (viewer, flash) = viewer(&state, &headers).await?;

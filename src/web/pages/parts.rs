@@ -8,9 +8,10 @@ use maud::{Markup, html};
 
 use crate::domain::Verdict;
 use crate::store::DayUptime;
+use crate::view::ago;
 
 /// Days in the uptime bar.
-pub(super) const BAR_DAYS: u32 = 90;
+pub(super) use crate::view::BAR_DAYS;
 
 pub(super) fn verdict_badge(verdict: Option<Verdict>) -> Markup {
     let (class, text) = match verdict {
@@ -30,29 +31,6 @@ pub(super) fn pct(ratio: Option<f64>) -> String {
     }
 }
 
-/// `4 min ago`, `3 h ago`, `2 d ago`; `in 2 min` for the future.
-pub(super) fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
-    let secs = (now - at).num_seconds();
-    let (n, future) = (secs.unsigned_abs(), secs < 0);
-    let text = match n {
-        0..=59 => {
-            return if future {
-                "in a moment".into()
-            } else {
-                "just now".into()
-            };
-        }
-        60..=3599 => format!("{} min", n / 60),
-        3600..=172_799 => format!("{} h", n / 3600),
-        _ => format!("{} d", n / 86_400),
-    };
-    if future {
-        format!("in {text}")
-    } else {
-        format!("{text} ago")
-    }
-}
-
 /// A duration in words: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`.
 pub(super) fn span(d: std::time::Duration) -> String {
     let s = d.as_secs();
@@ -68,7 +46,7 @@ pub(super) fn span(d: std::time::Duration) -> String {
 pub(super) fn when(now: DateTime<Utc>, at: DateTime<Utc>) -> Markup {
     html! {
         time datetime=(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-            title=(at.format("%Y-%m-%d %H:%M:%S UTC")) { (ago(now, at)) }
+            title=(at.format("%Y-%m-%d %H:%M:%S UTC")) { (ago(now - at)) }
     }
 }
 
@@ -281,11 +259,7 @@ mod tests {
 
     #[test]
     fn times_read_naturally() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
-        assert_eq!(ago(now, now - chrono::Duration::seconds(30)), "just now");
-        assert_eq!(ago(now, now - chrono::Duration::minutes(4)), "4 min ago");
-        assert_eq!(ago(now, now - chrono::Duration::hours(30)), "30 h ago");
-        assert_eq!(ago(now, now + chrono::Duration::minutes(2)), "in 2 min");
+        // `ago`'s cases moved with it to `domain::time`.
         assert_eq!(
             span(std::time::Duration::from_secs(3 * 3600 + 300)),
             "3 h 5 min"

@@ -16,8 +16,8 @@ use super::status::{actions_table, incidents_table};
 use crate::commands::catalogue::{ArgKind, MUTE_CHOICES, Spec, space_actions};
 use crate::domain::ActionState;
 use crate::store::{ActionRow, CheckRow, DayUptime, Flash, IncidentRow};
+use crate::view::SpaceRow;
 use crate::web::Sample;
-use crate::web::overview::SpaceRow;
 
 pub(crate) struct SpaceData {
     pub now: DateTime<Utc>,

@@ -16,7 +16,7 @@ use super::site::Site;
 use crate::domain::{ActionState, Verdict};
 use crate::monitor::SchedulerSnapshot;
 use crate::store::{ActionRow, DayUptime, Flash, IncidentRow};
-use crate::web::overview::SpaceRow;
+use crate::view::SpaceRow;
 
 pub(crate) struct StatusData {
     pub now: DateTime<Utc>,

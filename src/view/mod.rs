@@ -1,16 +1,41 @@
-//! What the pages, the API and `/metrics` show of the watch list, loaded once per
-//! request: each watched Space with its last known state (none before its first
-//! check), uptime figures and open incident.
+//! The read model: what every reader shows of the watched Spaces, built once from the
+//! store. Chat (`/status`, `/spaces`, `/history`, Discord's autocomplete), the pages,
+//! the JSON API, `/metrics`, the live overview and the static report all read through
+//! here, so the watch-list rule (`Config::watches`: a Space removed from `SPACES` is
+//! shown nowhere, `owner/*` covers every Space of its owner) is applied in one place.
+//!
+//! - [`watched_states`]: the stored state of every watched Space.
+//! - [`watched_rows`]: each watched Space with its uptime and open incident, including
+//!   those named in `SPACES` but not checked yet.
+//! - [`space_detail`]: one watched Space's row, or `None` when it is not watched.
+//! - [`overview`]: everything the status page aggregates (rows, bars, recent
+//!   incidents and actions, costs).
+//! - [`history`]: one Space's incidents, actions and checks.
+//! - [`ago`] and [`absolute`]: the one way times are written for people. They live in
+//!   `domain::time` (pure), because alert texts, below this layer, use them too.
+//!
+//! The aggregate reads behind these (uptime, bars, usage, every Space's state) are
+//! memoized in the store (`store/memo.rs`): their validity is the store's commit count,
+//! which only the store sees.
+
+mod history;
+mod overview;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
+
+pub use self::history::{History, Reach, history};
+pub use self::overview::{BAR_DAYS, COST_DAYS, Overview, overview, uptime_bar};
+pub use crate::domain::time::{absolute, ago};
 
 use crate::domain::{SpaceId, WatchTarget};
 use crate::monitor::Monitor;
 use crate::store::{IncidentRow, SpaceState, StoreError, Uptime};
 
-/// One watched Space as the HTTP side shows it.
+/// One watched Space as the readers show it.
 #[derive(Debug, Clone)]
-pub(super) struct SpaceRow {
+pub struct SpaceRow {
     pub id: SpaceId,
     /// `None` until the first check of the Space.
     pub state: Option<SpaceState>,
@@ -18,8 +43,9 @@ pub(super) struct SpaceRow {
     pub incident: Option<IncidentRow>,
 }
 
-/// The stored state of every watched Space (a Space no longer watched is left out).
-pub(super) async fn watched_states(monitor: &Monitor) -> Result<Vec<SpaceState>, StoreError> {
+/// The stored state of every watched Space, by id (a Space no longer watched is left
+/// out; the store keeps its rows for its history).
+pub async fn watched_states(monitor: &Monitor) -> Result<Vec<SpaceState>, StoreError> {
     let states = monitor.store().space_states().await?;
     Ok(states
         .into_iter()
@@ -29,7 +55,7 @@ pub(super) async fn watched_states(monitor: &Monitor) -> Result<Vec<SpaceState>,
 
 /// Every watched Space: those with an open incident first, then by id. Spaces named
 /// in the watch list but not checked yet are included without a state.
-pub(super) async fn overview(monitor: &Monitor) -> Result<Vec<SpaceRow>, StoreError> {
+pub async fn watched_rows(monitor: &Monitor) -> Result<Vec<SpaceRow>, StoreError> {
     let store = monitor.store();
     let now = monitor.now();
     let mut uptime: HashMap<String, Uptime> = store
@@ -75,10 +101,7 @@ pub(super) async fn overview(monitor: &Monitor) -> Result<Vec<SpaceRow>, StoreEr
 
 /// One watched Space, or `None` when it is not on the watch list (`Monitor::watches`,
 /// the rule every entrance shares).
-pub(super) async fn space_row(
-    monitor: &Monitor,
-    id: &SpaceId,
-) -> Result<Option<SpaceRow>, StoreError> {
+pub async fn space_detail(monitor: &Monitor, id: &SpaceId) -> Result<Option<SpaceRow>, StoreError> {
     if !monitor.watches(id) {
         return Ok(None);
     }

@@ -4,51 +4,52 @@
 
 use super::catalogue::{CATALOGUE, Spec, find};
 
-/// Every command, in the catalogue's order (`CommandName::spec` is its position).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CommandName {
-    Status,
-    Spaces,
-    History,
-    Metrics,
-    Costs,
-    Help,
-    Logs,
-    Restart,
-    Rebuild,
-    Pause,
-    Wake,
-    Mute,
-    Unmute,
-    SleepTime,
-    Check,
+/// One list makes the enum, its names and its count, so a command added to the list is
+/// counted (the catalogue's length is `COUNT`: an entry missing there fails to compile).
+macro_rules! command_names {
+    ($($variant:ident => $name:literal,)*) => {
+        /// Every command, in the catalogue's order (`CommandName::spec` is its position).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum CommandName {
+            $($variant,)*
+        }
+
+        impl CommandName {
+            /// Every command, in order.
+            pub const ALL: &[CommandName] = &[$(CommandName::$variant,)*];
+
+            /// How many commands there are.
+            pub const COUNT: usize = CommandName::ALL.len();
+
+            /// The name typed after the slash, and shown in menus and the API.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(CommandName::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+command_names! {
+    Status => "status",
+    Spaces => "spaces",
+    History => "history",
+    Metrics => "metrics",
+    Costs => "costs",
+    Help => "help",
+    Logs => "logs",
+    Restart => "restart",
+    Rebuild => "rebuild",
+    Pause => "pause",
+    Wake => "wake",
+    Mute => "mute",
+    Unmute => "unmute",
+    SleepTime => "sleeptime",
+    Check => "check",
 }
 
 impl CommandName {
-    /// How many commands there are: the last one's position, plus one.
-    pub const COUNT: usize = CommandName::Check as usize + 1;
-
-    /// The name typed after the slash, and shown in menus and the API.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            CommandName::Status => "status",
-            CommandName::Spaces => "spaces",
-            CommandName::History => "history",
-            CommandName::Metrics => "metrics",
-            CommandName::Costs => "costs",
-            CommandName::Help => "help",
-            CommandName::Logs => "logs",
-            CommandName::Restart => "restart",
-            CommandName::Rebuild => "rebuild",
-            CommandName::Pause => "pause",
-            CommandName::Wake => "wake",
-            CommandName::Mute => "mute",
-            CommandName::Unmute => "unmute",
-            CommandName::SleepTime => "sleeptime",
-            CommandName::Check => "check",
-        }
-    }
-
     /// The command named `text`, exactly (callers lowercase first where they may).
     pub fn parse(text: &str) -> Option<CommandName> {
         find(text).map(|spec| spec.command)

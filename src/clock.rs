@@ -1,8 +1,6 @@
 //! Wall-clock time behind a trait, so tests can move it (repair windows, reminder
 //! intervals, uptime) without waiting. Sleeping still goes through tokio's timer.
 
-use std::sync::Mutex;
-
 use chrono::{DateTime, Utc};
 
 pub trait Clock: Send + Sync {
@@ -19,13 +17,15 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that moves only when told to (tests, benchmarks).
+/// A clock that moves only when told to (tests, benchmarks; the `testkit` feature).
+#[cfg(any(test, feature = "testkit"))]
 #[derive(Debug)]
-pub struct ManualClock(Mutex<DateTime<Utc>>);
+pub struct ManualClock(std::sync::Mutex<DateTime<Utc>>);
 
+#[cfg(any(test, feature = "testkit"))]
 impl ManualClock {
     pub fn new(start: DateTime<Utc>) -> ManualClock {
-        ManualClock(Mutex::new(start))
+        ManualClock(std::sync::Mutex::new(start))
     }
 
     pub fn advance(&self, by: std::time::Duration) {
@@ -38,6 +38,7 @@ impl ManualClock {
     }
 }
 
+#[cfg(any(test, feature = "testkit"))]
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())

@@ -7,7 +7,11 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
 }
 
-/// The real clock.
+/// The real clock. Besides being the daemon's injected clock, it is read directly
+/// (`SystemClock.now()`) only at the edges that have no injected clock because they
+/// need real time: dates written by another server (`Retry-After`), lease heartbeats
+/// shared between replicas, the store's write health and read memo, error pages, CLI
+/// progress lines. Everything else reads the `Clock` it is given.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;
 

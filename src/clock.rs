@@ -48,3 +48,51 @@ impl Clock for ManualClock {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Every reading of the wall clock outside this file and outside tests: the
+    /// design reads time only through `Clock` (`SystemClock` at the marked edges).
+    #[test]
+    fn the_wall_clock_is_read_only_through_clock() {
+        let mut found = Vec::new();
+        scan(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(
+            found.is_empty(),
+            "read the clock through `Clock`: {found:#?}"
+        );
+    }
+
+    fn scan(dir: &Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("read src/") {
+            let path = entry.expect("a directory entry").path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if path.is_dir() {
+                if name != "tests" {
+                    scan(&path, found);
+                }
+                continue;
+            }
+            if !name.ends_with(".rs") || name == "tests.rs" || path.ends_with("src/clock.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("read a source file");
+            // A file's unit tests come last, in `mod tests`; fixtures there may use
+            // any time they like.
+            let shipped = text.split("#[cfg(test)]\nmod tests {").next().unwrap_or("");
+            for (n, line) in shipped.lines().enumerate() {
+                if ["Utc::now", "Local::now", "SystemTime::now"]
+                    .iter()
+                    .any(|call| line.contains(call))
+                {
+                    found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+}

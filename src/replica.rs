@@ -15,6 +15,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+use crate::clock::{Clock, SystemClock};
 use crate::store::{Fence, Leadership, Store, StoreError};
 
 /// How often a follower tries the lock, and a leader writes its heartbeat.
@@ -182,6 +183,8 @@ impl Replica {
     }
 }
 
+/// Edge: lease times are compared with those other replicas (other processes) wrote,
+/// so they are real time, never an injected clock.
 fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
+    SystemClock.now().timestamp_millis()
 }

@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::{EXIT_ATTENTION, EXIT_CONFIG, EXIT_OK, EXIT_UNCHECKED};
 use super::{close_store, lock, oneshot, render};
+use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, MAX_RUN_TIMEOUT};
 use crate::domain::{Observation, SpaceIdError, Verdict, WatchTarget};
 use crate::hub::{HttpProbe, HubClient};
@@ -158,7 +159,10 @@ fn lock_for(url: &str, repair: bool) -> Result<(Option<lock::DbLock>, bool), Str
 /// a one-shot repair would act beside it, unfenced; it is refused with what to do.
 async fn leader_acting(store: &Store) -> Option<String> {
     let leader = store.leader().await.ok()??;
-    let age_ms = chrono::Utc::now()
+    // Edge: the heartbeat is another process's real time (replica.rs), so the age is
+    // measured with the real clock.
+    let age_ms = SystemClock
+        .now()
         .timestamp_millis()
         .checked_sub(leader.heartbeat_ms)?;
     (leader.epoch > 0 && (0..15_000).contains(&age_ms)).then(|| {

@@ -15,6 +15,7 @@ use async_trait::async_trait;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
+use crate::clock::{Clock, SystemClock};
 use crate::domain::{SpaceId, Stage};
 use crate::hub::{HubEvent, HubObserver, RuntimeCall};
 
@@ -107,7 +108,8 @@ impl Progress {
         match &self.inner.live {
             Some(live) => live.multi.suspend(|| eprintln!("{text}")),
             None => {
-                let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
+                // Edge: a terminal line's timestamp is the real time.
+                let now = SystemClock.now().format("%Y-%m-%dT%H:%M:%SZ");
                 eprintln!("{now} {text}");
                 *lock(&self.inner.last_line) = Instant::now();
             }

@@ -26,6 +26,7 @@ use super::{
     Hub, HubError, HubEvent, HubObserver, LogKind, LogLine, MetricSample, MetricStream,
     RuntimeCall, SpaceInfo, SpaceRuntime, SpaceSummary, WhoAmI,
 };
+use crate::clock::{Clock, SystemClock};
 use crate::domain::SpaceId;
 use crate::domain::text::clean_line;
 
@@ -230,10 +231,12 @@ impl HubClient {
             StatusCode::NOT_FOUND => HubError::NotFound(message),
             StatusCode::BAD_REQUEST => HubError::BadRequest(message),
             StatusCode::TOO_MANY_REQUESTS => {
+                // Edge: a `Retry-After` date is the Hub's wall clock, so it is
+                // measured from the real time; the client holds no injected clock.
                 let wait = wait_after_429(
                     ratelimit.as_deref(),
                     retry_after.as_deref(),
-                    chrono::Utc::now(),
+                    SystemClock.now(),
                 );
                 self.pause(paced, wait);
                 HubError::RateLimited { retry_after: wait }

@@ -54,7 +54,9 @@ impl Monitor {
     }
 
     /// One sweep: every running, watched Space not read within `every`, at most
-    /// `streams` at once. Returns how many were read.
+    /// `streams` at once. Returns how many were read. Tests only (`testkit`): the
+    /// daemon sweeps through `run_memory_sampler`.
+    #[cfg(any(test, feature = "testkit"))]
     pub async fn memory_sweep(&self) -> usize {
         self.sweep_until(&CancellationToken::new()).await
     }

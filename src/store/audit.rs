@@ -76,7 +76,8 @@ impl Store {
         Ok(())
     }
 
-    /// The newest audit entries first.
+    /// The newest audit entries first (tests only: the `testkit` feature).
+    #[cfg(any(test, feature = "testkit"))]
     pub async fn audit_log(&self, limit: u32) -> Result<Vec<AuditRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT id, at_ms, platform, user_id, chat_id, command, allowed, outcome

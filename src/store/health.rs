@@ -11,6 +11,7 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::clock::{Clock, SystemClock};
 use chrono::{DateTime, Utc};
 
 /// The current state, for readers.
@@ -67,10 +68,16 @@ impl WriteHealth {
             Some((_, last)) => *last = reason.to_owned(),
             None => {
                 tracing::error!("the store cannot write: {reason}");
-                *failing = Some((Utc::now(), reason.to_owned()));
+                *failing = Some((real_now(), reason.to_owned()));
             }
         }
     }
+}
+
+/// Edge: when writing started failing, in real time; the store holds no injected
+/// clock.
+fn real_now() -> DateTime<Utc> {
+    SystemClock.now()
 }
 
 /// The SQLite database file as opened, to compare with what its path names now.
@@ -97,7 +104,7 @@ impl OpenFile {
         match (problem, gone.is_some()) {
             (Some(why), false) => {
                 tracing::error!("the store cannot write: {why}");
-                *gone = Some((Utc::now(), why));
+                *gone = Some((real_now(), why));
             }
             (None, true) => {
                 tracing::info!(path = %self.path.display(), "the database file is back");

@@ -29,6 +29,7 @@ mod flag;
 mod health;
 mod leader;
 mod requests;
+#[cfg(any(test, feature = "testkit"))]
 mod scratch;
 #[cfg(test)]
 mod tests;
@@ -55,6 +56,7 @@ pub use outbox::OutboxRow;
 pub use requests::RequestRow;
 #[cfg(test)]
 pub(crate) use scratch::test_stores;
+#[cfg(any(test, feature = "testkit"))]
 pub use scratch::{TEST_DATABASE_URL, create_scratch_database, test_server, test_server_url};
 pub use sessions::{Flash, SessionRow};
 pub use spaces::SpaceState;

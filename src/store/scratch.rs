@@ -1,6 +1,7 @@
 //! Throwaway Postgres databases for tests and benchmarks: each test gets a database of
 //! its own on the server `SPACEWARDEN_TEST_DATABASE_URL` names (`.ci/run` starts one).
-//! The cluster is thrown away with its databases.
+//! The cluster is thrown away with its databases. Behind the `testkit` feature: not
+//! in the shipped binary.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Store, StoreError, StoreTx, from_ms, ms};
+use crate::clock::{Clock, SystemClock};
 use crate::domain::{AlertMemory, Cause, CauseCode, Revision, SpaceId, Stage, Verdict};
 
 /// The last known state of one Space.
@@ -146,7 +147,8 @@ impl Store {
     /// Every Space ever observed, by id.
     pub async fn space_states(&self) -> Result<Vec<SpaceState>, StoreError> {
         let memoized = self.backend == super::Backend::Sqlite;
-        let (mark, now) = (self.change_mark().await, Utc::now());
+        // Edge: the memo's age is real time; the store holds no injected clock.
+        let (mark, now) = (self.change_mark().await, SystemClock.now());
         if memoized && let Some(memo) = self.memos.spaces.get(mark, now, 0) {
             return Ok(memo);
         }

@@ -122,7 +122,8 @@ impl WebState {
         self
     }
 
-    /// Upstream live-metrics streams open now (tests, diagnostics).
+    /// Upstream live-metrics streams open now (tests only: the `testkit` feature).
+    #[cfg(any(test, feature = "testkit"))]
     pub fn live_streams_open(&self) -> usize {
         self.live.open_streams()
     }

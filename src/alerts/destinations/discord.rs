@@ -24,6 +24,7 @@ use super::{Buttons, Chats, SetupError};
 use crate::alerts::{Alert, DeliveryError, Notifier};
 use crate::chat::discord as adapter;
 use crate::chat::discord::render::{self, DcMessage};
+use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, Discord};
 use crate::store::Store;
 
@@ -136,7 +137,8 @@ fn classify(status: u16, retry_after: Option<Duration>, text: &str) -> DeliveryE
 /// `retry_after` from the JSON body (seconds, fractional: Discord's own field), else
 /// the `Retry-After` header.
 fn retry_after(header: Option<&HeaderValue>, body: &str) -> Option<Duration> {
-    let now = chrono::Utc::now();
+    // Edge: a `Retry-After` date is Discord's wall clock, measured from the real time.
+    let now = SystemClock.now();
     let from_body = serde_json::from_str::<Value>(body)
         .ok()
         .and_then(|v| v.get("retry_after").map(Value::to_string))

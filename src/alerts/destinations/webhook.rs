@@ -18,6 +18,7 @@ use url::Url;
 
 use super::SetupError;
 use crate::alerts::{Alert, AlertEvent, DeliveryError, Notice, Notifier, PlatformEvent, render};
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::domain::text::slack_safe;
 
@@ -106,7 +107,9 @@ impl Notifier for WebhookNotifier {
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| crate::retry_after::parse(v, chrono::Utc::now()));
+            // Edge: a `Retry-After` date is the receiver's wall clock, measured from
+            // the real time.
+            .and_then(|v| crate::retry_after::parse(v, SystemClock.now()));
         if status.is_server_error()
             || status == StatusCode::TOO_MANY_REQUESTS
             || status == StatusCode::REQUEST_TIMEOUT

@@ -128,7 +128,8 @@ impl LiveRelay {
         }
     }
 
-    /// Upstream streams open now.
+    /// Upstream streams open now (`WebState::live_streams_open`, tests only).
+    #[cfg(any(test, feature = "testkit"))]
     pub(crate) fn open_streams(&self) -> usize {
         self.inner.lock().len()
     }

@@ -24,6 +24,7 @@ use serde::Deserialize;
 use self::site::{Site, space_file};
 use super::auth::current_session;
 use super::{SampleBook, WebState};
+use crate::clock::{Clock, SystemClock};
 use crate::domain::SpaceId;
 use crate::monitor::{Monitor, SchedulerSnapshot};
 use crate::store::{Flash, StoreError};
@@ -63,10 +64,10 @@ impl IntoResponse for PageError {
 
 fn message_page(status: StatusCode, title: &str, body: maud::Markup) -> Response {
     let viewer = Viewer::Visitor { sign_in: false };
-    let page = layout::page(
-        layout::Frame::new(Site::Live, title, chrono::Utc::now(), &viewer),
-        body,
-    );
+    // Edge: error pages are built without the state (`PageError::into_response`), so
+    // their footer shows the real time.
+    let now = SystemClock.now();
+    let page = layout::page(layout::Frame::new(Site::Live, title, now, &viewer), body);
     (status, Html(page.into_string())).into_response()
 }
 

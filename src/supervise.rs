@@ -2,7 +2,8 @@
 //! web server, housekeeping, keep-alive, watchdog) runs under `run_part`, and every
 //! one-off task (a repair, a wake) under `catch`. A panic or an error is logged with
 //! its cause and counted, and a part restarts with backoff; nothing dies silently.
-//! `/metrics` and `/readyz` read the counts from the shared `Supervisor`.
+//! `/metrics` and `/readyz` read the counts from the shared `Supervisor`. `supervised`
+//! starts a part under it in a `JoinSet` (the daemon's and the leader's parts alike).
 //!
 //! No adapter types here: the parts are plain futures.
 
@@ -13,7 +14,35 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
+
+/// A part of the daemon and how it ended.
+pub type Stopped = (&'static str, Result<(), String>);
+
+/// A part's future, as the supervisor starts it.
+pub type PartFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>>;
+/// What (re)starts a part, given the token that stops it.
+pub type PartStart = Box<dyn FnMut(CancellationToken) -> PartFuture + Send>;
+
+pub fn supervised(
+    parts: &mut JoinSet<Stopped>,
+    supervisor: &Supervisor,
+    cancel: &CancellationToken,
+    part: &'static str,
+    policy: Restart,
+    mut start: PartStart,
+) {
+    let (supervisor, cancel) = (supervisor.clone(), cancel.clone());
+    parts.spawn(async move {
+        let token = cancel.clone();
+        let ended = supervisor
+            .run_part(part, policy, cancel, || start(token.clone()))
+            .await;
+        (part, ended)
+    });
+}
 
 /// First wait before a restart; doubles up to `BACKOFF_MAX`.
 const BACKOFF_START: Duration = Duration::from_secs(1);

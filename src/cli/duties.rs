@@ -7,7 +7,6 @@ use std::sync::Arc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use super::run::{OPTIONAL, PartStart, Stopped, supervised};
 use crate::alerts::{DeliverySettings, run_delivery};
 use crate::chat::discord::run_discord;
 use crate::chat::telegram::{TgBot, run_telegram};
@@ -15,7 +14,10 @@ use crate::clock::SystemClock;
 use crate::commands::CommandCore;
 use crate::monitor::{Monitor, Scheduler, run_watchdog};
 use crate::replica::{Replica, Role};
-use crate::supervise::{Restart, Supervisor};
+use crate::supervise::{PartStart, Restart, Stopped, Supervisor, supervised};
+
+/// Parts whose final error does not stop the daemon (a chat front whose token is refused).
+pub(super) const OPTIONAL: [&str; 2] = ["telegram", "discord"];
 
 /// The parts only the acting process runs: the scheduler (and with it repairs),
 /// alert delivery, housekeeping, keep-alive, the memory sampler, the watchdog, the

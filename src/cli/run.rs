@@ -13,7 +13,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::build::{Buttons, monitor_parts};
-use super::duties::LeaderDuties;
+use super::duties::{LeaderDuties, OPTIONAL};
 use super::reload::Reloader;
 use super::{EXIT_CONFIG, EXIT_OK};
 use crate::alerts::destinations;
@@ -23,14 +23,8 @@ use crate::config::Config;
 use crate::monitor::{Monitor, Scheduler};
 use crate::replica::{Replica, Role};
 use crate::store::{Backend, Store};
-use crate::supervise::{Restart, Supervisor};
+use crate::supervise::{Restart, Stopped, supervised};
 use crate::web::{Meters, SampleBook, WebState};
-
-/// A part of the daemon and how it ended.
-pub(super) type Stopped = (&'static str, Result<(), String>);
-
-/// Parts whose final error does not stop the daemon.
-pub(super) const OPTIONAL: [&str; 2] = ["telegram", "discord"];
 
 /// What the daemon holds once its startup checks passed.
 struct Started {
@@ -253,30 +247,6 @@ async fn wait_for_parts(parts: &mut JoinSet<Stopped>, cancel: &CancellationToken
         cancel.cancel();
     }
     status
-}
-
-/// A part's future, as the supervisor starts it.
-pub(super) type PartFuture =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>>;
-/// What (re)starts a part, given the token that stops it.
-pub(super) type PartStart = Box<dyn FnMut(CancellationToken) -> PartFuture + Send>;
-
-pub(super) fn supervised(
-    parts: &mut JoinSet<Stopped>,
-    supervisor: &Supervisor,
-    cancel: &CancellationToken,
-    part: &'static str,
-    policy: Restart,
-    mut start: PartStart,
-) {
-    let (supervisor, cancel) = (supervisor.clone(), cancel.clone());
-    parts.spawn(async move {
-        let token = cancel.clone();
-        let ended = supervisor
-            .run_part(part, policy, cancel, || start(token.clone()))
-            .await;
-        (part, ended)
-    });
 }
 
 /// Ends with `Ok` on SIGTERM (what Hugging Face and Docker send) or Ctrl-C; reloads

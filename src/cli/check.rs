@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::{EXIT_ATTENTION, EXIT_CONFIG, EXIT_OK, EXIT_UNCHECKED};
+use super::{EXIT_CONFIG, EXIT_UNCHECKED, exit_status};
 use super::{close_store, lock, oneshot, render};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, MAX_RUN_TIMEOUT};
-use crate::domain::{Observation, SpaceIdError, Verdict, WatchTarget};
+use crate::domain::{SpaceIdError, WatchTarget};
 use crate::hub::{HttpProbe, HubClient};
 use crate::monitor::{Monitor, MonitorParts};
 use crate::store::Store;
@@ -218,26 +218,4 @@ async fn check_once(
         print!("{}", render::table(&observations));
     }
     exit_status(&observations)
-}
-
-/// DESIGN.md: 1 when a Space is down, degraded or broken; else 2 when a Space could not
-/// be checked for a configuration reason (credentials, unknown Space); else 3 when
-/// one was unreachable; else 0. A Space that needs attention comes first: that is
-/// what a cron wrapper exists to report.
-pub fn exit_status(observations: &[Observation]) -> u8 {
-    if observations.iter().any(|o| o.verdict().needs_attention()) {
-        EXIT_ATTENTION
-    } else if observations
-        .iter()
-        .any(|o| o.failure().is_some_and(|f| f.is_configuration()))
-    {
-        EXIT_CONFIG
-    } else if observations
-        .iter()
-        .any(|o| o.verdict() == Verdict::Unreachable)
-    {
-        EXIT_UNCHECKED
-    } else {
-        EXIT_OK
-    }
 }

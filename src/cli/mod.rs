@@ -17,9 +17,10 @@ use std::path::Path;
 
 use clap::{Parser, Subcommand};
 
+use crate::domain::{Observation, Verdict};
 use crate::store::Store;
 
-pub use check::{CheckArgs, exit_status};
+pub use check::CheckArgs;
 pub use report::ReportArgs;
 
 /// Exit statuses of `spacewarden check` (DESIGN.md), shared with startup errors.
@@ -27,6 +28,28 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_ATTENTION: u8 = 1;
 pub const EXIT_CONFIG: u8 = 2;
 pub const EXIT_UNCHECKED: u8 = 3;
+
+/// The exit status of a check (`check`, `check --repair`): 1 when a Space is down, degraded or broken; else 2 when a Space could not
+/// be checked for a configuration reason (credentials, unknown Space); else 3 when
+/// one was unreachable; else 0. A Space that needs attention comes first: that is
+/// what a cron wrapper exists to report.
+pub fn exit_status(observations: &[Observation]) -> u8 {
+    if observations.iter().any(|o| o.verdict().needs_attention()) {
+        EXIT_ATTENTION
+    } else if observations
+        .iter()
+        .any(|o| o.failure().is_some_and(|f| f.is_configuration()))
+    {
+        EXIT_CONFIG
+    } else if observations
+        .iter()
+        .any(|o| o.verdict() == Verdict::Unreachable)
+    {
+        EXIT_UNCHECKED
+    } else {
+        EXIT_OK
+    }
+}
 
 const ENVIRONMENT_HELP: &str = "\
 Configuration comes from the environment (a .env file in the working directory is read

@@ -21,7 +21,7 @@ use tokio::time::Instant;
 
 use super::build::{Buttons, observed_parts};
 use super::progress::{Progress, Repairing, plural};
-use super::{EXIT_CONFIG, EXIT_UNCHECKED, check, render};
+use super::{EXIT_CONFIG, EXIT_UNCHECKED, exit_status, render};
 use crate::alerts::{DeliverySettings, deliver_due};
 use crate::chat::telegram;
 use crate::clock::SystemClock;
@@ -123,7 +123,7 @@ pub(super) async fn run(
     } else {
         print!("{}", render::table(&worked.observations));
     }
-    check::exit_status(&worked.observations)
+    exit_status(&worked.observations)
 }
 
 /// Why `check --repair` has no result to print (exit 3).

@@ -202,6 +202,6 @@ mod tests {
     }
 
     fn exit_status_of(rows: &[Observation]) -> u8 {
-        crate::cli::check::exit_status(rows)
+        crate::cli::exit_status(rows)
     }
 }

@@ -11,12 +11,13 @@
 
 #[path = "../tests/api/support/fake_hub/mod.rs"]
 mod fake_hub;
+#[path = "support/listening.rs"]
+mod listening;
 
 use std::collections::BTreeMap;
 use std::time::Instant;
 
 use fake_hub::{FakeHub, SpaceSpec};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -74,23 +75,7 @@ async fn round(binary: &str, hash: &str, clients: usize, forwarded: bool) {
         .spawn()
         .expect("spawn spacewarden");
     let pid = child.id().expect("pid");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let port: u16 = loop {
-        let line = lines
-            .next_line()
-            .await
-            .expect("stderr")
-            .expect("the daemon logged no port");
-        if line.contains("HTTP server listening")
-            && let Some(port) = line
-                .split_whitespace()
-                .find_map(|w| w.strip_prefix("port="))
-        {
-            break port.parse().expect("port");
-        }
-    };
-    // Keep reading the log so the daemon never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let port = listening::listening_port(child.stderr.take().expect("stderr")).await;
 
     let http = reqwest::Client::new();
     let started = Instant::now();

@@ -14,12 +14,14 @@
 
 #[path = "../tests/api/support/fake_hub/mod.rs"]
 mod fake_hub;
+#[path = "support/listening.rs"]
+mod listening;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
 use fake_hub::{FakeHub, SpaceSpec};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 const HALF_HEADER: &[u8] = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n";
@@ -88,23 +90,7 @@ async fn round(binary: &str, clients: usize, attack_ip: IpAddr) {
         .kill_on_drop(true)
         .spawn()
         .expect("spawn spacewarden");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let port: u16 = loop {
-        let line = lines
-            .next_line()
-            .await
-            .expect("stderr")
-            .expect("the daemon logged no port");
-        if line.contains("HTTP server listening")
-            && let Some(port) = line
-                .split_whitespace()
-                .find_map(|w| w.strip_prefix("port="))
-        {
-            break port.parse().expect("port");
-        }
-    };
-    // Keep reading the log so the daemon never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let port = listening::listening_port(child.stderr.take().expect("stderr")).await;
 
     let started = Instant::now();
     let mut streams = Vec::with_capacity(clients);

@@ -13,6 +13,7 @@
 mod api;
 mod assets;
 mod auth;
+mod compat;
 mod error;
 mod health;
 mod healthcheck;
@@ -149,10 +150,14 @@ pub fn router(state: WebState) -> Router {
         .merge(assets::router())
         .merge(metrics::router())
         .nest("/api/v1", api::router(state.clone()))
+        .merge(compat::router())
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(common_headers))
         .layer(CompressionLayer::new().gzip(true))
+        // Outermost: the Node dashboard's path token leaves the URI before any
+        // layer or handler sees it. An access log or trace layer goes above this line.
+        .layer(middleware::from_fn(compat::redact_path_token))
         .with_state(state)
 }
 

@@ -5,6 +5,7 @@
 //! request's `Actor`; what that actor may do is the command core's one authorization.
 
 use axum::extract::{Request, State};
+use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::Next;
 use axum::response::Response;
@@ -15,31 +16,57 @@ use super::super::WebState;
 use super::super::error::ApiError;
 use crate::commands::Actor;
 
+/// What the `Authorization` header of a request amounts to. The native API and the
+/// older tools' routes (`web::compat`) answer each case in their own words; the check
+/// itself is this one.
+pub(in crate::web) enum KeyCheck {
+    /// Neither `API_KEY` nor `API_READ_KEY` is set; `bearer` says whether a key came.
+    Off { bearer: bool },
+    /// No `Authorization: Bearer …` at all.
+    NoBearer,
+    /// A bearer key that is neither key.
+    Wrong,
+    /// The key's actor: `api`, or the read-only `api_reader`.
+    Accepted(Actor),
+}
+
+/// Compares the request's bearer key with both keys, in constant time.
+pub(in crate::web) fn check_key(state: &WebState, headers: &HeaderMap) -> KeyCheck {
+    let given = headers
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(bearer)
+        .map(str::as_bytes);
+    if state.api_key.is_none() && state.api_read_key.is_none() {
+        return KeyCheck::Off {
+            bearer: given.is_some(),
+        };
+    }
+    let Some(given) = given else {
+        return KeyCheck::NoBearer;
+    };
+    let matches = |key: &Option<std::sync::Arc<secrecy::SecretString>>| {
+        key.as_ref()
+            .is_some_and(|key| keys_match(key.expose_secret().as_bytes(), given))
+    };
+    // Both compared, whatever the first said, so timing does not tell which matched.
+    let (admin, reader) = (matches(&state.api_key), matches(&state.api_read_key));
+    match (admin, reader) {
+        (true, _) => KeyCheck::Accepted(Actor::api()),
+        (false, true) => KeyCheck::Accepted(Actor::api_reader()),
+        (false, false) => KeyCheck::Wrong,
+    }
+}
+
 pub(super) async fn require_key(
     State(state): State<WebState>,
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if state.api_key.is_none() && state.api_read_key.is_none() {
-        return Err(ApiError::ApiDisabled);
-    }
-    let given = request
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(bearer)
-        .map(str::as_bytes);
-    let matches = |key: &Option<std::sync::Arc<secrecy::SecretString>>| {
-        key.as_ref()
-            .zip(given)
-            .is_some_and(|(key, given)| keys_match(key.expose_secret().as_bytes(), given))
-    };
-    // Both compared, whatever the first said, so timing does not tell which matched.
-    let (admin, reader) = (matches(&state.api_key), matches(&state.api_read_key));
-    let actor = match (admin, reader) {
-        (true, _) => Actor::api(),
-        (false, true) => Actor::api_reader(),
-        (false, false) => return Err(ApiError::Unauthorized),
+    let actor = match check_key(&state, request.headers()) {
+        KeyCheck::Off { .. } => return Err(ApiError::ApiDisabled),
+        KeyCheck::NoBearer | KeyCheck::Wrong => return Err(ApiError::Unauthorized),
+        KeyCheck::Accepted(actor) => actor,
     };
     let mut request = request;
     request.extensions_mut().insert(actor);
@@ -57,7 +84,7 @@ fn bearer(value: &str) -> Option<&str> {
 
 /// Equal keys, in time that depends only on the expected key's length: the guess is
 /// padded or cut to that length and compared whole, then its length is compared too.
-pub(super) fn keys_match(expected: &[u8], given: &[u8]) -> bool {
+pub(in crate::web) fn keys_match(expected: &[u8], given: &[u8]) -> bool {
     let mut candidate = vec![0u8; expected.len()];
     let n = given.len().min(expected.len());
     candidate[..n].copy_from_slice(&given[..n]);

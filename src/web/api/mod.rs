@@ -4,7 +4,7 @@
 //! handlers' annotations and the response types, so it lists what the router serves.
 
 mod actions;
-mod auth;
+pub(super) mod auth;
 mod costs;
 pub(super) mod dto;
 mod spaces;
@@ -21,6 +21,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::WebState;
+use super::compat::{self, Deprecate};
 use super::error::{ApiError, ErrorBody};
 
 #[derive(OpenApi)]
@@ -38,15 +39,26 @@ use super::error::{ApiError, ErrorBody};
         spaces::detail,
         spaces::history,
         actions::act,
-        openapi
+        openapi,
+        compat::node::list,
+        compat::node::detail,
+        compat::node::act,
+        compat::cloudflare::info,
+        compat::cloudflare::list,
+        compat::cloudflare::owner_list,
+        compat::cloudflare::act_encoded,
+        compat::cloudflare::act
     ),
     components(schemas(ErrorBody)),
-    modifiers(&BearerKey),
+    modifiers(&BearerKey, &Deprecate),
     tags(
         (name = "spaces", description = "The watch list and each Space's state and history"),
         (name = "actions", description = "Restart, factory rebuild, pause, wake, mute, unmute"),
         (name = "costs", description = "What the watched Spaces cost"),
-        (name = "meta", description = "This document")
+        (name = "meta", description = "This document"),
+        (name = "compatibility", description = "The older tools' APIs (the Node dashboard's and the \
+                 Cloudflare manager's), answered as they documented them. Deprecated: use the \
+                 native routes above.")
     )
 )]
 struct ApiDoc;

@@ -1,0 +1,373 @@
+//! The Cloudflare manager's external API (hf-space-manager, base `/api/v1/external`),
+//! in its shapes and words, read from its published implementation
+//! (3377/cf-hf-manager, `functions/api/v1/external/`): the key check's three refusals,
+//! `info`, `spaces`, `spaces/:username`, and `action/:spaceId/restart|rebuild` plus
+//! the `pause` and `resume` its `info` lists. Its clients send the Space id as one
+//! URL-encoded segment (`owner%2Fname`, Cloudflare's `[spaceId]` matches one segment);
+//! the two-segment form is accepted too.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use chrono::SecondsFormat;
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::{Acted, Verb, deprecated};
+use crate::commands::Actor;
+use crate::domain::SpaceId;
+use crate::view::{self, SpaceRow};
+use crate::web::WebState;
+use crate::web::api::auth::{KeyCheck, check_key};
+
+/// `GET /spaces` and `GET /spaces/:username`.
+#[derive(Debug, Serialize, ToSchema)]
+pub(in crate::web) struct CfList {
+    success: bool,
+    count: usize,
+    spaces: Vec<CfSpace>,
+}
+
+/// One Space as the manager listed it. `sdkVersion` is `unknown` and `createdAt`
+/// null: spacewarden stores neither.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(in crate::web) struct CfSpace {
+    id: String,
+    name: String,
+    username: String,
+    /// The Hub's stage as it sends it (`RUNNING`), or `unknown`.
+    status: String,
+    hardware: String,
+    sdk_version: String,
+    url: String,
+    created_at: Option<String>,
+    updated_at: Option<String>,
+}
+
+/// Every refusal (and the actions' success, with `data`).
+#[derive(Debug, Serialize, ToSchema)]
+pub(in crate::web) struct CfResult {
+    success: bool,
+    #[schema(example = "Space owner/name 重启请求已发送")]
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<serde_json::Value>,
+}
+
+fn answer(status: StatusCode, success: bool, message: String) -> Response {
+    let body = CfResult {
+        success,
+        message,
+        data: None,
+    };
+    (status, Json(body)).into_response()
+}
+
+/// The manager's middleware: no bearer 401, no `API_KEY` 503, a wrong key 401.
+fn admit(state: &WebState, headers: &HeaderMap) -> Result<Actor, Response> {
+    let refuse = |status, message: &str| answer(status, false, message.to_owned());
+    match check_key(state, headers) {
+        KeyCheck::Accepted(actor) => Ok(actor),
+        KeyCheck::NoBearer | KeyCheck::Off { bearer: false } => Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            "未提供有效的Authorization头，应为Bearer格式",
+        )),
+        KeyCheck::Off { bearer: true } => Err(refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "系统未配置外部API访问功能，请联系管理员配置API_KEY环境变量",
+        )),
+        KeyCheck::Wrong => Err(refuse(StatusCode::UNAUTHORIZED, "无效的API密钥")),
+    }
+}
+
+fn space(state: &WebState, row: &SpaceRow) -> CfSpace {
+    let stored = row.state.as_ref();
+    let hub = state
+        .monitor
+        .config()
+        .hf_endpoint
+        .as_str()
+        .trim_end_matches('/');
+    CfSpace {
+        id: row.id.to_string(),
+        name: row.id.name().to_owned(),
+        username: row.id.owner().to_owned(),
+        status: stored
+            .and_then(|s| s.stage.as_ref())
+            .map_or_else(|| "unknown".to_owned(), |s| s.as_str().to_owned()),
+        hardware: stored
+            .and_then(|s| s.hardware.clone())
+            .unwrap_or_else(|| "unknown".to_owned()),
+        sdk_version: "unknown".to_owned(),
+        url: format!("{hub}/spaces/{}", row.id),
+        created_at: None,
+        updated_at: stored
+            .and_then(|s| s.revision.as_ref())
+            .and_then(|r| r.last_modified)
+            .map(|at| at.to_rfc3339_opts(SecondsFormat::Millis, true)),
+    }
+}
+
+/// The watched Spaces (of `owner` when given), or the manager's 500.
+async fn listed(state: &WebState, owner: Option<&str>) -> Response {
+    let rows = match view::watched_rows(&state.monitor).await {
+        Ok(rows) => rows,
+        Err(e) => {
+            let reference = crate::telemetry::ErrorRef::log("cannot read the watch list", &e);
+            let failed = match owner {
+                Some(owner) => format!("获取用户 {owner} 的spaces列表失败"),
+                None => "获取spaces列表失败".to_owned(),
+            };
+            let body = json!({"success": false, "message": failed, "error": format!("internal error (ref {reference})")});
+            return (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response();
+        }
+    };
+    let spaces: Vec<CfSpace> = rows
+        .iter()
+        .filter(|row| owner.is_none_or(|owner| row.id.owner().eq_ignore_ascii_case(owner)))
+        .map(|row| space(state, row))
+        .collect();
+    Json(CfList {
+        success: true,
+        count: spaces.len(),
+        spaces,
+    })
+    .into_response()
+}
+
+/// The service and its routes (deprecated: see `/api/v1/openapi.json`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/external/info",
+    tag = "compatibility",
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "Version, owners and routes", content_type = "application/json"),
+        (status = 401, description = "No bearer key, or a wrong one", body = CfResult),
+        (status = 503, description = "API_KEY is not set", body = CfResult),
+    )
+)]
+pub(in crate::web) async fn info(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    deprecated(&uri, "GET /api/v1/openapi.json");
+    if let Err(refusal) = admit(&state, &headers) {
+        return refusal;
+    }
+    let config = state.monitor.config();
+    // The manager's `usernames`: HF_USER's owners joined by commas (else the owners watched whole).
+    let mut owners: Vec<String> = config.owner_tokens.keys().cloned().collect();
+    if owners.is_empty() {
+        owners = config
+            .watch
+            .iter()
+            .filter(|t| matches!(t, crate::domain::WatchTarget::Owner(_)))
+            .map(|t| t.owner().to_owned())
+            .collect();
+    }
+    let endpoint = |path: &str, method: &str, description: &str| json!({"path": format!("/api/v1/external{path}"), "method": method, "description": description});
+    Json(json!({
+        "success": true,
+        "version": "1.0",
+        "service": "HF Spaces Manager",
+        "config": {"usernames": owners.join(","), "version": env!("CARGO_PKG_VERSION")},
+        "endpoints": [
+            endpoint("/info", "GET", "获取系统信息"),
+            endpoint("/spaces", "GET", "获取所有可用的Spaces列表"),
+            endpoint("/spaces/:username", "GET", "获取特定用户的Spaces列表"),
+            endpoint("/action/:spaceId/restart", "POST", "重启指定的Space"),
+            endpoint("/action/:spaceId/rebuild", "POST", "重建指定的Space"),
+            endpoint("/action/:spaceId/pause", "POST", "暂停指定的Space"),
+            endpoint("/action/:spaceId/resume", "POST", "恢复指定的Space"),
+        ],
+    }))
+    .into_response()
+}
+
+/// Every watched Space (deprecated: use `GET /api/v1/spaces`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/external/spaces",
+    tag = "compatibility",
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "Every watched Space", body = CfList),
+        (status = 401, description = "No bearer key, or a wrong one", body = CfResult),
+        (status = 503, description = "API_KEY is not set", body = CfResult),
+    )
+)]
+pub(in crate::web) async fn list(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    deprecated(&uri, "GET /api/v1/spaces");
+    match admit(&state, &headers) {
+        Ok(_) => listed(&state, None).await,
+        Err(refusal) => refusal,
+    }
+}
+
+/// One owner's watched Spaces; none is `count: 0` (deprecated: use `GET /api/v1/spaces`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/external/spaces/{username}",
+    tag = "compatibility",
+    security(("api_key" = [])),
+    params(("username" = String, Path)),
+    responses(
+        (status = 200, description = "The owner's watched Spaces", body = CfList),
+        (status = 400, description = "No user name", body = CfResult),
+        (status = 401, description = "No bearer key, or a wrong one", body = CfResult),
+        (status = 503, description = "API_KEY is not set", body = CfResult),
+    )
+)]
+pub(in crate::web) async fn owner_list(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(username): Path<String>,
+) -> Response {
+    deprecated(&uri, "GET /api/v1/spaces");
+    match admit(&state, &headers) {
+        Ok(_) => listed(&state, Some(&username)).await,
+        Err(refusal) => refusal,
+    }
+}
+
+/// `GET /spaces/` without a name: the manager's 400.
+pub(in crate::web) async fn no_username(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+) -> Response {
+    match admit(&state, &headers) {
+        Ok(_) => answer(StatusCode::BAD_REQUEST, false, "用户名参数缺失".to_owned()),
+        Err(refusal) => refusal,
+    }
+}
+
+/// An action, the Space id as one URL-encoded segment (deprecated: use
+/// `POST /api/v1/spaces/{owner}/{name}/{action}`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/external/action/{spaceId}/{action}",
+    tag = "compatibility",
+    security(("api_key" = [])),
+    params(
+        ("spaceId" = String, Path, description = "owner%2Fname: the id as one URL-encoded segment"),
+        ("action" = String, Path, description = "restart, rebuild, pause or resume"),
+    ),
+    responses(
+        (status = 200, description = "The Hub took the call (…请求已发送)", body = CfResult),
+        (status = 400, description = "No id, or no token for that owner", body = CfResult),
+        (status = 401, description = "No bearer key, or a wrong one", body = CfResult),
+        (status = 404, description = "Not a watched Space (未找到ID为 … 的space), or no such action", body = CfResult),
+        (status = 500, description = "The action failed (…Space失败: …)", body = CfResult),
+        (status = 503, description = "API_KEY is not set", body = CfResult),
+    )
+)]
+pub(in crate::web) async fn act_encoded(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path((space_id, action)): Path<(String, String)>,
+) -> Response {
+    run(&state, &headers, &uri, &space_id, &action).await
+}
+
+/// The same, with the id as two segments (`owner/name`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/external/action/{owner}/{name}/{action}",
+    tag = "compatibility",
+    security(("api_key" = [])),
+    params(("owner" = String, Path), ("name" = String, Path), ("action" = String, Path)),
+    responses(
+        (status = 200, description = "The Hub took the call", body = CfResult),
+        (status = 400, description = "No token for that owner", body = CfResult),
+        (status = 401, description = "No bearer key, or a wrong one", body = CfResult),
+        (status = 404, description = "Not a watched Space, or no such action", body = CfResult),
+        (status = 500, description = "The action failed", body = CfResult),
+        (status = 503, description = "API_KEY is not set", body = CfResult),
+    )
+)]
+pub(in crate::web) async fn act(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path((owner, name, action)): Path<(String, String, String)>,
+) -> Response {
+    run(&state, &headers, &uri, &format!("{owner}/{name}"), &action).await
+}
+
+async fn run(
+    state: &WebState,
+    headers: &HeaderMap,
+    uri: &Uri,
+    space_id: &str,
+    action: &str,
+) -> Response {
+    deprecated(uri, "POST /api/v1/spaces/{owner}/{name}/{action}");
+    let actor = match admit(state, headers) {
+        Ok(actor) => actor,
+        Err(refusal) => return refusal,
+    };
+    let Some(verb) = Verb::parse(action) else {
+        return answer(StatusCode::NOT_FOUND, false, format!("no action {action}"));
+    };
+    if space_id.trim().is_empty() {
+        return answer(
+            StatusCode::BAD_REQUEST,
+            false,
+            "Space ID参数缺失".to_owned(),
+        );
+    }
+    let unknown = || {
+        answer(
+            StatusCode::NOT_FOUND,
+            false,
+            format!("未找到ID为 {space_id} 的space"),
+        )
+    };
+    let Ok(id) = SpaceId::parse(space_id) else {
+        return unknown();
+    };
+    if !state.monitor.watches(&id) {
+        return unknown();
+    }
+    if state.monitor.config().token_for(id.owner()).is_none() {
+        let owner = id.owner();
+        return answer(
+            StatusCode::BAD_REQUEST,
+            false,
+            format!("无法操作用户 {owner} 的Space：未配置API令牌"),
+        );
+    }
+    let failed = |why: String| {
+        answer(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            false,
+            format!("{}Space失败: {why}", verb.chinese()),
+        )
+    };
+    match super::act(state, &actor, &id, verb).await {
+        Acted::Accepted(action_id) => {
+            let body = CfResult {
+                success: true,
+                message: format!("Space {id} {}请求已发送", verb.chinese()),
+                // Not the Hub's raw answer (the command core keeps that): the action
+                // row to follow in `GET /api/v1/spaces/{owner}/{name}/history`.
+                data: Some(json!({"id": id.to_string(), "action_id": action_id})),
+            };
+            Json(body).into_response()
+        }
+        Acted::NotWatched => unknown(),
+        Acted::Denied(why) => answer(StatusCode::FORBIDDEN, false, why),
+        Acted::Failed(why) => failed(why),
+    }
+}

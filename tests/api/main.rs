@@ -7,6 +7,8 @@ mod check_hub;
 mod check_repair;
 mod check_verdicts;
 mod command_core;
+mod compat_cloudflare;
+mod compat_node;
 mod costs;
 mod daemon_ladder;
 mod daemon_run;

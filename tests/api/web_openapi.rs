@@ -41,6 +41,17 @@ async fn openapi_document_is_valid_and_lists_every_route() {
                 "security of {path}"
             );
             assert!(operation.responses.as_ref().is_some_and(|r| !r.is_empty()));
+            // The compatibility routes, and only they, are deprecated.
+            let compat = operation.tags.iter().any(|t| t == "compatibility");
+            let old_tool = path.starts_with("/api/v1/info")
+                || path.starts_with("/api/v1/action")
+                || path.starts_with("/api/v1/external");
+            assert_eq!(compat, old_tool, "tag of {path}");
+            assert_eq!(
+                operation.deprecated.unwrap_or(false),
+                compat,
+                "deprecation of {path}"
+            );
         }
     }
     // The public interface of DESIGN.md "HTTP", nothing more, nothing less.
@@ -52,6 +63,15 @@ async fn openapi_document_is_valid_and_lists_every_route() {
         "POST /api/v1/spaces/{owner}/{name}/{action}",
         "GET /api/v1/costs",
         "GET /api/v1/openapi.json",
+        // The older tools' routes (issue 21), deprecated.
+        "GET /api/v1/info/{token}",
+        "GET /api/v1/info/{token}/{owner}/{name}",
+        "POST /api/v1/action/{token}/{owner}/{name}/{action}",
+        "GET /api/v1/external/info",
+        "GET /api/v1/external/spaces",
+        "GET /api/v1/external/spaces/{username}",
+        "POST /api/v1/external/action/{spaceId}/{action}",
+        "POST /api/v1/external/action/{owner}/{name}/{action}",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -82,7 +102,10 @@ async fn openapi_document_is_valid_and_lists_every_route() {
         let path = path
             .replace("{owner}", "alice")
             .replace("{name}", "app")
-            .replace("{action}", "restart");
+            .replace("{action}", "restart")
+            .replace("{token}", "hf_alice")
+            .replace("{spaceId}", "alice%2Fapp")
+            .replace("{username}", "alice");
         let method = Method::from_bytes(method.as_bytes()).unwrap();
         let reply = site.send(method, &path, Some(API_KEY)).await;
         assert!(

@@ -12,12 +12,11 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use chrono::SecondsFormat;
 use serde::Serialize;
-use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{Acted, Verb, deprecated};
 use crate::commands::Actor;
-use crate::domain::SpaceId;
+use crate::domain::{SpaceId, WatchTarget};
 use crate::view::{self, SpaceRow};
 use crate::web::WebState;
 use crate::web::api::auth::{KeyCheck, check_key};
@@ -47,6 +46,48 @@ pub(in crate::web) struct CfSpace {
     updated_at: Option<String>,
 }
 
+/// `GET /info`, fields in the manager's order.
+#[derive(Debug, Serialize, ToSchema)]
+pub(in crate::web) struct CfInfo {
+    success: bool,
+    version: &'static str,
+    service: &'static str,
+    config: CfConfig,
+    endpoints: Vec<CfEndpoint>,
+}
+
+/// The manager's configuration as `info` showed it: owners joined by commas (a
+/// string, as its `getConfig` made it), and the version.
+#[derive(Debug, Serialize, ToSchema)]
+pub(in crate::web) struct CfConfig {
+    usernames: String,
+    version: &'static str,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(in crate::web) struct CfEndpoint {
+    path: String,
+    method: &'static str,
+    description: &'static str,
+}
+
+/// The 500 of a list: what failed, and our reference in `error`.
+#[derive(Debug, Serialize, ToSchema)]
+pub(in crate::web) struct CfFailure {
+    success: bool,
+    message: String,
+    error: String,
+}
+
+/// The `data` of an action's success: not the Hub's raw answer (the command core
+/// keeps that), but the action row to follow in
+/// `GET /api/v1/spaces/{owner}/{name}/history`.
+#[derive(Debug, Serialize, ToSchema)]
+pub(in crate::web) struct CfActionData {
+    id: String,
+    action_id: i64,
+}
+
 /// Every refusal (and the actions' success, with `data`).
 #[derive(Debug, Serialize, ToSchema)]
 pub(in crate::web) struct CfResult {
@@ -54,7 +95,7 @@ pub(in crate::web) struct CfResult {
     #[schema(example = "Space owner/name 重启请求已发送")]
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<serde_json::Value>,
+    data: Option<CfActionData>,
 }
 
 fn answer(status: StatusCode, success: bool, message: String) -> Response {
@@ -121,7 +162,11 @@ async fn listed(state: &WebState, owner: Option<&str>) -> Response {
                 Some(owner) => format!("获取用户 {owner} 的spaces列表失败"),
                 None => "获取spaces列表失败".to_owned(),
             };
-            let body = json!({"success": false, "message": failed, "error": format!("internal error (ref {reference})")});
+            let body = CfFailure {
+                success: false,
+                message: failed,
+                error: format!("internal error (ref {reference})"),
+            };
             return (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response();
         }
     };
@@ -145,7 +190,7 @@ async fn listed(state: &WebState, owner: Option<&str>) -> Response {
     tag = "compatibility",
     security(("api_key" = [])),
     responses(
-        (status = 200, description = "Version, owners and routes", content_type = "application/json"),
+        (status = 200, description = "Version, owners and routes", body = CfInfo),
         (status = 401, description = "No bearer key, or a wrong one", body = CfResult),
         (status = 503, description = "API_KEY is not set", body = CfResult),
     )
@@ -166,17 +211,24 @@ pub(in crate::web) async fn info(
         owners = config
             .watch
             .iter()
-            .filter(|t| matches!(t, crate::domain::WatchTarget::Owner(_)))
+            .filter(|t| matches!(t, WatchTarget::Owner(_)))
             .map(|t| t.owner().to_owned())
             .collect();
     }
-    let endpoint = |path: &str, method: &str, description: &str| json!({"path": format!("/api/v1/external{path}"), "method": method, "description": description});
-    Json(json!({
-        "success": true,
-        "version": "1.0",
-        "service": "HF Spaces Manager",
-        "config": {"usernames": owners.join(","), "version": env!("CARGO_PKG_VERSION")},
-        "endpoints": [
+    let endpoint = |path: &str, method: &'static str, description: &'static str| CfEndpoint {
+        path: format!("/api/v1/external{path}"),
+        method,
+        description,
+    };
+    Json(CfInfo {
+        success: true,
+        version: "1.0",
+        service: "HF Spaces Manager",
+        config: CfConfig {
+            usernames: owners.join(","),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        endpoints: vec![
             endpoint("/info", "GET", "获取系统信息"),
             endpoint("/spaces", "GET", "获取所有可用的Spaces列表"),
             endpoint("/spaces/:username", "GET", "获取特定用户的Spaces列表"),
@@ -185,7 +237,7 @@ pub(in crate::web) async fn info(
             endpoint("/action/:spaceId/pause", "POST", "暂停指定的Space"),
             endpoint("/action/:spaceId/resume", "POST", "恢复指定的Space"),
         ],
-    }))
+    })
     .into_response()
 }
 
@@ -197,6 +249,7 @@ pub(in crate::web) async fn info(
     security(("api_key" = [])),
     responses(
         (status = 200, description = "Every watched Space", body = CfList),
+        (status = 500, description = "The store could not be read", body = CfFailure),
         (status = 401, description = "No bearer key, or a wrong one", body = CfResult),
         (status = 503, description = "API_KEY is not set", body = CfResult),
     )
@@ -305,6 +358,16 @@ pub(in crate::web) async fn act(
     run(&state, &headers, &uri, &format!("{owner}/{name}"), &action).await
 }
 
+/// Named on its own in the watch list (not only through `owner/*`).
+fn named(state: &WebState, id: &SpaceId) -> bool {
+    state
+        .monitor
+        .config()
+        .watch
+        .iter()
+        .any(|target| matches!(target, WatchTarget::Space(named) if named.key() == id.key()))
+}
+
 async fn run(
     state: &WebState,
     headers: &HeaderMap,
@@ -337,9 +400,23 @@ async fn run(
     let Ok(id) = SpaceId::parse(space_id) else {
         return unknown();
     };
-    if !state.monitor.watches(&id) {
-        return unknown();
-    }
+    // The manager acted on the Spaces it listed: a watched one the Hub has shown us
+    // (or one named in SPACES), not any name under a watched owner.
+    let id = match view::space_detail(&state.monitor, &id).await {
+        Ok(Some(row)) if row.state.is_some() || named(state, &id) => row.id,
+        Ok(_) => return unknown(),
+        Err(e) => {
+            let reference = crate::telemetry::ErrorRef::log("cannot read a Space", &e);
+            return answer(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                false,
+                format!(
+                    "{}Space失败: internal error (ref {reference})",
+                    verb.chinese()
+                ),
+            );
+        }
+    };
     if state.monitor.config().token_for(id.owner()).is_none() {
         let owner = id.owner();
         return answer(
@@ -360,9 +437,10 @@ async fn run(
             let body = CfResult {
                 success: true,
                 message: format!("Space {id} {}请求已发送", verb.chinese()),
-                // Not the Hub's raw answer (the command core keeps that): the action
-                // row to follow in `GET /api/v1/spaces/{owner}/{name}/history`.
-                data: Some(json!({"id": id.to_string(), "action_id": action_id})),
+                data: Some(CfActionData {
+                    id: id.to_string(),
+                    action_id,
+                }),
             };
             Json(body).into_response()
         }

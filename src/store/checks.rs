@@ -227,6 +227,23 @@ impl Store {
         .await?)
     }
 
+    /// Per Space (`owner/name` as stored), the checks since `since` and how many of
+    /// them found it up: the static report's summary.
+    pub async fn check_tallies(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        // Cast: the sums must read back as BIGINT on both backends.
+        Ok(sqlx::query_as(
+            "SELECT space_id, CAST(COUNT(*) AS BIGINT),
+                    CAST(COALESCE(SUM(CASE WHEN verdict = 'up' THEN 1 ELSE 0 END), 0) AS BIGINT)
+             FROM checks WHERE at_ms >= $1 GROUP BY space_id ORDER BY space_id",
+        )
+        .bind(ms(since))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// How many check rows are stored in all.
     pub async fn check_count(&self) -> Result<i64, StoreError> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM checks")

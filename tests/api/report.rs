@@ -102,3 +102,50 @@ async fn the_report_shows_every_space_escaped_and_its_data_parses() {
     );
     assert!(!plain.join("space").exists());
 }
+
+/// Issue 21: the summary the Python monitor's report opened with, the number of checks
+/// over the period and the share that found the Space up, on the page and in
+/// `data.json`, counting watched Spaces only.
+#[tokio::test]
+async fn the_report_sums_up_the_checks_and_their_success_rate() {
+    let hub = FakeHub::start().await;
+    hub.add_user("alice", "hf_alice");
+    hub.add_space(SpaceSpec::new("alice/fine"))
+        .add_space(SpaceSpec::new("alice/broken").stage("RUNTIME_ERROR"))
+        .add_space(SpaceSpec::new("alice/gone"));
+    let app = App::new(&hub).env("HF_TOKEN", "hf_alice");
+    // Three checks of each, the third Space no longer watched when the report runs.
+    let before = app.env("SPACES", "alice/fine,alice/broken,alice/gone");
+    for _ in 0..3 {
+        let run = before.run(&["check"]).await;
+        assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    }
+    let app = before.env("SPACES", "alice/fine,alice/broken");
+    let run = app.run(&["report", "--out", "site"]).await;
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    let site = app.dir().join("site");
+
+    let data: serde_json::Value = serde_json::from_str(&read(&site, "data.json")).unwrap();
+    let summary = &data["summary"];
+    assert_eq!(
+        (
+            &summary["checks"],
+            &summary["successful"],
+            &summary["success_rate"]
+        ),
+        (&6.into(), &3.into(), &0.5.into()),
+        "{summary}"
+    );
+    let since = chrono::DateTime::parse_from_rfc3339(summary["since"].as_str().unwrap()).unwrap();
+    let until = chrono::DateTime::parse_from_rfc3339(summary["until"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        until - since,
+        chrono::Duration::days(7),
+        "the raw checks' period"
+    );
+    let index = read(&site, "index.html");
+    assert!(
+        index.contains(r#"<p class="summary report-summary">6 checks over the last 7 days, 50.0% successful</p>"#),
+        "{index}"
+    );
+}

@@ -5,6 +5,42 @@ use super::{action, at, id, minutes, obs, probed, probed_check};
 use crate::domain::Verdict;
 
 #[tokio::test]
+async fn checks_are_tallied_per_space_since_a_moment() {
+    for store in crate::store::test_stores().await {
+        let t0 = at(22, 10, 0);
+        store
+            .record(&[
+                probed("alice/app", t0, 200, 120.5),
+                obs("bob/x", Verdict::Sleeping, t0),
+            ])
+            .await
+            .unwrap();
+        store
+            .record(&[probed("alice/app", t0 + minutes(5), 502, 30.0)])
+            .await
+            .unwrap();
+        store
+            .record(&[probed("alice/app", t0 + minutes(10), 200, 80.0)])
+            .await
+            .unwrap();
+        let all = store.check_tallies(t0).await.unwrap();
+        assert_eq!(
+            all,
+            [("alice/app".to_owned(), 3, 2), ("bob/x".to_owned(), 1, 0)]
+        );
+        let later = store.check_tallies(t0 + minutes(1)).await.unwrap();
+        assert_eq!(later, [("alice/app".to_owned(), 2, 1)]);
+        assert!(
+            store
+                .check_tallies(t0 + minutes(11))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
+
+#[tokio::test]
 async fn checks_read_back_newest_or_oldest_first() {
     for store in crate::store::test_stores().await {
         let t0 = at(22, 10, 0);

@@ -259,3 +259,41 @@ impl utoipa::Modify for Deprecate {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cut(path: &str) -> Option<(String, String)> {
+        split_token(path).map(|(path, token)| (path, token.expose_secret().to_owned()))
+    }
+
+    #[test]
+    fn the_path_token_is_cut_out_of_both_node_routes() {
+        assert_eq!(
+            cut("/api/v1/info/hf_abc"),
+            Some(("/api/v1/info/[redacted]".into(), "hf_abc".into()))
+        );
+        assert_eq!(
+            cut("/api/v1/info/hf_abc/alice/app"),
+            Some(("/api/v1/info/[redacted]/alice/app".into(), "hf_abc".into()))
+        );
+        assert_eq!(
+            cut("/api/v1/action/hf_abc/alice/app/restart"),
+            Some((
+                "/api/v1/action/[redacted]/alice/app/restart".into(),
+                "hf_abc".into()
+            ))
+        );
+        // Other routes, and a path already redacted, are left alone.
+        for other in [
+            "/api/v1/spaces/alice/app",
+            "/api/v1/external/info",
+            "/api/v1/info/",
+            "/api/v1/info/[redacted]/alice/app",
+            "/api/v1/information/x",
+        ] {
+            assert_eq!(cut(other), None, "{other}");
+        }
+    }
+}

@@ -10,93 +10,18 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use chrono::SecondsFormat;
-use serde::Serialize;
-use utoipa::ToSchema;
 
+mod shapes;
+
+use self::shapes::{
+    CfActionData, CfConfig, CfEndpoint, CfFailure, CfInfo, CfList, CfResult, CfSpace, space,
+};
 use super::{Acted, Verb, deprecated};
 use crate::commands::Actor;
 use crate::domain::{SpaceId, WatchTarget};
-use crate::view::{self, SpaceRow};
+use crate::view;
 use crate::web::WebState;
 use crate::web::api::auth::{KeyCheck, check_key};
-
-/// `GET /spaces` and `GET /spaces/:username`.
-#[derive(Debug, Serialize, ToSchema)]
-pub(in crate::web) struct CfList {
-    success: bool,
-    count: usize,
-    spaces: Vec<CfSpace>,
-}
-
-/// One Space as the manager listed it. `sdkVersion` is `unknown` and `createdAt`
-/// null: spacewarden stores neither.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(in crate::web) struct CfSpace {
-    id: String,
-    name: String,
-    username: String,
-    /// The Hub's stage as it sends it (`RUNNING`), or `unknown`.
-    status: String,
-    hardware: String,
-    sdk_version: String,
-    url: String,
-    created_at: Option<String>,
-    updated_at: Option<String>,
-}
-
-/// `GET /info`, fields in the manager's order.
-#[derive(Debug, Serialize, ToSchema)]
-pub(in crate::web) struct CfInfo {
-    success: bool,
-    version: &'static str,
-    service: &'static str,
-    config: CfConfig,
-    endpoints: Vec<CfEndpoint>,
-}
-
-/// The manager's configuration as `info` showed it: owners joined by commas (a
-/// string, as its `getConfig` made it), and the version.
-#[derive(Debug, Serialize, ToSchema)]
-pub(in crate::web) struct CfConfig {
-    usernames: String,
-    version: &'static str,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub(in crate::web) struct CfEndpoint {
-    path: String,
-    method: &'static str,
-    description: &'static str,
-}
-
-/// The 500 of a list: what failed, and our reference in `error`.
-#[derive(Debug, Serialize, ToSchema)]
-pub(in crate::web) struct CfFailure {
-    success: bool,
-    message: String,
-    error: String,
-}
-
-/// The `data` of an action's success: not the Hub's raw answer (the command core
-/// keeps that), but the action row to follow in
-/// `GET /api/v1/spaces/{owner}/{name}/history`.
-#[derive(Debug, Serialize, ToSchema)]
-pub(in crate::web) struct CfActionData {
-    id: String,
-    action_id: i64,
-}
-
-/// Every refusal (and the actions' success, with `data`).
-#[derive(Debug, Serialize, ToSchema)]
-pub(in crate::web) struct CfResult {
-    success: bool,
-    #[schema(example = "Space owner/name 重启请求已发送")]
-    message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<CfActionData>,
-}
 
 fn answer(status: StatusCode, success: bool, message: String) -> Response {
     let body = CfResult {
@@ -107,48 +32,28 @@ fn answer(status: StatusCode, success: bool, message: String) -> Response {
     (status, Json(body)).into_response()
 }
 
-/// The manager's middleware: no bearer 401, no `API_KEY` 503, a wrong key 401.
-fn admit(state: &WebState, headers: &HeaderMap) -> Result<Actor, Response> {
-    let refuse = |status, message: &str| answer(status, false, message.to_owned());
-    match check_key(state, headers) {
-        KeyCheck::Accepted(actor) => Ok(actor),
-        KeyCheck::NoBearer | KeyCheck::Off { bearer: false } => Err(refuse(
-            StatusCode::UNAUTHORIZED,
-            "未提供有效的Authorization头，应为Bearer格式",
-        )),
-        KeyCheck::Off { bearer: true } => Err(refuse(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "系统未配置外部API访问功能，请联系管理员配置API_KEY环境变量",
-        )),
-        KeyCheck::Wrong => Err(refuse(StatusCode::UNAUTHORIZED, "无效的API密钥")),
+/// A refusal of the manager's middleware; small, so a `Result` carrying it stays small.
+struct Refusal(StatusCode, &'static str);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        answer(self.0, false, self.1.to_owned())
     }
 }
 
-fn space(state: &WebState, row: &SpaceRow) -> CfSpace {
-    let stored = row.state.as_ref();
-    let hub = state
-        .monitor
-        .config()
-        .hf_endpoint
-        .as_str()
-        .trim_end_matches('/');
-    CfSpace {
-        id: row.id.to_string(),
-        name: row.id.name().to_owned(),
-        username: row.id.owner().to_owned(),
-        status: stored
-            .and_then(|s| s.stage.as_ref())
-            .map_or_else(|| "unknown".to_owned(), |s| s.as_str().to_owned()),
-        hardware: stored
-            .and_then(|s| s.hardware.clone())
-            .unwrap_or_else(|| "unknown".to_owned()),
-        sdk_version: "unknown".to_owned(),
-        url: format!("{hub}/spaces/{}", row.id),
-        created_at: None,
-        updated_at: stored
-            .and_then(|s| s.revision.as_ref())
-            .and_then(|r| r.last_modified)
-            .map(|at| at.to_rfc3339_opts(SecondsFormat::Millis, true)),
+/// The manager's middleware: no bearer 401, no `API_KEY` 503, a wrong key 401.
+fn admit(state: &WebState, headers: &HeaderMap) -> Result<Actor, Refusal> {
+    match check_key(state, headers) {
+        KeyCheck::Accepted(actor) => Ok(actor),
+        KeyCheck::NoBearer | KeyCheck::Off { bearer: false } => Err(Refusal(
+            StatusCode::UNAUTHORIZED,
+            "未提供有效的Authorization头，应为Bearer格式",
+        )),
+        KeyCheck::Off { bearer: true } => Err(Refusal(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "系统未配置外部API访问功能，请联系管理员配置API_KEY环境变量",
+        )),
+        KeyCheck::Wrong => Err(Refusal(StatusCode::UNAUTHORIZED, "无效的API密钥")),
     }
 }
 
@@ -202,7 +107,7 @@ pub(in crate::web) async fn info(
 ) -> Response {
     deprecated(&uri, "GET /api/v1/openapi.json");
     if let Err(refusal) = admit(&state, &headers) {
-        return refusal;
+        return refusal.into_response();
     }
     let config = state.monitor.config();
     // The manager's `usernames`: HF_USER's owners joined by commas (else the owners watched whole).
@@ -262,7 +167,7 @@ pub(in crate::web) async fn list(
     deprecated(&uri, "GET /api/v1/spaces");
     match admit(&state, &headers) {
         Ok(_) => listed(&state, None).await,
-        Err(refusal) => refusal,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -289,7 +194,7 @@ pub(in crate::web) async fn owner_list(
     deprecated(&uri, "GET /api/v1/spaces");
     match admit(&state, &headers) {
         Ok(_) => listed(&state, Some(&username)).await,
-        Err(refusal) => refusal,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -300,7 +205,7 @@ pub(in crate::web) async fn no_username(
 ) -> Response {
     match admit(&state, &headers) {
         Ok(_) => answer(StatusCode::BAD_REQUEST, false, "用户名参数缺失".to_owned()),
-        Err(refusal) => refusal,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -378,7 +283,7 @@ async fn run(
     deprecated(uri, "POST /api/v1/spaces/{owner}/{name}/{action}");
     let actor = match admit(state, headers) {
         Ok(actor) => actor,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     let Some(verb) = Verb::parse(action) else {
         return answer(StatusCode::NOT_FOUND, false, format!("no action {action}"));

@@ -56,12 +56,27 @@ pub(in crate::web) struct NodeResult {
     message: String,
 }
 
-fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
-    let body = NodeResult {
-        success: false,
+/// A refusal in the dashboard's shape; small, so a `Result` carrying it stays small.
+struct Refusal {
+    status: StatusCode,
+    message: String,
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let body = NodeResult {
+            success: false,
+            message: self.message,
+        };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+fn refuse(status: StatusCode, message: impl Into<String>) -> Refusal {
+    Refusal {
+        status,
         message: message.into(),
-    };
-    (status, Json(body)).into_response()
+    }
 }
 
 /// The API key, then the path token: 401, 503 without `API_KEY`, 403 for a token
@@ -70,7 +85,7 @@ fn admit(
     state: &WebState,
     headers: &HeaderMap,
     token: Option<&PathToken>,
-) -> Result<(Actor, PathToken), Response> {
+) -> Result<(Actor, PathToken), Refusal> {
     let actor = match check_key(state, headers) {
         KeyCheck::Accepted(actor) => actor,
         KeyCheck::NoBearer | KeyCheck::Wrong => {
@@ -93,7 +108,7 @@ fn admit(
 }
 
 /// The watched Spaces spacewarden reaches with `token`, by id.
-async fn token_rows(state: &WebState, token: &PathToken) -> Result<Vec<SpaceRow>, Response> {
+async fn token_rows(state: &WebState, token: &PathToken) -> Result<Vec<SpaceRow>, Refusal> {
     let rows = view::watched_rows(&state.monitor).await.map_err(|e| {
         let reference = crate::telemetry::ErrorRef::log("cannot read the watch list", &e);
         refuse(
@@ -113,7 +128,7 @@ async fn token_space(
     token: &PathToken,
     owner: &str,
     name: &str,
-) -> Result<SpaceRow, Response> {
+) -> Result<SpaceRow, Refusal> {
     let unknown = || {
         refuse(
             StatusCode::NOT_FOUND,
@@ -154,7 +169,7 @@ pub(in crate::web) async fn list(
     deprecated(&uri, "GET /api/v1/spaces");
     let (_, token) = match admit(&state, &headers, token.as_deref()) {
         Ok(admitted) => admitted,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     match token_rows(&state, &token).await {
         Ok(rows) => {
@@ -162,7 +177,7 @@ pub(in crate::web) async fn list(
             let total = spaces.len();
             Json(NodeList { spaces, total }).into_response()
         }
-        Err(refusal) => refusal,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -190,11 +205,11 @@ pub(in crate::web) async fn detail(
     deprecated(&uri, "GET /api/v1/spaces/{owner}/{name}");
     let (_, token) = match admit(&state, &headers, token.as_deref()) {
         Ok(admitted) => admitted,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     let row = match token_space(&state, &token, &owner, &name).await {
         Ok(row) => row,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     let stored = row.state.as_ref();
     Json(NodeSpace {
@@ -244,15 +259,15 @@ pub(in crate::web) async fn act(
     deprecated(&uri, "POST /api/v1/spaces/{owner}/{name}/{action}");
     let (actor, token) = match admit(&state, &headers, token.as_deref()) {
         Ok(admitted) => admitted,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     let verb = match Verb::parse(&action) {
         Some(verb @ (Verb::Restart | Verb::Rebuild)) => verb,
-        _ => return refuse(StatusCode::NOT_FOUND, format!("no action {action}")),
+        _ => return refuse(StatusCode::NOT_FOUND, format!("no action {action}")).into_response(),
     };
     let row = match token_space(&state, &token, &owner, &name).await {
         Ok(row) => row,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     let id = row.id;
     match super::act(&state, &actor, &id, verb).await {
@@ -261,11 +276,14 @@ pub(in crate::web) async fn act(
             message: format!("Space {id} {}成功", verb.chinese()),
         })
         .into_response(),
-        Acted::NotWatched => refuse(StatusCode::NOT_FOUND, format!("Space {id} not found")),
-        Acted::Denied(why) => refuse(StatusCode::FORBIDDEN, why),
+        Acted::NotWatched => {
+            refuse(StatusCode::NOT_FOUND, format!("Space {id} not found")).into_response()
+        }
+        Acted::Denied(why) => refuse(StatusCode::FORBIDDEN, why).into_response(),
         Acted::Failed(why) => refuse(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("Space {id}: the {action} failed: {why}"),
-        ),
+        )
+        .into_response(),
     }
 }

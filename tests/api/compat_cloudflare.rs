@@ -162,6 +162,19 @@ async fn the_cloudflare_managers_routes_answer_as_documented() {
         "{body}"
     );
     assert_eq!(hub.count("POST", "/api/spaces/alice/other/pause"), 1);
+    let (status, body) = client
+        .call("POST", "/api/v1/external/action/alice%2Fother/resume")
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains(r#""message":"Space alice/other 恢复请求已发送""#),
+        "{body}"
+    );
+    assert_eq!(
+        hub.restarts("alice/other"),
+        [false],
+        "a paused Space wakes by a restart"
+    );
 
     let unknown = client
         .call("POST", "/api/v1/external/action/alice%2Fnope/restart")
@@ -241,4 +254,28 @@ async fn without_api_key_the_external_api_is_503() {
     assert_eq!(reply.body, expected);
     let anonymous = send(&router, Method::GET, "/api/v1/external/spaces", None).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
+
+/// The older tools' routes share `/api/v1` with the native API without taking any of
+/// its paths: the native routes, its JSON 404 and its 405 answer as before.
+#[tokio::test]
+async fn the_compatibility_routes_leave_the_native_api_alone() {
+    let hub = FakeHub::start().await;
+    hub.add_space(SpaceSpec::new("alice/app"));
+    let site = Site::new(&hub, "alice/app", Some(crate::support::web::API_KEY), "").await;
+    site.check().await;
+    let spaces = site.api_get("/api/v1/spaces").await;
+    assert_eq!(spaces.status, StatusCode::OK);
+    assert_eq!(spaces.json()["spaces"][0]["space"], "alice/app");
+    let detail = site.api_get("/api/v1/spaces/alice/app").await;
+    assert_eq!(detail.status, StatusCode::OK);
+    for unknown in ["/api/v1/nothing", "/api/v1/info", "/api/v1/external"] {
+        let reply = site.api_get(unknown).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{unknown}");
+        assert_eq!(reply.json()["error"], "not_found", "{unknown}");
+    }
+    let wrong_method = site.api_post("/api/v1/spaces").await;
+    assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
+    let openapi = site.get("/api/v1/openapi.json").await;
+    assert_eq!(openapi.status, StatusCode::OK);
 }

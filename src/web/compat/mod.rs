@@ -13,7 +13,10 @@
 //!
 //! The Node dashboard puts a Hugging Face token in the URL path. `redact_path_token`
 //! takes it out of the request before anything downstream sees the URI: it must stay
-//! the outermost layer of `web::router`, outside any access log or trace layer.
+//! the outermost layer of `web::router`, outside any access log or trace layer (the
+//! route is matched on the raw path first, which records nothing). A layer wrapped
+//! around the whole router as a service (`web::serve`) would see the raw path: none
+//! records it today, and one that does must redact with `split_token` too.
 
 pub(super) mod cloudflare;
 pub(super) mod node;

@@ -1,11 +1,11 @@
 //! The variables of the alert destinations that live in the users' team chats and phone
-//! pushes: DingTalk, Feishu/Lark, WeCom, ServerChan and PushPlus. Read and checked here
+//! pushes: DingTalk, Feishu/Lark, WeCom, ServerChan, PushPlus, Bark, ntfy and Gotify. Read and checked here
 //! once at startup, like every other variable; each destination file in
 //! `alerts/destinations/` turns its part into a notifier.
 //!
 //! Each of these services hands its user a URL or key that *is* the credential
-//! (`access_token=`, `key=`, a hook id, a SendKey): anyone holding it can post into the
-//! group. So every one of them is a secret here: a [`SecretUrl`] prints its host only,
+//! (`access_token=`, `key=`, a hook id, a SendKey, a Bark device key, an ntfy topic):
+//! anyone holding it can post into the group or onto the phone. So every one of them is a secret here: a [`SecretUrl`] prints its host only,
 //! and an error about a bad value names the variable, never the value.
 
 use secrecy::{ExposeSecret, SecretString};
@@ -21,6 +21,26 @@ impl SecretUrl {
     /// The whole URL, credential included: for the request, never for a log line.
     pub fn expose(&self) -> &Url {
         &self.0
+    }
+
+    /// The last segment of the path, when there is a non-empty one (Bark's device key,
+    /// ntfy's topic).
+    pub fn last_segment(&self) -> Option<String> {
+        self.0
+            .path_segments()
+            .and_then(|mut s| s.next_back())
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    }
+
+    /// The URL without its last path segment: the server a keyed URL points into.
+    pub fn parent(&self) -> Url {
+        let mut url = self.0.clone();
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.pop();
+        }
+        url.set_query(None);
+        url
     }
 
     /// What may be shown: `https://oapi.dingtalk.com`.
@@ -64,6 +84,20 @@ pub struct PushPlus {
     pub url: Url,
 }
 
+/// `GOTIFY_URL` (the server) and `GOTIFY_TOKEN` (an application's token).
+#[derive(Debug, Clone)]
+pub struct Gotify {
+    pub url: Url,
+    pub token: SecretString,
+}
+
+/// `NTFY_URL` (`https://ntfy.sh/<topic>`: the topic is the password) and `NTFY_TOKEN`.
+#[derive(Debug, Clone)]
+pub struct Ntfy {
+    pub url: SecretUrl,
+    pub token: Option<SecretString>,
+}
+
 /// The configured robots and pushes; `None` where a variable is unset.
 #[derive(Debug, Clone, Default)]
 pub struct Channels {
@@ -74,6 +108,10 @@ pub struct Channels {
     /// `SERVERCHAN_URL`, or the URL `SERVERCHAN_SENDKEY` implies.
     pub serverchan: Option<SecretUrl>,
     pub pushplus: Option<PushPlus>,
+    /// `BARK_URL`: `https://api.day.app/<device key>` or a self-hosted server.
+    pub bark: Option<SecretUrl>,
+    pub ntfy: Option<Ntfy>,
+    pub gotify: Option<Gotify>,
 }
 
 impl Channels {
@@ -113,12 +151,34 @@ impl Channels {
                 )?,
             }),
         };
+        let bark = var("BARK_URL")
+            .map(|text| keyed_url("BARK_URL", &text))
+            .transpose()?;
+        let ntfy = match var("NTFY_URL") {
+            None => None,
+            Some(text) => Some(Ntfy {
+                url: keyed_url("NTFY_URL", &text)?,
+                token: secret("NTFY_TOKEN"),
+            }),
+        };
+        let gotify = match (var("GOTIFY_URL"), secret("GOTIFY_TOKEN")) {
+            (None, None) => None,
+            (Some(text), Some(token)) => Some(Gotify {
+                url: plain_url("GOTIFY_URL", &text)?,
+                token,
+            }),
+            (Some(_), None) => return Err(err("GOTIFY_TOKEN", "is needed with GOTIFY_URL")),
+            (None, Some(_)) => return Err(err("GOTIFY_URL", "is needed with GOTIFY_TOKEN")),
+        };
         Ok(Channels {
             dingtalk,
             feishu,
             wecom,
             serverchan,
             pushplus,
+            bark,
+            ntfy,
+            gotify,
         })
     }
 
@@ -170,6 +230,25 @@ impl Channels {
                 "PUSHPLUS_URL",
                 a.pushplus.as_ref().map(|p| &p.url) != b.pushplus.as_ref().map(|p| &p.url),
             ),
+            ("BARK_URL", url(a.bark.as_ref()) != url(b.bark.as_ref())),
+            (
+                "NTFY_URL",
+                url(a.ntfy.as_ref().map(|n| &n.url)) != url(b.ntfy.as_ref().map(|n| &n.url)),
+            ),
+            (
+                "NTFY_TOKEN",
+                key(a.ntfy.as_ref().and_then(|n| n.token.as_ref()))
+                    != key(b.ntfy.as_ref().and_then(|n| n.token.as_ref())),
+            ),
+            (
+                "GOTIFY_URL",
+                a.gotify.as_ref().map(|g| &g.url) != b.gotify.as_ref().map(|g| &g.url),
+            ),
+            (
+                "GOTIFY_TOKEN",
+                key(a.gotify.as_ref().map(|g| &g.token))
+                    != key(b.gotify.as_ref().map(|g| &g.token)),
+            ),
         ];
         pairs
             .into_iter()
@@ -189,6 +268,16 @@ fn secret_url(key: &'static str, text: &str) -> Result<SecretUrl, ConfigError> {
         return Err(err(key, "has no host"));
     }
     Ok(SecretUrl(url))
+}
+
+/// A secret URL whose last path segment is the credential (Bark's device key, ntfy's
+/// topic): it must have one.
+fn keyed_url(key: &'static str, text: &str) -> Result<SecretUrl, ConfigError> {
+    let url = secret_url(key, text.trim_end_matches('/'))?;
+    match url.last_segment() {
+        Some(_) => Ok(url),
+        None => Err(err(key, "has no key or topic at the end of its path")),
+    }
 }
 
 fn plain_url(key: &'static str, text: &str) -> Result<Url, ConfigError> {
@@ -295,5 +384,32 @@ mod tests {
             ]
         );
         assert!(channels.differs(&channels.clone()).is_empty());
+    }
+
+    #[test]
+    fn keyed_urls_split_into_server_and_key() {
+        let channels = read(&[
+            ("BARK_URL", "https://bark.example.com/base/k3y/"),
+            ("NTFY_URL", "https://ntfy.sh/t0pic"),
+            ("GOTIFY_URL", "https://gotify.example.com"),
+            ("GOTIFY_TOKEN", "AbCd"),
+        ])
+        .unwrap();
+        let bark = channels.bark.unwrap();
+        assert_eq!(bark.last_segment().as_deref(), Some("k3y"));
+        assert_eq!(bark.parent().as_str(), "https://bark.example.com/base");
+        let ntfy = channels.ntfy.unwrap().url;
+        assert_eq!(ntfy.last_segment().as_deref(), Some("t0pic"));
+        assert_eq!(ntfy.parent().as_str(), "https://ntfy.sh/");
+        assert_eq!(
+            read(&[("NTFY_URL", "https://ntfy.sh/")]).unwrap_err().key,
+            "NTFY_URL"
+        );
+        assert_eq!(
+            read(&[("GOTIFY_URL", "https://g.example")])
+                .unwrap_err()
+                .key,
+            "GOTIFY_TOKEN"
+        );
     }
 }

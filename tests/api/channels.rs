@@ -1,6 +1,6 @@
 //! Issue 23: alerts where the users already read. The real daemon, a crashed Space on
-//! the fake Hub, and DingTalk, Feishu, WeCom, ServerChan and PushPlus each pointed at
-//! its fake (tests/api/support/fake_channels/), which checks signatures, keys and
+//! the fake Hub, and DingTalk, Feishu, WeCom, ServerChan, PushPlus, Bark, ntfy and
+//! Gotify each pointed at its fake (tests/api/support/fake_channels/), which checks signatures, keys and
 //! keywords as the service does. A down alert arrives once at each, signed where the
 //! service signs; a rate-limit answer delays it but never loses or doubles it; a wrong
 //! credential drops it once, logged, without retries; and no key, secret or URL token
@@ -11,7 +11,9 @@ use std::time::Duration;
 use spacewarden::store::Store;
 
 use crate::support::app::App;
-use crate::support::fake_channels::{Fake, dingtalk, feishu, pushplus, serverchan, wecom};
+use crate::support::fake_channels::{
+    Fake, bark, dingtalk, feishu, gotify, ntfy, pushplus, serverchan, wecom,
+};
 use crate::support::fake_hub::{FakeHub, SpaceSpec};
 use crate::support::process::{Running, all_sent, eventually, outbox_until};
 use crate::web_process::listening_port;
@@ -24,9 +26,13 @@ const FEISHU_SECRET: &str = "f31shuS1gnS3cret";
 const WECOM_KEY: &str = "w3c0m-k3y-693a-4bc4";
 const SC_KEY: &str = "SCTs3ndK3y12345";
 const PP_TOKEN: &str = "pushpl5t0k3n0123456789";
+const BARK_KEY: &str = "b4rkD3v1ceK3yZz";
+const NTFY_TOPIC: &str = "sp4cewarden-t0pic-x81";
+const NTFY_TOKEN: &str = "tk_n7fyT0k3nAbCdEf";
+const GOTIFY_TOKEN: &str = "G0t1fyAppT0k3n";
 
 /// Every credential a test gives the daemon: none may show anywhere.
-const SECRETS: [&str; 8] = [
+const SECRETS: [&str; 12] = [
     DING_TOKEN,
     DING_SECRET,
     FEISHU_HOOK,
@@ -34,6 +40,10 @@ const SECRETS: [&str; 8] = [
     WECOM_KEY,
     SC_KEY,
     PP_TOKEN,
+    BARK_KEY,
+    NTFY_TOPIC,
+    NTFY_TOKEN,
+    GOTIFY_TOKEN,
     "wr0ng",
 ];
 
@@ -46,6 +56,9 @@ struct Fakes {
     wecom: Fake,
     serverchan: Fake,
     pushplus: Fake,
+    bark: Fake,
+    ntfy: Fake,
+    gotify: Fake,
 }
 
 impl Fakes {
@@ -65,17 +78,23 @@ impl Fakes {
             wecom: wecom::start(WECOM_KEY).await,
             serverchan: serverchan::start(SC_KEY).await,
             pushplus: pushplus::start(PP_TOKEN).await,
+            bark: bark::start(BARK_KEY).await,
+            ntfy: ntfy::start(NTFY_TOPIC, Some(NTFY_TOKEN)).await,
+            gotify: gotify::start(GOTIFY_TOKEN).await,
         }
     }
 
     /// `(destination, fake)` in the order the daemon builds them.
-    fn all(&self) -> [(&'static str, &Fake); 5] {
+    fn all(&self) -> [(&'static str, &Fake); 8] {
         [
             ("dingtalk", &self.dingtalk),
             ("feishu", &self.feishu),
             ("wecom", &self.wecom),
             ("serverchan", &self.serverchan),
             ("pushplus", &self.pushplus),
+            ("bark", &self.bark),
+            ("ntfy", &self.ntfy),
+            ("gotify", &self.gotify),
         ]
     }
 
@@ -104,6 +123,11 @@ impl Fakes {
         )
         .env("PUSHPLUS_TOKEN", &pick(PP_TOKEN))
         .env("PUSHPLUS_URL", &pushplus::url(&self.pushplus))
+        .env("BARK_URL", &bark::url(&self.bark, &pick(BARK_KEY)))
+        .env("NTFY_URL", &ntfy::url(&self.ntfy, NTFY_TOPIC))
+        .env("NTFY_TOKEN", &pick(NTFY_TOKEN))
+        .env("GOTIFY_URL", &gotify::url(&self.gotify))
+        .env("GOTIFY_TOKEN", &pick(GOTIFY_TOKEN))
     }
 }
 
@@ -128,7 +152,9 @@ fn shown(destination: &str, body: &serde_json::Value) -> String {
         "feishu" => "/card/elements/0/text/content",
         "wecom" => "/markdown/content",
         "serverchan" => "/desp",
-        _ => "/content",
+        "pushplus" => "/content",
+        "bark" => "/body",
+        _ => "/message",
     };
     body.pointer(pointer)
         .and_then(|v| v.as_str())
@@ -204,6 +230,9 @@ async fn a_down_alert_reaches_each_robot_once_even_through_its_rate_limit() {
             ("wecom", vec![45009]),
             ("serverchan", vec![503]),
             ("pushplus", vec![500]),
+            ("bark", vec![500]),
+            ("ntfy", vec![42901]),
+            ("gotify", vec![503]),
         ]
     );
     // DingTalk throttles the robot for 10 minutes, Feishu and WeCom count per minute:
@@ -227,6 +256,11 @@ async fn a_down_alert_reaches_each_robot_once_even_through_its_rate_limit() {
             text.contains("alice/app is broken"),
             "{destination}: {text}"
         );
+        if matches!(destination, "bark" | "ntfy") {
+            // Plain text on a phone: nothing renders it, it shows as typed.
+            assert!(text.contains(HOSTILE), "{destination}: {text}");
+            continue;
+        }
         // Hub text neither pings, links nor formats.
         assert!(text.contains("&lt;at id=all&gt;"), "{destination}: {text}");
         assert!(text.contains("\\[click\\]"), "{destination}: {text}");
@@ -238,6 +272,12 @@ async fn a_down_alert_reaches_each_robot_once_even_through_its_rate_limit() {
         fakes.feishu.accepted()[0]["card"]["header"]["template"],
         "red"
     );
+    let page = format!("{}/spaces/alice/app", hub.hub_url());
+    assert_eq!(fakes.bark.accepted()[0]["url"], page.as_str());
+    assert_eq!(fakes.bark.accepted()[0]["group"], "spacewarden");
+    assert_eq!(fakes.ntfy.accepted()[0]["click"], page.as_str());
+    assert_eq!(fakes.ntfy.accepted()[0]["priority"], 4);
+    assert_eq!(fakes.gotify.accepted()[0]["priority"], 8);
 
     let port = listening_port(&daemon).await;
     let (status, metrics) = get(port, "/metrics").await;
@@ -301,6 +341,9 @@ async fn a_wrong_credential_drops_each_alert_once_without_retrying() {
             ("wecom", vec![93000, 93000]),
             ("serverchan", vec![40001, 40001]),
             ("pushplus", vec![401, 401]),
+            ("bark", vec![400, 400]),
+            ("ntfy", vec![40101, 40101]),
+            ("gotify", vec![401, 401]),
         ],
         "one refusal per alert, no retry storm"
     );

@@ -1,7 +1,7 @@
 //! Alert destinations, one file each, every one behind the small [`Notifier`] trait:
 //! `log` (stdout), `webhook` (`ALERT_WEBHOOK_URL`), `telegram` (`TELEGRAM_CHAT_IDS`),
 //! `discord` (`DISCORD_CHANNEL_IDS`), and the team-chat robots and phone pushes
-//! `dingtalk`, `feishu`, `wecom`, `serverchan`, `pushplus` (their variables in
+//! `dingtalk`, `feishu`, `wecom`, `serverchan`, `pushplus`, `bark`, `ntfy`, `gotify` (their variables in
 //! `config::channels`; what they share in `robot.rs`). [`from_config`] is the one place they are built
 //! from the configuration; the outbox and the delivery worker (`alerts::delivery`) know
 //! them only as `dyn Notifier`.
@@ -24,10 +24,13 @@
 //! of `alerts/` imports no client crate, and nothing outside this folder names a
 //! destination's type.
 
+mod bark;
 mod dingtalk;
 mod discord;
 mod feishu;
+mod gotify;
 mod log;
+mod ntfy;
 mod pushplus;
 mod robot;
 mod serverchan;
@@ -88,6 +91,9 @@ pub fn from_config(
     all.extend(wecom::from_config(config)?);
     all.extend(serverchan::from_config(config)?);
     all.extend(pushplus::from_config(config)?);
+    all.extend(bark::from_config(config)?);
+    all.extend(ntfy::from_config(config)?);
+    all.extend(gotify::from_config(config)?);
     Ok(all)
 }
 
@@ -144,6 +150,10 @@ mod tests {
             ),
             ("SERVERCHAN_SENDKEY", "SCTkey"),
             ("PUSHPLUS_TOKEN", "token"),
+            ("BARK_URL", "https://api.day.app/key"),
+            ("NTFY_URL", "https://ntfy.sh/topic"),
+            ("GOTIFY_URL", "https://gotify.example.com"),
+            ("GOTIFY_TOKEN", "token"),
         ]);
         let bot = everything
             .telegram
@@ -161,7 +171,10 @@ mod tests {
                 "feishu",
                 "wecom",
                 "serverchan",
-                "pushplus"
+                "pushplus",
+                "bark",
+                "ntfy",
+                "gotify"
             ]
         );
         // Without a Telegram client (nothing to send with) no Telegram chat is built.
@@ -175,7 +188,10 @@ mod tests {
                 "feishu",
                 "wecom",
                 "serverchan",
-                "pushplus"
+                "pushplus",
+                "bark",
+                "ntfy",
+                "gotify"
             ]
         );
     }

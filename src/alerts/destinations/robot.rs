@@ -1,5 +1,5 @@
 //! What the chat robots and phone pushes (DingTalk, Feishu/Lark, WeCom, ServerChan,
-//! PushPlus) share: one way to POST JSON and get the answer's body back, and the reading
+//! PushPlus, Bark, ntfy, Gotify) share: one way to POST JSON and get the answer's body back, and the reading
 //! of what is the same for all of them (a transport error, an HTTP status). What each
 //! service's *body* means (its own success and error codes) stays in its own file.
 //!
@@ -42,8 +42,16 @@ pub(super) async fn post_json(
     url: Url,
     body: &impl Serialize,
 ) -> Result<Value, DeliveryError> {
-    let response = http
-        .post(url)
+    send_json(http.post(url), service, body).await
+}
+
+/// [`post_json`] for a request that carries more (a credential header).
+pub(super) async fn send_json(
+    request: reqwest::RequestBuilder,
+    service: &str,
+    body: &impl Serialize,
+) -> Result<Value, DeliveryError> {
+    let response = request
         .json(body)
         .send()
         .await
@@ -117,6 +125,15 @@ pub(super) fn said(
         Some(code) => format!("{service} said {code}: {message}"),
         None => format!("{service} answered without a code: {message}"),
     }
+}
+
+/// The Hub page of the alert's first Space, for a push's tap-through link.
+pub(super) fn space_page(hub: &Url, alert: &crate::alerts::Alert) -> Option<String> {
+    let space = alert.spaces().into_iter().next()?;
+    Some(format!(
+        "{}/spaces/{space}",
+        hub.as_str().trim_end_matches('/')
+    ))
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! Fakes of the team-chat robots and phone pushes (DingTalk, Feishu/Lark, WeCom,
-//! ServerChan, PushPlus), one small axum server each on 127.0.0.1 port 0, built from
+//! ServerChan, PushPlus, Bark, ntfy, Gotify), one small axum server each on 127.0.0.1 port 0, built from
 //! docs/reference/alert-channels.md. Each checks what the real service checks (the
 //! credential in the URL or body, the signature and its time window, the keyword, the
 //! message shape and size) and answers with the service's own codes, HTTP 200 and a
@@ -8,8 +8,11 @@
 //! was accepted and what was refused with which code.
 #![allow(dead_code)]
 
+pub mod bark;
 pub mod dingtalk;
 pub mod feishu;
+pub mod gotify;
+pub mod ntfy;
 pub mod pushplus;
 pub mod serverchan;
 pub mod wecom;

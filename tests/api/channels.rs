@@ -383,3 +383,38 @@ async fn a_bad_robot_url_stops_startup_naming_the_variable_only() {
         assert_no_secret(key, &format!("{}{}", run.stdout, run.stderr));
     }
 }
+
+#[tokio::test]
+async fn a_kill_mid_delivery_loses_nothing_and_repeats_at_most_the_one_in_flight() {
+    let hub = FakeHub::start().await;
+    let fakes = Fakes::start().await;
+    fakes.dingtalk.hang_next(Duration::from_secs(3));
+    let app = fakes.env(daemon_app(&hub), None);
+    let mut first = app.spawn(&["run"]);
+    let in_flight = eventually(Duration::from_secs(20), async || {
+        fakes.dingtalk.arrived() == 1
+    })
+    .await;
+    assert!(in_flight, "{}", first.output());
+    first.kill().await;
+
+    let second = app.spawn(&["run"]);
+    let store = app.store().await;
+    for (destination, fake) in fakes.all() {
+        let sent = outbox_until(&store, destination, Duration::from_secs(30), all_sent(1)).await;
+        assert!(
+            sent,
+            "{destination}: {:?}\n{}",
+            fake.refused(),
+            second.output()
+        );
+        // Sent once, or twice when it was the request in flight at the kill (the
+        // killed process never heard the answer): never lost, never more.
+        let times = fake.accepted().len();
+        assert!(
+            (1..=2).contains(&times),
+            "{destination}: the alert arrived {times} times"
+        );
+    }
+    assert_no_secret("the output", &stop(second).await);
+}

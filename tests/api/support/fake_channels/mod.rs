@@ -30,6 +30,10 @@ struct Record {
     accepted_at: Vec<Instant>,
     refused: Vec<i64>,
     throttle: usize,
+    /// Requests that arrived, answered or not.
+    arrived: usize,
+    /// How long the next request waits before it is answered.
+    hang: Option<Duration>,
 }
 
 /// One running fake: its base URL and its record.
@@ -47,7 +51,16 @@ impl Fake {
             record: Arc::default(),
             base: format!("http://{}", listener.local_addr().unwrap()),
         };
-        let router = app(fake.clone());
+        let pausing = fake.clone();
+        let router = app(fake.clone()).layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
+                let fake = pausing.clone();
+                async move {
+                    fake.arrive().await;
+                    next.run(request).await
+                }
+            },
+        ));
         tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
         });
@@ -63,6 +76,28 @@ impl Fake {
     /// busy) answer instead of being accepted.
     pub fn throttle_next(&self, n: usize) {
         self.record.lock().unwrap().throttle = n;
+    }
+
+    /// The next request waits `wait` before it is answered (a slow service, so a test
+    /// can kill the sender while the request is in flight).
+    pub fn hang_next(&self, wait: Duration) {
+        self.record.lock().unwrap().hang = Some(wait);
+    }
+
+    /// How many requests arrived, answered or not.
+    pub fn arrived(&self) -> usize {
+        self.record.lock().unwrap().arrived
+    }
+
+    async fn arrive(&self) {
+        let hang = {
+            let mut record = self.record.lock().unwrap();
+            record.arrived += 1;
+            record.hang.take()
+        };
+        if let Some(wait) = hang {
+            tokio::time::sleep(wait).await;
+        }
     }
 
     /// Every body the fake accepted (it would have shown them), in order.

@@ -102,7 +102,7 @@ pub struct Config {
     pub telegram: Option<Telegram>,
     pub discord: Option<Discord>,
     pub alert_webhook_url: Option<Url>,
-    /// DingTalk, Feishu/Lark, WeCom, ServerChan, PushPlus (`config/channels.rs`).
+    /// DingTalk, Feishu/Lark, WeCom, ServerChan, PushPlus, Bark, ntfy, Gotify (`channels.rs`).
     pub channels: channels::Channels,
     pub api_key: Option<SecretString>,
     /// `API_READ_KEY`: a second key for the API that may read but not act.

@@ -218,6 +218,67 @@ fn one_line(text: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// The whole alert as Markdown, for the robots that render it (DingTalk, Feishu/Lark,
+/// WeCom, ServerChan, PushPlus): the lines of [`text`], grouping and all, each made
+/// inert by [`markdown_safe`], with a blank line between them (most robot renderers
+/// join single line breaks). Log lines become quotes.
+pub fn markdown(alert: &Alert) -> String {
+    let mut out = String::new();
+    for line in text(alert).lines() {
+        match line.strip_prefix("    ") {
+            Some(indented) => {
+                out.push_str("> ");
+                out.push_str(&markdown_safe(indented.trim_start_matches("| ")));
+            }
+            None => out.push_str(&markdown_safe(line)),
+        }
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// A one-line title for the alert (its first line), at most `max` characters.
+pub fn title(alert: &Alert, max: usize) -> String {
+    let text = text(alert);
+    one_line(text.lines().next().unwrap_or("spacewarden"), max.max(2))
+}
+
+/// Hub text made inert for Markdown renderers: Markdown's own characters are
+/// backslash-escaped (no link, image, heading or emphasis can be built from a Hub error
+/// message), `&`, `<` and `>` become entities (no HTML tag, so no `<font>`, no Feishu
+/// `<at id=all>`, no WeCom `<@userid>`), and mass mentions are defused.
+pub fn markdown_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' | '|' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    crate::domain::text::defuse_mentions(&out)
+}
+
+/// `text` cut to at most `max` bytes on a character boundary, ending in `…` when cut
+/// (for services that count bytes, like WeCom's 4,096).
+pub fn cut_bytes(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let ellipsis = "…";
+    let mut end = max.saturating_sub(ellipsis.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{ellipsis}", &text[..end])
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
@@ -326,5 +387,39 @@ mod tests {
         let old: Alert =
             serde_json::from_str(r#"{"at":"2026-11-22T12:00:00Z","events":[]}"#).unwrap();
         assert!(old.platform.is_empty());
+    }
+    #[test]
+    fn markdown_keeps_the_grouping_and_makes_hub_text_inert() {
+        let mut down = AlertEvent::new(id("a/one"), EventKind::Down, Verdict::Down);
+        down.error = Some("[click](https://evil) <at id=all></at> <@bob> *x* @all".into());
+        down.logs = vec!["# not a heading".into()];
+        let alert = Alert::of(
+            Utc::now(),
+            vec![
+                down,
+                AlertEvent::new(id("a/two"), EventKind::Recovered, Verdict::Up),
+            ],
+        );
+        let md = markdown(&alert);
+        assert_eq!(
+            md,
+            "spacewarden: 2 Spaces changed\n\n\
+             🔴 a/one is down: \\[click\\](https://evil) &lt;at id=all&gt;&lt;/at&gt; \
+             &lt;@bob&gt; \\*x\\* @\u{200B}all\n\n\
+             > \\# not a heading\n\n\
+             🟢 a/two recovered"
+        );
+        assert_eq!(title(&alert, 100), "spacewarden: 2 Spaces changed");
+        assert_eq!(title(&alert, 12), "spacewarden…");
+    }
+
+    #[test]
+    fn cutting_bytes_never_splits_a_character() {
+        let text = "告警".repeat(2000);
+        let cut = cut_bytes(&text, 4096);
+        assert!(cut.len() <= 4096 && cut.ends_with('…'), "{}", cut.len());
+        assert_eq!(cut_bytes("short", 4096), "short");
+        let emoji = "🔴".repeat(10);
+        assert_eq!(cut_bytes(&emoji, 9), "🔴…");
     }
 }

@@ -4,6 +4,7 @@
 //! "Configuration"). Every error names the variable and the bad entry. Tokens are
 //! `SecretString`s: `Debug` shows `[REDACTED]`, and nothing here prints them.
 
+pub mod channels;
 mod sanity;
 mod schedule;
 mod spaces_file;
@@ -101,6 +102,8 @@ pub struct Config {
     pub telegram: Option<Telegram>,
     pub discord: Option<Discord>,
     pub alert_webhook_url: Option<Url>,
+    /// DingTalk, Feishu/Lark, WeCom, ServerChan, PushPlus, Bark, ntfy, Gotify (`channels.rs`).
+    pub channels: channels::Channels,
     pub api_key: Option<SecretString>,
     /// `API_READ_KEY`: a second key for the API that may read but not act.
     pub api_read_key: Option<SecretString>,
@@ -250,6 +253,7 @@ impl Config {
             alert_webhook_url: var("ALERT_WEBHOOK_URL")
                 .map(|_| url("ALERT_WEBHOOK_URL", ""))
                 .transpose()?,
+            channels: channels::Channels::from_vars(var)?,
             api_key: secret("API_KEY"),
             api_read_key: secret("API_READ_KEY"),
             space_host: var("SPACE_HOST"),

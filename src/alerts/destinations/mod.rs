@@ -1,6 +1,8 @@
 //! Alert destinations, one file each, every one behind the small [`Notifier`] trait:
 //! `log` (stdout), `webhook` (`ALERT_WEBHOOK_URL`), `telegram` (`TELEGRAM_CHAT_IDS`),
-//! `discord` (`DISCORD_CHANNEL_IDS`). [`from_config`] is the one place they are built
+//! `discord` (`DISCORD_CHANNEL_IDS`), and the team-chat robots and phone pushes
+//! `dingtalk`, `feishu`, `wecom`, `serverchan`, `pushplus`, `bark`, `ntfy`, `gotify` (their variables in
+//! `config::channels`; what they share in `robot.rs`). [`from_config`] is the one place they are built
 //! from the configuration; the outbox and the delivery worker (`alerts::delivery`) know
 //! them only as `dyn Notifier`.
 //!
@@ -22,10 +24,19 @@
 //! of `alerts/` imports no client crate, and nothing outside this folder names a
 //! destination's type.
 
+mod bark;
+mod dingtalk;
 mod discord;
+mod feishu;
+mod gotify;
 mod log;
+mod ntfy;
+mod pushplus;
+mod robot;
+mod serverchan;
 mod telegram;
 mod webhook;
+mod wecom;
 
 use std::sync::Arc;
 
@@ -75,6 +86,14 @@ pub fn from_config(
     all.extend(webhook::from_config(config)?);
     all.extend(telegram::from_config(config, store, &chats));
     all.extend(discord::from_config(config, store, &chats)?);
+    all.extend(dingtalk::from_config(config)?);
+    all.extend(feishu::from_config(config)?);
+    all.extend(wecom::from_config(config)?);
+    all.extend(serverchan::from_config(config)?);
+    all.extend(pushplus::from_config(config)?);
+    all.extend(bark::from_config(config)?);
+    all.extend(ntfy::from_config(config)?);
+    all.extend(gotify::from_config(config)?);
     Ok(all)
 }
 
@@ -117,6 +136,24 @@ mod tests {
             ("TELEGRAM_CHAT_IDS", "-100,7"),
             ("DISCORD_BOT_TOKEN", "token"),
             ("DISCORD_CHANNEL_IDS", "42"),
+            (
+                "DINGTALK_WEBHOOK_URL",
+                "https://oapi.dingtalk.com/robot/send?access_token=t",
+            ),
+            (
+                "FEISHU_WEBHOOK_URL",
+                "https://open.feishu.cn/open-apis/bot/v2/hook/h",
+            ),
+            (
+                "WECOM_WEBHOOK_URL",
+                "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+            ),
+            ("SERVERCHAN_SENDKEY", "SCTkey"),
+            ("PUSHPLUS_TOKEN", "token"),
+            ("BARK_URL", "https://api.day.app/key"),
+            ("NTFY_URL", "https://ntfy.sh/topic"),
+            ("GOTIFY_URL", "https://gotify.example.com"),
+            ("GOTIFY_TOKEN", "token"),
         ]);
         let bot = everything
             .telegram
@@ -129,13 +166,33 @@ mod tests {
                 "webhook",
                 "telegram:-100",
                 "telegram:7",
-                "discord:42"
+                "discord:42",
+                "dingtalk",
+                "feishu",
+                "wecom",
+                "serverchan",
+                "pushplus",
+                "bark",
+                "ntfy",
+                "gotify"
             ]
         );
         // Without a Telegram client (nothing to send with) no Telegram chat is built.
         assert_eq!(
             built(&everything, &store, None),
-            ["log", "webhook", "discord:42"]
+            [
+                "log",
+                "webhook",
+                "discord:42",
+                "dingtalk",
+                "feishu",
+                "wecom",
+                "serverchan",
+                "pushplus",
+                "bark",
+                "ntfy",
+                "gotify"
+            ]
         );
     }
 }

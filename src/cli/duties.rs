@@ -139,7 +139,29 @@ impl LeaderDuties {
         }
     }
 
+    /// Every part the leader runs, with its restart policy.
     fn parts(&self) -> Vec<(&'static str, Restart, PartStart)> {
+        let mut parts = self.chat_parts();
+        parts.push(self.scheduler_part());
+        parts.push(self.delivery_part());
+        parts.extend(self.chores());
+        if self.replica.role() != Role::Single {
+            let core = self.core.clone();
+            parts.push((
+                "requests",
+                Restart::Always,
+                Box::new(move |cancel| {
+                    let core = core.clone();
+                    Box::pin(async move { core.serve_requests(cancel).await })
+                }),
+            ));
+        }
+        parts
+    }
+
+    /// The chat bots that are configured: a final error (a refused token) stops one
+    /// alone.
+    fn chat_parts(&self) -> Vec<(&'static str, Restart, PartStart)> {
         let mut parts: Vec<(&'static str, Restart, PartStart)> = Vec::new();
         if let Some(bot) = self.telegram.clone() {
             let core = self.core.clone();
@@ -163,19 +185,24 @@ impl LeaderDuties {
                 }),
             ));
         }
+        parts
+    }
+
+    /// The scheduler; a benchmark's runs its cycles back to back and then ends the run.
+    fn scheduler_part(&self) -> (&'static str, Restart, PartStart) {
         let scheduler = self.scheduler.clone();
         match self.bench_cycles {
-            None => parts.push((
+            None => (
                 "scheduler",
                 Restart::Always,
                 Box::new(move |cancel| {
                     let scheduler = scheduler.clone();
                     Box::pin(async move { scheduler.run(cancel).await })
                 }),
-            )),
+            ),
             Some(n) => {
                 let main = self.main.clone();
-                parts.push((
+                (
                     "scheduler",
                     Restart::OnPanic,
                     Box::new(move |_| {
@@ -186,11 +213,15 @@ impl LeaderDuties {
                             result
                         })
                     }),
-                ));
+                )
             }
         }
+    }
+
+    /// The outbox's delivery worker.
+    fn delivery_part(&self) -> (&'static str, Restart, PartStart) {
         let monitor = self.monitor.clone();
-        parts.push((
+        (
             "alert delivery",
             Restart::Always,
             Box::new(move |cancel| {
@@ -213,7 +244,12 @@ impl LeaderDuties {
                     Ok(())
                 })
             }),
-        ));
+        )
+    }
+
+    /// Housekeeping, keep-alive, the memory sampler and the watchdog.
+    fn chores(&self) -> Vec<(&'static str, Restart, PartStart)> {
+        let mut parts: Vec<(&'static str, Restart, PartStart)> = Vec::new();
         for (part, chore) in [
             ("housekeeping", Chore::Prune),
             ("keep-alive", Chore::Visits),
@@ -241,17 +277,6 @@ impl LeaderDuties {
             Restart::Always,
             Box::new(move |cancel| Box::pin(run_watchdog(monitor.clone(), status.clone(), cancel))),
         ));
-        if self.replica.role() != Role::Single {
-            let core = self.core.clone();
-            parts.push((
-                "requests",
-                Restart::Always,
-                Box::new(move |cancel| {
-                    let core = core.clone();
-                    Box::pin(async move { core.serve_requests(cancel).await })
-                }),
-            ));
-        }
         parts
     }
 }

@@ -1,11 +1,9 @@
 //! The command line: argument definitions, `.env` loading, and dispatch to the
 //! subcommands. Output formats live in `render`; each subcommand in its own file.
 
-mod build;
 mod check;
 mod duties;
 mod hash_password;
-mod lock;
 mod oneshot;
 mod progress;
 mod reload;
@@ -17,8 +15,9 @@ use std::path::Path;
 
 use clap::{Parser, Subcommand};
 
+use crate::app::BuildError;
+use crate::config::Config;
 use crate::domain::{Observation, Verdict};
-use crate::store::Store;
 
 pub use check::CheckArgs;
 pub use report::ReportArgs;
@@ -26,7 +25,7 @@ pub use report::ReportArgs;
 /// Exit statuses of `spacewarden check` (DESIGN.md), shared with startup errors.
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_ATTENTION: u8 = 1;
-pub const EXIT_CONFIG: u8 = 2;
+pub const EXIT_CONFIG: u8 = crate::app::EXIT_CONFIG;
 pub const EXIT_UNCHECKED: u8 = 3;
 
 /// The exit status of a check (`check`, `check --repair`): 1 when a Space is down, degraded or broken; else 2 when a Space could not
@@ -138,15 +137,14 @@ pub fn load_dotenv() -> Result<(), String> {
     })
 }
 
-/// Folds the write-ahead log into the database file and closes the store, so that the
-/// `.db` file alone is complete (a job cache or a commit carries only that file).
-async fn close_store(store: &Store) {
-    if let Err(e) = store.checkpoint().await {
-        tracing::warn!(error = %e, "cannot checkpoint the database on exit");
+/// The configuration from the environment, refused when it watches nothing (`run`,
+/// `report`; `check` may be given Spaces on the command line instead).
+fn watched_config() -> Result<Config, BuildError> {
+    let config = Config::from_env()?;
+    if config.watch.is_empty() {
+        return Err(BuildError::NothingToWatch { or_flag: None });
     }
-    tokio::time::timeout(std::time::Duration::from_secs(5), store.close())
-        .await
-        .ok();
+    Ok(config)
 }
 
 /// Runs the chosen subcommand and returns the process exit status.

@@ -122,19 +122,34 @@ pub struct RunArgs {
 
 /// Reads `.env` from the working directory when there is one. Variables already set
 /// in the environment win.
-pub fn load_dotenv() -> Result<(), String> {
+pub fn load_dotenv() -> Result<(), DotenvError> {
     let path = Path::new(".env");
     if !path.exists() {
         return Ok(());
     }
     // What the file gives, the environment not: a reload (SIGHUP) reads these again.
     reload::note_dotenv(path);
-    dotenvy::from_path(path).map_err(|e| match e {
-        dotenvy::Error::LineParse(_, index) => {
-            format!(".env: cannot parse the line at byte {index}")
+    dotenvy::from_path(path)?;
+    Ok(())
+}
+
+/// A `.env` that cannot be read: at start an exit 2, on reload a refusal. The line's
+/// text is never shown (it may hold a token), only where it is.
+#[derive(Debug, thiserror::Error)]
+pub enum DotenvError {
+    #[error(".env: cannot parse the line at byte {0}")]
+    Line(usize),
+    #[error(".env: {0}")]
+    Read(dotenvy::Error),
+}
+
+impl From<dotenvy::Error> for DotenvError {
+    fn from(e: dotenvy::Error) -> DotenvError {
+        match e {
+            dotenvy::Error::LineParse(_, index) => DotenvError::Line(index),
+            other => DotenvError::Read(other),
         }
-        other => format!(".env: {other}"),
-    })
+    }
 }
 
 /// The configuration from the environment, refused when it watches nothing (`run`,

@@ -17,7 +17,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::config::Config;
+use super::DotenvError;
+use crate::config::{Config, ConfigError};
 use crate::monitor::Monitor;
 
 /// The variables `.env` gave the process at start (the environment did not set them):
@@ -94,18 +95,24 @@ impl Reloader {
     }
 }
 
+/// Why a reload was refused (the settings in force stay).
+#[derive(Debug, thiserror::Error)]
+enum ReloadError {
+    #[error("{0}")]
+    Dotenv(#[from] DotenvError),
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("SPACEWARDEN_CONFIG: {0}")]
+    SettingsFile(std::io::Error),
+}
+
 /// The configuration as a start now would read it, and the settings file's text.
-fn reread() -> Result<(Config, String), String> {
+fn reread() -> Result<(Config, String), ReloadError> {
     let path = Path::new(".env");
     let file: BTreeMap<String, String> = if path.exists() {
         dotenvy::from_path_iter(path)
             .and_then(|lines| lines.collect())
-            .map_err(|e| match e {
-                dotenvy::Error::LineParse(_, index) => {
-                    format!(".env: cannot parse the line at byte {index}")
-                }
-                other => format!(".env: {other}"),
-            })?
+            .map_err(DotenvError::from)?
     } else {
         BTreeMap::new()
     };
@@ -114,9 +121,9 @@ fn reread() -> Result<(Config, String), String> {
         Ok(value) if !from_dotenv.is_some_and(|keys| keys.contains(key)) => Some(value),
         _ => file.get(key).cloned(),
     };
-    let config = Config::from_lookup(lookup).map_err(|e| e.to_string())?;
+    let config = Config::from_lookup(lookup)?;
     let text = settings_text(lookup("SPACEWARDEN_CONFIG").as_deref())
-        .map_err(|e| format!("SPACEWARDEN_CONFIG: {e}"))?;
+        .map_err(ReloadError::SettingsFile)?;
     Ok((config, text))
 }
 

@@ -10,11 +10,11 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::EXIT_OK;
-use super::duties::{LeaderDuties, OPTIONAL};
+use super::duties::LeaderDuties;
 use super::reload::Reloader;
 use crate::app::{App, BuildError, Purpose};
 use crate::replica::Role;
-use crate::supervise::{Restart, Stopped, supervised};
+use crate::supervise::{Part, Restart, Stopped, supervised};
 use crate::web::{SampleBook, SharedListener, WebState};
 
 /// What the daemon holds besides its `App` once its startup checks passed.
@@ -96,7 +96,7 @@ fn start_parts(
         parts,
         &supervisor,
         cancel,
-        "HTTP server",
+        Part::HttpServer,
         Restart::Always,
         Box::new(move |cancel| {
             let (listener, web) = (listener.handle(), web.clone());
@@ -109,7 +109,7 @@ fn start_parts(
             parts,
             &supervisor,
             cancel,
-            "leadership",
+            Part::Leadership,
             Restart::Always,
             Box::new(move |cancel| {
                 let (replica, store) = (replica.clone(), store.clone());
@@ -133,7 +133,7 @@ fn start_parts(
         parts,
         &supervisor,
         cancel,
-        "leader duties",
+        Part::LeaderDuties,
         Restart::OnPanic,
         Box::new(move |cancel| {
             let (duties, supervisor) = (duties.clone(), part_supervisor.clone());
@@ -145,21 +145,26 @@ fn start_parts(
     #[cfg(unix)]
     parts.spawn(async move {
         let ended = wait_for_signal(cancel, daemon.hangup, reloader).await;
-        ("signal handler", ended)
+        (Part::SignalHandler, ended)
     });
     #[cfg(not(unix))]
-    parts.spawn(async move { ("signal handler", wait_for_signal(cancel, reloader).await) });
+    parts.spawn(async move { (Part::SignalHandler, wait_for_signal(cancel, reloader).await) });
 }
 
 /// Waits for every part to stop (the first to stop stops the rest); the exit status.
 async fn wait_for_parts(parts: &mut JoinSet<Stopped>, cancel: &CancellationToken) -> u8 {
     let mut status = EXIT_OK;
     while let Some(joined) = parts.join_next().await {
-        let (part, result) = joined.unwrap_or_else(|e| ("a task", Err(format!("panicked: {e}"))));
+        let (stopped, result) = match joined {
+            Ok((part, result)) => (Some(part), result),
+            // The task around a supervised part: which one is unknown.
+            Err(e) => (None, Err(format!("panicked: {e}"))),
+        };
+        let part = stopped.map_or("a task", Part::as_str);
         match (&result, cancel.is_cancelled()) {
             // A chat front that cannot run was logged by its supervisor; the rest runs on.
-            (Err(_), false) if OPTIONAL.contains(&part) => continue,
-            (Ok(()), _) if part == "signal handler" => tracing::info!(part, "stopped"),
+            (Err(_), false) if stopped.is_some_and(Part::is_optional) => continue,
+            (Ok(()), _) if stopped == Some(Part::SignalHandler) => tracing::info!(part, "stopped"),
             (Ok(()), true) => tracing::info!(part, "stopped"),
             (Ok(()), false) => {
                 tracing::error!(part, "stopped unexpectedly");

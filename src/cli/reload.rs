@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::DotenvError;
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, WebPassword};
 use crate::monitor::Monitor;
 
 /// The variables `.env` gave the process at start (the environment did not set them):
@@ -197,6 +197,14 @@ fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
             .map(|(owner, t)| (owner.clone(), token(t)))
             .collect()
     };
+    // Debug shows a SecretString as "[REDACTED]": the page's password is compared by
+    // its value, like the tokens.
+    let password = |c: &Config| -> Option<(bool, String)> {
+        c.web.sign_in.as_ref().map(|s| match &s.password {
+            WebPassword::Hash(phc) => (true, phc.expose_secret().to_owned()),
+            WebPassword::Plain(plain) => (false, plain.expose_secret().to_owned()),
+        })
+    };
     let telegram = |c: &Config| c.telegram.as_ref().map(|t| t.token.clone());
     let discord = |c: &Config| c.discord.as_ref().map(|d| d.token.clone());
     [
@@ -246,7 +254,10 @@ fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
         ),
         ("PORT", old.port != new.port),
         ("SPACE_HOST", old.space_host != new.space_host),
-        ("WEB_*", shown(&old.web, &new.web)),
+        (
+            "WEB_*",
+            shown(&old.web, &new.web) || password(old) != password(new),
+        ),
     ]
     .into_iter()
     .filter_map(|(name, changed)| changed.then_some(name))
@@ -287,5 +298,30 @@ mod tests {
             needs_restart(&config("hf_a"), &config("hf_b")),
             ["HF_TOKEN"]
         );
+    }
+
+    #[test]
+    fn a_changed_page_password_is_named_and_never_shown() {
+        // argon2id of "a" and of "b" (spacewarden hash-password), m=19456 t=2 p=1.
+        const HASH_A: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$yKxX5WnBiGr0wdEKMfrwtDwwTBuxZTzWhXf9ySrApLE";
+        const HASH_B: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$RrQ6UK7EBJs1hPUWg9P1m7E4v1Wll3+Qpm3x1zJm3lY";
+        let config = |key: &'static str, password: &'static str| {
+            Config::from_lookup(move |name| match name {
+                "WEB_USERNAME" => Some("ops".to_owned()),
+                "PORT" => Some("8000".to_owned()),
+                _ if name == key => Some(password.to_owned()),
+                _ => None,
+            })
+            .unwrap()
+        };
+        let plain = |p| config("WEB_PASSWORD", p);
+        let hashed = |h| config("WEB_PASSWORD_HASH", h);
+        assert_eq!(needs_restart(&plain("a"), &plain("a")), Vec::<&str>::new());
+        assert_eq!(needs_restart(&plain("a"), &plain("b")), ["WEB_*"]);
+        assert_eq!(
+            needs_restart(&hashed(HASH_A), &hashed(HASH_A)),
+            Vec::<&str>::new()
+        );
+        assert_eq!(needs_restart(&hashed(HASH_A), &hashed(HASH_B)), ["WEB_*"]);
     }
 }

@@ -182,28 +182,32 @@ fn quoted(key: &str) -> String {
     if bare { key } else { format!("{key:?}") }
 }
 
+/// Whether two secrets differ, by their value.
+fn secret(a: Option<&SecretString>, b: Option<&SecretString>) -> bool {
+    a.map(ExposeSecret::expose_secret) != b.map(ExposeSecret::expose_secret)
+}
+
+/// Whether two values print differently (a secret inside prints as "[REDACTED]").
+fn shown(a: &impl Debug, b: &impl Debug) -> bool {
+    format!("{a:?}") != format!("{b:?}")
+}
+
+/// The page's password, by value and kind: its `Debug` hides it.
+fn password(c: &Config) -> Option<(bool, String)> {
+    c.web.sign_in.as_ref().map(|s| match &s.password {
+        WebPassword::Hash(phc) => (true, phc.expose_secret().to_owned()),
+        WebPassword::Plain(plain) => (false, plain.expose_secret().to_owned()),
+    })
+}
+
 /// The variables whose value differs from the running one, by name only.
 fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
-    fn secret(a: Option<&SecretString>, b: Option<&SecretString>) -> bool {
-        a.map(ExposeSecret::expose_secret) != b.map(ExposeSecret::expose_secret)
-    }
-    fn shown(a: &impl Debug, b: &impl Debug) -> bool {
-        format!("{a:?}") != format!("{b:?}")
-    }
     let owners = |c: &Config| -> Vec<(String, Option<String>)> {
         let token = |t: &Option<SecretString>| t.as_ref().map(|t| t.expose_secret().to_owned());
         c.owner_tokens
             .iter()
             .map(|(owner, t)| (owner.clone(), token(t)))
             .collect()
-    };
-    // Debug shows a SecretString as "[REDACTED]": the page's password is compared by
-    // its value, like the tokens.
-    let password = |c: &Config| -> Option<(bool, String)> {
-        c.web.sign_in.as_ref().map(|s| match &s.password {
-            WebPassword::Hash(phc) => (true, phc.expose_secret().to_owned()),
-            WebPassword::Plain(plain) => (false, plain.expose_secret().to_owned()),
-        })
     };
     let telegram = |c: &Config| c.telegram.as_ref().map(|t| t.token.clone());
     let discord = |c: &Config| c.discord.as_ref().map(|d| d.token.clone());

@@ -10,6 +10,7 @@ mod reload;
 mod render;
 mod report;
 mod run;
+mod space_action;
 
 use std::path::Path;
 
@@ -21,6 +22,7 @@ use crate::domain::{Observation, Verdict};
 
 pub use check::CheckArgs;
 pub use report::ReportArgs;
+pub use space_action::{ActionArgs, SpaceAction};
 
 /// Exit statuses of `spacewarden check` (DESIGN.md), shared with startup errors.
 pub const EXIT_OK: u8 = 0;
@@ -65,7 +67,8 @@ when present):
   CHECK_SCHEDULE        cron, 5 fields (minute first) or 6 (seconds first) [default: */5 * * * *]
   DATABASE_URL          the store [default: sqlite://spacewarden.db]
   SPACEWARDEN_CONFIG    TOML file with per-Space probe settings
-  GLOBAL_TIMEOUT_SECONDS  the default --timeout of check --repair [default: 1800]
+  GLOBAL_TIMEOUT_SECONDS  the default --timeout of check --repair, restart and rebuild
+                        [default: 1800]
   RUST_LOG              log filter [default: info]
 Chat, alert and HTTP settings (TELEGRAM_*, DISCORD_*, ALERT_WEBHOOK_URL, API_KEY, PORT,
 WEB_USERNAME, WEB_PASSWORD_HASH, TRUSTED_PROXIES, WEB_LIVE_STREAMS) are listed in the README.";
@@ -104,6 +107,13 @@ pub enum Command {
     /// a page per Space. Exits 0 when written, 1 when the store cannot be read or the
     /// files cannot be written, 2 for a configuration problem.
     Report(ReportArgs),
+    /// Restart one Space now, as a person asking (recorded and audited with the actor
+    /// `cli`; no automatic cap holds it back), wait for the outcome (at most --timeout),
+    /// deliver the alerts, print the outcome, and exit 0 when the Space is back, 1 when
+    /// it is not. Refused with exit 2 while a daemon holds the database: ask the daemon.
+    Restart(ActionArgs),
+    /// Factory-rebuild one Space now (no build cache), as `restart` does a restart.
+    Rebuild(ActionArgs),
     /// Ask the running daemon's /healthz on 127.0.0.1:PORT and exit 0 when it
     /// answers 200, 1 otherwise (the container's HEALTHCHECK: the image has no curl).
     Healthcheck,
@@ -169,6 +179,8 @@ pub async fn run(cli: Cli) -> u8 {
         Some(Command::Run(args)) => run::run(args).await,
         Some(Command::Check(args)) => check::run(args).await,
         Some(Command::Report(args)) => report::run(args).await,
+        Some(Command::Restart(args)) => space_action::run(SpaceAction::Restart, args).await,
+        Some(Command::Rebuild(args)) => space_action::run(SpaceAction::Rebuild, args).await,
         Some(Command::Healthcheck) => healthcheck().await,
         Some(Command::HashPassword) => hash_password::run(),
     }

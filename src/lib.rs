@@ -19,7 +19,8 @@
 //! - [`app`]: the composition, written once: `App::build` turns the configuration into
 //!   the store, Hub client, probe, monitor and command core every subcommand runs on.
 //! - [`cli`]: the command line: `spacewarden check` (its table and JSON; `--repair`,
-//!   the daemon's work in one run), `report` (a static site), `run`.
+//!   the daemon's work in one run), `report` (a static site), `run`, `restart` and
+//!   `rebuild` (one repair asked for).
 //! - [`retry_after`]: the one `Retry-After` parser (seconds or HTTP date).
 //! - [`supervise`]: supervision of the daemon's parts and tasks (restart with backoff,
 //!   panics logged and counted).

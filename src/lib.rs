@@ -16,8 +16,11 @@
 //!   rendering included; the alert notifiers are destinations in `alerts`).
 //! - [`clock`]: wall-clock time behind a trait (tests move it).
 //! - [`monitor`]: one check cycle (and later the scheduler, repairs, keep-alive).
+//! - [`app`]: the composition, written once: `App::build` turns the configuration into
+//!   the store, Hub client, probe, monitor and command core every subcommand runs on.
 //! - [`cli`]: the command line: `spacewarden check` (its table and JSON; `--repair`,
-//!   the daemon's work in one run), `report` (a static site), `run`.
+//!   the daemon's work in one run), `report` (a static site), `run`, `restart` and
+//!   `rebuild` (one repair asked for).
 //! - [`retry_after`]: the one `Retry-After` parser (seconds or HTTP date).
 //! - [`supervise`]: supervision of the daemon's parts and tasks (restart with backoff,
 //!   panics logged and counted).
@@ -30,6 +33,7 @@
 //! - `fuzzing` (hidden): the only entrances of the cargo-fuzz targets under `fuzz/`.
 
 pub mod alerts;
+pub mod app;
 pub mod chat;
 pub mod cli;
 pub mod clock;

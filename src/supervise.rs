@@ -17,8 +17,62 @@ use futures_util::FutureExt;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+/// The daemon's long-lived parts. Each is started once under `supervised`; its name
+/// (`as_str`) is the `part` label of `/metrics` and of the log, and must not change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    HttpServer,
+    /// A follower replica's campaign for leadership (Postgres).
+    Leadership,
+    /// The parts only the acting process runs (`cli::duties`), as one part.
+    LeaderDuties,
+    SignalHandler,
+    Telegram,
+    Discord,
+    Scheduler,
+    AlertDelivery,
+    Housekeeping,
+    KeepAlive,
+    MemorySampler,
+    Watchdog,
+    /// The leader's service of requests followers hand over (Postgres).
+    Requests,
+}
+
+impl Part {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::HttpServer => "HTTP server",
+            Part::Leadership => "leadership",
+            Part::LeaderDuties => "leader duties",
+            Part::SignalHandler => "signal handler",
+            Part::Telegram => "telegram",
+            Part::Discord => "discord",
+            Part::Scheduler => "scheduler",
+            Part::AlertDelivery => "alert delivery",
+            Part::Housekeeping => "housekeeping",
+            Part::KeepAlive => "keep-alive",
+            Part::MemorySampler => "memory sampler",
+            Part::Watchdog => "watchdog",
+            Part::Requests => "requests",
+        }
+    }
+
+    /// A part whose final error does not stop the daemon: a chat front whose token
+    /// is refused stops alone, logged, and the rest keeps running.
+    pub fn is_optional(self) -> bool {
+        matches!(self, Part::Telegram | Part::Discord)
+    }
+}
+
+impl std::fmt::Display for Part {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A part of the daemon and how it ended.
-pub type Stopped = (&'static str, Result<(), String>);
+pub type Stopped = (Part, Result<(), String>);
 
 /// A part's future, as the supervisor starts it.
 pub type PartFuture =
@@ -26,11 +80,13 @@ pub type PartFuture =
 /// What (re)starts a part, given the token that stops it.
 pub type PartStart = Box<dyn FnMut(CancellationToken) -> PartFuture + Send>;
 
+/// Starts `part` in `parts` under `supervisor` (`Supervisor::run_part`): it ends, with
+/// its name, when `cancel` stops it or with its final error.
 pub fn supervised(
     parts: &mut JoinSet<Stopped>,
     supervisor: &Supervisor,
     cancel: &CancellationToken,
-    part: &'static str,
+    part: Part,
     policy: Restart,
     mut start: PartStart,
 ) {
@@ -38,7 +94,7 @@ pub fn supervised(
     parts.spawn(async move {
         let token = cancel.clone();
         let ended = supervisor
-            .run_part(part, policy, cancel, || start(token.clone()))
+            .run_part(part.as_str(), policy, cancel, || start(token.clone()))
             .await;
         (part, ended)
     });
@@ -62,7 +118,8 @@ pub struct PartState {
     pub last_error: Option<String>,
 }
 
-/// The shared record of every part and one-off task; cheap to clone.
+/// The shared record of every part and one-off task (by name: a one-off task, a
+/// repair or a wake, is named where it is spawned); cheap to clone.
 #[derive(Debug, Clone, Default)]
 pub struct Supervisor {
     parts: Arc<Mutex<BTreeMap<&'static str, PartState>>>,
@@ -229,6 +286,45 @@ mod tests {
         let state = supervisor.snapshot()["telegram"].clone();
         assert_eq!(state.stopped.as_deref(), Some("token refused"));
         assert_eq!(state.restarts, 0);
+    }
+
+    #[test]
+    fn part_names_are_the_metrics_and_log_labels() {
+        let names = [
+            Part::HttpServer,
+            Part::Leadership,
+            Part::LeaderDuties,
+            Part::SignalHandler,
+            Part::Telegram,
+            Part::Discord,
+            Part::Scheduler,
+            Part::AlertDelivery,
+            Part::Housekeeping,
+            Part::KeepAlive,
+            Part::MemorySampler,
+            Part::Watchdog,
+            Part::Requests,
+        ]
+        .map(Part::as_str);
+        assert_eq!(
+            names,
+            [
+                "HTTP server",
+                "leadership",
+                "leader duties",
+                "signal handler",
+                "telegram",
+                "discord",
+                "scheduler",
+                "alert delivery",
+                "housekeeping",
+                "keep-alive",
+                "memory sampler",
+                "watchdog",
+                "requests",
+            ]
+        );
+        assert!(Part::Telegram.is_optional() && !Part::Scheduler.is_optional());
     }
 
     #[tokio::test]

@@ -1,19 +1,14 @@
 //! `spacewarden check`: one cycle, printed as a table or JSON, stored, and turned
 //! into an exit status. With `--repair`, the daemon's work in one run (`oneshot`).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
 
-use super::{EXIT_CONFIG, EXIT_UNCHECKED, exit_status};
-use super::{close_store, lock, oneshot, render};
-use crate::clock::{Clock, SystemClock};
+use super::{EXIT_UNCHECKED, exit_status, oneshot, render};
+use crate::app::{App, BuildError, Purpose};
 use crate::config::{Config, MAX_RUN_TIMEOUT};
 use crate::domain::{SpaceIdError, WatchTarget};
-use crate::hub::{HttpProbe, HubClient};
-use crate::monitor::{Monitor, MonitorParts};
-use crate::store::Store;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -51,9 +46,9 @@ fn parse_target(text: &str) -> Result<WatchTarget, SpaceIdError> {
 /// A `--timeout` that is not a duration from 1s to 24h.
 #[derive(Debug, thiserror::Error)]
 #[error("\"{0}\" is not a duration from 1s to 24h (e.g. 30m)")]
-struct BadTimeout(String);
+pub(super) struct BadTimeout(String);
 
-fn parse_timeout(text: &str) -> Result<Duration, BadTimeout> {
+pub(super) fn parse_timeout(text: &str) -> Result<Duration, BadTimeout> {
     crate::domain::parse_duration(text)
         .ok()
         .filter(|d| !d.is_zero() && *d <= MAX_RUN_TIMEOUT)
@@ -63,10 +58,7 @@ fn parse_timeout(text: &str) -> Result<Duration, BadTimeout> {
 pub async fn run(args: CheckArgs) -> u8 {
     let config = match Config::from_env() {
         Ok(config) => config,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_CONFIG;
-        }
+        Err(e) => return BuildError::from(e).report(),
     };
     let targets = if args.spaces.is_empty() {
         config.watch.clone()
@@ -74,136 +66,35 @@ pub async fn run(args: CheckArgs) -> u8 {
         args.spaces
     };
     if targets.is_empty() {
-        eprintln!(
-            "error: SPACES: nothing to watch; set SPACES (owner/name or owner/*) or pass --space"
-        );
-        return EXIT_CONFIG;
-    }
-    // `--repair` acts, so it holds the database like a daemon does; a plain check beside
-    // a daemon runs without storing.
-    let (_db_lock, stored) = match lock_for(&config.database_url, args.repair) {
-        Ok(held) => held,
-        Err(refusal) => {
-            eprintln!("error: DATABASE_URL: {refusal}");
-            return EXIT_CONFIG;
+        return BuildError::NothingToWatch {
+            or_flag: Some(" or pass --space"),
         }
-    };
-    let store = match Store::connect(&config.database_url).await {
-        Ok(store) => store,
-        Err(e) => {
-            eprintln!("error: DATABASE_URL: {e}");
-            return EXIT_CONFIG;
-        }
-    };
-    if args.repair
-        && let Some(refusal) = leader_acting(&store).await
-    {
-        eprintln!("error: {refusal}");
-        close_store(&store).await;
-        return EXIT_CONFIG;
+        .report();
     }
-    let status = if args.repair {
+    if args.repair {
         let timeout = args
             .timeout
             .or(config.run_timeout)
             .unwrap_or(DEFAULT_RUN_TIMEOUT);
-        oneshot::run(
-            Arc::new(config),
-            store.clone(),
-            &targets,
-            args.json,
-            timeout,
-        )
-        .await
-    } else {
-        check_once(config, store.clone(), &targets, args.json, stored).await
-    };
-    // The database file alone is complete afterwards, for a job cache to carry. Beside
-    // a daemon it is the daemon's to fold.
-    if stored {
-        close_store(&store).await;
-    } else {
-        tokio::time::timeout(Duration::from_secs(5), store.close())
-            .await
-            .ok();
+        return oneshot::run(config, &targets, args.json, timeout).await;
     }
+    // A plain check beside a daemon runs without storing (`Purpose::Check`).
+    let app = match App::build(config, Purpose::Check).await {
+        Ok(app) => app,
+        Err(e) => return e.report(),
+    };
+    let status = check_once(&app, &targets, args.json).await;
+    // The database file alone is complete afterwards, for a job cache to carry.
+    app.close().await;
     status
 }
 
-/// `--repair`: the lock, held until the run ends, or a refusal while another process
-/// holds it. Plain `check`: no lock, and whether to store (not while one is held).
-fn lock_for(url: &str, repair: bool) -> Result<(Option<lock::DbLock>, bool), String> {
-    if repair {
-        return match lock::acquire(url) {
-            Ok(held) => Ok((held, true)),
-            Err(e @ lock::LockError::Held { .. }) => Err(format!(
-                "{e}: it repairs what is broken; run `check` without --repair, or ask it: \
-                 POST /api/v1/spaces/<owner>/<name>/restart"
-            )),
-            Err(e) => Err(e.to_string()),
-        };
-    }
-    match lock::holder(url) {
-        None => Ok((None, true)),
-        Some(holder) => {
-            eprintln!(
-                "note: DATABASE_URL: a running spacewarden holds this database ({holder}); \
-                 this check is not stored, so the daemon sees every change first"
-            );
-            Ok((None, false))
-        }
-    }
-}
-
-/// Replicas on Postgres: while a leader is alive (a heartbeat within the last 15 s),
-/// a one-shot repair would act beside it, unfenced; it is refused with what to do.
-async fn leader_acting(store: &Store) -> Option<String> {
-    let leader = store.leader().await.ok()??;
-    // Edge: the heartbeat is another process's real time (replica.rs), so the age is
-    // measured with the real clock.
-    let age_ms = SystemClock
-        .now()
-        .timestamp_millis()
-        .checked_sub(leader.heartbeat_ms)?;
-    (leader.epoch > 0 && (0..15_000).contains(&age_ms)).then(|| {
-        format!(
-            "check --repair: replica {} leads on this database (heartbeat {} s ago) and repairs \
-             what is broken; run `check` without --repair, or ask it: POST /api/v1/spaces/<owner>/<name>/restart",
-            leader.holder,
-            age_ms / 1000
-        )
-    })
-}
-
-/// One cycle, stored unless `stored` is false; no alerts, no repairs.
-async fn check_once(
-    config: Config,
-    store: Store,
-    targets: &[WatchTarget],
-    json: bool,
-    stored: bool,
-) -> u8 {
-    let (hub, probe) = match (HubClient::for_config(&config), HttpProbe::new()) {
-        (Ok(hub), Ok(probe)) => (hub, probe),
-        (Err(e), _) => {
-            eprintln!("error: {e}");
-            return EXIT_CONFIG;
-        }
-        (_, Err(e)) => {
-            eprintln!("error: cannot build the HTTP client: {e}");
-            return EXIT_CONFIG;
-        }
-    };
-    let monitor = Monitor::new(MonitorParts::new(
-        Arc::new(config),
-        Arc::new(hub),
-        Arc::new(probe),
-        store,
-    ));
-    let cycle = if stored {
-        monitor.run_cycle(targets).await
+/// One cycle, stored unless a daemon holds the database; no alerts, no repairs.
+async fn check_once(app: &App, targets: &[WatchTarget], json: bool) -> u8 {
+    let cycle = if app.stored {
+        app.monitor.run_cycle(targets).await
     } else {
-        monitor.check_unstored(targets).await
+        app.monitor.check_unstored(targets).await
     };
     let observations = match cycle {
         Ok(observations) => observations,

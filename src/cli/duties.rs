@@ -14,10 +14,7 @@ use crate::clock::SystemClock;
 use crate::commands::CommandCore;
 use crate::monitor::{Monitor, Scheduler, run_watchdog};
 use crate::replica::{Replica, Role};
-use crate::supervise::{PartStart, Restart, Stopped, Supervisor, supervised};
-
-/// Parts whose final error does not stop the daemon (a chat front whose token is refused).
-pub(super) const OPTIONAL: [&str; 2] = ["telegram", "discord"];
+use crate::supervise::{Part, PartStart, Restart, Stopped, Supervisor, supervised};
 
 /// The parts only the acting process runs: the scheduler (and with it repairs),
 /// alert delivery, housekeeping, keep-alive, the memory sampler, the watchdog, the
@@ -81,7 +78,7 @@ impl LeaderDuties {
                         // A chat front that cannot run was logged by its supervisor; the
                         // rest runs on. Any other part ends only when cancelled.
                         if let Ok((part, Err(why))) = joined
-                            && !OPTIONAL.contains(&part)
+                            && !part.is_optional()
                         {
                             return Err(format!("{part}: {why}"));
                         }
@@ -91,7 +88,7 @@ impl LeaderDuties {
             term.cancel();
             while let Some(joined) = parts.join_next().await {
                 if let Ok((part, _)) = joined {
-                    tracing::info!(part, "stopped");
+                    tracing::info!(part = part.as_str(), "stopped");
                 }
             }
             if cancel.is_cancelled() {
@@ -139,12 +136,34 @@ impl LeaderDuties {
         }
     }
 
-    fn parts(&self) -> Vec<(&'static str, Restart, PartStart)> {
-        let mut parts: Vec<(&'static str, Restart, PartStart)> = Vec::new();
+    /// Every part the leader runs, with its restart policy.
+    fn parts(&self) -> Vec<(Part, Restart, PartStart)> {
+        let mut parts = self.chat_parts();
+        parts.push(self.scheduler_part());
+        parts.push(self.delivery_part());
+        parts.extend(self.chores());
+        if self.replica.role() != Role::Single {
+            let core = self.core.clone();
+            parts.push((
+                Part::Requests,
+                Restart::Always,
+                Box::new(move |cancel| {
+                    let core = core.clone();
+                    Box::pin(async move { core.serve_requests(cancel).await })
+                }),
+            ));
+        }
+        parts
+    }
+
+    /// The chat bots that are configured: a final error (a refused token) stops one
+    /// alone.
+    fn chat_parts(&self) -> Vec<(Part, Restart, PartStart)> {
+        let mut parts: Vec<(Part, Restart, PartStart)> = Vec::new();
         if let Some(bot) = self.telegram.clone() {
             let core = self.core.clone();
             parts.push((
-                "telegram",
+                Part::Telegram,
                 Restart::OnPanic,
                 Box::new(move |cancel| {
                     let (bot, core) = (bot.clone(), core.clone());
@@ -155,7 +174,7 @@ impl LeaderDuties {
         if let Some(discord) = self.monitor.config().discord.clone() {
             let core = self.core.clone();
             parts.push((
-                "discord",
+                Part::Discord,
                 Restart::OnPanic,
                 Box::new(move |cancel| {
                     let (discord, core) = (discord.clone(), core.clone());
@@ -163,20 +182,25 @@ impl LeaderDuties {
                 }),
             ));
         }
+        parts
+    }
+
+    /// The scheduler; a benchmark's runs its cycles back to back and then ends the run.
+    fn scheduler_part(&self) -> (Part, Restart, PartStart) {
         let scheduler = self.scheduler.clone();
         match self.bench_cycles {
-            None => parts.push((
-                "scheduler",
+            None => (
+                Part::Scheduler,
                 Restart::Always,
                 Box::new(move |cancel| {
                     let scheduler = scheduler.clone();
                     Box::pin(async move { scheduler.run(cancel).await })
                 }),
-            )),
+            ),
             Some(n) => {
                 let main = self.main.clone();
-                parts.push((
-                    "scheduler",
+                (
+                    Part::Scheduler,
                     Restart::OnPanic,
                     Box::new(move |_| {
                         let (scheduler, main) = (scheduler.clone(), main.clone());
@@ -186,12 +210,16 @@ impl LeaderDuties {
                             result
                         })
                     }),
-                ));
+                )
             }
         }
+    }
+
+    /// The outbox's delivery worker.
+    fn delivery_part(&self) -> (Part, Restart, PartStart) {
         let monitor = self.monitor.clone();
-        parts.push((
-            "alert delivery",
+        (
+            Part::AlertDelivery,
             Restart::Always,
             Box::new(move |cancel| {
                 let (store, outbox) = (monitor.store().clone(), monitor.outbox().clone());
@@ -213,11 +241,16 @@ impl LeaderDuties {
                     Ok(())
                 })
             }),
-        ));
+        )
+    }
+
+    /// Housekeeping, keep-alive, the memory sampler and the watchdog.
+    fn chores(&self) -> Vec<(Part, Restart, PartStart)> {
+        let mut parts: Vec<(Part, Restart, PartStart)> = Vec::new();
         for (part, chore) in [
-            ("housekeeping", Chore::Prune),
-            ("keep-alive", Chore::Visits),
-            ("memory sampler", Chore::Memory),
+            (Part::Housekeeping, Chore::Prune),
+            (Part::KeepAlive, Chore::Visits),
+            (Part::MemorySampler, Chore::Memory),
         ] {
             let monitor = self.monitor.clone();
             parts.push((
@@ -237,21 +270,10 @@ impl LeaderDuties {
         }
         let (monitor, status) = (self.monitor.clone(), self.scheduler.status());
         parts.push((
-            "watchdog",
+            Part::Watchdog,
             Restart::Always,
             Box::new(move |cancel| Box::pin(run_watchdog(monitor.clone(), status.clone(), cancel))),
         ));
-        if self.replica.role() != Role::Single {
-            let core = self.core.clone();
-            parts.push((
-                "requests",
-                Restart::Always,
-                Box::new(move |cancel| {
-                    let core = core.clone();
-                    Box::pin(async move { core.serve_requests(cancel).await })
-                }),
-            ));
-        }
         parts
     }
 }

@@ -1,32 +1,33 @@
 //! The command line: argument definitions, `.env` loading, and dispatch to the
 //! subcommands. Output formats live in `render`; each subcommand in its own file.
 
-mod build;
 mod check;
 mod duties;
 mod hash_password;
-mod lock;
 mod oneshot;
 mod progress;
 mod reload;
 mod render;
 mod report;
 mod run;
+mod space_action;
 
 use std::path::Path;
 
 use clap::{Parser, Subcommand};
 
+use crate::app::BuildError;
+use crate::config::Config;
 use crate::domain::{Observation, Verdict};
-use crate::store::Store;
 
 pub use check::CheckArgs;
 pub use report::ReportArgs;
+pub use space_action::{ActionArgs, SpaceAction};
 
 /// Exit statuses of `spacewarden check` (DESIGN.md), shared with startup errors.
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_ATTENTION: u8 = 1;
-pub const EXIT_CONFIG: u8 = 2;
+pub const EXIT_CONFIG: u8 = crate::app::EXIT_CONFIG;
 pub const EXIT_UNCHECKED: u8 = 3;
 
 /// The exit status of a check (`check`, `check --repair`): 1 when a Space is down, degraded or broken; else 2 when a Space could not
@@ -66,7 +67,8 @@ when present):
   CHECK_SCHEDULE        cron, 5 fields (minute first) or 6 (seconds first) [default: */5 * * * *]
   DATABASE_URL          the store [default: sqlite://spacewarden.db]
   SPACEWARDEN_CONFIG    TOML file with per-Space probe settings
-  GLOBAL_TIMEOUT_SECONDS  the default --timeout of check --repair [default: 1800]
+  GLOBAL_TIMEOUT_SECONDS  the default --timeout of check --repair, restart and rebuild
+                        [default: 1800]
   RUST_LOG              log filter [default: info]
 Chat, alert and HTTP settings (TELEGRAM_*, DISCORD_*, ALERT_WEBHOOK_URL, API_KEY, PORT,
 WEB_USERNAME, WEB_PASSWORD_HASH, TRUSTED_PROXIES, WEB_LIVE_STREAMS) are listed in the README.";
@@ -105,6 +107,13 @@ pub enum Command {
     /// a page per Space. Exits 0 when written, 1 when the store cannot be read or the
     /// files cannot be written, 2 for a configuration problem.
     Report(ReportArgs),
+    /// Restart one Space now, as a person asking (recorded and audited with the actor
+    /// `cli`; no automatic cap holds it back), wait for the outcome (at most --timeout),
+    /// deliver the alerts, print the outcome, and exit 0 when the Space is back, 1 when
+    /// it is not. Refused with exit 2 while a daemon holds the database: ask the daemon.
+    Restart(ActionArgs),
+    /// Factory-rebuild one Space now (no build cache), as `restart` does a restart.
+    Rebuild(ActionArgs),
     /// Ask the running daemon's /healthz on 127.0.0.1:PORT and exit 0 when it
     /// answers 200, 1 otherwise (the container's HEALTHCHECK: the image has no curl).
     Healthcheck,
@@ -123,30 +132,44 @@ pub struct RunArgs {
 
 /// Reads `.env` from the working directory when there is one. Variables already set
 /// in the environment win.
-pub fn load_dotenv() -> Result<(), String> {
+pub fn load_dotenv() -> Result<(), DotenvError> {
     let path = Path::new(".env");
     if !path.exists() {
         return Ok(());
     }
     // What the file gives, the environment not: a reload (SIGHUP) reads these again.
     reload::note_dotenv(path);
-    dotenvy::from_path(path).map_err(|e| match e {
-        dotenvy::Error::LineParse(_, index) => {
-            format!(".env: cannot parse the line at byte {index}")
-        }
-        other => format!(".env: {other}"),
-    })
+    dotenvy::from_path(path)?;
+    Ok(())
 }
 
-/// Folds the write-ahead log into the database file and closes the store, so that the
-/// `.db` file alone is complete (a job cache or a commit carries only that file).
-async fn close_store(store: &Store) {
-    if let Err(e) = store.checkpoint().await {
-        tracing::warn!(error = %e, "cannot checkpoint the database on exit");
+/// A `.env` that cannot be read: at start an exit 2, on reload a refusal. The line's
+/// text is never shown (it may hold a token), only where it is.
+#[derive(Debug, thiserror::Error)]
+pub enum DotenvError {
+    #[error(".env: cannot parse the line at byte {0}")]
+    Line(usize),
+    #[error(".env: {0}")]
+    Read(dotenvy::Error),
+}
+
+impl From<dotenvy::Error> for DotenvError {
+    fn from(e: dotenvy::Error) -> DotenvError {
+        match e {
+            dotenvy::Error::LineParse(_, index) => DotenvError::Line(index),
+            other => DotenvError::Read(other),
+        }
     }
-    tokio::time::timeout(std::time::Duration::from_secs(5), store.close())
-        .await
-        .ok();
+}
+
+/// The configuration from the environment, refused when it watches nothing (`run`,
+/// `report`; `check` may be given Spaces on the command line instead).
+fn watched_config() -> Result<Config, BuildError> {
+    let config = Config::from_env()?;
+    if config.watch.is_empty() {
+        return Err(BuildError::NothingToWatch { or_flag: None });
+    }
+    Ok(config)
 }
 
 /// Runs the chosen subcommand and returns the process exit status.
@@ -156,6 +179,8 @@ pub async fn run(cli: Cli) -> u8 {
         Some(Command::Run(args)) => run::run(args).await,
         Some(Command::Check(args)) => check::run(args).await,
         Some(Command::Report(args)) => report::run(args).await,
+        Some(Command::Restart(args)) => space_action::run(SpaceAction::Restart, args).await,
+        Some(Command::Rebuild(args)) => space_action::run(SpaceAction::Rebuild, args).await,
         Some(Command::Healthcheck) => healthcheck().await,
         Some(Command::HashPassword) => hash_password::run(),
     }

@@ -19,17 +19,15 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::build::{Buttons, observed_parts};
 use super::progress::{Progress, Repairing, plural};
 use super::{EXIT_CONFIG, EXIT_UNCHECKED, exit_status, render};
 use crate::alerts::{DeliverySettings, deliver_due};
-use crate::chat::telegram;
+use crate::app::{App, Purpose};
 use crate::clock::SystemClock;
 use crate::config::Config;
-use crate::domain::{ActionActor, Observation, WatchTarget};
+use crate::domain::{Observation, WatchTarget};
 use crate::monitor::{CycleError, Monitor};
 use crate::store::Store;
-use crate::web::Meters;
 
 /// Cycles in one run at most: each one after the first only follows up on work the
 /// previous one started; the per-Space caps end the chain long before this.
@@ -47,63 +45,87 @@ struct Worked {
 }
 
 pub(super) async fn run(
-    config: Arc<Config>,
-    store: Store,
+    config: Config,
     targets: &[WatchTarget],
     json: bool,
     timeout: Duration,
 ) -> u8 {
+    let advice =
+        "run `check` without --repair, or ask it: POST /api/v1/spaces/<owner>/<name>/restart";
+    let (app, progress) = match start("check --repair", advice, config, json, timeout).await {
+        Ok(started) => started,
+        Err(status) => return status,
+    };
+    let status = repair_all(&app, &progress, targets, json, timeout).await;
+    // The database file alone is complete afterwards, for a job cache to carry.
+    app.close().await;
+    status
+}
+
+/// A one-shot's app (`Purpose::OneShot`: the lock held, recorded as `cli`), with the
+/// progress display as its console and Hub observer, and the chat destinations that
+/// moved or died since the last run read. The error is the exit status, printed.
+pub(super) async fn start(
+    command: &'static str,
+    advice: &'static str,
+    config: Config,
+    json: bool,
+    timeout: Duration,
+) -> Result<(App, Progress), u8> {
     let live = !json && std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
     let progress = Progress::new(live, timeout);
-    let telegram_bot = config.telegram.as_ref().map(telegram::client);
-    let mut parts = match observed_parts(
-        config,
-        store.clone(),
-        &Meters::default(),
-        Arc::new(progress.clone()),
-        telegram_bot,
-        Arc::new(progress.console()),
-        Buttons::None,
-    ) {
-        Ok(parts) => parts,
+    let purpose = Purpose::OneShot {
+        command,
+        advice,
+        observer: Arc::new(progress.clone()),
+        console: Arc::new(progress.console()),
+    };
+    let app = match App::build(config, purpose).await {
+        Ok(app) => app,
         Err(e) => {
             progress.clear();
-            eprintln!("error: {e}");
-            return EXIT_CONFIG;
+            return Err(e.report());
         }
     };
-    parts.actor = ActionActor::Cli;
-    let monitor = Monitor::new(parts);
-    if let Err(e) = monitor.outbox().load_changes(&store).await {
+    if let Err(e) = app.monitor.outbox().load_changes(&app.store).await {
         tracing::error!(error = %e, "cannot read moved or dead chat destinations");
     }
+    Ok((app, progress))
+}
 
-    // `timeout` is at most a day (`parse_timeout`, `MAX_RUN_TIMEOUT`): these hold.
-    let Some(deadline) = Instant::now().checked_add(timeout) else {
+/// `timeout` is at most a day (`parse_timeout`, `MAX_RUN_TIMEOUT`): the deadline and
+/// the share kept for delivering the last alerts.
+pub(super) fn deadlines(timeout: Duration) -> Option<(Instant, Instant)> {
+    let deadline = Instant::now().checked_add(timeout)?;
+    let reserve = (timeout / DELIVERY_SHARE).min(DELIVERY_RESERVE_MAX);
+    Some((deadline, deadline.checked_sub(reserve).unwrap_or(deadline)))
+}
+
+/// Repairs while the alerts go out, then prints the final state.
+async fn repair_all(
+    app: &App,
+    progress: &Progress,
+    targets: &[WatchTarget],
+    json: bool,
+    timeout: Duration,
+) -> u8 {
+    let monitor = &app.monitor;
+    let Some((deadline, repairs_until)) = deadlines(timeout) else {
         progress.clear();
         eprintln!("error: --timeout: too long");
         return EXIT_CONFIG;
     };
-    let reserve = (timeout / DELIVERY_SHARE).min(DELIVERY_RESERVE_MAX);
-    let repairs_until = deadline.checked_sub(reserve).unwrap_or(deadline);
     let (done, done_rx) = watch::channel(false);
     let work = async {
         let worked = tokio::select! {
-            worked = repair(&monitor, targets, &progress, repairs_until) => worked,
-            never = show_repairs(&monitor, &progress) => match never {},
+            worked = repair(monitor, targets, progress, repairs_until) => worked,
+            never = show_repairs(monitor, progress) => match never {},
         };
         let _ = done.send(true);
         worked
     };
-    let (worked, left) = tokio::join!(work, deliver(&monitor, &progress, deadline, done_rx));
-    match left {
-        0 => {}
-        n => progress.say(&format!(
-            "{} not delivered within the timeout; {} on the next run",
-            plural(n, "alert"),
-            if n == 1 { "it goes out" } else { "they go out" }
-        )),
-    }
+    let (worked, left) = tokio::join!(work, deliver(monitor, progress, deadline, done_rx));
+    say_undelivered(progress, left);
     progress.clear();
     let worked = match worked {
         Ok(worked) => worked,
@@ -124,6 +146,18 @@ pub(super) async fn run(
         print!("{}", render::table(&worked.observations));
     }
     exit_status(&worked.observations)
+}
+
+/// How many alerts are left for the next run, when any are.
+pub(super) fn say_undelivered(progress: &Progress, left: usize) {
+    match left {
+        0 => {}
+        n => progress.say(&format!(
+            "{} not delivered within the timeout; {} on the next run",
+            plural(n, "alert"),
+            if n == 1 { "it goes out" } else { "they go out" }
+        )),
+    }
 }
 
 /// Why `check --repair` has no result to print (exit 3).
@@ -226,7 +260,7 @@ async fn show_repairs(monitor: &Monitor, progress: &Progress) -> Infallible {
 
 /// Delivers the outbox as rows become due, until the work is done and nothing is
 /// pending, or `deadline`. Returns how many alerts are left for the next run.
-async fn deliver(
+pub(super) async fn deliver(
     monitor: &Monitor,
     progress: &Progress,
     deadline: Instant,

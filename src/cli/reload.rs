@@ -17,7 +17,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::config::Config;
+use super::DotenvError;
+use crate::config::{Config, ConfigError, WebPassword};
 use crate::monitor::Monitor;
 
 /// The variables `.env` gave the process at start (the environment did not set them):
@@ -94,18 +95,24 @@ impl Reloader {
     }
 }
 
+/// Why a reload was refused (the settings in force stay).
+#[derive(Debug, thiserror::Error)]
+enum ReloadError {
+    #[error("{0}")]
+    Dotenv(#[from] DotenvError),
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("SPACEWARDEN_CONFIG: {0}")]
+    SettingsFile(std::io::Error),
+}
+
 /// The configuration as a start now would read it, and the settings file's text.
-fn reread() -> Result<(Config, String), String> {
+fn reread() -> Result<(Config, String), ReloadError> {
     let path = Path::new(".env");
     let file: BTreeMap<String, String> = if path.exists() {
         dotenvy::from_path_iter(path)
             .and_then(|lines| lines.collect())
-            .map_err(|e| match e {
-                dotenvy::Error::LineParse(_, index) => {
-                    format!(".env: cannot parse the line at byte {index}")
-                }
-                other => format!(".env: {other}"),
-            })?
+            .map_err(DotenvError::from)?
     } else {
         BTreeMap::new()
     };
@@ -114,9 +121,9 @@ fn reread() -> Result<(Config, String), String> {
         Ok(value) if !from_dotenv.is_some_and(|keys| keys.contains(key)) => Some(value),
         _ => file.get(key).cloned(),
     };
-    let config = Config::from_lookup(lookup).map_err(|e| e.to_string())?;
+    let config = Config::from_lookup(lookup)?;
     let text = settings_text(lookup("SPACEWARDEN_CONFIG").as_deref())
-        .map_err(|e| format!("SPACEWARDEN_CONFIG: {e}"))?;
+        .map_err(ReloadError::SettingsFile)?;
     Ok((config, text))
 }
 
@@ -175,14 +182,26 @@ fn quoted(key: &str) -> String {
     if bare { key } else { format!("{key:?}") }
 }
 
+/// Whether two secrets differ, by their value.
+fn secret(a: Option<&SecretString>, b: Option<&SecretString>) -> bool {
+    a.map(ExposeSecret::expose_secret) != b.map(ExposeSecret::expose_secret)
+}
+
+/// Whether two values print differently (a secret inside prints as "[REDACTED]").
+fn shown(a: &impl Debug, b: &impl Debug) -> bool {
+    format!("{a:?}") != format!("{b:?}")
+}
+
+/// The page's password, by value and kind: its `Debug` hides it.
+fn password(c: &Config) -> Option<(bool, String)> {
+    c.web.sign_in.as_ref().map(|s| match &s.password {
+        WebPassword::Hash(phc) => (true, phc.expose_secret().to_owned()),
+        WebPassword::Plain(plain) => (false, plain.expose_secret().to_owned()),
+    })
+}
+
 /// The variables whose value differs from the running one, by name only.
 fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
-    fn secret(a: Option<&SecretString>, b: Option<&SecretString>) -> bool {
-        a.map(ExposeSecret::expose_secret) != b.map(ExposeSecret::expose_secret)
-    }
-    fn shown(a: &impl Debug, b: &impl Debug) -> bool {
-        format!("{a:?}") != format!("{b:?}")
-    }
     let owners = |c: &Config| -> Vec<(String, Option<String>)> {
         let token = |t: &Option<SecretString>| t.as_ref().map(|t| t.expose_secret().to_owned());
         c.owner_tokens
@@ -239,7 +258,10 @@ fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
         ),
         ("PORT", old.port != new.port),
         ("SPACE_HOST", old.space_host != new.space_host),
-        ("WEB_*", shown(&old.web, &new.web)),
+        (
+            "WEB_*",
+            shown(&old.web, &new.web) || password(old) != password(new),
+        ),
     ]
     .into_iter()
     .filter_map(|(name, changed)| changed.then_some(name))
@@ -280,5 +302,30 @@ mod tests {
             needs_restart(&config("hf_a"), &config("hf_b")),
             ["HF_TOKEN"]
         );
+    }
+
+    #[test]
+    fn a_changed_page_password_is_named_and_never_shown() {
+        // argon2id of "a" and of "b" (spacewarden hash-password), m=19456 t=2 p=1.
+        const HASH_A: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$yKxX5WnBiGr0wdEKMfrwtDwwTBuxZTzWhXf9ySrApLE";
+        const HASH_B: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$RrQ6UK7EBJs1hPUWg9P1m7E4v1Wll3+Qpm3x1zJm3lY";
+        let config = |key: &'static str, password: &'static str| {
+            Config::from_lookup(move |name| match name {
+                "WEB_USERNAME" => Some("ops".to_owned()),
+                "PORT" => Some("8000".to_owned()),
+                _ if name == key => Some(password.to_owned()),
+                _ => None,
+            })
+            .unwrap()
+        };
+        let plain = |p| config("WEB_PASSWORD", p);
+        let hashed = |h| config("WEB_PASSWORD_HASH", h);
+        assert_eq!(needs_restart(&plain("a"), &plain("a")), Vec::<&str>::new());
+        assert_eq!(needs_restart(&plain("a"), &plain("b")), ["WEB_*"]);
+        assert_eq!(
+            needs_restart(&hashed(HASH_A), &hashed(HASH_A)),
+            Vec::<&str>::new()
+        );
+        assert_eq!(needs_restart(&hashed(HASH_A), &hashed(HASH_B)), ["WEB_*"]);
     }
 }

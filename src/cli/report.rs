@@ -4,15 +4,11 @@
 //! Hub is never asked.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use clap::Args;
 
-use super::{EXIT_ATTENTION, EXIT_CONFIG, EXIT_OK, close_store};
-use crate::config::Config;
-use crate::hub::{HttpProbe, HubClient};
-use crate::monitor::{Monitor, MonitorParts};
-use crate::store::Store;
+use super::{EXIT_ATTENTION, EXIT_OK};
+use crate::app::{App, Purpose};
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -28,50 +24,23 @@ pub struct ReportArgs {
 }
 
 pub async fn run(args: ReportArgs) -> u8 {
-    let config = match Config::from_env() {
-        Ok(config) => config,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_CONFIG;
-        }
+    let built = match super::watched_config() {
+        Ok(config) => App::build(config, Purpose::Report).await,
+        Err(e) => Err(e),
     };
-    if config.watch.is_empty() {
-        eprintln!("error: SPACES: nothing to watch; set SPACES (owner/name or owner/*)");
-        return EXIT_CONFIG;
-    }
-    let store = match Store::connect(&config.database_url).await {
-        Ok(store) => store,
-        Err(e) => {
-            eprintln!("error: DATABASE_URL: {e}");
-            return EXIT_CONFIG;
-        }
+    let app = match built {
+        Ok(app) => app,
+        Err(e) => return e.report(),
     };
-    let status = write_site(config, store.clone(), &args).await;
-    close_store(&store).await;
+    let status = write_site(&app, &args).await;
+    app.close().await;
     status
 }
 
-async fn write_site(config: Config, store: Store, args: &ReportArgs) -> u8 {
-    // The pages read the watch list and the store through a monitor; its Hub client
-    // is built but never called.
-    let (hub, probe) = match (HubClient::for_config(&config), HttpProbe::new()) {
-        (Ok(hub), Ok(probe)) => (hub, probe),
-        (Err(e), _) => {
-            eprintln!("error: {e}");
-            return EXIT_CONFIG;
-        }
-        (_, Err(e)) => {
-            eprintln!("error: cannot build the HTTP client: {e}");
-            return EXIT_CONFIG;
-        }
-    };
-    let monitor = Monitor::new(MonitorParts::new(
-        Arc::new(config),
-        Arc::new(hub),
-        Arc::new(probe),
-        store,
-    ));
-    let files = match crate::web::static_site(&monitor, args.space_pages).await {
+/// The pages read the watch list and the store through the app's monitor; its Hub
+/// client is built but never called.
+async fn write_site(app: &App, args: &ReportArgs) -> u8 {
+    let files = match crate::web::static_site(&app.monitor, args.space_pages).await {
         Ok(files) => files,
         Err(e) => {
             eprintln!("error: cannot read the store: {e}");

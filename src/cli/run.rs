@@ -4,177 +4,112 @@
 //! of several replicas: it serves HTTP always, and runs the leader's parts only while
 //! it leads (`replica`).
 
-use std::sync::Arc;
-use std::time::Duration;
-
 #[cfg(unix)]
 use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use super::build::{Buttons, monitor_parts};
-use super::duties::{LeaderDuties, OPTIONAL};
+use super::EXIT_OK;
+use super::duties::LeaderDuties;
 use super::reload::Reloader;
-use super::{EXIT_CONFIG, EXIT_OK};
-use crate::alerts::destinations;
-use crate::chat::telegram;
-use crate::commands::{Access, CommandCore};
-use crate::config::Config;
-use crate::monitor::{Monitor, Scheduler};
-use crate::replica::{Replica, Role};
-use crate::store::{Backend, Store};
-use crate::supervise::{Restart, Stopped, supervised};
-use crate::web::{Meters, SampleBook, WebState};
+use crate::app::{App, BuildError, Purpose};
+use crate::replica::Role;
+use crate::supervise::{Part, Restart, Stopped, supervised};
+use crate::web::{SampleBook, SharedListener, WebState};
 
-/// What the daemon holds once its startup checks passed.
-struct Started {
-    config: Arc<Config>,
+/// What the daemon holds besides its `App` once its startup checks passed.
+struct Daemon {
     #[cfg(unix)]
     hangup: Signal,
-    /// Held for the process's life (see `lock`).
-    db_lock: Option<super::lock::DbLock>,
-    store: Store,
-    replica: Replica,
-    listener: crate::web::SharedListener,
+    listener: SharedListener,
+    samples: SampleBook,
 }
 
 /// The startup checks, in order; an error is the one line to print (exit 2).
-async fn start_up() -> Result<Started, String> {
-    let config = Arc::new(Config::from_env().map_err(|e| e.to_string())?);
-    if config.watch.is_empty() {
-        return Err("SPACES: nothing to watch; set SPACES (owner/name or owner/*)".to_owned());
-    }
+async fn start_up() -> Result<(App, Daemon), BuildError> {
+    let config = super::watched_config()?;
     // SIGHUP is answered from now on (by default it ends the process): a reload asked
     // for before the signal part runs is not lost.
     #[cfg(unix)]
-    let hangup =
-        signal(SignalKind::hangup()).map_err(|e| format!("cannot listen for SIGHUP: {e}"))?;
-    let db_lock = super::lock::acquire(&config.database_url).map_err(|e| match e {
-        super::lock::LockError::Held { .. } => format!(
-            "DATABASE_URL: {e}; two daemons on one database would both repair and alert: stop \
-             the other one, or give this one a DATABASE_URL of its own"
-        ),
-        _ => format!("DATABASE_URL: {e}"),
-    })?;
-    let store = Store::connect(&config.database_url)
-        .await
-        .map_err(|e| format!("DATABASE_URL: {e}"))?;
-    // SQLite: this process is alone and acts. Postgres: it campaigns, and its action
-    // and alert writes are fenced by the leader epoch it holds (none yet).
-    let (replica, store) = match store.backend() {
-        Backend::Sqlite => (Replica::single(), store),
-        Backend::Postgres => {
-            let replica = Replica::campaigning();
-            let store = store.fenced(replica.fence());
-            (replica, store)
-        }
+    let hangup = signal(SignalKind::hangup()).map_err(BuildError::Signal)?;
+    let samples = SampleBook::default();
+    let purpose = Purpose::Daemon {
+        samples: samples.clone(),
     };
+    let app = App::build(config, purpose).await?;
     // Bound before anything starts, so a taken port is a startup error, not a part
     // that dies later.
-    let listener = crate::web::SharedListener::bind(config.port)
+    let port = app.config.port;
+    let listener = SharedListener::bind(port)
         .await
-        .map_err(|e| format!("PORT: cannot listen on port {}: {e}", config.port))?;
-    Ok(Started {
-        config,
+        .map_err(|source| BuildError::Listen { port, source })?;
+    let daemon = Daemon {
         #[cfg(unix)]
         hangup,
-        db_lock,
-        store,
-        replica,
         listener,
-    })
+        samples,
+    };
+    Ok((app, daemon))
 }
 
 pub async fn run(args: super::RunArgs) -> u8 {
-    let started = match start_up().await {
+    let (app, daemon) = match start_up().await {
         Ok(started) => started,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_CONFIG;
-        }
-    };
-    let Started {
-        config,
-        #[cfg(unix)]
-        hangup,
-        db_lock: _db_lock,
-        store,
-        replica,
-        listener,
-    } = started;
-    let (meters, samples) = (Meters::default(), SampleBook::default());
-    let telegram_bot = config.telegram.as_ref().map(telegram::client);
-    let monitor = match monitor_parts(
-        config.clone(),
-        store.clone(),
-        &meters,
-        &samples,
-        telegram_bot.clone(),
-        destinations::log(),
-        Buttons::Answered,
-    ) {
-        Ok(parts) => Monitor::new(parts),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_CONFIG;
-        }
+        Err(e) => return e.report(),
     };
     tracing::info!(
-        spaces = config.watch.len(),
-        schedule = config.check_schedule.as_str(),
-        destinations = ?monitor.outbox().destinations(),
-        role = replica.role().as_str(),
+        spaces = app.config.watch.len(),
+        schedule = app.config.check_schedule.as_str(),
+        destinations = ?app.monitor.outbox().destinations(),
+        role = app.replica.role().as_str(),
         "spacewarden starting"
     );
     let cancel = CancellationToken::new();
-    let supervisor = monitor.supervisor().clone();
     let mut parts: JoinSet<Stopped> = JoinSet::new();
-    let scheduler = Arc::new(Scheduler::new(monitor.clone(), config.watch.clone()));
-    let core = CommandCore::new(
-        monitor.clone(),
-        Access::from_config(&config),
-        Some(scheduler.check_now()),
-    )
-    .with_replica(replica.clone());
-    let web = WebState::new(monitor.clone(), scheduler.status())
-        .with_core(core.clone())
-        .with_replica(replica.clone())
-        .with_meters(meters)
-        .with_samples(samples);
-    let duties = LeaderDuties {
-        monitor: monitor.clone(),
-        scheduler: scheduler.clone(),
-        core: core.clone(),
-        replica: replica.clone(),
-        telegram: telegram_bot,
-        bench_cycles: args.bench_cycles,
-        main: cancel.clone(),
-    };
+    start_parts(&mut parts, &app, daemon, args.bench_cycles, &cancel);
+    let status = wait_for_parts(&mut parts, &cancel).await;
+    // Deliveries in flight were cut; what is still pending is sent on the next start.
+    // The WAL is folded back into the database file, so the file alone is complete.
+    app.close().await;
+    tracing::info!("spacewarden stopped");
+    status
+}
 
-    // Every part runs supervised: a panic or an error is logged, counted in /metrics
-    // and restarted with backoff. Every replica serves HTTP; only the one that acts
-    // runs the leader's parts (`LeaderDuties`).
-    {
-        let cancel = cancel.clone();
+/// Starts every part supervised: a panic or an error is logged, counted in /metrics
+/// and restarted with backoff. Every replica serves HTTP; only the one that acts runs
+/// the leader's parts (`LeaderDuties`).
+fn start_parts(
+    parts: &mut JoinSet<Stopped>,
+    app: &App,
+    daemon: Daemon,
+    bench_cycles: Option<u64>,
+    cancel: &CancellationToken,
+) {
+    let supervisor = app.monitor.supervisor().clone();
+    let web = WebState::new(app.monitor.clone(), app.scheduler.status())
+        .with_core(app.core.clone())
+        .with_replica(app.replica.clone())
+        .with_meters(app.meters.clone())
+        .with_samples(daemon.samples);
+    let listener = daemon.listener;
+    supervised(
+        parts,
+        &supervisor,
+        cancel,
+        Part::HttpServer,
+        Restart::Always,
+        Box::new(move |cancel| {
+            let (listener, web) = (listener.handle(), web.clone());
+            Box::pin(async move { crate::web::serve(listener?, web, cancel).await })
+        }),
+    );
+    if app.replica.role() == Role::Follower {
+        let (replica, store) = (app.replica.clone(), app.store.clone());
         supervised(
-            &mut parts,
+            parts,
             &supervisor,
-            &cancel,
-            "HTTP server",
-            Restart::Always,
-            Box::new(move |cancel| {
-                let (listener, web) = (listener.handle(), web.clone());
-                Box::pin(async move { crate::web::serve(listener?, web, cancel).await })
-            }),
-        );
-    }
-    if replica.role() == Role::Follower {
-        let (replica, store) = (replica.clone(), store.clone());
-        supervised(
-            &mut parts,
-            &supervisor,
-            &cancel,
-            "leadership",
+            cancel,
+            Part::Leadership,
             Restart::Always,
             Box::new(move |cancel| {
                 let (replica, store) = (replica.clone(), store.clone());
@@ -182,56 +117,54 @@ pub async fn run(args: super::RunArgs) -> u8 {
             }),
         );
     }
-    {
-        // Supervised like every part: a panic restarts it (its parts stop with it); a
-        // final error (a benchmark's scheduler) stops the daemon as before.
-        let part_supervisor = supervisor.clone();
-        supervised(
-            &mut parts,
-            &supervisor,
-            &cancel,
-            "leader duties",
-            Restart::OnPanic,
-            Box::new(move |cancel| {
-                let (duties, supervisor) = (duties.clone(), part_supervisor.clone());
-                Box::pin(async move { duties.run(&supervisor, cancel).await })
-            }),
-        );
-    }
-    {
-        let cancel = cancel.clone();
-        let reloader = Reloader::new(monitor.clone(), config.clone());
-        #[cfg(unix)]
-        parts.spawn(async move {
-            let ended = wait_for_signal(cancel, hangup, reloader).await;
-            ("signal handler", ended)
-        });
-        #[cfg(not(unix))]
-        parts.spawn(async move { ("signal handler", wait_for_signal(cancel, reloader).await) });
-    }
-
-    let status = wait_for_parts(&mut parts, &cancel).await;
-    // Deliveries in flight were cut; what is still pending is sent on the next start.
-    // The WAL is folded back into the database file, so the file alone is complete.
-    if let Err(e) = store.checkpoint().await {
-        tracing::warn!(error = %e, "cannot checkpoint the database on exit");
-    }
-    tokio::time::timeout(Duration::from_secs(5), store.close())
-        .await
-        .ok();
-    tracing::info!("spacewarden stopped");
-    status
+    let duties = LeaderDuties {
+        monitor: app.monitor.clone(),
+        scheduler: app.scheduler.clone(),
+        core: app.core.clone(),
+        replica: app.replica.clone(),
+        telegram: app.telegram.clone(),
+        bench_cycles,
+        main: cancel.clone(),
+    };
+    // Supervised like every part: a panic restarts it (its parts stop with it); a
+    // final error (a benchmark's scheduler) stops the daemon as before.
+    let part_supervisor = supervisor.clone();
+    supervised(
+        parts,
+        &supervisor,
+        cancel,
+        Part::LeaderDuties,
+        Restart::OnPanic,
+        Box::new(move |cancel| {
+            let (duties, supervisor) = (duties.clone(), part_supervisor.clone());
+            Box::pin(async move { duties.run(&supervisor, cancel).await })
+        }),
+    );
+    let reloader = Reloader::new(app.monitor.clone(), app.config.clone());
+    let cancel = cancel.clone();
+    #[cfg(unix)]
+    parts.spawn(async move {
+        let ended = wait_for_signal(cancel, daemon.hangup, reloader).await;
+        (Part::SignalHandler, ended)
+    });
+    #[cfg(not(unix))]
+    parts.spawn(async move { (Part::SignalHandler, wait_for_signal(cancel, reloader).await) });
 }
 
 /// Waits for every part to stop (the first to stop stops the rest); the exit status.
 async fn wait_for_parts(parts: &mut JoinSet<Stopped>, cancel: &CancellationToken) -> u8 {
     let mut status = EXIT_OK;
     while let Some(joined) = parts.join_next().await {
-        let (part, result) = joined.unwrap_or_else(|e| ("a task", Err(format!("panicked: {e}"))));
+        let (stopped, result) = match joined {
+            Ok((part, result)) => (Some(part), result),
+            // The task around a supervised part: which one is unknown.
+            Err(e) => (None, Err(format!("panicked: {e}"))),
+        };
+        let part = stopped.map_or("a task", Part::as_str);
         match (&result, cancel.is_cancelled()) {
             // A chat front that cannot run was logged by its supervisor; the rest runs on.
-            (Err(_), false) if OPTIONAL.contains(&part) => continue,
-            (Ok(()), _) if part == "signal handler" => tracing::info!(part, "stopped"),
+            (Err(_), false) if stopped.is_some_and(Part::is_optional) => continue,
+            (Ok(()), _) if stopped == Some(Part::SignalHandler) => tracing::info!(part, "stopped"),
             (Ok(()), true) => tracing::info!(part, "stopped"),
             (Ok(()), false) => {
                 tracing::error!(part, "stopped unexpectedly");

@@ -22,6 +22,7 @@ mod fake_telegram_selftest;
 mod hub_client;
 mod hub_events;
 mod memory;
+mod oneshot_action;
 mod outside_text;
 mod postgres_run;
 mod postgres_support;

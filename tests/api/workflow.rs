@@ -1,10 +1,11 @@
-//! The GitHub Actions example, `examples/github-actions/spacewarden.yml`, run as a
-//! runner would run it, without GitHub: its `run:` steps in order with bash (as
+//! The GitHub Actions examples, `examples/github-actions/spacewarden.yml` and
+//! `keep-alive.yml`, run as a runner would run them, without GitHub: its `run:` steps in order with bash (as
 //! `shell: bash` does: `--noprofile --norc -eo pipefail`), each with the workflow's,
 //! the job's and the step's `env` (secrets from the test, empty when not given) and
 //! what earlier steps wrote to `$GITHUB_ENV` and `$GITHUB_PATH`. `uses:` steps
 //! (checkout, the caches, Pages) are skipped: the binary is put where the cache would
-//! restore it. Against the fake Hub and a webhook; it must end with a report on disk.
+//! restore it. Against the fake Hub and a webhook; `spacewarden.yml` must end with a
+//! report on disk, `keep-alive.yml` with one restart.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -23,6 +24,10 @@ use crate::support::webhook::WebhookSink;
 const WORKFLOW: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/examples/github-actions/spacewarden.yml"
+);
+const KEEP_ALIVE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/github-actions/keep-alive.yml"
 );
 
 #[derive(Debug, Deserialize)]
@@ -53,21 +58,36 @@ struct Step {
     working_directory: Option<String>,
 }
 
-/// `${{ secrets.NAME }}` is the only expression the emulated runner evaluates (an
-/// unknown secret is empty, as on GitHub); any other one fails the test, so the
-/// workflow stays runnable here.
+/// The expressions the emulated runner evaluates: `${{ a || b || 'text' }}` of
+/// `secrets.NAME`, `vars.NAME` (repository variables: none in these tests) and quoted
+/// text, the first that is not empty (an unknown secret is empty, as on GitHub); any
+/// other one fails the test, so the workflows stay runnable here.
 fn resolve(value: &str, secrets: &HashMap<&str, String>) -> String {
     if !value.contains("${{") {
         return value.to_owned();
     }
-    let name = value
+    let expression = value
         .trim()
         .strip_prefix("${{")
         .and_then(|v| v.strip_suffix("}}"))
-        .map(str::trim)
-        .and_then(|v| v.strip_prefix("secrets."))
         .unwrap_or_else(|| panic!("an expression the test cannot evaluate: {value}"));
-    secrets.get(name).cloned().unwrap_or_default()
+    let term = |term: &str| {
+        let term = term.trim();
+        if let Some(name) = term.strip_prefix("secrets.") {
+            secrets.get(name).cloned().unwrap_or_default()
+        } else if term.starts_with("vars.") {
+            String::new()
+        } else if let Some(text) = term.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+            text.to_owned()
+        } else {
+            panic!("an expression the test cannot evaluate: {value}")
+        }
+    };
+    expression
+        .split("||")
+        .map(term)
+        .find(|v| !v.is_empty())
+        .unwrap_or_default()
 }
 
 /// `KEY=VALUE` lines of `$GITHUB_ENV`.
@@ -131,36 +151,15 @@ impl Runner {
     }
 }
 
-#[tokio::test]
-async fn the_example_workflow_runs_its_steps_and_leaves_a_report() {
-    let workflow: Workflow =
-        serde_norway::from_str(&std::fs::read_to_string(WORKFLOW).expect("the workflow file"))
-            .expect("the workflow parses");
-
-    // Scheduled, and also by hand; CHECK_SCHEDULE is the schedule's own cron, so hourly
-    // runs are not read as gaps in the uptime.
-    assert!(workflow.on.get("workflow_dispatch").is_some());
-    let cron = workflow.on["schedule"][0]["cron"]
-        .as_str()
-        .expect("a cron schedule");
-    assert_eq!(workflow.env["CHECK_SCHEDULE"], cron);
-    let (_, job) = workflow.jobs.iter().next().expect("a job");
-    assert_eq!(workflow.jobs.len(), 1);
-
-    let hub = FakeHub::start().await;
-    hub.add_user("alice", "hf_alice");
-    hub.add_space(SpaceSpec::new("alice/app").stage("RUNTIME_ERROR"))
-        .add_space(SpaceSpec::new("alice/fine"));
-    let sink = WebhookSink::start().await;
-    // The fakes' addresses and fast repairs as the runner's environment; the watch
-    // list, the token and the webhook only as repository secrets.
-    let app = App::new(&hub).settings(FAST_REPAIRS);
-    let secrets: HashMap<&str, String> = HashMap::from([
-        ("HF_TOKEN", "hf_alice".to_owned()),
-        ("SPACES", "alice/app,alice/fine".to_owned()),
-        ("ALERT_WEBHOOK_URL", sink.url()),
-    ]);
-
+/// Runs `job`'s `run:` steps in order in a fresh workspace of `app` (the binary where
+/// the cache would restore it, the fakes' addresses as the runner's environment, the
+/// workflow's and the job's `env` with `secrets`); what ran, `uses:` steps named.
+async fn run_steps(
+    app: &App,
+    workflow_env: &BTreeMap<String, String>,
+    job: &Job,
+    secrets: &HashMap<&str, String>,
+) -> Vec<String> {
     let workspace = app.dir().join("workspace");
     let home = app.dir().join("home");
     let files = app.dir().join("runner");
@@ -214,16 +213,71 @@ async fn the_example_workflow_runs_its_steps_and_leaves_a_report() {
             !script.contains("${{"),
             "{name}: an expression inside a script (pass it through env)"
         );
-        let env: Vec<(String, String)> = workflow
-            .env
+        let env: Vec<(String, String)> = workflow_env
             .iter()
             .chain(&job.env)
             .chain(&step.env)
-            .map(|(k, v)| (k.clone(), resolve(v, &secrets)))
+            .map(|(k, v)| (k.clone(), resolve(v, secrets)))
             .collect();
         runner.run(index, script, &env).await;
         ran.push(format!("run {script}"));
     }
+
+    ran
+}
+
+#[tokio::test]
+async fn the_example_workflow_runs_its_steps_and_leaves_a_report() {
+    let workflow: Workflow =
+        serde_norway::from_str(&std::fs::read_to_string(WORKFLOW).expect("the workflow file"))
+            .expect("the workflow parses");
+
+    // Scheduled, and also by hand; CHECK_SCHEDULE is the schedule's own cron, so hourly
+    // runs are not read as gaps in the uptime.
+    assert!(workflow.on.get("workflow_dispatch").is_some());
+    let cron = workflow.on["schedule"][0]["cron"]
+        .as_str()
+        .expect("a cron schedule");
+    assert_eq!(workflow.env["CHECK_SCHEDULE"], cron);
+    let (_, job) = workflow.jobs.iter().next().expect("a job");
+    assert_eq!(workflow.jobs.len(), 1);
+
+    let hub = FakeHub::start().await;
+    hub.add_user("alice", "hf_alice");
+    hub.add_space(SpaceSpec::new("alice/app").stage("RUNTIME_ERROR"))
+        .add_space(SpaceSpec::new("alice/fine"));
+    let sink = WebhookSink::start().await;
+    // The fakes' addresses and fast repairs as the runner's environment; the watch
+    // list, the token and the webhook only as repository secrets.
+    let app = App::new(&hub).settings(FAST_REPAIRS);
+    let secrets: HashMap<&str, String> = HashMap::from([
+        ("HF_TOKEN", "hf_alice".to_owned()),
+        ("SPACES", "alice/app,alice/fine".to_owned()),
+        ("ALERT_WEBHOOK_URL", sink.url()),
+    ]);
+
+    // The timeout is GLOBAL_TIMEOUT_SECONDS (a variable or a secret, else 30 minutes),
+    // never a --timeout written into the step.
+    assert_eq!(
+        resolve(&workflow.env["GLOBAL_TIMEOUT_SECONDS"], &secrets),
+        "1800"
+    );
+    let with_secret = HashMap::from([("GLOBAL_TIMEOUT_SECONDS", "600".to_owned())]);
+    assert_eq!(
+        resolve(&workflow.env["GLOBAL_TIMEOUT_SECONDS"], &with_secret),
+        "600"
+    );
+    assert!(workflow.env["GLOBAL_TIMEOUT_SECONDS"].contains("vars.GLOBAL_TIMEOUT_SECONDS"));
+    assert!(
+        job.steps
+            .iter()
+            .filter_map(|step| step.run.as_deref())
+            .all(|script| !script.contains("--timeout")),
+        "a hard-coded --timeout"
+    );
+
+    let ran = run_steps(&app, &workflow.env, job, &secrets).await;
+    let workspace = app.dir().join("workspace");
 
     // The order the issue asks for: binary, database, check and report, Pages, save.
     let position = |needle: &str| {
@@ -284,4 +338,44 @@ async fn the_example_workflow_runs_its_steps_and_leaves_a_report() {
             .is_empty(),
         "the checks are in the file"
     );
+}
+
+#[tokio::test]
+async fn the_keep_alive_workflow_restarts_its_space_on_a_schedule() {
+    let workflow: Workflow =
+        serde_norway::from_str(&std::fs::read_to_string(KEEP_ALIVE).expect("the workflow file"))
+            .expect("the workflow parses");
+    assert_eq!(
+        workflow.on["schedule"][0]["cron"].as_str(),
+        Some("0 */6 * * *")
+    );
+    assert!(workflow.on.get("workflow_dispatch").is_some());
+    let (_, job) = workflow.jobs.iter().next().expect("a job");
+    assert_eq!(workflow.jobs.len(), 1);
+
+    let hub = FakeHub::start().await;
+    hub.add_user("alice", "hf_alice");
+    hub.add_space(SpaceSpec::new("alice/app").stage("RUNTIME_ERROR"))
+        .add_space(SpaceSpec::new("alice/fine"));
+    let sink = WebhookSink::start().await;
+    let app = App::new(&hub).settings(FAST_REPAIRS);
+    // The keep-alive workflow's own secrets: REPO_ID and the token, no SPACES; the
+    // timeout as a secret.
+    let secrets: HashMap<&str, String> = HashMap::from([
+        ("HF_TOKEN", "hf_alice".to_owned()),
+        ("REPO_ID", "alice/app".to_owned()),
+        ("GLOBAL_TIMEOUT_SECONDS", "120".to_owned()),
+        ("ALERT_WEBHOOK_URL", sink.url()),
+    ]);
+
+    // A failing step fails the test: the restart exited 0 (the Space is back).
+    let ran = run_steps(&app, &workflow.env, job, &secrets).await;
+    assert!(
+        ran.iter()
+            .any(|step| step.contains("spacewarden restart \"$REPO_ID\"")),
+        "{ran:#?}"
+    );
+    assert_eq!(hub.restarts("alice/app"), [false], "one restart of REPO_ID");
+    assert!(hub.restarts("alice/fine").is_empty());
+    assert_eq!(sink.events(), ["repairing alice/app"]);
 }

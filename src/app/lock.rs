@@ -23,13 +23,13 @@ const NOTE_MAX: usize = 200;
 
 /// The lock, held while this value lives (the open file holds it).
 #[derive(Debug)]
-pub(super) struct DbLock {
+pub struct DbLock {
     _file: File,
 }
 
 /// Why the lock was not taken.
 #[derive(Debug, thiserror::Error)]
-pub(super) enum LockError {
+pub enum LockError {
     /// Another process holds it; `holder` is what it wrote ("pid 12 on host h").
     #[error("{url} is in use by another spacewarden ({holder}; lock file {path})")]
     Held {
@@ -46,7 +46,7 @@ pub(super) enum LockError {
 
 /// The lock file of a SQLite file database, beside it; `None` for Postgres and for an
 /// in-memory database.
-pub(super) fn lock_path(url: &str) -> Option<PathBuf> {
+pub fn lock_path(url: &str) -> Option<PathBuf> {
     if Backend::of(url) != Backend::Sqlite || url.contains(":memory:") {
         return None;
     }
@@ -58,7 +58,7 @@ pub(super) fn lock_path(url: &str) -> Option<PathBuf> {
 
 /// Takes the lock for `url` and writes this process's pid and host into it.
 /// `Ok(None)` when the database has no lock file (Postgres, in memory).
-pub(super) fn acquire(url: &str) -> Result<Option<DbLock>, LockError> {
+pub fn acquire(url: &str) -> Result<Option<DbLock>, LockError> {
     let Some(path) = lock_path(url) else {
         return Ok(None);
     };
@@ -95,7 +95,7 @@ pub(super) fn acquire(url: &str) -> Result<Option<DbLock>, LockError> {
 
 /// Who holds the lock of `url`, when a process does (for `check`, which runs beside a
 /// daemon without storing). The probe's own lock, when it gets one, is released at once.
-pub(super) fn holder(url: &str) -> Option<String> {
+pub fn holder(url: &str) -> Option<String> {
     match acquire_probe(url) {
         Err(LockError::Held { holder, .. }) => Some(holder),
         _ => None,

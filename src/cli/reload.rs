@@ -265,6 +265,7 @@ fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
     ]
     .into_iter()
     .filter_map(|(name, changed)| changed.then_some(name))
+    .chain(old.channels.differs(&new.channels))
     .collect()
 }
 
@@ -327,5 +328,23 @@ mod tests {
             Vec::<&str>::new()
         );
         assert_eq!(needs_restart(&hashed(HASH_A), &hashed(HASH_B)), ["WEB_*"]);
+    }
+
+    #[test]
+    fn a_changed_alert_channel_is_named() {
+        let config = |url: &'static str| {
+            Config::from_lookup(move |name| match name {
+                "SPACES" => Some("alice/*".to_owned()),
+                "NTFY_URL" => Some(url.to_owned()),
+                _ => None,
+            })
+            .unwrap()
+        };
+        let before = config("https://ntfy.example/alerts");
+        assert_eq!(needs_restart(&before, &before.clone()), Vec::<&str>::new());
+        assert_eq!(
+            needs_restart(&before, &config("https://ntfy.example/other")),
+            ["NTFY_URL"]
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! whole stack, so the suites are modules of this one).
 
 mod causes;
+mod chat;
 mod check_config;
 mod check_hub;
 mod check_repair;

@@ -29,7 +29,7 @@ pub async fn run_telegram(
     core: CommandCore,
     cancel: CancellationToken,
 ) -> Result<(), String> {
-    let Some(me) = connect(&bot, &cancel).await? else {
+    let Some(me) = connect(&bot, &cancel).await.map_err(|e| e.to_string())? else {
         return Ok(());
     };
     let username = me.username.clone().unwrap_or_default();
@@ -78,13 +78,18 @@ pub async fn run_telegram(
     }
 }
 
+/// Telegram refused the bot token: final, the part stops (the rest keeps running).
+#[derive(Debug, thiserror::Error)]
+#[error("TELEGRAM_BOT_TOKEN was refused by Telegram")]
+struct TokenRefused;
+
 /// `getMe` until it answers (`None` when cancelled first); a refused token is final.
-async fn connect(bot: &TgBot, cancel: &CancellationToken) -> Result<Option<Me>, String> {
+async fn connect(bot: &TgBot, cancel: &CancellationToken) -> Result<Option<Me>, TokenRefused> {
     loop {
         match bot.get_me().await {
             Ok(me) => return Ok(Some(me)),
             Err(RequestError::Api(ApiError::InvalidToken)) => {
-                return Err("TELEGRAM_BOT_TOKEN was refused by Telegram".into());
+                return Err(TokenRefused);
             }
             Err(e) => {
                 tracing::warn!(error = %e, "telegram: getMe failed; retrying");

@@ -45,7 +45,9 @@ impl Platform {
 pub enum Who {
     /// In the admin list; writes privately (Telegram) or in the allowed channel.
     Admin,
-    /// In the allowed group or channel, not an admin: may read, may not act.
+    /// In the allowed group or channel, not an admin: may read, may not act. Alerts
+    /// arrive there too, and a Telegram answer is the next message in the chat: ask
+    /// as a member only while no alert is due.
     Member,
     /// Looks like the admin (the admin's username; on Discord also the
     /// administrator permission) but is not in the admin list: ids decide.

@@ -17,86 +17,25 @@ mod press;
 mod relay;
 mod repair;
 mod reply;
+mod spec;
 mod status;
 mod switches;
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::sync::Notify;
 
 use crate::domain::{ActionActor, Person, SpaceId, Via};
-use crate::hub::LogKind;
 use crate::monitor::Monitor;
 use crate::replica::{self, Replica};
 use crate::store::AuditEntry;
 
 pub use access::{Access, Denied};
-pub use catalogue::{CATALOGUE, CommandName, Role, Spec};
+pub use catalogue::{CATALOGUE, Command, CommandName, Role, Spec};
 pub use parse::{ParseError, parse};
 pub use reply::{Block, Button, ButtonAction, ButtonStyle, Reply, Severity, SpaceLine};
-
-/// Everything a user can ask (DESIGN.md "Commands"; declared in `catalogue`). Space
-/// arguments stay raw text here and are validated (and checked against the watch
-/// list) on execution.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Command {
-    Status(Option<String>),
-    Spaces,
-    History(String),
-    Logs(String, LogKind),
-    Metrics(String),
-    Restart(String),
-    /// `confirmed`: the actor already said yes (a confirm button or form, or the API,
-    /// whose request is itself explicit); otherwise the core asks first.
-    Rebuild {
-        space: String,
-        confirmed: bool,
-    },
-    Pause(String),
-    Wake(String),
-    Mute(String, Option<Duration>),
-    Unmute(String),
-    /// Idle this long before sleeping; `None`: never.
-    SleepTime(String, Option<Duration>),
-    Costs,
-    Check,
-    Help,
-}
-
-impl Command {
-    /// The command as text, for the audit log.
-    pub fn describe(&self) -> String {
-        match self {
-            Command::Status(None) => "/status".into(),
-            Command::Status(Some(s)) => format!("/status {s}"),
-            Command::Logs(s, kind) => format!("/logs {s} {}", kind.as_str()),
-            Command::Rebuild { space, confirmed } => match confirmed {
-                true => format!("/rebuild {space} (confirmed)"),
-                false => format!("/rebuild {space}"),
-            },
-            Command::Mute(s, Some(d)) => {
-                format!("/mute {s} {}", crate::domain::format_duration(*d))
-            }
-            Command::SleepTime(s, d) => match d {
-                Some(d) => format!("/sleeptime {s} {}", crate::domain::format_duration(*d)),
-                None => format!("/sleeptime {s} never"),
-            },
-            Command::History(s)
-            | Command::Metrics(s)
-            | Command::Restart(s)
-            | Command::Pause(s)
-            | Command::Wake(s)
-            | Command::Mute(s, None)
-            | Command::Unmute(s) => format!("/{} {s}", self.spec().name),
-            Command::Spaces | Command::Costs | Command::Check | Command::Help => {
-                format!("/{}", self.spec().name)
-            }
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Platform {
@@ -376,62 +315,6 @@ impl CommandCore {
         }
         self.audit(actor, &text, true, "bad command").await;
         Response::with(Outcome::BadRequest, Reply::error(error.to_string()))
-    }
-
-    async fn run(&self, actor: &Actor, command: Command) -> Response {
-        let space = match &command {
-            Command::Status(None)
-            | Command::Spaces
-            | Command::Costs
-            | Command::Check
-            | Command::Help => None,
-            Command::Status(Some(space))
-            | Command::History(space)
-            | Command::Logs(space, _)
-            | Command::Metrics(space)
-            | Command::Restart(space)
-            | Command::Rebuild { space, .. }
-            | Command::Pause(space)
-            | Command::Wake(space)
-            | Command::Mute(space, _)
-            | Command::Unmute(space)
-            | Command::SleepTime(space, _) => Some(space.as_str()),
-        };
-        let id = match space.map(|text| self.resolve(text)) {
-            None => None,
-            Some(resolved) => match resolved.await {
-                Ok(id) => Some(id),
-                Err(refused) => return refused,
-            },
-        };
-        match (command, id) {
-            (Command::Status(_), Some(id)) => Response::read(self.detail(id).await),
-            (Command::Status(_), None) => Response::read(self.overview(0).await),
-            (Command::Spaces, _) => Response::read(self.space_list(0).await),
-            (Command::History(_), Some(id)) => Response::read(self.history(id).await),
-            (Command::Logs(_, kind), Some(id)) => Response::read(self.logs(id, kind).await),
-            (Command::Metrics(_), Some(id)) => Response::read(self.metrics(id).await),
-            (Command::Restart(_), Some(id)) => {
-                self.repair(actor, &id, crate::domain::RepairStep::Restart)
-                    .await
-            }
-            (Command::Rebuild { confirmed, .. }, Some(id)) => {
-                self.rebuild(actor, id, confirmed).await
-            }
-            (Command::Pause(_), Some(id)) => self.pause(actor, id).await,
-            (Command::Wake(_), Some(id)) => self.wake(actor, id).await,
-            (Command::Mute(_, duration), Some(id)) => {
-                self.mute(id, Some(duration.unwrap_or(Duration::from_secs(3600))))
-                    .await
-            }
-            (Command::Unmute(_), Some(id)) => self.mute(id, None).await,
-            (Command::SleepTime(_, after), Some(id)) => self.sleep_time(actor, id, after).await,
-            (Command::Costs, _) => Response::read(self.costs().await),
-            (Command::Check, _) => self.check_now(),
-            (Command::Help, _) => Response::done(self.help(actor)),
-            // A Space command always has its id here (resolved above).
-            (_, None) => Response::with(Outcome::BadRequest, Reply::error("Which Space?")),
-        }
     }
 
     /// A Space argument: a valid id on the watch list (`Monitor::watches`, the one rule

@@ -1,8 +1,9 @@
-//! `CommandName`: which command, as a value. Parsing a name, the catalogue's entry
-//! (`spec`) and building the `Command` are exhaustive matches on it, so a command
-//! cannot be added to one of them and forgotten in another.
+//! `CommandName`: which command, as a value. `command_names!` makes the enum from the
+//! list in `catalogue.rs`; parsing a name, the catalogue's entry (`spec`) and building
+//! the `Command` are exhaustive matches on it, so a command cannot be added to one of
+//! them and forgotten in another.
 
-use super::catalogue::{CATALOGUE, Spec, find};
+use super::catalogue::{CATALOGUE, CommandName, Spec, find};
 
 /// One list makes the enum, its names and its count, so a command added to the list is
 /// counted (the catalogue's length is `COUNT`: an entry missing there fails to compile).
@@ -31,23 +32,7 @@ macro_rules! command_names {
     };
 }
 
-command_names! {
-    Status => "status",
-    Spaces => "spaces",
-    History => "history",
-    Metrics => "metrics",
-    Costs => "costs",
-    Help => "help",
-    Logs => "logs",
-    Restart => "restart",
-    Rebuild => "rebuild",
-    Pause => "pause",
-    Wake => "wake",
-    Mute => "mute",
-    Unmute => "unmute",
-    SleepTime => "sleeptime",
-    Check => "check",
-}
+pub(super) use command_names;
 
 impl CommandName {
     /// The command named `text`, exactly (callers lowercase first where they may).

@@ -129,46 +129,69 @@ pub fn assess(
     thresholds: &PlatformThresholds,
 ) -> PlatformPlan {
     let mut plan = PlatformPlan::default();
-    let by_key = |space: &SpaceId| suspects.iter().find(|s| s.space.key() == space.key());
     let members: HashSet<String> = active
         .iter()
         .flat_map(|i| i.spaces.iter().map(SpaceId::key))
         .collect();
     for incident in active {
-        plan.held.extend(incident.spaces.iter().map(SpaceId::key));
-        let failing = |s: &Suspect| s.reason == Some(incident.reason);
-        let still = incident
+        follow(incident, suspects, &members, &mut plan);
+    }
+    open_new(active, suspects, thresholds, &members, &mut plan);
+    plan
+}
+
+/// An ongoing incident this cycle: it holds its members, grows by the Spaces that now
+/// fail the same way, or closes once none of its members does and none joined.
+fn follow(
+    incident: &PlatformIncident,
+    suspects: &[Suspect],
+    members: &HashSet<String>,
+    plan: &mut PlatformPlan,
+) {
+    let by_key = |space: &SpaceId| suspects.iter().find(|s| s.space.key() == space.key());
+    plan.held.extend(incident.spaces.iter().map(SpaceId::key));
+    let failing = |s: &Suspect| s.reason == Some(incident.reason);
+    let still = incident
+        .spaces
+        .iter()
+        .any(|space| by_key(space).is_some_and(failing));
+    let joiners: Vec<SpaceId> = suspects
+        .iter()
+        .filter(|s| failing(s) && !members.contains(&s.space.key()))
+        .map(|s| s.space.clone())
+        .collect();
+    if !still && joiners.is_empty() {
+        let (still_bad, back): (Vec<SpaceId>, Vec<SpaceId>) = incident
             .spaces
             .iter()
-            .any(|space| by_key(space).is_some_and(failing));
-        let joiners: Vec<SpaceId> = suspects
-            .iter()
-            .filter(|s| failing(s) && !members.contains(&s.space.key()))
-            .map(|s| s.space.clone())
-            .collect();
-        if !still && joiners.is_empty() {
-            let (still_bad, back): (Vec<SpaceId>, Vec<SpaceId>) = incident
-                .spaces
-                .iter()
-                .cloned()
-                .partition(|space| by_key(space).is_some_and(|s| s.bad));
-            plan.close.push(Closing {
-                id: incident.id,
-                reason: incident.reason,
-                opened: incident.opened,
-                back,
-                still_bad,
-            });
-            continue;
-        }
-        if !joiners.is_empty() {
-            plan.held.extend(joiners.iter().map(SpaceId::key));
-            let mut spaces = incident.spaces.clone();
-            spaces.extend(joiners);
-            plan.grow.push((incident.id, spaces));
-        }
+            .cloned()
+            .partition(|space| by_key(space).is_some_and(|s| s.bad));
+        plan.close.push(Closing {
+            id: incident.id,
+            reason: incident.reason,
+            opened: incident.opened,
+            back,
+            still_bad,
+        });
+        return;
     }
-    // New incidents: Spaces outside every incident that went bad alike this cycle.
+    if !joiners.is_empty() {
+        plan.held.extend(joiners.iter().map(SpaceId::key));
+        let mut spaces = incident.spaces.clone();
+        spaces.extend(joiners);
+        plan.grow.push((incident.id, spaces));
+    }
+}
+
+/// New incidents: Spaces outside every incident that went bad alike this cycle, enough
+/// of them and across enough owners.
+fn open_new(
+    active: &[PlatformIncident],
+    suspects: &[Suspect],
+    thresholds: &PlatformThresholds,
+    members: &HashSet<String>,
+    plan: &mut PlatformPlan,
+) {
     let ongoing: HashSet<PlatformReason> = active.iter().map(|i| i.reason).collect();
     let mut groups: BTreeMap<PlatformReason, Vec<&Suspect>> = BTreeMap::new();
     for s in suspects {
@@ -204,7 +227,6 @@ pub fn assess(
             owners,
         });
     }
-    plan
 }
 
 #[cfg(test)]

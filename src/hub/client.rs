@@ -12,21 +12,22 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use futures_util::StreamExt;
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue};
-use reqwest::{Method, Response, StatusCode};
+use reqwest::header::{ACCEPT, HeaderMap, HeaderValue};
+use reqwest::{Method, Response};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use url::Url;
 
+mod send;
+
+use self::send::HubRequest;
 use super::listing::{self, SkippedIds};
-use super::ratelimit::{RateLimit, wait_after_429};
 use super::sse::SseParser;
-use super::wire::{self, LogEventWire, MetricWire, RuntimeWire, SpaceWire, WhoAmIWire};
+use super::wire::{LogEventWire, MetricWire, RuntimeWire, SpaceWire, WhoAmIWire};
 use super::{
     Hub, HubError, HubEvent, HubObserver, LogKind, LogLine, MetricSample, MetricStream,
     RuntimeCall, SpaceInfo, SpaceRuntime, SpaceSummary, WhoAmI,
 };
-use crate::clock::{Clock, SystemClock};
 use crate::domain::SpaceId;
 use crate::domain::text::clean_line;
 
@@ -141,113 +142,6 @@ impl HubClient {
         url
     }
 
-    /// Sends one request and maps every failure to a `HubError`. `repo_url` tells
-    /// how to read an anonymous 401 (reference §2.2: "not found or private").
-    pub(super) async fn send(
-        &self,
-        method: Method,
-        url: Url,
-        token: Option<&SecretString>,
-        headers: HeaderMap,
-        repo_url: bool,
-        timeout: Option<Duration>,
-    ) -> Result<Response, HubError> {
-        self.send_with(method, url, token, headers, repo_url, timeout, None)
-            .await
-    }
-
-    /// `send` with a JSON body (the mutations that take one, e.g. `/sleeptime`).
-    #[allow(clippy::too_many_arguments)]
-    async fn send_with(
-        &self,
-        method: Method,
-        url: Url,
-        token: Option<&SecretString>,
-        headers: HeaderMap,
-        repo_url: bool,
-        timeout: Option<Duration>,
-        body: Option<&serde_json::Value>,
-    ) -> Result<Response, HubError> {
-        let key = credential_key(token);
-        self.check_pacing(key)?;
-        // `whoami-v2` has its own, tighter window (reference §2.3): a 429 there pauses
-        // only whoami, never the checks and repairs of the same token.
-        let whoami = url.path().ends_with("/api/whoami-v2");
-        let paced = if whoami { key ^ WHOAMI_BUCKET } else { key };
-        self.check_pacing(paced)?;
-        let mut request = self.http.request(method.clone(), url).headers(headers);
-        if let Some(timeout) = timeout.or(Some(self.timeout)) {
-            request = request.timeout(timeout);
-        }
-        if let Some(token) = token {
-            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-                .map_err(|_| {
-                    HubError::Unauthorized("the token contains invalid characters".into())
-                })?;
-            value.set_sensitive(true);
-            request = request.header(AUTHORIZATION, value);
-        }
-        match body {
-            Some(body) => request = request.json(body),
-            None if method == Method::POST => {
-                request = request.header(reqwest::header::CONTENT_LENGTH, 0);
-            }
-            None => {}
-        }
-        let started = Instant::now();
-        let sent = request.send().await;
-        self.emit(HubEvent::Request {
-            status: sent.as_ref().ok().map(|r| r.status().as_u16()),
-            latency: started.elapsed(),
-        });
-        let response = sent.map_err(|e| transport_error(&e, self.timeout))?;
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let ratelimit = header("ratelimit");
-        if let Some(limit) = ratelimit.as_deref().and_then(RateLimit::parse)
-            && limit.remaining == 0
-        {
-            self.pause(paced, limit.reset + Duration::from_secs(1));
-        }
-        let status = response.status();
-        if status.is_success() {
-            return Ok(response);
-        }
-        let error_header = header("x-error-message");
-        let retry_after = header("retry-after");
-        let body = read_text(response).await;
-        let message = wire::error_message(error_header.as_deref(), &body);
-        Err(match status {
-            StatusCode::UNAUTHORIZED if token.is_none() && repo_url => HubError::NotFound(format!(
-                "{message} (not found, or private and no token was given)"
-            )),
-            StatusCode::UNAUTHORIZED => HubError::Unauthorized(message),
-            StatusCode::FORBIDDEN => HubError::Forbidden(message),
-            StatusCode::NOT_FOUND => HubError::NotFound(message),
-            StatusCode::BAD_REQUEST => HubError::BadRequest(message),
-            StatusCode::TOO_MANY_REQUESTS => {
-                // Edge: a `Retry-After` date is the Hub's wall clock, so it is
-                // measured from the real time; the client holds no injected clock.
-                let wait = wait_after_429(
-                    ratelimit.as_deref(),
-                    retry_after.as_deref(),
-                    SystemClock.now(),
-                );
-                self.pause(paced, wait);
-                HubError::RateLimited { retry_after: wait }
-            }
-            s if s.is_server_error() || s == StatusCode::REQUEST_TIMEOUT => {
-                HubError::Transient(format!("HTTP {}: {message}", s.as_u16()))
-            }
-            s => HubError::Decode(format!("unexpected HTTP {}: {message}", s.as_u16())),
-        })
-    }
-
     async fn get_json<T: DeserializeOwned>(
         &self,
         url: Url,
@@ -269,25 +163,6 @@ impl HubClient {
             .send(Method::POST, url, token, HeaderMap::new(), true, None)
             .await?;
         Ok(decode::<RuntimeWire>(response).await?.into())
-    }
-
-    fn check_pacing(&self, key: u64) -> Result<(), HubError> {
-        let mut paused = self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
-        match paused.get(&key) {
-            Some(until) if *until > Instant::now() => Err(HubError::RateLimited {
-                retry_after: *until - Instant::now(),
-            }),
-            Some(_) => {
-                paused.remove(&key);
-                Ok(())
-            }
-            None => Ok(()),
-        }
-    }
-
-    fn pause(&self, key: u64, wait: Duration) {
-        let mut paused = self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
-        paused.insert(key, Instant::now() + wait);
     }
 
     fn next_page(&self, headers: &HeaderMap) -> Option<Url> {
@@ -426,15 +301,15 @@ impl Hub for HubClient {
     ) -> Result<SpaceRuntime, HubError> {
         let body = serde_json::json!({ "seconds": seconds });
         let response = self
-            .send_with(
-                Method::POST,
-                self.space_url(id, &["sleeptime"]),
+            .send_request(HubRequest {
+                method: Method::POST,
+                url: self.space_url(id, &["sleeptime"]),
                 token,
-                HeaderMap::new(),
-                true,
-                None,
-                Some(&body),
-            )
+                headers: HeaderMap::new(),
+                repo_url: true,
+                timeout: None,
+                body: Some(&body),
+            })
             .await?;
         let answer = decode::<RuntimeWire>(response).await.map(Into::into);
         self.runtime_seen(id, RuntimeCall::SleepTime, answer)

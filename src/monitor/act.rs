@@ -14,13 +14,26 @@ use super::platform::suspects;
 use super::{Claim, Monitor};
 use crate::alerts::{Alert, EventKind};
 use crate::domain::{
-    ActionActor, ActionKind, ActionTrigger, Ladder, Observation, PlatformIncident, PlatformPlan,
-    RepairHistory, SpaceCheck, SpaceId, Stage, assess, time,
+    ActionActor, ActionKind, ActionTrigger, Cause, Ladder, Observation, PlatformIncident,
+    PlatformPlan, RepairHistory, SpaceCheck, SpaceId, Stage, assess, time,
 };
 use crate::store::{NewAction, SpaceState, StoreError, StoreTx};
 
 /// Log lines attached to a "down" alert for a Space in an error stage.
 const ALERT_LOG_LINES: usize = 10;
+
+/// The last `ALERT_LOG_LINES` of the Space's log tail, on its "down" alerts.
+fn attach_logs(plan: &mut Plan, lines: Option<&Vec<String>>) {
+    let Some(lines) = lines else {
+        return;
+    };
+    for event in &mut plan.events {
+        if event.kind == EventKind::Down {
+            let skip = lines.len().saturating_sub(ALERT_LOG_LINES);
+            event.logs = lines[skip..].to_vec();
+        }
+    }
+}
 
 /// What the decisions of one cycle read from the store, before any transaction.
 pub(super) struct Facts {
@@ -54,14 +67,7 @@ impl Monitor {
             let space = &obs.space;
             let ladder = self.ladder_for(obs);
             let mut plan = plan(&self.facts_for(space, obs, &facts, &platform, &ladder, now));
-            for event in &mut plan.events {
-                if event.kind == EventKind::Down
-                    && let Some(lines) = logs.get(&space.key())
-                {
-                    let skip = lines.len().saturating_sub(ALERT_LOG_LINES);
-                    event.logs = lines[skip..].to_vec();
-                }
-            }
+            attach_logs(&mut plan, logs.get(&space.key()));
             // Claims and cap slots are taken before the transaction; if it fails, the
             // guards drop and release them.
             let admitted = plan.work.as_ref().and_then(|p| self.admit(space, &p.work));
@@ -104,20 +110,32 @@ impl Monitor {
         drop(guard);
         self.inner.outbox.wake();
         for (space, cause, work, admitted, action_id) in started {
-            match work {
-                Work::Repair(step) => self.start_ladder(space, step, cause, action_id, admitted),
-                Work::Wake { via_restart } => {
-                    self.start_wake(space, action_id, via_restart, admitted.claim)
-                }
-                Work::Scheduled(Switch::Wake) => {
-                    self.start_scheduled_wake(space, action_id, admitted.claim)
-                }
-                Work::Scheduled(Switch::Pause) => {
-                    self.start_scheduled_pause(space, action_id, admitted.claim)
-                }
-            }
+            self.start_work(space, cause, work, admitted, action_id);
         }
         Ok(())
+    }
+
+    /// Starts work whose action row is committed.
+    fn start_work(
+        &self,
+        space: SpaceId,
+        cause: Option<Cause>,
+        work: Work,
+        admitted: Admitted,
+        action_id: i64,
+    ) {
+        match work {
+            Work::Repair(step) => self.start_ladder(space, step, cause, action_id, admitted),
+            Work::Wake { via_restart } => {
+                self.start_wake(space, action_id, via_restart, admitted.claim)
+            }
+            Work::Scheduled(Switch::Wake) => {
+                self.start_scheduled_wake(space, action_id, admitted.claim)
+            }
+            Work::Scheduled(Switch::Pause) => {
+                self.start_scheduled_pause(space, action_id, admitted.claim)
+            }
+        }
     }
 
     pub(super) async fn read_facts(

@@ -18,7 +18,8 @@ const HOURLY_KEPT: Duration = Duration::from_secs(90 * 86_400);
 impl Monitor {
     /// Prunes history on a timer until `cancel`.
     pub async fn run_housekeeping(&self, cancel: CancellationToken) -> Result<(), String> {
-        every(EVERY, cancel, || self.prune_history()).await
+        every(EVERY, cancel, || self.prune_history()).await;
+        Ok(())
     }
 
     /// Keep-alive visits on a timer until `cancel`.
@@ -28,7 +29,8 @@ impl Monitor {
             self.visit_self().await;
             self.daily_savings().await;
         })
-        .await
+        .await;
+        Ok(())
     }
 
     /// Prunes raw checks, roll-ups, incidents and actions beyond their windows.
@@ -64,11 +66,9 @@ impl Monitor {
     }
 }
 
-async fn every<F, Fut>(
-    period: Duration,
-    cancel: CancellationToken,
-    mut chore: F,
-) -> Result<(), String>
+/// Runs `chore` every `period` until `cancel`; a chore cannot fail (it logs what went
+/// wrong and tries again next time).
+async fn every<F, Fut>(period: Duration, cancel: CancellationToken, mut chore: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = ()>,
@@ -77,14 +77,14 @@ where
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
-            () = cancel.cancelled() => return Ok(()),
+            () = cancel.cancelled() => return,
             _ = ticks.tick() => {}
         }
         // A chore loops over every Space (a visit each, a prune of every table): it is
         // dropped at shutdown rather than awaited. What it leaves is safe: a visit not
         // recorded is made again, and an open transaction rolls back when dropped.
         tokio::select! {
-            () = cancel.cancelled() => return Ok(()),
+            () = cancel.cancelled() => return,
             () = chore() => {}
         }
     }

@@ -128,25 +128,77 @@ pub fn plan(f: &SpaceFacts<'_>) -> Plan {
     if f.in_flight {
         return Plan::default();
     }
-    let verdict = f.obs.verdict;
-    let in_maintenance = f.policy.in_maintenance(f.now);
-    let switch = scheduled_switch(f);
-    // Outside every awake window a Space is meant to be off: paused by the schedule,
-    // never alerted as down, repaired or woken, unless an admin woke it since (then it
-    // runs as usual until the next window edge).
-    let asleep_by_schedule = f.policy.awake_now(f.now) == Some(false)
-        && f.last_switch.is_some_and(|l| l.switch == Switch::Pause);
-    let off_schedule = switch == Some(Switch::Pause)
-        || (asleep_by_schedule && f.obs.stage.as_ref().is_some_and(|s| !s.is_serving()));
-    let quiet = in_maintenance || off_schedule || f.state.is_some_and(|s| s.muted(f.now));
+    let mood = Mood::of(f);
     let memory = f.state.map(|s| s.memory.clone()).unwrap_or_default();
-    let (next, transition) = observe(&memory, verdict, f.now, &f.policy.alerts, quiet);
+    let (next, transition) = observe(&memory, f.obs.verdict, f.now, &f.policy.alerts, mood.quiet);
     let mut plan = Plan {
         memory: Some(next.clone()),
         ..Plan::default()
     };
-    // Incidents follow the state machine, muted or not: opened when a "down" is
-    // raised, closed when it resolves.
+    plan_incident(f, &memory, &next, &mut plan);
+    let mut gave_up = f.state.is_some_and(|s| s.gave_up);
+    if Health::of(f.obs.verdict) == Health::Good && gave_up {
+        plan.set_gave_up = Some(false);
+        gave_up = false;
+    }
+    if let Some(transition) = transition {
+        plan.events.push(transition_event(f, &transition));
+    }
+    plan.set_drift = plan_drift(f, mood.quiet, &mut plan.events);
+    if let Some(switch) = mood.switch {
+        plan.work = Some(Planned {
+            work: Work::Scheduled(switch),
+            event: None,
+        });
+        return plan;
+    }
+    plan_repair(f, &mood, &next, gave_up, &mut plan);
+    if plan.work.is_none() && !mood.off_schedule {
+        plan.work = plan_wake(f);
+    }
+    if f.held {
+        // The platform incident's grouped alerts speak for it.
+        plan.events.clear();
+    }
+    plan
+}
+
+/// What the windows, the maintenance and a mute say about a Space this cycle.
+struct Mood {
+    in_maintenance: bool,
+    /// The switch an awake window asks for now.
+    switch: Option<Switch>,
+    /// Meant to be off: paused by the schedule, or asleep outside every window.
+    off_schedule: bool,
+    /// No alert is raised (maintenance, off schedule, muted).
+    quiet: bool,
+}
+
+impl Mood {
+    fn of(f: &SpaceFacts<'_>) -> Mood {
+        let in_maintenance = f.policy.in_maintenance(f.now);
+        let switch = scheduled_switch(f);
+        // Outside every awake window a Space is meant to be off: paused by the schedule,
+        // never alerted as down, repaired or woken, unless an admin woke it since (then it
+        // runs as usual until the next window edge).
+        let asleep_by_schedule = f.policy.awake_now(f.now) == Some(false)
+            && f.last_switch.is_some_and(|l| l.switch == Switch::Pause);
+        let off_schedule = switch == Some(Switch::Pause)
+            || (asleep_by_schedule && f.obs.stage.as_ref().is_some_and(|s| !s.is_serving()));
+        let quiet = in_maintenance || off_schedule || f.state.is_some_and(|s| s.muted(f.now));
+        Mood {
+            in_maintenance,
+            switch,
+            off_schedule,
+            quiet,
+        }
+    }
+}
+
+/// Incidents follow the state machine, muted or not: opened when a "down" is raised,
+/// closed when it resolves.
+fn plan_incident(f: &SpaceFacts<'_>, memory: &AlertMemory, next: &AlertMemory, plan: &mut Plan) {
+    let verdict = f.obs.verdict;
     let has_incident = f.state.is_some_and(|s| s.incident_id.is_some());
     if memory.alerted.is_none() && next.alerted.is_some() && !has_incident {
         plan.open_incident = Some(IncidentOpen {
@@ -160,38 +212,40 @@ pub fn plan(f: &SpaceFacts<'_>) -> Plan {
     if memory.alerted.is_some() && next.alerted.is_none() {
         plan.close_incident = Some(format!("back to {verdict}"));
     }
-    let mut gave_up = f.state.is_some_and(|s| s.gave_up);
-    if Health::of(verdict) == Health::Good && gave_up {
-        plan.set_gave_up = Some(false);
-        gave_up = false;
-    }
-    if let Some(transition) = transition {
-        let mut event = event_for(f.space, f.obs, &transition);
-        if event.kind == EventKind::Down {
-            event.deploy = deploy(f);
-            // No rung to climb (code that does not parse): say what would fix it.
-            let unrepairable = f.ladder.steps.is_empty() && f.policy.auto_repair;
-            if unrepairable && crate::domain::repairable(verdict) {
-                event.detail = f.advice.map(str::to_owned);
-            }
+}
+
+/// The alert for a transition of the state machine; a "down" carries the deploy and,
+/// when no rung can fix it, the advice.
+fn transition_event(f: &SpaceFacts<'_>, transition: &Transition) -> AlertEvent {
+    let mut event = event_for(f.space, f.obs, transition);
+    if event.kind == EventKind::Down {
+        event.deploy = deploy(f);
+        // No rung to climb (code that does not parse): say what would fix it.
+        let unrepairable = f.ladder.steps.is_empty() && f.policy.auto_repair;
+        if unrepairable && crate::domain::repairable(f.obs.verdict) {
+            event.detail = f.advice.map(str::to_owned);
         }
-        plan.events.push(event);
     }
-    plan.set_drift = plan_drift(f, quiet, &mut plan.events);
-    if let Some(switch) = switch {
-        plan.work = Some(Planned {
-            work: Work::Scheduled(switch),
-            event: None,
-        });
-        return plan;
-    }
+    event
+}
+
+/// The repair policy's decision: start a rung (announced unless quiet), give up, or
+/// nothing.
+fn plan_repair(
+    f: &SpaceFacts<'_>,
+    mood: &Mood,
+    next: &AlertMemory,
+    gave_up: bool,
+    plan: &mut Plan,
+) {
+    let verdict = f.obs.verdict;
     let decision = decide(
         &RepairContext {
             verdict,
             bad_streak: next.bad_streak,
             degraded_failures: f.policy.alerts.degraded_failures,
-            auto_repair: f.policy.auto_repair && !off_schedule,
-            in_maintenance,
+            auto_repair: f.policy.auto_repair && !mood.off_schedule,
+            in_maintenance: mood.in_maintenance,
             in_flight: false,
             gave_up,
             recent_repairs: f.history.auto_repairs.clone(),
@@ -205,7 +259,7 @@ pub fn plan(f: &SpaceFacts<'_>) -> Plan {
         RepairDecision::Nothing => {}
         RepairDecision::GiveUp => {
             plan.set_gave_up = Some(true);
-            if !quiet {
+            if !mood.quiet {
                 plan.events.push(
                     AlertEvent::new(f.space.clone(), EventKind::GaveUp, verdict)
                         .with_stage(f.obs.stage.clone())
@@ -219,7 +273,7 @@ pub fn plan(f: &SpaceFacts<'_>) -> Plan {
             }
         }
         RepairDecision::Start(step) => {
-            let event = (!quiet).then(|| {
+            let event = (!mood.quiet).then(|| {
                 AlertEvent::new(f.space.clone(), EventKind::Repairing, verdict).with_step(step)
             });
             plan.work = Some(Planned {
@@ -228,14 +282,6 @@ pub fn plan(f: &SpaceFacts<'_>) -> Plan {
             });
         }
     }
-    if plan.work.is_none() && !off_schedule {
-        plan.work = plan_wake(f);
-    }
-    if f.held {
-        // The platform incident's grouped alerts speak for it.
-        plan.events.clear();
-    }
-    plan
 }
 
 /// The switch an awake window asks for now: pause a Space that runs outside every

@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 
 use super::attempt::{ActionRefused, Admitted, Call, Settled};
@@ -15,7 +16,7 @@ use crate::domain::{
     ActionActor, ActionKind, ActionTrigger, AlertMemory, Cause, Ladder, RepairStep, SpaceId,
     Verdict, WhenExhausted, next_step, time,
 };
-use crate::store::{NewAction, StoreError};
+use crate::store::{NewAction, SpaceState, StoreError, StoreTx};
 
 /// One rung to run.
 struct Job {
@@ -57,6 +58,12 @@ enum StepResult {
     Recovered,
     StillBroken(String),
     CallFailed(String),
+}
+
+/// A step that did not recover the Space: why, and whether the Hub call itself failed.
+struct Failed {
+    why: String,
+    call_failed: bool,
 }
 
 /// The memory after a repair or wake brought a Space back.
@@ -237,131 +244,160 @@ impl Monitor {
             let now = self.inner.clock.now();
             // Reads first: nothing touches the pool once the transaction is open.
             let state = self.inner.store.space_state(&job.space).await?;
-            let limits = &self.settings().repair.limits;
-            let recent = self
-                .inner
-                .store
-                .auto_repairs_since(&job.space, time::before(now, limits.window))
-                .await?;
-            let mut tx = self.inner.store.begin().await?;
-            let space = job.space.clone();
-            let mut events = Vec::new();
-            let failure = match result {
-                StepResult::Recovered => None,
-                StepResult::StillBroken(why) => Some((why, false)),
-                StepResult::CallFailed(why) => Some((why, true)),
-            };
-            let Some((why, call_failed)) = failure else {
-                tx.finish_action(job.action_id, now, "recovered", None)
-                    .await?;
-                let closed = tx
-                    .close_incident(&space, now, &format!("fixed by {}", job.step.as_str()))
-                    .await?;
-                let down_since = closed
-                    .as_ref()
-                    .map(|i| i.opened())
-                    .or(state.as_ref().and_then(|s| s.memory.bad_since));
-                let announced = state
-                    .as_ref()
-                    .is_some_and(|s| s.memory.announced || job.manual.is_some());
-                tx.save_memory(&space, &resolved_memory()).await?;
-                tx.set_gave_up(&space, false).await?;
-                if announced {
-                    let mut event =
-                        AlertEvent::new(space.clone(), EventKind::Recovered, Verdict::Up)
-                            .with_step(job.step);
-                    event.down_for_secs =
-                        down_since.map(|since| time::elapsed(since, now).as_secs());
-                    events.push(event);
+            let (why, call_failed) = match result {
+                StepResult::Recovered => {
+                    self.record_recovery(&job, state.as_ref(), now).await?;
+                    return Ok(RepairOutcome::Recovered {
+                        step: job.step,
+                        took: started.elapsed(),
+                    });
                 }
-                self.enqueue_unless_quiet(&mut tx, &space, state.as_ref(), events, now)
-                    .await?;
-                tx.commit().await?;
-                self.inner.outbox.wake();
-                return Ok(RepairOutcome::Recovered {
-                    step: job.step,
-                    took: started.elapsed(),
-                });
+                StepResult::StillBroken(why) => (why, false),
+                StepResult::CallFailed(why) => (why, true),
             };
-            let result_name = if call_failed {
-                "failed"
-            } else {
-                "still_broken"
-            };
-            tx.finish_action(job.action_id, now, result_name, Some(&why))
-                .await?;
-            let next = match job.manual {
-                Some(_) => None,
-                None => next_step(&job.ladder, job.done + 1, &recent, now, limits),
-            };
-            let retry_later = next.is_none()
-                && job.manual.is_none()
-                && job.ladder.then == WhenExhausted::RetryLater;
-            let advice = job.cause.as_ref().map(|c| self.advice(c));
-            let failed_detail = match (&advice, retry_later) {
-                (Some(advice), true) => format!("{why}; {advice}"),
-                _ => why.clone(),
-            };
-            events.push(
-                AlertEvent::new(space.clone(), EventKind::RepairFailed, Verdict::Down)
-                    .with_step(job.step)
-                    .with_cause(job.cause.clone())
-                    .with_detail(failed_detail),
-            );
-            if let Some(step) = next {
-                let incident = state.as_ref().and_then(|s| s.incident_id);
-                let action_id = tx
-                    .start_action(&NewAction {
-                        space: &space,
-                        kind: step.into(),
-                        trigger: ActionTrigger::Auto,
-                        actor: self.inner.actor.clone(),
-                        at: now,
-                        incident_id: incident,
-                    })
-                    .await?;
-                events.push(
-                    AlertEvent::new(space.clone(), EventKind::Repairing, Verdict::Down)
-                        .with_step(step),
-                );
-                self.enqueue_unless_quiet(&mut tx, &space, state.as_ref(), events, now)
-                    .await?;
-                tx.commit().await?;
-                self.inner.outbox.wake();
+            let failed = Failed { why, call_failed };
+            if let Some((action_id, step)) = self
+                .record_failure(&job, state.as_ref(), now, &failed)
+                .await?
+            {
                 job.action_id = action_id;
                 job.step = step;
                 job.done += 1;
                 job.resume = false;
                 continue;
             }
-            if job.manual.is_none() && !retry_later {
-                tx.set_gave_up(&space, true).await?;
-                let advice = advice.map(|a| format!("; {a}")).unwrap_or_default();
-                events.push(
-                    AlertEvent::new(space.clone(), EventKind::GaveUp, Verdict::Down)
-                        .with_cause(job.cause.clone())
-                        .with_detail(format!(
-                            "tried {}; last: {why}{advice}",
-                            job.ladder.describe()
-                        )),
-                );
-            }
-            self.enqueue_unless_quiet(&mut tx, &space, state.as_ref(), events, now)
-                .await?;
-            tx.commit().await?;
-            self.inner.outbox.wake();
-            return Ok(if call_failed {
-                RepairOutcome::Failed {
-                    step: job.step,
-                    why,
-                }
+            let (step, why) = (job.step, failed.why);
+            return Ok(if failed.call_failed {
+                RepairOutcome::Failed { step, why }
             } else {
-                RepairOutcome::StillBroken {
-                    step: job.step,
-                    why,
-                }
+                RepairOutcome::StillBroken { step, why }
             });
         }
+    }
+
+    /// The step worked: the action, the incident and the memory close in one
+    /// transaction, with a `Recovered` event when the outage was announced (or asked for).
+    async fn record_recovery(
+        &self,
+        job: &Job,
+        state: Option<&SpaceState>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let space = &job.space;
+        let mut tx = self.inner.store.begin().await?;
+        tx.finish_action(job.action_id, now, "recovered", None)
+            .await?;
+        let closed = tx
+            .close_incident(space, now, &format!("fixed by {}", job.step.as_str()))
+            .await?;
+        let down_since = closed
+            .as_ref()
+            .map(|i| i.opened())
+            .or(state.and_then(|s| s.memory.bad_since));
+        let announced = state.is_some_and(|s| s.memory.announced || job.manual.is_some());
+        tx.save_memory(space, &resolved_memory()).await?;
+        tx.set_gave_up(space, false).await?;
+        let mut events = Vec::new();
+        if announced {
+            let mut event = AlertEvent::new(space.clone(), EventKind::Recovered, Verdict::Up)
+                .with_step(job.step);
+            event.down_for_secs = down_since.map(|since| time::elapsed(since, now).as_secs());
+            events.push(event);
+        }
+        self.enqueue_unless_quiet(&mut tx, space, state, events, now)
+            .await?;
+        tx.commit().await?;
+        self.inner.outbox.wake();
+        Ok(())
+    }
+
+    /// The step failed: the action closes, then the ladder climbs to its next rung
+    /// (returned: the new action and its step), or ends (gives up unless it was a
+    /// request or the ladder retries later). One transaction either way.
+    async fn record_failure(
+        &self,
+        job: &Job,
+        state: Option<&SpaceState>,
+        now: DateTime<Utc>,
+        failed: &Failed,
+    ) -> Result<Option<(i64, RepairStep)>, StoreError> {
+        let limits = &self.settings().repair.limits;
+        let recent = self
+            .inner
+            .store
+            .auto_repairs_since(&job.space, time::before(now, limits.window))
+            .await?;
+        let next = match job.manual {
+            Some(_) => None,
+            None => next_step(&job.ladder, job.done + 1, &recent, now, limits),
+        };
+        let retry_later =
+            next.is_none() && job.manual.is_none() && job.ladder.then == WhenExhausted::RetryLater;
+        let advice = job.cause.as_ref().map(|c| self.advice(c));
+        let mut tx = self.inner.store.begin().await?;
+        let why = &failed.why;
+        let result_name = if failed.call_failed {
+            "failed"
+        } else {
+            "still_broken"
+        };
+        tx.finish_action(job.action_id, now, result_name, Some(why))
+            .await?;
+        let failed_detail = match (&advice, retry_later) {
+            (Some(advice), true) => format!("{why}; {advice}"),
+            _ => why.clone(),
+        };
+        let mut events = vec![
+            AlertEvent::new(job.space.clone(), EventKind::RepairFailed, Verdict::Down)
+                .with_step(job.step)
+                .with_cause(job.cause.clone())
+                .with_detail(failed_detail),
+        ];
+        let climbed = match next {
+            Some(step) => Some((
+                self.climb(&mut tx, job, state, now, step, &mut events)
+                    .await?,
+                step,
+            )),
+            None => {
+                if job.manual.is_none() && !retry_later {
+                    tx.set_gave_up(&job.space, true).await?;
+                    events.push(gave_up(job, why, advice));
+                }
+                None
+            }
+        };
+        self.enqueue_unless_quiet(&mut tx, &job.space, state, events, now)
+            .await?;
+        tx.commit().await?;
+        self.inner.outbox.wake();
+        Ok(climbed)
+    }
+
+    /// The next rung's action row and its `Repairing` event, in the failure's transaction.
+    async fn climb(
+        &self,
+        tx: &mut StoreTx,
+        job: &Job,
+        state: Option<&SpaceState>,
+        now: DateTime<Utc>,
+        step: RepairStep,
+        events: &mut Vec<AlertEvent>,
+    ) -> Result<i64, StoreError> {
+        let action_id = tx
+            .start_action(&NewAction {
+                space: &job.space,
+                kind: step.into(),
+                trigger: ActionTrigger::Auto,
+                actor: self.inner.actor.clone(),
+                at: now,
+                incident_id: state.and_then(|s| s.incident_id),
+            })
+            .await?;
+        events.push(
+            AlertEvent::new(job.space.clone(), EventKind::Repairing, Verdict::Down).with_step(step),
+        );
+        Ok(action_id)
     }
 
     fn advice(&self, cause: &Cause) -> String {
@@ -384,6 +420,18 @@ impl Monitor {
             Settled::StillBroken(why) => StepResult::StillBroken(why),
         }
     }
+}
+
+/// The `GaveUp` event once the ladder is exhausted: what was tried, the last failure
+/// and the cause's advice.
+fn gave_up(job: &Job, why: &str, advice: Option<String>) -> AlertEvent {
+    let advice = advice.map(|a| format!("; {a}")).unwrap_or_default();
+    AlertEvent::new(job.space.clone(), EventKind::GaveUp, Verdict::Down)
+        .with_cause(job.cause.clone())
+        .with_detail(format!(
+            "tried {}; last: {why}{advice}",
+            job.ladder.describe()
+        ))
 }
 
 /// How many steps of `ladder` come before `step` (its length when the ladder has no

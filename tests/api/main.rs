@@ -3,6 +3,7 @@
 
 mod causes;
 mod channels;
+mod chat;
 mod check_config;
 mod check_hub;
 mod check_repair;

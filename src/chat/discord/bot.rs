@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::render::{self, DcMessage};
 use super::{commands, components, embed};
-use crate::commands::{Actor, ButtonAction, CommandCore, FollowUp, Reply, Severity};
+use crate::commands::{Actor, ButtonAction, CommandCore, FollowUp, Press, Reply, Severity};
 use crate::config::Discord;
 
 /// Autocomplete answers at most this many choices (Discord's limit).
@@ -303,38 +303,10 @@ async fn on_press(ctx: &Context, core: &CommandCore, interaction: ComponentInter
     if matches!(ButtonAction::decode(data), Some(ButtonAction::Logs(_)))
         && core.access().is_admin(&actor)
     {
-        let deferred = CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new());
-        if let Err(e) = interaction.create_response(&ctx.http, deferred).await {
-            tracing::warn!(error = %short(&e), "discord: deferring a button failed");
-            return;
-        }
-        let press = core.press(&actor, data).await;
-        let reply = press
-            .message
-            .unwrap_or_else(|| Reply::new(Severity::Info, press.notice));
-        let rendered = render::reply(&reply);
-        if let Err(e) = interaction.edit_response(&ctx.http, edit(&rendered)).await {
-            tracing::warn!(error = %short(&e), "discord: editing a response failed");
-        }
-        return;
+        return on_logs_press(ctx, core, &actor, &interaction).await;
     }
     let press = core.press(&actor, data).await;
-    // Every press is answered: the pressed message updated (type 7), a new message
-    // (type 4), or an ephemeral notice.
-    let (first, follow_target_is_followup) = match (&press.edit, &press.message) {
-        (Some(reply), _) => (
-            CreateInteractionResponse::UpdateMessage(message(reply)),
-            press.message.is_some(),
-        ),
-        (None, Some(reply)) => (CreateInteractionResponse::Message(message(reply)), false),
-        (None, None) => {
-            let notice = Reply::new(Severity::Info, press.notice.clone());
-            (
-                CreateInteractionResponse::Message(message(&notice).ephemeral(true)),
-                false,
-            )
-        }
-    };
+    let (first, follow_target_is_followup) = first_response(&press);
     if let Err(e) = interaction.create_response(&ctx.http, first).await {
         tracing::warn!(error = %short(&e), "discord: answering a button failed");
         return;
@@ -357,26 +329,78 @@ async fn on_press(ctx: &Context, core: &CommandCore, interaction: ComponentInter
         return;
     }
     let ctx = ctx.clone();
-    tokio::spawn(async move {
-        let outcome = render::reply(&follow_up.await);
-        let result = match followup_id {
-            Some(id) => interaction
-                .edit_followup(
-                    &ctx.http,
-                    id,
-                    CreateInteractionResponseFollowup::new()
-                        .embed(embed(&outcome))
-                        .components(components(&outcome)),
-                )
-                .await
-                .map(|_| ()),
-            None => interaction
-                .edit_response(&ctx.http, edit(&outcome))
-                .await
-                .map(|_| ()),
-        };
-        if let Err(e) = result {
-            tracing::warn!(error = %short(&e), "discord: editing with the outcome failed");
+    tokio::spawn(
+        async move { edit_with_outcome(&ctx, &interaction, follow_up, followup_id).await },
+    );
+}
+
+/// A Logs press by an admin: deferred, then the logs in the edited response.
+async fn on_logs_press(
+    ctx: &Context,
+    core: &CommandCore,
+    actor: &Actor,
+    interaction: &ComponentInteraction,
+) {
+    let deferred = CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new());
+    if let Err(e) = interaction.create_response(&ctx.http, deferred).await {
+        tracing::warn!(error = %short(&e), "discord: deferring a button failed");
+        return;
+    }
+    let press = core.press(actor, &interaction.data.custom_id).await;
+    let reply = press
+        .message
+        .unwrap_or_else(|| Reply::new(Severity::Info, press.notice));
+    let rendered = render::reply(&reply);
+    if let Err(e) = interaction.edit_response(&ctx.http, edit(&rendered)).await {
+        tracing::warn!(error = %short(&e), "discord: editing a response failed");
+    }
+}
+
+/// Every press is answered: the pressed message updated (type 7), a new message
+/// (type 4), or an ephemeral notice. `true`: the new message goes in a followup,
+/// since the first answer updated the pressed one.
+fn first_response(press: &Press) -> (CreateInteractionResponse, bool) {
+    match (&press.edit, &press.message) {
+        (Some(reply), _) => (
+            CreateInteractionResponse::UpdateMessage(message(reply)),
+            press.message.is_some(),
+        ),
+        (None, Some(reply)) => (CreateInteractionResponse::Message(message(reply)), false),
+        (None, None) => {
+            let notice = Reply::new(Severity::Info, press.notice.clone());
+            (
+                CreateInteractionResponse::Message(message(&notice).ephemeral(true)),
+                false,
+            )
         }
-    });
+    }
+}
+
+/// Edits the followup (or the response) with the outcome once it arrives.
+async fn edit_with_outcome(
+    ctx: &Context,
+    interaction: &ComponentInteraction,
+    follow_up: FollowUp,
+    followup_id: Option<serenity::all::MessageId>,
+) {
+    let outcome = render::reply(&follow_up.await);
+    let result = match followup_id {
+        Some(id) => interaction
+            .edit_followup(
+                &ctx.http,
+                id,
+                CreateInteractionResponseFollowup::new()
+                    .embed(embed(&outcome))
+                    .components(components(&outcome)),
+            )
+            .await
+            .map(|_| ()),
+        None => interaction
+            .edit_response(&ctx.http, edit(&outcome))
+            .await
+            .map(|_| ()),
+    };
+    if let Err(e) = result {
+        tracing::warn!(error = %short(&e), "discord: editing with the outcome failed");
+    }
 }

@@ -206,7 +206,24 @@ fn close_code(mut text: String) -> String {
 /// An alert as one embed: a title for grouped alerts, a line per event, log lines in
 /// a code block; the colour of the worst event.
 pub fn alert(alert: &Alert) -> DcMessage {
-    let spaces = alert.spaces();
+    let title = alert_title(alert);
+    let fields = alert_fields(alert);
+    let used = title.chars().count() + fields_len(&fields);
+    DcMessage {
+        title,
+        description: close_code(description(
+            alert_lines(alert),
+            MAX_TOTAL.saturating_sub(used),
+        )),
+        colour: alert_colour(alert),
+        fields,
+        rows: Vec::new(),
+    }
+}
+
+/// A line per notice, platform incident line and event, each event's log lines in a
+/// code block.
+fn alert_lines(alert: &Alert) -> Vec<String> {
     let mut lines: Vec<String> = alert
         .notices
         .iter()
@@ -232,7 +249,14 @@ pub fn alert(alert: &Alert) -> DcMessage {
             lines.push("```".into());
         }
     }
-    let title = if let Some(notice) = alert.notices.first() {
+    lines
+}
+
+/// The first notice, else the first platform line, else the count of Spaces, else the
+/// one event's headline.
+fn alert_title(alert: &Alert) -> String {
+    let spaces = alert.spaces();
+    if let Some(notice) = alert.notices.first() {
         cut(&escape(&alert_text::notice_line(notice)), MAX_TITLE)
     } else if let Some(first) = alert
         .platform
@@ -245,7 +269,11 @@ pub fn alert(alert: &Alert) -> DcMessage {
     } else {
         let first = alert.events.first().map(alert_text::headline);
         cut(&escape(&first.unwrap_or_default()), MAX_TITLE)
-    };
+    }
+}
+
+/// Stage, verdict and step, for an alert about one event.
+fn alert_fields(alert: &Alert) -> Vec<(String, String)> {
     let mut fields = Vec::new();
     if let [event] = alert.events.as_slice() {
         if let Some(stage) = &event.stage {
@@ -259,7 +287,13 @@ pub fn alert(alert: &Alert) -> DcMessage {
             fields.push(("Step".to_owned(), step.as_str().to_owned()));
         }
     }
-    let colour = if alert.is_urgent()
+    fields
+}
+
+/// Red for anything down or urgent, amber while repairing, grey for wakes only, else
+/// green.
+fn alert_colour(alert: &Alert) -> u32 {
+    if alert.is_urgent()
         || alert.events.iter().any(|e| {
             matches!(
                 e.kind,
@@ -270,7 +304,8 @@ pub fn alert(alert: &Alert) -> DcMessage {
                     | EventKind::HardwareDrift
                     | EventKind::MemoryHigh
             )
-        }) {
+        })
+    {
         RED
     } else if alert
         .events
@@ -286,14 +321,6 @@ pub fn alert(alert: &Alert) -> DcMessage {
         GREY
     } else {
         GREEN
-    };
-    let used = title.chars().count() + fields_len(&fields);
-    DcMessage {
-        title,
-        description: close_code(description(lines, MAX_TOTAL.saturating_sub(used))),
-        colour,
-        fields,
-        rows: Vec::new(),
     }
 }
 

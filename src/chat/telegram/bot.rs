@@ -11,7 +11,7 @@ use teloxide::payloads::{
 use teloxide::prelude::Requester;
 use teloxide::types::{
     BotCommand, BotCommandScope, CallbackQuery, ChatId, InlineKeyboardButton, InlineKeyboardMarkup,
-    LinkPreviewOptions, Message, MessageId, ParseMode, Recipient, UpdateKind,
+    LinkPreviewOptions, Me, Message, MessageId, ParseMode, Recipient, UpdateKind,
 };
 use teloxide::{ApiError, RequestError};
 use tokio_util::sync::CancellationToken;
@@ -29,36 +29,13 @@ pub async fn run_telegram(
     core: CommandCore,
     cancel: CancellationToken,
 ) -> Result<(), String> {
-    let me = loop {
-        match bot.get_me().await {
-            Ok(me) => break me,
-            Err(RequestError::Api(ApiError::InvalidToken)) => {
-                return Err("TELEGRAM_BOT_TOKEN was refused by Telegram".into());
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "telegram: getMe failed; retrying");
-                tokio::select! {
-                    () = cancel.cancelled() => return Ok(()),
-                    () = tokio::time::sleep(Duration::from_secs(5)) => {}
-                }
-            }
-        }
+    let Some(me) = connect(&bot, &cancel).await.map_err(|e| e.to_string())? else {
+        return Ok(());
     };
     let username = me.username.clone().unwrap_or_default();
     tracing::info!(bot = %username, "telegram: connected");
     prepare(&bot, &core).await;
-    // The offset lives in the store: a replica that takes over (or this process after
-    // a restart) starts after the updates already handled, so no command runs twice.
-    let store = core.monitor().store().clone();
-    let mut offset: i32 = match store.meta(OFFSET_KEY).await {
-        Ok(saved) => saved
-            .and_then(|saved| saved_offset(&saved, core.monitor().now()))
-            .unwrap_or(0),
-        Err(e) => {
-            tracing::warn!(error = %e, "telegram: cannot read the saved update offset");
-            0
-        }
-    };
+    let mut offset = read_offset(&core).await;
     let mut failures: u32 = 0;
     loop {
         let request = bot.get_updates().offset(offset).timeout(POLL_TIMEOUT_SECS);
@@ -92,28 +69,77 @@ pub async fn run_telegram(
         }
         // Saved before the commands run: a leader that dies mid-command leaves it
         // unanswered rather than run twice (its Hub call, if any, is resumed by polling).
-        if offset != before
-            && let Err(e) = store
-                .set_meta_once(
-                    OFFSET_KEY,
-                    &format!("{offset} {}", core.monitor().now().timestamp_millis()),
-                )
-                .await
-        {
-            tracing::warn!(error = %e, "telegram: cannot save the update offset");
+        if offset != before {
+            save_offset(&core, offset).await;
         }
         for update in updates {
-            let (bot, core, username) = (bot.clone(), core.clone(), username.clone());
-            match update.kind {
-                UpdateKind::Message(message) => {
-                    tokio::spawn(async move { on_message(&bot, &core, &username, message).await });
+            handle(&bot, &core, &username, update);
+        }
+    }
+}
+
+/// Telegram refused the bot token: final, the part stops (the rest keeps running).
+#[derive(Debug, thiserror::Error)]
+#[error("TELEGRAM_BOT_TOKEN was refused by Telegram")]
+struct TokenRefused;
+
+/// `getMe` until it answers (`None` when cancelled first); a refused token is final.
+async fn connect(bot: &TgBot, cancel: &CancellationToken) -> Result<Option<Me>, TokenRefused> {
+    loop {
+        match bot.get_me().await {
+            Ok(me) => return Ok(Some(me)),
+            Err(RequestError::Api(ApiError::InvalidToken)) => {
+                return Err(TokenRefused);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "telegram: getMe failed; retrying");
+                tokio::select! {
+                    () = cancel.cancelled() => return Ok(None),
+                    () = tokio::time::sleep(Duration::from_secs(5)) => {}
                 }
-                UpdateKind::CallbackQuery(query) => {
-                    tokio::spawn(async move { on_press(&bot, &core, query).await });
-                }
-                _ => {}
             }
         }
+    }
+}
+
+/// The offset lives in the store: a replica that takes over (or this process after a
+/// restart) starts after the updates already handled, so no command runs twice.
+async fn read_offset(core: &CommandCore) -> i32 {
+    match core.monitor().store().meta(OFFSET_KEY).await {
+        Ok(saved) => saved
+            .and_then(|saved| saved_offset(&saved, core.monitor().now()))
+            .unwrap_or(0),
+        Err(e) => {
+            tracing::warn!(error = %e, "telegram: cannot read the saved update offset");
+            0
+        }
+    }
+}
+
+async fn save_offset(core: &CommandCore, offset: i32) {
+    let saved = format!("{offset} {}", core.monitor().now().timestamp_millis());
+    if let Err(e) = core
+        .monitor()
+        .store()
+        .set_meta_once(OFFSET_KEY, &saved)
+        .await
+    {
+        tracing::warn!(error = %e, "telegram: cannot save the update offset");
+    }
+}
+
+/// A message or a button press, each handled in a task of its own so a slow command
+/// never holds up the poll.
+fn handle(bot: &TgBot, core: &CommandCore, username: &str, update: teloxide::types::Update) {
+    let (bot, core, username) = (bot.clone(), core.clone(), username.to_owned());
+    match update.kind {
+        UpdateKind::Message(message) => {
+            tokio::spawn(async move { on_message(&bot, &core, &username, message).await });
+        }
+        UpdateKind::CallbackQuery(query) => {
+            tokio::spawn(async move { on_press(&bot, &core, query).await });
+        }
+        _ => {}
     }
 }
 

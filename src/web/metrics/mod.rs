@@ -4,6 +4,7 @@
 //! monitor; Hub requests and probe latency come from the live `Meters`; the check
 //! cycle's figures from the scheduler's status.
 
+mod figures;
 mod meters;
 mod supervision;
 
@@ -23,8 +24,6 @@ use prometheus_client::registry::{Registry, Unit};
 
 use super::WebState;
 use super::error::ApiError;
-use crate::domain::Verdict;
-use crate::view::watched_states;
 
 pub use meters::{MeteredProbe, Meters};
 
@@ -93,7 +92,7 @@ async fn collect(state: &WebState) -> Result<Registry, ApiError> {
     // The store's figures; when the store cannot be read (a full disk can keep new
     // connections from opening), the rest is still served, and says so.
     let readable = Gauge::<i64>::default();
-    match store_figures(&mut registry, state).await {
+    match figures::store_figures(&mut registry, state).await {
         Ok(()) => {
             readable.set(1);
         }
@@ -153,139 +152,4 @@ async fn collect(state: &WebState) -> Result<Registry, ApiError> {
     );
     supervision::register(&mut registry, state);
     Ok(registry)
-}
-
-/// The figures read from the store at scrape time: per-Space gauges, uptime, open
-/// incidents, repairs and wakes, alert deliveries.
-async fn store_figures(
-    registry: &mut Registry,
-    state: &WebState,
-) -> Result<(), crate::store::StoreError> {
-    let monitor = &state.monitor;
-    let store = monitor.store();
-    let now = monitor.now();
-    let up = Family::<SpaceLabel, Gauge>::default();
-    let verdicts = Family::<VerdictLabel, Gauge>::default();
-    let uptime = Family::<WindowLabel, FloatGauge>::default();
-    // The newest live-metrics sample of each Space (the memory sampler reads every
-    // running Space at least every `[memory] every`).
-    let memory_used = Family::<SpaceLabel, Gauge>::default();
-    let memory_limit = Family::<SpaceLabel, Gauge>::default();
-    let cpu = Family::<SpaceLabel, FloatGauge>::default();
-    let ratios = store.uptime_all(now).await?;
-    for space in watched_states(monitor).await? {
-        let name = space.space.to_string();
-        let label = SpaceLabel {
-            space: name.clone(),
-        };
-        if let Some(sample) = state.samples.samples(&space.space).last() {
-            let bytes = |b: u64| i64::try_from(b).unwrap_or(i64::MAX);
-            memory_used
-                .get_or_create(&label)
-                .set(bytes(sample.memory_used));
-            memory_limit
-                .get_or_create(&label)
-                .set(bytes(sample.memory_total));
-            cpu.get_or_create(&label).set(sample.cpu_pct);
-        }
-        up.get_or_create(&label)
-            .set(i64::from(space.verdict == Verdict::Up));
-        for verdict in Verdict::ALL {
-            verdicts
-                .get_or_create(&VerdictLabel {
-                    space: name.clone(),
-                    verdict: verdict.as_str(),
-                })
-                .set(i64::from(space.verdict == verdict));
-        }
-        let Some((_, ratio)) = ratios.iter().find(|(id, _)| id.eq_ignore_ascii_case(&name)) else {
-            continue;
-        };
-        for (window, value) in [("24h", ratio.h24), ("7d", ratio.d7), ("30d", ratio.d30)] {
-            if let Some(value) = value {
-                uptime
-                    .get_or_create(&WindowLabel {
-                        space: name.clone(),
-                        window,
-                    })
-                    .set(value);
-            }
-        }
-    }
-    registry.register("space_up", "1 when the Space's verdict is up", up);
-    registry.register_with_unit(
-        "space_memory_used",
-        "Memory the Space used at its newest live-metrics sample",
-        Unit::Bytes,
-        memory_used,
-    );
-    registry.register_with_unit(
-        "space_memory_limit",
-        "The Space's memory limit at its newest live-metrics sample",
-        Unit::Bytes,
-        memory_limit,
-    );
-    registry.register(
-        "space_cpu_usage_percent",
-        "CPU use of the Space at its newest live-metrics sample",
-        cpu,
-    );
-    registry.register(
-        "space_verdict",
-        "1 for the Space's current verdict, 0 for the others",
-        verdicts,
-    );
-    registry.register(
-        "space_uptime_ratio",
-        "Share of counted checks that were up, over the window",
-        uptime,
-    );
-
-    let open = Gauge::<i64>::default();
-    open.set(i64::try_from(store.open_incidents().await?.len()).unwrap_or(i64::MAX));
-    registry.register("open_incidents", "Incidents not yet closed", open);
-
-    let repairs = Family::<ResultLabel, Counter>::default();
-    let wakes = Family::<ResultLabel, Counter>::default();
-    for count in store.action_counts().await? {
-        use crate::domain::ActionKind;
-        let family = match count.kind {
-            ActionKind::Restart | ActionKind::Rebuild => &repairs,
-            ActionKind::Wake => &wakes,
-            ActionKind::Pause | ActionKind::SleepTime | ActionKind::Other(_) => continue,
-        };
-        family
-            .get_or_create(&ResultLabel {
-                kind: count.kind.to_string(),
-                result: count.result,
-            })
-            .inc_by(u64::try_from(count.count).unwrap_or(0));
-    }
-    registry.register(
-        "repairs",
-        "Restarts and factory rebuilds by result (in_progress: not finished), over the stored history",
-        repairs,
-    );
-    registry.register(
-        "wakes",
-        "Keep-alive wakes by result, over the stored history",
-        wakes,
-    );
-
-    let alerts = Family::<DeliveryLabel, Gauge>::default();
-    for (destination, delivery, count) in store.outbox_counts().await? {
-        alerts
-            .get_or_create(&DeliveryLabel {
-                destination,
-                state: delivery,
-            })
-            .set(count);
-    }
-    registry.register(
-        "alerts",
-        "Alert deliveries in the outbox by destination and state (pending, sent, dead)",
-        alerts,
-    );
-
-    Ok(())
 }

@@ -1,6 +1,7 @@
 //! Test doubles and helpers shared by the integration suites.
 
 pub mod app;
+pub mod chat;
 pub mod daemon;
 pub mod fake_channels;
 pub mod fake_discord;

@@ -112,7 +112,11 @@ impl Replica {
     /// Campaigns until `cancel` (Postgres): a follower tries the lock every second, a
     /// leader writes a heartbeat every two. Ends `Ok` on cancel, after giving the
     /// lock up so another replica takes over at once.
-    pub async fn campaign(&self, store: Store, cancel: CancellationToken) -> Result<(), String> {
+    pub async fn campaign(
+        &self,
+        store: Store,
+        cancel: CancellationToken,
+    ) -> crate::supervise::PartResult {
         loop {
             let result = tokio::select! {
                 () = cancel.cancelled() => break,

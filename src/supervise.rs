@@ -71,12 +71,33 @@ impl std::fmt::Display for Part {
     }
 }
 
+/// Why a part stopped: a message for the log and `/metrics`, which is all a supervisor
+/// does with it (it restarts the part or, under [`Restart::OnPanic`], leaves it stopped),
+/// so no caller branches on a finer type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct PartFailure(pub String);
+
+impl From<String> for PartFailure {
+    fn from(why: String) -> PartFailure {
+        PartFailure(why)
+    }
+}
+
+impl From<&str> for PartFailure {
+    fn from(why: &str) -> PartFailure {
+        PartFailure(why.to_owned())
+    }
+}
+
+/// How a part's run ended.
+pub type PartResult = Result<(), PartFailure>;
+
 /// A part of the daemon and how it ended.
-pub type Stopped = (Part, Result<(), String>);
+pub type Stopped = (Part, PartResult);
 
 /// A part's future, as the supervisor starts it.
-pub type PartFuture =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>>;
+pub type PartFuture = std::pin::Pin<Box<dyn std::future::Future<Output = PartResult> + Send>>;
 /// What (re)starts a part, given the token that stops it.
 pub type PartStart = Box<dyn FnMut(CancellationToken) -> PartFuture + Send>;
 
@@ -153,10 +174,10 @@ impl Supervisor {
         policy: Restart,
         cancel: CancellationToken,
         mut start: F,
-    ) -> Result<(), String>
+    ) -> PartResult
     where
         F: FnMut() -> Fut,
-        Fut: Future<Output = Result<(), String>> + Send + 'static,
+        Fut: Future<Output = PartResult> + Send + 'static,
     {
         let mut backoff = BACKOFF_START;
         loop {
@@ -173,12 +194,12 @@ impl Supervisor {
                 Ok(Err(why)) if policy == Restart::OnPanic => {
                     tracing::error!(part, "stopped: {why}; the rest keeps running");
                     self.update(part, |s| {
-                        s.stopped = Some(why.clone());
-                        s.last_error = Some(why.clone());
+                        s.stopped = Some(why.0.clone());
+                        s.last_error = Some(why.0.clone());
                     });
                     return Err(why);
                 }
-                Ok(Err(why)) => why,
+                Ok(Err(why)) => why.0,
                 Err(join) if join.is_panic() => {
                     let why = format!("panicked: {}", panic_message(join.into_panic()));
                     self.update(part, |s| s.panics += 1);
@@ -279,10 +300,10 @@ mod tests {
                 "telegram",
                 Restart::OnPanic,
                 CancellationToken::new(),
-                || async { Err("token refused".to_owned()) },
+                || async { Err("token refused".into()) },
             )
             .await;
-        assert_eq!(ended, Err("token refused".to_owned()));
+        assert_eq!(ended, Err("token refused".into()));
         let state = supervisor.snapshot()["telegram"].clone();
         assert_eq!(state.stopped.as_deref(), Some("token refused"));
         assert_eq!(state.restarts, 0);

@@ -39,7 +39,7 @@ impl LeaderDuties {
         self,
         supervisor: &Supervisor,
         cancel: CancellationToken,
-    ) -> Result<(), String> {
+    ) -> crate::supervise::PartResult {
         let mut role = self.replica.subscribe();
         loop {
             let acting = *role.borrow_and_update();
@@ -80,7 +80,7 @@ impl LeaderDuties {
                         if let Ok((part, Err(why))) = joined
                             && !part.is_optional()
                         {
-                            return Err(format!("{part}: {why}"));
+                            return Err(format!("{part}: {why}").into());
                         }
                     }
                 }

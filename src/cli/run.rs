@@ -158,7 +158,7 @@ async fn wait_for_parts(parts: &mut JoinSet<Stopped>, cancel: &CancellationToken
         let (stopped, result) = match joined {
             Ok((part, result)) => (Some(part), result),
             // The task around a supervised part: which one is unknown.
-            Err(e) => (None, Err(format!("panicked: {e}"))),
+            Err(e) => (None, Err(format!("panicked: {e}").into())),
         };
         let part = stopped.map_or("a task", Part::as_str);
         match (&result, cancel.is_cancelled()) {
@@ -189,7 +189,7 @@ async fn wait_for_signal(
     cancel: CancellationToken,
     mut hangup: Signal,
     reloader: Reloader,
-) -> Result<(), String> {
+) -> crate::supervise::PartResult {
     let mut term =
         signal(SignalKind::terminate()).map_err(|e| format!("cannot listen for SIGTERM: {e}"))?;
     let ctrl_c = tokio::signal::ctrl_c();
@@ -224,7 +224,10 @@ async fn wait_for_signal(
 
 /// Ends with `Ok` on Ctrl-C.
 #[cfg(not(unix))]
-async fn wait_for_signal(cancel: CancellationToken, _reloader: Reloader) -> Result<(), String> {
+async fn wait_for_signal(
+    cancel: CancellationToken,
+    _reloader: Reloader,
+) -> crate::supervise::PartResult {
     tokio::select! {
         () = cancel.cancelled() => return Ok(()),
         _ = tokio::signal::ctrl_c() => tracing::info!("Ctrl-C received; shutting down"),

@@ -135,7 +135,7 @@ impl CommandCore {
 
     /// The leader: carries out the requests followers wrote, oldest first, until
     /// `cancel` (or until this replica stops leading: the claim then fails).
-    pub async fn serve_requests(&self, cancel: CancellationToken) -> Result<(), String> {
+    pub async fn serve_requests(&self, cancel: CancellationToken) -> crate::supervise::PartResult {
         let store = self.monitor.store();
         loop {
             let claimed = tokio::select! {
@@ -151,7 +151,7 @@ impl CommandCore {
                     }
                     continue;
                 }
-                Err(e) => return Err(format!("cannot claim a request: {e}")),
+                Err(e) => return Err(format!("cannot claim a request: {e}").into()),
             };
             let answer = match (
                 serde_json::from_str::<Actor>(&row.actor),
@@ -172,7 +172,7 @@ impl CommandCore {
                 .finish_request(row.id, &text, self.monitor.now())
                 .await
             {
-                return Err(format!("cannot answer request {}: {e}", row.id));
+                return Err(format!("cannot answer request {}: {e}", row.id).into());
             }
         }
     }

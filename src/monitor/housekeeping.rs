@@ -17,13 +17,16 @@ const HOURLY_KEPT: Duration = Duration::from_secs(90 * 86_400);
 
 impl Monitor {
     /// Prunes history on a timer until `cancel`.
-    pub async fn run_housekeeping(&self, cancel: CancellationToken) -> Result<(), String> {
+    pub async fn run_housekeeping(
+        &self,
+        cancel: CancellationToken,
+    ) -> crate::supervise::PartResult {
         every(EVERY, cancel, || self.prune_history()).await;
         Ok(())
     }
 
     /// Keep-alive visits on a timer until `cancel`.
-    pub async fn run_keep_alive(&self, cancel: CancellationToken) -> Result<(), String> {
+    pub async fn run_keep_alive(&self, cancel: CancellationToken) -> crate::supervise::PartResult {
         every(EVERY, cancel, || async {
             self.keep_alive_visits().await;
             self.visit_self().await;

@@ -41,7 +41,10 @@ pub(super) struct SamplerState {
 impl Monitor {
     /// Reads Spaces due a sample on a timer until `cancel`. A sweep sees `cancel` too:
     /// over thousands of running Spaces it takes minutes, and shutdown must not wait.
-    pub async fn run_memory_sampler(&self, cancel: CancellationToken) -> Result<(), String> {
+    pub async fn run_memory_sampler(
+        &self,
+        cancel: CancellationToken,
+    ) -> crate::supervise::PartResult {
         let mut ticks = tokio::time::interval(LOOK_EVERY);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {

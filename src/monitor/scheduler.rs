@@ -125,7 +125,7 @@ impl Scheduler {
         self.check_now.clone()
     }
 
-    pub async fn run(&self, cancel: CancellationToken) -> Result<(), String> {
+    pub async fn run(&self, cancel: CancellationToken) -> crate::supervise::PartResult {
         let mut current: Option<JoinHandle<()>> = None;
         self.status.update(|s| {
             s.started.get_or_insert(self.monitor.now());
@@ -136,7 +136,8 @@ impl Scheduler {
                 return Err(format!(
                     "CHECK_SCHEDULE \"{}\" has no next tick",
                     self.schedule.as_str()
-                ));
+                )
+                .into());
             };
             self.status.update(|s| s.next_tick = Some(next));
             let wait = crate::domain::time::elapsed(now, next);
@@ -172,7 +173,7 @@ impl Scheduler {
     }
 
     /// `n` cycles back to back, no schedule (benchmarks, soak tests).
-    pub async fn run_back_to_back(&self, n: u64) -> Result<(), String> {
+    pub async fn run_back_to_back(&self, n: u64) -> crate::supervise::PartResult {
         for _ in 0..n {
             self.monitor
                 .tick(&self.targets)

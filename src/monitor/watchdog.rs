@@ -99,7 +99,7 @@ pub async fn run_watchdog(
     monitor: Monitor,
     scheduler: SchedulerStatus,
     cancel: CancellationToken,
-) -> Result<(), String> {
+) -> crate::supervise::PartResult {
     let mut watch = Watch::default();
     loop {
         tokio::select! {

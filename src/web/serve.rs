@@ -102,7 +102,7 @@ pub async fn serve(
     listener: TcpListener,
     state: WebState,
     cancel: CancellationToken,
-) -> Result<(), String> {
+) -> crate::supervise::PartResult {
     serve_with(listener, state, cancel, ServeLimits::default()).await
 }
 
@@ -112,7 +112,7 @@ pub async fn serve_with(
     state: WebState,
     cancel: CancellationToken,
     limits: ServeLimits,
-) -> Result<(), String> {
+) -> crate::supervise::PartResult {
     let addr = listener
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;

@@ -27,7 +27,7 @@ const HALF_HEADER: &[u8] = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n";
 struct Server {
     port: u16,
     cancel: CancellationToken,
-    task: JoinHandle<Result<(), String>>,
+    task: JoinHandle<spacewarden::supervise::PartResult>,
     _site: Site,
 }
 

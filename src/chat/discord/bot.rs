@@ -31,7 +31,7 @@ pub async fn run_discord(
     config: Discord,
     core: CommandCore,
     cancel: CancellationToken,
-) -> Result<(), String> {
+) -> crate::supervise::PartResult {
     let http = super::http(&config);
     let me = loop {
         let check = async {
@@ -75,7 +75,7 @@ pub async fn run_discord(
         }
         result = client.start() => match result {
             Ok(()) => Err("the gateway connection ended".into()),
-            Err(e) => Err(format!("gateway: {e}")),
+            Err(e) => Err(format!("gateway: {e}").into()),
         },
     }
 }

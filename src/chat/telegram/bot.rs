@@ -28,7 +28,7 @@ pub async fn run_telegram(
     bot: TgBot,
     core: CommandCore,
     cancel: CancellationToken,
-) -> Result<(), String> {
+) -> crate::supervise::PartResult {
     let Some(me) = connect(&bot, &cancel).await.map_err(|e| e.to_string())? else {
         return Ok(());
     };

@@ -4,6 +4,7 @@
 //! "Configuration"). Every error names the variable and the bad entry. Tokens are
 //! `SecretString`s: `Debug` shows `[REDACTED]`, and nothing here prints them.
 
+mod destinations;
 mod known;
 mod origins;
 mod sanity;

@@ -13,6 +13,7 @@ mod daemon_run;
 mod db_deleted;
 mod db_lock;
 mod discord;
+mod doctor;
 mod fake_discord_selftest;
 mod fake_hub_selftest;
 mod fake_telegram_selftest;

@@ -20,6 +20,7 @@ mod fake_telegram_selftest;
 mod hub_client;
 mod hub_events;
 mod memory;
+mod older_tools_env;
 mod outside_text;
 mod postgres_run;
 mod postgres_support;

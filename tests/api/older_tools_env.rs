@@ -13,7 +13,7 @@ use crate::support::fake_hub::{FakeHub, SpaceSpec};
 /// One older tool: its fixture, the Hub it expects, and what it watched.
 struct Tool {
     fixture: &'static str,
-    /// Owners with their tokens, as the fixture names them (`None`: no token of its own).
+    /// Hub users and their tokens, as the fixture names them.
     users: &'static [(&'static str, &'static str)],
     /// Organizations and the user whose token may act on them.
     orgs: &'static [(&'static str, &'static str)],
@@ -44,7 +44,10 @@ const TOOLS: &[Tool] = &[
     },
     Tool {
         fixture: "cloudflare-manager.env",
-        users: &[("user1", "hf_token_for_user1"), ("ops", "hf_fallback_token")],
+        users: &[
+            ("user1", "hf_token_for_user1"),
+            ("ops", "hf_fallback_token"),
+        ],
         orgs: &[("user2", "ops"), ("user3", "ops")],
         spaces: &["user1/space1", "user2/app", "user3/app"],
         understood: &[
@@ -148,7 +151,11 @@ async fn each_tools_own_env_is_accepted_and_watches_what_it_watched() {
         assert_clean(tool, "check", &check);
 
         let doctor = app.run(&["doctor"]).await;
-        assert_eq!(doctor.code, 0, "{}: doctor:\n{}", tool.fixture, doctor.stdout);
+        assert_eq!(
+            doctor.code, 0,
+            "{}: doctor:\n{}",
+            tool.fixture, doctor.stdout
+        );
         for line in tool.understood {
             assert!(
                 doctor.stdout.contains(line),
@@ -159,6 +166,30 @@ async fn each_tools_own_env_is_accepted_and_watches_what_it_watched() {
         }
         assert_clean(tool, "doctor", &doctor);
     }
+}
+
+#[tokio::test]
+async fn each_alias_is_logged_once_at_startup_and_never_its_value() {
+    let tool = &TOOLS[1];
+    let (_hub, app) = setup(tool).await;
+    let app = app.env("RUST_LOG", "info");
+    let run = app.run(&["check"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    for line in [
+        "read HF_API_TOKEN as HF_TOKEN",
+        "read HF_USER as SPACES",
+        "read HF_USERNAMES as SPACES",
+        "read HF_USERNAME as WEB_USERNAME",
+        "read HF_PASSWORD as WEB_PASSWORD",
+    ] {
+        assert_eq!(
+            run.stderr.matches(line).count(),
+            1,
+            "{line}:\n{}",
+            run.stderr
+        );
+    }
+    assert_clean(tool, "check", &run);
 }
 
 /// The README's "Coming from another tool": each tool's subsection names its fixture
@@ -193,7 +224,7 @@ async fn the_readmes_migration_guide_runs_as_written() {
             .filter_map(|l| l.strip_prefix("spacewarden "))
             .collect();
         assert!(
-            commands.iter().any(|c| *c == "doctor"),
+            commands.contains(&"doctor"),
             "\"{title}\" shows spacewarden doctor first: {commands:?}"
         );
         let (_hub, app) = setup(tool).await;
@@ -205,5 +236,8 @@ async fn the_readmes_migration_guide_runs_as_written() {
             ran += 1;
         }
     }
-    assert!(ran >= 8, "each tool's guide shows doctor and check ({ran} run)");
+    assert!(
+        ran >= 8,
+        "each tool's guide shows doctor and check ({ran} run)"
+    );
 }

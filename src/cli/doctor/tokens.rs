@@ -37,8 +37,8 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
             continue;
         };
         let key = credential_key(Some(token));
-        if !answers.contains_key(&key) {
-            answers.insert(key, hub.whoami(token).await);
+        if let std::collections::btree_map::Entry::Vacant(slot) = answers.entry(key) {
+            slot.insert(hub.whoami(token).await);
         }
         judge(report, owner, from, &answers[&key]);
     }

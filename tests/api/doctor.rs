@@ -113,7 +113,7 @@ async fn doctor_reports_what_it_understood_and_checks_it_without_acting() {
     assert!(out.contains("Discord /users/@me: the bot is "), "{out}");
     assert!(
         out.contains("ALERT_WEBHOOK_URL: 127.0.0.1:")
-            && out.contains("reachable (TCP connect only)"),
+            && out.contains("reachable (connect only, nothing sent)"),
         "{out}"
     );
     assert!(
@@ -243,6 +243,11 @@ async fn an_unreachable_webhook_or_a_refused_bot_fails() {
             "ALERT_WEBHOOK_URL",
             &format!("http://127.0.0.1:{closed}/hooks/path-secret?token=query-secret"),
         )
+        // An https URL on a port that speaks plain HTTP: the handshake fails.
+        .env(
+            "HF_SPACES_API_URL",
+            &hub.metrics_url().replace("http://", "https://"),
+        )
         .env("TELEGRAM_BOT_TOKEN", "987654321:AAwrong-telegram-secret")
         .env("TELEGRAM_API_URL", &telegram.url());
     let run = app.run(&["doctor"]).await;
@@ -252,6 +257,12 @@ async fn an_unreachable_webhook_or_a_refused_bot_fails() {
         out.contains(&format!(
             "FAIL  ALERT_WEBHOOK_URL: cannot connect to 127.0.0.1:{closed}"
         )),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("  FAIL  HF_SPACES_API_URL: 127.0.0.1:")
+                && l.contains("the TLS handshake failed")),
         "{out}"
     );
     assert!(

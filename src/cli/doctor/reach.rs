@@ -1,7 +1,8 @@
 //! Chat and alert destinations. The bots are asked who they are (Telegram `getMe`,
 //! Discord `GET /users/@me`: reads, nothing is sent to anyone); every other outbound
-//! URL (`Config::outbound_urls`) gets a TCP connect only, never a request: a POST to a
-//! webhook would deliver a message. Only hosts are printed: a webhook's path or query
+//! URL (`Config::outbound_urls`) gets a TCP connect and, for https, a TLS handshake
+//! against the usual web roots, never a request: a POST to a webhook would deliver a
+//! message. Only hosts are printed: a webhook's path or query
 //! is often its secret, and the Telegram token is in its API paths.
 
 use std::time::Duration;
@@ -64,7 +65,9 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
     }
     for (name, url) in config.outbound_urls() {
         match connect(url).await {
-            Ok(at) => report.ok(format!("{name}: {at} reachable (TCP connect only)")),
+            Ok(at) => report.ok(format!(
+                "{name}: {at} reachable (connect only, nothing sent)"
+            )),
             Err(why) => report.problem(format!("{name}: {why}")),
         }
     }
@@ -117,18 +120,43 @@ fn judge(
     }
 }
 
-/// Connects to `url`'s host and port and hangs up: `host:port`, or why not.
+/// Connects to `url`'s host and port (and shakes hands for https), then hangs up:
+/// `host:port`, or why not.
 async fn connect(url: &Url) -> Result<String, String> {
     let at = host(url);
     let (Some(name), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
         return Err(format!("{at}: no host or port"));
     };
-    let attempt = tokio::net::TcpStream::connect((name, port));
-    match tokio::time::timeout(TIMEOUT, attempt).await {
-        Ok(Ok(_stream)) => Ok(at),
-        Ok(Err(e)) => Err(format!("cannot connect to {at}: {}", e.kind())),
-        Err(_) => Err(format!("cannot connect to {at}: timed out")),
-    }
+    let attempt = async {
+        let stream = tokio::net::TcpStream::connect((name, port))
+            .await
+            .map_err(|e| format!("cannot connect to {at}: {}", e.kind()))?;
+        if url.scheme() == "https" {
+            handshake(stream, name)
+                .await
+                .map_err(|why| format!("{at}: the TLS handshake failed ({why})"))?;
+        }
+        Ok(at.clone())
+    };
+    tokio::time::timeout(TIMEOUT, attempt)
+        .await
+        .unwrap_or_else(|_| Err(format!("cannot connect to {at}: timed out")))
+}
+
+/// A TLS handshake with `name`'s certificate checked against the web's roots.
+async fn handshake(stream: tokio::net::TcpStream, name: &str) -> Result<(), String> {
+    use tokio_rustls::rustls::{ClientConfig, RootCertStore, pki_types::ServerName};
+    let roots = RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let config = ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let server = ServerName::try_from(name.to_owned()).map_err(|e| e.to_string())?;
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    connector
+        .connect(server, stream)
+        .await
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 /// `host:port` of a URL, nothing of its path, query or user info.

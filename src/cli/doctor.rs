@@ -63,6 +63,22 @@ fn understood(report: &mut Report, config: &Config) {
     if read.is_empty() && warnings.is_empty() {
         report.ok("no alias used, no warning");
     }
+    match std::env::var("SPACEWARDEN_CONFIG")
+        .ok()
+        .filter(|p| !p.trim().is_empty())
+    {
+        None => report.info("SPACEWARDEN_CONFIG unset: the defaults for every Space"),
+        Some(path) => report.ok(format!(
+            "SPACEWARDEN_CONFIG: {} read, {} [spaces.\"…\"] block{}",
+            path.trim(),
+            config.space_settings.blocks.len(),
+            if config.space_settings.blocks.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        )),
+    }
     report.section("Watch list");
     if config.watch.is_empty() {
         report.problem(

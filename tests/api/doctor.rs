@@ -42,6 +42,7 @@ async fn doctor_reports_what_it_understood_and_checks_it_without_acting() {
     let webhook = WebhookSink::start().await;
     let hook = format!("{}?key=webhook-query-secret", webhook.url());
     let app = App::new(&hub)
+        .settings("[spaces.\"alice/app\"]\nauto_repair = false\n")
         .env(
             "HF_USER",
             "alice:hf_alice_write_secret,bob:hf_bob_read_secret,team:hf_carol_secret,dave:",
@@ -79,6 +80,7 @@ async fn doctor_reports_what_it_understood_and_checks_it_without_acting() {
         "dave/*  (every Space of the owner, from HF_USER)",
         "erin/keep  (one Space, from REPO_ID)",
         "read HF_USER as SPACES",
+        "spacewarden.toml read, 1 [spaces.\"…\"] block",
         "read REPO_ID as SPACES",
         "read HF_API_TOKEN as HF_TOKEN",
         "read USER_PASSWORD as WEB_PASSWORD",

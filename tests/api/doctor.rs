@@ -282,3 +282,30 @@ async fn an_unreachable_webhook_or_a_refused_bot_fails() {
         ],
     );
 }
+
+#[tokio::test]
+async fn on_postgres_the_schema_is_read_and_the_password_never_printed() {
+    let Some(url) = crate::support::postgres::fresh_database().await else {
+        return;
+    };
+    let hub = FakeHub::start().await;
+    hub.add_user("alice", "hf_alice_ok_secret");
+    hub.add_space(SpaceSpec::new("alice/app"));
+    let app = App::new(&hub)
+        .env("SPACES", "alice/app")
+        .env("HF_TOKEN", "hf_alice_ok_secret")
+        .env("DATABASE_URL", &url);
+    let fresh = app.run(&["doctor"]).await;
+    assert_eq!(fresh.code, 0, "{}", all_output(&fresh));
+    assert!(fresh.stdout.contains("Postgres at "), "{}", fresh.stdout);
+    assert!(fresh.stdout.contains("no schema yet"), "{}", fresh.stdout);
+    assert_ne!(app.run(&["check"]).await.code, 2, "check migrates it");
+    let run = app.run(&["doctor"]).await;
+    assert!(run.stdout.contains(", this release's"), "{}", run.stdout);
+    let password = url::Url::parse(&url)
+        .ok()
+        .and_then(|u| u.password().map(str::to_owned));
+    if let Some(password) = password.filter(|p| !p.is_empty()) {
+        assert_no_leak(&run, &[password.as_str()]);
+    }
+}

@@ -130,7 +130,8 @@ async fn connect(url: &Url) -> Result<String, String> {
     let attempt = async {
         let stream = tokio::net::TcpStream::connect((name, port))
             .await
-            .map_err(|e| format!("cannot connect to {at}: {}", e.kind()))?;
+            // The system's words ("Connection refused", a failed name lookup).
+            .map_err(|e| format!("cannot connect to {at}: {e}"))?;
         if url.scheme() == "https" {
             handshake(stream, name)
                 .await

@@ -14,7 +14,7 @@ mod report;
 mod store;
 mod tokens;
 
-use crate::config::{Config, typo_warnings};
+use crate::config::{Config, process_typo_warnings};
 use crate::domain::WatchTarget;
 use report::Report;
 
@@ -28,10 +28,7 @@ pub(super) async fn run() -> u8 {
             report.problem(format!(
                 "{e}: `spacewarden run` would refuse to start (exit 2)"
             ));
-            let names: Vec<String> = std::env::vars_os()
-                .filter_map(|(key, _)| key.into_string().ok())
-                .collect();
-            for warning in typo_warnings(names.iter().map(String::as_str)) {
+            for warning in process_typo_warnings() {
                 report.warn(warning);
             }
             return report.finish();

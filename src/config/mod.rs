@@ -159,13 +159,7 @@ impl Config {
     /// Like `from_env`, without logging: for `doctor`, which prints what it found.
     pub fn from_process() -> Result<Config, ConfigError> {
         let mut config = Config::from_lookup(|key| std::env::var(key).ok())?;
-        let names: Vec<String> = std::env::vars_os()
-            .filter_map(|(key, _)| key.into_string().ok())
-            .collect();
-        config
-            .origins
-            .notes
-            .extend(known::typo_warnings(names.iter().map(String::as_str)));
+        config.origins.notes.extend(process_typo_warnings());
         Ok(config)
     }
 
@@ -249,6 +243,15 @@ impl Config {
                 .map(|_| self.origins.hf_token.unwrap_or("HF_TOKEN")),
         }
     }
+}
+
+/// The process's variables (`.env`'s included, once loaded) that look like a typo of a
+/// known name, one warning each.
+pub fn process_typo_warnings() -> Vec<String> {
+    let names: Vec<String> = std::env::vars_os()
+        .filter_map(|(key, _)| key.into_string().ok())
+        .collect();
+    known::typo_warnings(names.iter().map(String::as_str))
 }
 
 /// A variable's value as every key reads it: trimmed, and empty is unset.

@@ -159,9 +159,17 @@ async fn a_configuration_run_refuses_is_reported_with_exit_1() {
     // A malformed value: the variable, the reason, and no quote of the token.
     let app = App::new(&hub)
         .env("SPACES", "alice/app")
-        .env("HF_USER", "alice-hf_bare_token_secret");
+        .env("HF_USER", "alice-hf_bare_token_secret")
+        .env("SPACES_LIST", "demo");
     let run = app.run(&["doctor"]).await;
     assert_eq!(run.code, 1, "{}", all_output(&run));
+    assert!(
+        run.stdout.contains(
+            "warn  SPACES_LIST is not a variable spacewarden reads; did you mean SPACE_LIST?"
+        ),
+        "typos are named even when the rest cannot be read: {}",
+        run.stdout
+    );
     assert!(
         run.stdout.contains("HF_USER: entry 1 has no ':'"),
         "{}",

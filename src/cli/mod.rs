@@ -2,6 +2,7 @@
 //! subcommands. Output formats live in `render`; each subcommand in its own file.
 
 mod check;
+mod doctor;
 mod duties;
 mod hash_password;
 mod oneshot;
@@ -117,6 +118,12 @@ pub enum Command {
     /// Ask the running daemon's /healthz on 127.0.0.1:PORT and exit 0 when it
     /// answers 200, 1 otherwise (the container's HEALTHCHECK: the image has no curl).
     Healthcheck,
+    /// Print what was understood from the environment, .env and SPACEWARDEN_CONFIG
+    /// (watch list and where each entry came from, aliases read, warnings), then check
+    /// it without acting on any Space: each owner's token (whoami), the chat bots, that
+    /// each alert destination can be reached (a connect only), and the store. Exits 0
+    /// when nothing would fail, 1 otherwise (a configuration run would refuse included).
+    Doctor,
     /// Read a password from stdin and print its argon2 hash (a PHC string) for
     /// WEB_PASSWORD_HASH, which turns on sign-in on the page with WEB_USERNAME.
     HashPassword,
@@ -183,6 +190,7 @@ pub async fn run(cli: Cli) -> u8 {
         Some(Command::Rebuild(args)) => space_action::run(SpaceAction::Rebuild, args).await,
         Some(Command::Healthcheck) => healthcheck().await,
         Some(Command::HashPassword) => hash_password::run(),
+        Some(Command::Doctor) => doctor::run().await,
     }
 }
 

@@ -115,6 +115,35 @@ pub struct Channels {
 }
 
 impl Channels {
+    /// Every URL these destinations send to, named by its variable, for `doctor`'s
+    /// reachability check (a connect only): print `host_str()` only.
+    pub fn urls(&self) -> Vec<(&'static str, &Url)> {
+        let keyed = [
+            (
+                "DINGTALK_WEBHOOK_URL",
+                self.dingtalk.as_ref().map(|d| &d.url),
+            ),
+            ("FEISHU_WEBHOOK_URL", self.feishu.as_ref().map(|f| &f.url)),
+            ("WECOM_WEBHOOK_URL", self.wecom.as_ref()),
+            ("SERVERCHAN_URL", self.serverchan.as_ref()),
+            ("BARK_URL", self.bark.as_ref()),
+            ("NTFY_URL", self.ntfy.as_ref().map(|n| &n.url)),
+        ];
+        let plain = [
+            ("PUSHPLUS_URL", self.pushplus.as_ref().map(|p| &p.url)),
+            ("GOTIFY_URL", self.gotify.as_ref().map(|g| &g.url)),
+        ];
+        keyed
+            .into_iter()
+            .filter_map(|(name, url)| Some((name, url?.expose())))
+            .chain(
+                plain
+                    .into_iter()
+                    .filter_map(|(name, url)| Some((name, url?))),
+            )
+            .collect()
+    }
+
     /// Reads the variables through `var` (trimmed, empty is unset).
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Channels, ConfigError> {
         let secret = |key: &str| var(key).map(SecretString::from);

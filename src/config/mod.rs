@@ -5,9 +5,13 @@
 //! `SecretString`s: `Debug` shows `[REDACTED]`, and nothing here prints them.
 
 pub mod channels;
+mod destinations;
+mod known;
+mod origins;
 mod sanity;
 mod schedule;
 mod spaces_file;
+mod watch;
 mod web;
 
 use std::collections::BTreeMap;
@@ -16,6 +20,11 @@ use secrecy::SecretString;
 use url::Url;
 
 use crate::domain::{SpaceId, WatchTarget};
+use origins::Reader;
+
+pub use known::{KNOWN, typo_warnings};
+pub use origins::{AliasUse, Origins};
+pub(crate) use watch::{owner_tokens, watch_list};
 
 pub use schedule::{CheckSchedule, ScheduleError, WeekdayError};
 pub use spaces_file::{
@@ -86,7 +95,8 @@ pub struct Config {
     pub hf_token: Option<SecretString>,
     /// `HF_USER` entries, keyed by lowercased owner; `None` means "use `HF_TOKEN`".
     pub owner_tokens: BTreeMap<String, Option<SecretString>>,
-    /// `SPACES` plus the migrated `SPACE_LIST`, deduplicated, in order.
+    /// `SPACES` (else the owners of `HF_USER` and `HF_USERNAMES`) plus `SPACE_LIST`
+    /// and `REPO_ID`, deduplicated, in order.
     pub watch: Vec<WatchTarget>,
     pub hf_endpoint: Url,
     pub hf_spaces_api_url: Url,
@@ -113,6 +123,8 @@ pub struct Config {
     pub space_host: Option<String>,
     /// The page: sign-in, trusted proxies, live-metrics streams.
     pub web: WebSettings,
+    /// Where each setting came from: aliases, watch-list sources, reading's warnings.
+    pub origins: Origins,
 }
 
 #[derive(Debug, Clone)]
@@ -134,137 +146,80 @@ pub struct Discord {
 
 impl Config {
     /// Reads the process environment (after `.env` was loaded by the caller), and logs
-    /// a warning for each setting that is accepted but probably a mistake.
+    /// each alias read ("read X as Y") and a warning for each setting that is accepted
+    /// but probably a mistake, a variable that looks like a typo of a known one included.
     pub fn from_env() -> Result<Config, ConfigError> {
-        let config = Config::from_lookup(|key| std::env::var(key).ok())?;
+        let config = Config::from_process()?;
+        for alias in config.origins.aliases.iter().filter(|a| !a.ignored) {
+            tracing::info!("{alias}");
+        }
         for warning in config.warnings() {
             tracing::warn!("{warning}");
         }
         Ok(config)
     }
 
-    /// Reads settings through `lookup`, so tests need no process environment.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let var = |key: &str| value(lookup(key));
-        let secret = |key: &str| var(key).map(SecretString::from);
-        let url = |key: &'static str, default: &str| -> Result<Url, ConfigError> {
-            let text = var(key).unwrap_or_else(|| default.to_owned());
-            let parsed = Url::parse(text.trim_end_matches('/'))
-                .map_err(|e| err(key, format!("\"{text}\" is not a URL ({e})")))?;
-            if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(err(key, format!("\"{text}\" must be http or https")));
-            }
-            Ok(parsed)
-        };
+    /// Like `from_env`, without logging: for `doctor`, which prints what it found.
+    pub fn from_process() -> Result<Config, ConfigError> {
+        let mut config = Config::from_lookup(|key| std::env::var(key).ok())?;
+        config.origins.notes.extend(process_typo_warnings());
+        Ok(config)
+    }
 
-        // The Cloudflare manager's `HF_USERNAMES` (owners, each watched whole) stands
-        // in for `SPACES` only when that is unset: it is a migration name, not a second
-        // list to merge.
-        let spaces = var("SPACES").or_else(|| {
-            var("HF_USERNAMES").map(|owners| {
-                split_list(Some(&owners))
-                    .map(|owner| format!("{owner}/*"))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-        });
-        let spaces_key = if var("SPACES").is_some() {
-            "SPACES"
-        } else {
-            "HF_USERNAMES"
-        };
-        let watch = watch_list(spaces, spaces_key, var("SPACE_LIST"), var("USERNAME"))?;
-        let space_settings = match var("SPACEWARDEN_CONFIG") {
-            None => SpaceSettings::default(),
-            Some(path) => {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| err("SPACEWARDEN_CONFIG", format!("cannot read {path}: {e}")))?;
-                SpaceSettings::from_toml(&text)
-                    .map_err(|e| err("SPACEWARDEN_CONFIG", format!("{path}: {e}")))?
-            }
-        };
-        let schedule_text = var("CHECK_SCHEDULE").unwrap_or_else(|| "*/5 * * * *".into());
-        let telegram = match secret("TELEGRAM_BOT_TOKEN") {
-            None => None,
-            Some(token) => Some(Telegram {
-                token,
-                api_url: url("TELEGRAM_API_URL", "https://api.telegram.org")?,
-                admin_ids: id_list("TELEGRAM_ADMIN_IDS", var("TELEGRAM_ADMIN_IDS"))?,
-                chat_ids: id_list("TELEGRAM_CHAT_IDS", var("TELEGRAM_CHAT_IDS"))?,
-            }),
-        };
-        let discord = match secret("DISCORD_BOT_TOKEN") {
-            None => None,
-            Some(token) => Some(Discord {
-                token,
-                api_url: url("DISCORD_API_URL", "https://discord.com")?,
-                guild_id: id_list("DISCORD_GUILD_ID", var("DISCORD_GUILD_ID"))?
-                    .first()
-                    .copied(),
-                admin_ids: id_list("DISCORD_ADMIN_IDS", var("DISCORD_ADMIN_IDS"))?,
-                channel_ids: id_list("DISCORD_CHANNEL_IDS", var("DISCORD_CHANNEL_IDS"))?,
-            }),
-        };
-        Ok(Config {
-            // `HF_API_TOKEN` is the Cloudflare manager's name for the same token.
-            hf_token: secret("HF_TOKEN").or_else(|| secret("HF_API_TOKEN")),
-            owner_tokens: owner_tokens(var("HF_USER"))?,
+    /// Reads settings through `lookup`, so tests need no process environment. One step
+    /// per group of settings, each naming its variables in its errors.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let r = Reader::new(&lookup);
+        let url = |key: &'static str, default: &str| http_url(&r, key, default);
+        let hf_token = r
+            .aliased("HF_TOKEN", &["HF_API_TOKEN"])
+            .map(|(token, from)| {
+                r.with(|o| o.hf_token = Some(from));
+                SecretString::from(token)
+            });
+        // Before the watch list: an HF_USER entry without ':' may be a bare token,
+        // and this step's error never quotes it.
+        let owner_tokens = owner_tokens(r.var("HF_USER"))?;
+        let watch = watch::read_watch(&r)?;
+        let schedule_text = r
+            .var("CHECK_SCHEDULE")
+            .unwrap_or_else(|| "*/5 * * * *".into());
+        let mut config = Config {
+            hf_token,
+            owner_tokens,
             watch,
             hf_endpoint: url("HF_ENDPOINT", "https://huggingface.co")?,
             hf_spaces_api_url: url("HF_SPACES_API_URL", "https://api.hf.space")?,
-            hf_timeout: match var("HF_TIMEOUT") {
-                None => std::time::Duration::from_secs(15),
-                Some(text) => crate::domain::parse_duration(&text)
-                    .ok()
-                    .filter(|d| !d.is_zero() && *d <= MAX_HF_TIMEOUT)
-                    .ok_or_else(|| {
-                        err(
-                            "HF_TIMEOUT",
-                            format!("\"{text}\" is not a duration from 1s to 5m (e.g. 15s)"),
-                        )
-                    })?,
-            },
-            run_timeout: var("GLOBAL_TIMEOUT_SECONDS")
-                .map(|text| {
-                    crate::domain::parse_duration(&text)
-                        .ok()
-                        .filter(|d| !d.is_zero() && *d <= MAX_RUN_TIMEOUT)
-                        .ok_or_else(|| {
-                            err(
-                                "GLOBAL_TIMEOUT_SECONDS",
-                                format!("\"{text}\" is not a number of seconds from 1 to 86400"),
-                            )
-                        })
-                })
-                .transpose()?,
+            hf_timeout: hf_timeout(r.var("HF_TIMEOUT"))?,
+            run_timeout: run_timeout(r.var("GLOBAL_TIMEOUT_SECONDS"))?,
             app_url_template: AppUrlTemplate::parse(
-                &var("HF_APP_URL_TEMPLATE")
+                &r.var("HF_APP_URL_TEMPLATE")
                     .unwrap_or_else(|| "https://{subdomain}.hf.space".into()),
             )
             .map_err(|e| err("HF_APP_URL_TEMPLATE", e))?,
             check_schedule: CheckSchedule::parse(&schedule_text)
                 .map_err(|e| err("CHECK_SCHEDULE", e))?,
             database_url: sanity::database_url(
-                var("DATABASE_URL").unwrap_or_else(|| "sqlite://spacewarden.db".into()),
+                r.var("DATABASE_URL")
+                    .unwrap_or_else(|| "sqlite://spacewarden.db".into()),
             )?,
-            space_settings,
-            telegram,
-            discord,
-            alert_webhook_url: var("ALERT_WEBHOOK_URL")
+            space_settings: space_settings(r.var("SPACEWARDEN_CONFIG"))?,
+            telegram: telegram(&r)?,
+            discord: discord(&r)?,
+            alert_webhook_url: r
+                .var("ALERT_WEBHOOK_URL")
                 .map(|_| url("ALERT_WEBHOOK_URL", ""))
                 .transpose()?,
-            channels: channels::Channels::from_vars(var)?,
-            api_key: secret("API_KEY"),
-            api_read_key: secret("API_READ_KEY"),
-            space_host: var("SPACE_HOST"),
-            web: web::web_settings(var)?,
-            port: match var("PORT") {
-                None => 7860,
-                Some(p) => p
-                    .parse()
-                    .map_err(|_| err("PORT", format!("\"{p}\" is not a port number (0-65535)")))?,
-            },
-        })
+            channels: channels::Channels::from_vars(|key| r.var(key))?,
+            api_key: r.secret("API_KEY"),
+            api_read_key: r.secret("API_READ_KEY"),
+            space_host: r.var("SPACE_HOST"),
+            web: web::web_settings(&r)?,
+            port: port(r.var("PORT"))?,
+            origins: Origins::default(),
+        };
+        config.origins = r.finish();
+        Ok(config)
     }
 
     /// Whether `id` is on the watch list: named, or covered by `owner/*`.
@@ -280,6 +235,27 @@ impl Config {
             _ => self.hf_token.as_ref(),
         }
     }
+
+    /// The variable `token_for(owner)` comes from (never the token): `HF_USER`, else
+    /// `HF_TOKEN` or its alias, else `None` (anonymous: read-only).
+    pub fn token_source(&self, owner: &str) -> Option<&'static str> {
+        match self.owner_tokens.get(&owner.to_ascii_lowercase()) {
+            Some(Some(_)) => Some("HF_USER"),
+            _ => self
+                .hf_token
+                .as_ref()
+                .map(|_| self.origins.hf_token.unwrap_or("HF_TOKEN")),
+        }
+    }
+}
+
+/// The process's variables (`.env`'s included, once loaded) that look like a typo of a
+/// known name, one warning each.
+pub fn process_typo_warnings() -> Vec<String> {
+    let names: Vec<String> = std::env::vars_os()
+        .filter_map(|(key, _)| key.into_string().ok())
+        .collect();
+    known::typo_warnings(names.iter().map(String::as_str))
 }
 
 /// A variable's value as every key reads it: trimmed, and empty is unset.
@@ -287,62 +263,91 @@ pub(crate) fn value(raw: Option<String>) -> Option<String> {
     raw.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-/// `SPACES` (owner/name or owner/*; `spaces_key` names where it came from) plus
-/// `SPACE_LIST` whose bare names get `USERNAME`.
-pub(crate) fn watch_list(
-    spaces: Option<String>,
-    spaces_key: &'static str,
-    space_list: Option<String>,
-    username: Option<String>,
-) -> Result<Vec<WatchTarget>, ConfigError> {
-    let mut out: Vec<WatchTarget> = Vec::new();
-    let mut push = |target: WatchTarget| {
-        if !out.contains(&target) {
-            out.push(target);
-        }
-    };
-    for entry in split_list(spaces.as_deref()) {
-        push(WatchTarget::parse(entry).map_err(|e| err(spaces_key, e.to_string()))?);
+/// `key` as an http(s) URL, `default` when unset; a trailing `/` is dropped.
+fn http_url(r: &Reader, key: &'static str, default: &str) -> Result<Url, ConfigError> {
+    let text = r.var(key).unwrap_or_else(|| default.to_owned());
+    let parsed = Url::parse(text.trim_end_matches('/'))
+        .map_err(|e| err(key, format!("\"{text}\" is not a URL ({e})")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(err(key, format!("\"{text}\" must be http or https")));
     }
-    for entry in split_list(space_list.as_deref()) {
-        let full = if entry.contains('/') {
-            entry.to_owned()
-        } else {
-            let owner = username.as_deref().ok_or_else(|| {
-                err(
-                    "SPACE_LIST",
-                    format!("\"{entry}\" has no owner and USERNAME is not set"),
-                )
-            })?;
-            format!("{owner}/{entry}")
-        };
-        push(WatchTarget::parse(&full).map_err(|e| err("SPACE_LIST", e.to_string()))?);
-    }
-    Ok(out)
+    Ok(parsed)
 }
 
-/// `HF_USER`: `owner:token,owner2:token2`; an empty token means "use `HF_TOKEN`".
-pub(crate) fn owner_tokens(
-    text: Option<String>,
-) -> Result<BTreeMap<String, Option<SecretString>>, ConfigError> {
-    let mut out = BTreeMap::new();
-    for (index, entry) in split_list(text.as_deref()).enumerate() {
-        // Never quote the entry: without its ':' it may be a bare token.
-        let Some((owner, token)) = entry.split_once(':') else {
-            return Err(err(
-                "HF_USER",
-                format!("entry {} has no ':' (expected owner:token)", index + 1),
-            ));
-        };
-        let owner = owner.trim();
-        SpaceId::parse(&format!("{owner}/x"))
-            .map_err(|_| err("HF_USER", format!("\"{owner}\" is not a valid owner name")))?;
-        let token = Some(token.trim())
-            .filter(|t| !t.is_empty())
-            .map(|t| SecretString::from(t.to_owned()));
-        out.insert(owner.to_ascii_lowercase(), token);
+fn hf_timeout(text: Option<String>) -> Result<std::time::Duration, ConfigError> {
+    let Some(text) = text else {
+        return Ok(std::time::Duration::from_secs(15));
+    };
+    crate::domain::parse_duration(&text)
+        .ok()
+        .filter(|d| !d.is_zero() && *d <= MAX_HF_TIMEOUT)
+        .ok_or_else(|| {
+            err(
+                "HF_TIMEOUT",
+                format!("\"{text}\" is not a duration from 1s to 5m (e.g. 15s)"),
+            )
+        })
+}
+
+/// The Python monitor's `GLOBAL_TIMEOUT_SECONDS`.
+fn run_timeout(text: Option<String>) -> Result<Option<std::time::Duration>, ConfigError> {
+    text.map(|text| {
+        crate::domain::parse_duration(&text)
+            .ok()
+            .filter(|d| !d.is_zero() && *d <= MAX_RUN_TIMEOUT)
+            .ok_or_else(|| {
+                err(
+                    "GLOBAL_TIMEOUT_SECONDS",
+                    format!("\"{text}\" is not a number of seconds from 1 to 86400"),
+                )
+            })
+    })
+    .transpose()
+}
+
+fn space_settings(path: Option<String>) -> Result<SpaceSettings, ConfigError> {
+    let Some(path) = path else {
+        return Ok(SpaceSettings::default());
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| err("SPACEWARDEN_CONFIG", format!("cannot read {path}: {e}")))?;
+    SpaceSettings::from_toml(&text).map_err(|e| err("SPACEWARDEN_CONFIG", format!("{path}: {e}")))
+}
+
+fn telegram(r: &Reader) -> Result<Option<Telegram>, ConfigError> {
+    let Some(token) = r.secret("TELEGRAM_BOT_TOKEN") else {
+        return Ok(None);
+    };
+    Ok(Some(Telegram {
+        token,
+        api_url: http_url(r, "TELEGRAM_API_URL", "https://api.telegram.org")?,
+        admin_ids: id_list("TELEGRAM_ADMIN_IDS", r.var("TELEGRAM_ADMIN_IDS"))?,
+        chat_ids: id_list("TELEGRAM_CHAT_IDS", r.var("TELEGRAM_CHAT_IDS"))?,
+    }))
+}
+
+fn discord(r: &Reader) -> Result<Option<Discord>, ConfigError> {
+    let Some(token) = r.secret("DISCORD_BOT_TOKEN") else {
+        return Ok(None);
+    };
+    Ok(Some(Discord {
+        token,
+        api_url: http_url(r, "DISCORD_API_URL", "https://discord.com")?,
+        guild_id: id_list("DISCORD_GUILD_ID", r.var("DISCORD_GUILD_ID"))?
+            .first()
+            .copied(),
+        admin_ids: id_list("DISCORD_ADMIN_IDS", r.var("DISCORD_ADMIN_IDS"))?,
+        channel_ids: id_list("DISCORD_CHANNEL_IDS", r.var("DISCORD_CHANNEL_IDS"))?,
+    }))
+}
+
+fn port(text: Option<String>) -> Result<u16, ConfigError> {
+    match text {
+        None => Ok(7860),
+        Some(p) => p
+            .parse()
+            .map_err(|_| err("PORT", format!("\"{p}\" is not a port number (0-65535)"))),
     }
-    Ok(out)
 }
 
 fn id_list<T: std::str::FromStr>(

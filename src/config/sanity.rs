@@ -17,7 +17,11 @@ pub const MIN_API_KEY_CHARS: usize = 16;
 impl Config {
     /// Everything worth a startup warning, one sentence each.
     pub fn warnings(&self) -> Vec<String> {
-        let mut out = Vec::new();
+        // What reading found first: an alias the native name overrode, a lone
+        // HF_USERNAME, USER_PASSWORD's default user, a name that looks misspelt.
+        let ignored = self.origins.aliases.iter().filter(|a| a.ignored);
+        let mut out: Vec<String> = ignored.map(ToString::to_string).collect();
+        out.extend(self.origins.notes.iter().cloned());
         for (key, secret) in [
             ("API_KEY", &self.api_key),
             ("API_READ_KEY", &self.api_read_key),

@@ -165,3 +165,5 @@ fn the_python_monitors_timeout_is_the_default_run_timeout() {
         assert_eq!(error.key, "GLOBAL_TIMEOUT_SECONDS", "{bad}");
     }
 }
+
+mod aliases;

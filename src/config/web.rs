@@ -1,5 +1,6 @@
 //! The page's settings: sign-in (`WEB_USERNAME` with `WEB_PASSWORD_HASH` or
-//! `WEB_PASSWORD`; the Node dashboard's `USER_NAME`/`USER_PASSWORD` as aliases), which
+//! `WEB_PASSWORD`; the Node dashboard's `USER_NAME`/`USER_PASSWORD` and the Cloudflare
+//! manager's `HF_USERNAME`/`HF_PASSWORD` as aliases, recorded by the `Reader`), which
 //! proxies may say who the client is (`TRUSTED_PROXIES`, or on a Space `SPACE_ID` with
 //! `TRUSTED_PROXY_HOPS`), and how many live-metrics streams the page may hold open on
 //! the Hub (`WEB_LIVE_STREAMS`).
@@ -14,6 +15,7 @@ use std::net::IpAddr;
 use argon2::PasswordHash;
 use secrecy::{ExposeSecret, SecretString};
 
+use super::origins::Reader;
 use super::{ConfigError, err, split_list};
 
 /// Live-metrics streams the page holds open at most, unless `WEB_LIVE_STREAMS` says.
@@ -144,10 +146,9 @@ fn prefix_eq(a: &[u8], b: &[u8], bits: u8) -> bool {
     a[full] & mask == b[full] & mask
 }
 
-/// Reads the page's variables through `var` (trimmed, empty as unset).
-pub(super) fn web_settings(
-    var: impl Fn(&str) -> Option<String>,
-) -> Result<WebSettings, ConfigError> {
+/// Reads the page's variables through `r` (trimmed, empty as unset).
+pub(super) fn web_settings(r: &Reader) -> Result<WebSettings, ConfigError> {
+    let var = |key: &str| r.var(key);
     let trusted_proxies = split_list(var("TRUSTED_PROXIES").as_deref())
         .map(|entry| ProxyNet::parse(entry).map_err(|e| err("TRUSTED_PROXIES", e)))
         .collect::<Result<Vec<_>, _>>()?;
@@ -178,7 +179,7 @@ pub(super) fn web_settings(
             })?,
     };
     Ok(WebSettings {
-        sign_in: sign_in(&var)?,
+        sign_in: sign_in(r)?,
         trusted_proxies,
         live_streams,
         space_proxy_hops: var("SPACE_ID").map(|_| hops),
@@ -196,35 +197,77 @@ fn is_host(text: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':'))
 }
 
-fn sign_in(var: &impl Fn(&str) -> Option<String>) -> Result<Option<SignIn>, ConfigError> {
-    // The WEB_ names win over the Node dashboard's when both are set.
-    let username = var("WEB_USERNAME").or_else(|| var("USER_NAME"));
-    let hash = var("WEB_PASSWORD_HASH");
-    let plain = var("WEB_PASSWORD").or_else(|| var("USER_PASSWORD"));
-    let password = match (hash, plain) {
-        (None, None) => None,
-        (Some(_), Some(_)) => {
-            return Err(err(
-                "WEB_PASSWORD_HASH",
-                "set either WEB_PASSWORD_HASH or WEB_PASSWORD (USER_PASSWORD), not both",
-            ));
+/// The one page user: `WEB_USERNAME`, else the Node dashboard's `USER_NAME`, else the
+/// Cloudflare manager's `HF_USERNAME` (only beside its `HF_PASSWORD`: alone it is more
+/// likely `HF_USERNAMES` misspelt); the password likewise. `USER_PASSWORD` alone signs
+/// in as `admin`, the dashboard's default user; a password is never defaulted.
+fn sign_in(r: &Reader) -> Result<Option<SignIn>, ConfigError> {
+    let mut user_aliases = vec!["USER_NAME"];
+    if r.var("HF_USERNAME").is_some() {
+        if r.var("HF_PASSWORD").is_some() {
+            user_aliases.push("HF_USERNAME");
+        } else {
+            r.note(
+                "HF_USERNAME is set without HF_PASSWORD, so it turns on no sign-in: HF_USERNAME \
+                 with HF_PASSWORD is the Cloudflare manager's panel sign-in; the owners to \
+                 watch go in HF_USERNAMES (with an S)",
+            );
         }
-        (Some(hash), None) => Some(WebPassword::Hash(parse_hash(hash)?)),
-        (None, Some(plain)) => Some(WebPassword::Plain(SecretString::from(plain))),
+    }
+    let username = r.aliased("WEB_USERNAME", &user_aliases);
+    let password = password(r)?;
+    let username = match (username, &password) {
+        (None, Some((_, "USER_PASSWORD"))) => {
+            r.note(
+                "USER_PASSWORD is set without USER_NAME: the page's user is admin, the Node \
+                 dashboard's default; set USER_NAME or WEB_USERNAME to choose another",
+            );
+            Some(("admin".to_owned(), "USER_PASSWORD"))
+        }
+        (username, _) => username,
     };
     match (username, password) {
         (None, None) => Ok(None),
-        (Some(username), Some(password)) => Ok(Some(SignIn { username, password })),
-        (Some(_), None) => Err(err(
+        (Some((username, user_from)), Some((password, password_from))) => {
+            r.with(|o| o.sign_in = Some((user_from, password_from)));
+            Ok(Some(SignIn { username, password }))
+        }
+        (Some((_, from)), None) => Err(err(
             "WEB_PASSWORD_HASH",
-            "WEB_USERNAME is set but no password: set WEB_PASSWORD_HASH (spacewarden \
-             hash-password makes one) or WEB_PASSWORD",
+            format!(
+                "{from} is set but no password: set WEB_PASSWORD_HASH (spacewarden \
+                 hash-password makes one) or WEB_PASSWORD"
+            ),
         )),
-        (None, Some(_)) => Err(err(
+        (None, Some((_, from))) => Err(err(
             "WEB_USERNAME",
-            "a page password is set but WEB_USERNAME is not",
+            format!("a page password is set ({from}) but WEB_USERNAME is not"),
         )),
     }
+}
+
+/// `WEB_PASSWORD_HASH`, else `WEB_PASSWORD` or an alias (plain text); with a hash, an
+/// alias is ignored, but both native names are refused: which one was meant?
+fn password(r: &Reader) -> Result<Option<(WebPassword, &'static str)>, ConfigError> {
+    const ALIASES: [&str; 2] = ["USER_PASSWORD", "HF_PASSWORD"];
+    let Some(hash) = r.var("WEB_PASSWORD_HASH") else {
+        return Ok(r
+            .aliased("WEB_PASSWORD", &ALIASES)
+            .map(|(plain, from)| (WebPassword::Plain(SecretString::from(plain)), from)));
+    };
+    if r.var("WEB_PASSWORD").is_some() {
+        return Err(err(
+            "WEB_PASSWORD_HASH",
+            "set either WEB_PASSWORD_HASH or WEB_PASSWORD, not both",
+        ));
+    }
+    for alias in ALIASES.into_iter().filter(|a| r.var(a).is_some()) {
+        r.alias(alias, "WEB_PASSWORD_HASH", true);
+    }
+    Ok(Some((
+        WebPassword::Hash(parse_hash(hash)?),
+        "WEB_PASSWORD_HASH",
+    )))
 }
 
 /// An argon2 PHC string whose parameters argon2 accepts. The message never quotes it.
@@ -268,7 +311,8 @@ mod tests {
 
     fn load(vars: &[(&str, &str)]) -> Result<WebSettings, ConfigError> {
         let map: HashMap<&str, &str> = vars.iter().copied().collect();
-        web_settings(|key| map.get(key).map(|v| v.to_string()))
+        let lookup = |key: &str| map.get(key).map(|v| v.to_string());
+        web_settings(&Reader::new(&lookup))
     }
 
     #[test]

@@ -1,0 +1,170 @@
+//! Chat and alert destinations. The bots are asked who they are (Telegram `getMe`,
+//! Discord `GET /users/@me`: reads, nothing is sent to anyone); every other outbound
+//! URL (`Config::outbound_urls`) gets a TCP connect and, for https, a TLS handshake
+//! against the usual web roots, never a request: a POST to a webhook would deliver a
+//! message. Only hosts are printed: a webhook's path or query
+//! is often its secret, and the Telegram token is in its API paths.
+
+use std::time::Duration;
+
+use secrecy::ExposeSecret;
+use url::Url;
+
+use super::report::Report;
+use crate::config::Config;
+
+/// How long one connect or one bot request may take.
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+pub(super) async fn check(report: &mut Report, config: &Config) {
+    report.section("Chat and alert destinations");
+    let client = match reqwest::Client::builder().timeout(TIMEOUT).build() {
+        Ok(client) => client,
+        Err(_) => {
+            report.problem("cannot build the HTTP client");
+            return;
+        }
+    };
+    match &config.telegram {
+        None => report.info("Telegram: off (TELEGRAM_BOT_TOKEN unset)"),
+        Some(tg) => {
+            let url = format!(
+                "{}/bot{}/getMe",
+                tg.api_url.as_str().trim_end_matches('/'),
+                tg.token.expose_secret()
+            );
+            let answer = bot_call(client.get(url), &tg.api_url).await;
+            judge(
+                report,
+                "Telegram getMe",
+                "TELEGRAM_BOT_TOKEN",
+                answer,
+                |me| me["result"]["username"].as_str().map(|u| format!("@{u}")),
+            );
+        }
+    }
+    match &config.discord {
+        None => report.info("Discord: off (DISCORD_BOT_TOKEN unset)"),
+        Some(dc) => {
+            let url = format!(
+                "{}/api/v10/users/@me",
+                dc.api_url.as_str().trim_end_matches('/')
+            );
+            let request = client
+                .get(url)
+                .header("Authorization", format!("Bot {}", dc.token.expose_secret()));
+            let answer = bot_call(request, &dc.api_url).await;
+            judge(
+                report,
+                "Discord /users/@me",
+                "DISCORD_BOT_TOKEN",
+                answer,
+                |me| me["username"].as_str().map(str::to_owned),
+            );
+        }
+    }
+    for (name, url) in config.outbound_urls() {
+        match connect(url).await {
+            Ok(at) => report.ok(format!(
+                "{name}: {at} reachable (connect only, nothing sent)"
+            )),
+            Err(why) => report.problem(format!("{name}: {why}")),
+        }
+    }
+}
+
+/// What a bot's API said: its JSON on 2xx, else the status, else why it was not reached.
+enum Answer {
+    Json(serde_json::Value),
+    Status(u16),
+    Unreached(String),
+}
+
+async fn bot_call(request: reqwest::RequestBuilder, api: &Url) -> Answer {
+    match request.send().await {
+        Ok(response) if response.status().is_success() => response
+            .json()
+            .await
+            .map_or_else(|_| Answer::Status(200), Answer::Json),
+        Ok(response) => Answer::Status(response.status().as_u16()),
+        // reqwest's error names the URL, which holds the Telegram token: the host only.
+        Err(e) => Answer::Unreached(format!(
+            "cannot reach {} ({})",
+            host(api),
+            if e.is_timeout() {
+                "timed out"
+            } else {
+                "connection failed"
+            }
+        )),
+    }
+}
+
+fn judge(
+    report: &mut Report,
+    what: &str,
+    variable: &str,
+    answer: Answer,
+    name: impl Fn(&serde_json::Value) -> Option<String>,
+) {
+    match answer {
+        Answer::Json(me) => report.ok(format!(
+            "{what}: the bot is {}",
+            name(&me).unwrap_or_else(|| "(no name)".into())
+        )),
+        Answer::Status(s @ (401 | 403 | 404)) => {
+            report.problem(format!("{what}: {variable} is refused ({s})"))
+        }
+        Answer::Status(s) => report.problem(format!("{what}: answered {s}")),
+        Answer::Unreached(why) => report.problem(format!("{what}: {why}")),
+    }
+}
+
+/// Connects to `url`'s host and port (and shakes hands for https), then hangs up:
+/// `host:port`, or why not.
+async fn connect(url: &Url) -> Result<String, String> {
+    let at = host(url);
+    let (Some(name), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+        return Err(format!("{at}: no host or port"));
+    };
+    let attempt = async {
+        let stream = tokio::net::TcpStream::connect((name, port))
+            .await
+            // The system's words ("Connection refused", a failed name lookup).
+            .map_err(|e| format!("cannot connect to {at}: {e}"))?;
+        if url.scheme() == "https" {
+            handshake(stream, name)
+                .await
+                .map_err(|why| format!("{at}: the TLS handshake failed ({why})"))?;
+        }
+        Ok(at.clone())
+    };
+    tokio::time::timeout(TIMEOUT, attempt)
+        .await
+        .unwrap_or_else(|_| Err(format!("cannot connect to {at}: timed out")))
+}
+
+/// A TLS handshake with `name`'s certificate checked against the web's roots.
+async fn handshake(stream: tokio::net::TcpStream, name: &str) -> Result<(), String> {
+    use tokio_rustls::rustls::{ClientConfig, RootCertStore, pki_types::ServerName};
+    let roots = RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let config = ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let server = ServerName::try_from(name.to_owned()).map_err(|e| e.to_string())?;
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    connector
+        .connect(server, stream)
+        .await
+        .map(drop)
+        .map_err(|e| e.to_string())
+}
+
+/// `host:port` of a URL, nothing of its path, query or user info.
+fn host(url: &Url) -> String {
+    let name = url.host_str().unwrap_or("?");
+    match url.port_or_known_default() {
+        Some(port) => format!("{name}:{port}"),
+        None => name.to_owned(),
+    }
+}

@@ -4,6 +4,7 @@ pub mod app;
 pub mod daemon;
 pub mod fake_discord;
 pub mod fake_hub;
+pub mod fake_oidc;
 pub mod fake_telegram;
 pub mod postgres;
 pub mod process;

@@ -183,7 +183,12 @@ pub(super) fn web_access(var: impl Fn(&str) -> Option<String>) -> Result<WebAcce
     let private = match var("WEB_PRIVATE").as_deref() {
         None | Some("false" | "0" | "no") => false,
         Some("true" | "1" | "yes") => true,
-        Some(other) => return Err(err("WEB_PRIVATE", format!("\"{other}\" is not true or false"))),
+        Some(other) => {
+            return Err(err(
+                "WEB_PRIVATE",
+                format!("\"{other}\" is not true or false"),
+            ));
+        }
     };
     Ok(WebAccess {
         oauth,
@@ -235,7 +240,11 @@ mod tests {
             ("read", None),
             ("owner?", None),
         ] {
-            assert_eq!(access.role_of("carol", &[org("acme", role)]), expected, "{role}");
+            assert_eq!(
+                access.role_of("carol", &[org("acme", role)]),
+                expected,
+                "{role}"
+            );
         }
         assert_eq!(access.role_of("bob", &[]), Some(WebRole::Viewer));
         assert_eq!(access.role_of("mallory", &[org("other", "admin")]), None);
@@ -251,7 +260,10 @@ mod tests {
         assert_eq!(secretless.key, "OAUTH_CLIENT_SECRET");
         let bad = load(&[("WEB_VIEWERS", "a b")]).unwrap_err();
         assert_eq!(bad.key, "WEB_VIEWERS");
-        assert_eq!(load(&[("WEB_PRIVATE", "maybe")]).unwrap_err().key, "WEB_PRIVATE");
+        assert_eq!(
+            load(&[("WEB_PRIVATE", "maybe")]).unwrap_err().key,
+            "WEB_PRIVATE"
+        );
         let provider = load(&[
             ("OAUTH_CLIENT_ID", "id"),
             ("OAUTH_CLIENT_SECRET", "s3cret"),

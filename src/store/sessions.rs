@@ -251,8 +251,14 @@ mod tests {
             };
             assert_eq!(prune(t0, Some("lists")).await, 1, "b, idle");
             assert!(store.session("b").await.unwrap().is_none());
-            assert!(store.session("c").await.unwrap().is_some(), "lists unchanged");
-            assert_eq!(prune(t0 + chrono::Duration::hours(8), Some("lists")).await, 1);
+            assert!(
+                store.session("c").await.unwrap().is_some(),
+                "lists unchanged"
+            );
+            assert_eq!(
+                prune(t0 + chrono::Duration::hours(8), Some("lists")).await,
+                1
+            );
             assert!(store.session("c").await.unwrap().is_none(), "past its end");
             store.create_session(&hf).await.unwrap();
             assert_eq!(prune(t0, Some("new lists")).await, 1, "lists changed");

@@ -158,7 +158,10 @@ pub fn router(state: WebState) -> Router {
         .merge(compat::router())
         .fallback(pages::not_found)
         // WEB_PRIVATE: anonymous visitors reach only sign-in and health.
-        .layer(middleware::from_fn_with_state(state.clone(), auth::private_gate))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::private_gate,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(common_headers))
         .layer(CompressionLayer::new().gzip(true))

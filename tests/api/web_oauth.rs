@@ -63,11 +63,16 @@ impl Daemon {
     /// Runs the flow up to the callback URL the provider sends the browser to; with
     /// the flow cookie.
     async fn authorize(&mut self) -> (String, String) {
-        let start = self.get(&format!("{}/login/huggingface", self.base), None).await;
+        let start = self
+            .get(&format!("{}/login/huggingface", self.base), None)
+            .await;
         assert_eq!(start.status(), 303);
         let flow = cookie_of(&start, "spacewarden_oauth=").expect("a flow cookie");
         let set = start.headers()["set-cookie"].to_str().unwrap();
-        assert!(set.contains("SameSite=Lax") && set.contains("HttpOnly"), "{set}");
+        assert!(
+            set.contains("SameSite=Lax") && set.contains("HttpOnly"),
+            "{set}"
+        );
         let to_provider = start.headers()["location"].to_str().unwrap().to_owned();
         let approved = self.get(&to_provider, None).await;
         assert_eq!(approved.status(), 302, "{}", approved.text().await.unwrap());
@@ -96,7 +101,9 @@ impl Daemon {
     }
 
     async fn page(&mut self, path: &str, cookie: &str) -> (u16, String) {
-        let reply = self.get(&format!("{}{path}", self.base), Some(cookie)).await;
+        let reply = self
+            .get(&format!("{}{path}", self.base), Some(cookie))
+            .await;
         let status = reply.status().as_u16();
         let body = reply.text().await.unwrap();
         self.seen.push_str(&body);
@@ -176,7 +183,11 @@ async fn admins_by_name_and_by_org_restart_and_a_viewer_is_refused() {
 
     let alice = daemon.sign_in(&oidc, FakeUser::new("alice")).await;
     assert_eq!(alice.status, 200, "{}", alice.body);
-    assert!(alice.body.contains("http-equiv=\"refresh\""), "{}", alice.body);
+    assert!(
+        alice.body.contains("http-equiv=\"refresh\""),
+        "{}",
+        alice.body
+    );
     let cookie = alice.cookie.expect("a session for alice");
     let (_, page) = daemon.page("/space/alice/app", &cookie).await;
     assert!(page.contains("alice</strong> (admin)"), "{page}");
@@ -188,7 +199,10 @@ async fn admins_by_name_and_by_org_restart_and_a_viewer_is_refused() {
     let carol = daemon.sign_in(&oidc, carol).await.cookie.expect("carol");
     assert_eq!(daemon.restart("alice/other", &carol).await, 303);
     let two = eventually(WAIT, async || hub.restarts("alice/other").len() == 1).await;
-    assert!(two, "carol's restart (admin through @acme) never reached the Hub");
+    assert!(
+        two,
+        "carol's restart (admin through @acme) never reached the Hub"
+    );
 
     let bob = daemon.sign_in(&oidc, FakeUser::new("bob")).await;
     let bob = bob.cookie.expect("a viewer's session");
@@ -204,14 +218,22 @@ async fn admins_by_name_and_by_org_restart_and_a_viewer_is_refused() {
     assert!(dave.cookie.is_none());
 
     let output = daemon.stop().await;
-    assert_eq!(hub.restarts("alice/app").len(), 1, "the viewer reached the Hub");
+    assert_eq!(
+        hub.restarts("alice/app").len(),
+        1,
+        "the viewer reached the Hub"
+    );
     let audit = app.store().await.audit_log(50).await.unwrap();
     let refused = audit
         .iter()
         .find(|row| row.user_id == "hf:bob")
         .expect("an audit row for the viewer");
     assert!(!refused.allowed);
-    assert!(audit.iter().any(|row| row.user_id == "hf:alice" && row.allowed));
+    assert!(
+        audit
+            .iter()
+            .any(|row| row.user_id == "hf:alice" && row.allowed)
+    );
     assert_eq!(oidc.token_answers(), ["ok", "ok", "ok", "ok"]);
     assert_no_leak(&output, &oidc);
 }
@@ -225,22 +247,38 @@ async fn forged_state_replays_and_a_bad_id_token_make_no_session() {
     let (back, flow) = daemon.authorize().await;
     let forged = back.replace("state=", "state=0");
     let ended = daemon.callback(&forged, &flow).await;
-    assert_eq!((ended.status, ended.cookie.is_some()), (400, false), "forged state");
+    assert_eq!(
+        (ended.status, ended.cookie.is_some()),
+        (400, false),
+        "forged state"
+    );
     // The flow was used up by the forged callback: the real one is refused too.
     let ended = daemon.callback(&back, &flow).await;
-    assert_eq!((ended.status, ended.cookie.is_some()), (400, false), "used flow");
+    assert_eq!(
+        (ended.status, ended.cookie.is_some()),
+        (400, false),
+        "used flow"
+    );
 
     let (back, flow) = daemon.authorize().await;
     let ended = daemon.callback(&back, &flow).await;
     assert_eq!(ended.status, 200, "{}", ended.body);
     assert!(ended.cookie.is_some(), "client_secret_post works");
     let replay = daemon.callback(&back, &flow).await;
-    assert_eq!((replay.status, replay.cookie.is_some()), (400, false), "replay");
+    assert_eq!(
+        (replay.status, replay.cookie.is_some()),
+        (400, false),
+        "replay"
+    );
 
     oidc.sign_nonce("a-nonce-nobody-asked-for");
     let (back, flow) = daemon.authorize().await;
     let ended = daemon.callback(&back, &flow).await;
-    assert_eq!((ended.status, ended.cookie.is_some()), (400, false), "nonce");
+    assert_eq!(
+        (ended.status, ended.cookie.is_some()),
+        (400, false),
+        "nonce"
+    );
 
     let output = daemon.stop().await;
     assert!(output.contains("carries another nonce"), "the log says why");
@@ -261,7 +299,9 @@ async fn a_wrong_client_secret_is_refused_by_the_provider() {
 #[tokio::test]
 async fn web_private_hides_the_page_until_signed_in() {
     let (_hub, oidc, app) = setup("client_secret_basic").await;
-    let app = app.env("WEB_PRIVATE", "true").env("API_KEY", "metrics-key-42");
+    let app = app
+        .env("WEB_PRIVATE", "true")
+        .env("API_KEY", "metrics-key-42");
     let mut daemon = Daemon::start(&app).await;
     let base = daemon.base.clone();
     for path in ["/", "/space/alice/app", "/live", "/costs"] {
@@ -274,7 +314,12 @@ async fn web_private_hides_the_page_until_signed_in() {
         let reply = daemon.get(&format!("{base}{path}"), None).await;
         assert_eq!(reply.status(), 200, "{path}");
     }
-    let login = daemon.get(&format!("{base}/login"), None).await.text().await.unwrap();
+    let login = daemon
+        .get(&format!("{base}/login"), None)
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(login.contains("Sign in with Hugging Face"), "{login}");
     let metrics = daemon.get(&format!("{base}/metrics"), None).await;
     assert_eq!(metrics.status(), 401);
@@ -287,7 +332,11 @@ async fn web_private_hides_the_page_until_signed_in() {
         .unwrap();
     assert_eq!(scraped.status(), 200);
 
-    let cookie = daemon.sign_in(&oidc, FakeUser::new("bob")).await.cookie.unwrap();
+    let cookie = daemon
+        .sign_in(&oidc, FakeUser::new("bob"))
+        .await
+        .cookie
+        .unwrap();
     let (status, page) = daemon.page("/", &cookie).await;
     assert_eq!(status, 200);
     assert!(page.contains("alice/app"), "{page}");
@@ -370,7 +419,11 @@ async fn the_fake_provider_refuses_a_wrong_verifier_a_reused_code_and_a_wrong_se
     let second = code().await;
     assert_eq!(exchange(&second, &verifier, "wrong").await, 401);
     assert_eq!(exchange(&second, &verifier, CLIENT_SECRET).await, 200);
-    assert_eq!(exchange(&second, &verifier, CLIENT_SECRET).await, 400, "reused");
+    assert_eq!(
+        exchange(&second, &verifier, CLIENT_SECRET).await,
+        400,
+        "reused"
+    );
     assert_eq!(
         oidc.token_answers(),
         ["invalid_grant", "invalid_client", "ok", "invalid_grant"]

@@ -96,7 +96,12 @@ async fn a_session_keeps_its_credential_and_ends_with_another_or_with_age() {
         assert_eq!(read("old").await.created(), t0 - minutes(8 * 24 * 60));
         assert_eq!(
             store
-                .prune_sessions(t0 - minutes(60), t0 - minutes(7 * 24 * 60), t0, [Some("fp"), None])
+                .prune_sessions(
+                    t0 - minutes(60),
+                    t0 - minutes(7 * 24 * 60),
+                    t0,
+                    [Some("fp"), None]
+                )
                 .await
                 .unwrap(),
             3,

@@ -73,7 +73,11 @@ impl Auth {
             verifier: password::Verifier::new(check, memory_kib),
             fingerprint: OnceCell::new(),
             space_host: settings.space_host.clone(),
-            oauth: access.oauth.clone().map(oidc::Provider::new).map(oauth::Flows::new),
+            oauth: access
+                .oauth
+                .clone()
+                .map(oidc::Provider::new)
+                .map(oauth::Flows::new),
             access: access.clone(),
             bound_port: std::sync::OnceLock::new(),
         }

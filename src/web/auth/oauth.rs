@@ -13,12 +13,12 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::header::{COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
@@ -109,7 +109,10 @@ fn redirect_uri(state: &WebState) -> String {
         (None, Some(host)) => format!("https://{host}"),
         (None, None) => format!(
             "http://localhost:{}",
-            auth.bound_port.get().copied().unwrap_or(state.monitor.config().port)
+            auth.bound_port
+                .get()
+                .copied()
+                .unwrap_or(state.monitor.config().port)
         ),
     };
     format!("{base}/login/callback")
@@ -247,7 +250,9 @@ async fn signed_in(
     now: DateTime<Utc>,
 ) -> Response {
     if !plausible_name(&identity.username) {
-        return failed(Failure::Rejected("the user name is not a Hugging Face name".into()));
+        return failed(Failure::Rejected(
+            "the user name is not a Hugging Face name".into(),
+        ));
     }
     let auth = &state.auth;
     let Some(role) = auth.access.role_of(&identity.username, &identity.orgs) else {

@@ -47,7 +47,11 @@ pub(super) fn not_listed(name: &str) -> Response {
             "You see the page as any visitor does." }
         p { a href="/" { "Go to the page" } }
     };
-    (StatusCode::FORBIDDEN, Html(document("Not on the list", None, body))).into_response()
+    (
+        StatusCode::FORBIDDEN,
+        Html(document("Not on the list", None, body)),
+    )
+        .into_response()
 }
 
 /// A sign-in that did not complete: `status` and one sentence.

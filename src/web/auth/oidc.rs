@@ -184,18 +184,22 @@ impl Provider {
             AuthType::BasicAuth
         };
         let secret = self.settings.client_secret.expose_secret().to_owned();
-        Ok(oauth2::Client::new(ClientId::new(self.settings.client_id.clone()))
-            .set_client_secret(ClientSecret::new(secret))
-            .set_auth_uri(
-                AuthUrl::new(discovery.authorization_endpoint.clone())
-                    .map_err(|_| bad("authorization endpoint"))?,
-            )
-            .set_token_uri(
-                TokenUrl::new(discovery.token_endpoint.clone())
-                    .map_err(|_| bad("token endpoint"))?,
-            )
-            .set_redirect_uri(RedirectUrl::new(redirect.to_owned()).map_err(|_| bad("redirect"))?)
-            .set_auth_type(auth_type))
+        Ok(
+            oauth2::Client::new(ClientId::new(self.settings.client_id.clone()))
+                .set_client_secret(ClientSecret::new(secret))
+                .set_auth_uri(
+                    AuthUrl::new(discovery.authorization_endpoint.clone())
+                        .map_err(|_| bad("authorization endpoint"))?,
+                )
+                .set_token_uri(
+                    TokenUrl::new(discovery.token_endpoint.clone())
+                        .map_err(|_| bad("token endpoint"))?,
+                )
+                .set_redirect_uri(
+                    RedirectUrl::new(redirect.to_owned()).map_err(|_| bad("redirect"))?,
+                )
+                .set_auth_type(auth_type),
+        )
     }
 
     /// The authorization URL for a new sign-in, with fresh `state`, `nonce` and PKCE.
@@ -257,7 +261,9 @@ impl Provider {
             .ok_or_else(|| Failure::Rejected("the token response has no id_token".into()))?;
         let claims = self.check_id_token(discovery, id_token, nonce).await?;
         let bearer = token.access_token().secret();
-        let info: UserInfo = self.get_json(&discovery.userinfo_endpoint, Some(bearer)).await?;
+        let info: UserInfo = self
+            .get_json(&discovery.userinfo_endpoint, Some(bearer))
+            .await?;
         // Core §5.3.2: userinfo's `sub` must be the id_token's.
         if info.sub != claims.sub {
             return Err(Failure::Rejected("userinfo is of another user".into()));

@@ -61,7 +61,10 @@ impl Session {
 
     /// The name shown in the header, and the role after it.
     pub(crate) fn display(&self) -> (&str, &'static str) {
-        let name = self.username.strip_prefix(HF_PREFIX).unwrap_or(&self.username);
+        let name = self
+            .username
+            .strip_prefix(HF_PREFIX)
+            .unwrap_or(&self.username);
         (name, self.hf_role.map_or("admin", WebRole::as_str))
     }
 
@@ -120,7 +123,9 @@ fn live(row: &SessionRow, credentials: &Credentials<'_>, now: DateTime<Utc>) -> 
             .hf_lists
             .is_some_and(|lists| same(row.credential.as_deref(), lists))
             && row.role.as_deref().and_then(WebRole::parse).is_some()
-            && row.expires_ms.is_some_and(|end| now.timestamp_millis() < end)
+            && row
+                .expires_ms
+                .is_some_and(|end| now.timestamp_millis() < end)
     } else {
         credentials.password.as_ref().is_some_and(|credential| {
             row.username == credential.username
@@ -276,13 +281,20 @@ mod tests {
         };
         let hours = |n| chrono::Duration::hours(n);
         assert!(live(&row(t0, t0, Some("fp")), &ops, t0 + hours(11)));
-        assert!(!live(&row(t0, t0, Some("fp")), &ops, t0 + hours(12)), "idle");
+        assert!(
+            !live(&row(t0, t0, Some("fp")), &ops, t0 + hours(12)),
+            "idle"
+        );
         let busy = row(t0, t0 + hours(167), Some("fp"));
         assert!(live(&busy, &ops, t0 + hours(167)));
         assert!(!live(&busy, &ops, t0 + hours(168)), "seven days");
         assert!(!live(&row(t0, t0, Some("old")), &ops, t0), "new password");
         assert!(!live(&row(t0, t0, None), &ops, t0), "unbound");
-        assert!(!live(&row(t0, t0, Some("fp")), &credentials("admin", None), t0));
+        assert!(!live(
+            &row(t0, t0, Some("fp")),
+            &credentials("admin", None),
+            t0
+        ));
         // A Hugging Face session: bound to the role lists, over at its own end.
         let hf = SessionRow {
             username: "hf:alice".into(),
@@ -295,7 +307,10 @@ mod tests {
         let with_lists = credentials("ops", Some("lists"));
         assert!(live(&hf, &with_lists, t0 + hours(7)));
         assert!(!live(&hf, &with_lists, t0 + hours(8)), "past its end");
-        assert!(!live(&hf, &credentials("ops", Some("other")), t0), "lists changed");
+        assert!(
+            !live(&hf, &credentials("ops", Some("other")), t0),
+            "lists changed"
+        );
         assert!(!live(&hf, &ops, t0), "Hugging Face sign-in off");
         let forged = SessionRow {
             role: Some("owner".into()),

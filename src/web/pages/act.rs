@@ -88,10 +88,7 @@ pub(super) async fn act(
                 },
                 command => command,
             };
-            let response = state
-                .core
-                .execute(&session.actor(), command)
-                .await;
+            let response = state.core.execute(&session.actor(), command).await;
             if response.outcome == Outcome::NotWatched {
                 return not_found_page();
             }

@@ -429,3 +429,31 @@ async fn the_fake_provider_refuses_a_wrong_verifier_a_reused_code_and_a_wrong_se
         ["invalid_grant", "invalid_client", "ok", "invalid_grant"]
     );
 }
+
+/// A change of `WEB_ADMINS` or `WEB_VIEWERS` ends Hugging Face sessions; a restart
+/// with the same lists keeps them.
+#[tokio::test]
+async fn a_change_of_the_role_lists_ends_hugging_face_sessions() {
+    let (_hub, oidc, app) = setup("client_secret_basic").await;
+    let mut daemon = Daemon::start(&app).await;
+    let cookie = daemon
+        .sign_in(&oidc, FakeUser::new("bob"))
+        .await
+        .cookie
+        .unwrap();
+    daemon.stop().await;
+
+    let mut same = Daemon::start(&app).await;
+    let (_, page) = same.page("/", &cookie).await;
+    assert!(page.contains("bob</strong> (viewer)"), "same lists: {page}");
+    same.stop().await;
+
+    let changed = app.env("WEB_VIEWERS", "bob,erin");
+    let mut daemon = Daemon::start(&changed).await;
+    let (_, page) = daemon.page("/", &cookie).await;
+    assert!(
+        !page.contains("bob</strong>"),
+        "the session outlived a list change"
+    );
+    daemon.stop().await;
+}

@@ -294,3 +294,84 @@ async fn signed_in(
         Err(e) => internal_error(&e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use secrecy::SecretString;
+
+    use super::*;
+    use crate::config::OAuthSettings;
+
+    fn flows() -> Flows {
+        let settings = OAuthSettings {
+            client_id: "id".into(),
+            client_secret: SecretString::from("s".to_owned()),
+            scopes: "openid profile".into(),
+            // Nothing listens here: these tests make no request.
+            provider_url: url::Url::parse("http://127.0.0.1:9").unwrap(),
+        };
+        Flows::new(Provider::new(settings))
+    }
+
+    fn flow(at: DateTime<Utc>) -> Pending {
+        Pending {
+            state: "s".into(),
+            nonce: "n".into(),
+            verifier: "v".into(),
+            next: "/".into(),
+            started: at,
+        }
+    }
+
+    #[test]
+    fn a_flow_is_taken_once_and_not_after_ten_minutes() {
+        let t0 = Utc.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap();
+        let flows = flows();
+        let id = flows.keep(flow(t0), t0).unwrap();
+        assert_eq!(id.len(), 64);
+        assert!(flows.take(&id, t0).is_some());
+        assert!(flows.take(&id, t0).is_none(), "once");
+        let id = flows.keep(flow(t0), t0).unwrap();
+        assert!(
+            flows
+                .take(&id, t0 + chrono::Duration::minutes(10))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn flows_under_way_are_bounded_and_stale_ones_make_room() {
+        let t0 = Utc.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap();
+        let flows = flows();
+        for _ in 0..MAX_PENDING {
+            assert!(flows.keep(flow(t0), t0).is_some());
+        }
+        assert!(flows.keep(flow(t0), t0).is_none(), "full");
+        let later = t0 + chrono::Duration::minutes(11);
+        assert!(
+            flows.keep(flow(later), later).is_some(),
+            "stale ones pruned"
+        );
+    }
+
+    #[tokio::test]
+    async fn outside_calls_beyond_the_bound_are_turned_away_at_once() {
+        let flows = flows();
+        let held: Vec<_> = (0..4).map(|_| flows.provider.hold_slot()).collect();
+        assert!(held.iter().all(Option::is_some));
+        let started = flows
+            .provider
+            .start("http://localhost/login/callback")
+            .await;
+        assert!(matches!(started, Err(Failure::Busy)));
+    }
+
+    #[test]
+    fn the_flow_cookie_is_lax_and_scoped_to_login() {
+        assert_eq!(
+            flow_cookie("ab", true, 600),
+            "spacewarden_oauth=ab; Path=/login; HttpOnly; SameSite=Lax; Max-Age=600; Secure"
+        );
+    }
+}

@@ -149,6 +149,12 @@ impl Provider {
         }
     }
 
+    /// Takes a slot as a call would (tests fill the bound with it).
+    #[cfg(test)]
+    pub(super) fn hold_slot(&self) -> Option<SemaphorePermit<'_>> {
+        self.slots.try_acquire().ok()
+    }
+
     fn slot(&self) -> Result<SemaphorePermit<'_>, Failure> {
         self.slots.try_acquire().map_err(|_| Failure::Busy)
     }

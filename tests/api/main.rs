@@ -42,6 +42,7 @@ mod web_browser;
 mod web_limits;
 mod web_live;
 mod web_oauth;
+mod web_oauth_browser;
 mod web_oauth_real;
 mod web_openapi;
 mod web_process;

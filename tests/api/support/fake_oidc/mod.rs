@@ -73,6 +73,8 @@ struct Inner {
     answers: Vec<String>,
     /// Signs id_tokens with this nonce instead of the one asked for.
     nonce_override: Option<String>,
+    /// Shows a consent page with an "Authorize" button instead of approving at once.
+    consent_page: bool,
 }
 
 struct Shared {
@@ -106,7 +108,7 @@ impl FakeOidc {
         });
         let router = Router::new()
             .route("/.well-known/openid-configuration", get(discovery))
-            .route("/oauth/authorize", get(authorize))
+            .route("/oauth/authorize", get(authorize).post(approved))
             .route("/oauth/token", post(token::token))
             .route("/oauth/userinfo", get(userinfo))
             .route("/oauth/jwks", get(jwks))
@@ -128,6 +130,12 @@ impl FakeOidc {
     /// Who the next authorization signs in.
     pub fn approve(&self, user: FakeUser) {
         self.inner().user = Some(user);
+    }
+
+    /// Authorization shows a consent page (for the browser test) instead of
+    /// approving at once.
+    pub fn show_consent_page(&self) {
+        self.inner().consent_page = true;
     }
 
     /// From now on, id_tokens carry `nonce` whatever was asked.
@@ -168,10 +176,49 @@ fn bad_request(what: &str) -> Response {
     (StatusCode::BAD_REQUEST, format!("invalid_request: {what}")).into_response()
 }
 
+/// The consent page: the request's fields, hidden, and one button.
+fn consent(query: &HashMap<String, String>) -> Response {
+    let escape = |v: &str| {
+        v.replace('&', "&amp;")
+            .replace('"', "&quot;")
+            .replace('<', "&lt;")
+    };
+    let fields: String = query
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                escape(k),
+                escape(v)
+            )
+        })
+        .collect();
+    axum::response::Html(format!(
+        "<!doctype html><title>Authorize</title><h1>Sign in to spacewarden?</h1>\
+         <form method=\"post\" action=\"/oauth/authorize\">{fields}\
+         <button id=\"authorize\" type=\"submit\">Authorize</button></form>"
+    ))
+    .into_response()
+}
+
 async fn authorize(
     State(shared): State<Arc<Shared>>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
+    if shared.inner.lock().unwrap().consent_page {
+        return consent(&query);
+    }
+    approve(&shared, &query)
+}
+
+async fn approved(
+    State(shared): State<Arc<Shared>>,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    approve(&shared, &form)
+}
+
+fn approve(shared: &Shared, query: &HashMap<String, String>) -> Response {
     let field = |name: &str| query.get(name).cloned().unwrap_or_default();
     if field("client_id") != CLIENT_ID {
         return bad_request("unknown client_id");

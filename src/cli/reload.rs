@@ -183,6 +183,10 @@ fn quoted(key: &str) -> String {
 }
 
 /// Whether two secrets differ, by their value.
+fn oauth_secret(c: &Config) -> Option<&SecretString> {
+    c.web_access.oauth.as_ref().map(|o| &o.client_secret)
+}
+
 fn secret(a: Option<&SecretString>, b: Option<&SecretString>) -> bool {
     a.map(ExposeSecret::expose_secret) != b.map(ExposeSecret::expose_secret)
 }
@@ -210,6 +214,16 @@ fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
             .collect()
     };
     let telegram = |c: &Config| c.telegram.as_ref().map(|t| t.token.clone());
+    // WEB_ADMINS, WEB_VIEWERS, WEB_PRIVATE, PUBLIC_URL: the page's roles (OAUTH_* below).
+    let access = |c: &Config| {
+        let a = &c.web_access;
+        (
+            a.admins.clone(),
+            a.viewers.clone(),
+            a.private,
+            a.public_url.clone(),
+        )
+    };
     let discord = |c: &Config| c.discord.as_ref().map(|d| d.token.clone());
     [
         (
@@ -260,7 +274,14 @@ fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
         ("SPACE_HOST", old.space_host != new.space_host),
         (
             "WEB_*",
-            shown(&old.web, &new.web) || password(old) != password(new),
+            shown(&old.web, &new.web)
+                || password(old) != password(new)
+                || shown(&access(old), &access(new)),
+        ),
+        (
+            "OAUTH_*",
+            shown(&old.web_access.oauth, &new.web_access.oauth)
+                || secret(oauth_secret(old), oauth_secret(new)),
         ),
     ]
     .into_iter()
@@ -328,6 +349,27 @@ mod tests {
             Vec::<&str>::new()
         );
         assert_eq!(needs_restart(&hashed(HASH_A), &hashed(HASH_B)), ["WEB_*"]);
+    }
+
+    #[test]
+    fn changed_page_roles_and_oauth_secret_are_named() {
+        let config = |admins: &'static str, secret: &'static str| {
+            Config::from_lookup(move |name| match name {
+                "SPACES" => Some("alice/*".to_owned()),
+                "OAUTH_CLIENT_ID" => Some("client".to_owned()),
+                "OAUTH_CLIENT_SECRET" => Some(secret.to_owned()),
+                "WEB_ADMINS" => Some(admins.to_owned()),
+                _ => None,
+            })
+            .unwrap()
+        };
+        let before = config("alice", "s1");
+        assert_eq!(
+            needs_restart(&before, &config("alice", "s1")),
+            Vec::<&str>::new()
+        );
+        assert_eq!(needs_restart(&before, &config("bob", "s1")), ["WEB_*"]);
+        assert_eq!(needs_restart(&before, &config("alice", "s2")), ["OAUTH_*"]);
     }
 
     #[test]

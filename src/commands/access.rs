@@ -76,6 +76,8 @@ impl Access {
             Platform::Discord => (&self.discord_admins, &self.discord_channels),
             // Authenticated at the edge: the API key, the page's sign-in, the shell.
             Platform::Api if actor.user_id == API_READER => return Role::Reader,
+            // Signed in with Hugging Face and named only in WEB_VIEWERS.
+            Platform::Web if actor.viewer => return Role::Reader,
             Platform::Api | Platform::Web | Platform::Cli => return Role::Admin,
         };
         let user: Option<i64> = actor.user_id.parse().ok();
@@ -143,5 +145,9 @@ mod tests {
         for edge in [Actor::api(), Actor::web("alice"), Actor::cli()] {
             assert_eq!(access.authorize(&edge, restart), Ok(()), "{}", edge.label());
         }
+        let viewer = Actor::web_viewer("hf:bob");
+        assert_eq!(access.authorize(&viewer, status), Ok(()));
+        assert_eq!(access.authorize(&viewer, restart), Err(Denied::AdminsOnly));
+        assert_eq!(viewer.label(), "web:hf:bob");
     }
 }

@@ -69,6 +69,10 @@ pub struct Actor {
     pub user_id: String,
     /// The chat or channel the request came from.
     pub chat_id: Option<i64>,
+    /// A page user signed in with Hugging Face as a viewer (`WEB_VIEWERS`): may read,
+    /// never act. Authenticated at the edge like every web actor.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub viewer: bool,
 }
 
 impl Actor {
@@ -77,6 +81,7 @@ impl Actor {
             platform: Platform::Telegram,
             user_id: user.to_string(),
             chat_id: Some(chat),
+            viewer: false,
         }
     }
 
@@ -85,6 +90,7 @@ impl Actor {
             platform: Platform::Discord,
             user_id: user.to_string(),
             chat_id: i64::try_from(channel).ok(),
+            viewer: false,
         }
     }
 
@@ -93,6 +99,7 @@ impl Actor {
             platform: Platform::Api,
             user_id: "api".into(),
             chat_id: None,
+            viewer: false,
         }
     }
 
@@ -102,6 +109,7 @@ impl Actor {
             platform: Platform::Api,
             user_id: access::API_READER.into(),
             chat_id: None,
+            viewer: false,
         }
     }
 
@@ -110,6 +118,15 @@ impl Actor {
             platform: Platform::Web,
             user_id: user.into(),
             chat_id: None,
+            viewer: false,
+        }
+    }
+
+    /// A page user with the viewer's role (`web:hf:<name>` in the audit).
+    pub fn web_viewer(user: &str) -> Actor {
+        Actor {
+            viewer: true,
+            ..Actor::web(user)
         }
     }
 
@@ -118,6 +135,7 @@ impl Actor {
             platform: Platform::Cli,
             user_id: "cli".into(),
             chat_id: None,
+            viewer: false,
         }
     }
 

@@ -7,6 +7,7 @@
 pub mod channels;
 mod destinations;
 mod known;
+mod oauth;
 mod origins;
 mod sanity;
 mod schedule;
@@ -26,6 +27,7 @@ pub use known::{KNOWN, typo_warnings};
 pub use origins::{AliasUse, Origins};
 pub(crate) use watch::{owner_tokens, watch_list};
 
+pub use oauth::{OAuthSettings, OrgMembership, RoleList, WebAccess, WebRole};
 pub use schedule::{CheckSchedule, ScheduleError, WeekdayError};
 pub use spaces_file::{
     CauseSettings, HistorySettings, MaintenanceWindow, ProbeSettings, RepairSettings, SpacePolicy,
@@ -125,6 +127,8 @@ pub struct Config {
     pub web: WebSettings,
     /// Where each setting came from: aliases, watch-list sources, reading's warnings.
     pub origins: Origins,
+    /// Sign in with Hugging Face, the page's roles, `WEB_PRIVATE` (`oauth.rs`).
+    pub web_access: WebAccess,
 }
 
 #[derive(Debug, Clone)]
@@ -215,6 +219,7 @@ impl Config {
             api_read_key: r.secret("API_READ_KEY"),
             space_host: r.var("SPACE_HOST"),
             web: web::web_settings(&r)?,
+            web_access: oauth::web_access(|key| r.var(key))?,
             port: port(r.var("PORT"))?,
             origins: Origins::default(),
         };

@@ -19,6 +19,13 @@ pub struct SessionRow {
     /// The fingerprint of the credential it signed in with (none: from before
     /// fingerprints, refused).
     pub credential: Option<String>,
+    /// Signed in with Hugging Face: the user's id there (`sub`); none for a password
+    /// session.
+    pub hf_user_id: Option<String>,
+    /// The role worked out at sign-in with Hugging Face (`admin`, `viewer`).
+    pub role: Option<String>,
+    /// When the session ends at the latest, whatever its use (Hugging Face sessions).
+    pub expires_ms: Option<i64>,
 }
 
 impl SessionRow {
@@ -61,8 +68,9 @@ impl Store {
 
     pub async fn create_session(&self, row: &SessionRow) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO sessions (id_hash, username, csrf, created_ms, seen_ms, credential)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO sessions (id_hash, username, csrf, created_ms, seen_ms, credential,
+                                   hf_user_id, role, expires_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&row.id_hash)
         .bind(&row.username)
@@ -70,6 +78,9 @@ impl Store {
         .bind(row.created_ms)
         .bind(row.seen_ms)
         .bind(&row.credential)
+        .bind(&row.hf_user_id)
+        .bind(&row.role)
+        .bind(row.expires_ms)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -77,7 +88,8 @@ impl Store {
 
     pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRow>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT id_hash, username, csrf, created_ms, seen_ms, credential
+            "SELECT id_hash, username, csrf, created_ms, seen_ms, credential,
+                    hf_user_id, role, expires_ms
              FROM sessions WHERE id_hash = $1",
         )
         .bind(id_hash)
@@ -105,21 +117,26 @@ impl Store {
     }
 
     /// Deletes sessions idle since before `idle_since`, started before
-    /// `started_since`, or signed in with another credential than `credential`;
-    /// returns how many.
+    /// `started_since`, past their own end at `now`, or signed in with a credential
+    /// that is neither of `credentials` (the password's and the role lists'
+    /// fingerprints, each when configured); returns how many.
     pub async fn prune_sessions(
         &self,
         idle_since: DateTime<Utc>,
         started_since: DateTime<Utc>,
-        credential: &str,
+        now: DateTime<Utc>,
+        credentials: [Option<&str>; 2],
     ) -> Result<u64, StoreError> {
         let done = sqlx::query(
             "DELETE FROM sessions WHERE seen_ms < $1 OR created_ms < $2
-             OR credential IS NULL OR credential <> $3",
+             OR expires_ms <= $3 OR credential IS NULL
+             OR (credential <> COALESCE($4, '') AND credential <> COALESCE($5, ''))",
         )
         .bind(ms(idle_since))
         .bind(ms(started_since))
-        .bind(credential)
+        .bind(ms(now))
+        .bind(credentials[0])
+        .bind(credentials[1])
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected())
@@ -186,6 +203,9 @@ mod tests {
                 created_ms: ms(at),
                 seen_ms: ms(at),
                 credential: Some("f".into()),
+                hf_user_id: None,
+                role: None,
+                expires_ms: None,
             };
             store.create_session(&row("a", t0)).await.unwrap();
             store
@@ -203,16 +223,46 @@ mod tests {
             let later = t0 + chrono::Duration::hours(1);
             store.touch_session("a", later).await.unwrap();
             assert_eq!(store.session("a").await.unwrap().unwrap().seen(), later);
-            let pruned = store
-                .prune_sessions(
-                    t0 - chrono::Duration::hours(12),
-                    t0 - chrono::Duration::days(7),
-                    "f",
-                )
-                .await
-                .unwrap();
-            assert_eq!(pruned, 1);
+            let hf = SessionRow {
+                hf_user_id: Some("6641".into()),
+                role: Some("viewer".into()),
+                expires_ms: Some(ms(t0 + chrono::Duration::hours(8))),
+                credential: Some("lists".into()),
+                ..row("c", t0)
+            };
+            store.create_session(&hf).await.unwrap();
+            let read = store.session("c").await.unwrap().unwrap();
+            assert_eq!(read.hf_user_id.as_deref(), Some("6641"));
+            assert_eq!(read.role.as_deref(), Some("viewer"));
+            assert_eq!(read.expires_ms, hf.expires_ms);
+            let prune = |now: DateTime<Utc>, lists: Option<&'static str>| {
+                let store = store.clone();
+                async move {
+                    store
+                        .prune_sessions(
+                            t0 - chrono::Duration::hours(12),
+                            t0 - chrono::Duration::days(7),
+                            now,
+                            [Some("f"), lists],
+                        )
+                        .await
+                        .unwrap()
+                }
+            };
+            assert_eq!(prune(t0, Some("lists")).await, 1, "b, idle");
             assert!(store.session("b").await.unwrap().is_none());
+            assert!(
+                store.session("c").await.unwrap().is_some(),
+                "lists unchanged"
+            );
+            assert_eq!(
+                prune(t0 + chrono::Duration::hours(8), Some("lists")).await,
+                1
+            );
+            assert!(store.session("c").await.unwrap().is_none(), "past its end");
+            store.create_session(&hf).await.unwrap();
+            assert_eq!(prune(t0, Some("new lists")).await, 1, "lists changed");
+            assert!(store.session("a").await.unwrap().is_some());
             store.end_session("a").await.unwrap();
             assert!(store.session("a").await.unwrap().is_none());
         }

@@ -85,7 +85,11 @@ impl WebState {
         WebState {
             core,
             api_read_key,
-            auth: Arc::new(auth::Auth::new(web, Arc::new(auth::Argon2Check))),
+            auth: Arc::new(auth::Auth::new(
+                web,
+                &monitor.config().web_access,
+                Arc::new(auth::Argon2Check),
+            )),
             live: live::LiveRelay::new(monitor.clone(), samples.clone(), web.live_streams),
             monitor,
             scheduler,
@@ -105,7 +109,8 @@ impl WebState {
     /// Checks sign-in passwords with `check` instead of argon2 (tests count how many
     /// checks run at once). Call before serving: it starts a fresh throttle.
     pub fn with_credential_check(mut self, check: Arc<dyn CredentialCheck>) -> WebState {
-        self.auth = Arc::new(auth::Auth::new(&self.monitor.config().web, check));
+        let config = self.monitor.config();
+        self.auth = Arc::new(auth::Auth::new(&config.web, &config.web_access, check));
         self
     }
 
@@ -152,6 +157,11 @@ pub fn router(state: WebState) -> Router {
         .nest("/api/v1", api::router(state.clone()))
         .merge(compat::router())
         .fallback(pages::not_found)
+        // WEB_PRIVATE: anonymous visitors reach only sign-in and health.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::private_gate,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(common_headers))
         .layer(CompressionLayer::new().gzip(true))

@@ -117,6 +117,7 @@ pub async fn serve_with(
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
     tracing::info!(%addr, port = addr.port(), "HTTP server listening");
+    state.auth.note_port(addr.port());
     let router = super::router(state);
     let slots = Slots::new(&limits);
     let mut refusals = Refusals::default();

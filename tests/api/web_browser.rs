@@ -29,7 +29,7 @@ const USER: &str = "ops";
 const PASSWORD: &str = "correct horse battery staple";
 const WAIT: Duration = Duration::from_secs(30);
 
-fn find_program(env: &str, names: &[&str]) -> Option<PathBuf> {
+pub(crate) fn find_program(env: &str, names: &[&str]) -> Option<PathBuf> {
     if let Ok(path) = std::env::var(env) {
         return Some(PathBuf::from(path));
     }
@@ -43,7 +43,7 @@ fn find_program(env: &str, names: &[&str]) -> Option<PathBuf> {
 /// chromedriver on a free port, in a process group of its own with the browser it
 /// starts: dropped (also when the test fails), the whole group is killed, so no
 /// Chromium outlives the test.
-struct Driver {
+pub(crate) struct Driver {
     child: tokio::process::Child,
     url: String,
 }
@@ -59,7 +59,7 @@ impl Drop for Driver {
     }
 }
 
-async fn start_driver(driver: &Path) -> Driver {
+pub(crate) async fn start_driver(driver: &Path) -> Driver {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -91,7 +91,7 @@ async fn start_driver(driver: &Path) -> Driver {
 }
 
 /// A WebDriver session on headless Chromium with a fresh profile in `profile`.
-async fn browser(driver: &Driver, chromium: &Path, profile: &Path) -> Client {
+pub(crate) async fn browser(driver: &Driver, chromium: &Path, profile: &Path) -> Client {
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "goog:chromeOptions".into(),

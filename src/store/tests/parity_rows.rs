@@ -193,6 +193,9 @@ pub(super) const ROWS: &[Row] = &[
             ("flash", T(HOSTILE)),
             ("flash_kind", T("good")),
             ("credential", T("9f86d081884c7d65")),
+            ("hf_user_id", T("663a1f0e8d2c")),
+            ("role", T("viewer")),
+            ("expires_ms", I(MS + 28_800_000)),
         ],
     ),
     (

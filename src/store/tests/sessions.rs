@@ -14,6 +14,9 @@ fn session(id_hash: &str, user: &str, when: DateTime<Utc>) -> SessionRow {
         created_ms: when.timestamp_millis(),
         seen_ms: when.timestamp_millis(),
         credential: Some("fp".into()),
+        hf_user_id: None,
+        role: None,
+        expires_ms: None,
     }
 }
 
@@ -45,7 +48,7 @@ async fn a_session_lives_until_idle_or_ended() {
         );
         assert_eq!(
             store
-                .prune_sessions(t0 - minutes(60), t0 - minutes(600), "fp")
+                .prune_sessions(t0 - minutes(60), t0 - minutes(600), t0, [Some("fp"), None])
                 .await
                 .unwrap(),
             0,
@@ -53,7 +56,7 @@ async fn a_session_lives_until_idle_or_ended() {
         );
         assert_eq!(
             store
-                .prune_sessions(t0 - minutes(10), t0 - minutes(600), "fp")
+                .prune_sessions(t0 - minutes(10), t0 - minutes(600), t0, [Some("fp"), None])
                 .await
                 .unwrap(),
             1
@@ -93,7 +96,12 @@ async fn a_session_keeps_its_credential_and_ends_with_another_or_with_age() {
         assert_eq!(read("old").await.created(), t0 - minutes(8 * 24 * 60));
         assert_eq!(
             store
-                .prune_sessions(t0 - minutes(60), t0 - minutes(7 * 24 * 60), "fp")
+                .prune_sessions(
+                    t0 - minutes(60),
+                    t0 - minutes(7 * 24 * 60),
+                    t0,
+                    [Some("fp"), None]
+                )
                 .await
                 .unwrap(),
             3,

@@ -76,7 +76,7 @@ pub(super) fn fingerprint(key: &str, sign_in: &SignIn) -> String {
     hex(&hmac_sha256(key.as_bytes(), &message))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

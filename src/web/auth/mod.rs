@@ -10,7 +10,11 @@
 
 mod client;
 mod fingerprint;
+mod oauth;
+mod oauth_pages;
+mod oidc;
 mod password;
+mod private;
 mod routes;
 mod session;
 mod throttle;
@@ -22,10 +26,11 @@ use axum::extract::ConnectInfo;
 use axum::http::HeaderMap;
 use tokio::sync::OnceCell;
 
-use crate::config::{SignIn, WebSettings};
+use crate::config::{SignIn, WebAccess, WebSettings};
 use crate::store::{Store, StoreError};
 
 pub use password::{Argon2Check, CredentialCheck, hash_password};
+pub(super) use private::private_gate;
 pub(super) use routes::router;
 pub(crate) use session::Session;
 
@@ -35,14 +40,25 @@ pub(crate) struct Auth {
     forwarding: client::Forwarding,
     throttle: throttle::Throttle,
     verifier: password::Verifier,
-    /// The configured credential's fingerprint, made once (it needs the store's key).
-    fingerprint: OnceCell<String>,
+    /// The password credential's fingerprint and the role lists', made once (they
+    /// need the store's key).
+    fingerprint: OnceCell<(Option<String>, Option<String>)>,
     /// On a Space: where the page opens outside Hugging Face's frame.
     space_host: Option<String>,
+    /// Sign in with Hugging Face, the role lists, `WEB_PRIVATE`.
+    access: WebAccess,
+    /// The provider and the flows under way (with `OAUTH_CLIENT_ID`).
+    oauth: Option<oauth::Flows>,
+    /// The port the server bound (the callback's URI when nothing else names one).
+    bound_port: std::sync::OnceLock<u16>,
 }
 
 impl Auth {
-    pub(crate) fn new(settings: &WebSettings, check: Arc<dyn CredentialCheck>) -> Auth {
+    pub(crate) fn new(
+        settings: &WebSettings,
+        access: &WebAccess,
+        check: Arc<dyn CredentialCheck>,
+    ) -> Auth {
         let memory_kib = settings
             .sign_in
             .as_ref()
@@ -57,12 +73,40 @@ impl Auth {
             verifier: password::Verifier::new(check, memory_kib),
             fingerprint: OnceCell::new(),
             space_host: settings.space_host.clone(),
+            oauth: access
+                .oauth
+                .clone()
+                .map(oidc::Provider::new)
+                .map(oauth::Flows::new),
+            access: access.clone(),
+            bound_port: std::sync::OnceLock::new(),
         }
     }
 
-    /// Whether the page offers sign-in at all.
+    /// Whether the page offers sign-in at all (a password, Hugging Face, or both).
     pub(crate) fn enabled(&self) -> bool {
-        self.sign_in.is_some()
+        self.sign_in.is_some() || self.oauth.is_some()
+    }
+
+    /// Notes the port the server listens on (once; a restarted server binds the same).
+    pub(crate) fn note_port(&self, port: u16) {
+        let _ = self.bound_port.set(port);
+    }
+
+    /// The fingerprint of the role lists, which Hugging Face sessions are bound to:
+    /// a change of `WEB_ADMINS` or `WEB_VIEWERS` ends them.
+    fn lists_fingerprint(&self, key: &str) -> Option<String> {
+        let oauth = self.access.oauth.as_ref()?;
+        let message = format!(
+            "spacewarden hf session v1\0{}\0{}\0{}",
+            oauth.client_id,
+            self.access.admins.canonical(),
+            self.access.viewers.canonical()
+        );
+        Some(fingerprint::hex(&fingerprint::hmac_sha256(
+            key.as_bytes(),
+            message.as_bytes(),
+        )))
     }
 
     fn client(&self, peer: Option<&ConnectInfo<SocketAddr>>, headers: &HeaderMap) -> IpAddr {
@@ -70,33 +114,37 @@ impl Auth {
         client::throttle_key(client::client_ip(peer, headers, &self.forwarding))
     }
 
-    /// The configured user and the fingerprint of its credential; the first call makes
-    /// (or reads) the store's key and runs the fingerprint on the blocking pool.
-    async fn credential(
-        &self,
-        store: &Store,
-    ) -> Result<Option<session::Credential<'_>>, StoreError> {
-        let Some(sign_in) = &self.sign_in else {
-            return Ok(None);
-        };
-        let fingerprint = self
+    /// The configured password user with its credential's fingerprint, and the role
+    /// lists' fingerprint; the first call makes (or reads) the store's key and runs the
+    /// password's fingerprint on the blocking pool.
+    async fn credentials(&self, store: &Store) -> Result<session::Credentials<'_>, StoreError> {
+        let fingerprints = self
             .fingerprint
             .get_or_try_init(|| async {
                 let key = store.session_key(&crate::telemetry::random_hex(32)).await?;
-                let sign_in = sign_in.clone();
+                let lists = self.lists_fingerprint(&key);
+                let Some(sign_in) = self.sign_in.clone() else {
+                    return Ok::<_, StoreError>((None, lists));
+                };
                 let made =
                     tokio::task::spawn_blocking(move || fingerprint::fingerprint(&key, &sign_in))
                         .await;
                 // Only a panic inside it gets here: that request fails, the next tries again.
-                Ok::<_, StoreError>(
-                    made.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())),
-                )
+                let password = made.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+                Ok((Some(password), lists))
             })
             .await?;
-        Ok(Some(session::Credential {
-            username: &sign_in.username,
-            fingerprint,
-        }))
+        let password = match (&self.sign_in, &fingerprints.0) {
+            (Some(sign_in), Some(fingerprint)) => Some(session::Credential {
+                username: &sign_in.username,
+                fingerprint,
+            }),
+            _ => None,
+        };
+        Ok(session::Credentials {
+            password,
+            hf_lists: fingerprints.1.as_deref(),
+        })
     }
 }
 
@@ -109,11 +157,12 @@ pub(crate) async fn current_session(
     if !session::has_cookie(headers) {
         return Ok(None);
     }
-    let store = state.monitor.store();
-    let Some(credential) = state.auth.credential(store).await? else {
+    if !state.auth.enabled() {
         return Ok(None);
-    };
-    session::current(store, headers, &credential, state.monitor.now()).await
+    }
+    let store = state.monitor.store();
+    let credentials = state.auth.credentials(store).await?;
+    session::current(store, headers, &credentials, state.monitor.now()).await
 }
 
 /// Where to go after signing in: a path on this site, never another site. `//host`

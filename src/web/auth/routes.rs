@@ -23,6 +23,7 @@ pub(in crate::web) fn router() -> Router<WebState> {
     Router::new()
         .route("/login", get(form).post(login))
         .route("/logout", post(logout))
+        .merge(super::oauth::router())
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,6 +80,8 @@ fn form_page(
         username,
         message,
         space_host: state.auth.space_host.as_deref(),
+        password: state.auth.sign_in.is_some(),
+        huggingface: state.auth.oauth.is_some(),
     };
     (status, Html(login_page(state.monitor.now(), &form))).into_response()
 }
@@ -160,13 +163,20 @@ async fn signed_in(
     client: std::net::IpAddr,
 ) -> Response {
     let store = state.monitor.store();
-    let credential = match state.auth.credential(store).await {
-        Ok(Some(credential)) => credential,
-        Ok(None) => return not_found_page(),
+    let credentials = match state.auth.credentials(store).await {
+        Ok(credentials) => credentials,
         Err(e) => return internal_error(&e),
     };
+    let Some(credential) = &credentials.password else {
+        return not_found_page();
+    };
+    let new = session::NewSession {
+        username: credential.username.to_owned(),
+        credential: credential.fingerprint,
+        hf: None,
+    };
     let https = client::is_https(headers);
-    match session::start(store, &credential, now, https).await {
+    match session::start(store, &credentials, new, now, https).await {
         Ok(cookie) => {
             tracing::info!(user = %credential.username, %client, "signed in on the page");
             (

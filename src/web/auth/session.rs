@@ -19,8 +19,14 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::commands::Actor;
+use crate::config::WebRole;
 use crate::domain::time;
 use crate::store::{SessionRow, Store, StoreError};
+
+/// How a Hugging Face user's name starts in a session and in the audit (`web:hf:…`):
+/// a password user can never collide with one, their names have no `:`.
+pub(crate) const HF_PREFIX: &str = "hf:";
 
 pub(crate) const COOKIE_NAME: &str = "spacewarden_session";
 /// A session unused this long is over.
@@ -35,11 +41,33 @@ const TOUCH_EVERY: Duration = Duration::from_secs(60);
 #[derive(Debug, Clone)]
 pub(crate) struct Session {
     pub id_hash: String,
+    /// The password user's name, or `hf:<name>` for a Hugging Face user.
     pub username: String,
     pub csrf: String,
+    /// Signed in with Hugging Face: the role given at sign-in. `None`: the password
+    /// user, an admin.
+    pub hf_role: Option<WebRole>,
 }
 
 impl Session {
+    /// Who acts through the command core: `web:<user>` or `web:hf:<name>`, a viewer
+    /// marked so that `Access` lets it read and nothing more.
+    pub(crate) fn actor(&self) -> Actor {
+        match self.hf_role {
+            Some(WebRole::Viewer) => Actor::web_viewer(&self.username),
+            Some(WebRole::Admin) | None => Actor::web(&self.username),
+        }
+    }
+
+    /// The name shown in the header, and the role after it.
+    pub(crate) fn display(&self) -> (&str, &'static str) {
+        let name = self
+            .username
+            .strip_prefix(HF_PREFIX)
+            .unwrap_or(&self.username);
+        (name, self.hf_role.map_or("admin", WebRole::as_str))
+    }
+
     /// Whether a form's `csrf` field is this session's (constant time).
     pub(crate) fn csrf_matches(&self, field: &str) -> bool {
         bool::from(self.csrf.as_bytes().ct_eq(field.as_bytes()))
@@ -71,31 +99,48 @@ fn cookie_value(headers: &HeaderMap) -> Option<&str> {
         .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// Who may have a session now: the configured user name and the fingerprint of the
-/// configured credential.
+/// Who may have a session now: the configured password user and the fingerprint of
+/// its credential, and the fingerprint of the role lists Hugging Face sessions were
+/// given their role under; each when configured.
+pub(crate) struct Credentials<'a> {
+    pub password: Option<Credential<'a>>,
+    pub hf_lists: Option<&'a str>,
+}
+
 pub(crate) struct Credential<'a> {
     pub username: &'a str,
     pub fingerprint: &'a str,
 }
 
-/// Whether `row` is still a live session of `credential` at `now`.
-fn live(row: &SessionRow, credential: &Credential<'_>, now: DateTime<Utc>) -> bool {
-    let same_credential = row
-        .credential
-        .as_deref()
-        .is_some_and(|f| bool::from(f.as_bytes().ct_eq(credential.fingerprint.as_bytes())));
-    row.username == credential.username
-        && same_credential
-        && time::elapsed(row.seen(), now) < IDLE
-        && time::elapsed(row.created(), now) < MAX_AGE
+fn same(stored: Option<&str>, current: &str) -> bool {
+    stored.is_some_and(|f| bool::from(f.as_bytes().ct_eq(current.as_bytes())))
 }
 
-/// The request's session, if it has a live one for `credential`. An expired session,
-/// or one of a user name or credential no longer configured, is deleted on sight.
+/// Whether `row` is still a live session under `credentials` at `now`.
+fn live(row: &SessionRow, credentials: &Credentials<'_>, now: DateTime<Utc>) -> bool {
+    let bound = if row.hf_user_id.is_some() {
+        credentials
+            .hf_lists
+            .is_some_and(|lists| same(row.credential.as_deref(), lists))
+            && row.role.as_deref().and_then(WebRole::parse).is_some()
+            && row
+                .expires_ms
+                .is_some_and(|end| now.timestamp_millis() < end)
+    } else {
+        credentials.password.as_ref().is_some_and(|credential| {
+            row.username == credential.username
+                && same(row.credential.as_deref(), credential.fingerprint)
+        })
+    };
+    bound && time::elapsed(row.seen(), now) < IDLE && time::elapsed(row.created(), now) < MAX_AGE
+}
+
+/// The request's session, if it has a live one. An expired session, or one of a
+/// credential or role lists no longer configured, is deleted on sight.
 pub(crate) async fn current(
     store: &Store,
     headers: &HeaderMap,
-    credential: &Credential<'_>,
+    credentials: &Credentials<'_>,
     now: DateTime<Utc>,
 ) -> Result<Option<Session>, StoreError> {
     let Some(value) = cookie_value(headers) else {
@@ -105,7 +150,7 @@ pub(crate) async fn current(
     let Some(row) = store.session(&id_hash).await? else {
         return Ok(None);
     };
-    if !live(&row, credential, now) {
+    if !live(&row, credentials, now) {
         store.end_session(&id_hash).await?;
         return Ok(None);
     }
@@ -114,34 +159,59 @@ pub(crate) async fn current(
     }
     Ok(Some(Session {
         id_hash,
+        hf_role: row.role.as_deref().and_then(WebRole::parse),
         username: row.username,
         csrf: row.csrf,
     }))
 }
 
-/// Starts a session for `credential`; returns the `Set-Cookie` value. Sessions past
-/// their time or of another credential are deleted first, so the table stays small.
+/// Who a new session is for.
+pub(crate) struct NewSession<'a> {
+    pub username: String,
+    /// The fingerprint it is bound to (the password's, or the role lists').
+    pub credential: &'a str,
+    /// Hugging Face: the user's id, the role, and the latest end.
+    pub hf: Option<(String, WebRole, DateTime<Utc>)>,
+}
+
+/// Starts a session (always a fresh id); returns the `Set-Cookie` value. Sessions
+/// past their time or of another credential are deleted first, so the table stays
+/// small.
 pub(crate) async fn start(
     store: &Store,
-    credential: &Credential<'_>,
+    credentials: &Credentials<'_>,
+    new: NewSession<'_>,
     now: DateTime<Utc>,
     https: bool,
 ) -> Result<String, StoreError> {
+    let password = credentials.password.as_ref().map(|c| c.fingerprint);
     store
         .prune_sessions(
             time::before(now, IDLE),
             time::before(now, MAX_AGE),
-            credential.fingerprint,
+            now,
+            [password, credentials.hf_lists],
         )
         .await?;
     let value = crate::telemetry::random_hex(32);
+    let (hf_user_id, role, expires_ms) = match new.hf {
+        Some((id, role, end)) => (
+            Some(id),
+            Some(role.as_str().to_owned()),
+            Some(end.timestamp_millis()),
+        ),
+        None => (None, None, None),
+    };
     let row = SessionRow {
         id_hash: digest(&value),
-        username: credential.username.to_owned(),
+        username: new.username,
         csrf: crate::telemetry::random_hex(16),
         created_ms: now.timestamp_millis(),
         seen_ms: now.timestamp_millis(),
-        credential: Some(credential.fingerprint.to_owned()),
+        credential: Some(new.credential.to_owned()),
+        hf_user_id,
+        role,
+        expires_ms,
     };
     store.create_session(&row).await?;
     Ok(cookie(&value, https, false))
@@ -190,10 +260,14 @@ mod tests {
     #[test]
     fn a_session_lives_while_used_for_its_credential_and_at_most_seven_days() {
         let t0 = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 22, 12, 0, 0).unwrap();
-        let credential = Credential {
-            username: "ops",
-            fingerprint: "fp",
+        let credentials = |username, lists| Credentials {
+            password: Some(Credential {
+                username,
+                fingerprint: "fp",
+            }),
+            hf_lists: lists,
         };
+        let ops = credentials("ops", None);
         let row = |created: DateTime<Utc>, seen: DateTime<Utc>, fp: Option<&str>| SessionRow {
             id_hash: "x".into(),
             username: "ops".into(),
@@ -201,26 +275,48 @@ mod tests {
             created_ms: created.timestamp_millis(),
             seen_ms: seen.timestamp_millis(),
             credential: fp.map(str::to_owned),
+            hf_user_id: None,
+            role: None,
+            expires_ms: None,
         };
         let hours = |n| chrono::Duration::hours(n);
-        assert!(live(&row(t0, t0, Some("fp")), &credential, t0 + hours(11)));
+        assert!(live(&row(t0, t0, Some("fp")), &ops, t0 + hours(11)));
         assert!(
-            !live(&row(t0, t0, Some("fp")), &credential, t0 + hours(12)),
+            !live(&row(t0, t0, Some("fp")), &ops, t0 + hours(12)),
             "idle"
         );
         let busy = row(t0, t0 + hours(167), Some("fp"));
-        assert!(live(&busy, &credential, t0 + hours(167)));
-        assert!(!live(&busy, &credential, t0 + hours(168)), "seven days");
-        assert!(
-            !live(&row(t0, t0, Some("old")), &credential, t0),
-            "new password"
-        );
-        assert!(!live(&row(t0, t0, None), &credential, t0), "unbound");
-        let other_user = Credential {
-            username: "admin",
-            fingerprint: "fp",
+        assert!(live(&busy, &ops, t0 + hours(167)));
+        assert!(!live(&busy, &ops, t0 + hours(168)), "seven days");
+        assert!(!live(&row(t0, t0, Some("old")), &ops, t0), "new password");
+        assert!(!live(&row(t0, t0, None), &ops, t0), "unbound");
+        assert!(!live(
+            &row(t0, t0, Some("fp")),
+            &credentials("admin", None),
+            t0
+        ));
+        // A Hugging Face session: bound to the role lists, over at its own end.
+        let hf = SessionRow {
+            username: "hf:alice".into(),
+            credential: Some("lists".into()),
+            hf_user_id: Some("66a".into()),
+            role: Some("viewer".into()),
+            expires_ms: Some((t0 + hours(8)).timestamp_millis()),
+            ..row(t0, t0 + hours(7), None)
         };
-        assert!(!live(&row(t0, t0, Some("fp")), &other_user, t0));
+        let with_lists = credentials("ops", Some("lists"));
+        assert!(live(&hf, &with_lists, t0 + hours(7)));
+        assert!(!live(&hf, &with_lists, t0 + hours(8)), "past its end");
+        assert!(
+            !live(&hf, &credentials("ops", Some("other")), t0),
+            "lists changed"
+        );
+        assert!(!live(&hf, &ops, t0), "Hugging Face sign-in off");
+        let forged = SessionRow {
+            role: Some("owner".into()),
+            ..hf.clone()
+        };
+        assert!(!live(&forged, &with_lists, t0), "unknown role");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `POST /space/{owner}/{name}/{action}`: the page as one more entrance to the command
 //! core. The action must be one the catalogue offers on a Space (`space_actions`);
 //! the form must come from a live session and carry its CSRF token; the command runs
-//! through `CommandCore::execute` as `Actor::web(username)`, with the same
+//! through `CommandCore::execute` as the session's actor (`Session::actor`), with the same
 //! authorization, per-Space claim, audit and refusals as chat and the API. An action
 //! that asks first (rebuild) shows a confirm form, whose `confirm=yes` sends the
 //! confirmed command. The outcome goes into the session's flash and the browser back
@@ -20,7 +20,7 @@ use super::site::Site;
 use super::space::button_label;
 use super::{forbidden_page, internal_error, not_found_page};
 use crate::commands::catalogue::{Spec, space_actions};
-use crate::commands::{Actor, Command, Outcome, ParseError, Severity};
+use crate::commands::{Command, Outcome, ParseError, Severity};
 use crate::domain::SpaceId;
 use crate::store::Flash;
 use crate::web::WebState;
@@ -88,12 +88,13 @@ pub(super) async fn act(
                 },
                 command => command,
             };
-            let response = state
-                .core
-                .execute(&Actor::web(&session.username), command)
-                .await;
+            let response = state.core.execute(&session.actor(), command).await;
             if response.outcome == Outcome::NotWatched {
                 return not_found_page();
+            }
+            // A viewer (WEB_VIEWERS): refused by the core, which audited it.
+            if let Outcome::Denied(denied) = response.outcome {
+                return super::refused_page(denied.sentence());
             }
             // The outcome of a restart arrives later, in the Space's actions.
             drop(response.follow_up);

@@ -55,7 +55,8 @@ fn account(viewer: &Viewer) -> Markup {
         @match viewer {
             Viewer::SignedIn(session) => {
                 form.account method="post" action="/logout" {
-                    span.who { "Signed in as " strong { (session.username) } }
+                    @let (name, role) = session.display();
+                    span.who { "Signed in as " strong { (name) } " (" (role) ")" }
                     input type="hidden" name="csrf" value=(session.csrf);
                     button.link type="submit" { "Sign out" }
                 }

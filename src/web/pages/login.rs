@@ -23,6 +23,10 @@ pub(crate) struct LoginForm<'a> {
     pub message: Option<&'a str>,
     /// On a Space: its own host, where the page opens outside the frame.
     pub space_host: Option<&'a str>,
+    /// Offers the password form (`WEB_USERNAME`).
+    pub password: bool,
+    /// Offers "Sign in with Hugging Face" (`OAUTH_CLIENT_ID`).
+    pub huggingface: bool,
 }
 
 /// The page.
@@ -36,7 +40,10 @@ pub(crate) fn login_page(now: DateTime<Utc>, form: &LoginForm<'_>) -> String {
             @if let Some(message) = form.message {
                 p.flash.flash-bad role="alert" { (message) }
             }
-            form method="post" action="/login" {
+            @if form.huggingface {
+                p { a.btn href={ "/login/huggingface?next=" (url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()) } { "Sign in with Hugging Face" } }
+            }
+            @if form.password { form method="post" action="/login" {
                 label { "User name"
                     input type="text" name="username" value=(username) autocomplete="username"
                         autocapitalize="none" spellcheck="false" required autofocus[username.is_empty()];
@@ -47,7 +54,7 @@ pub(crate) fn login_page(now: DateTime<Utc>, form: &LoginForm<'_>) -> String {
                 }
                 @if next != "/" { input type="hidden" name="next" value=(next); }
                 button.btn type="submit" { "Sign in" }
-            }
+            } }
             @if let Some(host) = form.space_host {
                 p.summary.open-direct {
                     "Shown inside Hugging Face? Your browser keeps no sign-in there: "

@@ -108,6 +108,15 @@ pub(crate) fn forbidden_page() -> Response {
     )
 }
 
+/// 403: an action the signed-in user's role does not allow (a viewer's).
+pub(crate) fn refused_page(sentence: &str) -> Response {
+    message_page(
+        StatusCode::FORBIDDEN,
+        "Refused",
+        html! { h1 { "Refused" } p { (sentence) } },
+    )
+}
+
 /// The fallback for every path no router knows.
 pub(super) async fn not_found() -> Response {
     not_found_page()

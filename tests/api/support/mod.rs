@@ -6,6 +6,7 @@ pub mod daemon;
 pub mod fake_channels;
 pub mod fake_discord;
 pub mod fake_hub;
+pub mod fake_oidc;
 pub mod fake_telegram;
 pub mod postgres;
 pub mod process;

@@ -4,6 +4,7 @@
 //! "Configuration"). Every error names the variable and the bad entry. Tokens are
 //! `SecretString`s: `Debug` shows `[REDACTED]`, and nothing here prints them.
 
+mod locale;
 mod sanity;
 mod schedule;
 mod spaces_file;
@@ -16,6 +17,7 @@ use url::Url;
 
 use crate::domain::{SpaceId, WatchTarget};
 
+pub use locale::Locale;
 pub use schedule::{CheckSchedule, ScheduleError, WeekdayError};
 pub use spaces_file::{
     CauseSettings, HistorySettings, MaintenanceWindow, ProbeSettings, RepairSettings, SpacePolicy,
@@ -110,6 +112,8 @@ pub struct Config {
     pub space_host: Option<String>,
     /// The page: sign-in, trusted proxies, live-metrics streams.
     pub web: WebSettings,
+    /// `SPACEWARDEN_LANG` (or the POSIX locale) and `TZ`.
+    pub locale: Locale,
 }
 
 #[derive(Debug, Clone)]
@@ -254,6 +258,7 @@ impl Config {
             api_read_key: secret("API_READ_KEY"),
             space_host: var("SPACE_HOST"),
             web: web::web_settings(var)?,
+            locale: locale::locale(var)?,
             port: match var("PORT") {
                 None => 7860,
                 Some(p) => p

@@ -16,6 +16,7 @@ mod auth;
 mod error;
 mod health;
 mod healthcheck;
+mod lang;
 mod live;
 mod metrics;
 mod pages;

@@ -74,11 +74,15 @@ fn form_page(
     username: &str,
     message: Option<&str>,
 ) -> Response {
+    // The configured language: the sign-in handlers do not negotiate one (yet).
+    let locale = state.monitor.config().locale;
+    let ui = crate::web::pages::Ui::plain(locale.lang, locale.zone);
     let form = LoginForm {
         next,
         username,
         message,
         space_host: state.auth.space_host.as_deref(),
+        ui: &ui,
     };
     (status, Html(login_page(state.monitor.now(), &form))).into_response()
 }

@@ -25,6 +25,8 @@ ago-past = { $n } { $unit } ago
 ago-future = in { $n } { $unit }
 span-s = { $s } s
 span-min = { $min } min
+span-h = { $h } h
+span-d = { $d } d
 span-h-min = { $h } h { $min } min
 span-d-h = { $d } d { $h } h
 
@@ -41,20 +43,20 @@ verdict-unknown-stage = unknown stage
 verdict-unreachable = unreachable
 verdict-pending = not checked yet
 
-## Action rows: what, by whom, why, how it ended
+## Action rows: what, by whom, why, how it ended (in English, the stored words)
 
 action-kind-restart = restart
 action-kind-rebuild = rebuild
 action-kind-wake = wake
 action-kind-pause = pause
-action-kind-sleeptime = sleep time
+action-kind-sleeptime = sleeptime
 action-actor-spacewarden = spacewarden
 action-actor-schedule = schedule
-action-actor-api = API
-action-actor-cli = command line
-action-trigger-auto = automatic
-action-trigger-manual = asked
-action-trigger-schedule = scheduled
+action-actor-api = api
+action-actor-cli = cli
+action-trigger-auto = auto
+action-trigger-manual = manual
+action-trigger-schedule = schedule
 action-result-recovered = recovered
 action-result-failed = failed
 action-result-woken = woken

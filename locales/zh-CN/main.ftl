@@ -48,6 +48,8 @@ ago-future = { $unit ->
 }
 span-s = { $s } 秒
 span-min = { $min } 分钟
+span-h = { $h } 小时
+span-d = { $d } 天
 span-h-min = { $h } 小时 { $min } 分钟
 span-d-h = { $d } 天 { $h } 小时
 

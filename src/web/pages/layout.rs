@@ -137,6 +137,8 @@ pub(crate) fn page(frame: Frame<'_>, body: Markup) -> Markup {
                 }
                 main {
                     @if let Some(flash) = frame.flash {
+                        // The command core's reply: English until it speaks through
+                        // message ids (the language test skips it until then).
                         div class={ "flash flash-" (flash.kind) } role="status" { (flash.text) }
                     }
                     (body)

@@ -60,7 +60,9 @@ pub(super) fn action_form(ui: &Ui, space: &str, csrf: &str, spec: &Spec) -> Mark
             @if spec.args.iter().any(|a| a.kind == ArgKind::Duration) {
                 select name="duration" aria-label=(ui.t("mute-for")) {
                     @for choice in MUTE_CHOICES {
-                        option value=(choice) selected[choice == "1h"] { (choice) }
+                        option value=(choice) selected[choice == "1h"] {
+                            (crate::domain::parse_duration(choice).map_or_else(|_| choice.to_owned(), |d| ui.round_span(d)))
+                        }
                     }
                 }
             }
@@ -163,7 +165,7 @@ fn checks_table(ui: &Ui, checks: &[CheckRow]) -> Markup {
                         (None, Some(ms)) => { (t!(ui.lang, "probe-no-answer", ms = format!("{ms:.0}"))) }
                         _ => { "–" }
                     } }
-                    td.wrap { (c.error.as_deref().unwrap_or("–")) }
+                    td.wrap translate="no" { (c.error.as_deref().unwrap_or("–")) }
                 } } }
             } }
         }
@@ -219,14 +221,14 @@ fn facts(d: &SpaceData) -> Markup {
         dl.facts {
             div { dt { (ui.t("col-stage")) } dd.mono { (state.and_then(|s| s.stage.as_ref()).map_or("–", |s| s.as_str())) } }
             div { dt { (ui.t("fact-stage-since")) } dd { (at(state.and_then(|s| s.stage_since))) } }
-            div { dt { (ui.t("col-hardware")) } dd { (state.and_then(|s| s.hardware.as_deref()).unwrap_or("–")) } }
+            div { dt { (ui.t("col-hardware")) } dd translate="no" { (state.and_then(|s| s.hardware.as_deref()).unwrap_or("–")) } }
             div { dt { (ui.t("fact-last-check")) } dd { (at(state.map(|s| s.last_check))) } }
             div { dt { (ui.t("fact-uptime")) " " (ui.t("uptime-24h")) } dd { (pct(d.row.uptime.h24)) } }
             div { dt { (ui.t("fact-uptime")) " " (ui.t("uptime-7d")) } dd { (pct(d.row.uptime.d7)) } }
             div { dt { (ui.t("fact-uptime")) " " (ui.t("uptime-30d")) } dd { (pct(d.row.uptime.d30)) } }
             div { dt { (ui.t("fact-last-visit")) } dd { (at(state.and_then(|s| s.last_visit))) } }
             @if let Some(url) = &d.app_url {
-                div.wide { dt { (ui.t("fact-app")) } dd { a href=(url) rel="noopener noreferrer" { (url) } } }
+                div.wide { dt { (ui.t("fact-app")) } dd translate="no" { a href=(url) rel="noopener noreferrer" { (url) } } }
             }
             @if state.is_some_and(|s| s.gave_up) {
                 div { dt { (ui.t("fact-repairs")) } dd { (ui.t("fact-gave-up")) } }
@@ -247,17 +249,19 @@ fn problems(d: &SpaceData) -> Markup {
     html! {
         @if let Some(cause) = state.and_then(|s| s.cause.as_ref()) {
             div.card.alert {
-                strong { (ui.t("cause-label")) (ui.t("list-colon")) span.mono { (cause.code.as_str()) } } " — " (cause.summary)
-                @if !cause.evidence.is_empty() { p.mono { (cause.evidence) } }
+                strong { (ui.t("cause-label")) (ui.t("list-colon")) span.mono translate="no" { (cause.code.as_str()) } }
+                " — " span.stored { (cause.summary) }
+                // Log lines: outside text.
+                @if !cause.evidence.is_empty() { p.mono translate="no" { (cause.evidence) } }
             }
         }
         @if let Some(error) = state.and_then(|s| s.error.as_deref()) {
-            p.error { (error) }
+            p.error translate="no" { (error) }
         }
         @if let Some(i) = &d.row.incident {
             div.card.alert {
                 strong { (ui.t("incident-open-title")) } " " (ui.t("incident-since")) " " (ui.when(now, i.opened())) " (" (ui.span(i.duration(now))) ")"
-                @if let Some(cause) = &i.cause { p.error { (cause) } }
+                @if let Some(cause) = &i.cause { p.error translate="no" { (cause) } }
             }
         }
     }

@@ -17,7 +17,7 @@ use super::site::Site;
 use super::space::action_form;
 use super::ui::Ui;
 use crate::commands::catalogue::space_actions;
-use crate::domain::{ActionState, Verdict};
+use crate::domain::{ActionActor, ActionState, Verdict};
 use crate::monitor::SchedulerSnapshot;
 use crate::store::{ActionRow, DayUptime, Flash, IncidentRow};
 use crate::t;
@@ -121,17 +121,17 @@ fn problem_card(d: &StatusData, row: &SpaceRow) -> Markup {
             }
             p.meta {
                 span.mono { (state.and_then(|s| s.stage.as_ref()).map_or("–", |s| s.as_str())) }
-                " · " (state.and_then(|s| s.hardware.as_deref()).unwrap_or("–"))
+                " · " span translate="no" { (state.and_then(|s| s.hardware.as_deref()).unwrap_or("–")) }
                 @if let Some(s) = state { " · " (ui.t("card-checked")) " " (ui.when(d.now, s.last_check)) }
                 " · " (ui.t("uptime-24h")) " " (pct(row.uptime.h24))
                 @if d.site.is_live() { span.live data-label=(ui.t("live-label")) {} }
             }
             @if let Some(i) = &row.incident {
                 p { (ui.t("card-incident-since")) " " (ui.when(d.now, i.opened())) " (" (ui.span(i.duration(d.now))) ")"
-                    @if let Some(cause) = &i.cause { (ui.t("list-colon")) (cause) } }
+                    @if let Some(cause) = &i.cause { (ui.t("list-colon")) span translate="no" { (cause) } } }
             }
             @if let Some(error) = state.and_then(|s| s.error.as_deref()) {
-                p.error { (error) }
+                p.error translate="no" { (error) }
             }
             (mini_bar(ui, days, bar_average(days)))
         }
@@ -150,7 +150,7 @@ fn space_row(d: &StatusData, viewer: &Viewer, row: &SpaceRow) -> Markup {
             td { (space_link(d.site, &name, row.id.name())) }
             td { (verdict_badge(ui, state.map(|s| s.verdict))) }
             td.mono.m { (state.and_then(|s| s.stage.as_ref()).map_or("–", |s| s.as_str())) }
-            td.m { (state.and_then(|s| s.hardware.as_deref()).unwrap_or("–")) }
+            td.m translate="no" { (state.and_then(|s| s.hardware.as_deref()).unwrap_or("–")) }
             td.p { @if let Some(s) = state { (ui.when(d.now, s.last_check)) } @else { "–" } }
             td { (pct(row.uptime.h24)) }
             td.m { (pct(row.uptime.d7)) }
@@ -252,10 +252,23 @@ pub(crate) fn incidents_table(
                     td { (ui.when(now, i.opened())) }
                     td { span class={ "badge v-" (i.verdict) } { (ui.verdict(&i.verdict)) } }
                     td { (ui.span(i.duration(now))) @if i.closed_ms.is_none() { " " (ui.t("incident-open")) } }
-                    td.wrap { (i.cause.as_deref().unwrap_or("–")) }
-                    td.wrap { (i.resolution.as_deref().unwrap_or("–")) }
+                    // The Hub's error when it opened: outside text.
+                    td.wrap translate="no" { (i.cause.as_deref().unwrap_or("–")) }
+                    // Stored English prose ("back to up"); see `stored` in style.css.
+                    td.wrap.stored { (i.resolution.as_deref().unwrap_or("–")) }
                 } } }
             } }
+        }
+    }
+}
+
+/// Who acted: spacewarden's own actors by name, a person as stored (`web:ops`, an
+/// identity, not a word to translate).
+fn actor(ui: &Ui, actor: &ActionActor) -> Markup {
+    html! {
+        @match actor {
+            ActionActor::Person(_) | ActionActor::Other(_) => span translate="no" { (actor.as_str()) },
+            _ => (ui.word("action-actor", actor.as_str())),
         }
     }
 }
@@ -280,14 +293,14 @@ pub(crate) fn actions_table(
                 tbody { @for a in actions { tr {
                     td { (ui.when(now, a.started())) }
                     @if with_space { td { (space_link(site, &a.space_id, &a.space_id)) } }
-                    td { (ui.word("action-kind", &a.kind.to_string())) }
-                    td { (ui.word("action-actor", &a.actor.to_string())) " (" (ui.word("action-trigger", &a.trigger.to_string())) ")" }
+                    td { (ui.word("action-kind", a.kind.as_str())) }
+                    td { (actor(ui, &a.actor)) " (" (ui.word("action-trigger", a.trigger.as_str())) ")" }
                     td.result { @match a.result.as_deref() {
                         Some(result) => (ui.word("action-result", result)),
                         None if a.state == ActionState::Done => "–",
                         None => (ui.t("action-in-progress")),
                     } }
-                    td.wrap { (a.detail.as_deref().unwrap_or("–")) }
+                    td.wrap.stored { (a.detail.as_deref().unwrap_or("–")) }
                 } } }
             } }
         }

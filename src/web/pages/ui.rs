@@ -87,6 +87,18 @@ impl Ui {
         }
     }
 
+    /// A round duration in its largest whole unit: `15 min`, `4 h`, `7 d` (a mute's
+    /// choices).
+    pub(crate) fn round_span(&self, d: std::time::Duration) -> String {
+        let (s, lang) = (d.as_secs(), self.lang);
+        match s {
+            s if s >= 86_400 && s % 86_400 == 0 => t!(lang, "span-d", d = s / 86_400),
+            s if s >= 3600 && s % 3600 == 0 => t!(lang, "span-h", h = s / 3600),
+            s if s % 60 == 0 => t!(lang, "span-min", min = s / 60),
+            s => t!(lang, "span-s", s = s),
+        }
+    }
+
     /// A verdict's name (`up`, `down`, …) for people; the code stays the CSS class.
     pub(crate) fn verdict(&self, code: &str) -> String {
         let id = format!("verdict-{}", code.replace('_', "-"));

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod daemon;
+pub mod english;
 pub mod fake_discord;
 pub mod fake_hub;
 pub mod fake_telegram;

@@ -262,14 +262,16 @@ pub(crate) fn incidents_table(
     }
 }
 
-/// Who acted: spacewarden's own actors by name, a person as stored (`web:ops`, an
-/// identity, not a word to translate).
-fn actor(ui: &Ui, actor: &ActionActor) -> Markup {
-    html! {
-        @match actor {
-            ActionActor::Person(_) | ActionActor::Other(_) => span translate="no" { (actor.as_str()) },
-            _ => (ui.word("action-actor", actor.as_str())),
+/// Who acted: spacewarden's own actors by name, a person as where they asked from and
+/// who (`web:ops`, `网页:ops`), another version's word as stored.
+fn actor(ui: &Ui, actor: &ActionActor) -> String {
+    match actor {
+        ActionActor::Person(person) => {
+            let via = ui.word("action-via", person.via().as_str());
+            t!(ui.lang, "action-person", via = via, user = person.user())
         }
+        ActionActor::Other(text) => text.clone(),
+        _ => ui.word("action-actor", actor.as_str()),
     }
 }
 

@@ -95,7 +95,8 @@
       var m = JSON.parse(event.data);
       var cpu = Math.round(m.cpu_usage_pct) + " %";
       var memory = " · " + bytes(m.memory_used_bytes) + " / " + bytes(m.memory_total_bytes);
-      var net = " · ↓ " + rate(m.rx_bps) + " ↑ " + rate(m.tx_bps);
+      // Network in and out on a line of its own (style.css), so the column stays narrow.
+      var net = "↓ " + rate(m.rx_bps) + " ↑ " + rate(m.tx_bps);
       (cells[m.space.toLowerCase()] || []).forEach(function (cell) {
         // Memory and network in spans of their own, which a phone hides.
         var mem = document.createElement("span");

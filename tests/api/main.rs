@@ -37,6 +37,7 @@ mod uptime_gaps;
 mod watch_list;
 mod web_api;
 mod web_browser;
+mod web_browser_zh;
 mod web_lang;
 mod web_limits;
 mod web_live;

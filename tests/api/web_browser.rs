@@ -30,7 +30,7 @@ use crate::web_process::listening_port;
 const HOSTILE: &str = "<script>alert(\"pwned\")</script> CUDA out of memory";
 const USER: &str = "ops";
 const PASSWORD: &str = "correct horse battery staple";
-const WAIT: Duration = Duration::from_secs(30);
+pub(crate) const WAIT: Duration = Duration::from_secs(30);
 
 fn find_program(env: &str, names: &[&str]) -> Option<PathBuf> {
     if let Ok(path) = std::env::var(env) {
@@ -118,14 +118,14 @@ async fn browser(driver: &Driver, chromium: &Path, profile: &Path) -> Client {
 }
 
 /// The text of the first element matching `css`, or "" when there is none (yet).
-async fn text_of(client: &Client, css: &str) -> String {
+pub(crate) async fn text_of(client: &Client, css: &str) -> String {
     match client.find(Locator::Css(css)).await {
         Ok(element) => element.text().await.unwrap_or_default(),
         Err(_) => String::new(),
     }
 }
 
-async fn wait_for_text(
+pub(crate) async fn wait_for_text(
     client: &Client,
     css: &str,
     what: impl Fn(&str) -> bool,
@@ -152,7 +152,7 @@ async fn sign_in(client: &Client, base: &str, password: &str) {
     form.submit().await.unwrap();
 }
 
-async fn shoot(client: &Client, dir: &Path, name: &str) {
+pub(crate) async fn shoot(client: &Client, dir: &Path, name: &str) {
     let png = client.screenshot().await.expect("screenshot");
     assert!(png.starts_with(b"\x89PNG"), "{name} is not a PNG");
     std::fs::write(dir.join(name), png).expect("screenshot written");
@@ -403,101 +403,9 @@ async fn sign_in_restart_and_live_metrics_in_a_real_browser() {
     let dark = std::fs::read(shots.join("status-dark.png")).unwrap();
     assert_ne!(light, dark, "dark mode looks the same as light");
 
-    in_chinese(&client, &base, &hub, &shots).await;
+    crate::web_browser_zh::in_chinese(&client, &base, &hub, &shots).await;
     eprintln!("screenshots in {}", shots.display());
 
     client.close().await.unwrap();
     assert_eq!(daemon.terminate(Duration::from_secs(15)).await, Some(0));
-}
-
-/// The theme `theme.js` keeps, set directly (the toggle cycles through three).
-async fn set_theme(client: &Client, theme: &str) {
-    let script = format!("localStorage.setItem('spacewarden-theme', '{theme}')");
-    client.execute(&script, vec![]).await.unwrap();
-    client.refresh().await.unwrap();
-}
-
-/// The page in Chinese, through the switch in the header: a restart from the overview
-/// row, its outcome in Chinese, and the screenshots.
-async fn in_chinese(client: &Client, base: &str, hub: &FakeHub, shots: &Path) {
-    client.set_window_size(1280, 1500).await.unwrap();
-    client.goto(&format!("{base}/")).await.unwrap();
-    client
-        .find(Locator::Css("nav.lang a[lang='zh-CN']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let lang = eventually(WAIT, async || {
-        let lang = client
-            .execute("return document.documentElement.lang", vec![])
-            .await;
-        lang.is_ok_and(|l| l == json!("zh-CN"))
-    })
-    .await;
-    assert!(lang, "the switch did not turn the page Chinese");
-    wait_for_text(client, "h1", |t| t == "状态", "no Chinese title").await;
-    // Restart from the overview's row: the same form as the Space page's.
-    let row = "tr[data-space='alice/chat-demo']";
-    client
-        .find(Locator::Css(&format!(
-            "{row} button[data-action='restart']"
-        )))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_text(client, ".flash", |t| !t.is_empty(), "no flash").await;
-    let outcome = eventually(WAIT, async || {
-        if text_of(client, "td.result").await == "已恢复" {
-            return true;
-        }
-        let _ = client.refresh().await;
-        false
-    })
-    .await;
-    let dom = client.source().await.unwrap_or_default();
-    assert!(
-        outcome,
-        "the restart's outcome never showed in Chinese: {dom}"
-    );
-    assert_eq!(
-        hub.restarts("alice/chat-demo"),
-        vec![false],
-        "exactly one restart"
-    );
-    let kind = text_of(client, "table td:nth-child(2)").await;
-    assert_eq!(kind, "重启", "the action's kind in Chinese");
-
-    set_theme(client, "light").await;
-    wait_for_text(
-        client,
-        "#theme-toggle",
-        |t| t == "主题：浅色",
-        "theme label",
-    )
-    .await;
-    shoot(client, shots, "space-zh-CN-light.png").await;
-    set_theme(client, "dark").await;
-    wait_for_text(
-        client,
-        "#theme-toggle",
-        |t| t == "主题：深色",
-        "theme label",
-    )
-    .await;
-    shoot(client, shots, "space-zh-CN-dark.png").await;
-    client.goto(&format!("{base}/")).await.unwrap();
-    wait_for_text(
-        client,
-        "tr[data-space='alice/chat-demo'] td.live",
-        |t| t.contains('%') && t.contains('↓'),
-        "no live figure with network rates",
-    )
-    .await;
-    shoot(client, shots, "status-zh-CN-dark.png").await;
-    set_theme(client, "light").await;
-    shoot(client, shots, "status-zh-CN-light.png").await;
 }

@@ -75,6 +75,18 @@ fn here(parts: &Parts) -> String {
     format!("{path}?{query}")
 }
 
+/// The page's `Ui` from the headers alone (the cookie, `Accept-Language`, the
+/// default), for a handler that has no query to read (the sign-in form after a POST).
+pub(crate) fn ui_from_headers(state: &WebState, headers: &HeaderMap) -> Ui {
+    let locale = state.monitor.config().locale;
+    let accept = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    Ui {
+        lang: negotiate(None, cookie_lang(headers), accept, locale.lang),
+        zone: locale.zone,
+        here: None,
+    }
+}
+
 impl FromRequestParts<WebState> for Ui {
     type Rejection = Infallible;
 

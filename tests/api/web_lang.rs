@@ -75,6 +75,14 @@ async fn the_overview_and_a_space_page_in_chinese_have_no_stray_english() {
         assert!(page.body.contains("<html lang=\"zh-CN\">"), "{path}");
         assert_no_english(path, &page.body);
     }
+    let form = visitor.get("/login").await;
+    assert_no_english("the sign-in form", &form.body);
+    let wrong = visitor
+        .post("/login", &[("username", USER), ("password", "nope")])
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("用户名或密码错误。"), "{}", wrong.body);
+    assert_no_english("a wrong password", &wrong.body);
     visitor.sign_in(USER, PASSWORD).await;
     let csrf = visitor.csrf("/space/alice/app").await;
     let done = visitor

@@ -209,6 +209,10 @@ live-samples = { $count ->
     [one] { $count } sample, the last
    *[other] { $count } samples, the last
 }
+live-connecting = Connecting to the Hub…
+live-retrying = The live figures stopped; trying again…
+live-unavailable = Live figures are not available now.
+live-busy = Too many live streams are open; try again later.
 live-none = Live figures appear here while the Space runs.
 probe-answer = { $status } in { $ms } ms
 probe-no-answer = no answer ({ $ms } ms)

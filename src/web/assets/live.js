@@ -77,7 +77,12 @@
     source.addEventListener("status", function (event) {
       var s = JSON.parse(event.data);
       section.setAttribute("data-state", s.state);
-      if (s.state !== "live") setText("live-state", s.message);
+      if (s.state === "live") return;
+      // The page's own words for the state (data-msg-*, in its language); the server's
+      // sentence, which may name the Hub's reason, on hover.
+      setText("live-state", section.getAttribute("data-msg-" + s.state) || s.message);
+      var line = document.getElementById("live-state");
+      if (line) line.title = s.message;
     });
   }
 

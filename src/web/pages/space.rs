@@ -129,7 +129,9 @@ fn metrics(d: &SpaceData) -> Markup {
     let tx: Vec<f64> = d.samples.iter().map(|s| s.tx_bps).collect();
     let top = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
     html! {
-        section #live data-src=(src) data-live-label=(ui.t("live-label")) {
+        section #live data-src=(src) data-live-label=(ui.t("live-label"))
+            data-msg-connecting=(ui.t("live-connecting")) data-msg-retrying=(ui.t("live-retrying"))
+            data-msg-unavailable=(ui.t("live-unavailable")) data-msg-busy=(ui.t("live-busy")) {
             div.spark {
                 (figure(ui, "live-cpu", "CPU", last.map_or("–".into(), |s| format!("{:.0} %", s.cpu_pct)), &cpu, 100.0))
                 (figure(ui, "live-memory", &ui.t("live-memory"), last.map_or("–".into(), |s| format!("{} / {}", bytes(s.memory_used), bytes(s.memory_total))), &memory, total))

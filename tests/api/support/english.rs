@@ -49,6 +49,10 @@ const SHOWN_ATTRIBUTES: &[&str] = &[
     "data-label-click",
     "data-live-title",
     "data-live-label",
+    "data-msg-connecting",
+    "data-msg-retrying",
+    "data-msg-unavailable",
+    "data-msg-busy",
 ];
 
 const VOID: &[&str] = &["input", "meta", "link", "br", "img", "hr", "!doctype"];

@@ -279,6 +279,13 @@ async fn times_show_in_tz_with_their_offset() {
         page.body
     );
     assert!(page.body.contains("title=\"2026-11-22 20:00:00 (UTC+8)\""));
+    // The latest checks: local times under a heading with the offset.
+    assert!(page.body.contains("<th>When (UTC+8)</th>"), "{}", page.body);
+    assert!(
+        page.body.contains(">Nov 22 20:00:00</time>"),
+        "{}",
+        page.body
+    );
     // Machines keep UTC.
     let json = site.api_get("/api/v1/spaces/alice/app").await;
     assert!(json.body.contains("2026-11-22T12:00:00"), "{}", json.body);

@@ -148,14 +148,16 @@ fn metrics(d: &SpaceData) -> Markup {
     }
 }
 
-fn checks_table(ui: &Ui, checks: &[CheckRow]) -> Markup {
+/// The latest checks, each to the second in the zone; the zone's offset (now) heads the
+/// column, and each time's own offset is on hover.
+fn checks_table(ui: &Ui, now: chrono::DateTime<chrono::Utc>, checks: &[CheckRow]) -> Markup {
     html! {
         @if checks.is_empty() {
             p.empty { (ui.t("checks-none")) }
         } @else {
             div.table-wrap { table {
                 thead { tr {
-                    th { (ui.t("col-when")) } th { (ui.t("col-stage")) } th { (ui.t("col-verdict")) }
+                    th { (ui.t("col-when")) " (" (ui.zone.offset_label(now)) ")" } th { (ui.t("col-stage")) } th { (ui.t("col-verdict")) }
                     th { (ui.t("col-probe")) } th { (ui.t("col-error")) }
                 } }
                 tbody { @for c in checks { tr {
@@ -209,7 +211,7 @@ pub(crate) fn render(d: &SpaceData, viewer: &Viewer, flash: Option<&Flash>) -> M
             h2 { (ui.t("space-actions")) }
             (actions_table(ui, d.site, d.now, &d.actions, false))
             h2 { (ui.t("space-latest-checks")) }
-            (checks_table(ui, &d.checks))
+            (checks_table(ui, d.now, &d.checks))
         },
     )
 }

@@ -95,6 +95,11 @@ async fn the_overview_and_a_space_page_in_chinese_have_no_stray_english() {
         .await;
     assert!(ask.body.contains("重建 alice/app？"), "{}", ask.body);
     assert_no_english("the rebuild confirmation", &ask.body);
+    assert!(
+        ask.body.contains("next=%2Fspace%2Falice%2Fapp\""),
+        "the switch leads back to the Space's page: {}",
+        ask.body
+    );
     for path in [
         "/",
         "/space/alice/app",

@@ -152,6 +152,11 @@ fn confirm_page(
             }
         }
     };
-    let frame = Frame::new(ui, Site::Live, &title, now, &viewer);
+    // The switch leads back to the Space's page: this one answers a POST only.
+    let ui = Ui {
+        here: Some(format!("/space/{id}")),
+        ..ui.clone()
+    };
+    let frame = Frame::new(&ui, Site::Live, &title, now, &viewer);
     Html(page(frame, body).into_string()).into_response()
 }

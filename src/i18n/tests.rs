@@ -31,11 +31,12 @@ fn every_language_has_every_id() {
     );
 }
 
-/// Every `t!(…, "id"…)` in the source names an id of the English file: a typo shows
-/// here, not as a raw id on a page.
+/// Every `t!(…, "id"…)` and `.t("id")` in the source names an id of the English file:
+/// a typo shows here, not as a raw id on a page.
 #[test]
 fn every_id_the_code_names_exists() {
-    let pattern = regex::Regex::new(r#"\bt!\(\s*[^,]+,\s*"([a-z0-9-]+)""#).unwrap();
+    // `t!(lang, "id"…)`, and `ui.t("id")` on the pages.
+    let pattern = regex::Regex::new(r#"(?:\bt!\(\s*[^,]+,|\.t\()\s*"([a-z0-9-]+)""#).unwrap();
     let mut unknown = Vec::new();
     let mut stack = vec![std::path::PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -1,4 +1,38 @@
 // sqlx::migrate! embeds migrations/ at compile time; this makes cargo notice new files.
+// locales/<tag>/main.ftl: every language's messages, embedded through a generated list
+// (`$OUT_DIR/locales.rs`, read by src/i18n/bundle.rs), so a new language is one new file.
+use std::fmt::Write as _;
+
 fn main() {
     println!("cargo:rerun-if-changed=migrations");
+    println!("cargo:rerun-if-changed=locales");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    let mut tags: Vec<String> = std::fs::read_dir(&root)
+        .expect("locales/ is readable")
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().join("main.ftl").is_file())
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .collect();
+    // English first: it is the fallback, `Lang::EN`, index 0.
+    tags.sort_by_key(|tag| (tag != "en", tag.clone()));
+    assert_eq!(
+        tags.first().map(String::as_str),
+        Some("en"),
+        "locales/en/main.ftl is missing"
+    );
+    let mut out = String::from("/// (tag, messages) per language, English first.\n");
+    out.push_str("pub(super) static SOURCES: &[(&str, &str)] = &[\n");
+    for tag in &tags {
+        let path = root.join(tag).join("main.ftl");
+        println!("cargo:rerun-if-changed={}", path.display());
+        writeln!(
+            out,
+            "    ({tag:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .unwrap();
+    }
+    out.push_str("];\n");
+    let dest = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("locales.rs");
+    std::fs::write(dest, out).expect("OUT_DIR is writable");
 }

@@ -1,13 +1,14 @@
 //! Page weight (issue 11): the overview (`GET /`) at 100, 1,000 and 5,000 Spaces.
 //! Prints a table, asserts nothing.
 //!
-//! `cargo bench --bench page [-- --runs N] [--spaces N]`
+//! `cargo bench --bench page [-- --runs N] [--spaces N] [--lang TAG]`
 //! Seeds a store with the history of N Spaces (50 per owner, 90 days; every 40th
 //! down now, every 15th with a bad day), builds the HTTP app as `spacewarden run`
 //! does, and asks for `/` through the router (no socket, so the time is the server's:
 //! store reads, rendering, and gzip for the compressed column), N times each. Prints
 //! the answer's size raw and with `Accept-Encoding: gzip`, and the median and worst
-//! time. Targets at 1,000 Spaces: at most 300 KB gzip, at most 30 ms.
+//! time. Targets at 1,000 Spaces: at most 300 KB gzip, at most 30 ms. `--lang zh-CN`
+//! asks for the page in that language (`Accept-Language`).
 
 #[path = "support/many_spaces.rs"]
 mod many_spaces;
@@ -46,16 +47,20 @@ fn main() {
         ],
         None => SIZES.to_vec(),
     };
+    let lang: Option<String> = args
+        .iter()
+        .position(|a| a == "--lang")
+        .map(|i| args.get(i + 1).expect("--lang TAG").clone());
     println!(
         "| Spaces | `GET /` raw | with gzip | time, median (worst), raw | with gzip | first request after a write (gzip) |"
     );
     println!("|---|---|---|---|---|---|");
     for spaces in sizes {
-        runtime.block_on(measure(spaces, runs));
+        runtime.block_on(measure(spaces, runs, lang.clone()));
     }
 }
 
-async fn measure(spaces: usize, runs: usize) {
+async fn measure(spaces: usize, runs: usize, lang: Option<String>) {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = format!("sqlite://{}", dir.path().join("page.db").display());
     let vars = [
@@ -104,8 +109,12 @@ async fn measure(spaces: usize, runs: usize) {
     let router = web::router(WebState::new(monitor, scheduler));
     let get = |gzip: bool| {
         let router = router.clone();
+        let lang = lang.clone();
         async move {
             let mut request = Request::get("/");
+            if let Some(lang) = lang {
+                request = request.header("accept-language", lang);
+            }
             if gzip {
                 request = request.header("accept-encoding", "gzip");
             }

@@ -5,6 +5,8 @@
 //! # Layout
 //! - [`config`]: typed settings from the environment and `.env`, validated at startup.
 //! - [`domain`]: Space ids, stages, verdicts, observations; pure, no I/O.
+//! - [`i18n`]: messages for people in English and Chinese (Fluent files under
+//!   `locales/`), and which language a tag or a browser asks for.
 //! - [`hub`]: the Hugging Face API behind the [`hub::Hub`] trait, and the app probe.
 //! - [`store`]: SQLite through sqlx; the only place with SQL.
 //! - [`alerts`]: the alert value, the outbox, delivery with retry; every destination
@@ -41,6 +43,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod hub;
+pub mod i18n;
 pub mod monitor;
 pub mod replica;
 pub mod retry_after;

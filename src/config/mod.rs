@@ -7,6 +7,7 @@
 pub mod channels;
 mod destinations;
 mod known;
+mod locale;
 mod oauth;
 mod origins;
 mod sanity;
@@ -27,6 +28,7 @@ pub use known::{KNOWN, typo_warnings};
 pub use origins::{AliasUse, Origins};
 pub(crate) use watch::{owner_tokens, watch_list};
 
+pub use locale::Locale;
 pub use oauth::{OAuthSettings, OrgMembership, RoleList, WebAccess, WebRole};
 pub use schedule::{CheckSchedule, ScheduleError, WeekdayError};
 pub use spaces_file::{
@@ -129,6 +131,8 @@ pub struct Config {
     pub origins: Origins,
     /// Sign in with Hugging Face, the page's roles, `WEB_PRIVATE` (`oauth.rs`).
     pub web_access: WebAccess,
+    /// `SPACEWARDEN_LANG` (or the POSIX locale) and `TZ`.
+    pub locale: Locale,
 }
 
 #[derive(Debug, Clone)]
@@ -220,6 +224,7 @@ impl Config {
             space_host: r.var("SPACE_HOST"),
             web: web::web_settings(&r)?,
             web_access: oauth::web_access(|key| r.var(key))?,
+            locale: locale::locale(|key| r.var(key))?,
             port: port(r.var("PORT"))?,
             origins: Origins::default(),
         };

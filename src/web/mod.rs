@@ -17,6 +17,7 @@ mod compat;
 mod error;
 mod health;
 mod healthcheck;
+mod lang;
 mod live;
 mod metrics;
 mod pages;

@@ -44,6 +44,8 @@ mod uptime_gaps;
 mod watch_list;
 mod web_api;
 mod web_browser;
+mod web_browser_zh;
+mod web_lang;
 mod web_limits;
 mod web_live;
 mod web_oauth;

@@ -6,7 +6,10 @@
 //! broken Space, sees the flash and then the outcome, with exactly one restart in the
 //! fake Hub; sees the live CPU figure appear and change; checks that hostile text stays
 //! text and the scripts run under the CSP; and saves screenshots (light, dark, phone
-//! width) to `docs/screenshots/`, which the README shows. Without chromedriver or
+//! width) to `docs/screenshots/`, which the README shows. Then it switches the page to
+//! Chinese with the header's link, restarts a Space from its overview row, reads the
+//! outcome in Chinese, and saves the Chinese screenshots (`*-zh-CN-*.png`; the CJK
+//! glyphs come from Debian's `fonts-noto-cjk`, which `.ci/run` installs). Without chromedriver or
 //! Chromium the test is skipped with a notice on a developer machine, and fails in CI
 //! (`CI=true`).
 
@@ -27,7 +30,7 @@ use crate::web_process::listening_port;
 const HOSTILE: &str = "<script>alert(\"pwned\")</script> CUDA out of memory";
 const USER: &str = "ops";
 const PASSWORD: &str = "correct horse battery staple";
-const WAIT: Duration = Duration::from_secs(30);
+pub(crate) const WAIT: Duration = Duration::from_secs(30);
 
 pub(crate) fn find_program(env: &str, names: &[&str]) -> Option<PathBuf> {
     if let Ok(path) = std::env::var(env) {
@@ -115,14 +118,14 @@ pub(crate) async fn browser(driver: &Driver, chromium: &Path, profile: &Path) ->
 }
 
 /// The text of the first element matching `css`, or "" when there is none (yet).
-async fn text_of(client: &Client, css: &str) -> String {
+pub(crate) async fn text_of(client: &Client, css: &str) -> String {
     match client.find(Locator::Css(css)).await {
         Ok(element) => element.text().await.unwrap_or_default(),
         Err(_) => String::new(),
     }
 }
 
-async fn wait_for_text(
+pub(crate) async fn wait_for_text(
     client: &Client,
     css: &str,
     what: impl Fn(&str) -> bool,
@@ -149,7 +152,7 @@ async fn sign_in(client: &Client, base: &str, password: &str) {
     form.submit().await.unwrap();
 }
 
-async fn shoot(client: &Client, dir: &Path, name: &str) {
+pub(crate) async fn shoot(client: &Client, dir: &Path, name: &str) {
     let png = client.screenshot().await.expect("screenshot");
     assert!(png.starts_with(b"\x89PNG"), "{name} is not a PNG");
     std::fs::write(dir.join(name), png).expect("screenshot written");
@@ -399,6 +402,8 @@ async fn sign_in_restart_and_live_metrics_in_a_real_browser() {
     let light = std::fs::read(shots.join("status-light.png")).unwrap();
     let dark = std::fs::read(shots.join("status-dark.png")).unwrap();
     assert_ne!(light, dark, "dark mode looks the same as light");
+
+    crate::web_browser_zh::in_chinese(&client, &base, &hub, &shots).await;
     eprintln!("screenshots in {}", shots.display());
 
     client.close().await.unwrap();

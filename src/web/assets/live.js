@@ -70,13 +70,19 @@
       setText("live-tx", rate(m.tx_bps));
       draw("live-cpu", cpu, 100); draw("live-memory", mem, total);
       draw("live-rx", rx, largest(rx)); draw("live-tx", tx, largest(tx));
-      setText("live-state", "Live · " + new Date(m.at).toLocaleTimeString());
+      var label = section.getAttribute("data-live-label") || "Live";
+      setText("live-state", label + " · " + new Date(m.at).toLocaleTimeString(document.documentElement.lang));
       section.setAttribute("data-state", "live");
     });
     source.addEventListener("status", function (event) {
       var s = JSON.parse(event.data);
       section.setAttribute("data-state", s.state);
-      if (s.state !== "live") setText("live-state", s.message);
+      if (s.state === "live") return;
+      // The page's own words for the state (data-msg-*, in its language); the server's
+      // sentence, which may name the Hub's reason, on hover.
+      setText("live-state", section.getAttribute("data-msg-" + s.state) || s.message);
+      var line = document.getElementById("live-state");
+      if (line) line.title = s.message;
     });
   }
 
@@ -94,14 +100,21 @@
       var m = JSON.parse(event.data);
       var cpu = Math.round(m.cpu_usage_pct) + " %";
       var memory = " · " + bytes(m.memory_used_bytes) + " / " + bytes(m.memory_total_bytes);
+      // Network in and out on a line of its own (style.css), so the column stays narrow.
+      var net = "↓ " + rate(m.rx_bps) + " ↑ " + rate(m.tx_bps);
       (cells[m.space.toLowerCase()] || []).forEach(function (cell) {
-        // Memory in its own span, which a phone hides.
-        var span = document.createElement("span");
-        span.className = "mem";
-        span.textContent = memory;
+        // Memory and network in spans of their own, which a phone hides.
+        var mem = document.createElement("span");
+        mem.className = "mem";
+        mem.textContent = memory;
+        var rates = document.createElement("span");
+        rates.className = "net";
+        rates.textContent = net;
         cell.textContent = cpu;
-        cell.appendChild(span);
-        cell.title = "CPU · memory; ↓ " + rate(m.rx_bps) + " ↑ " + rate(m.tx_bps);
+        cell.appendChild(mem);
+        cell.appendChild(rates);
+        // The legend, in the page's language (data-live-title on the list).
+        cell.title = root.getAttribute("data-live-title") || "";
       });
     });
   }

@@ -2,7 +2,7 @@
 // in localStorage. Loaded in <head> so the chosen theme applies before first paint.
 (function () {
   var KEY = "spacewarden-theme";
-  var LABELS = { system: "Theme: system", light: "Theme: light", dark: "Theme: dark" };
+  // The labels come from the button (data-label-*), in the page's language.
   var NEXT = { system: "light", light: "dark", dark: "system" };
   var root = document.documentElement;
 
@@ -23,8 +23,10 @@
     }
     var button = document.getElementById("theme-toggle");
     if (button) {
-      button.textContent = LABELS[theme];
-      button.setAttribute("aria-label", LABELS[theme] + " (click to change)");
+      var label = button.getAttribute("data-label-" + theme) || theme;
+      var click = button.getAttribute("data-label-click") || "%s";
+      button.textContent = label;
+      button.setAttribute("aria-label", click.replace("%s", label));
     }
   }
 

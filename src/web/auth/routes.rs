@@ -61,7 +61,7 @@ async fn form(
     let next = same_site_path(query.next.as_deref());
     match super::current_session(&state, &headers).await {
         Ok(Some(_)) => see_other(next),
-        Ok(None) => form_page(&state, StatusCode::OK, next, "", None),
+        Ok(None) => form_page(&state, &headers, StatusCode::OK, next, "", None),
         Err(e) => internal_error(&e),
     }
 }
@@ -70,18 +70,22 @@ async fn form(
 /// Space.
 fn form_page(
     state: &WebState,
+    headers: &HeaderMap,
     status: StatusCode,
     next: &str,
     username: &str,
-    message: Option<&str>,
+    message: Option<String>,
 ) -> Response {
+    // The reader's language from the cookie and `Accept-Language` (`web::lang`).
+    let ui = crate::web::lang::ui_from_headers(state, headers);
     let form = LoginForm {
         next,
         username,
-        message,
+        message: message.as_deref(),
         space_host: state.auth.space_host.as_deref(),
         password: state.auth.sign_in.is_some(),
         huggingface: state.auth.oauth.is_some(),
+        ui: &ui,
     };
     (status, Html(login_page(state.monitor.now(), &form))).into_response()
 }
@@ -89,13 +93,14 @@ fn form_page(
 /// A refusal before any password is checked: `status` with `Retry-After: seconds`.
 fn refused(
     state: &WebState,
+    headers: &HeaderMap,
     status: StatusCode,
     seconds: u64,
     next: &str,
     username: &str,
-    message: &str,
+    message: String,
 ) -> Response {
-    let mut response = form_page(state, status, next, username, Some(message));
+    let mut response = form_page(state, headers, status, next, username, Some(message));
     response
         .headers_mut()
         .insert(RETRY_AFTER, HeaderValue::from(seconds));
@@ -118,9 +123,18 @@ async fn login(
     if let Err(wait) = auth.throttle.reserve(client, now) {
         let seconds = wait.as_secs().max(1);
         tracing::warn!(%client, "sign-in throttled after repeated failures");
-        let message = format!("Too many failed sign-ins. Try again in {seconds} s.");
+        let lang = crate::web::lang::ui_from_headers(&state, &headers).lang;
+        let message = crate::t!(lang, "login-throttled", seconds = seconds);
         let status = StatusCode::TOO_MANY_REQUESTS;
-        return refused(&state, status, seconds, next, &form.username, &message);
+        return refused(
+            &state,
+            &headers,
+            status,
+            seconds,
+            next,
+            &form.username,
+            message,
+        );
     }
     let Some(permit) = auth.verifier.try_permit() else {
         auth.throttle.release(client, now);
@@ -130,9 +144,10 @@ async fn login(
                 "sign-ins turned away: every password check is busy"
             );
         }
-        let message = "Too many sign-ins at once. Try again in a second.";
+        let lang = crate::web::lang::ui_from_headers(&state, &headers).lang;
+        let message = crate::t!(lang, "login-busy");
         let status = StatusCode::SERVICE_UNAVAILABLE;
-        return refused(&state, status, 1, next, &form.username, message);
+        return refused(&state, &headers, status, 1, next, &form.username, message);
     };
     let username = form.username.clone();
     if !auth
@@ -141,9 +156,11 @@ async fn login(
         .await
     {
         tracing::warn!(%client, "sign-in failed");
-        let message = Some("Wrong user name or password.");
+        let lang = crate::web::lang::ui_from_headers(&state, &headers).lang;
+        let message = Some(crate::t!(lang, "login-wrong"));
         return form_page(
             &state,
+            &headers,
             StatusCode::UNAUTHORIZED,
             next,
             &form.username,

@@ -17,12 +17,14 @@ use serde::Deserialize;
 
 use super::layout::{Frame, Viewer, page};
 use super::site::Site;
-use super::space::button_label;
+use super::space::{button_label, description};
+use super::ui::Ui;
 use super::{forbidden_page, internal_error, not_found_page};
 use crate::commands::catalogue::{Spec, space_actions};
 use crate::commands::{Command, Outcome, ParseError, Severity};
 use crate::domain::SpaceId;
 use crate::store::Flash;
+use crate::t;
 use crate::web::WebState;
 use crate::web::auth::{Session, current_session};
 
@@ -41,6 +43,7 @@ fn see_other(location: String) -> Response {
 pub(super) async fn act(
     State(state): State<WebState>,
     Path((owner, name, action)): Path<(String, String, String)>,
+    ui: Ui,
     headers: HeaderMap,
     Form(form): Form<ActForm>,
 ) -> Response {
@@ -64,7 +67,7 @@ pub(super) async fn act(
         return not_found_page();
     };
     if spec.confirm && form.confirm.as_deref() != Some("yes") {
-        return confirm_page(&state, &session, &id, spec);
+        return confirm_page(&state, &ui, &session, &id, spec);
     }
     let space = id.to_string();
     let mut args = vec![("space", space.as_str())];
@@ -75,7 +78,7 @@ pub(super) async fn act(
         Err(e) => Flash {
             text: match e {
                 ParseError::Usage { reason, .. } => format!("{reason}."),
-                ParseError::Unknown(name) => format!("Unknown action {name}."),
+                ParseError::Unknown(name) => t!(ui.lang, "act-unknown", action = name),
             },
             kind: "bad".into(),
         },
@@ -122,21 +125,39 @@ pub(super) async fn act(
 }
 
 /// "Factory rebuild of alice/app?" with a confirm button and a way back.
-fn confirm_page(state: &WebState, session: &Session, id: &SpaceId, spec: &Spec) -> Response {
+fn confirm_page(
+    state: &WebState,
+    ui: &Ui,
+    session: &Session,
+    id: &SpaceId,
+    spec: &Spec,
+) -> Response {
     let viewer = Viewer::SignedIn(session.clone());
     let now = state.monitor.now();
-    let title = format!("{} {id}?", button_label(spec.name, false));
+    let label = button_label(ui, spec.name, false);
+    let title = t!(
+        ui.lang,
+        "confirm-title",
+        action = label.clone(),
+        space = id.to_string()
+    );
     let body = html! {
         div.card.confirm {
             h1 { (title) }
-            p { (spec.description) ". It starts at once and cannot be stopped from here." }
+            p { (description(ui, spec)) (ui.t("confirm-sentence-end")) " " (ui.t("confirm-no-stop")) }
             form method="post" action={ "/space/" (id) "/" (spec.name) } {
                 input type="hidden" name="csrf" value=(session.csrf);
                 input type="hidden" name="confirm" value="yes";
-                button.btn.danger type="submit" data-action=(spec.name) { (button_label(spec.name, false)) }
-                " " a href={ "/space/" (id) } { "Cancel" }
+                button.btn.danger type="submit" data-action=(spec.name) { (label) }
+                " " a href={ "/space/" (id) } { (ui.t("confirm-cancel")) }
             }
         }
     };
-    Html(page(Frame::new(Site::Live, &title, now, &viewer), body).into_string()).into_response()
+    // The switch leads back to the Space's page: this one answers a POST only.
+    let ui = Ui {
+        here: Some(format!("/space/{id}")),
+        ..ui.clone()
+    };
+    let frame = Frame::new(&ui, Site::Live, &title, now, &viewer);
+    Html(page(frame, body).into_string()).into_response()
 }

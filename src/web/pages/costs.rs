@@ -4,8 +4,10 @@
 
 use maud::{Markup, html};
 
+use super::ui::Ui;
 use crate::domain::Costs;
 use crate::monitor::TokenProblem;
+use crate::t;
 
 /// Bars drawn at most; the rest are summed in a last line.
 const BARS: usize = 12;
@@ -24,7 +26,7 @@ fn usd(value: f64) -> String {
 }
 
 /// The cost section; nothing when nothing billed.
-pub(super) fn section(view: &CostView) -> Markup {
+pub(super) fn section(ui: &Ui, view: &CostView) -> Markup {
     let costs = &view.costs;
     let priced: Vec<_> = costs.spaces.iter().filter(|c| c.hours > 0.0).collect();
     if priced.is_empty() {
@@ -39,38 +41,38 @@ pub(super) fn section(view: &CostView) -> Markup {
     let height = ROW * shown.len() as f64;
     html! {
         section.costs {
-            h2 { "Cost" }
+            h2 { (ui.t("cost-title")) }
             p.summary {
-                "Last " (view.days) " days: " (usd(costs.total_usd))
-                @if costs.partial { " plus hardware without a known price" }
-                @if let Some(month) = view.projection { " · this month at this pace: " (usd(month)) }
+                (t!(ui.lang, "cost-last-days", days = view.days, total = usd(costs.total_usd)))
+                @if costs.partial { " " (ui.t("cost-partial")) }
+                @if let Some(month) = view.projection { " · " (t!(ui.lang, "cost-projection", total = usd(month))) }
             }
-            svg.cost-bars role="img" aria-label="Cost per Space"
+            svg.cost-bars role="img" aria-label=(ui.t("cost-per-space"))
                 viewBox={ "0 0 " (WIDTH) " " (height) } width=(WIDTH) height=(height) {
                 @for (i, c) in shown.iter().enumerate() {
                     @let y = ROW * i as f64;
                     @let w = c.usd.map_or(0.0, |u| (u / top) * WIDTH * 0.55);
                     text x="0" y=(y + 15.0) class="label" { (c.space) }
                     rect x=(WIDTH * 0.4) y=(y + 3.0) width=(format!("{w:.1}")) height=(ROW - 6.0) class="bar" {
-                        title { (c.space) " on " (c.hardware) ": " (format!("{:.1}", c.hours)) " h" }
+                        title { (t!(ui.lang, "cost-bar-title", space = c.space.clone(), hardware = c.hardware.clone(), hours = format!("{:.1}", c.hours))) }
                     }
                     text x=(WIDTH * 0.4 + w + 4.0) y=(y + 15.0) class="value" {
-                        @match c.usd { Some(u) => (usd(u)), None => "unknown price" }
+                        @match c.usd { Some(u) => (usd(u)), None => (ui.t("cost-unknown-price")) }
                     }
                 }
             }
             @if priced.len() > BARS {
-                p.empty { (priced.len() - BARS) " more Spaces (GET /api/v1/costs lists all)" }
+                p.empty { (t!(ui.lang, "cost-more", count = priced.len() - BARS)) }
             }
         }
     }
 }
 
 /// The token self-test's findings, above everything else: repairs would fail.
-pub(super) fn token_notices(problems: &[TokenProblem]) -> Markup {
+pub(super) fn token_notices(ui: &Ui, problems: &[TokenProblem]) -> Markup {
     html! {
         @for p in problems {
-            div.banner.bad { "Token for " (p.owner) ": " (p.problem) }
+            div.banner.bad { (t!(ui.lang, "token-problem", owner = p.owner.clone())) (ui.t("list-colon")) span.stored { (p.problem) } }
         }
     }
 }
@@ -100,7 +102,7 @@ mod tests {
             },
             projection: Some(12.0),
         };
-        let html = section(&view).into_string();
+        let html = section(&Ui::default(), &view).into_string();
         assert!(html.contains("<svg"), "{html}");
         assert!(html.contains("Last 30 days: $0.80 plus hardware without a known price"));
         assert!(html.contains("this month at this pace: $12.00"));
@@ -117,6 +119,6 @@ mod tests {
             },
             ..view
         };
-        assert_eq!(section(&empty).into_string(), "");
+        assert_eq!(section(&Ui::default(), &empty).into_string(), "");
     }
 }

@@ -13,6 +13,7 @@ use maud::html;
 
 use super::layout::{Frame, Viewer, page};
 use super::site::Site;
+use super::ui::Ui;
 
 /// What the form shows besides its fields.
 pub(crate) struct LoginForm<'a> {
@@ -27,44 +28,47 @@ pub(crate) struct LoginForm<'a> {
     pub password: bool,
     /// Offers "Sign in with Hugging Face" (`OAUTH_CLIENT_ID`).
     pub huggingface: bool,
+    /// The reader's language and zone.
+    pub ui: &'a Ui,
 }
 
 /// The page.
 pub(crate) fn login_page(now: DateTime<Utc>, form: &LoginForm<'_>) -> String {
     let viewer = Viewer::Visitor { sign_in: false };
-    let (next, username) = (form.next, form.username);
+    let (next, username, ui) = (form.next, form.username, form.ui);
+    let title = ui.t("header-sign-in");
     let body = html! {
         div.card.login {
-            h1 { "Sign in" }
-            p.summary { "Signed in, you can restart, rebuild, pause, wake and mute Spaces from their pages." }
+            h1 { (title) }
+            p.summary { (ui.t("login-intro")) }
             @if let Some(message) = form.message {
                 p.flash.flash-bad role="alert" { (message) }
             }
             @if form.huggingface {
-                p { a.btn href={ "/login/huggingface?next=" (url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()) } { "Sign in with Hugging Face" } }
+                p { a.btn href={ "/login/huggingface?next=" (url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()) } { (ui.t("login-huggingface")) } }
             }
             @if form.password { form method="post" action="/login" {
-                label { "User name"
+                label { (ui.t("login-user-name"))
                     input type="text" name="username" value=(username) autocomplete="username"
                         autocapitalize="none" spellcheck="false" required autofocus[username.is_empty()];
                 }
-                label { "Password"
+                label { (ui.t("login-password"))
                     input type="password" name="password" autocomplete="current-password" required
                         autofocus[!username.is_empty()];
                 }
                 @if next != "/" { input type="hidden" name="next" value=(next); }
-                button.btn type="submit" { "Sign in" }
+                button.btn type="submit" { (title) }
             } }
             @if let Some(host) = form.space_host {
                 p.summary.open-direct {
-                    "Shown inside Hugging Face? Your browser keeps no sign-in there: "
+                    (ui.t("login-framed-before")) " "
                     a href={ "https://" (host) "/login" } target="_blank" rel="noopener" {
-                        "open spacewarden in a new tab"
+                        (ui.t("login-framed-link"))
                     }
-                    " and sign in there."
+                    (ui.t("login-framed-after"))
                 }
             }
         }
     };
-    page(Frame::new(Site::Live, "Sign in", now, &viewer), body).into_string()
+    page(Frame::new(ui, Site::Live, &title, now, &viewer), body).into_string()
 }

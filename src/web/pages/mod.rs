@@ -12,6 +12,7 @@ mod parts;
 mod site;
 mod space;
 mod status;
+mod ui;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -25,6 +26,7 @@ use self::site::{Site, space_file};
 use super::auth::current_session;
 use super::{SampleBook, WebState};
 use crate::clock::{Clock, SystemClock};
+use crate::config::Locale;
 use crate::domain::SpaceId;
 use crate::monitor::{Monitor, SchedulerSnapshot};
 use crate::store::{Flash, StoreError};
@@ -32,94 +34,92 @@ use crate::view::{self, Reach, SpaceRow};
 
 pub(crate) use layout::Viewer;
 pub(crate) use login::{LoginForm, login_page};
+pub(crate) use ui::Ui;
 
 pub(super) fn router() -> Router<WebState> {
     Router::new()
         .route("/", get(status_page))
+        .route("/lang", get(super::lang::switch))
         .route("/space/{owner}/{name}", get(space_page))
         .route("/space/{owner}/{name}/{action}", post(act::act))
 }
 
-/// Why a page could not be shown. A store failure is logged and shown as a plain
-/// "something went wrong", never with its cause.
+/// Why a page could not be shown, in the reader's language. A store failure is
+/// logged and shown as a plain "something went wrong", never with its cause.
 enum PageError {
-    NotFound,
-    Internal(StoreError),
-}
-
-impl From<StoreError> for PageError {
-    fn from(e: StoreError) -> PageError {
-        PageError::Internal(e)
-    }
+    NotFound(Ui),
+    Internal(Ui, StoreError),
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
-            PageError::NotFound => not_found_page(),
-            PageError::Internal(e) => internal_error(&e),
+            PageError::NotFound(ui) => not_found_in(&ui),
+            PageError::Internal(ui, e) => internal_error_in(&ui, &e),
         }
     }
 }
 
-fn message_page(status: StatusCode, title: &str, body: maud::Markup) -> Response {
+fn message_page(ui: &Ui, status: StatusCode, title: &str, text: &str) -> Response {
     let viewer = Viewer::Visitor { sign_in: false };
     // Edge: error pages are built without the state (`PageError::into_response`), so
     // their footer shows the real time.
     let now = SystemClock.now();
-    let page = layout::page(layout::Frame::new(Site::Live, title, now, &viewer), body);
+    let body = html! {
+        h1 { (title) }
+        p { (text) " " a href="/" { (ui.t("space-all-spaces")) } }
+    };
+    let page = layout::page(
+        layout::Frame::new(ui, Site::Live, title, now, &viewer),
+        body,
+    );
     (status, Html(page.into_string())).into_response()
 }
 
-/// 500, logged with its cause, shown without it.
+/// 500, logged with its cause, shown without it (English: the callers outside the
+/// pages have no request at hand; `internal_error_in` is the reader's language).
 pub(crate) fn internal_error(e: &StoreError) -> Response {
+    internal_error_in(&Ui::default(), e)
+}
+
+fn internal_error_in(ui: &Ui, e: &StoreError) -> Response {
     tracing::error!(error = %e, "page failed");
+    let title = ui.t("error-title");
     message_page(
+        ui,
         StatusCode::INTERNAL_SERVER_ERROR,
-        "Error",
-        html! {
-            h1 { "Something went wrong" }
-            p { "The status could not be read. The details are in spacewarden's log." }
-        },
+        &title,
+        &ui.t("error-text"),
     )
 }
 
 pub(crate) fn not_found_page() -> Response {
-    message_page(
-        StatusCode::NOT_FOUND,
-        "Not found",
-        html! {
-            h1 { "Not found" }
-            p { "No such page, or spacewarden does not watch that Space. " a href="/" { "All Spaces" } }
-        },
-    )
+    not_found_in(&Ui::default())
+}
+
+fn not_found_in(ui: &Ui) -> Response {
+    let title = ui.t("not-found-title");
+    message_page(ui, StatusCode::NOT_FOUND, &title, &ui.t("not-found-text"))
 }
 
 /// 403: a form whose CSRF token is not the session's (an old tab, or another site).
 pub(crate) fn forbidden_page() -> Response {
-    message_page(
-        StatusCode::FORBIDDEN,
-        "Refused",
-        html! {
-            h1 { "Refused" }
-            p { "This form does not belong to your session (it may be from an old tab). "
-                "Reload the page and try again." }
-        },
-    )
+    let ui = Ui::default();
+    let title = ui.t("refused-title");
+    message_page(&ui, StatusCode::FORBIDDEN, &title, &ui.t("refused-text"))
 }
 
-/// 403: an action the signed-in user's role does not allow (a viewer's).
+/// 403: an action the signed-in user's role does not allow (a viewer's). The sentence
+/// is the command core's refusal.
 pub(crate) fn refused_page(sentence: &str) -> Response {
-    message_page(
-        StatusCode::FORBIDDEN,
-        "Refused",
-        html! { h1 { "Refused" } p { (sentence) } },
-    )
+    let ui = Ui::default();
+    let title = ui.t("refused-title");
+    message_page(&ui, StatusCode::FORBIDDEN, &title, sentence)
 }
 
-/// The fallback for every path no router knows.
-pub(super) async fn not_found() -> Response {
-    not_found_page()
+/// The fallback for every path no router knows, in the reader's language.
+pub(super) async fn not_found(ui: Ui) -> Response {
+    not_found_in(&Ui { here: None, ..ui })
 }
 
 /// Who is asking, and the flash waiting for them (read once).
@@ -153,6 +153,7 @@ async fn status_data(
     scheduler: SchedulerSnapshot,
     filter: Option<String>,
     site: Site,
+    ui: Ui,
 ) -> Result<status::StatusData, StoreError> {
     let overview = view::overview(monitor).await?;
     // Where this process runs no scheduler (a report, a follower replica), the last
@@ -162,6 +163,7 @@ async fn status_data(
         scheduler.last_cycle_end = overview.last_check;
     }
     Ok(status::StatusData {
+        ui,
         now: overview.now,
         rows: overview.rows,
         bars: overview.bars,
@@ -188,6 +190,7 @@ async fn space_data(
     samples: &SampleBook,
     row: SpaceRow,
     site: Site,
+    ui: Ui,
 ) -> Result<space::SpaceData, StoreError> {
     let app_url = row
         .state
@@ -196,6 +199,7 @@ async fn space_data(
         .map(|sub| monitor.config().app_url_template.url_for(sub));
     let history = view::history(monitor, &row.id, Reach::PAGE).await?;
     Ok(space::SpaceData {
+        ui,
         now: monitor.now(),
         bar: view::uptime_bar(monitor, &row.id).await?,
         samples: samples.samples(&row.id),
@@ -210,18 +214,28 @@ async fn space_data(
 
 /// The pages of a static report (`spacewarden report`): the status page as
 /// `index.html` and, with `space_pages`, one page per watched Space, each with its
-/// path from the site's root. Read-only, self-contained (see `site`).
+/// path from the site's root. Read-only, self-contained (see `site`); in the
+/// configured language and zone (`SPACEWARDEN_LANG`, `TZ`), with no switch.
 pub(in crate::web) async fn static_pages(
     monitor: &Monitor,
     space_pages: bool,
 ) -> Result<Vec<(String, String)>, StoreError> {
+    let Locale { lang, zone } = monitor.config().locale;
+    let ui = Ui::plain(lang, zone);
     let site = Site::Static {
         space_pages,
         depth: 0,
     };
     // Nobody signs in to a file.
     let viewer = Viewer::Visitor { sign_in: false };
-    let data = status_data(monitor, SchedulerSnapshot::default(), None, site).await?;
+    let data = status_data(
+        monitor,
+        SchedulerSnapshot::default(),
+        None,
+        site,
+        ui.clone(),
+    )
+    .await?;
     let mut pages = vec![(
         "index.html".to_owned(),
         status::render(&data, &viewer, None).into_string(),
@@ -234,7 +248,7 @@ pub(in crate::web) async fn static_pages(
                 space_pages,
                 depth: path.matches('/').count(),
             };
-            let data = space_data(monitor, &samples, row, site).await?;
+            let data = space_data(monitor, &samples, row, site, ui.clone()).await?;
             pages.push((path, space::render(&data, &viewer, None).into_string()));
         }
     }
@@ -243,12 +257,16 @@ pub(in crate::web) async fn static_pages(
 
 async fn status_page(
     State(state): State<WebState>,
+    ui: Ui,
     headers: HeaderMap,
     Query(query): Query<StatusQuery>,
 ) -> Result<Html<String>, PageError> {
-    let (viewer, flash) = viewer(&state, &headers).await?;
+    let failed = |e| PageError::Internal(ui.clone(), e);
+    let (viewer, flash) = viewer(&state, &headers).await.map_err(failed)?;
     let scheduler = state.scheduler.snapshot();
-    let data = status_data(&state.monitor, scheduler, query.q, Site::Live).await?;
+    let data = status_data(&state.monitor, scheduler, query.q, Site::Live, ui.clone())
+        .await
+        .map_err(failed)?;
     Ok(Html(
         status::render(&data, &viewer, flash.as_ref()).into_string(),
     ))
@@ -256,15 +274,21 @@ async fn status_page(
 
 async fn space_page(
     State(state): State<WebState>,
+    ui: Ui,
     headers: HeaderMap,
     Path((owner, name)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
-    let id = SpaceId::parse(&format!("{owner}/{name}")).map_err(|_| PageError::NotFound)?;
+    let failed = |e| PageError::Internal(ui.clone(), e);
+    let not_found = || PageError::NotFound(ui.clone());
+    let id = SpaceId::parse(&format!("{owner}/{name}")).map_err(|_| not_found())?;
     let row = view::space_detail(&state.monitor, &id)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let (viewer, flash) = viewer(&state, &headers).await?;
-    let data = space_data(&state.monitor, &state.samples, row, Site::Live).await?;
+        .await
+        .map_err(failed)?
+        .ok_or_else(not_found)?;
+    let (viewer, flash) = viewer(&state, &headers).await.map_err(failed)?;
+    let data = space_data(&state.monitor, &state.samples, row, Site::Live, ui.clone())
+        .await
+        .map_err(failed)?;
     Ok(Html(
         space::render(&data, &viewer, flash.as_ref()).into_string(),
     ))

@@ -6,17 +6,18 @@
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
+use super::ui::Ui;
 use crate::domain::Verdict;
 use crate::store::DayUptime;
-use crate::view::ago;
+use crate::t;
 
 /// Days in the uptime bar.
 pub(super) use crate::view::BAR_DAYS;
 
-pub(super) fn verdict_badge(verdict: Option<Verdict>) -> Markup {
+pub(super) fn verdict_badge(ui: &Ui, verdict: Option<Verdict>) -> Markup {
     let (class, text) = match verdict {
-        Some(v) => (v.as_str(), v.as_str().replace('_', " ")),
-        None => ("pending", "not checked yet".to_owned()),
+        Some(v) => (v.as_str(), ui.verdict(v.as_str())),
+        None => ("pending", ui.t("verdict-pending")),
     };
     html! { span class={ "badge v-" (class) } { (text) } }
 }
@@ -28,35 +29,6 @@ pub(super) fn pct(ratio: Option<f64>) -> String {
         Some(r) if r >= 1.0 => "100 %".to_owned(),
         Some(r) if r >= 0.999 => format!("{:.2} %", (r * 10_000.0).floor() / 100.0),
         Some(r) => format!("{:.1} %", (r * 1000.0).floor() / 10.0),
-    }
-}
-
-/// A duration in words: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`.
-pub(super) fn span(d: std::time::Duration) -> String {
-    let s = d.as_secs();
-    match s {
-        0..=59 => format!("{s} s"),
-        60..=3599 => format!("{} min", s / 60),
-        3600..=86_399 => format!("{} h {} min", s / 3600, s % 3600 / 60),
-        _ => format!("{} d {} h", s / 86_400, s % 86_400 / 3600),
-    }
-}
-
-/// A `<time>` showing how long ago, with the exact UTC time on hover.
-pub(super) fn when(now: DateTime<Utc>, at: DateTime<Utc>) -> Markup {
-    html! {
-        time datetime=(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-            title=(at.format("%Y-%m-%d %H:%M:%S UTC")) { (ago(now - at)) }
-    }
-}
-
-/// A `<time>` showing the UTC date and time to the second (lists of checks, where
-/// "just now" twenty times says nothing).
-pub(super) fn clock(at: DateTime<Utc>) -> Markup {
-    html! {
-        time datetime=(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)) {
-            (at.format("%b %-d %H:%M:%S"))
-        }
     }
 }
 
@@ -87,37 +59,49 @@ fn day_class(day: &DayUptime) -> String {
 }
 
 /// The tooltip of one day's cell.
-fn day_tip(day: &DayUptime) -> String {
-    let date = day.day.format("%b %-d");
-    let unchecked = span(day.unchecked_for);
+fn day_tip(ui: &Ui, day: &DayUptime) -> String {
+    let (lang, date) = (ui.lang, ui.day(day.day));
+    let unchecked = ui.span(day.unchecked_for);
     if day.unknown() {
-        return format!("{date}: not checked for {unchecked}");
+        return t!(
+            lang,
+            "bar-day-unchecked",
+            date = date,
+            unchecked = unchecked
+        );
     }
     let figure = day
         .uptime
-        .map_or_else(|| "no data".to_owned(), |r| pct(Some(r)));
+        .map_or_else(|| ui.t("bar-no-data"), |r| pct(Some(r)));
     if day.unchecked > 0.0 {
-        format!("{date}: {figure}; not checked for {unchecked}")
+        t!(
+            lang,
+            "bar-day-partly",
+            date = date,
+            figure = figure,
+            unchecked = unchecked
+        )
     } else {
-        format!("{date}: {figure}")
+        t!(lang, "bar-day", date = date, figure = figure)
     }
 }
 
 /// One cell per day, coloured by uptime, grey where nobody checked; hover (or tap,
 /// which focuses it) shows the day and its figure. `days` is oldest first.
-pub(super) fn uptime_bar(days: &[DayUptime], overall: Option<f64>) -> Markup {
+pub(super) fn uptime_bar(ui: &Ui, days: &[DayUptime], overall: Option<f64>) -> Markup {
     let n = days.len();
+    let label = t!(ui.lang, "bar-label", days = n, figure = pct(overall));
     html! {
-        div.bar role="img" aria-label={ (n) "-day uptime: " (pct(overall)) } {
+        div.bar role="img" aria-label=(label) {
             @for (i, day) in days.iter().enumerate() {
                 @let edge = if i < n / 5 { " l" } else if i + n / 5 >= n { " r" } else { "" };
-                i class={ (day_class(day)) (edge) } tabindex="-1" data-tip=(day_tip(day)) {}
+                i class={ (day_class(day)) (edge) } tabindex="-1" data-tip=(day_tip(ui, day)) {}
             }
         }
         div.bar-legend {
-            span { (n) " days ago" }
+            span { (t!(ui.lang, "bar-days-ago", days = n)) }
             span { (pct(overall)) }
-            span { "today" }
+            span { (ui.t("bar-today")) }
         }
     }
 }
@@ -156,7 +140,7 @@ fn run_class(day: &DayUptime) -> &'static str {
 /// The 90 days in a few rectangles: one per run of days of the same colour, each
 /// with its dates and average as a tooltip. A Space that was fine all along is one
 /// rectangle, not 90 cells: this is what keeps the overview light at 1,000 Spaces.
-pub(super) fn mini_bar(days: &[DayUptime], overall: Option<f64>) -> Markup {
+pub(super) fn mini_bar(ui: &Ui, days: &[DayUptime], overall: Option<f64>) -> Markup {
     let mut runs: Vec<(&'static str, usize, usize, String)> = Vec::new();
     let mut start = 0;
     for i in 1..=days.len() {
@@ -166,13 +150,13 @@ pub(super) fn mini_bar(days: &[DayUptime], overall: Option<f64>) -> Markup {
         let (class, run) = (run_class(&days[start]), &days[start..i]);
         let (first, last) = (run[0].day, run[run.len() - 1].day);
         let dates = if run.len() == 1 {
-            first.format("%b %-d").to_string()
+            ui.day(first)
         } else {
-            format!("{} – {}", first.format("%b %-d"), last.format("%b %-d"))
+            format!("{} – {}", ui.day(first), ui.day(last))
         };
         let figure = match (class, bar_average(run)) {
-            ("gap", _) => "not checked".to_owned(),
-            (_, None) => "no data".to_owned(),
+            ("gap", _) => ui.t("bar-not-checked"),
+            (_, None) => ui.t("bar-no-data"),
             (_, average) => pct(average),
         };
         runs.push((class, start, run.len(), format!("{dates}: {figure}")));
@@ -181,7 +165,7 @@ pub(super) fn mini_bar(days: &[DayUptime], overall: Option<f64>) -> Markup {
     let n = days.len().max(1);
     html! {
         svg.mini viewBox={ "0 0 " (n) " 4" } preserveAspectRatio="none" role="img"
-            aria-label={ (n) "-day uptime: " (pct(overall)) } {
+            aria-label=(t!(ui.lang, "bar-label", days = n, figure = pct(overall))) {
             @for (class, x, width, tip) in &runs {
                 rect class=(class) x=(x) width=(width) height="4" { title { (tip) } }
             }
@@ -261,7 +245,7 @@ mod tests {
     fn times_read_naturally() {
         // `ago`'s cases moved with it to `domain::time`.
         assert_eq!(
-            span(std::time::Duration::from_secs(3 * 3600 + 300)),
+            Ui::default().span(std::time::Duration::from_secs(3 * 3600 + 300)),
             "3 h 5 min"
         );
     }
@@ -276,7 +260,7 @@ mod tests {
             unchecked_for: std::time::Duration::ZERO,
         };
         let days = vec![day(Some(1.0), 0.0), day(None, 0.0), day(Some(0.5), 0.0)];
-        let html = uptime_bar(&days, bar_average(&days)).into_string();
+        let html = uptime_bar(&Ui::default(), &days, bar_average(&days)).into_string();
         assert_eq!(html.matches("<i ").count(), 3);
         assert!(html.contains(r#"class="u5""#), "{html}");
         assert!(html.contains(r#"class="u1""#), "{html}");
@@ -294,7 +278,7 @@ mod tests {
             unchecked_for: std::time::Duration::ZERO,
         };
         let fine: Vec<DayUptime> = (0..90).rev().map(|b| day(b, Some(1.0))).collect();
-        let html = mini_bar(&fine, bar_average(&fine)).into_string();
+        let html = mini_bar(&Ui::default(), &fine, bar_average(&fine)).into_string();
         assert_eq!(html.matches("<rect").count(), 1, "{html}");
         assert!(
             html.contains(r#"width="90""#) && html.contains("Aug 25 – Nov 22: 100 %"),
@@ -303,7 +287,7 @@ mod tests {
         let mut mixed = fine.clone();
         mixed[40].uptime = Some(0.5);
         mixed[41].uptime = None;
-        let html = mini_bar(&mixed, bar_average(&mixed)).into_string();
+        let html = mini_bar(&Ui::default(), &mixed, bar_average(&mixed)).into_string();
         assert_eq!(html.matches("<rect").count(), 4, "{html}");
         assert!(html.contains(r#"class="u1" x="40" width="1""#), "{html}");
         assert!(html.contains("Oct 5: no data"), "{html}");
@@ -322,7 +306,10 @@ mod tests {
             unchecked_for: hours(10),
         };
         assert_eq!(day_class(&part), "u5 g4");
-        assert_eq!(day_tip(&part), "Nov 22: 100 %; not checked for 10 h 0 min");
+        assert_eq!(
+            day_tip(&Ui::default(), &part),
+            "Nov 22: 100 %; not checked for 10 h 0 min"
+        );
         let mostly = DayUptime {
             uptime: None,
             unchecked: 0.75,
@@ -330,7 +317,10 @@ mod tests {
             ..part
         };
         assert_eq!(day_class(&mostly), "gap");
-        assert_eq!(day_tip(&mostly), "Nov 22: not checked for 18 h 0 min");
+        assert_eq!(
+            day_tip(&Ui::default(), &mostly),
+            "Nov 22: not checked for 18 h 0 min"
+        );
         let little = DayUptime {
             unchecked: 0.01,
             ..part

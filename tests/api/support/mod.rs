@@ -3,6 +3,7 @@
 pub mod app;
 pub mod chat;
 pub mod daemon;
+pub mod english;
 pub mod fake_channels;
 pub mod fake_discord;
 pub mod fake_hub;

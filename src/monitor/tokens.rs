@@ -169,3 +169,85 @@ impl TokenVerdict {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn me(name: &str, role: Option<&str>, orgs: &[&str]) -> Result<WhoAmI, HubError> {
+        Ok(WhoAmI {
+            name: name.into(),
+            kind: "user".into(),
+            orgs: orgs.iter().map(|o| (*o).to_owned()).collect(),
+            token_role: role.map(str::to_owned),
+        })
+    }
+
+    /// The one table both the startup self-test and `doctor` print from.
+    #[test]
+    fn verdicts_and_their_severity_for_the_daemon_and_doctor() {
+        use Severity::{Fine, Problem, Warning};
+        let refused = Err(HubError::Unauthorized("no".into()));
+        let busy = Err(HubError::RateLimited {
+            retry_after: Duration::from_secs(1),
+        });
+        let rows: [(
+            Option<Result<WhoAmI, HubError>>,
+            TokenVerdict,
+            Severity,
+            Severity,
+        ); 7] = [
+            (None, TokenVerdict::Missing, Problem, Warning),
+            (Some(refused), TokenVerdict::Refused, Problem, Problem),
+            (
+                Some(me("Alice", Some("write"), &[])),
+                TokenVerdict::Own,
+                Fine,
+                Fine,
+            ),
+            (
+                Some(me("carol", None, &["Team"])),
+                TokenVerdict::Member,
+                Fine,
+                Fine,
+            ),
+            (
+                Some(me("alice", Some("read"), &[])),
+                TokenVerdict::ReadOnly {
+                    user: "alice".into(),
+                },
+                Problem,
+                Problem,
+            ),
+            (
+                Some(me("bob", Some("write"), &["other"])),
+                TokenVerdict::NotTheirs { user: "bob".into() },
+                Problem,
+                Problem,
+            ),
+            (
+                Some(busy),
+                TokenVerdict::Unanswered(String::new()),
+                Warning,
+                Warning,
+            ),
+        ];
+        for (answer, verdict, daemon, doctor) in rows {
+            let owner = if verdict == TokenVerdict::Member {
+                "team"
+            } else {
+                "alice"
+            };
+            let got = TokenVerdict::judge(owner, answer.as_ref());
+            match (&got, &verdict) {
+                (TokenVerdict::Unanswered(_), TokenVerdict::Unanswered(_)) => {}
+                _ => assert_eq!(got, verdict, "{answer:?}"),
+            }
+            assert_eq!(got.severity(Severity::Problem), daemon, "{got:?}");
+            assert_eq!(got.severity(Severity::Warning), doctor, "{got:?}");
+            assert!(!got.sentence(owner).is_empty());
+        }
+    }
+}

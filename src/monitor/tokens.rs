@@ -185,6 +185,14 @@ mod tests {
         })
     }
 
+    /// An answer, its verdict, its severity for the daemon and for `doctor`.
+    type Row = (
+        Option<Result<WhoAmI, HubError>>,
+        TokenVerdict,
+        Severity,
+        Severity,
+    );
+
     /// The one table both the startup self-test and `doctor` print from.
     #[test]
     fn verdicts_and_their_severity_for_the_daemon_and_doctor() {
@@ -193,12 +201,7 @@ mod tests {
         let busy = Err(HubError::RateLimited {
             retry_after: Duration::from_secs(1),
         });
-        let rows: [(
-            Option<Result<WhoAmI, HubError>>,
-            TokenVerdict,
-            Severity,
-            Severity,
-        ); 7] = [
+        let rows: [Row; 7] = [
             (None, TokenVerdict::Missing, Problem, Warning),
             (Some(refused), TokenVerdict::Refused, Problem, Problem),
             (

@@ -3,35 +3,44 @@
 //! grows) repairs, alerts and takes commands from chat.
 //!
 //! # Layout
-//! - [`config`]: typed settings from the environment and `.env`, validated at startup.
+//! - [`config`]: typed settings from the environment and `.env`, validated at startup;
+//!   the older tools' names read as aliases, and where each setting came from (for the
+//!   startup log and `doctor`).
 //! - [`domain`]: Space ids, stages, verdicts, observations; pure, no I/O.
 //! - [`i18n`]: messages for people in English and Chinese (Fluent files under
 //!   `locales/`), and which language a tag or a browser asks for.
 //! - [`hub`]: the Hugging Face API behind the [`hub::Hub`] trait, and the app probe.
-//! - [`store`]: SQLite through sqlx; the only place with SQL.
+//! - [`store`]: SQLite or Postgres through sqlx; the only place with SQL.
 //! - [`alerts`]: the alert value, the outbox, delivery with retry; every destination
-//!   (log, webhook, Telegram, Discord) one file in `alerts/destinations/`, built from
+//!   (log, webhook, Telegram, Discord, and the team-chat and phone-push channels:
+//!   DingTalk, Feishu, WeCom, ServerChan, PushPlus, Bark, ntfy, Gotify) one file in
+//!   `alerts/destinations/`, built from
 //!   the configuration in one function there.
 //! - [`commands`]: the platform-neutral command core (parse, authorize, execute,
 //!   `Reply`), shared by the chat adapters and the API.
 //! - [`chat`]: chat adapters (Telegram, Discord): updates in, HTML or embeds out (alert
 //!   rendering included; the alert notifiers are destinations in `alerts`).
 //! - [`clock`]: wall-clock time behind a trait (tests move it).
-//! - [`monitor`]: one check cycle (and later the scheduler, repairs, keep-alive).
+//! - [`monitor`]: the check engine: the scheduler, the check cycle, planning, the repair
+//!   ladder, keep-alive, the token self-test.
 //! - [`app`]: the composition, written once: `App::build` turns the configuration into
-//!   the store, Hub client, probe, monitor and command core every subcommand runs on.
+//!   the store, Hub client, probe, monitor and command core every subcommand runs on;
+//!   `Purpose` says what differs (daemon, check, one-shot, report).
 //! - [`cli`]: the command line: `spacewarden check` (its table and JSON; `--repair`,
 //!   the daemon's work in one run), `report` (a static site), `run`, `restart` and
-//!   `rebuild` (one repair asked for).
+//!   `rebuild` (one repair asked for), `doctor` (what was understood, checked without
+//!   acting).
 //! - [`retry_after`]: the one `Retry-After` parser (seconds or HTTP date).
-//! - [`supervise`]: supervision of the daemon's parts and tasks (restart with backoff,
-//!   panics logged and counted).
+//! - [`supervise`]: supervision of the daemon's parts (an enum) and tasks (restart with
+//!   backoff, panics logged and counted; a part's failure is a `PartFailure`).
+//! - [`replica`]: leadership on Postgres, so replicas act once.
 //! - [`telemetry`]: logging, with secret-printing targets capped; error references.
 //! - [`view`]: the read model: every watched Space's state, one Space in detail, the
 //!   status page's aggregates, a Space's history. Chat, Discord autocomplete, the
 //!   pages, the API, `/metrics` and the report read the store through it, so the
 //!   watch-list rule is applied once.
-//! - [`web`]: the HTTP server on `PORT`: health, status pages, JSON API, `/metrics`.
+//! - [`web`]: the HTTP server on `PORT`: health, status pages, JSON API, `/metrics`,
+//!   and the older tools' APIs in `web/compat/`.
 //! - `fuzzing` (hidden): the only entrances of the cargo-fuzz targets under `fuzz/`.
 
 pub mod alerts;

@@ -20,7 +20,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::commands::{Access, CommandCore};
 use crate::config::Config;
 use crate::domain::ActionActor;
-use crate::hub::{HttpProbe, HubClient, HubObserver};
+use crate::hub::{AppProbe, HttpProbe, HubClient, HubObserver};
 use crate::monitor::{Monitor, MonitorParts, Scheduler};
 use crate::replica::Replica;
 use crate::store::{Backend, Store};
@@ -167,14 +167,7 @@ fn monitor_parts(
     let probe = HttpProbe::new().map_err(BuildError::HttpClient)?;
     let (observer, console, buttons, actor) = match purpose {
         Purpose::Check | Purpose::Report => {
-            let mut parts = MonitorParts::new(
-                config.clone(),
-                Arc::new(hub),
-                Arc::new(probe),
-                store.clone(),
-            );
-            parts.clock = clock.clone();
-            return Ok(parts);
+            return Ok(bare_parts(config, hub, Arc::new(probe), store, clock));
         }
         Purpose::Daemon { samples } => (
             samples.hub_observer(clock.clone()),
@@ -192,16 +185,23 @@ fn monitor_parts(
     let probe = MeteredProbe::new(Arc::new(probe), meters.clone());
     let chats = Chats { telegram, buttons };
     let notifiers = destinations::from_config(config, store, chats, console)?;
-    let mut parts = MonitorParts::new(
-        config.clone(),
-        Arc::new(hub),
-        Arc::new(probe),
-        store.clone(),
-    );
-    parts.clock = clock.clone();
+    let mut parts = bare_parts(config, hub, Arc::new(probe), store, clock);
     parts.outbox = Outbox::new(notifiers);
     parts.actor = actor;
     Ok(parts)
+}
+
+/// The parts every purpose shares: the Hub, the probe, the store and the clock.
+fn bare_parts(
+    config: &Arc<Config>,
+    hub: HubClient,
+    probe: Arc<dyn AppProbe>,
+    store: &Store,
+    clock: &Arc<dyn Clock>,
+) -> MonitorParts {
+    let mut parts = MonitorParts::new(config.clone(), Arc::new(hub), probe, store.clone());
+    parts.clock = clock.clone();
+    parts
 }
 
 /// The database lock `purpose` needs, and whether this process stores. A daemon and

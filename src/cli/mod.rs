@@ -61,6 +61,7 @@ when present):
   SPACES                comma list of owner/name or owner/*
   SPACE_LIST, USERNAME  migration: bare names in SPACE_LIST get USERNAME as owner
   HF_USERNAMES          migration, when SPACES is unset: owners, each watched as owner/*
+  REPO_ID               migration (keep-alive workflow): one owner/name added to the watch list
   HF_ENDPOINT           the Hub [default: https://huggingface.co]
   HF_SPACES_API_URL     live-metrics host [default: https://api.hf.space]
   HF_APP_URL_TEMPLATE   where an app answers [default: https://{subdomain}.hf.space]
@@ -71,8 +72,10 @@ when present):
   GLOBAL_TIMEOUT_SECONDS  the default --timeout of check --repair, restart and rebuild
                         [default: 1800]
   RUST_LOG              log filter [default: info]
-Chat, alert and HTTP settings (TELEGRAM_*, DISCORD_*, ALERT_WEBHOOK_URL, API_KEY, PORT,
-WEB_USERNAME, WEB_PASSWORD_HASH, TRUSTED_PROXIES, WEB_LIVE_STREAMS) are listed in the README.";
+Chat, alert and HTTP settings (TELEGRAM_*, DISCORD_*, ALERT_WEBHOOK_URL, the alert channels
+DINGTALK_*, FEISHU_*, WECOM_*, SERVERCHAN_*, PUSHPLUS_*, BARK_*, NTFY_*, GOTIFY_*, API_KEY,
+PORT, WEB_USERNAME, WEB_PASSWORD_HASH, TRUSTED_PROXIES, WEB_LIVE_STREAMS) are listed in the
+README; `spacewarden doctor` prints what was understood of them.";
 
 /// spacewarden keeps Hugging Face Spaces alive: it checks every watched Space through
 /// the Hub API and by probing its app, and records every result in SQLite.

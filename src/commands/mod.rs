@@ -30,7 +30,7 @@ use tokio::sync::Notify;
 use crate::domain::{ActionActor, Person, SpaceId, Via};
 use crate::monitor::Monitor;
 use crate::replica::{self, Replica};
-use crate::store::AuditEntry;
+use crate::store::{AuditEntry, Store};
 
 pub use access::{Access, Denied};
 pub use catalogue::{CATALOGUE, Command, CommandName, Role, Spec};
@@ -259,6 +259,10 @@ pub(crate) fn internal(context: &str, error: &(dyn std::error::Error + 'static))
 #[derive(Clone)]
 pub struct CommandCore {
     monitor: Monitor,
+    /// The command layer's own tables (confirmations, the audit log, relayed
+    /// requests) and the state it reads for an answer: held here, not borrowed from
+    /// `monitor` at each use, so the monitor stays the check engine.
+    store: Store,
     access: Arc<Access>,
     check_now: Option<Arc<Notify>>,
     /// Replicas: a follower hands mutating commands to the leader (`relay`).
@@ -268,6 +272,7 @@ pub struct CommandCore {
 impl CommandCore {
     pub fn new(monitor: Monitor, access: Access, check_now: Option<Arc<Notify>>) -> CommandCore {
         CommandCore {
+            store: monitor.store().clone(),
             monitor,
             access: Arc::new(access),
             check_now,
@@ -350,7 +355,7 @@ impl CommandCore {
                 Reply::error(format!("I don't watch {id}. See /spaces.")),
             ));
         }
-        match self.monitor.store().space_state(&id).await {
+        match self.store.space_state(&id).await {
             Ok(Some(state)) => Ok(state.space),
             Ok(None) => Ok(id),
             Err(e) => Err(Response::internal("cannot read a Space", &e)),
@@ -368,7 +373,7 @@ impl CommandCore {
             allowed,
             outcome,
         };
-        if let Err(e) = self.monitor.store().audit(&entry).await {
+        if let Err(e) = self.store.audit(&entry).await {
             tracing::error!(error = %e, "cannot write the audit log");
         }
         if !allowed {

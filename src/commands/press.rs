@@ -32,7 +32,7 @@ impl CommandCore {
             | ButtonAction::Rebuild(reference)
             | ButtonAction::Mute(reference)
             | ButtonAction::Logs(reference) => {
-                let Ok(Some(id)) = self.monitor.store().space_by_ref(reference).await else {
+                let Ok(Some(id)) = self.store.space_by_ref(reference).await else {
                     return notice("That Space is no longer watched.");
                 };
                 let space = id.to_string();
@@ -99,7 +99,7 @@ impl CommandCore {
             self.deny(actor, &described, denied).await;
             return Err(notice(denied.sentence()));
         }
-        let row = match self.monitor.store().confirmation(token).await {
+        let row = match self.store.confirmation(token).await {
             Ok(Some(row)) => row,
             _ => return Err(notice("This button is no longer valid.")),
         };
@@ -114,7 +114,7 @@ impl CommandCore {
             Ok(row) => row,
             Err(press) => return press,
         };
-        let store = self.monitor.store();
+        let store = &self.store;
         let now = self.monitor.now();
         if row.used_ms.is_some() {
             return notice("Already done.");
@@ -166,7 +166,7 @@ impl CommandCore {
             Ok(row) => row,
             Err(press) => return press,
         };
-        let store = self.monitor.store();
+        let store = &self.store;
         let fresh = store
             .use_confirmation(token, self.monitor.now())
             .await

@@ -63,7 +63,7 @@ impl Answer {
 impl CommandCore {
     /// A follower: hands the command to the leader and answers with its result.
     pub(super) async fn relay(&self, actor: &Actor, command: Command) -> Response {
-        let store = self.monitor.store();
+        let store = &self.store;
         let (actor_json, command_json) = match (
             serde_json::to_string(actor),
             serde_json::to_string(&command),
@@ -136,7 +136,7 @@ impl CommandCore {
     /// The leader: carries out the requests followers wrote, oldest first, until
     /// `cancel` (or until this replica stops leading: the claim then fails).
     pub async fn serve_requests(&self, cancel: CancellationToken) -> crate::supervise::PartResult {
-        let store = self.monitor.store();
+        let store = &self.store;
         loop {
             let claimed = tokio::select! {
                 () = cancel.cancelled() => return Ok(()),

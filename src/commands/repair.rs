@@ -111,7 +111,7 @@ impl CommandCore {
             expires_ms: time::after(now, CONFIRM_FOR).timestamp_millis(),
             used_ms: None,
         };
-        if let Err(e) = self.monitor.store().create_confirmation(&row).await {
+        if let Err(e) = self.store.create_confirmation(&row).await {
             return Response::internal("cannot store a confirmation", &e);
         }
         let reply = Reply::new(Severity::Warning, format!("Factory rebuild of {id}?"))

@@ -77,7 +77,7 @@ impl CommandCore {
     pub(super) async fn mute(&self, id: SpaceId, duration: Option<Duration>) -> Response {
         let now = self.monitor.now();
         let until = duration.map(|d| time::after(now, d));
-        match self.monitor.store().set_muted_until(&id, until).await {
+        match self.store.set_muted_until(&id, until).await {
             Ok(true) => Response::done(match until {
                 Some(until) => Reply::new(
                     Severity::Info,

@@ -97,8 +97,18 @@ pub struct ProxyNet {
     prefix: u8,
 }
 
+/// A `TRUSTED_PROXIES` entry that is not an address or a CIDR block; its text is the
+/// operator's own setting, quoted back to them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProxyNetError {
+    #[error("\"{0}\" is not an IP address or a CIDR block")]
+    NotAnAddress(String),
+    #[error("\"{0}\" has a bad prefix length")]
+    BadPrefix(String),
+}
+
 impl ProxyNet {
-    pub fn parse(text: &str) -> Result<ProxyNet, String> {
+    pub fn parse(text: &str) -> Result<ProxyNet, ProxyNetError> {
         let (addr, prefix) = match text.split_once('/') {
             Some((addr, prefix)) => (addr, Some(prefix)),
             None => (text, None),
@@ -106,7 +116,7 @@ impl ProxyNet {
         let addr: IpAddr = addr
             .trim()
             .parse()
-            .map_err(|_| format!("\"{text}\" is not an IP address or a CIDR block"))?;
+            .map_err(|_| ProxyNetError::NotAnAddress(text.to_owned()))?;
         let bits = if addr.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
             None => bits,
@@ -115,7 +125,7 @@ impl ProxyNet {
                 .parse::<u8>()
                 .ok()
                 .filter(|p| *p <= bits)
-                .ok_or_else(|| format!("\"{text}\" has a bad prefix length"))?,
+                .ok_or_else(|| ProxyNetError::BadPrefix(text.to_owned()))?,
         };
         Ok(ProxyNet { addr, prefix })
     }

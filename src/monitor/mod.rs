@@ -40,7 +40,7 @@ pub use cycle::CycleError;
 pub use plan::{Plan, Planned, SpaceFacts, Work, plan};
 pub use repair::{RepairOutcome, Started};
 pub use scheduler::{Scheduler, SchedulerSnapshot, SchedulerStatus};
-pub use tokens::TokenProblem;
+pub use tokens::{Severity, TokenProblem, TokenVerdict};
 pub use watchdog::run_watchdog;
 
 /// Knobs that are not part of the public configuration.

@@ -294,7 +294,10 @@ impl Monitor {
             .as_ref()
             .map(|i| i.opened())
             .or(state.and_then(|s| s.memory.bad_since));
-        let announced = state.is_some_and(|s| s.memory.announced || job.manual.is_some());
+        // A person's request is always answered, even for a Space no check has stored
+        // yet (a workflow's `spacewarden restart` on a fresh database): they saw the
+        // "repairing" alert and wait for its end.
+        let announced = job.manual.is_some() || state.is_some_and(|s| s.memory.announced);
         tx.save_memory(space, &resolved_memory()).await?;
         tx.set_gave_up(space, false).await?;
         let mut events = Vec::new();

@@ -39,20 +39,22 @@ impl Monitor {
         let mut answers: BTreeMap<u64, Result<WhoAmI, HubError>> = BTreeMap::new();
         let mut problems = Vec::new();
         for owner in owners {
-            let Some(token) = config.token_for(&owner) else {
-                problems.push(TokenProblem {
-                    problem: "no token: its Spaces can be checked, not repaired (set HF_TOKEN \
-                              or HF_USER)"
-                        .into(),
-                    owner,
-                });
-                continue;
+            let answer = match config.token_for(&owner) {
+                None => None,
+                Some(token) => {
+                    let key = credential_key(Some(token));
+                    if let std::collections::btree_map::Entry::Vacant(slot) = answers.entry(key) {
+                        slot.insert(self.inner.hub.whoami(token).await);
+                    }
+                    answers.get(&key)
+                }
             };
-            let key = credential_key(Some(token));
-            if let std::collections::btree_map::Entry::Vacant(slot) = answers.entry(key) {
-                slot.insert(self.inner.hub.whoami(token).await);
-            }
-            if let Some(problem) = answers.get(&key).and_then(|a| judge(&owner, a)) {
+            let verdict = TokenVerdict::judge(&owner, answer);
+            if let TokenVerdict::Unanswered(why) = &verdict {
+                // Nothing is known: a Hub busy now must not raise a notice on the page.
+                tracing::info!(owner, error = %why, "token self-test: the Hub could not answer now");
+            } else if verdict.severity(Severity::Problem) == Severity::Problem {
+                let problem = verdict.sentence(&owner);
                 problems.push(TokenProblem { owner, problem });
             }
         }
@@ -77,31 +79,178 @@ impl Monitor {
     }
 }
 
-/// Why `owner`'s Spaces cannot be restarted with the token that gave `answer`.
-fn judge(owner: &str, answer: &Result<WhoAmI, HubError>) -> Option<String> {
-    let me = match answer {
-        Ok(me) => me,
-        Err(HubError::Unauthorized(_)) => {
-            return Some("the Hub refuses its token (401): create a new one".into());
+/// What a token's `whoami` answer says about restarting one owner's Spaces: the one
+/// judgment that the startup self-test and `spacewarden doctor` both print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenVerdict {
+    /// No token at all for this owner: checked anonymously, never restarted.
+    Missing,
+    /// The Hub refuses the token (401).
+    Refused,
+    /// The Hub could not answer now (429, 5xx, network): nothing is known.
+    Unanswered(String),
+    /// The token's role is `read`.
+    ReadOnly { user: String },
+    /// The token is someone else's, outside the owner's organization.
+    NotTheirs { user: String },
+    /// The token is the owner's own.
+    Own,
+    /// The token's user is a member of the owner's organization.
+    Member,
+}
+
+/// How much a verdict matters where it is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Fine,
+    /// Works, but probably not as meant (or not known now).
+    Warning,
+    /// A restart of these Spaces would fail.
+    Problem,
+}
+
+impl TokenVerdict {
+    /// Judges `owner`'s token from the `whoami` answer for it (`None`: no token).
+    pub fn judge(owner: &str, answer: Option<&Result<WhoAmI, HubError>>) -> TokenVerdict {
+        let me = match answer {
+            None => return TokenVerdict::Missing,
+            Some(Ok(me)) => me,
+            Some(Err(HubError::Unauthorized(_))) => return TokenVerdict::Refused,
+            Some(Err(e)) => return TokenVerdict::Unanswered(e.summary()),
+        };
+        let user = me.name.clone();
+        if me.token_role.as_deref() == Some("read") {
+            TokenVerdict::ReadOnly { user }
+        } else if me.name.eq_ignore_ascii_case(owner) {
+            TokenVerdict::Own
+        } else if me.orgs.iter().any(|o| o.eq_ignore_ascii_case(owner)) {
+            TokenVerdict::Member
+        } else {
+            TokenVerdict::NotTheirs { user }
         }
-        Err(e) => {
-            tracing::info!(owner, error = %e, "token self-test: the Hub could not answer now");
-            return None;
+    }
+
+    /// How much it matters. `missing` is the one intended difference between the two
+    /// readers: no token at all is a problem for the daemon, which was asked to keep
+    /// these Spaces up, but only a warning for `doctor`, where an anonymous watch list is
+    /// a legitimate choice.
+    pub fn severity(&self, missing: Severity) -> Severity {
+        match self {
+            TokenVerdict::Missing => missing,
+            TokenVerdict::Unanswered(_) => Severity::Warning,
+            TokenVerdict::Refused
+            | TokenVerdict::ReadOnly { .. }
+            | TokenVerdict::NotTheirs { .. } => Severity::Problem,
+            TokenVerdict::Own | TokenVerdict::Member => Severity::Fine,
         }
-    };
-    let owns = me.name.eq_ignore_ascii_case(owner)
-        || me.orgs.iter().any(|o| o.eq_ignore_ascii_case(owner));
-    match me.token_role.as_deref() {
-        Some("read") => Some(format!(
-            "{}'s token is read-only: spacewarden can check these Spaces but not restart, \
-             rebuild or pause them. Use a token with the write role",
-            me.name
-        )),
-        _ if !owns => Some(format!(
-            "the token is {}'s, who is neither {owner} nor in that organization: the Hub \
-             refuses restarts of someone else's Spaces. Set HF_USER={owner}:<their token>",
-            me.name
-        )),
-        _ => None,
+    }
+
+    /// The sentence for a user, without the owner's name in front. Never token text.
+    pub fn sentence(&self, owner: &str) -> String {
+        match self {
+            TokenVerdict::Missing => format!(
+                "no token, a read-only fallback: its public Spaces are checked anonymously, \
+                 none can be restarted (set HF_USER={owner}:<token> or HF_TOKEN)"
+            ),
+            TokenVerdict::Refused => "the Hub refuses its token (401): create a new one".into(),
+            TokenVerdict::Unanswered(why) => format!("whoami could not be asked now: {why}"),
+            TokenVerdict::ReadOnly { user } => format!(
+                "{user}'s token is read-only, so its Spaces are checked but cannot be \
+                 restarted, rebuilt or paused; use a token with the write role"
+            ),
+            TokenVerdict::NotTheirs { user } => format!(
+                "{user} is neither {owner} nor in that organization, so the Hub refuses \
+                 restarts of someone else's Spaces; set HF_USER={owner}:<their token>"
+            ),
+            TokenVerdict::Own => format!("can restart {owner}'s Spaces (its own)"),
+            TokenVerdict::Member => {
+                format!("can restart {owner}'s Spaces (a member of the organization {owner})")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn me(name: &str, role: Option<&str>, orgs: &[&str]) -> Result<WhoAmI, HubError> {
+        Ok(WhoAmI {
+            name: name.into(),
+            kind: "user".into(),
+            orgs: orgs.iter().map(|o| (*o).to_owned()).collect(),
+            token_role: role.map(str::to_owned),
+        })
+    }
+
+    /// An answer, its verdict, its severity for the daemon and for `doctor`.
+    type Row = (
+        Option<Result<WhoAmI, HubError>>,
+        TokenVerdict,
+        Severity,
+        Severity,
+    );
+
+    /// The one table both the startup self-test and `doctor` print from.
+    #[test]
+    fn verdicts_and_their_severity_for_the_daemon_and_doctor() {
+        use Severity::{Fine, Problem, Warning};
+        let refused = Err(HubError::Unauthorized("no".into()));
+        let busy = Err(HubError::RateLimited {
+            retry_after: Duration::from_secs(1),
+        });
+        let rows: [Row; 7] = [
+            (None, TokenVerdict::Missing, Problem, Warning),
+            (Some(refused), TokenVerdict::Refused, Problem, Problem),
+            (
+                Some(me("Alice", Some("write"), &[])),
+                TokenVerdict::Own,
+                Fine,
+                Fine,
+            ),
+            (
+                Some(me("carol", None, &["Team"])),
+                TokenVerdict::Member,
+                Fine,
+                Fine,
+            ),
+            (
+                Some(me("alice", Some("read"), &[])),
+                TokenVerdict::ReadOnly {
+                    user: "alice".into(),
+                },
+                Problem,
+                Problem,
+            ),
+            (
+                Some(me("bob", Some("write"), &["other"])),
+                TokenVerdict::NotTheirs { user: "bob".into() },
+                Problem,
+                Problem,
+            ),
+            (
+                Some(busy),
+                TokenVerdict::Unanswered(String::new()),
+                Warning,
+                Warning,
+            ),
+        ];
+        for (answer, verdict, daemon, doctor) in rows {
+            let owner = if verdict == TokenVerdict::Member {
+                "team"
+            } else {
+                "alice"
+            };
+            let got = TokenVerdict::judge(owner, answer.as_ref());
+            match (&got, &verdict) {
+                (TokenVerdict::Unanswered(_), TokenVerdict::Unanswered(_)) => {}
+                _ => assert_eq!(got, verdict, "{answer:?}"),
+            }
+            assert_eq!(got.severity(Severity::Problem), daemon, "{got:?}");
+            assert_eq!(got.severity(Severity::Warning), doctor, "{got:?}");
+            assert!(!got.sentence(owner).is_empty());
+        }
     }
 }

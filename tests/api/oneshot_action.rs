@@ -61,10 +61,15 @@ async fn restart_of_a_crashed_space_calls_the_hub_once_as_cli_and_exits_0() {
         run.stdout
     );
     assert_eq!(hub.restarts("alice/app"), [false], "exactly one restart");
-    // Delivered before the process ended. (No "recovered": the monitor announces a
-    // recovery only of a Space whose state it has stored, and a plain check stores
-    // none; `check --repair` and the daemon do.)
-    assert_eq!(sink.events(), ["repairing alice/app"], "{}", run.stderr);
+    // Both delivered before the process ended, on a fresh database: a person's repair
+    // that ends recovered is announced even when no check ever stored the Space's state
+    // (a workflow's first step is often this restart).
+    assert_eq!(
+        sink.events(),
+        ["repairing alice/app", "recovered alice/app"],
+        "{}",
+        run.stderr
+    );
 
     let store = app.store().await;
     let actions = store.actions(&id("alice/app"), 10).await.unwrap();

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use super::report::Report;
 use crate::config::Config;
 use crate::hub::{Hub, HubClient, HubError, WhoAmI, credential_key};
+use crate::monitor::{Severity, TokenVerdict};
 
 pub(super) async fn check(report: &mut Report, config: &Config) {
     report.section("Tokens");
@@ -30,60 +31,43 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
     for owner in owners {
         let (Some(token), Some(from)) = (config.token_for(owner), config.token_source(owner))
         else {
-            report.warn(format!(
-                "{owner}: no token, a read-only fallback: its public Spaces are checked \
-                 anonymously, none can be restarted (set HF_USER={owner}:<token> or HF_TOKEN)"
-            ));
+            let verdict = TokenVerdict::judge(owner, None);
+            print(
+                report,
+                &verdict,
+                format!("{owner}: {}", verdict.sentence(owner)),
+            );
             continue;
         };
         let key = credential_key(Some(token));
         if let std::collections::btree_map::Entry::Vacant(slot) = answers.entry(key) {
             slot.insert(hub.whoami(token).await);
         }
-        judge(report, owner, from, &answers[&key]);
+        let answer = &answers[&key];
+        let verdict = TokenVerdict::judge(owner, Some(answer));
+        // What whoami said, before the judgment of it (never the token itself).
+        let seen = match answer {
+            Ok(me) => format!(
+                "{owner}: token from {from}; whoami: {} ({}), role {}",
+                me.name,
+                me.kind,
+                me.token_role.as_deref().unwrap_or("unknown")
+            ),
+            Err(_) => format!("{owner}: token from {from}"),
+        };
+        print(
+            report,
+            &verdict,
+            format!("{seen}: {}", verdict.sentence(owner)),
+        );
     }
 }
 
-/// One owner's line, from the `whoami` answer for its token.
-fn judge(report: &mut Report, owner: &str, from: &str, answer: &Result<WhoAmI, HubError>) {
-    let me = match answer {
-        Ok(me) => me,
-        Err(HubError::Unauthorized(_)) => {
-            report.problem(format!(
-                "{owner}: the Hub refuses the token from {from} (401): create a new one"
-            ));
-            return;
-        }
-        Err(e) => {
-            report.warn(format!(
-                "{owner}: token from {from}; whoami could not be asked now: {}",
-                e.summary()
-            ));
-            return;
-        }
-    };
-    let role = me.token_role.as_deref().unwrap_or("unknown");
-    let seen = format!(
-        "{owner}: token from {from}; whoami: {} ({}), role {role}",
-        me.name, me.kind
-    );
-    let member = me.orgs.iter().any(|o| o.eq_ignore_ascii_case(owner));
-    if role == "read" {
-        report.problem(format!(
-            "{seen}: read-only, so its Spaces are checked but cannot be restarted; use a token \
-             with the write role"
-        ));
-    } else if me.name.eq_ignore_ascii_case(owner) {
-        report.ok(format!("{seen}: can restart {owner}'s Spaces (its own)"));
-    } else if member {
-        report.ok(format!(
-            "{seen}: can restart {owner}'s Spaces (a member of the organization {owner})"
-        ));
-    } else {
-        report.problem(format!(
-            "{seen}: {} is neither {owner} nor in that organization, so the Hub refuses \
-             restarts; set HF_USER={owner}:<their token>",
-            me.name
-        ));
+/// One owner's line, marked by what the shared judgment says it means for doctor.
+fn print(report: &mut Report, verdict: &TokenVerdict, line: String) {
+    match verdict.severity(Severity::Warning) {
+        Severity::Fine => report.ok(line),
+        Severity::Warning => report.warn(line),
+        Severity::Problem => report.problem(line),
     }
 }

@@ -37,7 +37,7 @@ pub fn counts_for_uptime(verdict: Verdict) -> bool {
     )
 }
 
-const UPSERT_SPACE: &str = "
+pub(super) const UPSERT_SPACE: &str = "
 INSERT INTO spaces (space_id, owner, first_seen_ms, last_check_ms, stage, stage_since_ms,
                     verdict, verdict_since_ms, hardware, subdomain, gc_timeout_s, private, error,
                     cause_code, cause_summary, cause_evidence, sha, sha_at_ms, good_sha)
@@ -68,7 +68,7 @@ ON CONFLICT (space_id) DO UPDATE SET
     sha = COALESCE(excluded.sha, spaces.sha),
     good_sha = COALESCE(excluded.good_sha, spaces.good_sha)";
 
-const INSERT_CHECK: &str = "
+pub(super) const INSERT_CHECK: &str = "
 INSERT INTO checks (space_id, at_ms, stage, verdict, hardware,
                     probe_status, probe_latency_ms, probe_ok, error)
 VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $10 <> 0 THEN $7 END, $8, $9)
@@ -76,6 +76,23 @@ ON CONFLICT (space_id, at_ms) DO UPDATE SET
     stage = excluded.stage, verdict = excluded.verdict, hardware = excluded.hardware,
     probe_status = excluded.probe_status, probe_latency_ms = excluded.probe_latency_ms,
     probe_ok = excluded.probe_ok, error = excluded.error";
+
+pub(super) const SET_REQUESTED: &str =
+    "UPDATE spaces SET requested_hardware = $1 WHERE space_id = $2";
+pub(super) const SET_VISITED: &str = "UPDATE spaces SET last_visit_ms = $1 WHERE space_id = $2";
+
+/// Adds a check to its hourly or daily roll-up (`table`).
+pub(super) fn rollup_sql(table: &str) -> String {
+    format!(
+        "INSERT INTO {table} (space_id, bucket_ms, up, counted, total, latency_sum, latency_n)
+         VALUES ($1, $2, $3, $4, 1, $5, $6)
+         ON CONFLICT (space_id, bucket_ms) DO UPDATE SET
+             up = {table}.up + excluded.up, counted = {table}.counted + excluded.counted,
+             total = {table}.total + 1,
+             latency_sum = {table}.latency_sum + excluded.latency_sum,
+             latency_n = {table}.latency_n + excluded.latency_n"
+    )
+}
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 86_400_000;
@@ -108,16 +125,7 @@ impl StoreTx {
         let counted = i64::from(counts_for_uptime(verdict));
         let latency = probe.filter(|p| p.ok).and_then(|p| p.latency_ms);
         for (table, size) in [("rollup_hourly", HOUR_MS), ("rollup_daily", DAY_MS)] {
-            let sql = format!(
-                "INSERT INTO {table} (space_id, bucket_ms, up, counted, total, latency_sum, latency_n)
-                 VALUES ($1, $2, $3, $4, 1, $5, $6)
-                 ON CONFLICT (space_id, bucket_ms) DO UPDATE SET
-                     up = {table}.up + excluded.up, counted = {table}.counted + excluded.counted,
-                     total = {table}.total + 1,
-                     latency_sum = {table}.latency_sum + excluded.latency_sum,
-                     latency_n = {table}.latency_n + excluded.latency_n"
-            );
-            sqlx::query(sqlx::AssertSqlSafe(sql))
+            sqlx::query(sqlx::AssertSqlSafe(rollup_sql(table)))
                 .bind(&label)
                 .bind(at - at.rem_euclid(size))
                 .bind(up)
@@ -164,14 +172,14 @@ impl StoreTx {
             .execute(&mut *self.tx)
             .await?;
         if obs.requested_hardware.is_some() {
-            sqlx::query("UPDATE spaces SET requested_hardware = $1 WHERE space_id = $2")
+            sqlx::query(SET_REQUESTED)
                 .bind(&obs.requested_hardware)
                 .bind(space.to_string())
                 .execute(&mut *self.tx)
                 .await?;
         }
         if probe.is_some_and(|p| p.ok) {
-            sqlx::query("UPDATE spaces SET last_visit_ms = $1 WHERE space_id = $2")
+            sqlx::query(SET_VISITED)
                 .bind(at)
                 .bind(space.to_string())
                 .execute(&mut *self.tx)

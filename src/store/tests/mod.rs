@@ -17,6 +17,7 @@ mod leader;
 mod outbox;
 mod parity;
 mod parity_rows;
+mod plans;
 mod requests;
 mod sessions;
 mod spaces;

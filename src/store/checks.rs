@@ -309,6 +309,10 @@ impl Store {
                 .await?;
         }
         tx.commit().await?;
+        // The hourly chore is where the log is folded, whatever readers were doing.
+        if let Err(e) = self.fold_wal().await {
+            tracing::warn!(error = %e, "cannot fold the write-ahead log into the database");
+        }
         Ok(raw)
     }
 

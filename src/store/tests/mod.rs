@@ -23,6 +23,7 @@ mod sessions;
 mod spaces;
 mod uptime;
 mod usage;
+mod wal;
 
 use chrono::{DateTime, TimeZone, Utc};
 

@@ -91,6 +91,25 @@ impl StoreTx {
     }
 }
 
+// One Space's actions; one text each for the code and `tests/plans.rs`.
+pub(super) const AUTO_REPAIRS: &str =
+    "SELECT started_ms FROM actions WHERE space_id = $1 COLLATE NOCASE
+       AND trigger = 'auto' AND kind IN ('restart', 'rebuild') AND started_ms >= $2
+     ORDER BY started_ms";
+
+pub(super) fn last_switch_sql() -> String {
+    format!(
+        "SELECT kind FROM actions WHERE space_id = $1 COLLATE NOCASE AND {SWITCHES}
+         ORDER BY id DESC LIMIT 1"
+    )
+}
+
+pub(super) fn of_space_sql() -> String {
+    format!(
+        "SELECT {COLUMNS} FROM actions WHERE space_id = $1 COLLATE NOCASE ORDER BY id DESC LIMIT $2"
+    )
+}
+
 impl Store {
     /// Records an action in its own transaction (before acting).
     pub async fn start_action(&self, action: &NewAction<'_>) -> Result<i64, StoreError> {
@@ -136,15 +155,11 @@ impl Store {
         id: &SpaceId,
         since: DateTime<Utc>,
     ) -> Result<Vec<DateTime<Utc>>, StoreError> {
-        let rows: Vec<(i64,)> = sqlx::query_as(
-            "SELECT started_ms FROM actions WHERE space_id = $1 COLLATE NOCASE
-               AND trigger = 'auto' AND kind IN ('restart', 'rebuild') AND started_ms >= $2
-             ORDER BY started_ms",
-        )
-        .bind(id.to_string())
-        .bind(ms(since))
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<(i64,)> = sqlx::query_as(AUTO_REPAIRS)
+            .bind(id.to_string())
+            .bind(ms(since))
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.into_iter().map(|(at,)| from_ms(at)).collect())
     }
 
@@ -197,11 +212,7 @@ impl Store {
 
     /// The latest pause or wake of one Space that did not fail (see `last_switches`).
     pub async fn last_switch_of(&self, id: &SpaceId) -> Result<Option<ActionKind>, StoreError> {
-        let sql = format!(
-            "SELECT kind FROM actions WHERE space_id = $1 COLLATE NOCASE AND {SWITCHES}
-             ORDER BY id DESC LIMIT 1"
-        );
-        Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(last_switch_sql()))
             .bind(id.to_string())
             .fetch_optional(&self.pool)
             .await?)
@@ -209,10 +220,7 @@ impl Store {
 
     /// A Space's actions, newest first.
     pub async fn actions(&self, id: &SpaceId, limit: u32) -> Result<Vec<ActionRow>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM actions WHERE space_id = $1 COLLATE NOCASE ORDER BY id DESC LIMIT $2"
-        );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(of_space_sql()))
             .bind(id.to_string())
             .bind(i64::from(limit))
             .fetch_all(&self.pool)

@@ -198,14 +198,13 @@ impl Store {
         &self,
         space: &crate::domain::SpaceId,
     ) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM spaces WHERE space_id = $1 COLLATE NOCASE",
-            self.backend.row_ref()
-        )))
-        .bind(space.to_string())
-        .fetch_optional(&self.pool)
-        .await?
-        .map(|(id,)| id))
+        Ok(
+            sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(space_ref_sql(self.backend)))
+                .bind(space.to_string())
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|(id,)| id),
+        )
     }
 
     pub async fn space_by_ref(
@@ -221,4 +220,12 @@ impl Store {
         .await?
         .and_then(|(id,)| crate::domain::SpaceId::parse(&id).ok()))
     }
+}
+
+/// A Space's short reference (one text for the code and `tests/plans.rs`).
+pub(super) fn space_ref_sql(backend: super::Backend) -> String {
+    format!(
+        "SELECT {} FROM spaces WHERE space_id = $1 COLLATE NOCASE",
+        backend.row_ref()
+    )
 }

@@ -54,6 +54,26 @@ pub(super) const COLUMNS: &str =
     "id, space_id, opened_ms, closed_ms, verdict, stage, cause, resolution,
     cause_code, cause_summary, cause_evidence";
 
+pub(super) const OPEN: &str = "INSERT INTO incidents (space_id, opened_ms, verdict, stage, cause,
+                                cause_code, cause_summary, cause_evidence)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+
+/// Closes a Space's open incident (the cycle, per Space that recovers).
+pub(super) fn close_sql() -> String {
+    format!(
+        "UPDATE incidents SET closed_ms = $1, resolution = $2
+         WHERE space_id = $3 COLLATE NOCASE AND closed_ms IS NULL RETURNING {COLUMNS}"
+    )
+}
+
+/// A Space's incidents, newest first.
+pub(super) fn of_space_sql() -> String {
+    format!(
+        "SELECT {COLUMNS} FROM incidents WHERE space_id = $1 COLLATE NOCASE
+         ORDER BY opened_ms DESC, id DESC LIMIT $2"
+    )
+}
+
 impl StoreTx {
     pub async fn open_incident(
         &mut self,
@@ -64,21 +84,17 @@ impl StoreTx {
         error: Option<&str>,
         cause: Option<&Cause>,
     ) -> Result<i64, StoreError> {
-        let (incident,): (i64,) = sqlx::query_as(
-            "INSERT INTO incidents (space_id, opened_ms, verdict, stage, cause,
-                                    cause_code, cause_summary, cause_evidence)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(id.to_string())
-        .bind(ms(opened))
-        .bind(verdict)
-        .bind(stage)
-        .bind(error)
-        .bind(cause.map(|c| c.code.as_str()))
-        .bind(cause.map(|c| c.summary.as_str()))
-        .bind(cause.map(|c| c.evidence.as_str()))
-        .fetch_one(&mut *self.tx)
-        .await?;
+        let (incident,): (i64,) = sqlx::query_as(OPEN)
+            .bind(id.to_string())
+            .bind(ms(opened))
+            .bind(verdict)
+            .bind(stage)
+            .bind(error)
+            .bind(cause.map(|c| c.code.as_str()))
+            .bind(cause.map(|c| c.summary.as_str()))
+            .bind(cause.map(|c| c.evidence.as_str()))
+            .fetch_one(&mut *self.tx)
+            .await?;
         self.set_incident(id, Some(incident)).await?;
         Ok(incident)
     }
@@ -90,11 +106,7 @@ impl StoreTx {
         closed: DateTime<Utc>,
         resolution: &str,
     ) -> Result<Option<IncidentRow>, StoreError> {
-        let sql = format!(
-            "UPDATE incidents SET closed_ms = $1, resolution = $2
-             WHERE space_id = $3 COLLATE NOCASE AND closed_ms IS NULL RETURNING {COLUMNS}"
-        );
-        let row: Option<IncidentRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let row: Option<IncidentRow> = sqlx::query_as(sqlx::AssertSqlSafe(close_sql()))
             .bind(ms(closed))
             .bind(resolution)
             .bind(id.to_string())
@@ -112,11 +124,7 @@ impl Store {
         id: &SpaceId,
         limit: u32,
     ) -> Result<Vec<IncidentRow>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM incidents WHERE space_id = $1 COLLATE NOCASE
-             ORDER BY opened_ms DESC, id DESC LIMIT $2"
-        );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(of_space_sql()))
             .bind(id.to_string())
             .bind(i64::from(limit))
             .fetch_all(&self.pool)

@@ -143,6 +143,23 @@ const COLUMNS: &str = "space_id, stage, stage_since_ms, verdict, verdict_since_m
     cause_code, cause_summary, cause_evidence, sha, sha_at_ms, good_sha, requested_hardware,
     drift_since_ms, drift_alerted";
 
+/// One Space's row (case-insensitive id).
+pub(super) fn select_one() -> String {
+    format!("SELECT {COLUMNS} FROM spaces WHERE space_id = $1 COLLATE NOCASE")
+}
+
+// The per-Space writes of a cycle, one text each for the code and `tests/plans.rs`.
+pub(super) const SAVE_MEMORY: &str =
+    "UPDATE spaces SET bad_streak = $1, good_streak = $2, bad_since_ms = $3, alerted = $4,
+         announced = $5, last_alert_ms = $6
+     WHERE space_id = $7 COLLATE NOCASE";
+pub(super) const SET_DRIFT: &str =
+    "UPDATE spaces SET drift_since_ms = $1, drift_alerted = $2 WHERE space_id = $3 COLLATE NOCASE";
+pub(super) const SET_GAVE_UP: &str =
+    "UPDATE spaces SET gave_up = $1 WHERE space_id = $2 COLLATE NOCASE";
+pub(super) const SET_INCIDENT: &str =
+    "UPDATE spaces SET incident_id = $1 WHERE space_id = $2 COLLATE NOCASE";
+
 impl Store {
     /// Every Space ever observed, by id.
     pub async fn space_states(&self) -> Result<Vec<SpaceState>, StoreError> {
@@ -177,8 +194,7 @@ impl Store {
 
     /// One Space (case-insensitive id), if it was ever observed.
     pub async fn space_state(&self, id: &SpaceId) -> Result<Option<SpaceState>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM spaces WHERE space_id = $1 COLLATE NOCASE");
-        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(select_one()))
             .bind(id.to_string())
             .fetch_optional(&self.pool)
             .await?;
@@ -234,20 +250,16 @@ impl StoreTx {
         id: &SpaceId,
         memory: &AlertMemory,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE spaces SET bad_streak = $1, good_streak = $2, bad_since_ms = $3, alerted = $4,
-                 announced = $5, last_alert_ms = $6
-             WHERE space_id = $7 COLLATE NOCASE",
-        )
-        .bind(i64::from(memory.bad_streak))
-        .bind(i64::from(memory.good_streak))
-        .bind(memory.bad_since.map(ms))
-        .bind(memory.alerted.map(Verdict::as_str))
-        .bind(i64::from(memory.announced))
-        .bind(memory.last_alert.map(ms))
-        .bind(id.to_string())
-        .execute(&mut *self.tx)
-        .await?;
+        sqlx::query(SAVE_MEMORY)
+            .bind(i64::from(memory.bad_streak))
+            .bind(i64::from(memory.good_streak))
+            .bind(memory.bad_since.map(ms))
+            .bind(memory.alerted.map(Verdict::as_str))
+            .bind(i64::from(memory.announced))
+            .bind(memory.last_alert.map(ms))
+            .bind(id.to_string())
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 
@@ -259,19 +271,17 @@ impl StoreTx {
         since: Option<DateTime<Utc>>,
         alerted: bool,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE spaces SET drift_since_ms = $1, drift_alerted = $2 WHERE space_id = $3 COLLATE NOCASE",
-        )
-        .bind(since.map(ms))
-        .bind(i64::from(alerted))
-        .bind(id.to_string())
-        .execute(&mut *self.tx)
-        .await?;
+        sqlx::query(SET_DRIFT)
+            .bind(since.map(ms))
+            .bind(i64::from(alerted))
+            .bind(id.to_string())
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 
     pub async fn set_gave_up(&mut self, id: &SpaceId, gave_up: bool) -> Result<(), StoreError> {
-        sqlx::query("UPDATE spaces SET gave_up = $1 WHERE space_id = $2 COLLATE NOCASE")
+        sqlx::query(SET_GAVE_UP)
             .bind(i64::from(gave_up))
             .bind(id.to_string())
             .execute(&mut *self.tx)
@@ -285,7 +295,7 @@ impl StoreTx {
         id: &SpaceId,
         incident: Option<i64>,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE spaces SET incident_id = $1 WHERE space_id = $2 COLLATE NOCASE")
+        sqlx::query(SET_INCIDENT)
             .bind(incident)
             .bind(id.to_string())
             .execute(&mut *self.tx)
@@ -295,8 +305,7 @@ impl StoreTx {
 
     /// The Space as it is now, read inside the transaction.
     pub async fn space_state(&mut self, id: &SpaceId) -> Result<Option<SpaceState>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM spaces WHERE space_id = $1 COLLATE NOCASE");
-        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(select_one()))
             .bind(id.to_string())
             .fetch_optional(&mut *self.tx)
             .await?;

@@ -19,6 +19,22 @@ pub struct ActionCount {
     pub count: i64,
 }
 
+/// A Space's incidents open since `$2` (one text for the code and `tests/plans.rs`).
+pub(super) fn incidents_since_sql() -> String {
+    format!(
+        "SELECT {} FROM incidents WHERE space_id = $1 COLLATE NOCASE
+           AND (closed_ms IS NULL OR closed_ms >= $2)
+         ORDER BY opened_ms, id LIMIT $3",
+        super::incidents::COLUMNS
+    )
+}
+
+pub(super) const ACTIONS_SINCE: &str =
+    "SELECT id, space_id, kind, trigger, actor, state, result, detail, started_ms,
+            finished_ms, incident_id
+     FROM actions WHERE space_id = $1 COLLATE NOCASE AND started_ms >= $2
+     ORDER BY id LIMIT $3";
+
 impl Store {
     /// Actions by kind and result over the whole stored history.
     pub async fn action_counts(&self) -> Result<Vec<ActionCount>, StoreError> {
@@ -46,13 +62,7 @@ impl Store {
         since: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<IncidentRow>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM incidents WHERE space_id = $1 COLLATE NOCASE
-               AND (closed_ms IS NULL OR closed_ms >= $2)
-             ORDER BY opened_ms, id LIMIT $3",
-            super::incidents::COLUMNS
-        );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(incidents_since_sql()))
             .bind(id.to_string())
             .bind(ms(since))
             .bind(i64::from(limit))
@@ -67,17 +77,12 @@ impl Store {
         since: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<ActionRow>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT id, space_id, kind, trigger, actor, state, result, detail, started_ms,
-                    finished_ms, incident_id
-             FROM actions WHERE space_id = $1 COLLATE NOCASE AND started_ms >= $2
-             ORDER BY id LIMIT $3",
-        )
-        .bind(id.to_string())
-        .bind(ms(since))
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(sqlx::query_as(ACTIONS_SINCE)
+            .bind(id.to_string())
+            .bind(ms(since))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// The last `days` days of daily uptime for every Space with roll-ups, by

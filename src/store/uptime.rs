@@ -24,6 +24,10 @@ fn ratio(up: i64, counted: i64) -> Option<f64> {
     (counted > 0).then(|| up as f64 / counted as f64)
 }
 
+/// One Space's daily roll-ups (its uptime bar); `tests/plans.rs` checks its plan.
+pub(super) const DAILY_OF_SPACE: &str = "SELECT bucket_ms, up, counted FROM rollup_daily
+     WHERE space_id = $1 COLLATE NOCASE AND bucket_ms >= $2 ORDER BY bucket_ms";
+
 impl Store {
     pub async fn uptime(&self, id: &SpaceId, now: DateTime<Utc>) -> Result<Uptime, StoreError> {
         let all = self.uptime_all(now).await?;
@@ -116,14 +120,11 @@ impl Store {
         let now_ms = ms(now);
         let today = now_ms - now_ms.rem_euclid(DAY_MS);
         let from = today - i64::from(days.saturating_sub(1)) * DAY_MS;
-        let rows: Vec<DayRow> = sqlx::query_as(
-            "SELECT bucket_ms, up, counted FROM rollup_daily
-             WHERE space_id = $1 COLLATE NOCASE AND bucket_ms >= $2 ORDER BY bucket_ms",
-        )
-        .bind(id.to_string())
-        .bind(from)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<DayRow> = sqlx::query_as(DAILY_OF_SPACE)
+            .bind(id.to_string())
+            .bind(from)
+            .fetch_all(&self.pool)
+            .await?;
         let gaps = self.gaps_between(from, now).await?;
         Ok(gaps.day_cells(from, days, now_ms, &rows))
     }

@@ -12,6 +12,13 @@ const HOUR_MS: i64 = 3_600_000;
 /// time is not counted (it shows as unknown on the uptime bars too).
 const MAX_SPAN_MS: i64 = HOUR_MS;
 
+/// The Space's previous check (run per Space per cycle; `tests/plans.rs` checks its plan).
+pub(super) const PREVIOUS: &str =
+    "SELECT stage, hardware, last_check_ms FROM spaces WHERE space_id = $1 COLLATE NOCASE";
+/// Adds billed time to an hour's bucket.
+pub(super) const ADD_USAGE: &str = "INSERT INTO usage_hourly (space_id, bucket_ms, hardware, billed_ms) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (space_id, bucket_ms, hardware) DO UPDATE SET billed_ms = usage_hourly.billed_ms + excluded.billed_ms";
+
 /// Billed time of one Space on one flavor.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UsageRow {
@@ -25,12 +32,10 @@ impl StoreTx {
     /// billing hardware. Call before the Space's summary row is updated.
     pub(super) async fn record_usage(&mut self, obs: &SpaceCheck) -> Result<(), StoreError> {
         let space = &obs.space;
-        let previous: Option<(Option<String>, Option<String>, i64)> = sqlx::query_as(
-            "SELECT stage, hardware, last_check_ms FROM spaces WHERE space_id = $1 COLLATE NOCASE",
-        )
-        .bind(space.to_string())
-        .fetch_optional(&mut *self.tx)
-        .await?;
+        let previous: Option<(Option<String>, Option<String>, i64)> = sqlx::query_as(PREVIOUS)
+            .bind(space.to_string())
+            .fetch_optional(&mut *self.tx)
+            .await?;
         let Some((Some(stage), Some(hardware), last)) = previous else {
             return Ok(());
         };
@@ -38,16 +43,13 @@ impl StoreTx {
         if span <= 0 || !Stage::parse(&stage).bills() {
             return Ok(());
         }
-        sqlx::query(
-            "INSERT INTO usage_hourly (space_id, bucket_ms, hardware, billed_ms) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (space_id, bucket_ms, hardware) DO UPDATE SET billed_ms = usage_hourly.billed_ms + excluded.billed_ms",
-        )
-        .bind(space.to_string())
-        .bind(last - last.rem_euclid(HOUR_MS))
-        .bind(hardware)
-        .bind(span)
-        .execute(&mut *self.tx)
-        .await?;
+        sqlx::query(ADD_USAGE)
+            .bind(space.to_string())
+            .bind(last - last.rem_euclid(HOUR_MS))
+            .bind(hardware)
+            .bind(span)
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 }

@@ -17,11 +17,13 @@ mod leader;
 mod outbox;
 mod parity;
 mod parity_rows;
+mod plans;
 mod requests;
 mod sessions;
 mod spaces;
 mod uptime;
 mod usage;
+mod wal;
 
 use chrono::{DateTime, TimeZone, Utc};
 

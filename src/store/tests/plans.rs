@@ -1,0 +1,180 @@
+//! Query plans (issue 25): every statement the store runs for one Space, once per Space
+//! per cycle or per page, must find its rows through an index. A statement that scans
+//! a table growing with the number of Spaces makes storing a cycle O(N²): at 10,000
+//! Spaces, `space_id = $1 COLLATE NOCASE` against the binary primary key cost 1.1 ms a
+//! lookup. The texts are the store's own (its constants and SQL builders), so a query
+//! changed in the code is the query checked here.
+//!
+//! SQLite: `EXPLAIN QUERY PLAN` must say `SEARCH`, never `SCAN <table>`. Postgres
+//! seq-scans small tables whatever the indexes, so the plan is asked with
+//! `enable_seqscan = off`: a `Seq Scan` then means no index can serve the query.
+
+use sqlx::Row;
+
+use crate::store::{
+    Backend, Store, actions, audit, checks, incidents, spaces, stats, uptime, usage,
+};
+
+/// Tables with rows per Space (or per Space and time): a scan of one is O(N).
+const GROWING: &[&str] = &[
+    "spaces",
+    "checks",
+    "rollup_hourly",
+    "rollup_daily",
+    "incidents",
+    "actions",
+    "usage_hourly",
+];
+
+/// A statement, and the kind of each parameter (`t` text, `i` integer, `f` real),
+/// so Postgres can plan it with values of the right types.
+struct PerSpace {
+    name: &'static str,
+    sql: String,
+    params: &'static str,
+}
+
+fn q(name: &'static str, sql: impl Into<String>, params: &'static str) -> PerSpace {
+    PerSpace {
+        name,
+        sql: sql.into(),
+        params,
+    }
+}
+
+/// Every per-Space statement: the cycle's writes first, then the per-Space reads.
+fn per_space(backend: Backend) -> Vec<PerSpace> {
+    vec![
+        q("checks: insert", checks::INSERT_CHECK, "titttifiti"),
+        q(
+            "rollup_hourly: add",
+            checks::rollup_sql("rollup_hourly"),
+            "tiiifi",
+        ),
+        q(
+            "rollup_daily: add",
+            checks::rollup_sql("rollup_daily"),
+            "tiiifi",
+        ),
+        q("usage: previous check", usage::PREVIOUS, "t"),
+        q("usage: add", usage::ADD_USAGE, "titi"),
+        q("spaces: upsert", checks::UPSERT_SPACE, "ttittttiitttttiiti"),
+        q("spaces: save memory", spaces::SAVE_MEMORY, "iiitiit"),
+        q("spaces: drift", spaces::SET_DRIFT, "iit"),
+        q("spaces: gave up", spaces::SET_GAVE_UP, "it"),
+        q("spaces: incident", spaces::SET_INCIDENT, "it"),
+        q("spaces: one", spaces::select_one(), "t"),
+        q("spaces: ref", audit::space_ref_sql(backend), "t"),
+        q("incidents: open", incidents::OPEN, "titttttt"),
+        q("incidents: close", incidents::close_sql(), "itt"),
+        q("incidents: of a Space", incidents::of_space_sql(), "ti"),
+        q("incidents: since", stats::incidents_since_sql(), "tii"),
+        q("actions: auto repairs", actions::AUTO_REPAIRS, "ti"),
+        q("actions: last switch", actions::last_switch_sql(), "t"),
+        q("actions: of a Space", actions::of_space_sql(), "ti"),
+        q("actions: since", stats::ACTIONS_SINCE, "tii"),
+        q("rollup_daily: of a Space", uptime::DAILY_OF_SPACE, "ti"),
+    ]
+}
+
+/// The lines of the plan of `query` that read a growing table without an index.
+async fn scans(store: &Store, query: &PerSpace) -> Vec<String> {
+    let mut connection = store.pool.acquire().await.expect("a connection");
+    let (prefix, column) = match store.backend() {
+        Backend::Sqlite => ("EXPLAIN QUERY PLAN ", 3),
+        Backend::Postgres => {
+            sqlx::raw_sql("SET enable_seqscan = off")
+                .execute(&mut *connection)
+                .await
+                .expect("set enable_seqscan");
+            ("EXPLAIN ", 0)
+        }
+    };
+    let sql = format!("{prefix}{}", query.sql);
+    let mut explain = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for kind in query.params.chars() {
+        explain = match kind {
+            't' => explain.bind("alice/app"),
+            'i' => explain.bind(0_i64),
+            _ => explain.bind(0.0_f64),
+        };
+    }
+    let rows = explain
+        .fetch_all(&mut *connection)
+        .await
+        .unwrap_or_else(|e| panic!("{}: cannot explain: {e}", query.name));
+    rows.iter()
+        .map(|row| row.get::<String, _>(column))
+        .filter(|line| reads_beyond_the_space(line))
+        .collect()
+}
+
+/// Whether a plan line reads more of a growing table than one Space's rows: SQLite's
+/// `SCAN t` (with or without an index walked end to end) or a `SEARCH t` on another
+/// column than the Space (`bucket_ms>?`: every Space's recent days); Postgres's
+/// `Seq Scan on t`, or an index condition that does not name the Space.
+fn reads_beyond_the_space(line: &str) -> bool {
+    let line = line.trim_start().trim_start_matches("->").trim_start();
+    if let Some(condition) = line.strip_prefix("Index Cond: ") {
+        return !condition.contains("space_id");
+    }
+    if let Some(rest) = line.strip_prefix("SEARCH ")
+        && first_word(rest).is_some_and(|t| GROWING.contains(&t))
+    {
+        return !rest.contains("space_id=");
+    }
+    let scanned = line
+        .strip_prefix("SCAN ")
+        .or_else(|| line.strip_prefix("Seq Scan on "))
+        .and_then(first_word);
+    scanned.is_some_and(|t| GROWING.contains(&t))
+}
+
+fn first_word(text: &str) -> Option<&str> {
+    text.split_whitespace().next()
+}
+
+#[tokio::test]
+async fn no_per_space_statement_scans_a_growing_table() {
+    // Both backends are looked at before failing, so one run names every scan.
+    let mut failures = Vec::new();
+    for store in crate::store::test_stores().await {
+        for query in per_space(store.backend()) {
+            for line in scans(&store, &query).await {
+                failures.push(format!("{:?}, {}: {line}", store.backend(), query.name));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "statements run per Space read beyond that Space's rows:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn plan_lines_that_read_beyond_one_space_are_recognised() {
+    for (line, beyond) in [
+        ("SCAN spaces", true),
+        ("SCAN actions USING INDEX actions_open", true),
+        ("SCAN meta", false),
+        ("  ->  Seq Scan on rollup_daily  (cost=1.00..2.00)", true),
+        (
+            "SEARCH rollup_daily USING INDEX rollup_daily_by_time (bucket_ms>?)",
+            true,
+        ),
+        (
+            "SEARCH spaces USING INDEX sqlite_autoindex_spaces_1 (space_id=?)",
+            false,
+        ),
+        (
+            "Index Scan using spaces_pkey on spaces  (cost=0.15..8.17)",
+            false,
+        ),
+        ("  Index Cond: (space_id = $1)", false),
+        ("  Index Cond: (bucket_ms >= $2)", true),
+        ("USE TEMP B-TREE FOR ORDER BY", false),
+    ] {
+        assert_eq!(reads_beyond_the_space(line), beyond, "{line}");
+    }
+}

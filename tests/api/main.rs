@@ -16,6 +16,7 @@ mod daemon_run;
 mod db_deleted;
 mod db_lock;
 mod discord;
+mod email;
 mod fake_discord_selftest;
 mod fake_hub_selftest;
 mod fake_telegram_selftest;

@@ -284,7 +284,10 @@ async fn a_down_alert_reaches_each_robot_once_even_through_its_rate_limit() {
         }
         if destination == "slack" {
             // Escaped as Slack requires: no `<!…>` mention, `<@…>` or `<url|text>` link.
-            assert!(text.contains("&lt;at id=all&gt;&lt;/at&gt; &lt;@"), "{text}");
+            assert!(
+                text.contains("&lt;at id=all&gt;&lt;/at&gt; &lt;@"),
+                "{text}"
+            );
             assert!(!text.contains('<'), "{text}");
             assert!(text.contains("@\u{200B}all"), "{destination}: {text}");
             assert_eq!(accepted[0]["text"].as_str(), Some(text.as_str()));

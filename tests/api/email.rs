@@ -106,7 +106,8 @@ impl Smtpd {
 
 fn daemon(hub: &FakeHub, smtp_url: &str) -> App {
     hub.add_user("alice", "hf_alice");
-    hub.add_space(SpaceSpec::new("alice/app").stage("RUNTIME_ERROR"));
+    // Broken by its configuration: no repair runs, so no recovery mail follows.
+    hub.add_space(SpaceSpec::new("alice/app").stage("CONFIG_ERROR"));
     App::new(hub)
         .env("SPACES", "alice/app")
         .env("HF_TOKEN", "hf_alice")
@@ -140,7 +141,10 @@ fn assert_the_alert(received: &[serde_json::Value]) {
     assert_eq!(received.len(), 1, "exactly once: {received:#?}");
     let mail = &received[0];
     let subject = mail["subject"].as_str().unwrap();
-    assert!(subject.starts_with("[spacewarden] alice/app"), "{subject}");
+    assert!(
+        subject.starts_with("[spacewarden] alice/app is broken"),
+        "{subject}"
+    );
     assert_eq!(mail["rcpt_tos"], serde_json::json!(TO));
     assert_eq!(mail["mail_from"], "warden@example.com");
     assert_eq!(mail["multipart"], "multipart/alternative");

@@ -36,6 +36,7 @@ mod soak;
 mod store_full;
 mod support;
 mod telegram;
+mod test_alert;
 mod tokens;
 mod uptime_gaps;
 mod watch_list;

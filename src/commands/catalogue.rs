@@ -235,6 +235,12 @@ pub const CATALOGUE: [Spec; CommandName::COUNT] = [
         &[],
         Role::Admin,
     ))),
+    slow(spec(
+        CommandName::TestAlert,
+        "Send a test alert to every destination",
+        &[],
+        Role::Admin,
+    )),
 ];
 
 /// The spec named `name`.
@@ -335,6 +341,7 @@ impl Spec {
             CommandName::SleepTime => Command::SleepTime(space(), duration),
             CommandName::Costs => Command::Costs,
             CommandName::Check => Command::Check,
+            CommandName::TestAlert => Command::TestAlert,
         })
     }
 }
@@ -357,6 +364,7 @@ impl Command {
             Command::SleepTime(..) => CommandName::SleepTime,
             Command::Costs => CommandName::Costs,
             Command::Check => CommandName::Check,
+            Command::TestAlert => CommandName::TestAlert,
             Command::Help => CommandName::Help,
         }
     }

@@ -19,6 +19,7 @@ mod repair;
 mod reply;
 mod status;
 mod switches;
+mod test_alert;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -63,6 +64,8 @@ pub enum Command {
     SleepTime(String, Option<Duration>),
     Costs,
     Check,
+    /// A test alert to every configured destination (`alerts::test_alert`).
+    TestAlert,
     Help,
 }
 
@@ -91,7 +94,11 @@ impl Command {
             | Command::Wake(s)
             | Command::Mute(s, None)
             | Command::Unmute(s) => format!("/{} {s}", self.spec().name),
-            Command::Spaces | Command::Costs | Command::Check | Command::Help => {
+            Command::Spaces
+            | Command::Costs
+            | Command::Check
+            | Command::TestAlert
+            | Command::Help => {
                 format!("/{}", self.spec().name)
             }
         }
@@ -384,6 +391,7 @@ impl CommandCore {
             | Command::Spaces
             | Command::Costs
             | Command::Check
+            | Command::TestAlert
             | Command::Help => None,
             Command::Status(Some(space))
             | Command::History(space)
@@ -428,6 +436,7 @@ impl CommandCore {
             (Command::SleepTime(_, after), Some(id)) => self.sleep_time(actor, id, after).await,
             (Command::Costs, _) => Response::read(self.costs().await),
             (Command::Check, _) => self.check_now(),
+            (Command::TestAlert, _) => test_alert::run(&self.monitor).await,
             (Command::Help, _) => Response::done(self.help(actor)),
             // A Space command always has its id here (resolved above).
             (_, None) => Response::with(Outcome::BadRequest, Reply::error("Which Space?")),

@@ -47,6 +47,7 @@ command_names! {
     Unmute => "unmute",
     SleepTime => "sleeptime",
     Check => "check",
+    TestAlert => "testalert",
 }
 
 impl CommandName {

@@ -71,3 +71,71 @@ async fn test_alert_reports_each_destination_and_fails_when_one_fails() {
         unknown.stderr
     );
 }
+
+#[tokio::test]
+async fn the_admin_chat_command_sends_the_test_and_answers_per_destination() {
+    use crate::support::fake_telegram::{ChatSpec, FakeTelegram, TgUser};
+    use crate::support::process::eventually;
+    use std::time::Duration;
+
+    const TG_TOKEN: &str = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+    const GROUP: i64 = -1001234567890;
+    const ADMIN: i64 = 1111;
+    const MEMBER: i64 = 2222;
+    let hub = FakeHub::start().await;
+    hub.add_user("alice", "hf_alice");
+    hub.add_space(crate::support::fake_hub::SpaceSpec::new("alice/app"));
+    let tg = FakeTelegram::start(TG_TOKEN).await;
+    tg.add_chat(ChatSpec::supergroup(GROUP, "ops"));
+    let slack_fake = slack::start(SLACK_SECRET).await;
+    let app = App::new(&hub)
+        .env("SPACES", "alice/app")
+        .env("HF_TOKEN", "hf_alice")
+        .env("RUST_LOG", "info")
+        .env("TELEGRAM_BOT_TOKEN", TG_TOKEN)
+        .env("TELEGRAM_API_URL", &tg.url())
+        .env("TELEGRAM_ADMIN_IDS", &ADMIN.to_string())
+        .env("TELEGRAM_CHAT_IDS", &GROUP.to_string())
+        .env("SLACK_WEBHOOK_URL", &slack::url(&slack_fake, SLACK_SECRET));
+    let mut daemon = app.spawn(&["run"]);
+    tg.wait_for_requests("setMyCommands", 2, Duration::from_secs(30))
+        .await;
+
+    // A member may not: refused, and nothing is sent.
+    tg.push_message(GROUP, &TgUser::named(MEMBER, "member"), "/testalert");
+    let answered = |needle: &'static str| {
+        let tg = tg.clone();
+        async move {
+            eventually(Duration::from_secs(30), async || {
+                tg.sent(GROUP).iter().any(|m| m.text.contains(needle))
+            })
+            .await
+        }
+    };
+    assert!(answered("admin").await, "{:?}", tg.sent(GROUP));
+    assert!(slack_fake.accepted().is_empty());
+
+    tg.push_message(GROUP, &TgUser::named(ADMIN, "admin"), "/testalert");
+    assert!(
+        answered("Test alert delivered everywhere").await,
+        "{:?}\n{}",
+        tg.sent(GROUP),
+        daemon.output()
+    );
+    let reply = tg
+        .sent(GROUP)
+        .into_iter()
+        .find(|m| m.text.contains("Test alert delivered everywhere"))
+        .unwrap()
+        .text;
+    assert!(reply.contains("✅ slack: delivered"), "{reply}");
+    assert!(
+        reply.contains(&format!("✅ telegram:{GROUP}: delivered")),
+        "{reply}"
+    );
+    assert_eq!(slack_fake.accepted().len(), 1);
+    // The test alert itself reached the group too, clearly marked.
+    assert!(tg.sent(GROUP).iter().any(|m| m.text.contains("TEST ALERT")));
+    daemon.terminate(Duration::from_secs(10)).await;
+    assert_no_secret(&daemon.output());
+}

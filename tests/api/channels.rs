@@ -320,6 +320,17 @@ async fn a_down_alert_reaches_each_robot_once_even_through_its_rate_limit() {
     }
     let (status, readyz) = get(port, "/readyz").await;
     assert_eq!(status, 200, "{readyz}");
+    let listed: serde_json::Value = serde_json::from_str(&readyz).unwrap();
+    for (destination, _) in fakes.all() {
+        let entry = listed["destinations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == destination)
+            .unwrap_or_else(|| panic!("/readyz does not list {destination}: {readyz}"));
+        assert_eq!(entry["state"], "ok", "{readyz}");
+        assert_eq!(entry["sent"], 1, "{readyz}");
+    }
 
     let output = stop(daemon).await;
     assert!(output.contains("dingtalk said 130101"), "{output}");
@@ -381,6 +392,22 @@ async fn a_wrong_credential_drops_each_alert_once_without_retrying() {
         "one refusal per alert, no retry storm"
     );
     assert!(fakes.all().iter().all(|(_, f)| f.accepted().is_empty()));
+    // Every destination is failing, and the process is still ready: /readyz lists
+    // each one with what it dropped and answers 200.
+    let port = listening_port(&daemon).await;
+    let (status, readyz) = get(port, "/readyz").await;
+    assert_eq!(status, 200, "{readyz}");
+    let listed: serde_json::Value = serde_json::from_str(&readyz).unwrap();
+    for (destination, _) in fakes.all() {
+        let entry = listed["destinations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == destination)
+            .unwrap_or_else(|| panic!("/readyz does not list {destination}: {readyz}"));
+        assert_eq!(entry["dropped"], 2, "{readyz}");
+    }
+    assert_no_secret("/readyz", &readyz);
 
     let output = stop(daemon).await;
     assert!(

@@ -106,6 +106,17 @@ impl Fake {
         self.record.lock().unwrap().accepted.clone()
     }
 
+    /// Every accepted body with when it was accepted (the soak's evidence).
+    pub fn accepted_timed(&self) -> Vec<(Instant, Value)> {
+        let record = self.record.lock().unwrap();
+        record
+            .accepted_at
+            .iter()
+            .copied()
+            .zip(record.accepted.iter().cloned())
+            .collect()
+    }
+
     /// The code of every refused request, in order.
     pub fn refused(&self) -> Vec<i64> {
         self.record.lock().unwrap().refused.clone()

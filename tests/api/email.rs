@@ -247,3 +247,23 @@ async fn an_untrusted_certificate_is_not_accepted() {
     assert!(smtpd.received().is_empty());
     assert_nothing_configured_leaks(&running.output(), smtpd.port);
 }
+
+#[tokio::test]
+async fn smtp_without_tls_none_requires_starttls() {
+    let Some(python) = python() else { return };
+    // A server that offers no STARTTLS: `smtp://` (STARTTLS required) must not send
+    // the password or the alert in plain text.
+    let smtpd = Smtpd::start(&python, &[]).await;
+    let hub = FakeHub::start().await;
+    let url = format!("smtp://{USER}:{PASSWORD}@127.0.0.1:{}", smtpd.port);
+    let app = daemon(&hub, &url);
+    let running = app.spawn(&["run"]);
+    running
+        .wait_for(
+            "alert delivery failed: email via 127.0.0.1",
+            Duration::from_secs(40),
+        )
+        .await;
+    assert!(smtpd.received().is_empty());
+    assert_nothing_configured_leaks(&running.output(), smtpd.port);
+}

@@ -1,5 +1,6 @@
 //! The fault soak (issue 9): the release `spacewarden run` against the fake Hub, the
-//! fake Telegram and Discord and a webhook receiver while the Hub fails in every way
+//! fake Telegram and Discord, a webhook receiver and the WeCom and ntfy fakes (issue 23,
+//! their rate-limit answers injected) while the Hub fails in every way
 //! it can, the chats go down, spacewarden is killed with SIGKILL and restarted, and
 //! Spaces break and recover on a script. Prints a table of what must be zero; asserts
 //! nothing. The harness is `tests/api/support/soak/`, shared with the 30-second test.
@@ -14,6 +15,8 @@
 #[path = "../tests/api/support/app.rs"]
 #[allow(dead_code)]
 mod app;
+#[path = "../tests/api/support/fake_channels/mod.rs"]
+mod fake_channels;
 #[path = "../tests/api/support/fake_discord/mod.rs"]
 mod fake_discord;
 #[path = "../tests/api/support/fake_hub/mod.rs"]

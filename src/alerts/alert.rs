@@ -170,6 +170,8 @@ pub enum NoticeKind {
     StoreFailing,
     /// The store writes again.
     StoreRecovered,
+    /// A test alert asked for by a user (`spacewarden test-alert`, `/testalert`).
+    Test,
 }
 
 impl NoticeKind {

@@ -14,6 +14,7 @@ mod alert;
 mod delivery;
 pub mod destinations;
 pub mod render;
+pub mod test_alert;
 
 use std::sync::Arc;
 use std::time::Duration;

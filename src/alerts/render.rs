@@ -79,6 +79,7 @@ pub fn notice_line(notice: &Notice) -> String {
         NoticeKind::ChecksResumed => "✅ spacewarden's checks are running again",
         NoticeKind::StoreFailing => "🚨 spacewarden cannot write to its database",
         NoticeKind::StoreRecovered => "✅ spacewarden writes to its database again",
+        NoticeKind::Test => "🧪 TEST ALERT from spacewarden",
     };
     format!("{head}: {}", one_line(&notice.detail, 300))
 }

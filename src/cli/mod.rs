@@ -12,6 +12,7 @@ mod render;
 mod report;
 mod run;
 mod space_action;
+mod test_alert;
 
 use std::path::Path;
 
@@ -130,6 +131,10 @@ pub enum Command {
     /// Read a password from stdin and print its argon2 hash (a PHC string) for
     /// WEB_PASSWORD_HASH, which turns on sign-in on the page with WEB_USERNAME.
     HashPassword,
+    /// Send one clearly marked test alert through the outbox to DESTINATION (or every
+    /// configured one) and print, per destination, delivered or failed and why. Exit 0
+    /// when all delivered, 1 otherwise, 2 for a configuration problem.
+    TestAlert(test_alert::TestAlertArgs),
 }
 
 #[derive(Debug, Default, clap::Args)]
@@ -194,6 +199,7 @@ pub async fn run(cli: Cli) -> u8 {
         Some(Command::Healthcheck) => healthcheck().await,
         Some(Command::HashPassword) => hash_password::run(),
         Some(Command::Doctor) => doctor::run().await,
+        Some(Command::TestAlert(args)) => test_alert::run(args).await,
     }
 }
 

@@ -34,6 +34,7 @@ command_names! {
     Unmute => "unmute",
     SleepTime => "sleeptime",
     Check => "check",
+    TestAlert => "testalert",
 }
 
 /// Every command, in the order menus and `/help` show them.
@@ -131,6 +132,12 @@ pub const CATALOGUE: [Spec; CommandName::COUNT] = [
         &[],
         Role::Admin,
     ))),
+    slow(spec(
+        CommandName::TestAlert,
+        "Send a test alert to every destination",
+        &[],
+        Role::Admin,
+    )),
 ];
 
 /// The catalogue holds every command at its position in `CommandName`, checked when
@@ -171,6 +178,8 @@ pub enum Command {
     SleepTime(String, Option<Duration>),
     Costs,
     Check,
+    /// A test alert to every configured destination (`alerts::test_alert`).
+    TestAlert,
     Help,
 }
 
@@ -199,7 +208,11 @@ impl Command {
             | Command::Wake(s)
             | Command::Mute(s, None)
             | Command::Unmute(s) => format!("/{} {s}", self.spec().name),
-            Command::Spaces | Command::Costs | Command::Check | Command::Help => {
+            Command::Spaces
+            | Command::Costs
+            | Command::Check
+            | Command::TestAlert
+            | Command::Help => {
                 format!("/{}", self.spec().name)
             }
         }
@@ -227,6 +240,7 @@ pub(super) fn command(name: CommandName, values: Values) -> Command {
         CommandName::SleepTime => Command::SleepTime(values.space(), values.duration),
         CommandName::Costs => Command::Costs,
         CommandName::Check => Command::Check,
+        CommandName::TestAlert => Command::TestAlert,
     }
 }
 
@@ -248,6 +262,7 @@ impl Command {
             Command::SleepTime(..) => CommandName::SleepTime,
             Command::Costs => CommandName::Costs,
             Command::Check => CommandName::Check,
+            Command::TestAlert => CommandName::TestAlert,
             Command::Help => CommandName::Help,
         }
     }
@@ -267,6 +282,7 @@ impl CommandCore {
             | Command::Spaces
             | Command::Costs
             | Command::Check
+            | Command::TestAlert
             | Command::Help => None,
             Command::Status(Some(space))
             | Command::History(space)
@@ -311,6 +327,7 @@ impl CommandCore {
             (Command::SleepTime(_, after), Some(id)) => self.sleep_time(actor, id, after).await,
             (Command::Costs, _) => Response::read(self.costs().await),
             (Command::Check, _) => self.check_now(),
+            (Command::TestAlert, _) => super::test_alert::run(&self.monitor).await,
             (Command::Help, _) => Response::done(self.help(actor)),
             // A Space command always has its id here (resolved above).
             (_, None) => Response::with(Outcome::BadRequest, Reply::error("Which Space?")),

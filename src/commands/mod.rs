@@ -20,6 +20,7 @@ mod reply;
 mod spec;
 mod status;
 mod switches;
+mod test_alert;
 
 use std::future::Future;
 use std::pin::Pin;

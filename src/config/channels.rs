@@ -13,6 +13,9 @@ use url::Url;
 
 use super::{ConfigError, err};
 
+mod email;
+pub use email::{Email, SmtpTls};
+
 /// A URL that carries a credential. `Debug` and `Display` show the scheme and host only.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretUrl(Url);
@@ -112,6 +115,10 @@ pub struct Channels {
     pub bark: Option<SecretUrl>,
     pub ntfy: Option<Ntfy>,
     pub gotify: Option<Gotify>,
+    /// `SLACK_WEBHOOK_URL` (`https://hooks.slack.com/services/T…/B…/…`).
+    pub slack: Option<SecretUrl>,
+    /// `SMTP_URL` and the addresses.
+    pub email: Option<Email>,
 }
 
 impl Channels {
@@ -128,6 +135,7 @@ impl Channels {
             ("SERVERCHAN_URL", self.serverchan.as_ref()),
             ("BARK_URL", self.bark.as_ref()),
             ("NTFY_URL", self.ntfy.as_ref().map(|n| &n.url)),
+            ("SLACK_WEBHOOK_URL", self.slack.as_ref()),
         ];
         let plain = [
             ("PUSHPLUS_URL", self.pushplus.as_ref().map(|p| &p.url)),
@@ -199,7 +207,13 @@ impl Channels {
             (Some(_), None) => return Err(err("GOTIFY_TOKEN", "is needed with GOTIFY_URL")),
             (None, Some(_)) => return Err(err("GOTIFY_URL", "is needed with GOTIFY_TOKEN")),
         };
+        let slack = var("SLACK_WEBHOOK_URL")
+            .map(|text| secret_url("SLACK_WEBHOOK_URL", &text))
+            .transpose()?;
+        let email = email::from_vars(&var)?;
         Ok(Channels {
+            slack,
+            email,
             dingtalk,
             feishu,
             wecom,
@@ -278,6 +292,14 @@ impl Channels {
                 key(a.gotify.as_ref().map(|g| &g.token))
                     != key(b.gotify.as_ref().map(|g| &g.token)),
             ),
+            (
+                "SLACK_WEBHOOK_URL",
+                url(a.slack.as_ref()) != url(b.slack.as_ref()),
+            ),
+            (
+                "SMTP_URL/ALERT_EMAIL_FROM/ALERT_EMAIL_TO/SMTP_CA_FILE",
+                email_key(a.email.as_ref()) != email_key(b.email.as_ref()),
+            ),
         ];
         pairs
             .into_iter()
@@ -285,6 +307,18 @@ impl Channels {
             .map(|(name, _)| name)
             .collect()
     }
+}
+
+/// What of the e-mail settings a reload compares (the URL compared as text, unprinted).
+fn email_key(e: Option<&Email>) -> Option<(String, &str, &[String], Option<&std::path::Path>)> {
+    e.map(|e| {
+        (
+            e.url_text.expose_secret().to_owned(),
+            e.from.as_str(),
+            e.to.as_slice(),
+            e.ca_file.as_deref(),
+        )
+    })
 }
 
 /// An http(s) URL whose text is a secret: the error says what is wrong, not what it was.

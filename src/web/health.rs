@@ -4,6 +4,10 @@
 //! `/readyz` also says whether this process acts (`"role": "leader"`) or follows
 //! (replicas on Postgres), and when its last check cycle completed. A follower runs
 //! no checks, so it is ready while the store answers.
+//!
+//! `/readyz` lists every alert destination with its outbox state (`destinations`); a
+//! destination that fails (a dead webhook, a throttled robot) never makes it answer
+//! 503: the process is ready, one receiver is not, and the list says which.
 
 use std::time::Duration;
 
@@ -84,6 +88,7 @@ async fn readyz(State(state): State<WebState>) -> (StatusCode, Json<Value>) {
         ),
     };
     body["role"] = json!(role.as_str());
+    body["destinations"] = destinations(&state).await;
     body["last_cycle"] = json!(last_cycle);
     if let Role::Leader { epoch } = role {
         body["epoch"] = json!(epoch);
@@ -101,6 +106,44 @@ async fn readyz(State(state): State<WebState>) -> (StatusCode, Json<Value>) {
         });
     }
     (status, Json(body))
+}
+
+/// Every configured destination (as `/metrics` names it, the log included) with its
+/// outbox rows by state: `"state": "ok"` with nothing waiting, `"backlog"` with alerts
+/// pending (being retried, or not yet sent). The counts are left out when the store is
+/// slow; the names are configuration and carry no credential.
+async fn destinations(state: &WebState) -> Value {
+    let counts = tokio::time::timeout(STORE_TIMEOUT, state.monitor.store().outbox_counts())
+        .await
+        .ok()
+        .and_then(Result::ok);
+    let list: Vec<Value> = state
+        .monitor
+        .outbox()
+        .destinations()
+        .into_iter()
+        .map(|name| {
+            let Some(counts) = &counts else {
+                return json!({ "name": name, "state": "unknown" });
+            };
+            let count = |wanted: &str| {
+                counts
+                    .iter()
+                    .filter(|(d, s, _)| *d == name && s == wanted)
+                    .map(|(_, _, n)| *n)
+                    .sum::<i64>()
+            };
+            let pending = count("pending");
+            json!({
+                "name": name,
+                "state": if pending > 0 { "backlog" } else { "ok" },
+                "pending": pending,
+                "sent": count("sent"),
+                "dropped": count("dead"),
+            })
+        })
+        .collect();
+    json!(list)
 }
 
 /// Not ready while the store refuses writes: checks are not being recorded.

@@ -12,7 +12,7 @@ use spacewarden::store::Store;
 
 use crate::support::app::App;
 use crate::support::fake_channels::{
-    Fake, bark, dingtalk, feishu, gotify, ntfy, pushplus, serverchan, wecom,
+    Fake, bark, dingtalk, feishu, gotify, ntfy, pushplus, serverchan, slack, wecom,
 };
 use crate::support::fake_hub::{FakeHub, SpaceSpec};
 use crate::support::process::{Running, all_sent, eventually, outbox_until};
@@ -30,9 +30,10 @@ const BARK_KEY: &str = "b4rkD3v1ceK3yZz";
 const NTFY_TOPIC: &str = "sp4cewarden-t0pic-x81";
 const NTFY_TOKEN: &str = "tk_n7fyT0k3nAbCdEf";
 const GOTIFY_TOKEN: &str = "G0t1fyAppT0k3n";
+const SLACK_SECRET: &str = "sl4ckH00kS3cr3tXyZ";
 
 /// Every credential a test gives the daemon: none may show anywhere.
-const SECRETS: [&str; 12] = [
+const SECRETS: [&str; 13] = [
     DING_TOKEN,
     DING_SECRET,
     FEISHU_HOOK,
@@ -44,6 +45,7 @@ const SECRETS: [&str; 12] = [
     NTFY_TOPIC,
     NTFY_TOKEN,
     GOTIFY_TOKEN,
+    SLACK_SECRET,
     "wr0ng",
 ];
 
@@ -59,6 +61,7 @@ struct Fakes {
     bark: Fake,
     ntfy: Fake,
     gotify: Fake,
+    slack: Fake,
 }
 
 impl Fakes {
@@ -81,11 +84,12 @@ impl Fakes {
             bark: bark::start(BARK_KEY).await,
             ntfy: ntfy::start(NTFY_TOPIC, Some(NTFY_TOKEN)).await,
             gotify: gotify::start(GOTIFY_TOKEN).await,
+            slack: slack::start(SLACK_SECRET).await,
         }
     }
 
     /// `(destination, fake)` in the order the daemon builds them.
-    fn all(&self) -> [(&'static str, &Fake); 8] {
+    fn all(&self) -> [(&'static str, &Fake); 9] {
         [
             ("dingtalk", &self.dingtalk),
             ("feishu", &self.feishu),
@@ -95,6 +99,7 @@ impl Fakes {
             ("bark", &self.bark),
             ("ntfy", &self.ntfy),
             ("gotify", &self.gotify),
+            ("slack", &self.slack),
         ]
     }
 
@@ -128,6 +133,10 @@ impl Fakes {
         .env("NTFY_TOKEN", &pick(NTFY_TOKEN))
         .env("GOTIFY_URL", &gotify::url(&self.gotify))
         .env("GOTIFY_TOKEN", &pick(GOTIFY_TOKEN))
+        .env(
+            "SLACK_WEBHOOK_URL",
+            &slack::url(&self.slack, &pick(SLACK_SECRET)),
+        )
     }
 }
 
@@ -154,6 +163,7 @@ fn shown(destination: &str, body: &serde_json::Value) -> String {
         "serverchan" => "/desp",
         "pushplus" => "/content",
         "bark" => "/body",
+        "slack" => "/blocks/0/text/text",
         _ => "/message",
     };
     body.pointer(pointer)
@@ -180,6 +190,9 @@ fn assert_no_secret(place: &str, text: &str) {
 /// The test does not wait out a service's throttle window: it makes the row due now,
 /// which is what the clock would do at the end of the window.
 async fn end_throttle(store: &Store, destination: &str, at_least: Duration) {
+    // The fake records its refusal before the daemon has written the retry down.
+    let tried = |rows: &[spacewarden::store::OutboxRow]| rows.len() == 1 && rows[0].attempts >= 1;
+    outbox_until(store, destination, Duration::from_secs(10), tried).await;
     let rows = store.outbox(destination).await.unwrap();
     assert_eq!(rows.len(), 1, "{destination}: {rows:?}");
     let row = &rows[0];
@@ -233,6 +246,7 @@ async fn a_down_alert_reaches_each_robot_once_even_through_its_rate_limit() {
             ("bark", vec![500]),
             ("ntfy", vec![42901]),
             ("gotify", vec![503]),
+            ("slack", vec![429]),
         ]
     );
     // DingTalk throttles the robot for 10 minutes, Feishu and WeCom count per minute:
@@ -240,6 +254,13 @@ async fn a_down_alert_reaches_each_robot_once_even_through_its_rate_limit() {
     end_throttle(&store, "dingtalk", Duration::from_secs(600)).await;
     end_throttle(&store, "feishu", Duration::from_secs(60)).await;
     end_throttle(&store, "wecom", Duration::from_secs(60)).await;
+    // Slack's 429 said when to come back (`Retry-After`): the retry waits that long.
+    end_throttle(
+        &store,
+        "slack",
+        Duration::from_secs(slack::RETRY_AFTER_SECS),
+    )
+    .await;
 
     for (destination, fake) in fakes.all() {
         let sent = outbox_until(&store, destination, Duration::from_secs(30), all_sent(1)).await;
@@ -259,6 +280,17 @@ async fn a_down_alert_reaches_each_robot_once_even_through_its_rate_limit() {
         if matches!(destination, "bark" | "ntfy") {
             // Plain text on a phone: nothing renders it, it shows as typed.
             assert!(text.contains(HOSTILE), "{destination}: {text}");
+            continue;
+        }
+        if destination == "slack" {
+            // Escaped as Slack requires: no `<!…>` mention, `<@…>` or `<url|text>` link.
+            assert!(
+                text.contains("&lt;at id=all&gt;&lt;/at&gt; &lt;@"),
+                "{text}"
+            );
+            assert!(!text.contains('<'), "{text}");
+            assert!(text.contains("@\u{200B}all"), "{destination}: {text}");
+            assert_eq!(accepted[0]["text"].as_str(), Some(text.as_str()));
             continue;
         }
         // Hub text neither pings, links nor formats.
@@ -288,6 +320,17 @@ async fn a_down_alert_reaches_each_robot_once_even_through_its_rate_limit() {
     }
     let (status, readyz) = get(port, "/readyz").await;
     assert_eq!(status, 200, "{readyz}");
+    let listed: serde_json::Value = serde_json::from_str(&readyz).unwrap();
+    for (destination, _) in fakes.all() {
+        let entry = listed["destinations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == destination)
+            .unwrap_or_else(|| panic!("/readyz does not list {destination}: {readyz}"));
+        assert_eq!(entry["state"], "ok", "{readyz}");
+        assert_eq!(entry["sent"], 1, "{readyz}");
+    }
 
     let output = stop(daemon).await;
     assert!(output.contains("dingtalk said 130101"), "{output}");
@@ -344,10 +387,27 @@ async fn a_wrong_credential_drops_each_alert_once_without_retrying() {
             ("bark", vec![400, 400]),
             ("ntfy", vec![40101, 40101]),
             ("gotify", vec![401, 401]),
+            ("slack", vec![404, 404]),
         ],
         "one refusal per alert, no retry storm"
     );
     assert!(fakes.all().iter().all(|(_, f)| f.accepted().is_empty()));
+    // Every destination is failing, and the process is still ready: /readyz lists
+    // each one with what it dropped and answers 200.
+    let port = listening_port(&daemon).await;
+    let (status, readyz) = get(port, "/readyz").await;
+    assert_eq!(status, 200, "{readyz}");
+    let listed: serde_json::Value = serde_json::from_str(&readyz).unwrap();
+    for (destination, _) in fakes.all() {
+        let entry = listed["destinations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == destination)
+            .unwrap_or_else(|| panic!("/readyz does not list {destination}: {readyz}"));
+        assert_eq!(entry["dropped"], 2, "{readyz}");
+    }
+    assert_no_secret("/readyz", &readyz);
 
     let output = stop(daemon).await;
     assert!(
@@ -355,6 +415,10 @@ async fn a_wrong_credential_drops_each_alert_once_without_retrying() {
         "{output}"
     );
     assert!(output.contains("feishu said 19021"), "{output}");
+    assert!(
+        output.contains("slack answered HTTP 404: no_service"),
+        "{output}"
+    );
     assert_no_secret("the output", &output);
 }
 
@@ -375,6 +439,9 @@ async fn a_bad_robot_url_stops_startup_naming_the_variable_only() {
             "qyapi.weixin.qq.com/cgi-bin/webhook/send?key=wr0ng",
         ),
         ("SERVERCHAN_SENDKEY", "sctpwr0ng"),
+        ("SLACK_WEBHOOK_URL", "hooks.slack.com/services/T/B/wr0ng"),
+        // Plain text is for a loopback mail server only; the password is not shown.
+        ("SMTP_URL", "smtp://bot:wr0ng@mail.example.com:25?tls=none"),
     ] {
         let app = App::new(&hub).env("SPACES", "alice/app").env(key, value);
         let run = app.run(&["check"]).await;

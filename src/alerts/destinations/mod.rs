@@ -1,7 +1,8 @@
 //! Alert destinations, one file each, every one behind the small [`Notifier`] trait:
 //! `log` (stdout), `webhook` (`ALERT_WEBHOOK_URL`), `telegram` (`TELEGRAM_CHAT_IDS`),
 //! `discord` (`DISCORD_CHANNEL_IDS`), and the team-chat robots and phone pushes
-//! `dingtalk`, `feishu`, `wecom`, `serverchan`, `pushplus`, `bark`, `ntfy`, `gotify` (their variables in
+//! `dingtalk`, `feishu`, `wecom`, `serverchan`, `pushplus`, `bark`, `ntfy`, `gotify`, `slack`, and `email`
+//! over SMTP (lettre) (their variables in
 //! `config::channels`; what they share in `robot.rs`). [`from_config`] is the one place they are built
 //! from the configuration; the outbox and the delivery worker (`alerts::delivery`) know
 //! them only as `dyn Notifier`.
@@ -27,6 +28,7 @@
 mod bark;
 mod dingtalk;
 mod discord;
+mod email;
 mod feishu;
 mod gotify;
 mod log;
@@ -34,6 +36,7 @@ mod ntfy;
 mod pushplus;
 mod robot;
 mod serverchan;
+mod slack;
 mod telegram;
 mod webhook;
 mod wecom;
@@ -94,6 +97,8 @@ pub fn from_config(
     all.extend(bark::from_config(config)?);
     all.extend(ntfy::from_config(config)?);
     all.extend(gotify::from_config(config)?);
+    all.extend(slack::from_config(config)?);
+    all.extend(email::from_config(config)?);
     Ok(all)
 }
 
@@ -154,6 +159,13 @@ mod tests {
             ("NTFY_URL", "https://ntfy.sh/topic"),
             ("GOTIFY_URL", "https://gotify.example.com"),
             ("GOTIFY_TOKEN", "token"),
+            (
+                "SLACK_WEBHOOK_URL",
+                "https://hooks.slack.com/services/T/B/x",
+            ),
+            ("SMTP_URL", "smtps://mail.example.com"),
+            ("ALERT_EMAIL_FROM", "bot@example.com"),
+            ("ALERT_EMAIL_TO", "a@example.com,b@example.com"),
         ]);
         let bot = everything
             .telegram
@@ -174,7 +186,9 @@ mod tests {
                 "pushplus",
                 "bark",
                 "ntfy",
-                "gotify"
+                "gotify",
+                "slack",
+                "email"
             ]
         );
         // Without a Telegram client (nothing to send with) no Telegram chat is built.
@@ -191,7 +205,9 @@ mod tests {
                 "pushplus",
                 "bark",
                 "ntfy",
-                "gotify"
+                "gotify",
+                "slack",
+                "email"
             ]
         );
     }

@@ -1,5 +1,5 @@
 //! Fakes of the team-chat robots and phone pushes (DingTalk, Feishu/Lark, WeCom,
-//! ServerChan, PushPlus, Bark, ntfy, Gotify), one small axum server each on 127.0.0.1 port 0, built from
+//! ServerChan, PushPlus, Bark, ntfy, Gotify, Slack), one small axum server each on 127.0.0.1 port 0, built from
 //! docs/reference/alert-channels.md. Each checks what the real service checks (the
 //! credential in the URL or body, the signature and its time window, the keyword, the
 //! message shape and size) and answers with the service's own codes, HTTP 200 and a
@@ -15,6 +15,7 @@ pub mod gotify;
 pub mod ntfy;
 pub mod pushplus;
 pub mod serverchan;
+pub mod slack;
 pub mod wecom;
 
 use std::sync::{Arc, Mutex};
@@ -103,6 +104,17 @@ impl Fake {
     /// Every body the fake accepted (it would have shown them), in order.
     pub fn accepted(&self) -> Vec<Value> {
         self.record.lock().unwrap().accepted.clone()
+    }
+
+    /// Every accepted body with when it was accepted (the soak's evidence).
+    pub fn accepted_timed(&self) -> Vec<(Instant, Value)> {
+        let record = self.record.lock().unwrap();
+        record
+            .accepted_at
+            .iter()
+            .copied()
+            .zip(record.accepted.iter().cloned())
+            .collect()
     }
 
     /// The code of every refused request, in order.

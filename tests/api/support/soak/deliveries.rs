@@ -2,13 +2,14 @@
 //! outbox holds for a destination that never arrived there, a duplicate one that
 //! arrived more often than the outbox holds it. Each destination is keyed the way it
 //! shows an alert: the webhook by `at` and `events`, Telegram by the HTML of each
-//! message, Discord by the embed's title and timestamp.
+//! message, Discord by the embed's title and timestamp, WeCom by its Markdown and ntfy
+//! by its title and message (each rendered from the row as the destination renders it).
 
 use std::collections::BTreeMap;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use spacewarden::alerts::Alert;
+use spacewarden::alerts::{Alert, render};
 use spacewarden::chat::{discord, telegram};
 use spacewarden::store::{OutboxRow, Store};
 
@@ -125,7 +126,65 @@ pub async fn deliveries(world: &World, store: &Store, origin: Instant) -> Vec<De
         })
         .collect();
     let dc = delivery("Discord", &dc_rows, expected, received, origin);
-    vec![webhook, tg, dc]
+    vec![
+        webhook,
+        tg,
+        dc,
+        wecom(world, store, origin).await,
+        ntfy(world, store, origin).await,
+    ]
+}
+
+async fn wecom(world: &World, store: &Store, origin: Instant) -> Delivery {
+    let rows = store.outbox("wecom").await.expect("outbox rows");
+    let expected = alerts(&rows)
+        .into_iter()
+        .map(|(row, a)| Expected {
+            key: render::cut_bytes(&render::markdown(&a), 4096),
+            row,
+            what: summary(&a),
+        })
+        .collect();
+    let received = world
+        .wecom
+        .accepted_timed()
+        .into_iter()
+        .map(|(at, b)| {
+            (
+                at,
+                b["markdown"]["content"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    delivery("WeCom", &rows, expected, received, origin)
+}
+
+async fn ntfy(world: &World, store: &Store, origin: Instant) -> Delivery {
+    let rows = store.outbox("ntfy").await.expect("outbox rows");
+    let expected = alerts(&rows)
+        .into_iter()
+        .map(|(row, a)| Expected {
+            key: (
+                render::title(&a, 100),
+                render::cut_bytes(&render::text(&a), 4096),
+            ),
+            row,
+            what: summary(&a),
+        })
+        .collect();
+    let received = world
+        .ntfy
+        .accepted_timed()
+        .into_iter()
+        .map(|(at, b)| {
+            let text = |field: &str| b[field].as_str().unwrap_or_default().to_owned();
+            (at, (text("title"), text("message")))
+        })
+        .collect();
+    delivery("ntfy", &rows, expected, received, origin)
 }
 
 /// Compares what the outbox holds for a destination with what arrived there, as

@@ -68,6 +68,10 @@ pub enum Outage {
     DiscordUnreachable,
     /// The webhook receiver answers 500.
     WebhookError,
+    /// The WeCom robot answers its rate-limit code 45009 (a minute's wait).
+    WecomThrottled,
+    /// ntfy answers 429 with its code 42901.
+    NtfyThrottled,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -129,9 +133,9 @@ impl Plan {
         // Each outage starts as crash-a breaks, so an alert meets it.
         let outage = (d / 10.0).clamp(3.0, 60.0);
         let outages = [
-            vec![Outage::TelegramBadGateway],
+            vec![Outage::TelegramBadGateway, Outage::NtfyThrottled],
             vec![Outage::DiscordUnreachable],
-            vec![Outage::WebhookError],
+            vec![Outage::WebhookError, Outage::WecomThrottled],
             vec![Outage::TelegramUnreachable, Outage::DiscordBadGateway],
         ];
         for (i, down) in outages.into_iter().enumerate() {

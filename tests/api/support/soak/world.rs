@@ -1,11 +1,13 @@
 //! What spacewarden runs against during the soak: the fake Hub with the soak's Spaces,
 //! the fake Telegram Bot API and the fake Discord (each behind a `Gate`, so they can
-//! also be unreachable), and a webhook receiver; all on 127.0.0.1. Also the
+//! also be unreachable), a webhook receiver, and two of issue 23's robots (the WeCom
+//! and ntfy fakes of `fake_channels`, whose rate-limit answers the plan injects); all on 127.0.0.1. Also the
 //! configuration the binary gets, and the switches for every outage.
 
 use std::net::SocketAddr;
 
 use super::super::app::App;
+use super::super::fake_channels::{Fake, ntfy, wecom};
 use super::super::fake_discord::{DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FakeDiscord};
 use super::super::fake_hub::{FakeHub, SpaceSpec};
 use super::super::fake_telegram::FakeTelegram;
@@ -20,6 +22,10 @@ pub const TG_CHAT: i64 = 424_242;
 const DC_TOKEN: &str = "MTEwMDAwMDAwMDAwMDAwMDAwMg.GhT4kX.s3cr3tPartOfTheDiscordBotToken_XYZ123";
 const DC_ADMIN: u64 = 1_100_000_000_000_000_301;
 pub const DC_CHANNEL: u64 = DEFAULT_CHANNEL_ID;
+const WECOM_KEY: &str = "soak-w3c0m-k3y";
+pub const NTFY_TOPIC: &str = "soak-t0pic";
+const NTFY_TOKEN: &str = "tk_s0akN7fy";
+
 /// The free-user quota; never reached by the soak's own traffic.
 pub const API_QUOTA: u64 = 1000;
 
@@ -41,6 +47,8 @@ pub struct World {
     pub telegram: FakeTelegram,
     pub discord: FakeDiscord,
     pub webhook: WebhookSink,
+    pub wecom: Fake,
+    pub ntfy: Fake,
     pub telegram_gate: Gate,
     pub discord_gate: Gate,
 }
@@ -73,6 +81,8 @@ impl World {
         let telegram = FakeTelegram::start(TG_TOKEN).await;
         let discord = FakeDiscord::start(DC_TOKEN).await;
         let webhook = WebhookSink::start().await;
+        let wecom = wecom::start(WECOM_KEY).await;
+        let ntfy = ntfy::start(NTFY_TOPIC, Some(NTFY_TOKEN)).await;
         let telegram_gate = Gate::start(socket(&telegram.url())).await;
         let discord_gate = Gate::start(socket(&discord.url())).await;
         World {
@@ -80,6 +90,8 @@ impl World {
             telegram,
             discord,
             webhook,
+            wecom,
+            ntfy,
             telegram_gate,
             discord_gate,
         }
@@ -94,6 +106,9 @@ impl World {
             // Deliveries at debug: the evidence for a lost or duplicated alert.
             .env("RUST_LOG", "info,spacewarden::alerts=debug")
             .env("ALERT_WEBHOOK_URL", &self.webhook.url())
+            .env("WECOM_WEBHOOK_URL", &wecom::url(&self.wecom, WECOM_KEY))
+            .env("NTFY_URL", &ntfy::url(&self.ntfy, NTFY_TOPIC))
+            .env("NTFY_TOKEN", NTFY_TOKEN)
             .env("TELEGRAM_BOT_TOKEN", TG_TOKEN)
             .env("TELEGRAM_API_URL", &self.telegram_gate.url())
             .env("TELEGRAM_ADMIN_IDS", &TG_CHAT.to_string())
@@ -115,6 +130,9 @@ impl World {
             Outage::DiscordBadGateway => self.discord.set_down(down),
             Outage::DiscordUnreachable => self.discord_gate.set_open(!down),
             Outage::WebhookError => self.webhook.set_down(down),
+            // Every request gets the rate-limit answer while "down".
+            Outage::WecomThrottled => self.wecom.throttle_next(if down { usize::MAX } else { 0 }),
+            Outage::NtfyThrottled => self.ntfy.throttle_next(if down { usize::MAX } else { 0 }),
         }
     }
 
@@ -126,6 +144,8 @@ impl World {
             Outage::DiscordBadGateway,
             Outage::DiscordUnreachable,
             Outage::WebhookError,
+            Outage::WecomThrottled,
+            Outage::NtfyThrottled,
         ] {
             self.set_outage(outage, false);
         }

@@ -1,0 +1,79 @@
+//! `spacewarden test-alert [DESTINATION]`: one clearly marked test alert through the
+//! outbox to the named destination (as `/readyz` and `/metrics` name it: `slack`,
+//! `telegram:-100…`, `email`) or to every configured one, then one line per
+//! destination: delivered, or failed and why (the destination's reason, a host at
+//! most). Exit 0 when every one delivered, 1 otherwise, 2 for a configuration problem
+//! or an unknown destination.
+
+use std::time::Duration;
+
+use crate::alerts::test_alert::{self, TestAlertError};
+use crate::app::{App, BuildError};
+use crate::config::Config;
+
+use super::oneshot;
+use super::{EXIT_ATTENTION, EXIT_CONFIG, EXIT_OK};
+
+/// How long one destination may take over the test.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Beside a running daemon the test goes through it, so one outbox sends it.
+const ADVICE: &str = "ask it instead: /testalert in chat";
+
+#[derive(Debug, Default, clap::Args)]
+pub struct TestAlertArgs {
+    /// One destination (`slack`, `email`, `telegram:<chat id>`, …); every configured
+    /// one but the log when left out.
+    pub destination: Option<String>,
+}
+
+/// Built like every one-shot command (`App::build`): refused beside a daemon, whose
+/// outbox would send the same rows.
+pub async fn run(args: TestAlertArgs) -> u8 {
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => return BuildError::from(e).report(),
+    };
+    let (app, _progress) = match oneshot::start("test-alert", ADVICE, config, false, TIMEOUT).await
+    {
+        Ok(started) => started,
+        Err(status) => return status,
+    };
+    let status = send(&app, args.destination.as_deref()).await;
+    app.close().await;
+    status
+}
+
+async fn send(app: &App, only: Option<&str>) -> u8 {
+    let (store, outbox) = (&app.store, app.monitor.outbox());
+    let chosen = match test_alert::chosen(outbox, only) {
+        Ok(chosen) => chosen,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_CONFIG;
+        }
+    };
+    let outcomes = match test_alert::send(store, outbox, &chosen, app.monitor.now(), TIMEOUT).await
+    {
+        Ok(outcomes) => outcomes,
+        Err(TestAlertError::Store(e)) => {
+            eprintln!("error: the store: {e}");
+            return EXIT_ATTENTION;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_CONFIG;
+        }
+    };
+    let mut all = true;
+    for outcome in &outcomes {
+        match &outcome.result {
+            Ok(()) => println!("delivered  {}", outcome.destination),
+            Err(why) => {
+                all = false;
+                println!("failed     {}: {why}", outcome.destination);
+            }
+        }
+    }
+    if all { EXIT_OK } else { EXIT_ATTENTION }
+}

@@ -8,10 +8,10 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
 
 use crate::alerts::{Alert, DeliveryError, NoticeKind, Outbox};
+use crate::clock::Clock;
 use crate::store::{Store, StoreError};
 
 /// What happened at one destination.
@@ -61,9 +61,10 @@ pub async fn send(
     store: &Store,
     outbox: &Outbox,
     destinations: &[String],
-    now: DateTime<Utc>,
+    clock: &dyn Clock,
     timeout: Duration,
 ) -> Result<Vec<TestOutcome>, TestAlertError> {
+    let now = clock.now();
     let alert = Alert::notice(
         now,
         NoticeKind::Test,
@@ -93,7 +94,7 @@ pub async fn send(
                 }
             };
             let recorded = match &result {
-                Ok(()) => store.mark_sent(*id, Utc::now()).await,
+                Ok(()) => store.mark_sent(*id, clock.now()).await,
                 Err(why) => store.mark_dead(*id, &format!("test alert: {why}")).await,
             };
             if let Err(e) = recorded {

@@ -9,6 +9,7 @@
 //! builder the other commands share, because it must go on where they stop. Nothing it
 //! prints holds a token, a password or a URL's path: variable names, owners and hosts.
 
+mod oauth;
 mod reach;
 mod report;
 mod store;
@@ -36,6 +37,7 @@ pub(super) async fn run() -> u8 {
     };
     understood(&mut report, &config);
     tokens::check(&mut report, &config).await;
+    oauth::check(&mut report, &config).await;
     reach::check(&mut report, &config).await;
     store::check(&mut report, &config).await;
     report.finish()

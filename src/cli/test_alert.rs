@@ -53,7 +53,7 @@ async fn send(app: &App, only: Option<&str>) -> u8 {
             return EXIT_CONFIG;
         }
     };
-    let outcomes = match test_alert::send(store, outbox, &chosen, app.monitor.now(), TIMEOUT).await
+    let outcomes = match test_alert::send(store, outbox, &chosen, app.clock.as_ref(), TIMEOUT).await
     {
         Ok(outcomes) => outcomes,
         Err(TestAlertError::Store(e)) => {

@@ -19,7 +19,7 @@ pub(super) async fn run(monitor: &Monitor) -> Response {
         Err(e) => return Response::with(Outcome::Failed, Reply::error(e.to_string())),
     };
     let outcomes =
-        match test_alert::send(monitor.store(), outbox, &chosen, monitor.now(), TIMEOUT).await {
+        match test_alert::send(monitor.store(), outbox, &chosen, monitor.clock(), TIMEOUT).await {
             Ok(outcomes) => outcomes,
             Err(TestAlertError::Store(e)) => {
                 return Response::internal("cannot write the test alert", &e);

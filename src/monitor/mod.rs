@@ -207,6 +207,11 @@ impl Monitor {
         self.inner.clock.now()
     }
 
+    /// The clock `now` reads, for work that reads it more than once.
+    pub fn clock(&self) -> &dyn Clock {
+        self.inner.clock.as_ref()
+    }
+
     /// Waits until every repair and wake started so far has finished (tests, benches,
     /// `check --repair`); returns how many it waited for. Dropping the future aborts
     /// the tasks it holds (their rows stay unfinished and are resumed by polling).

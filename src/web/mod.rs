@@ -43,7 +43,7 @@ use crate::monitor::{Monitor, SchedulerStatus};
 use crate::replica::Replica;
 
 pub use api::openapi_json;
-pub use auth::{Argon2Check, CredentialCheck, hash_password};
+pub use auth::{Argon2Check, CredentialCheck, check_provider, hash_password};
 pub use error::{ApiError, ErrorBody};
 pub use healthcheck::{Unhealthy, check_health};
 pub use metrics::{MeteredProbe, Meters};

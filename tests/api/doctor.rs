@@ -317,3 +317,45 @@ async fn on_postgres_the_schema_is_read_and_the_password_never_printed() {
         assert_no_leak(&run, &[password.as_str()]);
     }
 }
+
+#[tokio::test]
+async fn sign_in_with_hugging_face_is_reported_and_its_provider_discovered() {
+    let hub = FakeHub::start().await;
+    hub.add_user("alice", "hf_alice_ok_secret");
+    let provider = crate::support::fake_oidc::FakeOidc::start("client_secret_basic").await;
+    let app = |provider_url: &str| {
+        App::new(&hub)
+            .env("SPACES", "alice/app")
+            .env("HF_TOKEN", "hf_alice_ok_secret")
+            .env("OAUTH_CLIENT_ID", "spacewarden-client")
+            .env("OAUTH_CLIENT_SECRET", "oauth-client-secret-value")
+            .env("OPENID_PROVIDER_URL", provider_url)
+            .env("WEB_ADMINS", "alice")
+    };
+    let run = app(&provider.url()).run(&["doctor"]).await;
+    assert_eq!(run.code, 0, "{}", all_output(&run));
+    assert!(
+        run.stdout
+            .contains("the provider's discovery document was read"),
+        "{}",
+        run.stdout
+    );
+    assert_no_leak(&run, &["oauth-client-secret-value", "hf_alice_ok_secret"]);
+
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let run = app(&format!("http://127.0.0.1:{closed}"))
+        .run(&["doctor"])
+        .await;
+    assert_eq!(run.code, 1, "{}", all_output(&run));
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.contains("FAIL  OPENID_PROVIDER_URL:") && l.contains("cannot be reached")),
+        "{}",
+        run.stdout
+    );
+    assert_no_leak(&run, &["oauth-client-secret-value", "hf_alice_ok_secret"]);
+}

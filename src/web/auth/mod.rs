@@ -34,6 +34,18 @@ pub(super) use private::private_gate;
 pub(super) use routes::router;
 pub(crate) use session::Session;
 
+/// Fetches `OPENID_PROVIDER_URL`'s discovery document the way a sign-in does and
+/// checks its issuer (`spacewarden doctor`); the problem, if any, names no secret.
+pub async fn check_provider(settings: &crate::config::OAuthSettings) -> Result<(), String> {
+    oidc::Provider::new(settings.clone())
+        .check()
+        .await
+        .map_err(|failure| match failure {
+            oidc::Failure::Busy => "busy".to_owned(),
+            oidc::Failure::Provider(why) | oidc::Failure::Rejected(why) => why,
+        })
+}
+
 /// The sign-in settings, the throttle's memory, the verification bound; one per server.
 pub(crate) struct Auth {
     sign_in: Option<SignIn>,

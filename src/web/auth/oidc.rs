@@ -177,6 +177,12 @@ impl Provider {
             .await
     }
 
+    /// Fetches the discovery document as a sign-in would (`spacewarden doctor`).
+    pub(super) async fn check(&self) -> Result<(), Failure> {
+        let _slot = self.slot()?;
+        self.discovery().await.map(|_| ())
+    }
+
     fn client(&self, discovery: &Discovery, redirect: &str) -> Result<OidcClient, Failure> {
         let bad = |what: &str| Failure::Provider(format!("the {what} is not a URL"));
         // Core §9: client_secret_basic unless only client_secret_post is offered.

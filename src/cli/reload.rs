@@ -206,6 +206,16 @@ fn password(c: &Config) -> Option<(bool, String)> {
 
 /// The variables whose value differs from the running one, by name only.
 fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
+    hub_and_store(old, new)
+        .into_iter()
+        .chain(fronts(old, new))
+        .filter_map(|(name, changed)| changed.then_some(name))
+        .chain(old.channels.differs(&new.channels))
+        .collect()
+}
+
+/// What the checks read: the Hub, its tokens, the watch list, the schedule, the store.
+fn hub_and_store(old: &Config, new: &Config) -> [(&'static str, bool); 10] {
     let owners = |c: &Config| -> Vec<(String, Option<String>)> {
         let token = |t: &Option<SecretString>| t.as_ref().map(|t| t.expose_secret().to_owned());
         c.owner_tokens
@@ -213,18 +223,6 @@ fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
             .map(|(owner, t)| (owner.clone(), token(t)))
             .collect()
     };
-    let telegram = |c: &Config| c.telegram.as_ref().map(|t| t.token.clone());
-    // WEB_ADMINS, WEB_VIEWERS, WEB_PRIVATE, PUBLIC_URL: the page's roles (OAUTH_* below).
-    let access = |c: &Config| {
-        let a = &c.web_access;
-        (
-            a.admins.clone(),
-            a.viewers.clone(),
-            a.private,
-            a.public_url.clone(),
-        )
-    };
-    let discord = |c: &Config| c.discord.as_ref().map(|d| d.token.clone());
     [
         (
             "HF_TOKEN",
@@ -248,6 +246,20 @@ fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
             old.check_schedule.as_str() != new.check_schedule.as_str(),
         ),
         ("DATABASE_URL", old.database_url != new.database_url),
+    ]
+}
+
+/// The entrances and the built-in destinations: chat bots, webhook, API, the page.
+fn fronts(old: &Config, new: &Config) -> [(&'static str, bool); 9] {
+    let telegram = |c: &Config| c.telegram.as_ref().map(|t| t.token.clone());
+    let discord = |c: &Config| c.discord.as_ref().map(|d| d.token.clone());
+    // WEB_ADMINS, WEB_VIEWERS, WEB_PRIVATE, PUBLIC_URL: the page's roles (OAUTH_* below).
+    let access = |c: &Config| {
+        let a = &c.web_access;
+        let roles = (a.admins.clone(), a.viewers.clone());
+        (roles, a.private, a.public_url.clone())
+    };
+    [
         (
             "TELEGRAM_*",
             shown(&old.telegram, &new.telegram)
@@ -284,10 +296,6 @@ fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
                 || secret(oauth_secret(old), oauth_secret(new)),
         ),
     ]
-    .into_iter()
-    .filter_map(|(name, changed)| changed.then_some(name))
-    .chain(old.channels.differs(&new.channels))
-    .collect()
 }
 
 #[cfg(test)]

@@ -69,6 +69,31 @@ pub(super) async fn act(
     if spec.confirm && form.confirm.as_deref() != Some("yes") {
         return confirm_page(&state, &ui, &session, &id, spec);
     }
+    let flash = match run(&state, &ui, &session, spec, &id, &form).await {
+        Ok(flash) => flash,
+        Err(page) => return page,
+    };
+    if let Err(e) = state
+        .monitor
+        .store()
+        .set_flash(&session.id_hash, &flash)
+        .await
+    {
+        return internal_error(&e);
+    }
+    see_other(back)
+}
+
+/// Runs the form's action through the command core as the session's actor; the flash
+/// to show back on the Space's page, or the page to answer instead.
+async fn run(
+    state: &WebState,
+    ui: &Ui,
+    session: &Session,
+    spec: &'static Spec,
+    id: &SpaceId,
+    form: &ActForm,
+) -> Result<Flash, Response> {
     let space = id.to_string();
     let mut args = vec![("space", space.as_str())];
     if let Some(duration) = form.duration.as_deref().filter(|d| !d.is_empty()) {
@@ -93,11 +118,11 @@ pub(super) async fn act(
             };
             let response = state.core.execute(&session.actor(), command).await;
             if response.outcome == Outcome::NotWatched {
-                return not_found_page();
+                return Err(not_found_page());
             }
             // A viewer (WEB_VIEWERS): refused by the core, which audited it.
             if let Outcome::Denied(denied) = response.outcome {
-                return super::refused_page(denied.sentence());
+                return Err(super::refused_page(denied.sentence()));
             }
             // The outcome of a restart arrives later, in the Space's actions.
             drop(response.follow_up);
@@ -113,15 +138,7 @@ pub(super) async fn act(
             }
         }
     };
-    if let Err(e) = state
-        .monitor
-        .store()
-        .set_flash(&session.id_hash, &flash)
-        .await
-    {
-        return internal_error(&e);
-    }
-    see_other(back)
+    Ok(flash)
 }
 
 /// "Factory rebuild of alice/app?" with a confirm button and a way back.

@@ -359,3 +359,48 @@ async fn sign_in_with_hugging_face_is_reported_and_its_provider_discovered() {
     );
     assert_no_leak(&run, &["oauth-client-secret-value", "hf_alice_ok_secret"]);
 }
+
+#[tokio::test]
+async fn the_mail_server_is_reached_by_a_connect_and_its_password_never_printed() {
+    let hub = FakeHub::start().await;
+    hub.add_user("alice", "hf_alice_ok_secret");
+    let open = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let open_port = open.local_addr().unwrap().port();
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let app = |port: u16| {
+        App::new(&hub)
+            .env("SPACES", "alice/app")
+            .env("HF_TOKEN", "hf_alice_ok_secret")
+            .env(
+                "SMTP_URL",
+                &format!("smtp://mailer:smtp-pass-secret@127.0.0.1:{port}?tls=none"),
+            )
+            .env("ALERT_EMAIL_FROM", "spacewarden@example.com")
+            .env("ALERT_EMAIL_TO", "ops@example.com")
+    };
+    let run = app(open_port).run(&["doctor"]).await;
+    assert_eq!(run.code, 0, "{}", all_output(&run));
+    assert!(
+        run.stdout.contains(&format!(
+            "SMTP_URL: 127.0.0.1:{open_port} reachable (connect only, nothing sent)"
+        )),
+        "{}",
+        run.stdout
+    );
+    assert_no_leak(&run, &["smtp-pass-secret", "hf_alice_ok_secret"]);
+
+    let run = app(closed).run(&["doctor"]).await;
+    assert_eq!(run.code, 1, "{}", all_output(&run));
+    assert!(
+        run.stdout.contains(&format!(
+            "FAIL  SMTP_URL: cannot connect to 127.0.0.1:{closed}"
+        )),
+        "{}",
+        run.stdout
+    );
+    assert_no_leak(&run, &["smtp-pass-secret", "hf_alice_ok_secret"]);
+    drop(open);
+}

@@ -208,6 +208,12 @@ async fn admins_by_name_and_by_org_restart_and_a_viewer_is_refused() {
     let bob = bob.cookie.expect("a viewer's session");
     let (_, page) = daemon.page("/", &bob).await;
     assert!(page.contains("bob</strong> (viewer)"), "{page}");
+    // A viewer is offered no action button (the core would refuse it); an admin is.
+    let (_, admin_page) = daemon.page("/", &carol).await;
+    assert!(admin_page.contains("/restart\""), "{admin_page}");
+    assert!(!page.contains("/restart\""), "{page}");
+    let (_, space_page) = daemon.page("/space/alice/app", &bob).await;
+    assert!(!space_page.contains("/restart\""), "{space_page}");
     assert_eq!(daemon.restart("alice/app", &bob).await, 403);
 
     // A contributor of @acme is in neither list: told so, no session.

@@ -64,12 +64,24 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
         }
     }
     for (name, url) in config.outbound_urls() {
-        match connect(url).await {
-            Ok(at) => report.ok(format!(
-                "{name}: {at} reachable (connect only, nothing sent)"
-            )),
-            Err(why) => report.problem(format!("{name}: {why}")),
+        reach(report, name, url).await;
+    }
+    // The mail server: a TCP connect to SMTP_URL's host and port, no SMTP said (its
+    // greeting, STARTTLS and sign-in are the delivery's; a message is never sent).
+    if let Some(email) = &config.channels.email {
+        match Url::parse(&format!("smtp://{}:{}", email.host, email.port)) {
+            Ok(url) => reach(report, "SMTP_URL", &url).await,
+            Err(_) => report.problem("SMTP_URL: its host cannot be written as a URL"),
         }
+    }
+}
+
+async fn reach(report: &mut Report, name: &str, url: &Url) {
+    match connect(url).await {
+        Ok(at) => report.ok(format!(
+            "{name}: {at} reachable (connect only, nothing sent)"
+        )),
+        Err(why) => report.problem(format!("{name}: {why}")),
     }
 }
 

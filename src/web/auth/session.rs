@@ -59,6 +59,12 @@ impl Session {
         }
     }
 
+    /// Whether the page offers this session its action buttons: not a viewer's, whom
+    /// the core would refuse anyway.
+    pub(crate) fn may_act(&self) -> bool {
+        self.hf_role != Some(WebRole::Viewer)
+    }
+
     /// The name shown in the header, and the role after it.
     pub(crate) fn display(&self) -> (&str, &'static str) {
         let name = self

@@ -91,6 +91,7 @@ fn actions_panel(d: &SpaceData, viewer: &Viewer) -> Markup {
     let ui = &d.ui;
     html! {
         @match viewer {
+            Viewer::SignedIn(session) if !session.may_act() => {}
             Viewer::SignedIn(session) => {
                 div.actions role="group" aria-label=(ui.t("col-actions")) {
                     @for spec in space_actions().filter(|spec| page_can_fill(spec)) {

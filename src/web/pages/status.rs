@@ -157,7 +157,7 @@ fn space_row(d: &StatusData, viewer: &Viewer, row: &SpaceRow) -> Markup {
             td.m { (pct(row.uptime.d30)) }
             td.b { (mini_bar(ui, days, bar_average(days))) }
             @if d.site.is_live() { td.live { "–" } }
-            @if let (true, Viewer::SignedIn(session)) = (d.site.is_live(), viewer) {
+            @if let (true, Viewer::SignedIn(session)) = (d.site.is_live() && acts(viewer), viewer) {
                 td.row-actions {
                     @for spec in space_actions().filter(|s| ROW_ACTIONS.contains(&s.name)) {
                         (action_form(ui, &name, &session.csrf, spec))
@@ -188,10 +188,15 @@ fn owner_groups<'a>(rows: &[&'a SpaceRow]) -> Vec<(String, Vec<&'a SpaceRow>)> {
     groups
 }
 
+/// Whether `viewer` gets action buttons: signed in, and not a viewer (`WEB_VIEWERS`).
+fn acts(viewer: &Viewer) -> bool {
+    matches!(viewer, Viewer::SignedIn(session) if session.may_act())
+}
+
 fn owner_section(d: &StatusData, viewer: &Viewer, owner: &str, rows: &[&SpaceRow]) -> Markup {
     let bad = rows.iter().filter(|r| needs_attention(r)).count();
     let ui = &d.ui;
-    let signed_in = d.site.is_live() && matches!(viewer, Viewer::SignedIn(_));
+    let signed_in = d.site.is_live() && acts(viewer);
     html! {
         section.owner data-owner=(owner) {
             h3 {

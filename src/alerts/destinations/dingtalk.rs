@@ -109,18 +109,7 @@ impl DingTalkNotifier {
                 &[&token, secret.as_deref().unwrap_or("")],
             )
         };
-        match code {
-            Some(0) => Ok(()),
-            Some(130101) => Err(DeliveryError::Retry {
-                after: Some(THROTTLED_FOR),
-                reason: reason(),
-            }),
-            Some(-1) => Err(DeliveryError::Retry {
-                after: None,
-                reason: reason(),
-            }),
-            _ => Err(DeliveryError::Permanent(reason())),
-        }
+        robot::judge_code(code, (130101, THROTTLED_FOR), Some(-1), reason)
     }
 }
 

@@ -96,14 +96,7 @@ impl FeishuNotifier {
                 &[&hook, secret.as_deref().unwrap_or("")],
             )
         };
-        match code {
-            Some(0) => Ok(()),
-            Some(11232) => Err(DeliveryError::Retry {
-                after: Some(THROTTLED_FOR),
-                reason: reason(),
-            }),
-            _ => Err(DeliveryError::Permanent(reason())),
-        }
+        robot::judge_code(code, (11232, THROTTLED_FOR), None, reason)
     }
 }
 

@@ -101,6 +101,30 @@ fn retryable(status: StatusCode) -> bool {
 }
 
 /// A number field of the answer (`errcode`, `code`), when present.
+/// How a robot that answers in its body (DingTalk, WeCom, Feishu) reads its code: `0`
+/// is delivered; `throttled`, the service's rate-limit code, is retried after `wait`
+/// with the row kept queued; `busy`, a code the service documents as "try again", is
+/// retried at the usual backoff; any other code is permanent: logged, not retried.
+pub(super) fn judge_code(
+    code: Option<i64>,
+    (throttled, wait): (i64, Duration),
+    busy: Option<i64>,
+    reason: impl Fn() -> String,
+) -> Result<(), DeliveryError> {
+    match code {
+        Some(0) => Ok(()),
+        Some(c) if c == throttled => Err(DeliveryError::Retry {
+            after: Some(wait),
+            reason: reason(),
+        }),
+        Some(c) if Some(c) == busy => Err(DeliveryError::Retry {
+            after: None,
+            reason: reason(),
+        }),
+        _ => Err(DeliveryError::Permanent(reason())),
+    }
+}
+
 pub(super) fn code(answer: &Value, field: &str) -> Option<i64> {
     answer.get(field).and_then(Value::as_i64)
 }

@@ -59,18 +59,7 @@ impl WeComNotifier {
             .map(|(_, v)| v.into_owned())
             .unwrap_or_default();
         let reason = || robot::said(SERVICE, code, answer.get("errmsg"), &[&key]);
-        match code {
-            Some(0) => Ok(()),
-            Some(45009) => Err(DeliveryError::Retry {
-                after: Some(THROTTLED_FOR),
-                reason: reason(),
-            }),
-            Some(-1) => Err(DeliveryError::Retry {
-                after: None,
-                reason: reason(),
-            }),
-            _ => Err(DeliveryError::Permanent(reason())),
-        }
+        robot::judge_code(code, (45009, THROTTLED_FOR), Some(-1), reason)
     }
 }
 

@@ -196,19 +196,19 @@ fn drift(en_text: &str, zh_text: &str) -> Vec<String> {
     for pair in align(&en, &zh) {
         match pair {
             (Some(i), None) => problems.push(format!(
-                "{EN}:{} `{}` has no counterpart in {ZH} (expected after {after})",
+                "{EN}:{} \"{}\" has no counterpart in {ZH} (expected after {after})",
                 en[i].line,
                 en[i].shown()
             )),
             (None, Some(j)) => problems.push(format!(
-                "{ZH}:{} `{}` has no counterpart in {EN}",
+                "{ZH}:{} \"{}\" has no counterpart in {EN}",
                 zh[j].line,
                 zh[j].shown()
             )),
             (Some(i), Some(j)) => {
                 if en[i].marks != zh[j].marks {
                     problems.push(format!(
-                        "{EN}:{} `{}` and {ZH}:{} `{}` do not show the same code: {:?} vs {:?}",
+                        "{EN}:{} \"{}\" and {ZH}:{} \"{}\" do not show the same code: {:?} vs {:?}",
                         en[i].line,
                         en[i].shown(),
                         zh[j].line,
@@ -242,7 +242,7 @@ fn a_dropped_heading_is_named() {
     let zh = "# t\n## 甲\n`b` `a`\n`c` `d`\n```\nx\n```\n## 丙\n`e`\n";
     assert_eq!(
         drift(en, zh),
-        ["README.md:4 `## B` has no counterpart in README.zh-CN.md (expected after README.zh-CN.md:2)"]
+        ["README.md:4 \"## B\" has no counterpart in README.zh-CN.md (expected after README.zh-CN.md:2)"]
     );
     let en = "# t\n## `X`\n### a\n";
     let zh = "# t\n## `Y`\n### 甲\n#### 乙\n";
@@ -253,7 +253,7 @@ fn a_dropped_heading_is_named() {
         "{problems:?}"
     );
     assert!(
-        problems[1].starts_with("README.zh-CN.md:4 `#### 乙`"),
+        problems[1].starts_with("README.zh-CN.md:4 \"#### 乙\""),
         "{problems:?}"
     );
 }

@@ -148,11 +148,7 @@ fn alike(en: &Section, zh: &Section) -> Option<i64> {
     let (a, b) = (&en.verbatim[..n], &zh.verbatim[..n]);
     let shared = a.iter().filter(|item| b.contains(item)).count();
     let union = 2 * n - shared;
-    let body = if union == 0 {
-        1000
-    } else {
-        1000 * shared / union
-    };
+    let body = (1000 * shared).checked_div(union).unwrap_or(1000);
     let marks = if en.marks == zh.marks { 2000 } else { 0 };
     Some(1000 + marks + body as i64)
 }
@@ -242,7 +238,9 @@ fn a_dropped_heading_is_named() {
     let zh = "# t\n## 甲\n`b` `a`\n`c` `d`\n```\nx\n```\n## 丙\n`e`\n";
     assert_eq!(
         drift(en, zh),
-        ["README.md:4 \"## B\" has no counterpart in README.zh-CN.md (expected after README.zh-CN.md:2)"]
+        [
+            "README.md:4 \"## B\" has no counterpart in README.zh-CN.md (expected after README.zh-CN.md:2)"
+        ]
     );
     let en = "# t\n## `X`\n### a\n";
     let zh = "# t\n## `Y`\n### 甲\n#### 乙\n";

@@ -267,3 +267,41 @@ async fn smtp_without_tls_none_requires_starttls() {
     assert!(smtpd.received().is_empty());
     assert_nothing_configured_leaks(&running.output(), smtpd.port);
 }
+
+#[tokio::test]
+async fn a_kill_mid_delivery_loses_nothing_and_repeats_at_most_the_one_in_flight() {
+    let Some(python) = python() else { return };
+    // The server holds the first message 3 s after its DATA began: the daemon is
+    // killed while it waits for the answer, never hearing whether it was accepted.
+    let smtpd = Smtpd::start(&python, &["--hang-first", "3"]).await;
+    let hub = FakeHub::start().await;
+    let url = format!("smtp://{USER}:{PASSWORD}@127.0.0.1:{}?tls=none", smtpd.port);
+    let app = daemon(&hub, &url);
+    let mut first = app.spawn(&["run"]);
+    let inflight = smtpd.out.join("inflight");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(40);
+    while !inflight.exists() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no delivery began:\n{}",
+            first.output()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    first.kill().await;
+    let killed = first.output();
+
+    let (received, output) = deliver(&app, &smtpd).await;
+    // Once, or twice when the one in flight was accepted after the kill: never lost,
+    // never more.
+    assert!(
+        (1..=2).contains(&received.len()),
+        "the alert arrived {} times:\n{output}",
+        received.len()
+    );
+    for mail in &received {
+        let subject = mail["subject"].as_str().unwrap();
+        assert!(subject.starts_with("[spacewarden] alice/app is broken"), "{subject}");
+    }
+    assert_nothing_configured_leaks(&format!("{killed}{output}"), smtpd.port);
+}

@@ -301,7 +301,10 @@ async fn a_kill_mid_delivery_loses_nothing_and_repeats_at_most_the_one_in_flight
     );
     for mail in &received {
         let subject = mail["subject"].as_str().unwrap();
-        assert!(subject.starts_with("[spacewarden] alice/app is broken"), "{subject}");
+        assert!(
+            subject.starts_with("[spacewarden] alice/app is broken"),
+            "{subject}"
+        );
     }
     assert_nothing_configured_leaks(&format!("{killed}{output}"), smtpd.port);
 }

@@ -12,6 +12,7 @@
 
 mod alert;
 mod delivery;
+mod note;
 pub mod destinations;
 pub mod render;
 pub mod test_alert;
@@ -30,6 +31,7 @@ use crate::store::{DestinationState, Store, StoreError, StoreTx};
 pub use alert::{
     Alert, AlertEvent, Deploy, EventKind, Notice, NoticeKind, PlatformEvent, PlatformEventKind,
 };
+pub use note::{Advice, Note};
 pub use delivery::{DeliverySettings, deliver_due, run_delivery};
 
 /// Why a delivery did not go through, and what to do about it.

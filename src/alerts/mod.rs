@@ -12,8 +12,8 @@
 
 mod alert;
 mod delivery;
-mod note;
 pub mod destinations;
+mod note;
 pub mod render;
 pub mod test_alert;
 
@@ -31,8 +31,8 @@ use crate::store::{DestinationState, Store, StoreError, StoreTx};
 pub use alert::{
     Alert, AlertEvent, Deploy, EventKind, Notice, NoticeKind, PlatformEvent, PlatformEventKind,
 };
-pub use note::{Advice, Note};
 pub use delivery::{DeliverySettings, deliver_due, run_delivery};
+pub use note::{Advice, Note};
 
 /// Why a delivery did not go through, and what to do about it.
 #[derive(Debug, Clone, PartialEq)]

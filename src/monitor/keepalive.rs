@@ -219,12 +219,13 @@ impl Monitor {
             Settled::StillBroken(why) => {
                 tx.finish_action(action_id, now, "failed", Some(&why))
                     .await?;
-                AlertEvent::new(space.clone(), EventKind::WakeFailed, Verdict::Sleeping)
-                    .with_note(Note::Failed {
+                AlertEvent::new(space.clone(), EventKind::WakeFailed, Verdict::Sleeping).with_note(
+                    Note::Failed {
                         why,
                         tried: None,
                         advice: None,
-                    })
+                    },
+                )
             }
         };
         let events = match (announce, event.kind) {

@@ -10,8 +10,8 @@ use crate::alerts::{Advice, AlertEvent, Deploy, EventKind, Note};
 use crate::config::SpacePolicy;
 use crate::domain::{
     ActionKind, AlertMemory, Cause, Health, Ladder, RepairContext, RepairDecision, RepairHistory,
-    RepairLimits, RepairStep, SpaceCheck, SpaceId, Stage, Transition, Verdict, decide,
-    observe, time, used_in_window,
+    RepairLimits, RepairStep, SpaceCheck, SpaceId, Stage, Transition, Verdict, decide, observe,
+    time, used_in_window,
 };
 use crate::store::SpaceState;
 

@@ -24,8 +24,8 @@ use sha2::Sha256;
 use super::{SetupError, robot};
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, Locale};
 use crate::config::channels::{DingTalk, SecretUrl};
+use crate::config::{Config, Locale};
 
 const SERVICE: &str = "dingtalk";
 /// "每个机器人每分钟最多发送20条，如果超过20条，会限流10分钟。"

@@ -134,14 +134,20 @@ fn fields(alert: &Alert, lang: Lang) -> Vec<(String, String)> {
     let mut fields = Vec::new();
     if let [event] = alert.events.as_slice() {
         if let Some(stage) = &event.stage {
-            fields.push((t!(lang, "alert-field-stage"), escape(&cut(stage.as_str(), 100))));
+            fields.push((
+                t!(lang, "alert-field-stage"),
+                escape(&cut(stage.as_str(), 100)),
+            ));
         }
         fields.push((
             t!(lang, "alert-field-verdict"),
             render::verdict_in(event.verdict, lang),
         ));
         if let Some(step) = event.step {
-            fields.push((t!(lang, "alert-field-step"), render::step_in(Some(step), lang)));
+            fields.push((
+                t!(lang, "alert-field-step"),
+                render::step_in(Some(step), lang),
+            ));
         }
     }
     fields

@@ -24,8 +24,8 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::SetupError;
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
-use crate::config::{Config, Locale};
 use crate::config::channels::{Email, SmtpTls};
+use crate::config::{Config, Locale};
 use crate::domain::text::clean_line;
 
 const SERVICE: &str = "email";

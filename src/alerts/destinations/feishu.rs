@@ -25,8 +25,8 @@ use sha2::Sha256;
 use super::{SetupError, robot};
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, Locale};
 use crate::config::channels::{Feishu, SecretUrl};
+use crate::config::{Config, Locale};
 
 const SERVICE: &str = "feishu";
 /// The bot's limit is per minute: a minute later the window has passed.
@@ -52,7 +52,12 @@ pub(super) fn from_config(config: &Config) -> Result<Option<Arc<dyn Notifier>>, 
         variable: "FEISHU_WEBHOOK_URL",
         reason: format!("cannot build the HTTP client: {e}"),
     })?;
-    Ok(Some(Arc::new(FeishuNotifier { http, url, secret, locale: config.locale })))
+    Ok(Some(Arc::new(FeishuNotifier {
+        http,
+        url,
+        secret,
+        locale: config.locale,
+    })))
 }
 
 /// The `sign` of a request at `timestamp_secs`.

@@ -16,8 +16,8 @@ use url::Url;
 
 use super::{SetupError, robot};
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
-use crate::config::{Config, Locale};
 use crate::config::channels::Gotify;
+use crate::config::{Config, Locale};
 
 const SERVICE: &str = "gotify";
 const TITLE_CHARS: usize = 100;

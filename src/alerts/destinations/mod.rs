@@ -51,8 +51,8 @@ use crate::config::{Config, Locale};
 use crate::store::Store;
 
 pub use discord::DiscordNotifier;
-pub use log::LogNotifier;
 pub use discord_embed::{alert_buttons as discord_alert_buttons, alert_embed as discord_alert};
+pub use log::LogNotifier;
 pub use telegram::TelegramNotifier;
 pub use telegram_html::alert_html as telegram_alert;
 pub use webhook::WebhookNotifier;

@@ -17,8 +17,8 @@ use url::Url;
 
 use super::{SetupError, robot};
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
-use crate::config::{Config, Locale};
 use crate::config::channels::{Ntfy, SecretUrl};
+use crate::config::{Config, Locale};
 
 const SERVICE: &str = "ntfy";
 const TITLE_CHARS: usize = 100;

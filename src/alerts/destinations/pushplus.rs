@@ -16,8 +16,8 @@ use url::Url;
 
 use super::{SetupError, robot};
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
-use crate::config::{Config, Locale};
 use crate::config::channels::PushPlus;
+use crate::config::{Config, Locale};
 
 const SERVICE: &str = "pushplus";
 /// "消息标题，最大长度100".
@@ -41,7 +41,12 @@ pub(super) fn from_config(config: &Config) -> Result<Option<Arc<dyn Notifier>>, 
         variable: "PUSHPLUS_TOKEN",
         reason: format!("cannot build the HTTP client: {e}"),
     })?;
-    Ok(Some(Arc::new(PushPlusNotifier { http, url, token, locale: config.locale })))
+    Ok(Some(Arc::new(PushPlusNotifier {
+        http,
+        url,
+        token,
+        locale: config.locale,
+    })))
 }
 
 impl PushPlusNotifier {

@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 
 use super::{SetupError, robot};
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
-use crate::config::{Config, Locale};
 use crate::config::channels::SecretUrl;
+use crate::config::{Config, Locale};
 
 const SERVICE: &str = "serverchan";
 /// The push's title is short on a phone; longer text goes in `desp`.
@@ -37,7 +37,11 @@ pub(super) fn from_config(config: &Config) -> Result<Option<Arc<dyn Notifier>>, 
         variable: "SERVERCHAN_SENDKEY",
         reason: format!("cannot build the HTTP client: {e}"),
     })?;
-    Ok(Some(Arc::new(ServerChanNotifier { http, url, locale: config.locale })))
+    Ok(Some(Arc::new(ServerChanNotifier {
+        http,
+        url,
+        locale: config.locale,
+    })))
 }
 
 impl ServerChanNotifier {

@@ -22,8 +22,8 @@ use serde_json::{Value, json};
 use super::{SetupError, robot};
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, Locale};
 use crate::config::channels::SecretUrl;
+use crate::config::{Config, Locale};
 use crate::domain::text::{clean_line, slack_safe};
 
 const SERVICE: &str = "slack";
@@ -50,7 +50,11 @@ pub(super) fn from_config(config: &Config) -> Result<Option<Arc<dyn Notifier>>, 
         variable: "SLACK_WEBHOOK_URL",
         reason: format!("cannot build the HTTP client: {e}"),
     })?;
-    Ok(Some(Arc::new(SlackNotifier { http, url, locale: config.locale })))
+    Ok(Some(Arc::new(SlackNotifier {
+        http,
+        url,
+        locale: config.locale,
+    })))
 }
 
 /// The webhook body for `alert`.

@@ -73,9 +73,16 @@ pub fn alert_html(alert: &Alert, loc: Locale) -> Vec<String> {
         .map(|n| format!("<b>{}</b>", escape(&cut(&render::notice_line_in(n, loc)))))
         .collect();
     for event in &alert.platform {
-        for (i, line) in render::platform_lines_in(event, loc).into_iter().enumerate() {
+        for (i, line) in render::platform_lines_in(event, loc)
+            .into_iter()
+            .enumerate()
+        {
             let line = escape(&cut(line.trim_start()));
-            out.push(if i == 0 { format!("<b>{line}</b>") } else { line });
+            out.push(if i == 0 {
+                format!("<b>{line}</b>")
+            } else {
+                line
+            });
         }
     }
     let spaces = alert.spaces();
@@ -124,7 +131,11 @@ mod tests {
 
     #[test]
     fn hostile_text_is_escaped_and_long_alerts_split_in_any_language() {
-        let mut down = AlertEvent::new(SpaceId::parse("a/one").unwrap(), EventKind::Down, Verdict::Down);
+        let mut down = AlertEvent::new(
+            SpaceId::parse("a/one").unwrap(),
+            EventKind::Down,
+            Verdict::Down,
+        );
         down.error = Some("<b>x</b> & <script>".into());
         down.logs = vec!["&".repeat(5000); 10];
         let alert = Alert::of(Utc::now(), vec![down]);
@@ -133,7 +144,10 @@ mod tests {
             assert!(parts.len() > 1, "split");
             for part in &parts {
                 assert!(part.encode_utf16().count() <= MAX_MESSAGE);
-                assert!(!part.contains("<script>") && !part.contains("<b>x"), "{part}");
+                assert!(
+                    !part.contains("<script>") && !part.contains("<b>x"),
+                    "{part}"
+                );
             }
         }
         assert!(alert_html(&alert, zh())[0].starts_with("<b>🔴 a/one 当前故障："));

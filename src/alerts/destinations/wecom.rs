@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 
 use super::{SetupError, robot};
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
-use crate::config::{Config, Locale};
 use crate::config::channels::SecretUrl;
+use crate::config::{Config, Locale};
 
 const SERVICE: &str = "wecom";
 /// "markdown内容，最长不超过4096个字节，必须是utf8编码".
@@ -39,7 +39,11 @@ pub(super) fn from_config(config: &Config) -> Result<Option<Arc<dyn Notifier>>, 
         variable: "WECOM_WEBHOOK_URL",
         reason: format!("cannot build the HTTP client: {e}"),
     })?;
-    Ok(Some(Arc::new(WeComNotifier { http, url, locale: config.locale })))
+    Ok(Some(Arc::new(WeComNotifier {
+        http,
+        url,
+        locale: config.locale,
+    })))
 }
 
 /// The request body: the alert's Markdown, cut to the robot's byte limit.
@@ -76,8 +80,13 @@ impl Notifier for WeComNotifier {
     }
 
     async fn deliver(&self, _destination: &str, alert: &Alert) -> Result<(), DeliveryError> {
-        let answer =
-            robot::post_json(&self.http, SERVICE, self.url.expose().clone(), &body(alert, self.locale)).await?;
+        let answer = robot::post_json(
+            &self.http,
+            SERVICE,
+            self.url.expose().clone(),
+            &body(alert, self.locale),
+        )
+        .await?;
         self.judge(&answer)
     }
 }

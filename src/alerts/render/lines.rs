@@ -8,8 +8,8 @@ use chrono::TimeDelta;
 
 use super::note::span;
 use super::{PLATFORM_NAMES, note_text, one_line};
-use crate::alerts::{AlertEvent, Deploy, EventKind, Notice, NoticeKind, PlatformEvent};
 use crate::alerts::PlatformEventKind;
+use crate::alerts::{AlertEvent, Deploy, EventKind, Notice, NoticeKind, PlatformEvent};
 use crate::config::Locale;
 use crate::domain::text::clean_line;
 use crate::domain::time::{Ago, absolute_in, ago_parts};
@@ -24,7 +24,11 @@ pub fn verdict_in(verdict: Verdict, lang: Lang) -> String {
 
 /// A repair step's name (`restart`, `重启`); `repair` when none is known.
 pub fn step_in(step: Option<RepairStep>, lang: Lang) -> String {
-    t!(lang, "alert-step", step = step.map_or("repair", RepairStep::as_str))
+    t!(
+        lang,
+        "alert-step",
+        step = step.map_or("repair", RepairStep::as_str)
+    )
 }
 
 /// `spacewarden: 3 Spaces changed`, the title of a grouped alert.
@@ -65,10 +69,23 @@ pub fn headline_in(event: &AlertEvent, loc: Locale) -> String {
                 .as_ref()
                 .map(|d| deploy_words(d, lang))
                 .unwrap_or_default();
-            t!(lang, "alert-down", space = &space, verdict = &verdict, stage = &stage, deploy = deploy)
+            t!(
+                lang,
+                "alert-down",
+                space = &space,
+                verdict = &verdict,
+                stage = &stage,
+                deploy = deploy
+            )
         }
         EventKind::StillDown => {
-            t!(lang, "alert-still-down", space = &space, verdict = &verdict, stage = &stage)
+            t!(
+                lang,
+                "alert-still-down",
+                space = &space,
+                verdict = &verdict,
+                stage = &stage
+            )
         }
         EventKind::Repairing => t!(
             lang,
@@ -77,7 +94,13 @@ pub fn headline_in(event: &AlertEvent, loc: Locale) -> String {
             step = event.step.map_or("restart", RepairStep::as_str)
         ),
         EventKind::RepairFailed => {
-            t!(lang, "alert-repair-failed", space = &space, step = &step, stage = &stage)
+            t!(
+                lang,
+                "alert-repair-failed",
+                space = &space,
+                step = &step,
+                stage = &stage
+            )
         }
         EventKind::GaveUp => t!(lang, "alert-gave-up", space = &space, stage = &stage),
         EventKind::Recovered => recovered(event, lang, &space, &verdict),
@@ -95,7 +118,12 @@ pub fn headline_in(event: &AlertEvent, loc: Locale) -> String {
         .is_none_or(|c| c.code == CauseCode::Unknown);
     if let Some(cause) = event.cause.as_ref().filter(|_| !plain) {
         let summary = one_line(&cause.summary_in(lang), 200);
-        let cause = t!(lang, "alert-cause", code = cause.code.as_str(), summary = summary);
+        let cause = t!(
+            lang,
+            "alert-cause",
+            code = cause.code.as_str(),
+            summary = summary
+        );
         let _ = write!(line, "{colon}{cause}");
     }
     if let Some(error) = event.error.as_ref().filter(|_| plain) {
@@ -125,7 +153,14 @@ fn recovered(event: &AlertEvent, lang: Lang, space: &str, verdict: &str) -> Stri
     } else {
         t!(lang, "alert-recovered-now", verdict = verdict)
     };
-    t!(lang, "alert-recovered", space = space, after = after, fixed = fixed, now = now)
+    t!(
+        lang,
+        "alert-recovered",
+        space = space,
+        after = after,
+        fixed = fixed,
+        now = now
+    )
 }
 
 /// `, broke after commit abc1234 (3 min ago)`.
@@ -159,7 +194,12 @@ pub fn notice_line_in(notice: &Notice, loc: Locale) -> String {
         (NoticeKind::ChecksStalled, Some(since)) => {
             let text = t!(lang, "alert-notice-stalled-since", since = since);
             match reason {
-                Some(failure) => t!(lang, "alert-notice-last-failure", text = text, failure = failure),
+                Some(failure) => t!(
+                    lang,
+                    "alert-notice-last-failure",
+                    text = text,
+                    failure = failure
+                ),
                 None => text,
             }
         }
@@ -175,7 +215,12 @@ pub fn notice_line_in(notice: &Notice, loc: Locale) -> String {
         // Written before notices carried their time: the stored words.
         _ => one_line(&notice.detail, 300),
     };
-    t!(lang, "alert-notice-line", head = t!(lang, head), detail = one_line(&detail, 300))
+    t!(
+        lang,
+        "alert-notice-line",
+        head = t!(lang, head),
+        detail = one_line(&detail, 300)
+    )
 }
 
 /// The lines of a platform incident's alert: a headline, then who and what to do.
@@ -212,7 +257,12 @@ pub fn platform_lines_in(event: &PlatformEvent, loc: Locale) -> Vec<String> {
                 summary = &summary
             );
             if let Some(evidence) = &event.evidence {
-                let _ = write!(head, "{}{}", t!(lang, "list-colon"), one_line(evidence, 200));
+                let _ = write!(
+                    head,
+                    "{}{}",
+                    t!(lang, "list-colon"),
+                    one_line(evidence, 200)
+                );
             }
             lines.push(head);
             lines.push(format!("    {}", names.join(&separator)));

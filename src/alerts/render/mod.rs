@@ -22,7 +22,9 @@ use crate::config::Locale;
 use crate::domain::Verdict;
 use crate::domain::text::{clean_body, clean_line};
 
-pub use lines::{headline_in, notice_line_in, platform_lines_in, spaces_changed, step_in, verdict_in};
+pub use lines::{
+    headline_in, notice_line_in, platform_lines_in, spaces_changed, step_in, verdict_in,
+};
 pub use note::{advice_text, note_text, span};
 
 /// Spaces named in a platform alert before "and N more".

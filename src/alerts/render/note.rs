@@ -60,7 +60,12 @@ pub fn note_text(note: &Note, lang: Lang) -> String {
         ),
         Note::Failed { why, tried, advice } => {
             let text = match tried {
-                Some(steps) => t!(lang, "alert-note-tried", tried = ladder(steps, lang), why = why),
+                Some(steps) => t!(
+                    lang,
+                    "alert-note-tried",
+                    tried = ladder(steps, lang),
+                    why = why
+                ),
                 None => why.clone(),
             };
             match advice {
@@ -108,7 +113,12 @@ pub fn note_text(note: &Note, lang: Lang) -> String {
             let hours = format!("{hours:.0}");
             match (saved_usd, hardware) {
                 (Some(usd), _) => {
-                    t!(lang, "alert-note-saved", hours = hours, saved = format!("${usd:.2}"))
+                    t!(
+                        lang,
+                        "alert-note-saved",
+                        hours = hours,
+                        saved = format!("${usd:.2}")
+                    )
                 }
                 (None, Some(hardware)) => t!(
                     lang,

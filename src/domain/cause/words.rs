@@ -23,12 +23,7 @@ static ROWS: LazyLock<Vec<(CauseCode, Option<Regex>, &'static str, String)>> =
             .map(|&(code, pattern, summary)| {
                 seen.push(code);
                 let n = seen.iter().filter(|c| **c == code).count();
-                (
-                    code,
-                    Regex::new(pattern).ok(),
-                    summary,
-                    row_id(code, n),
-                )
+                (code, Regex::new(pattern).ok(), summary, row_id(code, n))
             })
             .collect()
     });
@@ -114,7 +109,10 @@ mod tests {
                 logs: &["ModuleNotFoundError: No module named 'wandb'".to_owned()],
             })
             .unwrap();
-        assert_eq!(cause.summary_in(Lang::EN), "the module wandb is not installed");
+        assert_eq!(
+            cause.summary_in(Lang::EN),
+            "the module wandb is not installed"
+        );
         assert_eq!(cause.summary_in(zh()), "没有安装模块 wandb");
         let default = Cause {
             code: CauseCode::Unknown,

@@ -172,4 +172,6 @@ pub fn cut_bytes(text: &str, max: usize) -> String {
 }
 
 #[cfg(test)]
+mod every_kind;
+#[cfg(test)]
 mod tests;

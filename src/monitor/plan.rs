@@ -222,11 +222,12 @@ fn transition_event(f: &SpaceFacts<'_>, transition: &Transition) -> AlertEvent {
         event.deploy = deploy(f);
         // No rung to climb (code that does not parse): say what would fix it.
         let unrepairable = f.ladder.steps.is_empty() && f.policy.auto_repair;
-        if unrepairable && crate::domain::repairable(f.obs.verdict) {
-            if let (Some(words), Some(cause)) = (f.advice, f.obs.cause.as_ref()) {
-                let advice = Advice::from_words(cause.code, words);
-                event = event.with_note(Note::Advice { advice });
-            }
+        if unrepairable
+            && crate::domain::repairable(f.obs.verdict)
+            && let (Some(words), Some(cause)) = (f.advice, f.obs.cause.as_ref())
+        {
+            let advice = Advice::from_words(cause.code, words);
+            event = event.with_note(Note::Advice { advice });
         }
     }
     event

@@ -15,18 +15,20 @@ use crate::t;
 
 /// The built-in patterns compiled once, each with its message id
 /// (`cause-row-<code>-<n>`, `n` counting that code's rows from 1).
-static ROWS: LazyLock<Vec<(CauseCode, Option<Regex>, &'static str, String)>> =
-    LazyLock::new(|| {
-        let mut seen: Vec<CauseCode> = Vec::new();
-        BUILTIN
-            .iter()
-            .map(|&(code, pattern, summary)| {
-                seen.push(code);
-                let n = seen.iter().filter(|c| **c == code).count();
-                (code, Regex::new(pattern).ok(), summary, row_id(code, n))
-            })
-            .collect()
-    });
+/// A built-in row: its code, its compiled pattern, its English summary, its message id.
+type Row = (CauseCode, Option<Regex>, &'static str, String);
+
+static ROWS: LazyLock<Vec<Row>> = LazyLock::new(|| {
+    let mut seen: Vec<CauseCode> = Vec::new();
+    BUILTIN
+        .iter()
+        .map(|&(code, pattern, summary)| {
+            seen.push(code);
+            let n = seen.iter().filter(|c| **c == code).count();
+            (code, Regex::new(pattern).ok(), summary, row_id(code, n))
+        })
+        .collect()
+});
 
 /// The message id of a code's `n`th built-in row.
 pub fn row_id(code: CauseCode, n: usize) -> String {

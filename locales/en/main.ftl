@@ -256,3 +256,165 @@ not-found-title = Not found
 not-found-text = No such page, or spacewarden does not watch that Space.
 refused-title = Refused
 refused-text = This form does not belong to your session (it may be from an old tab). Reload the page and try again.
+
+## i18n-alerts
+
+# Alerts, at every destination. The caller cleans and escapes outside text (Space
+# names, the Hub's error messages, log lines) for its medium; these words are ours.
+# English keeps the words alerts always had (tests and people's filters know them).
+
+# A line's pieces: " (RUNTIME_ERROR)", a detail in parentheses, a cause.
+alert-paren = {" "}({ $text })
+alert-cause = { $code } ({ $summary })
+# How the verdict reads inside a sentence ("alice/app is down").
+alert-verdict = { $verdict ->
+    [broken_config] broken (configuration)
+    [unknown_stage] in an unknown stage
+   *[other] { $verdict }
+}
+# A repair step's name; "repair" when none is known.
+alert-step = { $step ->
+    [restart] restart
+    [rebuild] rebuild
+   *[other] repair
+}
+# One unit of a duration ("1h 5m"); two units at most, joined by a space.
+alert-span-part = { $n }{ $unit }
+alert-span-join = {" "}
+
+# One line per event.
+alert-down = 🔴 { $space } is { $verdict }{ $stage }{ $deploy }
+alert-still-down = 🔴 { $space } is still { $verdict }{ $stage }
+alert-repairing = 🟠 { $space }: { $step ->
+    [rebuild] factory rebuild (no build cache)
+   *[other] restarting
+}…
+alert-repair-failed = 🟠 { $space }: { $step } did not bring it back{ $stage }
+alert-gave-up = ⛔ { $space } needs a human: automatic repair gave up{ $stage }
+alert-recovered = 🟢 { $space } recovered{ $after }{ $fixed }{ $now }
+alert-recovered-after = {" "}after { $span }
+alert-recovered-fixed = {" "}(fixed by { $step })
+alert-recovered-now = , now { $verdict }
+alert-woken = ⚪ { $space } was asleep and has been woken
+alert-wake-failed = 🔴 { $space } was asleep and did not wake{ $stage }
+alert-hardware-drift = 🟠 { $space } is not running the hardware it asked for
+alert-memory-high = 🟠 { $space } is close to its memory limit
+alert-saved = 💵 { $space }
+alert-deploy = , broke after commit { $sha }
+alert-deploy-ago = , broke after commit { $sha } ({ $ago })
+alert-spaces-changed = { $count ->
+    [one] spacewarden: { $count } Space changed
+   *[other] spacewarden: { $count } Spaces changed
+}
+
+# What an event's detail says (the English is the detail stored with it).
+alert-note-requested-by = requested by { $actor }
+alert-note-repairs-capped = { $repairs } automatic repairs in the last { $window } did not keep it up
+alert-note-tried = tried { $tried }; last: { $why }
+alert-note-no-ladder = no automatic repair
+alert-note-then = { $text }; { $more }
+alert-note-drift = asked for { $requested }, runs on { $current } for { $span }
+alert-note-memory = memory at { $percent } % of its limit ({ $used } of { $total } GiB) in { $samples } samples; over the limit it is stopped. Free memory or move to more RAM. Not restarted
+alert-note-saved = paused for { $hours } h, saved ≈ { $saved }
+alert-note-saved-no-price = paused for { $hours } h, { $hardware } has no known price
+alert-note-saved-no-hardware = paused for { $hours } h, its hardware is not known yet
+
+# Notices about spacewarden itself: a head, then what happened.
+alert-notice-line = { $head }: { $detail }
+alert-notice-checks-stalled = 🚨 spacewarden's own checks have stalled
+alert-notice-checks-resumed = ✅ spacewarden's checks are running again
+alert-notice-store-failing = 🚨 spacewarden cannot write to its database
+alert-notice-store-recovered = ✅ spacewarden writes to its database again
+alert-notice-test = 🧪 TEST ALERT from spacewarden
+alert-notice-stalled-since = no completed check since { $since }
+alert-notice-last-failure = { $text }; last failure: { $failure }
+alert-notice-resumed = check cycles complete again
+alert-notice-store-since = writes fail since { $since }: { $reason }
+alert-notice-store-back = writes go through again
+alert-notice-test-detail = sent on request to check this destination; nothing is wrong
+
+# A platform incident: many Spaces failing alike.
+alert-platform-cause = 🟣 Hugging Face seems to have a problem: { $count } { $count ->
+    [one] Space
+   *[other] Spaces
+} of { $owners } { $owners ->
+    [one] owner
+   *[other] owners
+} failing with { $code }
+alert-platform-hub = 🟣 Hugging Face seems to have a problem: the Hub could not be asked about { $count } { $count ->
+    [one] Space
+   *[other] Spaces
+} of { $owners } { $owners ->
+    [one] owner
+   *[other] owners
+} (5xx or timeouts)
+alert-platform-more = and { $count } more
+alert-platform-on-hold = automatic repairs of these Spaces are on hold until it is over; admins can still /restart or /rebuild
+alert-platform-ended = 🟢 Hugging Face's problem seems over: { $back } of { $count } { $count ->
+    [one] Space
+   *[other] Spaces
+} back ({ $reason }{ $lasted })
+alert-platform-lasted = , after { $span }
+alert-platform-still-failing = still failing for another reason, now repaired on their own: { $spaces }
+
+# Chat alerts: the buttons under an alert about one Space, the fields of a Discord embed.
+alert-button-restart = Restart
+alert-button-rebuild = Rebuild
+alert-button-mute = Mute 1h
+alert-button-logs = Logs
+alert-field-stage = Stage
+alert-field-verdict = Verdict
+alert-field-step = Step
+
+# Causes: the summary of each built-in pattern (`$arg` is what it captured), the
+# default summary and the advice of each code. A summary from the settings file is
+# the owner's own words and shown as written.
+cause-row-registry_auth-1 = Hugging Face's image registry refused the build (401 Unauthorized)
+cause-row-scheduling_failure-1 = Hugging Face could not schedule the Space ({ $arg })
+cause-row-gpu_quota-1 = the ZeroGPU quota is used up
+cause-row-disk_full-1 = the disk is full (no space left on device)
+cause-row-disk_full-2 = the Space used more storage than its limit ({ $arg })
+cause-row-out_of_memory-1 = the Space ran out of memory ({ $arg })
+cause-row-out_of_memory-2 = the process was killed for using too much memory (exit code 137)
+cause-row-out_of_memory-3 = the process was killed (out of memory)
+cause-row-port_not_listening-1 = the app never became healthy: nothing answered on its port in time
+cause-row-gated_or_missing_model-1 = the Hub refused the gated model { $arg }
+cause-row-gated_or_missing_model-2 = the Hub refused a gated model
+cause-row-gated_or_missing_model-3 = the Hub refused a model download ({ $arg })
+cause-row-gated_or_missing_model-4 = a model the app downloads does not exist or is private
+cause-row-gated_or_missing_model-5 = a model the app loads does not exist on the Hub
+cause-row-syntax_error-1 = the code does not parse ({ $arg })
+cause-row-missing_module-1 = the module { $arg } is not installed
+cause-row-missing_module-2 = a Python import failed
+cause-row-dependency_install_failed-1 = pip could not resolve the requirements (conflicting versions)
+cause-row-dependency_install_failed-2 = pip found no version of { $arg }
+cause-row-dependency_install_failed-3 = pip found no distribution of { $arg }
+cause-row-dependency_install_failed-4 = a requirement does not support the Space's Python version
+cause-row-dependency_install_failed-5 = npm could not install the dependencies ({ $arg })
+cause-row-dependency_install_failed-6 = installing the dependencies failed ({ $arg })
+cause-row-exit_code-1 = the app exited with code { $arg }
+cause-summary-missing_module = a Python module the app imports is not installed
+cause-summary-dependency_install_failed = installing the dependencies failed
+cause-summary-syntax_error = the code does not parse
+cause-summary-out_of_memory = the Space ran out of memory
+cause-summary-port_not_listening = the app never answered on its port
+cause-summary-gated_or_missing_model = the Hub refused a model download (gated, private or missing)
+cause-summary-registry_auth = Hugging Face's image registry refused the build
+cause-summary-scheduling_failure = Hugging Face could not schedule the Space
+cause-summary-gpu_quota = the ZeroGPU quota is used up
+cause-summary-disk_full = the disk is full
+cause-summary-exit_code = the app exited with an error
+cause-summary-unknown = no known failure pattern matched
+cause-summary-hub_unavailable = the Hub could not be asked
+cause-advice-missing_module = add the package to requirements.txt (or fix the import) and push: a restart runs the same image
+cause-advice-dependency_install_failed = pin versions that install together (requirements.txt, package.json, packages.txt) and push
+cause-advice-syntax_error = needs a code fix: correct the line in the traceback and push
+cause-advice-out_of_memory = use less memory (a smaller model, lazy loading) or move the Space to bigger hardware
+cause-advice-port_not_listening = listen on 0.0.0.0 and the port in app_port (7860 by default), and start within the startup timeout
+cause-advice-gated_or_missing_model = accept the model's terms and give the Space an HF_TOKEN secret that can read it, or fix the model id
+cause-advice-registry_auth = Hugging Face's side: nothing to fix in the Space; spacewarden retries later within its caps
+cause-advice-scheduling_failure = Hugging Face's side: nothing to fix in the Space; spacewarden retries later within its caps
+cause-advice-gpu_quota = wait for the ZeroGPU quota to refill, or move the Space to dedicated hardware
+cause-advice-disk_full = free space: keep caches in /data, download less at startup, or add storage
+cause-advice-exit_code = the app crashed: read the last lines of its run log (/logs)
+cause-advice-unknown = read the Space's logs (/logs)

@@ -263,3 +263,147 @@ not-found-title = 未找到
 not-found-text = 没有这个页面，或 spacewarden 没有监控该 Space。
 refused-title = 已拒绝
 refused-text = 此表单不属于你当前的会话（可能来自旧的标签页）。请刷新页面后重试。
+
+## i18n-alerts
+
+# 告警（所有渠道）。Space 名、Hugging Face 的错误信息、日志等外部文本由调用方清理和转义。
+# 代码（verdict、cause）保留在 JSON 里；这里是给人看的文字。
+
+alert-paren = （{ $text }）
+alert-cause = { $summary }
+alert-verdict = { $verdict ->
+    [up] 正常
+    [degraded] 降级
+    [starting] 启动中
+    [down] 故障
+    [broken_config] 配置错误
+    [sleeping] 休眠
+    [paused] 已暂停
+    [unknown_stage] 处于未知阶段
+    [unreachable] 无法访问
+   *[other] { $verdict }
+}
+alert-step = { $step ->
+    [restart] 重启
+    [rebuild] 重建
+   *[other] 修复
+}
+alert-span-part = { $unit ->
+    [d] { $n } 天
+    [h] { $n } 小时
+    [m] { $n } 分钟
+   *[s] { $n } 秒
+}
+alert-span-join = {" "}
+
+alert-down = 🔴 { $space } 当前{ $verdict }{ $stage }{ $deploy }
+alert-still-down = 🔴 { $space } 仍然{ $verdict }{ $stage }
+alert-repairing = 🟠 { $space }：{ $step ->
+    [rebuild] 正在恢复出厂重建（不使用构建缓存）
+   *[other] 正在重启
+}…
+alert-repair-failed = 🟠 { $space }：{ $step }没能让它恢复{ $stage }
+alert-gave-up = ⛔ { $space } 需要人工处理：自动修复已放弃{ $stage }
+alert-recovered = 🟢 { $space } 已恢复{ $after }{ $fixed }{ $now }
+alert-recovered-after = ，故障持续 { $span }
+alert-recovered-fixed = （由{ $step }修复）
+alert-recovered-now = ，当前{ $verdict }
+alert-woken = ⚪ { $space } 处于休眠，已被唤醒
+alert-wake-failed = 🔴 { $space } 处于休眠，唤醒失败{ $stage }
+alert-hardware-drift = 🟠 { $space } 没有运行在它要求的硬件上
+alert-memory-high = 🟠 { $space } 的内存接近上限
+alert-saved = 💵 { $space }
+alert-deploy = ，在提交 { $sha } 之后出错
+alert-deploy-ago = ，在提交 { $sha } 之后出错（{ $ago }）
+alert-spaces-changed = spacewarden：{ $count } 个 Space 有变化
+
+alert-note-requested-by = 由 { $actor } 请求
+alert-note-repairs-capped = 最近 { $window } 内 { $repairs } 次自动修复都没能让它保持运行
+alert-note-tried = 已尝试 { $tried }；最后一次：{ $why }
+alert-note-no-ladder = 没有自动修复
+alert-note-then = { $text }；{ $more }
+alert-note-drift = 要求 { $requested }，实际在 { $current } 上运行已 { $span }
+alert-note-memory = 内存已达上限的 { $percent } %（{ $used } / { $total } GiB，连续 { $samples } 次采样）；超过上限会被停止。请释放内存或换用内存更大的硬件。未重启
+alert-note-saved = 暂停了 { $hours } 小时，节省约 { $saved }
+alert-note-saved-no-price = 暂停了 { $hours } 小时，{ $hardware } 没有已知价格
+alert-note-saved-no-hardware = 暂停了 { $hours } 小时，硬件尚不清楚
+
+alert-notice-line = { $head }：{ $detail }
+alert-notice-checks-stalled = 🚨 spacewarden 自身的检查停滞了
+alert-notice-checks-resumed = ✅ spacewarden 的检查已恢复运行
+alert-notice-store-failing = 🚨 spacewarden 无法写入数据库
+alert-notice-store-recovered = ✅ spacewarden 已能再次写入数据库
+alert-notice-test = 🧪 spacewarden 测试告警
+alert-notice-stalled-since = 自 { $since } 起没有完成的检查
+alert-notice-last-failure = { $text }；最近一次失败：{ $failure }
+alert-notice-resumed = 检查周期已恢复完成
+alert-notice-store-since = 自 { $since } 起写入失败：{ $reason }
+alert-notice-store-back = 写入已恢复
+alert-notice-test-detail = 应请求发送，用于检查这个告警渠道；一切正常
+
+alert-platform-cause = 🟣 Hugging Face 似乎出了问题：{ $owners } 个所有者的 { $count } 个 Space 出现同样的故障：{ $summary }
+alert-platform-hub = 🟣 Hugging Face 似乎出了问题：无法查询 { $owners } 个所有者的 { $count } 个 Space（服务器错误或超时）
+alert-platform-more = 等另外 { $count } 个
+alert-platform-on-hold = 在问题结束前，这些 Space 的自动修复暂停；管理员仍可使用 /restart 或 /rebuild
+alert-platform-ended = 🟢 Hugging Face 的问题似乎已结束：{ $count } 个 Space 中已有 { $back } 个恢复（{ $summary }{ $lasted }）
+alert-platform-lasted = ，持续 { $span }
+alert-platform-still-failing = 仍因其他原因失败，已交由各自的修复处理：{ $spaces }
+
+alert-button-restart = 重启
+alert-button-rebuild = 重建
+alert-button-mute = 静音 1 小时
+alert-button-logs = 日志
+alert-field-stage = 阶段
+alert-field-verdict = 判定
+alert-field-step = 步骤
+
+# 故障原因：每条内置规则的摘要（$arg 是规则捕获的内容，来自外部），每个原因代码的默认摘要和建议。
+cause-row-registry_auth-1 = Hugging Face 的镜像仓库拒绝了构建（401 未授权）
+cause-row-scheduling_failure-1 = Hugging Face 无法调度这个 Space（{ $arg }）
+cause-row-gpu_quota-1 = ZeroGPU 配额已用完
+cause-row-disk_full-1 = 磁盘已满（设备上没有剩余空间）
+cause-row-disk_full-2 = Space 使用的存储超过了上限（{ $arg }）
+cause-row-out_of_memory-1 = Space 内存不足（{ $arg }）
+cause-row-out_of_memory-2 = 进程因占用内存过多被杀死（退出码 137）
+cause-row-out_of_memory-3 = 进程被杀死（内存不足）
+cause-row-port_not_listening-1 = 应用始终没有就绪：端口在规定时间内没有响应
+cause-row-gated_or_missing_model-1 = Hugging Face 拒绝了受限模型 { $arg }
+cause-row-gated_or_missing_model-2 = Hugging Face 拒绝了一个受限模型
+cause-row-gated_or_missing_model-3 = Hugging Face 拒绝了模型下载（{ $arg }）
+cause-row-gated_or_missing_model-4 = 应用下载的模型不存在或是私有的
+cause-row-gated_or_missing_model-5 = 应用加载的模型在 Hugging Face 上不存在
+cause-row-syntax_error-1 = 代码无法解析（{ $arg }）
+cause-row-missing_module-1 = 没有安装模块 { $arg }
+cause-row-missing_module-2 = Python 导入失败
+cause-row-dependency_install_failed-1 = pip 无法解析依赖（版本冲突）
+cause-row-dependency_install_failed-2 = pip 找不到 { $arg } 的可用版本
+cause-row-dependency_install_failed-3 = pip 找不到 { $arg } 的发行包
+cause-row-dependency_install_failed-4 = 有依赖不支持这个 Space 的 Python 版本
+cause-row-dependency_install_failed-5 = npm 无法安装依赖（{ $arg }）
+cause-row-dependency_install_failed-6 = 安装依赖失败（{ $arg }）
+cause-row-exit_code-1 = 应用退出，退出码 { $arg }
+cause-summary-missing_module = 应用导入的 Python 模块没有安装
+cause-summary-dependency_install_failed = 安装依赖失败
+cause-summary-syntax_error = 代码无法解析
+cause-summary-out_of_memory = Space 内存不足
+cause-summary-port_not_listening = 应用始终没有在端口上响应
+cause-summary-gated_or_missing_model = Hugging Face 拒绝了模型下载（受限、私有或不存在）
+cause-summary-registry_auth = Hugging Face 的镜像仓库拒绝了构建
+cause-summary-scheduling_failure = Hugging Face 无法调度这个 Space
+cause-summary-gpu_quota = ZeroGPU 配额已用完
+cause-summary-disk_full = 磁盘已满
+cause-summary-exit_code = 应用出错退出
+cause-summary-unknown = 没有匹配到已知的故障模式
+cause-summary-hub_unavailable = 无法查询 Hugging Face
+cause-advice-missing_module = 把这个包加入 requirements.txt（或修正导入）然后推送：重启运行的仍是同一个镜像
+cause-advice-dependency_install_failed = 固定能一起安装的版本（requirements.txt、package.json、packages.txt）然后推送
+cause-advice-syntax_error = 需要修改代码：改正错误堆栈中指出的那一行然后推送
+cause-advice-out_of_memory = 减少内存占用（更小的模型、延迟加载），或把 Space 换到更大的硬件
+cause-advice-port_not_listening = 监听 0.0.0.0 和 app_port 指定的端口（默认 7860），并在启动超时之前启动
+cause-advice-gated_or_missing_model = 接受模型的条款，并给 Space 一个能读取它的 HF_TOKEN 密钥，或者修正模型名称
+cause-advice-registry_auth = 这是 Hugging Face 那边的问题：Space 无需修改；spacewarden 会在上限内稍后重试
+cause-advice-scheduling_failure = 这是 Hugging Face 那边的问题：Space 无需修改；spacewarden 会在上限内稍后重试
+cause-advice-gpu_quota = 等待 ZeroGPU 配额恢复，或把 Space 换到独占硬件
+cause-advice-disk_full = 释放空间：把缓存放在 /data，启动时少下载一些，或增加存储
+cause-advice-exit_code = 应用崩溃了：查看运行日志的最后几行（/logs）
+cause-advice-unknown = 查看 Space 的日志（/logs）

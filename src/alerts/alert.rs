@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::Note;
 use crate::domain::{Cause, PlatformReason, RepairStep, SpaceId, Stage, Verdict};
 
 /// What happened. The snake_case names are part of the webhook JSON.
@@ -80,6 +81,10 @@ pub struct AlertEvent {
     /// The commit it broke after, when the Space changed since it was last fine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deploy: Option<Deploy>,
+    /// `detail` as data, rendered in each reader's language (absent in rows written
+    /// before notes existed, and where the detail is only outside text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
 }
 
 /// "broke after commit abc1234 (3 min ago)".
@@ -104,6 +109,7 @@ impl AlertEvent {
             detail: None,
             cause: None,
             deploy: None,
+            note: None,
         }
     }
 
@@ -119,6 +125,14 @@ impl AlertEvent {
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> AlertEvent {
         self.detail = Some(detail.into());
+        self
+    }
+
+    /// The detail as data; `detail` becomes its English words (what the webhook and
+    /// the database have always said).
+    pub fn with_note(mut self, note: Note) -> AlertEvent {
+        self.detail = Some(super::render::note_text(&note, crate::i18n::Lang::EN));
+        self.note = Some(note);
         self
     }
 
@@ -185,6 +199,12 @@ pub struct Notice {
     pub kind: NoticeKind,
     /// Since when, what failed: our own words, never a token.
     pub detail: String,
+    /// Since when (checks stalled, writes failing): shown to people in `TZ`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<DateTime<Utc>>,
+    /// The last failure, or why writes fail (the database's words).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// One message: the events of one check cycle (grouped), or of one repair, or a
@@ -216,6 +236,8 @@ impl Alert {
             notices: vec![Notice {
                 kind,
                 detail: detail.into(),
+                since: None,
+                reason: None,
             }],
             platform: Vec::new(),
         }

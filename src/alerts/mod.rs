@@ -13,6 +13,7 @@
 mod alert;
 mod delivery;
 pub mod destinations;
+mod note;
 pub mod render;
 pub mod test_alert;
 
@@ -31,6 +32,7 @@ pub use alert::{
     Alert, AlertEvent, Deploy, EventKind, Notice, NoticeKind, PlatformEvent, PlatformEventKind,
 };
 pub use delivery::{DeliverySettings, deliver_due, run_delivery};
+pub use note::{Advice, Note};
 
 /// Why a delivery did not go through, and what to do about it.
 #[derive(Debug, Clone, PartialEq)]

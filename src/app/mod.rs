@@ -171,7 +171,7 @@ fn monitor_parts(
         }
         Purpose::Daemon { samples } => (
             samples.hub_observer(clock.clone()),
-            destinations::log(),
+            destinations::log(config.locale),
             Buttons::Answered,
             ActionActor::Warden,
         ),

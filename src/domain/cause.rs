@@ -5,6 +5,7 @@
 //! (DESIGN.md "Root cause"). No I/O here: the monitor fetches the log lines.
 
 mod table;
+mod words;
 
 use std::fmt;
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::{Stage, Verdict};
 
 pub use table::{BUILTIN, default_advice, default_summary};
+pub use words::{advice_of, summary_of};
 
 /// A root cause. The snake_case names are public (`check --json`, the API, alerts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -210,6 +212,15 @@ impl CauseTable {
             .iter()
             .find(|(c, _)| *c == code)
             .map_or_else(|| default_advice(code), |(_, a)| a.as_str())
+    }
+
+    /// The advice the settings file gives for `code`, if it gives one (the owner's
+    /// own words, shown as written in every language).
+    pub fn own_advice(&self, code: CauseCode) -> Option<&str> {
+        self.advice
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, a)| a.as_str())
     }
 
     /// The cause of a Space that is down or broken; `None` for any other verdict.

@@ -20,8 +20,8 @@ mod verdict;
 pub use action::{ActionActor, ActionKind, ActionState, ActionTrigger, Person, Via};
 pub use alerting::{AlertMemory, AlertThresholds, Health, Transition, observe};
 pub use cause::{
-    Cause, CauseCode, CauseInput, CausePattern, CauseTable, PatternError, default_advice,
-    default_summary,
+    Cause, CauseCode, CauseInput, CausePattern, CauseTable, PatternError, advice_of,
+    default_advice, default_summary, summary_of,
 };
 pub use duration::{DurationError, format_duration, parse_duration};
 pub use ladder::{Ladder, Ladders, WhenExhausted};

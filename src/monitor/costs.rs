@@ -5,7 +5,7 @@
 use chrono::{DateTime, Datelike, TimeZone, Utc};
 
 use super::Monitor;
-use crate::alerts::{Alert, AlertEvent, EventKind};
+use crate::alerts::{Alert, AlertEvent, EventKind, Note};
 use crate::domain::{Costs, SpaceId, time};
 use crate::store::StoreError;
 
@@ -85,14 +85,15 @@ impl Monitor {
                 continue;
             }
             let flavor = state.requested_hardware.or(state.hardware);
-            let saved = match flavor.as_deref().map(|f| (f, settings.prices.hourly(f))) {
-                Some((_, Some(price))) => format!("saved ≈ ${:.2}", hours * price),
-                Some((flavor, None)) => format!("{flavor} has no known price"),
-                None => "its hardware is not known yet".to_owned(),
-            };
+            let price = flavor.as_deref().and_then(|f| settings.prices.hourly(f));
             events.push(
-                AlertEvent::new(state.space, EventKind::Saved, state.verdict)
-                    .with_detail(format!("paused for {hours:.0} h, {saved}")),
+                AlertEvent::new(state.space, EventKind::Saved, state.verdict).with_note(
+                    Note::Saved {
+                        hours,
+                        saved_usd: price.map(|price| hours * price),
+                        hardware: flavor,
+                    },
+                ),
             );
         }
         // Claimed before sending: a restart (or a second replica) never sends it twice.

@@ -11,7 +11,7 @@
 use super::attempt::{ActionRefused, Call, CallFailed, Settled};
 use super::repair::resolved_memory;
 use super::{Claim, Monitor};
-use crate::alerts::{AlertEvent, EventKind};
+use crate::alerts::{AlertEvent, EventKind, Note};
 use crate::domain::{ActionActor, ActionKind, SpaceId, Stage, Verdict};
 use crate::hub::SpaceRuntime;
 use crate::store::StoreError;
@@ -219,8 +219,13 @@ impl Monitor {
             Settled::StillBroken(why) => {
                 tx.finish_action(action_id, now, "failed", Some(&why))
                     .await?;
-                AlertEvent::new(space.clone(), EventKind::WakeFailed, Verdict::Sleeping)
-                    .with_detail(why)
+                AlertEvent::new(space.clone(), EventKind::WakeFailed, Verdict::Sleeping).with_note(
+                    Note::Failed {
+                        why,
+                        tried: None,
+                        advice: None,
+                    },
+                )
             }
         };
         let events = match (announce, event.kind) {

@@ -17,7 +17,7 @@ use futures_util::{StreamExt, stream};
 use tokio_util::sync::CancellationToken;
 
 use super::Monitor;
-use crate::alerts::{Alert, AlertEvent, EventKind};
+use crate::alerts::{Alert, AlertEvent, EventKind, Note};
 use crate::domain::{SpaceId, Stage, time};
 use crate::hub::MetricSample;
 
@@ -185,7 +185,6 @@ impl Monitor {
             return None;
         }
         let last = samples.last()?;
-        let gib = |b: u64| b as f64 / 1_073_741_824.0;
         Some(
             AlertEvent::new(
                 space.clone(),
@@ -193,14 +192,12 @@ impl Monitor {
                 crate::domain::Verdict::Up,
             )
             .with_stage(Some(Stage::Running))
-            .with_detail(format!(
-                "memory at {:.0} % of its limit ({:.1} of {:.1} GiB) in {} samples; over the \
-                 limit it is stopped. Free memory or move to more RAM. Not restarted",
-                pct(last).unwrap_or_default(),
-                gib(last.memory_used_bytes),
-                gib(last.memory_total_bytes),
-                samples.len(),
-            )),
+            .with_note(Note::MemoryHigh {
+                percent: pct(last).unwrap_or_default(),
+                used_bytes: last.memory_used_bytes,
+                total_bytes: last.memory_total_bytes,
+                samples: u32::try_from(samples.len()).unwrap_or(u32::MAX),
+            }),
         )
     }
 

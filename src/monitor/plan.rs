@@ -6,12 +6,12 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::alerts::{AlertEvent, Deploy, EventKind};
+use crate::alerts::{Advice, AlertEvent, Deploy, EventKind, Note};
 use crate::config::SpacePolicy;
 use crate::domain::{
     ActionKind, AlertMemory, Cause, Health, Ladder, RepairContext, RepairDecision, RepairHistory,
-    RepairLimits, RepairStep, SpaceCheck, SpaceId, Stage, Transition, Verdict, decide,
-    format_duration, observe, time, used_in_window,
+    RepairLimits, RepairStep, SpaceCheck, SpaceId, Stage, Transition, Verdict, decide, observe,
+    time, used_in_window,
 };
 use crate::store::SpaceState;
 
@@ -222,8 +222,12 @@ fn transition_event(f: &SpaceFacts<'_>, transition: &Transition) -> AlertEvent {
         event.deploy = deploy(f);
         // No rung to climb (code that does not parse): say what would fix it.
         let unrepairable = f.ladder.steps.is_empty() && f.policy.auto_repair;
-        if unrepairable && crate::domain::repairable(f.obs.verdict) {
-            event.detail = f.advice.map(str::to_owned);
+        if unrepairable
+            && crate::domain::repairable(f.obs.verdict)
+            && let (Some(words), Some(cause)) = (f.advice, f.obs.cause.as_ref())
+        {
+            let advice = Advice::from_words(cause.code, words);
+            event = event.with_note(Note::Advice { advice });
         }
     }
     event
@@ -264,11 +268,10 @@ fn plan_repair(
                     AlertEvent::new(f.space.clone(), EventKind::GaveUp, verdict)
                         .with_stage(f.obs.stage.clone())
                         .with_cause(f.obs.cause.clone())
-                        .with_detail(format!(
-                            "{} automatic repairs in the last {} did not keep it up",
-                            f.limits.max_per_window,
-                            format_duration(f.limits.window)
-                        )),
+                        .with_note(Note::RepairsCapped {
+                            repairs: f.limits.max_per_window,
+                            window_secs: f.limits.window.as_secs(),
+                        }),
                 );
             }
         }
@@ -340,10 +343,11 @@ fn plan_drift(
         events.push(
             AlertEvent::new(f.space.clone(), EventKind::HardwareDrift, f.obs.verdict)
                 .with_stage(f.obs.stage.clone())
-                .with_detail(format!(
-                    "asked for {requested}, runs on {current} for {}",
-                    format_duration(lasted)
-                )),
+                .with_note(Note::HardwareDrift {
+                    requested: requested.clone(),
+                    current: current.clone(),
+                    secs: lasted.as_secs(),
+                }),
         );
     }
     (since.is_none() || due).then_some((Some(start), alerted || due))

@@ -11,7 +11,7 @@ use tokio::sync::oneshot;
 
 use super::attempt::{ActionRefused, Admitted, Call, Settled};
 use super::{Claim, Monitor};
-use crate::alerts::{AlertEvent, EventKind};
+use crate::alerts::{Advice, AlertEvent, EventKind, Note};
 use crate::domain::{
     ActionActor, ActionKind, ActionTrigger, AlertMemory, Cause, Ladder, RepairStep, SpaceId,
     Verdict, WhenExhausted, next_step, time,
@@ -136,7 +136,9 @@ impl Monitor {
         step: RepairStep,
         actor: &ActionActor,
     ) -> Result<Started<RepairOutcome>, ActionRefused> {
-        let detail = format!("requested by {actor}");
+        let note = Note::RequestedBy {
+            actor: actor.to_string(),
+        };
         let (action_id, claim) = self
             .record_manual(space, step.into(), actor, |state| {
                 // The verdict the Space has now: a restart of a Space that is up is
@@ -145,7 +147,7 @@ impl Monitor {
                 vec![
                     AlertEvent::new(space.clone(), EventKind::Repairing, verdict)
                         .with_step(step)
-                        .with_detail(detail),
+                        .with_note(note),
                 ]
             })
             .await?;
@@ -336,7 +338,10 @@ impl Monitor {
         };
         let retry_later =
             next.is_none() && job.manual.is_none() && job.ladder.then == WhenExhausted::RetryLater;
-        let advice = job.cause.as_ref().map(|c| self.advice(c));
+        let advice = job
+            .cause
+            .as_ref()
+            .map(|c| Advice::of(&self.settings().causes.table, c.code));
         let mut tx = self.inner.store.begin().await?;
         let why = &failed.why;
         let result_name = if failed.call_failed {
@@ -346,15 +351,16 @@ impl Monitor {
         };
         tx.finish_action(job.action_id, now, result_name, Some(why))
             .await?;
-        let failed_detail = match (&advice, retry_later) {
-            (Some(advice), true) => format!("{why}; {advice}"),
-            _ => why.clone(),
+        let failed_note = Note::Failed {
+            why: why.clone(),
+            tried: None,
+            advice: advice.clone().filter(|_| retry_later),
         };
         let mut events = vec![
             AlertEvent::new(job.space.clone(), EventKind::RepairFailed, Verdict::Down)
                 .with_step(job.step)
                 .with_cause(job.cause.clone())
-                .with_detail(failed_detail),
+                .with_note(failed_note),
         ];
         let climbed = match next {
             Some(step) => Some((
@@ -403,10 +409,6 @@ impl Monitor {
         Ok(action_id)
     }
 
-    fn advice(&self, cause: &Cause) -> String {
-        self.settings().causes.table.advice(cause.code).to_owned()
-    }
-
     /// Calls the Hub (unless resuming), waits for the runtime to settle, verifies.
     async fn run_step(&self, job: &Job) -> StepResult {
         if !job.resume {
@@ -427,14 +429,14 @@ impl Monitor {
 
 /// The `GaveUp` event once the ladder is exhausted: what was tried, the last failure
 /// and the cause's advice.
-fn gave_up(job: &Job, why: &str, advice: Option<String>) -> AlertEvent {
-    let advice = advice.map(|a| format!("; {a}")).unwrap_or_default();
+fn gave_up(job: &Job, why: &str, advice: Option<Advice>) -> AlertEvent {
     AlertEvent::new(job.space.clone(), EventKind::GaveUp, Verdict::Down)
         .with_cause(job.cause.clone())
-        .with_detail(format!(
-            "tried {}; last: {why}{advice}",
-            job.ladder.describe()
-        ))
+        .with_note(Note::Failed {
+            why: why.to_owned(),
+            tried: Some(job.ladder.steps.clone()),
+            advice,
+        })
 }
 
 /// How many steps of `ladder` come before `step` (its length when the ladder has no

@@ -35,6 +35,10 @@ pub struct Watch {
 pub struct Announcement {
     pub kind: NoticeKind,
     pub detail: String,
+    /// Since when, and the failure: the detail as data, for people in their language
+    /// and `TZ`.
+    pub since: Option<DateTime<Utc>>,
+    pub reason: Option<String>,
     /// Around the store, to the destinations that do not need it.
     pub direct: bool,
 }
@@ -52,12 +56,15 @@ impl Watch {
             (Some((since, last)), false) => {
                 self.stalled = true;
                 let mut detail = format!("no completed check since {}", at(since));
-                if let Some(last) = last.filter(|l| !l.is_empty()) {
+                let last = last.filter(|l| !l.is_empty());
+                if let Some(last) = &last {
                     detail.push_str(&format!("; last failure: {last}"));
                 }
                 out.push(Announcement {
                     kind: NoticeKind::ChecksStalled,
                     detail,
+                    since: Some(since),
+                    reason: last,
                     direct: false,
                 });
             }
@@ -66,6 +73,8 @@ impl Watch {
                 out.push(Announcement {
                     kind: NoticeKind::ChecksResumed,
                     detail: "check cycles complete again".into(),
+                    since: None,
+                    reason: None,
                     direct: false,
                 });
             }
@@ -77,6 +86,8 @@ impl Watch {
                 out.push(Announcement {
                     kind: NoticeKind::StoreFailing,
                     detail: format!("writes fail since {}: {reason}", at(*since)),
+                    since: Some(*since),
+                    reason: Some(reason.clone()),
                     direct: true,
                 });
             }
@@ -85,6 +96,8 @@ impl Watch {
                 out.push(Announcement {
                     kind: NoticeKind::StoreRecovered,
                     detail: "writes go through again".into(),
+                    since: None,
+                    reason: None,
                     direct: true,
                 });
             }
@@ -129,7 +142,11 @@ async fn look_once(monitor: &Monitor, scheduler: &SchedulerStatus, watch: &mut W
         if announcement.kind == NoticeKind::ChecksStalled {
             tracing::error!("{}", announcement.detail);
         }
-        let alert = Alert::notice(now, announcement.kind, announcement.detail);
+        let mut alert = Alert::notice(now, announcement.kind, announcement.detail);
+        if let Some(notice) = alert.notices.first_mut() {
+            notice.since = announcement.since;
+            notice.reason = announcement.reason;
+        }
         if announcement.direct {
             monitor
                 .outbox()

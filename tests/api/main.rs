@@ -1,6 +1,7 @@
 //! One integration-test binary (see toolchain notes: every test binary links the
 //! whole stack, so the suites are modules of this one).
 
+mod alert_lang;
 mod causes;
 mod channels;
 mod chat;

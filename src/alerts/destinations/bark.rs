@@ -16,8 +16,8 @@ use url::Url;
 
 use super::{SetupError, robot};
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
-use crate::config::Config;
 use crate::config::channels::SecretUrl;
+use crate::config::{Config, Locale};
 
 const SERVICE: &str = "bark";
 const TITLE_CHARS: usize = 100;
@@ -28,6 +28,8 @@ pub struct BarkNotifier {
     http: reqwest::Client,
     url: SecretUrl,
     hub: Url,
+    /// The language and zone its alerts are written in (`config.locale`).
+    locale: Locale,
 }
 
 /// The Bark destination when `BARK_URL` is set.
@@ -43,6 +45,7 @@ pub(super) fn from_config(config: &Config) -> Result<Option<Arc<dyn Notifier>>, 
         http,
         url,
         hub: config.hf_endpoint.clone(),
+        locale: config.locale,
     })))
 }
 
@@ -50,8 +53,8 @@ impl BarkNotifier {
     fn body(&self, alert: &Alert) -> Value {
         let mut body = json!({
             "device_key": self.url.last_segment().unwrap_or_default(),
-            "title": render::title(alert, TITLE_CHARS),
-            "body": render::cut_bytes(&render::text(alert), MAX_BYTES),
+            "title": render::title_in(alert, self.locale, TITLE_CHARS),
+            "body": render::cut_bytes(&render::text_in(alert, self.locale), MAX_BYTES),
             "group": "spacewarden",
             // A down alert may show through a Focus mode; a recovery need not.
             "level": if alert.is_urgent() { "timeSensitive" } else { "active" },

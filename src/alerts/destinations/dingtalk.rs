@@ -24,8 +24,8 @@ use sha2::Sha256;
 use super::{SetupError, robot};
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
 use crate::clock::{Clock, SystemClock};
-use crate::config::Config;
 use crate::config::channels::{DingTalk, SecretUrl};
+use crate::config::{Config, Locale};
 
 const SERVICE: &str = "dingtalk";
 /// "每个机器人每分钟最多发送20条，如果超过20条，会限流10分钟。"
@@ -41,6 +41,8 @@ pub struct DingTalkNotifier {
     url: SecretUrl,
     secret: Option<SecretString>,
     keyword: Option<String>,
+    /// The language and zone its alerts are written in (`config.locale`).
+    locale: Locale,
 }
 
 /// The DingTalk destination when `DINGTALK_WEBHOOK_URL` is set.
@@ -62,6 +64,7 @@ pub(super) fn from_config(config: &Config) -> Result<Option<Arc<dyn Notifier>>, 
         url,
         secret,
         keyword,
+        locale: config.locale,
     })))
 }
 
@@ -76,8 +79,8 @@ pub fn sign(timestamp_ms: i64, secret: &str) -> String {
 
 impl DingTalkNotifier {
     fn body(&self, alert: &Alert) -> serde_json::Value {
-        let mut text = render::markdown(alert);
-        let mut title = render::title(alert, TITLE_CHARS);
+        let mut text = render::markdown_in(alert, self.locale);
+        let mut title = render::title_in(alert, self.locale, TITLE_CHARS);
         if let Some(keyword) = self.keyword.as_deref().filter(|k| !text.contains(k)) {
             text = format!("{keyword}\n\n{text}");
             title = format!("{keyword} {title}");
@@ -165,6 +168,7 @@ mod tests {
     #[test]
     fn codes_decide_retry_or_drop() {
         let notifier = DingTalkNotifier {
+            locale: Locale::default(),
             http: robot::client().unwrap(),
             url: crate::config::channels::Channels::from_vars(|k| {
                 (k == "DINGTALK_WEBHOOK_URL")

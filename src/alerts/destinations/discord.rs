@@ -1,7 +1,8 @@
 //! Alerts to the channels in `DISCORD_CHANNEL_IDS`: one embed coloured by the worst
 //! event, Restart / Rebuild / Mute 1h / Logs buttons when the alert is about one Space
 //! that may need a hand (checked against the admin list when pressed), recoveries
-//! sent silently.
+//! sent silently. Each channel reads its alerts in its own language
+//! ([`DiscordNotifier::locale_for`]; `config.locale` today), rendered by `discord_embed`.
 //!
 //! Posted with a plain HTTP client rather than serenity's: with serenity's rate
 //! limiter off (needed for `DISCORD_API_URL`, see `chat::discord`) a 429 loses its
@@ -20,12 +21,13 @@ use serde_json::Value;
 
 use serenity::all::{CreateAllowedMentions, CreateMessage, MessageFlags, Timestamp};
 
+use super::discord_embed::{alert_buttons, alert_embed};
 use super::{Buttons, Chats, SetupError};
 use crate::alerts::{Alert, DeliveryError, Notifier};
 use crate::chat::discord as adapter;
-use crate::chat::discord::render::{self, DcMessage};
+use crate::chat::discord::render::DcMessage;
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, Discord};
+use crate::config::{Config, Discord, Locale};
 use crate::store::Store;
 
 const PREFIX: &str = "discord:";
@@ -38,6 +40,8 @@ pub struct DiscordNotifier {
     store: Store,
     /// Whether a bot is there to answer presses (not in a one-shot run).
     buttons: bool,
+    /// The language and zone of alerts to a channel without its own setting.
+    locale: Locale,
 }
 
 impl DiscordNotifier {
@@ -56,7 +60,21 @@ impl DiscordNotifier {
             channels: config.channel_ids.clone(),
             store,
             buttons: true,
+            locale: Locale::default(),
         })
+    }
+
+    /// Alerts in `locale` (`config.locale`) where a channel has no language of its own.
+    pub fn with_locale(mut self, locale: Locale) -> DiscordNotifier {
+        self.locale = locale;
+        self
+    }
+
+    /// The language and zone of alerts to `channel`: the one place a channel's own
+    /// `/lang` setting is to be looked up (`self.store.chat_lang("discord", channel)`,
+    /// once the store keeps it); `config.locale` until then.
+    pub async fn locale_for(&self, _channel: u64) -> Locale {
+        self.locale
     }
 
     /// Alerts without buttons: nobody would answer a press (`check --repair`).
@@ -85,7 +103,7 @@ pub(super) fn from_config(
     let Some(settings) = &config.discord else {
         return Ok(None);
     };
-    let mut notifier = DiscordNotifier::new(settings, store.clone())?;
+    let mut notifier = DiscordNotifier::new(settings, store.clone())?.with_locale(config.locale);
     if chats.buttons == Buttons::None {
         notifier = notifier.without_buttons();
     }
@@ -168,9 +186,10 @@ impl Notifier for DiscordNotifier {
             .strip_prefix(PREFIX)
             .and_then(|c| c.parse().ok())
             .ok_or_else(|| DeliveryError::Permanent(format!("bad destination {destination}")))?;
-        let mut message = render::alert(alert);
+        let locale = self.locale_for(channel).await;
+        let mut message = alert_embed(alert, locale);
         if let Some(reference) = self.reference(alert).await {
-            message.rows = render::alert_buttons(reference);
+            message.rows = alert_buttons(reference, locale.lang);
         }
         let mut auth = HeaderValue::from_str(&format!("Bot {}", self.token.expose_secret()))
             .map_err(|_| DeliveryError::Permanent("DISCORD_BOT_TOKEN is not a header".into()))?;
@@ -210,8 +229,8 @@ mod tests {
             chrono::Utc::now(),
             vec![AlertEvent::new(space, EventKind::Recovered, Verdict::Up)],
         );
-        let mut message = render::alert(&recovered);
-        message.rows = render::alert_buttons(7);
+        let mut message = alert_embed(&recovered, Locale::default());
+        message.rows = alert_buttons(7, Locale::default().lang);
         let body = body(&message, &recovered);
         assert_eq!(body["embeds"].as_array().map(Vec::len), Some(1));
         assert!(

@@ -24,8 +24,8 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::SetupError;
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
-use crate::config::Config;
 use crate::config::channels::{Email, SmtpTls};
+use crate::config::{Config, Locale};
 use crate::domain::text::clean_line;
 
 const SERVICE: &str = "email";
@@ -41,6 +41,8 @@ pub struct EmailNotifier {
     /// For scrubbing the server's messages (a server may echo what it was sent).
     password: Option<SecretString>,
     host: String,
+    /// The language and zone its alerts are written in (`config.locale`).
+    locale: Locale,
 }
 
 /// The e-mail destination when `SMTP_URL` is set.
@@ -71,6 +73,7 @@ pub(super) fn from_config(config: &Config) -> Result<Option<Arc<dyn Notifier>>, 
         to,
         password: email.password.clone(),
         host: email.host.clone(),
+        locale: config.locale,
     })))
 }
 
@@ -112,8 +115,8 @@ fn transport(email: &Email) -> Result<AsyncSmtpTransport<Tokio1Executor>, SetupE
 }
 
 /// `[spacewarden] alice/api is down`: the alert's title without its leading emoji.
-pub(super) fn subject(alert: &Alert) -> String {
-    let title = render::title(alert, SUBJECT_CHARS);
+pub(super) fn subject(alert: &Alert, locale: Locale) -> String {
+    let title = render::title_in(alert, locale, SUBJECT_CHARS);
     let title = title.trim_start_matches(|c: char| !c.is_alphanumeric());
     format!("[spacewarden] {title}")
 }
@@ -137,10 +140,10 @@ fn html(text: &str) -> String {
 
 impl EmailNotifier {
     fn message(&self, alert: &Alert) -> Result<Message, DeliveryError> {
-        let text = render::text(alert);
+        let text = render::text_in(alert, self.locale);
         let mut builder = Message::builder()
             .from(self.from.clone())
-            .subject(subject(alert));
+            .subject(subject(alert, self.locale));
         for to in &self.to {
             builder = builder.to(to.clone());
         }

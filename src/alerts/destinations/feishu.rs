@@ -25,8 +25,8 @@ use sha2::Sha256;
 use super::{SetupError, robot};
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
 use crate::clock::{Clock, SystemClock};
-use crate::config::Config;
 use crate::config::channels::{Feishu, SecretUrl};
+use crate::config::{Config, Locale};
 
 const SERVICE: &str = "feishu";
 /// The bot's limit is per minute: a minute later the window has passed.
@@ -39,6 +39,8 @@ pub struct FeishuNotifier {
     http: reqwest::Client,
     url: SecretUrl,
     secret: Option<SecretString>,
+    /// The language and zone its alerts are written in (`config.locale`).
+    locale: Locale,
 }
 
 /// The Feishu/Lark destination when `FEISHU_WEBHOOK_URL` is set.
@@ -50,7 +52,12 @@ pub(super) fn from_config(config: &Config) -> Result<Option<Arc<dyn Notifier>>, 
         variable: "FEISHU_WEBHOOK_URL",
         reason: format!("cannot build the HTTP client: {e}"),
     })?;
-    Ok(Some(Arc::new(FeishuNotifier { http, url, secret })))
+    Ok(Some(Arc::new(FeishuNotifier {
+        http,
+        url,
+        secret,
+        locale: config.locale,
+    })))
 }
 
 /// The `sign` of a request at `timestamp_secs`.
@@ -61,16 +68,16 @@ pub fn sign(timestamp_secs: i64, secret: &str) -> String {
 }
 
 /// The card: a coloured header with the title, the alert as `lark_md`.
-fn card(alert: &Alert) -> Value {
+fn card(alert: &Alert, locale: Locale) -> Value {
     let colour = if alert.is_urgent() { "red" } else { "green" };
     json!({
         "header": {
-            "title": { "tag": "plain_text", "content": render::title(alert, TITLE_CHARS) },
+            "title": { "tag": "plain_text", "content": render::title_in(alert, locale, TITLE_CHARS) },
             "template": colour,
         },
         "elements": [{
             "tag": "div",
-            "text": { "tag": "lark_md", "content": render::cut_bytes(&render::markdown(alert), MAX_BYTES) },
+            "text": { "tag": "lark_md", "content": render::cut_bytes(&render::markdown_in(alert, locale), MAX_BYTES) },
         }],
     })
 }
@@ -111,7 +118,7 @@ impl Notifier for FeishuNotifier {
     }
 
     async fn deliver(&self, _destination: &str, alert: &Alert) -> Result<(), DeliveryError> {
-        let mut body = json!({ "msg_type": "interactive", "card": card(alert) });
+        let mut body = json!({ "msg_type": "interactive", "card": card(alert, self.locale) });
         if let Some(secret) = &self.secret {
             // Signed when sent: the bot takes a timestamp within an hour of its clock.
             let now = SystemClock.now().timestamp();
@@ -141,6 +148,7 @@ mod tests {
     #[test]
     fn codes_decide_retry_or_drop() {
         let notifier = FeishuNotifier {
+            locale: Locale::default(),
             http: robot::client().unwrap(),
             url: crate::config::channels::Channels::from_vars(|k| {
                 (k == "FEISHU_WEBHOOK_URL")

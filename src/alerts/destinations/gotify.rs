@@ -16,8 +16,8 @@ use url::Url;
 
 use super::{SetupError, robot};
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
-use crate::config::Config;
 use crate::config::channels::Gotify;
+use crate::config::{Config, Locale};
 
 const SERVICE: &str = "gotify";
 const TITLE_CHARS: usize = 100;
@@ -28,6 +28,8 @@ pub struct GotifyNotifier {
     url: Url,
     token: SecretString,
     hub: Url,
+    /// The language and zone its alerts are written in (`config.locale`).
+    locale: Locale,
 }
 
 /// The Gotify destination when `GOTIFY_URL` and `GOTIFY_TOKEN` are set.
@@ -44,6 +46,7 @@ pub(super) fn from_config(config: &Config) -> Result<Option<Arc<dyn Notifier>>, 
         url,
         token,
         hub: config.hf_endpoint.clone(),
+        locale: config.locale,
     })))
 }
 
@@ -54,8 +57,8 @@ impl GotifyNotifier {
             extras["client::notification"] = json!({ "click": { "url": page } });
         }
         json!({
-            "title": render::title(alert, TITLE_CHARS),
-            "message": render::cut_bytes(&render::markdown(alert), MAX_BYTES),
+            "title": render::title_in(alert, self.locale, TITLE_CHARS),
+            "message": render::cut_bytes(&render::markdown_in(alert, self.locale), MAX_BYTES),
             "priority": if alert.is_urgent() { 8 } else { 5 },
             "extras": extras,
         })

@@ -1,13 +1,17 @@
 //! The log destination: every alert printed to stdout, one line per event. Always on,
-//! so a deployment without chat still shows what happened.
+//! so a deployment without chat still shows what happened. Written in
+//! `config.locale` (`SPACEWARDEN_LANG`, else the POSIX locale; times in `TZ`).
 
 use std::io::Write;
 
 use async_trait::async_trait;
 
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
+use crate::config::Locale;
 
-pub struct LogNotifier;
+pub struct LogNotifier {
+    pub locale: Locale,
+}
 
 #[async_trait]
 impl Notifier for LogNotifier {
@@ -20,7 +24,7 @@ impl Notifier for LogNotifier {
     }
 
     async fn deliver(&self, _destination: &str, alert: &Alert) -> Result<(), DeliveryError> {
-        let text = render::text(alert);
+        let text = render::text_in(alert, self.locale);
         let mut out = std::io::stdout().lock();
         for line in text.lines() {
             writeln!(out, "ALERT {line}").map_err(|e| DeliveryError::Retry {

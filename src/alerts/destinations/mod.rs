@@ -28,6 +28,7 @@
 mod bark;
 mod dingtalk;
 mod discord;
+mod discord_embed;
 mod email;
 mod feishu;
 mod gotify;
@@ -38,6 +39,7 @@ mod robot;
 mod serverchan;
 mod slack;
 mod telegram;
+mod telegram_html;
 mod webhook;
 mod wecom;
 
@@ -45,12 +47,14 @@ use std::sync::Arc;
 
 use crate::alerts::Notifier;
 use crate::chat::telegram::TgBot;
-use crate::config::Config;
+use crate::config::{Config, Locale};
 use crate::store::Store;
 
 pub use discord::DiscordNotifier;
+pub use discord_embed::{alert_buttons as discord_alert_buttons, alert_embed as discord_alert};
 pub use log::LogNotifier;
 pub use telegram::TelegramNotifier;
+pub use telegram_html::alert_html as telegram_alert;
 pub use webhook::WebhookNotifier;
 
 /// Whether chat alerts carry Restart / Rebuild / Mute / Logs buttons: only when a bot
@@ -103,8 +107,8 @@ pub fn from_config(
 }
 
 /// The `log` destination on stdout (the daemon's).
-pub fn log() -> Arc<dyn Notifier> {
-    Arc::new(LogNotifier)
+pub fn log(locale: Locale) -> Arc<dyn Notifier> {
+    Arc::new(LogNotifier { locale })
 }
 
 #[cfg(test)]
@@ -126,7 +130,7 @@ mod tests {
             telegram,
             buttons: Buttons::None,
         };
-        let all = from_config(config, store, chats, log()).unwrap();
+        let all = from_config(config, store, chats, log(Locale::default())).unwrap();
         all.iter().flat_map(|n| n.destinations()).collect()
     }
 

@@ -17,8 +17,8 @@ use url::Url;
 
 use super::{SetupError, robot};
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
-use crate::config::Config;
 use crate::config::channels::{Ntfy, SecretUrl};
+use crate::config::{Config, Locale};
 
 const SERVICE: &str = "ntfy";
 const TITLE_CHARS: usize = 100;
@@ -31,6 +31,8 @@ pub struct NtfyNotifier {
     url: SecretUrl,
     token: Option<SecretString>,
     hub: Url,
+    /// The language and zone its alerts are written in (`config.locale`).
+    locale: Locale,
 }
 
 /// The ntfy destination when `NTFY_URL` is set.
@@ -47,6 +49,7 @@ pub(super) fn from_config(config: &Config) -> Result<Option<Arc<dyn Notifier>>, 
         url,
         token,
         hub: config.hf_endpoint.clone(),
+        locale: config.locale,
     })))
 }
 
@@ -55,8 +58,8 @@ impl NtfyNotifier {
         let urgent = alert.is_urgent();
         let mut body = json!({
             "topic": self.url.last_segment().unwrap_or_default(),
-            "title": render::title(alert, TITLE_CHARS),
-            "message": render::cut_bytes(&render::text(alert), MAX_BYTES),
+            "title": render::title_in(alert, self.locale, TITLE_CHARS),
+            "message": render::cut_bytes(&render::text_in(alert, self.locale), MAX_BYTES),
             "priority": if urgent { 4 } else { 3 },
             "tags": [if urgent { "rotating_light" } else { "white_check_mark" }],
         });

@@ -16,8 +16,8 @@ use url::Url;
 
 use super::{SetupError, robot};
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
-use crate::config::Config;
 use crate::config::channels::PushPlus;
+use crate::config::{Config, Locale};
 
 const SERVICE: &str = "pushplus";
 /// "消息标题，最大长度100".
@@ -28,6 +28,8 @@ pub struct PushPlusNotifier {
     http: reqwest::Client,
     url: Url,
     token: SecretString,
+    /// The language and zone its alerts are written in (`config.locale`).
+    locale: Locale,
 }
 
 /// The PushPlus destination when `PUSHPLUS_TOKEN` is set.
@@ -39,7 +41,12 @@ pub(super) fn from_config(config: &Config) -> Result<Option<Arc<dyn Notifier>>, 
         variable: "PUSHPLUS_TOKEN",
         reason: format!("cannot build the HTTP client: {e}"),
     })?;
-    Ok(Some(Arc::new(PushPlusNotifier { http, url, token })))
+    Ok(Some(Arc::new(PushPlusNotifier {
+        http,
+        url,
+        token,
+        locale: config.locale,
+    })))
 }
 
 impl PushPlusNotifier {
@@ -77,8 +84,8 @@ impl Notifier for PushPlusNotifier {
     async fn deliver(&self, _destination: &str, alert: &Alert) -> Result<(), DeliveryError> {
         let body = json!({
             "token": self.token.expose_secret(),
-            "title": render::title(alert, TITLE_CHARS),
-            "content": render::cut_bytes(&render::markdown(alert), MAX_BYTES),
+            "title": render::title_in(alert, self.locale, TITLE_CHARS),
+            "content": render::cut_bytes(&render::markdown_in(alert, self.locale), MAX_BYTES),
             "template": "markdown",
         });
         let answer = robot::post_json(&self.http, SERVICE, self.url.clone(), &body).await?;

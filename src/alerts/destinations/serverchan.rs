@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 
 use super::{SetupError, robot};
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
-use crate::config::Config;
 use crate::config::channels::SecretUrl;
+use crate::config::{Config, Locale};
 
 const SERVICE: &str = "serverchan";
 /// The push's title is short on a phone; longer text goes in `desp`.
@@ -24,6 +24,8 @@ const MAX_BYTES: usize = 16_000;
 pub struct ServerChanNotifier {
     http: reqwest::Client,
     url: SecretUrl,
+    /// The language and zone its alerts are written in (`config.locale`).
+    locale: Locale,
 }
 
 /// The ServerChan destination when `SERVERCHAN_SENDKEY` or `SERVERCHAN_URL` is set.
@@ -35,7 +37,11 @@ pub(super) fn from_config(config: &Config) -> Result<Option<Arc<dyn Notifier>>, 
         variable: "SERVERCHAN_SENDKEY",
         reason: format!("cannot build the HTTP client: {e}"),
     })?;
-    Ok(Some(Arc::new(ServerChanNotifier { http, url })))
+    Ok(Some(Arc::new(ServerChanNotifier {
+        http,
+        url,
+        locale: config.locale,
+    })))
 }
 
 impl ServerChanNotifier {
@@ -73,8 +79,8 @@ impl Notifier for ServerChanNotifier {
 
     async fn deliver(&self, _destination: &str, alert: &Alert) -> Result<(), DeliveryError> {
         let body = json!({
-            "title": render::title(alert, TITLE_CHARS),
-            "desp": render::cut_bytes(&render::markdown(alert), MAX_BYTES),
+            "title": render::title_in(alert, self.locale, TITLE_CHARS),
+            "desp": render::cut_bytes(&render::markdown_in(alert, self.locale), MAX_BYTES),
         });
         let answer =
             robot::post_json(&self.http, SERVICE, self.url.expose().clone(), &body).await?;

@@ -22,8 +22,8 @@ use serde_json::{Value, json};
 use super::{SetupError, robot};
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
 use crate::clock::{Clock, SystemClock};
-use crate::config::Config;
 use crate::config::channels::SecretUrl;
+use crate::config::{Config, Locale};
 use crate::domain::text::{clean_line, slack_safe};
 
 const SERVICE: &str = "slack";
@@ -37,6 +37,8 @@ const CODE_CHARS: usize = 60;
 pub struct SlackNotifier {
     http: reqwest::Client,
     url: SecretUrl,
+    /// The language and zone its alerts are written in (`config.locale`).
+    locale: Locale,
 }
 
 /// The Slack destination when `SLACK_WEBHOOK_URL` is set.
@@ -48,12 +50,16 @@ pub(super) fn from_config(config: &Config) -> Result<Option<Arc<dyn Notifier>>, 
         variable: "SLACK_WEBHOOK_URL",
         reason: format!("cannot build the HTTP client: {e}"),
     })?;
-    Ok(Some(Arc::new(SlackNotifier { http, url })))
+    Ok(Some(Arc::new(SlackNotifier {
+        http,
+        url,
+        locale: config.locale,
+    })))
 }
 
 /// The webhook body for `alert`.
-pub(super) fn body(alert: &Alert) -> Value {
-    let text = render::text(alert);
+pub(super) fn body(alert: &Alert, locale: Locale) -> Value {
+    let text = render::text_in(alert, locale);
     json!({
         "text": escaped_within(&text, TEXT_CHARS),
         "blocks": [{
@@ -115,7 +121,7 @@ impl Notifier for SlackNotifier {
         let response = self
             .http
             .post(self.url.expose().clone())
-            .json(&body(alert))
+            .json(&body(alert, self.locale))
             .send()
             .await
             // reqwest's error names the URL, which is the credential: only its kind.

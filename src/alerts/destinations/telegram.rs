@@ -1,6 +1,8 @@
 //! Alerts to the chats in `TELEGRAM_CHAT_IDS`: HTML with an emoji headline and the root
 //! cause; Restart / Rebuild / Mute 1h / Logs buttons when the alert is about one
 //! Space (checked against the admin list when pressed); quiet for recoveries.
+//! Each chat reads its alerts in its own language ([`TelegramNotifier::locale_for`];
+//! `config.locale` today), rendered by `telegram_html`.
 //! Telegram's answers decide: a migrated group moves the destination, a blocked or
 //! kicked bot (or a missing chat) ends it, 429 waits `retry_after`, the rest retries.
 
@@ -14,11 +16,13 @@ use teloxide::types::{
 };
 use teloxide::{ApiError, RequestError};
 
+use super::telegram_html::{alert_html, button_labels};
 use super::{Buttons, Chats};
 use crate::alerts::{Alert, DeliveryError, Notifier};
-use crate::chat::telegram::{TgBot, render};
+use crate::chat::telegram::TgBot;
 use crate::commands::ButtonAction;
-use crate::config::Config;
+use crate::config::{Config, Locale};
+use crate::i18n::Lang;
 use crate::store::Store;
 
 const PREFIX: &str = "telegram:";
@@ -29,6 +33,8 @@ pub struct TelegramNotifier {
     store: Store,
     /// Whether a bot is there to answer presses (not in a one-shot run).
     buttons: bool,
+    /// The language and zone of alerts to a chat without its own setting.
+    locale: Locale,
 }
 
 impl TelegramNotifier {
@@ -38,7 +44,21 @@ impl TelegramNotifier {
             chats,
             store,
             buttons: true,
+            locale: Locale::default(),
         }
+    }
+
+    /// Alerts in `locale` (`config.locale`) where a chat has no language of its own.
+    pub fn with_locale(mut self, locale: Locale) -> TelegramNotifier {
+        self.locale = locale;
+        self
+    }
+
+    /// The language and zone of alerts to `chat`: the one place a chat's own `/lang`
+    /// setting is to be looked up (`self.store.chat_lang("telegram", chat)`, once the
+    /// store keeps it); `config.locale` until then.
+    pub async fn locale_for(&self, _chat: i64) -> Locale {
+        self.locale
     }
 
     /// Alerts without buttons: nobody would answer a press (`check --repair`).
@@ -48,7 +68,7 @@ impl TelegramNotifier {
     }
 
     /// Buttons for an alert about one Space that may need a hand.
-    async fn buttons(&self, alert: &Alert) -> Option<InlineKeyboardMarkup> {
+    async fn buttons(&self, alert: &Alert, lang: Lang) -> Option<InlineKeyboardMarkup> {
         if !self.buttons {
             return None;
         }
@@ -57,14 +77,15 @@ impl TelegramNotifier {
         let button = |label: &str, action: ButtonAction| {
             InlineKeyboardButton::callback(label, action.encode())
         };
+        let [restart, rebuild, mute, logs] = button_labels(lang);
         Some(InlineKeyboardMarkup::new([
             vec![
-                button("Restart", ButtonAction::Restart(reference)),
-                button("Rebuild", ButtonAction::Rebuild(reference)),
+                button(&restart, ButtonAction::Restart(reference)),
+                button(&rebuild, ButtonAction::Rebuild(reference)),
             ],
             vec![
-                button("Mute 1h", ButtonAction::Mute(reference)),
-                button("Logs", ButtonAction::Logs(reference)),
+                button(&mute, ButtonAction::Mute(reference)),
+                button(&logs, ButtonAction::Logs(reference)),
             ],
         ]))
     }
@@ -79,7 +100,8 @@ pub(super) fn from_config(
     let (Some(bot), Some(settings)) = (&chats.telegram, &config.telegram) else {
         return None;
     };
-    let mut notifier = TelegramNotifier::new(bot.clone(), settings.chat_ids.clone(), store.clone());
+    let mut notifier = TelegramNotifier::new(bot.clone(), settings.chat_ids.clone(), store.clone())
+        .with_locale(config.locale);
     if chats.buttons == Buttons::None {
         notifier = notifier.without_buttons();
     }
@@ -126,8 +148,9 @@ impl Notifier for TelegramNotifier {
             .strip_prefix(PREFIX)
             .and_then(|c| c.parse().ok())
             .ok_or_else(|| DeliveryError::Permanent(format!("bad destination {destination}")))?;
-        let parts = render::alert(alert);
-        let buttons = self.buttons(alert).await;
+        let locale = self.locale_for(chat).await;
+        let parts = alert_html(alert, locale);
+        let buttons = self.buttons(alert, locale.lang).await;
         let last = parts.len().saturating_sub(1);
         for (i, html) in parts.into_iter().enumerate() {
             self.bot.pace(chat).await;

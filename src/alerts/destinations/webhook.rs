@@ -7,6 +7,8 @@
 //! it as their message): `&`, `<`, `>` escaped as Slack requires and mass mentions
 //! defused, so a Hub error message saying `<!channel>` or `@everyone` pings nobody.
 //! `events` carry the same facts as data (control characters already cleaned).
+//! `text` is in `config.locale` (`SPACEWARDEN_LANG`, else the POSIX locale); every
+//! other field is the same in every language.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,12 +21,15 @@ use url::Url;
 use super::SetupError;
 use crate::alerts::{Alert, AlertEvent, DeliveryError, Notice, Notifier, PlatformEvent, render};
 use crate::clock::{Clock, SystemClock};
-use crate::config::Config;
+use crate::config::{Config, Locale};
 use crate::domain::text::slack_safe;
 
 pub struct WebhookNotifier {
     http: reqwest::Client,
     url: Url,
+    /// The language and zone of `text` (`config.locale`); the machine fields are
+    /// the same in every language.
+    locale: Locale,
 }
 
 /// The webhook body. `text` is ready to show; `events` are for machines.
@@ -44,12 +49,12 @@ struct Body<'a> {
 }
 
 impl WebhookNotifier {
-    pub fn new(url: Url) -> Result<WebhookNotifier, reqwest::Error> {
+    pub fn new(url: Url, locale: Locale) -> Result<WebhookNotifier, reqwest::Error> {
         let http = reqwest::Client::builder()
             .user_agent(concat!("spacewarden/", env!("CARGO_PKG_VERSION")))
             .timeout(Duration::from_secs(10))
             .build()?;
-        Ok(WebhookNotifier { http, url })
+        Ok(WebhookNotifier { http, url, locale })
     }
 }
 
@@ -58,7 +63,7 @@ pub(super) fn from_config(config: &Config) -> Result<Option<Arc<dyn Notifier>>, 
     let Some(url) = &config.alert_webhook_url else {
         return Ok(None);
     };
-    let webhook = WebhookNotifier::new(url.clone()).map_err(|e| SetupError {
+    let webhook = WebhookNotifier::new(url.clone(), config.locale).map_err(|e| SetupError {
         variable: "ALERT_WEBHOOK_URL",
         reason: format!("cannot build the HTTP client: {e}"),
     })?;
@@ -80,7 +85,7 @@ impl Notifier for WebhookNotifier {
             source: "spacewarden",
             at: alert.at.to_rfc3339(),
             urgent: alert.is_urgent(),
-            text: slack_safe(&render::text(alert)),
+            text: slack_safe(&render::text_in(alert, self.locale)),
             events: &alert.events,
             notices: &alert.notices,
             platform: &alert.platform,

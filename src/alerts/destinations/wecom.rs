@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 
 use super::{SetupError, robot};
 use crate::alerts::{Alert, DeliveryError, Notifier, render};
-use crate::config::Config;
 use crate::config::channels::SecretUrl;
+use crate::config::{Config, Locale};
 
 const SERVICE: &str = "wecom";
 /// "markdown内容，最长不超过4096个字节，必须是utf8编码".
@@ -26,6 +26,8 @@ const THROTTLED_FOR: Duration = Duration::from_secs(60);
 pub struct WeComNotifier {
     http: reqwest::Client,
     url: SecretUrl,
+    /// The language and zone its alerts are written in (`config.locale`).
+    locale: Locale,
 }
 
 /// The WeCom destination when `WECOM_WEBHOOK_URL` is set.
@@ -37,14 +39,18 @@ pub(super) fn from_config(config: &Config) -> Result<Option<Arc<dyn Notifier>>, 
         variable: "WECOM_WEBHOOK_URL",
         reason: format!("cannot build the HTTP client: {e}"),
     })?;
-    Ok(Some(Arc::new(WeComNotifier { http, url })))
+    Ok(Some(Arc::new(WeComNotifier {
+        http,
+        url,
+        locale: config.locale,
+    })))
 }
 
 /// The request body: the alert's Markdown, cut to the robot's byte limit.
-pub fn body(alert: &Alert) -> Value {
+pub fn body(alert: &Alert, locale: Locale) -> Value {
     json!({
         "msgtype": "markdown",
-        "markdown": { "content": render::cut_bytes(&render::markdown(alert), MAX_BYTES) },
+        "markdown": { "content": render::cut_bytes(&render::markdown_in(alert, locale), MAX_BYTES) },
     })
 }
 
@@ -74,8 +80,13 @@ impl Notifier for WeComNotifier {
     }
 
     async fn deliver(&self, _destination: &str, alert: &Alert) -> Result<(), DeliveryError> {
-        let answer =
-            robot::post_json(&self.http, SERVICE, self.url.expose().clone(), &body(alert)).await?;
+        let answer = robot::post_json(
+            &self.http,
+            SERVICE,
+            self.url.expose().clone(),
+            &body(alert, self.locale),
+        )
+        .await?;
         self.judge(&answer)
     }
 }
@@ -101,7 +112,7 @@ mod tests {
                 event
             })
             .collect();
-        let body = body(&Alert::of(Utc::now(), events));
+        let body = body(&Alert::of(Utc::now(), events), Locale::default());
         let content = body["markdown"]["content"].as_str().unwrap();
         assert!(content.len() <= MAX_BYTES, "{}", content.len());
         assert!(content.ends_with('…'));
@@ -110,6 +121,7 @@ mod tests {
     #[test]
     fn codes_decide_retry_or_drop() {
         let notifier = WeComNotifier {
+            locale: Locale::default(),
             http: robot::client().unwrap(),
             url: crate::config::channels::Channels::from_vars(|k| {
                 (k == "WECOM_WEBHOOK_URL")

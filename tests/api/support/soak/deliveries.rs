@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
+use spacewarden::alerts::destinations::{discord_alert, telegram_alert};
 use spacewarden::alerts::{Alert, render};
-use spacewarden::chat::{discord, telegram};
+use spacewarden::config::Locale;
 use spacewarden::store::{OutboxRow, Store};
 
 use super::report::Delivery;
@@ -79,7 +80,7 @@ pub async fn deliveries(world: &World, store: &Store, origin: Instant) -> Vec<De
         .into_iter()
         .flat_map(|(row, a)| {
             let what = summary(&a);
-            telegram::render::alert(&a)
+            telegram_alert(&a, Locale::default())
                 .into_iter()
                 .map(move |key| Expected {
                     key,
@@ -104,7 +105,7 @@ pub async fn deliveries(world: &World, store: &Store, origin: Instant) -> Vec<De
     let expected = alerts(&dc_rows)
         .into_iter()
         .map(|(row, a)| Expected {
-            key: (discord::render::alert(&a).title, Some(a.at)),
+            key: (discord_alert(&a, Locale::default()).title, Some(a.at)),
             row,
             what: summary(&a),
         })

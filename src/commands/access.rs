@@ -20,6 +20,15 @@ pub enum Denied {
 }
 
 impl Denied {
+    /// The sentence in `lang` (chat, the page).
+    pub fn text(self, lang: crate::i18n::Lang) -> String {
+        match self {
+            Denied::AdminsOnly => crate::t!(lang, "chat-denied-admins-only"),
+            Denied::NotHere => crate::t!(lang, "chat-denied-not-here"),
+        }
+    }
+
+    /// The English sentence, for what programs read (the API's `message`).
     pub fn sentence(self) -> &'static str {
         match self {
             Denied::AdminsOnly => "Only admins can do that.",

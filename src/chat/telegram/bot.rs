@@ -18,7 +18,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::TgBot;
 use super::render::{self, TgMessage};
-use crate::commands::{Actor, CATALOGUE, CommandCore, FollowUp, Reply, Role, parse};
+use crate::commands::{Actor, CATALOGUE, CommandCore, FollowUp, Platform, Reply, Role, parse};
+use crate::i18n::Lang;
 
 const POLL_TIMEOUT_SECS: u32 = 10;
 
@@ -173,33 +174,66 @@ async fn prepare(bot: &TgBot, core: &CommandCore) {
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "telegram: getWebhookInfo failed"),
     }
-    // The menus come from the catalogue: what readers may use for everyone, the full
-    // list in each admin's private chat.
-    let read: Vec<(&str, &str)> = CATALOGUE
-        .iter()
-        .filter(|spec| spec.role <= Role::Reader)
-        .map(|spec| (spec.name, spec.description))
-        .collect();
-    let all: Vec<(&str, &str)> = CATALOGUE
-        .iter()
-        .map(|spec| (spec.name, spec.description))
-        .collect();
-    let commands = |list: &[(&str, &str)]| {
-        list.iter()
-            .map(|(c, d)| BotCommand::new(*c, *d))
+    // English for every language without a menu of its own (code ""), then one menu per
+    // other language file under its two-letter code ("zh"), as Telegram takes them.
+    for lang in Lang::all() {
+        let code = menu_code(lang);
+        if lang != Lang::EN && code.is_empty() {
+            continue;
+        }
+        set_menus(bot, core, lang, &code).await;
+    }
+}
+
+/// The `language_code` of `lang`'s menu: `""` (everyone else) for English, else the
+/// tag's two-letter ISO 639-1 language (`zh-CN` → `zh`); `""` when it has none.
+fn menu_code(lang: Lang) -> String {
+    if lang == Lang::EN {
+        return String::new();
+    }
+    let primary = lang.tag().split('-').next().unwrap_or("");
+    match primary.len() == 2 && primary.bytes().all(|b| b.is_ascii_alphabetic()) {
+        true => primary.to_ascii_lowercase(),
+        false => String::new(),
+    }
+}
+
+/// The menus in `lang` from the catalogue: what readers may use for everyone, the full
+/// list in each admin's private chat.
+async fn set_menus(bot: &TgBot, core: &CommandCore, lang: Lang, code: &str) {
+    let menu = |all: bool| {
+        CATALOGUE
+            .iter()
+            .filter(|spec| all || spec.role <= Role::Reader)
+            .map(|spec| BotCommand::new(spec.name, spec.description_in(lang)))
             .collect::<Vec<_>>()
     };
-    if let Err(e) = bot.set_my_commands(commands(&read)).await {
-        tracing::warn!(error = %e, "telegram: setMyCommands failed (the menu is cosmetic)");
+    if let Err(e) = bot.set_my_commands(menu(false)).language_code(code).await {
+        tracing::warn!(error = %e, lang = %lang, "telegram: setMyCommands failed (the menu is cosmetic)");
     }
     for admin_id in &core.access().telegram_admins {
         let scope = BotCommandScope::Chat {
             chat_id: Recipient::Id(ChatId(*admin_id)),
         };
-        if let Err(e) = bot.set_my_commands(commands(&all)).scope(scope).await {
-            tracing::warn!(error = %e, "telegram: setMyCommands for an admin failed (cosmetic)");
+        let request = bot
+            .set_my_commands(menu(true))
+            .scope(scope)
+            .language_code(code);
+        if let Err(e) = request.await {
+            tracing::warn!(error = %e, lang = %lang, "telegram: setMyCommands for an admin failed (cosmetic)");
         }
     }
+}
+
+/// The reader's language: the chat's `/lang` choice, else the user's `language_code`,
+/// else `SPACEWARDEN_LANG`.
+async fn reader(core: &CommandCore, user: &teloxide::types::User, chat: Option<i64>) -> Actor {
+    let id = i64::try_from(user.id.0).unwrap_or(i64::MAX);
+    let own = user.language_code.as_deref();
+    let lang = core.reader_lang(Platform::Telegram, chat, own).await;
+    let mut actor = Actor::telegram(id, chat.unwrap_or(0)).in_lang(lang);
+    actor.chat_id = chat;
+    actor
 }
 
 fn markup(message: &TgMessage) -> InlineKeyboardMarkup {
@@ -274,10 +308,7 @@ async fn on_message(bot: &TgBot, core: &CommandCore, username: &str, message: Me
     let Some(parsed) = parse(text, Some(username)) else {
         return; // not a command, or one for another bot
     };
-    let actor = Actor::telegram(
-        i64::try_from(from.id.0).unwrap_or(i64::MAX),
-        message.chat.id.0,
-    );
+    let actor = reader(core, from, Some(message.chat.id.0)).await;
     let response = match parsed {
         Ok(command) => core.execute(&actor, command).await,
         Err(error) => core.parse_error(&actor, text, error).await,
@@ -291,17 +322,15 @@ async fn on_message(bot: &TgBot, core: &CommandCore, username: &str, message: Me
 async fn on_press(bot: &TgBot, core: &CommandCore, query: CallbackQuery) {
     let chat = query.message.as_ref().map(|m| m.chat().id);
     let pressed = query.message.as_ref().map(|m| m.id());
-    let mut actor = Actor::telegram(i64::try_from(query.from.id.0).unwrap_or(i64::MAX), 0);
-    actor.chat_id = chat.map(|c| c.0);
+    let actor = reader(core, &query.from, chat.map(|c| c.0)).await;
     let press = match (&query.data, chat) {
         (Some(data), Some(_)) => Some(core.press(&actor, data).await),
         _ => None,
     };
-    let notice: String = press
-        .as_ref()
-        .map_or("This button is no longer valid.".into(), |p| {
-            p.notice.chars().take(190).collect()
-        });
+    let notice: String = press.as_ref().map_or_else(
+        || crate::t!(actor.lang, "chat-button-invalid"),
+        |p| p.notice.chars().take(190).collect(),
+    );
     // Every press is answered, or the user's client keeps spinning.
     if let Err(e) = bot
         .answer_callback_query(query.id.clone())

@@ -1,0 +1,83 @@
+//! The words every reply shares, in the reader's language: a verdict's name, how long
+//! ago, a duration, an absolute time in `TZ` with its offset, the sentence for a
+//! failure of ours. Replies build all their text through message ids (`t!`); these
+//! are the pieces several of them use.
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::{CommandCore, Reply};
+use crate::domain::Verdict;
+use crate::domain::time::{Ago, absolute_in, ago_parts};
+use crate::i18n::Lang;
+use crate::t;
+
+/// A verdict's name for people (`down`, `故障`); the code stays in JSON.
+pub(crate) fn verdict(lang: Lang, verdict: Verdict) -> String {
+    verdict_code(lang, verdict.as_str())
+}
+
+/// A stored verdict code's name, or the code itself when this build has no word for
+/// it (a newer version stored it).
+pub(super) fn verdict_code(lang: Lang, code: &str) -> String {
+    stored_word(lang, "verdict", code).unwrap_or_else(|| code.replace('_', " "))
+}
+
+/// A stored word (an action's kind or result) under `prefix`, if the file has it.
+pub(super) fn stored_word(lang: Lang, prefix: &str, word: &str) -> Option<String> {
+    let id = format!("{prefix}-{}", word.replace(['_', ' '], "-"));
+    crate::i18n::has_message(lang, &id).then(|| crate::i18n::tr(lang, &id, None))
+}
+
+/// `4 min ago`, `4 分钟前`; `since` is `now - at`.
+pub(super) fn ago(lang: Lang, since: TimeDelta) -> String {
+    match ago_parts(since) {
+        Ago::JustNow => t!(lang, "ago-just-now"),
+        Ago::InAMoment => t!(lang, "ago-in-a-moment"),
+        Ago::Past(n, unit) => t!(lang, "ago-past", n = n, unit = unit.as_str()),
+        Ago::Future(n, unit) => t!(lang, "ago-future", n = n, unit = unit.as_str()),
+    }
+}
+
+/// A duration in words: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`.
+pub(super) fn span(lang: Lang, d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..=59 => t!(lang, "span-s", s = s),
+        60..=3599 => t!(lang, "span-min", min = s / 60),
+        3600..=86_399 if s % 3600 == 0 => t!(lang, "span-h", h = s / 3600),
+        3600..=86_399 => t!(lang, "span-h-min", h = s / 3600, min = s % 3600 / 60),
+        _ if s % 86_400 == 0 => t!(lang, "span-d", d = s / 86_400),
+        _ => t!(lang, "span-d-h", d = s / 86_400, h = s % 86_400 / 3600),
+    }
+}
+
+/// A failure users cannot act on, in `lang`: a neutral sentence with a reference; the
+/// cause chain goes to the log under the same reference.
+pub(super) fn internal(
+    lang: Lang,
+    context: &str,
+    error: &(dyn std::error::Error + 'static),
+) -> Reply {
+    let reference = crate::telemetry::ErrorRef::log(context, error).to_string();
+    Reply::error(t!(lang, "chat-internal", reference = reference))
+}
+
+impl CommandCore {
+    /// `2026-12-07 12:48 (UTC+8)`: a moment in `TZ`, with its offset.
+    pub(super) fn absolute(&self, at: DateTime<Utc>) -> String {
+        absolute_in(at, self.monitor.config().locale.zone)
+    }
+
+    /// A moment as `12-07 12:48` in `TZ` (lists of incidents and actions; the offset is
+    /// said once, in the heading).
+    pub(super) fn short_time(&self, at: DateTime<Utc>) -> String {
+        self.monitor.config().locale.zone.format(at, "%m-%d %H:%M")
+    }
+
+    /// `UTC+8` at `at`: the offset of `short_time`'s times.
+    pub(super) fn offset(&self, at: DateTime<Utc>) -> String {
+        self.monitor.config().locale.zone.offset_label(at)
+    }
+}

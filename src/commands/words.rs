@@ -81,3 +81,41 @@ impl CommandCore {
         self.monitor.config().locale.zone.offset_label(at)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::Lang;
+    use crate::t;
+
+    /// Plurals go through Fluent: English has one and other, Chinese one form.
+    #[test]
+    fn counts_take_each_language_s_plural() {
+        let zh = Lang::exact("zh-CN").unwrap();
+        let attention = |lang, count: usize| t!(lang, "chat-status-attention", count = count);
+        assert_eq!(attention(Lang::EN, 1), "1 Space needs attention");
+        assert_eq!(attention(Lang::EN, 3), "3 Spaces need attention");
+        assert_eq!(attention(zh, 1), "1 个 Space 需要处理");
+        assert_eq!(attention(zh, 3), "3 个 Space 需要处理");
+        let title = |lang, total: usize| t!(lang, "chat-status-title", total = total, counts = "x");
+        assert_eq!(title(Lang::EN, 1), "1 Space: x");
+        assert_eq!(title(Lang::EN, 2), "2 Spaces: x");
+        assert_eq!(title(zh, 2), "共 2 个 Space：x");
+    }
+
+    /// Every command and argument has its description in every language (the ids are
+    /// built from names, so the source scan cannot see them).
+    #[test]
+    fn every_command_is_described_in_every_language() {
+        for lang in Lang::all() {
+            for spec in &crate::commands::CATALOGUE {
+                let id = format!("chat-cmd-{}", spec.name);
+                assert!(crate::i18n::has_message(lang, &id), "{lang}: {id}");
+                let text = spec.description_in(lang);
+                assert!((1..=100).contains(&text.chars().count()), "{lang}: {text}");
+                for arg in spec.args {
+                    assert!(arg.description_in(lang).chars().count() <= 100);
+                }
+            }
+        }
+    }
+}

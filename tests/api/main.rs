@@ -4,6 +4,7 @@
 mod causes;
 mod channels;
 mod chat;
+mod chat_lang;
 mod check_config;
 mod check_hub;
 mod check_repair;

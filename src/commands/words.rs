@@ -46,9 +46,9 @@ pub(super) fn span(lang: Lang, d: Duration) -> String {
     match s {
         0..=59 => t!(lang, "span-s", s = s),
         60..=3599 => t!(lang, "span-min", min = s / 60),
-        3600..=86_399 if s % 3600 == 0 => t!(lang, "span-h", h = s / 3600),
+        3600..=86_399 if s.is_multiple_of(3600) => t!(lang, "span-h", h = s / 3600),
         3600..=86_399 => t!(lang, "span-h-min", h = s / 3600, min = s % 3600 / 60),
-        _ if s % 86_400 == 0 => t!(lang, "span-d", d = s / 86_400),
+        _ if s.is_multiple_of(86_400) => t!(lang, "span-d", d = s / 86_400),
         _ => t!(lang, "span-d-h", d = s / 86_400, h = s % 86_400 / 3600),
     }
 }

@@ -216,3 +216,25 @@ async fn discord_registers_chinese_descriptions_and_answers_in_the_locale() {
     assert!(en.contains("共 2 个 Space"), "{en}");
     daemon.terminate(STOP).await;
 }
+
+/// Without a `/lang` choice and without a language from Telegram, `SPACEWARDEN_LANG`.
+#[tokio::test]
+async fn a_user_without_a_language_reads_spacewarden_lang() {
+    let hub = FakeHub::start().await;
+    hub.add_space(SpaceSpec::new("alice/app"));
+    let rig = Chat::new(Platform::Telegram, hub).await;
+    let mut daemon = rig
+        .app_with("alice/app")
+        .env("SPACEWARDEN_LANG", "zh-CN")
+        .spawn(&["run"]);
+    daemon.wait_for("check cycle done spaces=1", WAIT).await;
+    let silent = TgUser {
+        language_code: None,
+        ..TgUser::named(ADMIN, "ops_lead")
+    };
+    let reply = say(&rig, ADMIN, &silent, "/status").await;
+    assert!(reply.text.contains("共 1 个 Space"), "{}", reply.text);
+    let english = say(&rig, ADMIN, &user(ADMIN, "ops_lead", "en-US"), "/status").await;
+    assert!(english.text.contains("1 Space: 1 up"), "{}", english.text);
+    daemon.terminate(STOP).await;
+}

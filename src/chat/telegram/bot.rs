@@ -18,8 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::TgBot;
 use super::render::{self, TgMessage};
-use crate::commands::{Actor, CATALOGUE, CommandCore, FollowUp, Platform, Reply, Role, parse};
-use crate::i18n::Lang;
+use crate::commands::{Actor, CommandCore, FollowUp, Platform, Reply, parse};
 
 const POLL_TIMEOUT_SECS: u32 = 10;
 
@@ -174,55 +173,7 @@ async fn prepare(bot: &TgBot, core: &CommandCore) {
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "telegram: getWebhookInfo failed"),
     }
-    // English for every language without a menu of its own (code ""), then one menu per
-    // other language file under its two-letter code ("zh"), as Telegram takes them.
-    for lang in Lang::all() {
-        let code = menu_code(lang);
-        if lang != Lang::EN && code.is_empty() {
-            continue;
-        }
-        set_menus(bot, core, lang, &code).await;
-    }
-}
-
-/// The `language_code` of `lang`'s menu: `""` (everyone else) for English, else the
-/// tag's two-letter ISO 639-1 language (`zh-CN` → `zh`); `""` when it has none.
-fn menu_code(lang: Lang) -> String {
-    if lang == Lang::EN {
-        return String::new();
-    }
-    let primary = lang.tag().split('-').next().unwrap_or("");
-    match primary.len() == 2 && primary.bytes().all(|b| b.is_ascii_alphabetic()) {
-        true => primary.to_ascii_lowercase(),
-        false => String::new(),
-    }
-}
-
-/// The menus in `lang` from the catalogue: what readers may use for everyone, the full
-/// list in each admin's private chat.
-async fn set_menus(bot: &TgBot, core: &CommandCore, lang: Lang, code: &str) {
-    let menu = |all: bool| {
-        CATALOGUE
-            .iter()
-            .filter(|spec| all || spec.role <= Role::Reader)
-            .map(|spec| BotCommand::new(spec.name, spec.description_in(lang)))
-            .collect::<Vec<_>>()
-    };
-    if let Err(e) = bot.set_my_commands(menu(false)).language_code(code).await {
-        tracing::warn!(error = %e, lang = %lang, "telegram: setMyCommands failed (the menu is cosmetic)");
-    }
-    for admin_id in &core.access().telegram_admins {
-        let scope = BotCommandScope::Chat {
-            chat_id: Recipient::Id(ChatId(*admin_id)),
-        };
-        let request = bot
-            .set_my_commands(menu(true))
-            .scope(scope)
-            .language_code(code);
-        if let Err(e) = request.await {
-            tracing::warn!(error = %e, lang = %lang, "telegram: setMyCommands for an admin failed (cosmetic)");
-        }
-    }
+    super::menu::set_all(bot, core).await;
 }
 
 /// The reader's language: the chat's `/lang` choice, else the user's `language_code`,

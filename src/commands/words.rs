@@ -110,6 +110,12 @@ mod tests {
             for spec in &crate::commands::CATALOGUE {
                 let id = format!("chat-cmd-{}", spec.name);
                 assert!(crate::i18n::has_message(lang, &id), "{lang}: {id}");
+                // The catalogue's own English (the page's fallback) is the file's.
+                let english = spec.description_in(Lang::EN);
+                assert_eq!(spec.description, english, "/{}", spec.name);
+                for arg in spec.args {
+                    assert_eq!(arg.description, arg.description_in(Lang::EN));
+                }
                 let text = spec.description_in(lang);
                 assert!((1..=100).contains(&text.chars().count()), "{lang}: {text}");
                 for arg in spec.args {

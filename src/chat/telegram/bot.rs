@@ -6,12 +6,11 @@ use std::time::Duration;
 
 use teloxide::payloads::{
     AnswerCallbackQuerySetters, EditMessageTextSetters, GetUpdatesSetters, SendMessageSetters,
-    SetMyCommandsSetters,
 };
 use teloxide::prelude::Requester;
 use teloxide::types::{
-    BotCommand, BotCommandScope, CallbackQuery, ChatId, InlineKeyboardButton, InlineKeyboardMarkup,
-    LinkPreviewOptions, Me, Message, MessageId, ParseMode, Recipient, UpdateKind,
+    CallbackQuery, ChatId, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Me,
+    Message, MessageId, ParseMode, UpdateKind,
 };
 use teloxide::{ApiError, RequestError};
 use tokio_util::sync::CancellationToken;

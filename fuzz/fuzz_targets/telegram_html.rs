@@ -51,6 +51,7 @@ fuzz_target!(|data: &[u8]| {
                 Block::Spaces(vec![SpaceLine {
                     space,
                     verdict: Verdict::ALL[verdict % Verdict::ALL.len()],
+                    verdict_text: String::new(),
                     detail: words.next().unwrap_or("").to_owned(),
                 }])
             }

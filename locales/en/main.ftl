@@ -418,3 +418,177 @@ cause-advice-gpu_quota = wait for the ZeroGPU quota to refill, or move the Space
 cause-advice-disk_full = free space: keep caches in /data, download less at startup, or add storage
 cause-advice-exit_code = the app crashed: read the last lines of its run log (/logs)
 cause-advice-unknown = read the Space's logs (/logs)
+
+## i18n-chat
+# Chat replies (Telegram, Discord) and the command core's answers to every entrance.
+# Space ids, stage names, hardware flavors and outside text (a Hub error, a log line)
+# are inserted as they are.
+
+chat-internal = Something went wrong (ref { $reference }); the details are in spacewarden's log.
+chat-which-space = Which Space?
+chat-not-a-space-id = Not a Space id: { $reason }
+chat-not-watched = I don't watch { $space }. See /spaces.
+chat-check-now = 🔎 Checking every Space now; changes will be alerted.
+chat-check-unavailable = Checks on demand are not available here.
+chat-denied-admins-only = Only admins can do that.
+chat-denied-not-here = Sorry, this chat is not allowed to use spacewarden.
+chat-unknown-command = Unknown command. Try /help.
+chat-page-prev = ◀ Prev
+chat-page-next = Next ▶
+chat-page = Page { $page }
+chat-page-of = Page { $page } of { $pages }
+
+# /status and /spaces
+chat-status-none-checked = No Space checked yet. The first check runs on the schedule (or /check).
+chat-status-count = { $count } { $verdict }
+chat-status-title = { $total ->
+    [one] { $total } Space: { $counts }
+   *[other] { $total } Spaces: { $counts }
+}
+chat-status-token = ⚠ Token for { $owner }
+chat-status-all-up = Everything is up.
+chat-status-attention = { $count ->
+    [one] { $count } Space needs attention
+   *[other] { $count } Spaces need attention
+}
+chat-status-problems-page = Problems page { $page } of { $pages }
+chat-status-more-up = { $count } more up (/spaces lists all)
+chat-spaces-title = { $count ->
+    [one] Watching { $watched } ({ $count } Space seen)
+   *[other] Watching { $watched } ({ $count } Spaces seen)
+}
+chat-detail-unchecked = { $space }: not checked yet
+chat-detail-verdict = Verdict
+chat-detail-stage = Stage
+chat-detail-stage-unknown = unknown
+chat-detail-hardware = Hardware
+chat-detail-last-check = Last check
+chat-detail-uptime = Uptime 24 h / 7 d / 30 d
+chat-detail-muted-until = Muted until
+chat-detail-cause = Cause
+chat-detail-incident = Open incident
+chat-detail-incident-since = since { $at } ({ $ago }): { $cause }
+
+# /history
+chat-history-title = History of { $space } (times in { $offset })
+chat-history-empty = No incidents and no actions recorded.
+chat-history-lasted = lasted { $lasted }, { $resolution }
+chat-history-open = open for { $lasted }
+chat-history-incident = { $at } { $verdict }: { $cause } ({ $state })
+chat-history-action = { $at } { $kind } by { $actor }: { $result }
+chat-history-incidents = Incidents
+chat-history-actions = Actions
+
+# /logs, /metrics, /costs
+chat-hub-token-cannot-read = the token cannot read them
+chat-hub-rate-limited = the Hub is rate limiting us; try again in a minute
+chat-hub-no-answer = the Hub did not answer
+chat-hub-unavailable = No { $what } for { $space }: { $why }.
+chat-logs-none = No { $kind } log lines for { $space }.
+chat-logs-title = Last { $kind } log lines of { $space }
+chat-metrics-title = Live metrics of { $space }
+chat-metrics-memory = Memory
+chat-metrics-network = Network in / out
+chat-metrics-samples = Samples
+chat-costs-title = 💵 Costs (USD)
+chat-costs-24h = 24 h
+chat-costs-7d = 7 d
+chat-costs-30d = 30 d
+chat-costs-projected = This month, projected
+chat-costs-not-known = not yet known
+chat-costs-partial = { $total } + unknown
+chat-costs-unknown-price = unknown price
+chat-costs-line = { $space } ({ $hardware }): { $hours } h, { $cost }
+chat-costs-none = No billed time recorded yet.
+chat-costs-dearest = Last 30 days, dearest first:
+
+# Actions: restart, rebuild, pause, wake, sleep time, mute
+chat-step-restart = restart
+chat-step-rebuild = factory rebuild
+chat-restarting = 🔄 Restarting { $space }…
+chat-rebuilding = 🔨 Factory rebuild of { $space }…
+chat-repair-recovered = ✅ { $space } is back after the { $step } ({ $took })
+chat-repair-still-broken = ❌ { $space } is still broken after the { $step }
+chat-repair-failed = ❌ The { $step } of { $space } failed
+chat-repair-interrupted = The repair of { $space } was interrupted; it resumes when spacewarden restarts.
+chat-in-flight = { $space } is already being repaired; wait for that to finish
+chat-rebuild-ask = Factory rebuild of { $space }?
+chat-rebuild-explain = It rebuilds the Space from scratch without the build cache. The button works for { $minutes } minutes.
+chat-button-rebuild = Rebuild
+chat-button-cancel = Cancel
+chat-paused = ⏸ { $space } is paused ({ $stage })
+chat-pause-failed = Could not pause { $space }: { $why }
+chat-waking = ⏰ Waking { $space }; you will get an alert when it is up.
+chat-sleep-never = never
+chat-sleeps-after = 😴 { $space } now sleeps after: { $after }
+chat-sleep-failed = Could not set the sleep time of { $space }: { $why }
+chat-muted = 🔕 { $space } muted until { $until }
+chat-unmuted = 🔔 { $space } unmuted
+chat-mute-unchecked = { $space } has not been checked yet; try again after the first check.
+
+# Buttons and confirmations
+chat-button-invalid = This button is no longer valid.
+chat-button-unwatched = That Space is no longer watched.
+chat-confirm-not-yours = Only the admin who asked can confirm.
+chat-confirm-already = Already done.
+chat-confirm-expired = Expired
+chat-confirm-rebuilding = Rebuilding
+chat-confirm-cancelled = Cancelled
+chat-rebuild-expired = The rebuild of { $space } expired; ask again with /rebuild.
+chat-rebuild-cancelled = Rebuild of { $space } cancelled.
+
+# Replicas: a follower hands the command to the leader
+chat-relay-lost = The request was lost before a leader took it.
+chat-relay-empty = The leader answered nothing.
+chat-relay-interrupted = The leader stopped while carrying this out; another replica took over. See the Space's history before asking again.
+chat-relay-no-leader = No replica is acting right now (no leader), so nothing was done. Try again in a few seconds.
+chat-relay-still-running = The leader is still carrying this out; see the Space's history.
+
+# /testalert, /lang, /help
+chat-test-alert-all = 🧪 Test alert delivered everywhere:
+chat-test-alert-some = 🧪 Test alert not delivered everywhere:
+chat-test-alert-delivered = ✅ { $destination }: delivered
+chat-lang-set = Replies in this chat are now in { $name }.
+chat-lang-auto = Replies in this chat now follow each person's own language.
+chat-lang-only-in-chat = /lang sets the language of a chat or channel; send it there.
+chat-help-title = spacewarden commands
+
+# Wrong arguments: the reason, then the usage line
+chat-parse-unknown = Unknown command /{ $name }. Try /help.
+chat-parse-usage = { $reason }. Usage: { $usage }
+chat-parse-which-space = which Space?
+chat-parse-missing = { $name } is missing
+chat-parse-unexpected = unexpected argument { $name }
+chat-parse-build-or-run = "{ $value }" is neither build nor run
+chat-parse-duration = { $reason }
+chat-parse-range = { $name } is between 1s and 30d
+chat-parse-lang = "{ $value }" is not a language I speak (zh-CN, en or auto)
+chat-parse-no-argument = this command takes no argument
+chat-parse-too-many = too many arguments
+chat-usage-space = owner/name
+chat-usage-duration = duration, e.g. 1h
+chat-usage-sleep-time = duration|never
+
+# The command menu (Telegram) and slash commands (Discord): at most 100 characters
+chat-cmd-status = All Spaces at a glance, or one in detail
+chat-cmd-spaces = The watch list with verdicts
+chat-cmd-history = Recent incidents and actions of a Space
+chat-cmd-metrics = Live CPU, memory and network of a Space
+chat-cmd-costs = What the Spaces cost: 24 h, 7 d, 30 d, this month
+chat-cmd-help = The commands you may use
+chat-cmd-logs = Last log lines of a Space (build or run)
+chat-cmd-restart = Restart a Space
+chat-cmd-rebuild = Factory rebuild a Space (asks first)
+chat-cmd-pause = Pause a Space
+chat-cmd-wake = Wake a Space
+chat-cmd-mute = Silence a Space's alerts (default 1h)
+chat-cmd-unmute = Unsilence a Space's alerts
+chat-cmd-sleeptime = Set how long a Space idles before it sleeps
+chat-cmd-check = Check every Space now
+chat-cmd-testalert = Send a test alert to every destination
+chat-cmd-lang = Reply here in zh-CN or en; auto: each person's own language
+chat-arg-space = owner/name of a watched Space
+chat-arg-kind = build or run
+chat-arg-duration = how long (default 1h)
+chat-arg-sleep-time = idle this long before sleeping, or never
+chat-arg-lang = zh-CN, en, or auto (each person's own language)

@@ -407,3 +407,170 @@ cause-advice-gpu_quota = 等待 ZeroGPU 配额恢复，或把 Space 换到独占
 cause-advice-disk_full = 释放空间：把缓存放在 /data，启动时少下载一些，或增加存储
 cause-advice-exit_code = 应用崩溃了：查看运行日志的最后几行（/logs）
 cause-advice-unknown = 查看 Space 的日志（/logs）
+
+## i18n-chat
+# 聊天回复（Telegram、Discord）以及命令核心对各入口的回答。
+# Space id、阶段名、硬件规格和外部文本（Hub 的错误、日志行）原样插入。
+
+chat-internal = 出错了（编号 { $reference }），详情请查看 spacewarden 的日志。
+chat-which-space = 哪个 Space？
+chat-not-a-space-id = 不是有效的 Space id：{ $reason }
+chat-not-watched = 我没有监控 { $space }。请看 /spaces。
+chat-check-now = 🔎 正在检查所有 Space；有变化会发出告警。
+chat-check-unavailable = 这里不能按需检查。
+chat-denied-admins-only = 只有管理员可以这样做。
+chat-denied-not-here = 抱歉，此聊天未获准使用 spacewarden。
+chat-unknown-command = 未知命令。试试 /help。
+chat-page-prev = ◀ 上一页
+chat-page-next = 下一页 ▶
+chat-page = 第 { $page } 页
+chat-page-of = 第 { $page } 页，共 { $pages } 页
+
+# /status 与 /spaces
+chat-status-none-checked = 还没有检查过任何 Space。首次检查按计划运行（或发送 /check）。
+chat-status-count = { $verdict } { $count } 个
+chat-status-title = 共 { $total } 个 Space：{ $counts }
+chat-status-token = ⚠ { $owner } 的令牌
+chat-status-all-up = 全部正常。
+chat-status-attention = { $count } 个 Space 需要处理
+chat-status-problems-page = 问题列表第 { $page } 页，共 { $pages } 页
+chat-status-more-up = 另有 { $count } 个正常（/spaces 列出全部）
+chat-spaces-title = 正在监控 { $watched }（已发现 { $count } 个 Space）
+chat-detail-unchecked = { $space }：尚未检查
+chat-detail-verdict = 判定
+chat-detail-stage = 阶段
+chat-detail-stage-unknown = 未知
+chat-detail-hardware = 硬件
+chat-detail-last-check = 上次检查
+chat-detail-uptime = 在线率 24 h / 7 d / 30 d
+chat-detail-muted-until = 静音至
+chat-detail-cause = 原因
+chat-detail-incident = 未结束的故障
+chat-detail-incident-since = 自 { $at }（{ $ago }）：{ $cause }
+
+# /history
+chat-history-title = { $space } 的记录（时间为 { $offset }）
+chat-history-empty = 没有故障记录，也没有操作记录。
+chat-history-lasted = 持续 { $lasted }，{ $resolution }
+chat-history-open = 已持续 { $lasted }
+chat-history-incident = { $at } { $verdict }：{ $cause }（{ $state }）
+chat-history-action = { $at } { $kind }，操作者 { $actor }：{ $result }
+chat-history-incidents = 故障
+chat-history-actions = 操作
+
+# /logs、/metrics、/costs
+chat-hub-token-cannot-read = 令牌无权读取
+chat-hub-rate-limited = Hub 正在限流，请一分钟后再试
+chat-hub-no-answer = Hub 没有响应
+chat-hub-unavailable = 无法获取 { $space } 的{ $what ->
+    [logs] 日志
+   *[other] 实时指标
+}：{ $why }。
+chat-logs-none = { $space } 没有 { $kind } 日志。
+chat-logs-title = { $space } 最近的 { $kind } 日志
+chat-metrics-title = { $space } 的实时指标
+chat-metrics-memory = 内存
+chat-metrics-network = 网络 入 / 出
+chat-metrics-samples = 采样数
+chat-costs-title = 💵 成本（美元）
+chat-costs-24h = 24 h
+chat-costs-7d = 7 d
+chat-costs-30d = 30 d
+chat-costs-projected = 本月预计
+chat-costs-not-known = 暂时未知
+chat-costs-partial = { $total } + 未知部分
+chat-costs-unknown-price = 价格未知
+chat-costs-line = { $space }（{ $hardware }）：{ $hours } h，{ $cost }
+chat-costs-none = 还没有计费时长记录。
+chat-costs-dearest = 最近 30 天，按成本从高到低：
+
+# 操作：重启、重建、暂停、唤醒、休眠时间、静音
+chat-step-restart = 重启
+chat-step-rebuild = 恢复出厂重建
+chat-restarting = 🔄 正在重启 { $space }…
+chat-rebuilding = 🔨 正在恢复出厂重建 { $space }…
+chat-repair-recovered = ✅ { $step }后 { $space } 已恢复（用时 { $took }）
+chat-repair-still-broken = ❌ { $step }后 { $space } 仍然故障
+chat-repair-failed = ❌ { $space } 的{ $step }失败了
+chat-repair-interrupted = { $space } 的修复被中断；spacewarden 重启后会继续。
+chat-in-flight = { $space } 正在修复中，请等它完成
+chat-rebuild-ask = 要恢复出厂重建 { $space } 吗？
+chat-rebuild-explain = 这会不使用构建缓存、从头重建该 Space。按钮 { $minutes } 分钟内有效。
+chat-button-rebuild = 重建
+chat-button-cancel = 取消
+chat-paused = ⏸ { $space } 已暂停（{ $stage }）
+chat-pause-failed = 无法暂停 { $space }：{ $why }
+chat-waking = ⏰ 正在唤醒 { $space }；恢复运行时会发出告警。
+chat-sleep-never = 从不休眠
+chat-sleeps-after = 😴 { $space } 现在的休眠时间：{ $after }
+chat-sleep-failed = 无法设置 { $space } 的休眠时间：{ $why }
+chat-muted = 🔕 { $space } 已静音至 { $until }
+chat-unmuted = 🔔 { $space } 已取消静音
+chat-mute-unchecked = { $space } 尚未检查过；请在首次检查后再试。
+
+# 按钮与确认
+chat-button-invalid = 此按钮已失效。
+chat-button-unwatched = 该 Space 已不再监控。
+chat-confirm-not-yours = 只有发起请求的管理员可以确认。
+chat-confirm-already = 已经处理过了。
+chat-confirm-expired = 已过期
+chat-confirm-rebuilding = 正在重建
+chat-confirm-cancelled = 已取消
+chat-rebuild-expired = { $space } 的重建请求已过期；请重新发送 /rebuild。
+chat-rebuild-cancelled = 已取消 { $space } 的重建。
+
+# 多副本：从副本把命令交给主副本执行
+chat-relay-lost = 请求在主副本接手前丢失了。
+chat-relay-empty = 主副本没有给出回答。
+chat-relay-interrupted = 主副本在执行过程中停止了，另一个副本已接管。再次请求前请先查看该 Space 的记录。
+chat-relay-no-leader = 当前没有副本在执行（没有主副本），所以什么也没做。请几秒后再试。
+chat-relay-still-running = 主副本仍在执行；请查看该 Space 的记录。
+
+# /testalert、/lang、/help
+chat-test-alert-all = 🧪 测试告警已送达所有目的地：
+chat-test-alert-some = 🧪 测试告警未能送达所有目的地：
+chat-test-alert-delivered = ✅ { $destination }：已送达
+chat-lang-set = 此聊天的回复语言已设为{ $name }。
+chat-lang-auto = 此聊天的回复现在跟随每个人自己的语言。
+chat-lang-only-in-chat = /lang 用于设置某个聊天或频道的语言，请在那里发送。
+chat-help-title = spacewarden 命令
+
+# 参数错误：先说原因，再给用法
+chat-parse-unknown = 未知命令 /{ $name }。试试 /help。
+chat-parse-usage = { $reason }。用法：{ $usage }
+chat-parse-which-space = 哪个 Space？
+chat-parse-missing = 缺少 { $name }
+chat-parse-unexpected = 多余的参数 { $name }
+chat-parse-build-or-run = “{ $value }”既不是 build 也不是 run
+chat-parse-duration = 时长无效：{ $reason }
+chat-parse-range = { $name } 的时长须在 1s 到 30d 之间
+chat-parse-lang = 不支持“{ $value }”（可选 zh-CN、en 或 auto）
+chat-parse-no-argument = 此命令不带参数
+chat-parse-too-many = 参数太多
+chat-usage-space = 所有者/名称
+chat-usage-duration = 时长，例如 1h
+chat-usage-sleep-time = 时长|never
+
+# 命令菜单（Telegram）与斜杠命令（Discord）：不超过 100 个字符
+chat-cmd-status = 一览所有 Space，或查看某一个的详情
+chat-cmd-spaces = 监控列表及判定
+chat-cmd-history = 某个 Space 最近的故障与操作
+chat-cmd-metrics = 某个 Space 的实时 CPU、内存和网络
+chat-cmd-costs = Space 的成本：24 小时、7 天、30 天、本月
+chat-cmd-help = 你可以使用的命令
+chat-cmd-logs = 某个 Space 最近的日志（构建或运行）
+chat-cmd-restart = 重启某个 Space
+chat-cmd-rebuild = 恢复出厂重建某个 Space（会先确认）
+chat-cmd-pause = 暂停某个 Space
+chat-cmd-wake = 唤醒某个 Space
+chat-cmd-mute = 将某个 Space 的告警静音（默认 1 小时）
+chat-cmd-unmute = 取消某个 Space 的告警静音
+chat-cmd-sleeptime = 设置 Space 空闲多久后休眠
+chat-cmd-check = 立即检查所有 Space
+chat-cmd-testalert = 向所有目的地发送测试告警
+chat-cmd-lang = 设置此处的回复语言：zh-CN 或 en；auto 表示跟随每个人自己的语言
+chat-arg-space = 被监控的 Space（所有者/名称）
+chat-arg-kind = build（构建）或 run（运行）
+chat-arg-duration = 时长（默认 1 小时）
+chat-arg-sleep-time = 空闲多久后休眠，或 never
+chat-arg-lang = zh-CN、en 或 auto（跟随每个人自己的语言）

@@ -20,6 +20,15 @@ pub enum Denied {
 }
 
 impl Denied {
+    /// The sentence in `lang` (chat, the page).
+    pub fn text(self, lang: crate::i18n::Lang) -> String {
+        match self {
+            Denied::AdminsOnly => crate::t!(lang, "chat-denied-admins-only"),
+            Denied::NotHere => crate::t!(lang, "chat-denied-not-here"),
+        }
+    }
+
+    /// The English sentence, for what programs read (the API's `message`).
     pub fn sentence(self) -> &'static str {
         match self {
             Denied::AdminsOnly => "Only admins can do that.",
@@ -116,6 +125,26 @@ impl Access {
 mod tests {
     use super::*;
     use crate::commands::catalogue::find;
+
+    /// A relayed request carries the reader's language as its tag; one written by a
+    /// replica of an older version, without it, is answered in English.
+    #[test]
+    fn an_actor_travels_with_its_language() {
+        let zh = crate::i18n::Lang::exact("zh-CN").unwrap();
+        let actor = Actor::telegram(42, -100).in_lang(zh);
+        let json = serde_json::to_string(&actor).unwrap();
+        assert!(json.contains(r#""lang":"zh-CN""#), "{json}");
+        assert_eq!(serde_json::from_str::<Actor>(&json).unwrap(), actor);
+        let old = r#"{"platform":"Telegram","user_id":"42","chat_id":-100}"#;
+        let read: Actor = serde_json::from_str(old).unwrap();
+        assert_eq!(read, Actor::telegram(42, -100));
+        assert_eq!(read.lang, crate::i18n::Lang::EN);
+        let unknown = r#"{"platform":"Api","user_id":"api","chat_id":null,"lang":"xx"}"#;
+        assert_eq!(
+            serde_json::from_str::<Actor>(unknown).unwrap().lang,
+            crate::i18n::Lang::EN
+        );
+    }
 
     #[test]
     fn roles_by_id_and_chat() {

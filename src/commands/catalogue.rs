@@ -11,9 +11,11 @@
 use std::time::Duration;
 
 use super::name::command_names;
-pub use super::spec::{Arg, ArgKind, MUTE_CHOICES, Role, SLEEP_CHOICES, Spec, find, space_actions};
+pub use super::spec::{
+    Arg, ArgKind, LANG_CHOICES, MUTE_CHOICES, Role, SLEEP_CHOICES, Spec, find, space_actions,
+};
 use super::spec::{
-    DURATION, LOG_KIND, SLEEP_TIME, SPACE, SPACE_OPTIONAL, Values, acts, slow, spec,
+    DURATION, LANG, LOG_KIND, SLEEP_TIME, SPACE, SPACE_OPTIONAL, Values, acts, slow, spec,
 };
 use super::{Actor, CommandCore, Outcome, Reply, Response};
 use crate::hub::LogKind;
@@ -35,6 +37,7 @@ command_names! {
     SleepTime => "sleeptime",
     Check => "check",
     TestAlert => "testalert",
+    Lang => "lang",
 }
 
 /// Every command, in the order menus and `/help` show them.
@@ -138,6 +141,13 @@ pub const CATALOGUE: [Spec; CommandName::COUNT] = [
         &[],
         Role::Admin,
     )),
+    // Changes what this chat reads, not a Space: not an action of the page or the API.
+    spec(
+        CommandName::Lang,
+        "Reply here in zh-CN or en; auto: each person's own language",
+        &[LANG],
+        Role::Admin,
+    ),
 ];
 
 /// The catalogue holds every command at its position in `CommandName`, checked when
@@ -181,6 +191,8 @@ pub enum Command {
     /// A test alert to every configured destination (`alerts::test_alert`).
     TestAlert,
     Help,
+    /// This chat's language from now on (`None`: `auto`, each person's own); the tag.
+    Lang(Option<String>),
 }
 
 impl Command {
@@ -215,6 +227,7 @@ impl Command {
             | Command::Help => {
                 format!("/{}", self.spec().name)
             }
+            Command::Lang(tag) => format!("/lang {}", tag.as_deref().unwrap_or("auto")),
         }
     }
 }
@@ -241,6 +254,7 @@ pub(super) fn command(name: CommandName, values: Values) -> Command {
         CommandName::Costs => Command::Costs,
         CommandName::Check => Command::Check,
         CommandName::TestAlert => Command::TestAlert,
+        CommandName::Lang => Command::Lang(values.lang.map(|lang| lang.tag().to_owned())),
     }
 }
 
@@ -264,6 +278,7 @@ impl Command {
             Command::Check => CommandName::Check,
             Command::TestAlert => CommandName::TestAlert,
             Command::Help => CommandName::Help,
+            Command::Lang(_) => CommandName::Lang,
         }
     }
 
@@ -283,7 +298,8 @@ impl CommandCore {
             | Command::Costs
             | Command::Check
             | Command::TestAlert
-            | Command::Help => None,
+            | Command::Help
+            | Command::Lang(_) => None,
             Command::Status(Some(space))
             | Command::History(space)
             | Command::Logs(space, _)
@@ -296,20 +312,21 @@ impl CommandCore {
             | Command::Unmute(space)
             | Command::SleepTime(space, _) => Some(space.as_str()),
         };
-        let id = match space.map(|text| self.resolve(text)) {
+        let id = match space.map(|text| self.resolve(actor.lang, text)) {
             None => None,
             Some(resolved) => match resolved.await {
                 Ok(id) => Some(id),
                 Err(refused) => return refused,
             },
         };
+        let lang = actor.lang;
         match (command, id) {
-            (Command::Status(_), Some(id)) => Response::read(self.detail(id).await),
-            (Command::Status(_), None) => Response::read(self.overview(0).await),
-            (Command::Spaces, _) => Response::read(self.space_list(0).await),
-            (Command::History(_), Some(id)) => Response::read(self.history(id).await),
-            (Command::Logs(_, kind), Some(id)) => Response::read(self.logs(id, kind).await),
-            (Command::Metrics(_), Some(id)) => Response::read(self.metrics(id).await),
+            (Command::Status(_), Some(id)) => Response::read(self.detail(lang, id).await),
+            (Command::Status(_), None) => Response::read(self.overview(lang, 0).await),
+            (Command::Spaces, _) => Response::read(self.space_list(lang, 0).await),
+            (Command::History(_), Some(id)) => Response::read(self.history(lang, id).await),
+            (Command::Logs(_, kind), Some(id)) => Response::read(self.logs(lang, id, kind).await),
+            (Command::Metrics(_), Some(id)) => Response::read(self.metrics(lang, id).await),
             (Command::Restart(_), Some(id)) => {
                 self.repair(actor, &id, crate::domain::RepairStep::Restart)
                     .await
@@ -320,17 +337,25 @@ impl CommandCore {
             (Command::Pause(_), Some(id)) => self.pause(actor, id).await,
             (Command::Wake(_), Some(id)) => self.wake(actor, id).await,
             (Command::Mute(_, duration), Some(id)) => {
-                self.mute(id, Some(duration.unwrap_or(Duration::from_secs(3600))))
-                    .await
+                self.mute(
+                    lang,
+                    id,
+                    Some(duration.unwrap_or(Duration::from_secs(3600))),
+                )
+                .await
             }
-            (Command::Unmute(_), Some(id)) => self.mute(id, None).await,
+            (Command::Unmute(_), Some(id)) => self.mute(lang, id, None).await,
             (Command::SleepTime(_, after), Some(id)) => self.sleep_time(actor, id, after).await,
-            (Command::Costs, _) => Response::read(self.costs().await),
-            (Command::Check, _) => self.check_now(),
-            (Command::TestAlert, _) => super::test_alert::run(&self.monitor).await,
+            (Command::Costs, _) => Response::read(self.costs(lang).await),
+            (Command::Check, _) => self.check_now(lang),
+            (Command::TestAlert, _) => super::test_alert::run(&self.monitor, lang).await,
             (Command::Help, _) => Response::done(self.help(actor)),
+            (Command::Lang(tag), _) => self.set_lang(actor, tag).await,
             // A Space command always has its id here (resolved above).
-            (_, None) => Response::with(Outcome::BadRequest, Reply::error("Which Space?")),
+            (_, None) => Response::with(
+                Outcome::BadRequest,
+                Reply::error(crate::t!(lang, "chat-which-space")),
+            ),
         }
     }
 }

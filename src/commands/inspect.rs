@@ -1,36 +1,47 @@
 //! `/logs` and `/metrics`: read straight from the Hub (logs SSE, live-metrics SSE).
+//! Log lines are outside text, shown as they are; the rest is in the reader's language.
 
 use super::{Block, CommandCore, Reply, Severity};
 use crate::domain::SpaceId;
 use crate::hub::{HubError, LogKind};
+use crate::i18n::Lang;
+use crate::t;
 
 /// Log lines shown: enough to see a traceback, few enough for one chat message.
 const LOG_LINES: usize = 30;
 const LINE_WIDTH: usize = 200;
 
-fn hub_error(what: &str, id: &SpaceId, e: &HubError) -> Reply {
+/// `what`: `logs` or `metrics`.
+fn hub_error(lang: Lang, what: &str, id: &SpaceId, e: &HubError) -> Reply {
     tracing::info!(space = %id, error = %e, "{what} unavailable");
     let why = match e {
         HubError::NotFound(_) | HubError::Forbidden(_) | HubError::Unauthorized(_) => {
-            "the token cannot read them"
+            t!(lang, "chat-hub-token-cannot-read")
         }
-        HubError::RateLimited { .. } => "the Hub is rate limiting us; try again in a minute",
-        _ => "the Hub did not answer",
+        HubError::RateLimited { .. } => t!(lang, "chat-hub-rate-limited"),
+        _ => t!(lang, "chat-hub-no-answer"),
     };
-    Reply::error(format!("No {what} for {id}: {why}."))
+    Reply::error(t!(
+        lang,
+        "chat-hub-unavailable",
+        what = what,
+        space = id.to_string(),
+        why = why
+    ))
 }
 
 impl CommandCore {
-    pub(super) async fn logs(&self, id: SpaceId, kind: LogKind) -> Reply {
+    pub(super) async fn logs(&self, lang: Lang, id: SpaceId, kind: LogKind) -> Reply {
         let token = self.monitor.config().token_for(id.owner());
+        let (space, kind_name) = (id.to_string(), kind.as_str());
         match self.monitor.hub().logs(&id, kind, LOG_LINES, token).await {
             Ok(lines) if lines.is_empty() => Reply::new(
                 Severity::Info,
-                format!("No {} log lines for {id}.", kind.as_str()),
+                t!(lang, "chat-logs-none", kind = kind_name, space = space),
             ),
             Ok(lines) => Reply::new(
                 Severity::Info,
-                format!("Last {} log lines of {id}", kind.as_str()),
+                t!(lang, "chat-logs-title", kind = kind_name, space = space),
             )
             .block(Block::Code(
                 lines
@@ -38,11 +49,11 @@ impl CommandCore {
                     .map(|l| l.text.chars().take(LINE_WIDTH).collect())
                     .collect(),
             )),
-            Err(e) => hub_error("logs", &id, &e),
+            Err(e) => hub_error(lang, "logs", &id, &e),
         }
     }
 
-    pub(super) async fn metrics(&self, id: SpaceId) -> Reply {
+    pub(super) async fn metrics(&self, lang: Lang, id: SpaceId) -> Reply {
         let token = self.monitor.config().token_for(id.owner());
         match self.monitor.hub().live_metrics(&id, 3, token).await {
             Ok(samples) => {
@@ -55,26 +66,29 @@ impl CommandCore {
                     .map(|s| (s.memory_used_bytes, s.memory_total_bytes))
                     .unwrap_or_default();
                 let gib = |b: u64| b as f64 / 1_073_741_824.0;
-                Reply::new(Severity::Info, format!("Live metrics of {id}")).block(Block::Fields(
-                    vec![
-                        ("CPU".into(), format!("{:.1} %", avg(|s| s.cpu_usage_pct))),
-                        (
-                            "Memory".into(),
-                            format!("{:.2} / {:.0} GiB", gib(last.0), gib(last.1)),
+                let fields = vec![
+                    ("CPU".into(), format!("{:.1} %", avg(|s| s.cpu_usage_pct))),
+                    (
+                        t!(lang, "chat-metrics-memory"),
+                        format!("{:.2} / {:.0} GiB", gib(last.0), gib(last.1)),
+                    ),
+                    (
+                        t!(lang, "chat-metrics-network"),
+                        format!(
+                            "{:.1} / {:.1} kB/s",
+                            avg(|s| s.rx_bps) / 1000.0,
+                            avg(|s| s.tx_bps) / 1000.0
                         ),
-                        (
-                            "Network in / out".into(),
-                            format!(
-                                "{:.1} / {:.1} kB/s",
-                                avg(|s| s.rx_bps) / 1000.0,
-                                avg(|s| s.tx_bps) / 1000.0
-                            ),
-                        ),
-                        ("Samples".into(), samples.len().to_string()),
-                    ],
-                ))
+                    ),
+                    (t!(lang, "chat-metrics-samples"), samples.len().to_string()),
+                ];
+                Reply::new(
+                    Severity::Info,
+                    t!(lang, "chat-metrics-title", space = id.to_string()),
+                )
+                .block(Block::Fields(fields))
             }
-            Err(e) => hub_error("metrics", &id, &e),
+            Err(e) => hub_error(lang, "metrics", &id, &e),
         }
     }
 }

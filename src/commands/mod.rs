@@ -10,7 +10,9 @@ mod access;
 pub mod catalogue;
 mod costs;
 mod help;
+mod history;
 mod inspect;
+mod lang;
 mod name;
 mod parse;
 mod press;
@@ -21,6 +23,7 @@ mod spec;
 mod status;
 mod switches;
 mod test_alert;
+mod words;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -29,13 +32,15 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 
 use crate::domain::{ActionActor, Person, SpaceId, Via};
+use crate::i18n::Lang;
 use crate::monitor::Monitor;
 use crate::replica::{self, Replica};
 use crate::store::{AuditEntry, Store};
+use crate::t;
 
 pub use access::{Access, Denied};
 pub use catalogue::{CATALOGUE, Command, CommandName, Role, Spec};
-pub use parse::{ParseError, parse};
+pub use parse::{ParseError, Reason, parse};
 pub use reply::{Block, Button, ButtonAction, ButtonStyle, Reply, Severity, SpaceLine};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -74,6 +79,25 @@ pub struct Actor {
     /// never act. Authenticated at the edge like every web actor.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub viewer: bool,
+    /// The language the reply is written in (`in_lang`). Relayed as its tag; a request
+    /// written by an older replica, without it, is answered in English.
+    #[serde(default, with = "lang_tag")]
+    pub lang: Lang,
+}
+
+/// `Lang` as its tag (`en`, `zh-CN`) in a relayed request; a tag this build has no
+/// file for reads as its closest file, else English.
+mod lang_tag {
+    use crate::i18n::Lang;
+
+    pub fn serialize<S: serde::Serializer>(lang: &Lang, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(lang.tag())
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Lang, D::Error> {
+        let tag = <String as serde::Deserialize>::deserialize(d)?;
+        Ok(Lang::match_tag(&tag).unwrap_or_default())
+    }
 }
 
 impl Actor {
@@ -83,6 +107,7 @@ impl Actor {
             user_id: user.to_string(),
             chat_id: Some(chat),
             viewer: false,
+            lang: Lang::EN,
         }
     }
 
@@ -92,6 +117,7 @@ impl Actor {
             user_id: user.to_string(),
             chat_id: i64::try_from(channel).ok(),
             viewer: false,
+            lang: Lang::EN,
         }
     }
 
@@ -101,6 +127,7 @@ impl Actor {
             user_id: "api".into(),
             chat_id: None,
             viewer: false,
+            lang: Lang::EN,
         }
     }
 
@@ -111,6 +138,7 @@ impl Actor {
             user_id: access::API_READER.into(),
             chat_id: None,
             viewer: false,
+            lang: Lang::EN,
         }
     }
 
@@ -120,6 +148,7 @@ impl Actor {
             user_id: user.into(),
             chat_id: None,
             viewer: false,
+            lang: Lang::EN,
         }
     }
 
@@ -137,7 +166,13 @@ impl Actor {
             user_id: "cli".into(),
             chat_id: None,
             viewer: false,
+            lang: Lang::EN,
         }
+    }
+
+    /// The same actor, answered in `lang`.
+    pub fn in_lang(self, lang: Lang) -> Actor {
+        Actor { lang, ..self }
     }
 
     /// How the actor is recorded in `actions`.
@@ -224,8 +259,8 @@ impl Response {
     }
 
     /// Something of ours failed: a reference in the reply, the cause in the log.
-    fn internal(context: &str, error: &(dyn std::error::Error + 'static)) -> Response {
-        Response::with(Outcome::Internal, internal(context, error))
+    fn internal(lang: Lang, context: &str, error: &(dyn std::error::Error + 'static)) -> Response {
+        Response::with(Outcome::Internal, words::internal(lang, context, error))
     }
 
     /// A read command's answer: an error reply is a failure.
@@ -248,12 +283,6 @@ pub struct Press {
     pub message: Option<Reply>,
     /// Replaces the new message when there is one, else the pressed one.
     pub follow_up: Option<FollowUp>,
-}
-
-/// The reply for a failure users cannot act on: a neutral sentence with a reference;
-/// the whole cause chain goes to the log under the same reference.
-pub(crate) fn internal(context: &str, error: &(dyn std::error::Error + 'static)) -> Reply {
-    Reply::error(crate::telemetry::ErrorRef::log(context, error).sentence())
 }
 
 /// Executes commands for every entrance.
@@ -328,7 +357,10 @@ impl CommandCore {
     async fn deny(&self, actor: &Actor, described: &str, denied: Denied) -> Response {
         self.audit(actor, described, false, Outcome::Denied(denied).audit())
             .await;
-        Response::with(Outcome::Denied(denied), Reply::error(denied.sentence()))
+        Response::with(
+            Outcome::Denied(denied),
+            Reply::error(denied.text(actor.lang)),
+        )
     }
 
     /// A text that failed to parse: a usage line, audited like a command.
@@ -338,28 +370,28 @@ impl CommandCore {
             return self.deny(actor, &text, Denied::NotHere).await;
         }
         self.audit(actor, &text, true, "bad command").await;
-        Response::with(Outcome::BadRequest, Reply::error(error.to_string()))
+        Response::with(Outcome::BadRequest, Reply::error(error.text(actor.lang)))
     }
 
     /// A Space argument: a valid id on the watch list (`Monitor::watches`, the one rule
     /// of every entrance), in the Hub's spelling once it has been checked.
-    async fn resolve(&self, text: &str) -> Result<SpaceId, Response> {
+    async fn resolve(&self, lang: Lang, text: &str) -> Result<SpaceId, Response> {
         let id = SpaceId::parse(text).map_err(|e| {
             Response::with(
                 Outcome::BadRequest,
-                Reply::error(format!("Not a Space id: {e}")),
+                Reply::error(t!(lang, "chat-not-a-space-id", reason = e.to_string())),
             )
         })?;
         if !self.monitor.watches(&id) {
             return Err(Response::with(
                 Outcome::NotWatched,
-                Reply::error(format!("I don't watch {id}. See /spaces.")),
+                Reply::error(t!(lang, "chat-not-watched", space = id.to_string())),
             ));
         }
         match self.store.space_state(&id).await {
             Ok(Some(state)) => Ok(state.space),
             Ok(None) => Ok(id),
-            Err(e) => Err(Response::internal("cannot read a Space", &e)),
+            Err(e) => Err(Response::internal(lang, "cannot read a Space", &e)),
         }
     }
 
@@ -382,18 +414,15 @@ impl CommandCore {
         }
     }
 
-    fn check_now(&self) -> Response {
+    fn check_now(&self, lang: Lang) -> Response {
         match &self.check_now {
             Some(signal) => {
                 signal.notify_one();
-                Response::done(Reply::new(
-                    Severity::Info,
-                    "🔎 Checking every Space now; changes will be alerted.",
-                ))
+                Response::done(Reply::new(Severity::Info, t!(lang, "chat-check-now")))
             }
             None => Response::with(
                 Outcome::Failed,
-                Reply::error("Checks on demand are not available here."),
+                Reply::error(t!(lang, "chat-check-unavailable")),
             ),
         }
     }

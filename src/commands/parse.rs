@@ -3,16 +3,85 @@
 //! a usage line, never panics. `/cmd@OtherBot` is not for us (`None`).
 
 use super::Command;
-use super::catalogue;
+use super::catalogue::{self, CommandName};
+use crate::i18n::Lang;
+use crate::t;
 
-/// Why a text is not a command we can run. Its `Display` is the sentence a person reads
-/// (chat, the API's `message`); `Debug` is for the log only.
+/// Why a text is not a command we can run. Its `Display` is the English sentence (the
+/// API's `message`, which programs read); `text` is the sentence in a reader's
+/// language (chat, the page); `Debug` is for the log only.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
     #[error("Unknown command /{0}. Try /help.")]
     Unknown(String),
     #[error("{reason}. Usage: {usage}")]
-    Usage { usage: String, reason: String },
+    Usage {
+        usage: String,
+        reason: Reason,
+        /// Whose usage line it is, to write it again in another language.
+        command: CommandName,
+    },
+}
+
+/// What is wrong with a command's arguments.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Reason {
+    #[error("which Space?")]
+    WhichSpace,
+    #[error("{0} is missing")]
+    Missing(&'static str),
+    #[error("unexpected argument {0}")]
+    Unexpected(String),
+    #[error("\"{0}\" is neither build nor run")]
+    NeitherBuildNorRun(String),
+    /// Not a duration; the parser's English sentence.
+    #[error("{0}")]
+    BadDuration(String),
+    #[error("{0} is between 1s and 30d")]
+    OutOfRange(&'static str),
+    /// Not a language spacewarden has a file for, nor `auto`.
+    #[error("\"{0}\" is not a language I speak (zh-CN, en or auto)")]
+    NoSuchLanguage(String),
+    #[error("this command takes no argument")]
+    NoArgument,
+    #[error("too many arguments")]
+    TooMany,
+}
+
+impl Reason {
+    /// The reason in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Reason::WhichSpace => t!(lang, "chat-parse-which-space"),
+            Reason::Missing(name) => t!(lang, "chat-parse-missing", name = *name),
+            Reason::Unexpected(name) => t!(lang, "chat-parse-unexpected", name = name.as_str()),
+            Reason::NeitherBuildNorRun(value) => {
+                t!(lang, "chat-parse-build-or-run", value = value.as_str())
+            }
+            Reason::BadDuration(why) => t!(lang, "chat-parse-duration", reason = why.as_str()),
+            Reason::OutOfRange(name) => t!(lang, "chat-parse-range", name = *name),
+            Reason::NoSuchLanguage(value) => t!(lang, "chat-parse-lang", value = value.as_str()),
+            Reason::NoArgument => t!(lang, "chat-parse-no-argument"),
+            Reason::TooMany => t!(lang, "chat-parse-too-many"),
+        }
+    }
+}
+
+impl ParseError {
+    /// The sentence in `lang`, with the usage line written in it too.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            ParseError::Unknown(name) => t!(lang, "chat-parse-unknown", name = name.as_str()),
+            ParseError::Usage {
+                reason, command, ..
+            } => t!(
+                lang,
+                "chat-parse-usage",
+                reason = reason.text(lang),
+                usage = command.spec().usage_in(lang)
+            ),
+        }
+    }
 }
 
 /// Parses `/name[@bot] args…`. Returns `None` for text that is not a command, or a
@@ -44,13 +113,14 @@ pub fn parse(text: &str, bot_username: Option<&str>) -> Option<Result<Command, P
     };
     if words.len() > spec.args.len() {
         let reason = if spec.args.is_empty() {
-            "this command takes no argument"
+            Reason::NoArgument
         } else {
-            "too many arguments"
+            Reason::TooMany
         };
         return Some(Err(ParseError::Usage {
             usage: spec.usage(),
-            reason: reason.into(),
+            reason,
+            command: spec.command,
         }));
     }
     let args: Vec<(&str, &str)> = spec.args.iter().map(|a| a.name).zip(words).collect();

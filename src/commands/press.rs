@@ -8,8 +8,10 @@ use std::time::Duration;
 use super::catalogue::{CommandName, find};
 use super::{Actor, ButtonAction, Command, CommandCore, Outcome, Press, Reply, Response, Severity};
 use crate::domain::SpaceId;
+use crate::i18n::Lang;
+use crate::t;
 
-fn notice(text: &str) -> Press {
+fn notice(text: impl Into<String>) -> Press {
     Press {
         notice: text.into(),
         edit: None,
@@ -21,8 +23,9 @@ fn notice(text: &str) -> Press {
 impl CommandCore {
     /// A button press. Buttons are authorized now, not when the message was sent.
     pub async fn press(&self, actor: &Actor, data: &str) -> Press {
+        let lang = actor.lang;
         let Some(action) = ButtonAction::decode(data) else {
-            return notice("This button is no longer valid.");
+            return notice(t!(lang, "chat-button-invalid"));
         };
         match action {
             ButtonAction::Page { spaces, page } => self.page(actor, spaces, page).await,
@@ -33,7 +36,7 @@ impl CommandCore {
             | ButtonAction::Mute(reference)
             | ButtonAction::Logs(reference) => {
                 let Ok(Some(id)) = self.store.space_by_ref(reference).await else {
-                    return notice("That Space is no longer watched.");
+                    return notice(t!(lang, "chat-button-unwatched"));
                 };
                 let space = id.to_string();
                 let command = match action {
@@ -49,7 +52,7 @@ impl CommandCore {
                 let response = self.execute(actor, command).await;
                 if let Outcome::Denied(denied) = response.outcome {
                     // Shown to the presser only, like every refused press.
-                    return notice(denied.sentence());
+                    return notice(denied.text(lang));
                 }
                 let notice = response.reply.title.clone();
                 Press {
@@ -66,21 +69,22 @@ impl CommandCore {
     async fn page(&self, actor: &Actor, spaces: bool, page: u32) -> Press {
         let name = if spaces { "spaces" } else { "status" };
         let described = format!("/{name} page {}", page + 1);
+        let lang = actor.lang;
         let Some(spec) = find(name) else {
-            return notice("This button is no longer valid.");
+            return notice(t!(lang, "chat-button-invalid"));
         };
         if let Err(denied) = self.access.authorize(actor, spec) {
             self.deny(actor, &described, denied).await;
-            return notice(denied.sentence());
+            return notice(denied.text(lang));
         }
         let reply = if spaces {
-            self.space_list(page as usize).await
+            self.space_list(lang, page as usize).await
         } else {
-            self.overview(page as usize).await
+            self.overview(lang, page as usize).await
         };
         self.audit(actor, &described, true, "ok").await;
         Press {
-            notice: format!("Page {}", page + 1),
+            notice: t!(lang, "chat-page", page = page + 1),
             edit: Some(reply),
             message: None,
             follow_up: None,
@@ -94,17 +98,17 @@ impl CommandCore {
         actor: &Actor,
         token: &str,
     ) -> Result<crate::store::ConfirmationRow, Press> {
-        let described = format!("/rebuild prompt {token}");
+        let (described, lang) = (format!("/rebuild prompt {token}"), actor.lang);
         if let Err(denied) = self.access.authorize(actor, CommandName::Rebuild.spec()) {
             self.deny(actor, &described, denied).await;
-            return Err(notice(denied.sentence()));
+            return Err(notice(denied.text(lang)));
         }
         let row = match self.store.confirmation(token).await {
             Ok(Some(row)) => row,
-            _ => return Err(notice("This button is no longer valid.")),
+            _ => return Err(notice(t!(lang, "chat-button-invalid"))),
         };
         if row.user_id != actor.user_id || row.platform != actor.platform.as_str() {
-            return Err(notice("Only the admin who asked can confirm."));
+            return Err(notice(t!(lang, "chat-confirm-not-yours")));
         }
         Ok(row)
     }
@@ -115,21 +119,18 @@ impl CommandCore {
             Err(press) => return press,
         };
         let store = &self.store;
-        let now = self.monitor.now();
+        let (now, lang) = (self.monitor.now(), actor.lang);
         if row.used_ms.is_some() {
-            return notice("Already done.");
+            return notice(t!(lang, "chat-confirm-already"));
         }
         if row.expires() < now {
             let _ = store.use_confirmation(token, now).await;
             let edit = Reply::new(
                 Severity::Info,
-                format!(
-                    "The rebuild of {} expired; ask again with /rebuild.",
-                    row.space_id
-                ),
+                t!(lang, "chat-rebuild-expired", space = row.space_id.as_str()),
             );
             return Press {
-                notice: "Expired".into(),
+                notice: t!(lang, "chat-confirm-expired"),
                 edit: Some(edit),
                 message: None,
                 follow_up: None,
@@ -137,10 +138,10 @@ impl CommandCore {
         }
         // One use only, even with two presses racing: the UPDATE decides.
         if !store.use_confirmation(token, now).await.unwrap_or(false) {
-            return notice("Already done.");
+            return notice(t!(lang, "chat-confirm-already"));
         }
         let Ok(id) = SpaceId::parse(&row.space_id) else {
-            return notice("This button is no longer valid.");
+            return notice(t!(lang, "chat-button-invalid"));
         };
         let Response {
             reply, follow_up, ..
@@ -154,7 +155,7 @@ impl CommandCore {
             )
             .await;
         Press {
-            notice: "Rebuilding".into(),
+            notice: t!(lang, "chat-confirm-rebuilding"),
             edit: Some(reply),
             message: None,
             follow_up,
@@ -178,12 +179,17 @@ impl CommandCore {
             "ok",
         )
         .await;
+        let lang: Lang = actor.lang;
         Press {
-            notice: "Cancelled".into(),
+            notice: t!(lang, "chat-confirm-cancelled"),
             edit: fresh.then(|| {
                 Reply::new(
                     Severity::Info,
-                    format!("Rebuild of {} cancelled.", row.space_id),
+                    t!(
+                        lang,
+                        "chat-rebuild-cancelled",
+                        space = row.space_id.as_str()
+                    ),
                 )
             }),
             message: None,

@@ -13,8 +13,9 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
-use super::{Actor, Command, CommandCore, Outcome, Reply, Response, Severity, internal};
+use super::{Actor, Command, CommandCore, Outcome, Reply, Response, Severity};
 use crate::commands::Block;
+use crate::i18n::Lang;
 
 /// How long a follower waits for a leader to claim its request before withdrawing it,
 /// and then for the claimed request's answer.
@@ -64,13 +65,14 @@ impl CommandCore {
     /// A follower: hands the command to the leader and answers with its result.
     pub(super) async fn relay(&self, actor: &Actor, command: Command) -> Response {
         let store = &self.store;
+        let lang = actor.lang;
         let (actor_json, command_json) = match (
             serde_json::to_string(actor),
             serde_json::to_string(&command),
         ) {
             (Ok(a), Ok(c)) => (a, c),
             (Err(e), _) | (_, Err(e)) => {
-                return Response::internal("cannot relay a command", &e);
+                return Response::internal(lang, "cannot relay a command", &e);
             }
         };
         let id = match store
@@ -79,7 +81,7 @@ impl CommandCore {
         {
             Ok(id) => id,
             Err(e) => {
-                return Response::internal("cannot relay a command", &e);
+                return Response::internal(lang, "cannot relay a command", &e);
             }
         };
         tracing::info!(request = id, actor = %actor.label(), command = %command.describe(), "handed to the leader");
@@ -89,44 +91,38 @@ impl CommandCore {
             tokio::time::sleep(POLL).await;
             let row = match store.request(id).await {
                 Ok(Some(row)) => row,
-                Ok(None) => return unavailable("The request was lost before a leader took it."),
+                Ok(None) => return unavailable(lang, "chat-relay-lost"),
                 Err(e) => {
-                    return Response::internal("cannot read a request", &e);
+                    return Response::internal(lang, "cannot read a request", &e);
                 }
             };
             match row.state.as_str() {
                 "done" => {
                     return match row.response.as_deref().map(serde_json::from_str::<Answer>) {
                         Some(Ok(answer)) => answer.into_response(),
-                        Some(Err(e)) => Response::internal("cannot read the leader's answer", &e),
-                        None => unavailable("The leader answered nothing."),
+                        Some(Err(e)) => {
+                            Response::internal(lang, "cannot read the leader's answer", &e)
+                        }
+                        None => unavailable(lang, "chat-relay-empty"),
                     };
                 }
                 "interrupted" => {
-                    return unavailable(
-                        "The leader stopped while carrying this out; another replica took over. \
-                         See the Space's history before asking again.",
-                    );
+                    return unavailable(lang, "chat-relay-interrupted");
                 }
                 "pending" if tokio::time::Instant::now() >= claim_by => {
                     match store.expire_request(id, self.monitor.now()).await {
                         Ok(true) => {
-                            return unavailable(
-                                "No replica is acting right now (no leader), so nothing was done. \
-                                 Try again in a few seconds.",
-                            );
+                            return unavailable(lang, "chat-relay-no-leader");
                         }
                         // A leader took it meanwhile: wait for its answer.
                         Ok(false) => {}
                         Err(e) => {
-                            return Response::internal("cannot withdraw a request", &e);
+                            return Response::internal(lang, "cannot withdraw a request", &e);
                         }
                     }
                 }
                 "running" if tokio::time::Instant::now() >= answer_by => {
-                    return unavailable(
-                        "The leader is still carrying this out; see the Space's history.",
-                    );
+                    return unavailable(lang, "chat-relay-still-running");
                 }
                 _ => {}
             }
@@ -164,7 +160,7 @@ impl CommandCore {
                 }
                 (Err(e), _) | (_, Err(e)) => Answer::of(&Response::with(
                     Outcome::BadRequest,
-                    internal("cannot read a relayed request", &e),
+                    super::words::internal(Lang::EN, "cannot read a relayed request", &e),
                 )),
             };
             let text = serde_json::to_string(&answer).map_err(|e| e.to_string())?;
@@ -178,7 +174,10 @@ impl CommandCore {
     }
 }
 
-/// No leader carried the request out.
-fn unavailable(text: &str) -> Response {
-    Response::with(Outcome::Unavailable, Reply::error(text))
+/// No leader carried the request out: the message `id` in `lang`.
+fn unavailable(lang: Lang, id: &str) -> Response {
+    Response::with(
+        Outcome::Unavailable,
+        Reply::error(crate::i18n::tr(lang, id, None)),
+    )
 }

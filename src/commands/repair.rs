@@ -5,60 +5,84 @@
 
 use std::time::Duration;
 
+use super::words::span;
 use super::{
     Actor, Button, ButtonAction, ButtonStyle, CommandCore, FollowUp, Outcome, Reply, Response,
     Severity,
 };
-use crate::domain::{RepairStep, SpaceId, format_duration, time};
+use crate::domain::{RepairStep, SpaceId, time};
+use crate::i18n::Lang;
 use crate::monitor::{ActionRefused, RepairOutcome};
 use crate::store::ConfirmationRow;
+use crate::t;
 
 /// How long a confirm button stays valid.
 const CONFIRM_FOR: Duration = Duration::from_secs(10 * 60);
 
-fn step_words(step: RepairStep) -> &'static str {
+fn step_words(lang: Lang, step: RepairStep) -> String {
     match step {
-        RepairStep::Restart => "restart",
-        RepairStep::FactoryRebuild => "factory rebuild",
+        RepairStep::Restart => t!(lang, "chat-step-restart"),
+        RepairStep::FactoryRebuild => t!(lang, "chat-step-rebuild"),
     }
 }
 
 /// The final message of a repair someone asked for.
-fn outcome_reply(space: &SpaceId, outcome: Option<RepairOutcome>) -> Reply {
+fn outcome_reply(lang: Lang, space: &SpaceId, outcome: Option<RepairOutcome>) -> Reply {
+    let space_name = space.to_string();
     match outcome {
         Some(RepairOutcome::Recovered { step, took }) => Reply::new(
             Severity::Good,
-            format!(
-                "✅ {space} is back after the {} ({})",
-                step_words(step),
-                format_duration(took)
+            t!(
+                lang,
+                "chat-repair-recovered",
+                space = space_name,
+                step = step_words(lang, step),
+                took = span(lang, took)
             ),
         ),
         Some(RepairOutcome::StillBroken { step, why }) => Reply::new(
             Severity::Bad,
-            format!("❌ {space} is still broken after the {}", step_words(step)),
+            t!(
+                lang,
+                "chat-repair-still-broken",
+                space = space_name,
+                step = step_words(lang, step)
+            ),
         )
         .text(why),
         Some(RepairOutcome::Failed { step, why }) => Reply::new(
             Severity::Bad,
-            format!("❌ The {} of {space} failed", step_words(step)),
+            t!(
+                lang,
+                "chat-repair-failed",
+                space = space_name,
+                step = step_words(lang, step)
+            ),
         )
         .text(why),
         None => Reply::new(
             Severity::Warning,
-            format!("The repair of {space} was interrupted; it resumes when spacewarden restarts."),
+            t!(lang, "chat-repair-interrupted", space = space_name),
         ),
     }
 }
 
 /// A refused action as every entrance shows it.
-pub(super) fn refused(refusal: ActionRefused) -> Response {
+pub(super) fn refused(lang: Lang, refusal: ActionRefused) -> Response {
     let outcome = match refusal {
         ActionRefused::InFlight(_) => Outcome::InFlight,
         ActionRefused::Unsupported(_) => Outcome::BadRequest,
         ActionRefused::Internal(_) => Outcome::Internal,
     };
-    Response::with(outcome, Reply::error(refusal.to_string()))
+    let text = match &refusal {
+        ActionRefused::InFlight(space) => t!(lang, "chat-in-flight", space = space.to_string()),
+        // The Hub's own reason, as it gave it.
+        ActionRefused::Unsupported(why) => why.clone(),
+        ActionRefused::Internal(reference) => {
+            t!(lang, "chat-internal", reference = reference.to_string())
+        }
+    };
+    Response::with(outcome, Reply::error(text))
 }
 
 /// A token for a confirm button: 48 bits from the OS CSPRNG (12 hex characters, to
@@ -77,17 +101,17 @@ impl CommandCore {
             .await
         {
             Ok(started) => started,
-            Err(refusal) => return refused(refusal),
+            Err(refusal) => return refused(actor.lang, refusal),
         };
-        let space = id.clone();
+        let (space, lang) = (id.clone(), actor.lang);
         let follow_up: FollowUp =
-            Box::pin(async move { outcome_reply(&space, started.outcome.await.ok()) });
-        let verb = match step {
-            RepairStep::Restart => "🔄 Restarting",
-            RepairStep::FactoryRebuild => "🔨 Factory rebuild of",
+            Box::pin(async move { outcome_reply(lang, &space, started.outcome.await.ok()) });
+        let title = match step {
+            RepairStep::Restart => t!(lang, "chat-restarting", space = id.to_string()),
+            RepairStep::FactoryRebuild => t!(lang, "chat-rebuilding", space = id.to_string()),
         };
         Response {
-            reply: Reply::new(Severity::Warning, format!("{verb} {id}…")),
+            reply: Reply::new(Severity::Warning, title),
             outcome: Outcome::Done {
                 action: Some(started.action_id),
             },
@@ -112,14 +136,30 @@ impl CommandCore {
             used_ms: None,
         };
         if let Err(e) = self.store.create_confirmation(&row).await {
-            return Response::internal("cannot store a confirmation", &e);
+            return Response::internal(actor.lang, "cannot store a confirmation", &e);
         }
-        let reply = Reply::new(Severity::Warning, format!("Factory rebuild of {id}?"))
-            .text("It rebuilds the Space from scratch without the build cache. The button works for 10 minutes.")
-            .buttons(vec![
-                Button::new("Rebuild", ButtonAction::Confirm(row.token.clone()), ButtonStyle::Danger),
-                Button::new("Cancel", ButtonAction::Cancel(row.token), ButtonStyle::Secondary),
-            ]);
+        let lang = actor.lang;
+        let reply = Reply::new(
+            Severity::Warning,
+            t!(lang, "chat-rebuild-ask", space = id.to_string()),
+        )
+        .text(t!(
+            lang,
+            "chat-rebuild-explain",
+            minutes = CONFIRM_FOR.as_secs() / 60
+        ))
+        .buttons(vec![
+            Button::new(
+                t!(lang, "chat-button-rebuild"),
+                ButtonAction::Confirm(row.token.clone()),
+                ButtonStyle::Danger,
+            ),
+            Button::new(
+                t!(lang, "chat-button-cancel"),
+                ButtonAction::Cancel(row.token),
+                ButtonStyle::Secondary,
+            ),
+        ]);
         Response::with(Outcome::AskedFirst, reply)
     }
 }

@@ -32,11 +32,24 @@ impl Severity {
     }
 }
 
+impl SpaceLine {
+    /// The verdict as the line shows it.
+    pub fn verdict_shown(&self) -> String {
+        if self.verdict_text.is_empty() {
+            self.verdict.as_str().replace('_', " ")
+        } else {
+            self.verdict_text.clone()
+        }
+    }
+}
+
 /// One line about a Space in a list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpaceLine {
     pub space: String,
     pub verdict: Verdict,
+    /// The verdict's name in the reader's language (`down`, `故障`); empty: its code.
+    pub verdict_text: String,
     /// Stage, error, age: already short.
     pub detail: String,
 }

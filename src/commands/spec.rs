@@ -6,9 +6,12 @@
 use std::time::Duration;
 
 use super::catalogue::{CATALOGUE, CommandName};
+use super::parse::Reason;
 use super::{Command, ParseError};
 use crate::domain::parse_duration;
 use crate::hub::LogKind;
+use crate::i18n::Lang;
+use crate::t;
 
 /// Who may use a command. Ordered: an admin may do what a reader may.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -32,6 +35,8 @@ pub enum ArgKind {
     Duration,
     /// A sleep time: a duration, or `never` (see `SLEEP_CHOICES`).
     SleepTime,
+    /// A language tag (`zh-CN`, `en`), or `auto` (see `LANG_CHOICES`).
+    Lang,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +45,20 @@ pub struct Arg {
     pub kind: ArgKind,
     pub required: bool,
     pub description: &'static str,
+}
+
+impl Arg {
+    /// The description in `lang` (Discord's option descriptions).
+    pub fn description_in(&self, lang: Lang) -> String {
+        let id = match self.kind {
+            ArgKind::Space => "chat-arg-space",
+            ArgKind::LogKind => "chat-arg-kind",
+            ArgKind::Duration => "chat-arg-duration",
+            ArgKind::SleepTime => "chat-arg-sleep-time",
+            ArgKind::Lang => "chat-arg-lang",
+        };
+        crate::i18n::tr(lang, id, None)
+    }
 }
 
 /// One command.
@@ -63,6 +82,8 @@ pub struct Spec {
 pub const MUTE_CHOICES: [&str; 5] = ["15m", "1h", "4h", "1d", "7d"];
 /// Sleep times offered where a choice list fits.
 pub const SLEEP_CHOICES: [&str; 5] = ["15m", "1h", "4h", "1d", "never"];
+/// What `/lang` takes where a choice list fits (Discord).
+pub const LANG_CHOICES: [&str; 3] = ["zh-CN", "en", "auto"];
 /// The longest mute, and the longest sleep time.
 const MUTE_MAX: Duration = Duration::from_secs(30 * 86_400);
 /// The shortest: the usage says "between 1s and 30d", and a sub-second mute (`8ms`,
@@ -96,6 +117,13 @@ pub(super) const SLEEP_TIME: Arg = Arg {
     kind: ArgKind::SleepTime,
     required: true,
     description: "idle this long before sleeping, or never",
+};
+
+pub(super) const LANG: Arg = Arg {
+    name: "lang",
+    kind: ArgKind::Lang,
+    required: true,
+    description: "zh-CN, en, or auto (each person's own language)",
 };
 
 pub(super) const fn spec(
@@ -146,6 +174,8 @@ pub(super) struct Values {
     /// `run` unless given.
     pub kind: LogKind,
     pub duration: Option<Duration>,
+    /// `/lang`'s choice: a language, or `None` for `auto`.
+    pub lang: Option<Lang>,
 }
 
 impl Values {
@@ -158,13 +188,19 @@ impl Values {
 impl Spec {
     /// `/logs owner/name [build|run]`.
     pub fn usage(&self) -> String {
+        self.usage_in(Lang::EN)
+    }
+
+    /// The usage line in `lang`: `/logs 所有者/名称 [build|run]`.
+    pub fn usage_in(&self, lang: Lang) -> String {
         let mut usage = format!("/{}", self.name);
         for arg in self.args {
             let shown = match arg.kind {
-                ArgKind::Space => "owner/name",
-                ArgKind::LogKind => "build|run",
-                ArgKind::Duration => "duration, e.g. 1h",
-                ArgKind::SleepTime => "duration|never",
+                ArgKind::Space => t!(lang, "chat-usage-space"),
+                ArgKind::LogKind => "build|run".to_owned(),
+                ArgKind::Duration => t!(lang, "chat-usage-duration"),
+                ArgKind::SleepTime => t!(lang, "chat-usage-sleep-time"),
+                ArgKind::Lang => "zh-CN|en|auto".to_owned(),
             };
             if arg.required {
                 usage.push_str(&format!(" {shown}"));
@@ -175,19 +211,25 @@ impl Spec {
         usage
     }
 
+    /// The description in `lang` (Telegram's menu, Discord's registration, `/help`).
+    pub fn description_in(&self, lang: Lang) -> String {
+        crate::i18n::tr(lang, &format!("chat-cmd-{}", self.name), None)
+    }
+
     /// Builds the command from its arguments by name (a slash command's options, a
     /// form's fields, or the words of a text command in order). Missing optional
     /// arguments take their defaults; a bad value says why, with the usage line.
     pub fn build(&'static self, args: &[(&str, &str)]) -> Result<Command, ParseError> {
-        let usage = |reason: String| ParseError::Usage {
+        let usage = |reason: Reason| ParseError::Usage {
             usage: self.usage(),
             reason,
+            command: self.command,
         };
         if let Some((name, _)) = args
             .iter()
             .find(|(n, _)| !self.args.iter().any(|a| a.name == *n))
         {
-            return Err(usage(format!("unexpected argument {name}")));
+            return Err(usage(Reason::Unexpected(name.to_string())));
         }
         let value = |name: &str| {
             args.iter()
@@ -198,8 +240,8 @@ impl Spec {
         for arg in self.args.iter().filter(|a| a.required) {
             if value(arg.name).is_none() {
                 let reason = match arg.kind {
-                    ArgKind::Space => "which Space?".to_owned(),
-                    _ => format!("{} is missing", arg.name),
+                    ArgKind::Space => Reason::WhichSpace,
+                    _ => Reason::Missing(arg.name),
                 };
                 return Err(usage(reason));
             }
@@ -207,19 +249,28 @@ impl Spec {
         let kind = match value("kind").map(str::to_ascii_lowercase).as_deref() {
             None | Some("run") => LogKind::Run,
             Some("build") => LogKind::Build,
-            Some(other) => return Err(usage(format!("\"{other}\" is neither build nor run"))),
+            Some(other) => return Err(usage(Reason::NeitherBuildNorRun(other.to_owned()))),
         };
         let duration = match value("duration") {
             None => None,
             Some("never") if self.command == CommandName::SleepTime => None,
             Some(text) => {
-                let d = parse_duration(text).map_err(|e| usage(e.to_string()))?;
+                let d =
+                    parse_duration(text).map_err(|e| usage(Reason::BadDuration(e.to_string())))?;
                 if d < MUTE_MIN || d > MUTE_MAX {
-                    return Err(usage(format!("{} is between 1s and 30d", self.name)));
+                    return Err(usage(Reason::OutOfRange(self.name)));
                 }
                 Some(d)
             }
         };
+        let lang =
+            match value("lang") {
+                None => None,
+                Some(text) if text.eq_ignore_ascii_case("auto") => None,
+                Some(text) => Some(Lang::match_tag(text).ok_or_else(|| {
+                    usage(Reason::NoSuchLanguage(text.chars().take(32).collect()))
+                })?),
+            };
         let space = value("space").map(str::to_owned);
         Ok(super::catalogue::command(
             self.command,
@@ -227,6 +278,7 @@ impl Spec {
                 space,
                 kind,
                 duration,
+                lang,
             },
         ))
     }
@@ -247,6 +299,7 @@ mod tests {
                     ArgKind::Space => (a.name, "a/b"),
                     ArgKind::LogKind => (a.name, "run"),
                     ArgKind::Duration | ArgKind::SleepTime => (a.name, "1h"),
+                    ArgKind::Lang => (a.name, "zh-CN"),
                 })
                 .collect();
             let command = spec
@@ -275,7 +328,8 @@ mod tests {
             logs.build(&[("space", "a/b"), ("kind", "both")]),
             Err(ParseError::Usage {
                 usage: "/logs owner/name [build|run]".into(),
-                reason: "\"both\" is neither build nor run".into(),
+                reason: Reason::NeitherBuildNorRun("both".into()),
+                command: CommandName::Logs,
             })
         );
         let mute = find("mute").unwrap();

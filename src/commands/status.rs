@@ -1,12 +1,15 @@
 //! Read commands: `/status` (counts first, problems first, paged), `/status space` (one
-//! Space in detail), `/spaces` (the watch list, paged), `/history space`.
+//! Space in detail), `/spaces` (the watch list, paged). Every word is a message id in
+//! the reader's language; stage names, hardware flavors and outside text (a Hub
+//! error) stay as they are.
 
-use super::{
-    Block, Button, ButtonAction, ButtonStyle, CommandCore, Reply, Severity, SpaceLine, internal,
-};
-use crate::domain::{SpaceId, Verdict, format_duration};
+use super::words::{self, ago, internal};
+use super::{Block, Button, ButtonAction, ButtonStyle, CommandCore, Reply, Severity, SpaceLine};
+use crate::domain::{SpaceId, Verdict};
+use crate::i18n::Lang;
 use crate::store::{SpaceState, Uptime};
-use crate::view::{self, Reach, absolute, ago};
+use crate::t;
+use crate::view;
 
 /// Lines per page: well inside Telegram's 4096 characters and Discord's limits.
 pub const PAGE_SIZE: usize = 25;
@@ -27,7 +30,7 @@ fn rank(verdict: Verdict) -> u8 {
     }
 }
 
-fn short(text: &str) -> String {
+pub(super) fn short(text: &str) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() <= DETAIL_WIDTH {
         return flat;
@@ -36,7 +39,7 @@ fn short(text: &str) -> String {
     format!("{cut}…")
 }
 
-fn line(state: &SpaceState) -> SpaceLine {
+fn line(lang: Lang, state: &SpaceState) -> SpaceLine {
     let mut detail = state
         .stage
         .as_ref()
@@ -49,6 +52,7 @@ fn line(state: &SpaceState) -> SpaceLine {
     SpaceLine {
         space: state.space.to_string(),
         verdict: state.verdict,
+        verdict_text: words::verdict(lang, state.verdict),
         detail,
     }
 }
@@ -57,11 +61,11 @@ fn pct(value: Option<f64>) -> String {
     value.map_or("–".into(), |v| format!("{:.2} %", v * 100.0))
 }
 
-fn pager(spaces: bool, page: usize, pages: usize) -> Vec<Button> {
+fn pager(lang: Lang, spaces: bool, page: usize, pages: usize) -> Vec<Button> {
     let mut row = Vec::new();
     if page > 0 {
         row.push(Button::new(
-            "◀ Prev",
+            t!(lang, "chat-page-prev"),
             ButtonAction::Page {
                 spaces,
                 page: (page - 1) as u32,
@@ -71,7 +75,7 @@ fn pager(spaces: bool, page: usize, pages: usize) -> Vec<Button> {
     }
     if page + 1 < pages {
         row.push(Button::new(
-            "Next ▶",
+            t!(lang, "chat-page-next"),
             ButtonAction::Page {
                 spaces,
                 page: (page + 1) as u32,
@@ -84,24 +88,21 @@ fn pager(spaces: bool, page: usize, pages: usize) -> Vec<Button> {
 
 impl CommandCore {
     /// The watched Spaces' states (the read model applies the watch-list rule).
-    async fn states(&self) -> Result<Vec<SpaceState>, Reply> {
+    async fn states(&self, lang: Lang) -> Result<Vec<SpaceState>, Reply> {
         view::watched_states(&self.monitor)
             .await
-            .map_err(|e| internal("cannot read the Spaces", &e))
+            .map_err(|e| internal(lang, "cannot read the Spaces", &e))
     }
 
     /// `/status`: counts by verdict, then the Spaces that are not up, worst first, a
     /// page at a time; the up ones are only counted.
-    pub(super) async fn overview(&self, page: usize) -> Reply {
-        let mut states = match self.states().await {
+    pub(super) async fn overview(&self, lang: Lang, page: usize) -> Reply {
+        let mut states = match self.states(lang).await {
             Ok(states) => states,
             Err(reply) => return reply,
         };
         if states.is_empty() {
-            return Reply::new(
-                Severity::Info,
-                "No Space checked yet. The first check runs on the schedule (or /check).",
-            );
+            return Reply::new(Severity::Info, t!(lang, "chat-status-none-checked"));
         }
         states.sort_by(|a, b| {
             rank(a.verdict)
@@ -112,7 +113,14 @@ impl CommandCore {
             .iter()
             .filter_map(|v| {
                 let n = states.iter().filter(|s| s.verdict == *v).count();
-                (n > 0).then(|| format!("{n} {}", v.as_str().replace('_', " ")))
+                (n > 0).then(|| {
+                    t!(
+                        lang,
+                        "chat-status-count",
+                        count = n,
+                        verdict = words::verdict(lang, *v)
+                    )
+                })
             })
             .collect();
         let problems: Vec<&SpaceState> =
@@ -123,7 +131,12 @@ impl CommandCore {
         } else {
             Severity::of(worst)
         };
-        let title = format!("{} Spaces: {}", states.len(), counts.join(" · "));
+        let title = t!(
+            lang,
+            "chat-status-title",
+            total = states.len(),
+            counts = counts.join(" · ")
+        );
         let mut reply = Reply::new(severity, title);
         // Found by the token self-test at startup: repairs of these owners' Spaces fail.
         let tokens = self.monitor.token_problems();
@@ -131,39 +144,45 @@ impl CommandCore {
             reply = reply.block(Block::Fields(
                 tokens
                     .into_iter()
-                    .map(|t| (format!("⚠ Token for {}", t.owner), t.problem))
+                    .map(|t| (t!(lang, "chat-status-token", owner = t.owner), t.problem))
                     .collect(),
             ));
         }
         if problems.is_empty() {
-            return reply.text("Everything is up.");
+            return reply.text(t!(lang, "chat-status-all-up"));
         }
+        reply = reply.text(t!(lang, "chat-status-attention", count = problems.len()));
         let pages = problems.len().div_ceil(PAGE_SIZE);
         let page = page.min(pages - 1);
         let shown: Vec<SpaceLine> = problems
             .iter()
             .skip(page * PAGE_SIZE)
             .take(PAGE_SIZE)
-            .map(|s| line(s))
+            .map(|s| line(lang, s))
             .collect();
         reply = reply.block(Block::Spaces(shown));
         let up = states.len() - problems.len();
         let mut footer = Vec::new();
         if pages > 1 {
-            footer.push(format!("Problems page {} of {}", page + 1, pages));
+            footer.push(t!(
+                lang,
+                "chat-status-problems-page",
+                page = page + 1,
+                pages = pages
+            ));
         }
         if up > 0 {
-            footer.push(format!("{up} more up (/spaces lists all)"));
+            footer.push(t!(lang, "chat-status-more-up", count = up));
         }
         if !footer.is_empty() {
             reply = reply.text(footer.join(" · "));
         }
-        reply.buttons(pager(false, page, pages))
+        reply.buttons(pager(lang, false, page, pages))
     }
 
     /// `/spaces`: every Space with its verdict, a page at a time.
-    pub(super) async fn space_list(&self, page: usize) -> Reply {
-        let states = match self.states().await {
+    pub(super) async fn space_list(&self, lang: Lang, page: usize) -> Reply {
+        let states = match self.states(lang).await {
             Ok(states) => states,
             Err(reply) => return reply,
         };
@@ -176,10 +195,11 @@ impl CommandCore {
             .collect();
         let mut reply = Reply::new(
             Severity::Info,
-            format!(
-                "Watching {} ({} Spaces seen)",
-                watched.join(", "),
-                states.len()
+            t!(
+                lang,
+                "chat-spaces-title",
+                watched = watched.join(", "),
+                count = states.len()
             ),
         );
         if states.is_empty() {
@@ -191,53 +211,59 @@ impl CommandCore {
             .iter()
             .skip(page * PAGE_SIZE)
             .take(PAGE_SIZE)
-            .map(line)
+            .map(|s| line(lang, s))
             .collect();
         reply = reply.block(Block::Spaces(shown));
         if pages > 1 {
-            reply = reply.text(format!("Page {} of {}", page + 1, pages));
+            reply = reply.text(t!(lang, "chat-page-of", page = page + 1, pages = pages));
         }
-        reply.buttons(pager(true, page, pages))
+        reply.buttons(pager(lang, true, page, pages))
     }
 
     /// `/status space`: stage, hardware, last check, uptime, the open incident.
-    pub(super) async fn detail(&self, id: SpaceId) -> Reply {
+    pub(super) async fn detail(&self, lang: Lang, id: SpaceId) -> Reply {
         let now = self.monitor.now();
         let row = match view::space_detail(&self.monitor, &id).await {
             Ok(Some(row)) => row,
             // `resolve` let only watched Spaces through.
-            Ok(None) => return Reply::error(format!("I don't watch {id}. See /spaces.")),
-            Err(e) => return internal(&format!("cannot read {id}"), &e),
+            Ok(None) => return Reply::error(t!(lang, "chat-not-watched", space = id.to_string())),
+            Err(e) => return internal(lang, &format!("cannot read {id}"), &e),
         };
         let Some(state) = row.state else {
-            return Reply::new(Severity::Info, format!("{id}: not checked yet"));
+            return Reply::new(
+                Severity::Info,
+                t!(lang, "chat-detail-unchecked", space = id.to_string()),
+            );
         };
-        let uptime = row.uptime;
+        let name = |id: &str| t!(lang, id);
         let mut fields = vec![
             (
-                "Verdict".to_owned(),
-                state.verdict.as_str().replace('_', " "),
+                name("chat-detail-verdict"),
+                words::verdict(lang, state.verdict),
             ),
             (
-                "Stage".to_owned(),
+                name("chat-detail-stage"),
                 state
                     .stage
                     .as_ref()
-                    .map_or("unknown".into(), |s| s.to_string()),
+                    .map_or_else(|| name("chat-detail-stage-unknown"), |s| s.to_string()),
             ),
             (
-                "Hardware".to_owned(),
+                name("chat-detail-hardware"),
                 state.hardware.clone().unwrap_or_else(|| "–".into()),
             ),
-            ("Last check".to_owned(), ago(now - state.last_check)),
-            ("Uptime 24 h / 7 d / 30 d".to_owned(), uptime_line(&uptime)),
+            (
+                name("chat-detail-last-check"),
+                ago(lang, now - state.last_check),
+            ),
+            (name("chat-detail-uptime"), uptime_line(&row.uptime)),
         ];
         if let Some(until) = state.muted_until.filter(|u| *u > now) {
-            fields.push(("Muted until".into(), absolute(until)));
+            fields.push((name("chat-detail-muted-until"), self.absolute(until)));
         }
         if let Some(cause) = &state.cause {
             fields.push((
-                "Cause".into(),
+                name("chat-detail-cause"),
                 format!("{}: {}", cause.code, short(&cause.summary)),
             ));
         }
@@ -246,15 +272,15 @@ impl CommandCore {
                 .root_cause()
                 .map(|c| c.code.to_string())
                 .or_else(|| incident.cause.as_deref().map(short))
-                .unwrap_or_else(|| incident.verdict.clone());
-            fields.push((
-                "Open incident".into(),
-                format!(
-                    "since {} ({}): {cause}",
-                    absolute(incident.opened()),
-                    ago(now - incident.opened())
-                ),
-            ));
+                .unwrap_or_else(|| words::verdict_code(lang, &incident.verdict));
+            let since = t!(
+                lang,
+                "chat-detail-incident-since",
+                at = self.absolute(incident.opened()),
+                ago = ago(lang, now - incident.opened()),
+                cause = cause
+            );
+            fields.push((name("chat-detail-incident"), since));
         }
         let mut reply =
             Reply::new(Severity::of(state.verdict), id.to_string()).block(Block::Fields(fields));
@@ -268,59 +294,6 @@ impl CommandCore {
             (Some(evidence), _) => reply = reply.block(Block::Code(vec![short(evidence)])),
             (None, Some(error)) => reply = reply.block(Block::Code(vec![short(error)])),
             (None, None) => {}
-        }
-        reply
-    }
-
-    /// `/history space`: the last incidents and actions.
-    pub(super) async fn history(&self, id: SpaceId) -> Reply {
-        let now = self.monitor.now();
-        let reach = Reach::Latest {
-            incidents: 5,
-            actions: 10,
-            checks: 0,
-        };
-        let (incidents, actions) = match view::history(&self.monitor, &id, reach).await {
-            Ok(history) => (history.incidents, history.actions),
-            Err(e) => return internal(&format!("cannot read the history of {id}"), &e),
-        };
-        let mut reply = Reply::new(Severity::Info, format!("History of {id}"));
-        if incidents.is_empty() && actions.is_empty() {
-            return reply.text("No incidents and no actions recorded.");
-        }
-        let incident_lines: Vec<String> = incidents
-            .iter()
-            .map(|i| {
-                let lasted = format_duration(i.duration(now));
-                let state = match &i.resolution {
-                    Some(r) => format!("lasted {lasted}, {r}"),
-                    None => format!("open for {lasted}"),
-                };
-                format!(
-                    "{} {}: {} ({state})",
-                    i.opened().format("%m-%d %H:%M"),
-                    i.verdict,
-                    short(i.cause.as_deref().unwrap_or("-"))
-                )
-            })
-            .collect();
-        let action_lines: Vec<String> = actions
-            .iter()
-            .map(|a| {
-                format!(
-                    "{} {} by {}: {}",
-                    a.started().format("%m-%d %H:%M"),
-                    a.kind,
-                    a.actor,
-                    a.result.as_deref().unwrap_or("in progress")
-                )
-            })
-            .collect();
-        if !incident_lines.is_empty() {
-            reply = reply.text("Incidents").block(Block::Code(incident_lines));
-        }
-        if !action_lines.is_empty() {
-            reply = reply.text("Actions").block(Block::Code(action_lines));
         }
         reply
     }

@@ -5,28 +5,45 @@
 use std::time::Duration;
 
 use super::repair::refused;
+use super::words::span;
 use super::{Actor, CommandCore, Outcome, Reply, Response, Severity};
 use crate::domain::{SpaceId, time};
-use crate::view::absolute;
+use crate::i18n::Lang;
+use crate::t;
 
 impl CommandCore {
     pub(super) async fn pause(&self, actor: &Actor, id: SpaceId) -> Response {
+        let (lang, space) = (actor.lang, id.to_string());
         match self.monitor.request_pause(&id, &actor.action_actor()).await {
             Ok((action, Ok(stage))) => Response::with(
                 Outcome::Done {
                     action: Some(action),
                 },
-                Reply::new(Severity::Info, format!("⏸ {id} is paused ({stage})")),
+                Reply::new(
+                    Severity::Info,
+                    t!(
+                        lang,
+                        "chat-paused",
+                        space = space,
+                        stage = stage.to_string()
+                    ),
+                ),
             ),
             Ok((_, Err(why))) => Response::with(
                 Outcome::Failed,
-                Reply::error(format!("Could not pause {id}: {why}")),
+                Reply::error(t!(
+                    lang,
+                    "chat-pause-failed",
+                    space = space,
+                    why = why.to_string()
+                )),
             ),
-            Err(refusal) => refused(refusal),
+            Err(refusal) => refused(lang, refusal),
         }
     }
 
     pub(super) async fn wake(&self, actor: &Actor, id: SpaceId) -> Response {
+        let lang = actor.lang;
         match self.monitor.request_wake(&id, &actor.action_actor()).await {
             Ok(action) => Response::with(
                 Outcome::Done {
@@ -34,10 +51,10 @@ impl CommandCore {
                 },
                 Reply::new(
                     Severity::Info,
-                    format!("⏰ Waking {id}; you will get an alert when it is up."),
+                    t!(lang, "chat-waking", space = id.to_string()),
                 ),
             ),
-            Err(refusal) => refused(refusal),
+            Err(refusal) => refused(lang, refusal),
         }
     }
 
@@ -48,6 +65,7 @@ impl CommandCore {
         id: SpaceId,
         after: Option<Duration>,
     ) -> Response {
+        let (lang, space) = (actor.lang, id.to_string());
         match self
             .monitor
             .request_sleep_time(&id, after, &actor.action_actor())
@@ -55,43 +73,60 @@ impl CommandCore {
         {
             Ok((action, Ok(gc))) => {
                 let now = match gc {
-                    Some(seconds) => crate::domain::format_duration(Duration::from_secs(seconds)),
-                    None => "never".into(),
+                    Some(seconds) => span(lang, Duration::from_secs(seconds)),
+                    None => t!(lang, "chat-sleep-never"),
                 };
                 Response::with(
                     Outcome::Done {
                         action: Some(action),
                     },
-                    Reply::new(Severity::Info, format!("😴 {id} now sleeps after: {now}")),
+                    Reply::new(
+                        Severity::Info,
+                        t!(lang, "chat-sleeps-after", space = space, after = now),
+                    ),
                 )
             }
             Ok((_, Err(why))) => Response::with(
                 Outcome::Failed,
-                Reply::error(format!("Could not set the sleep time of {id}: {why}")),
+                Reply::error(t!(
+                    lang,
+                    "chat-sleep-failed",
+                    space = space,
+                    why = why.to_string()
+                )),
             ),
-            Err(refusal) => refused(refusal),
+            Err(refusal) => refused(lang, refusal),
         }
     }
 
     /// Mutes for `duration`, or unmutes with `None`.
-    pub(super) async fn mute(&self, id: SpaceId, duration: Option<Duration>) -> Response {
+    pub(super) async fn mute(
+        &self,
+        lang: Lang,
+        id: SpaceId,
+        duration: Option<Duration>,
+    ) -> Response {
         let now = self.monitor.now();
         let until = duration.map(|d| time::after(now, d));
+        let space = id.to_string();
         match self.store.set_muted_until(&id, until).await {
             Ok(true) => Response::done(match until {
                 Some(until) => Reply::new(
                     Severity::Info,
-                    format!("🔕 {id} muted until {}", absolute(until)),
+                    t!(
+                        lang,
+                        "chat-muted",
+                        space = space,
+                        until = self.absolute(until)
+                    ),
                 ),
-                None => Reply::new(Severity::Info, format!("🔔 {id} unmuted")),
+                None => Reply::new(Severity::Info, t!(lang, "chat-unmuted", space = space)),
             }),
             Ok(false) => Response::with(
                 Outcome::BadRequest,
-                Reply::error(format!(
-                    "{id} has not been checked yet; try again after the first check."
-                )),
+                Reply::error(t!(lang, "chat-mute-unchecked", space = space)),
             ),
-            Err(e) => Response::internal("cannot mute", &e),
+            Err(e) => Response::internal(lang, "cannot mute", &e),
         }
     }
 }

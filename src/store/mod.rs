@@ -11,6 +11,7 @@
 
 mod actions;
 mod audit;
+mod chat_lang;
 mod checks;
 mod gaps;
 mod incidents;

@@ -86,7 +86,7 @@ async fn non_admins_are_refused_and_audited(platform: Platform) {
     // The member can read, in the open.
     let read = chat.ask(Who::Member, "/status").await;
     assert!(
-        read.text.contains("1 Spaces") || read.text.contains("No Space checked yet"),
+        read.text.contains("1 Space:") || read.text.contains("No Space checked yet"),
         "{read:?}"
     );
     assert!(!read.private);

@@ -159,7 +159,7 @@ async fn sleeptime_is_set_on_upgraded_hardware_and_refused_on_cpu_basic() {
         )
         .await;
     assert!(
-        set.reply.title.contains("now sleeps after: 1h"),
+        set.reply.title.contains("now sleeps after: 1 h"),
         "{}",
         set.reply.title
     );

@@ -687,3 +687,47 @@ async fn dispatch_sends_only_what_a_discord_client_could() {
     assert!(dm.payload["user"]["id"].is_string());
     assert_eq!((dm.guild_id, &dm.payload["context"]), (None, &json!(1)));
 }
+
+/// Localized commands (issue 22): `description_localizations` keyed by Discord's
+/// locales, values 1–100 characters, on commands and options; any other key is a 400.
+#[tokio::test]
+async fn command_localizations_take_discord_locales_only() {
+    let fake = FakeDiscord::start(TOKEN).await;
+    let put = format!("PUT {COMMANDS}");
+    let option = json!({ "type": 3, "name": "space", "description": "Space id",
+        "description_localizations": { "zh-CN": "Space 的 id" } });
+    let good = json!([{ "name": "restart", "description": "Restart a Space",
+        "description_localizations": { "zh-CN": "重启某个 Space", "ja": "再起動" },
+        "name_localizations": null, "options": [option] }]);
+    let (status, cmds) = api(&fake, &put, Some(good)).await;
+    assert_eq!(status, 200, "{cmds}");
+    assert_eq!(
+        cmds[0]["description_localizations"]["zh-CN"],
+        "重启某个 Space"
+    );
+    let refused = async |cmd: Value, path: &str, code: &str| {
+        let (status, body) = api(&fake, &put, Some(json!([cmd]))).await;
+        assert_eq!(status, 400, "{body}");
+        assert_form_error(&body, path, code);
+    };
+    let keyed = |key: &str, value: Value| json!({ "name": "ok", "description": "d", "description_localizations": { key: value } });
+    // A BCP 47 tag Discord does not list, a bare language, a wrong case.
+    for key in ["zh", "zh-Hans", "zh-cn", "en"] {
+        let path = format!("0.description_localizations.{key}");
+        refused(keyed(key, json!("中文")), &path, "BASE_TYPE_CHOICES").await;
+    }
+    let path = "0.description_localizations.zh-CN";
+    refused(keyed("zh-CN", json!("长".repeat(101))), path, BAD).await;
+    refused(keyed("zh-CN", json!("")), path, BAD).await;
+    let cmd = json!({ "name": "ok", "description": "d", "description_localizations": ["zh-CN"] });
+    refused(cmd, "0.description_localizations", "DICT_TYPE_CONVERT").await;
+    let option = json!({ "type": 3, "name": "o", "description": "d",
+        "description_localizations": { "zh": "选项" } });
+    let cmd = json!({ "name": "ok", "description": "d", "options": [option] });
+    let path = "0.options.0.description_localizations.zh";
+    refused(cmd, path, "BASE_TYPE_CHOICES").await;
+    let cmd =
+        json!({ "name": "ok", "description": "d", "name_localizations": { "zh-CN": "重 启" } });
+    let path = "0.name_localizations.zh-CN";
+    refused(cmd, path, "APPLICATION_COMMAND_INVALID_NAME").await;
+}

@@ -973,3 +973,25 @@ async fn waiting_helpers_wake_on_the_bot_s_calls() {
         ]
     );
 }
+
+/// A menu per language (issue 22): `language_code` is a two-letter ISO 639-1 code or
+/// empty, as the Bot API documents; `zh-CN` or `ZH` is refused with a 400.
+#[tokio::test]
+async fn command_menus_are_kept_per_two_letter_language() {
+    let fake = FakeTelegram::start(TOKEN).await;
+    let menu = |lang: &str, description: &str| {
+        json!({ "commands": [{ "command": "status", "description": description }],
+                "language_code": lang })
+    };
+    ok(&fake, "setMyCommands", menu("", "All Spaces")).await;
+    ok(&fake, "setMyCommands", menu("zh", "所有 Space")).await;
+    let zh = ok(&fake, "getMyCommands", json!({ "language_code": "zh" })).await;
+    assert_eq!(zh[0]["description"], "所有 Space");
+    let other = ok(&fake, "getMyCommands", json!({})).await;
+    assert_eq!(other[0]["description"], "All Spaces");
+    for bad in ["zh-CN", "ZH", "zho", "z"] {
+        let description = "Bad Request: invalid language code specified";
+        err(&fake, "setMyCommands", menu(bad, "x"), 400, description).await;
+    }
+    assert_eq!(fake.commands().len(), 2, "refused menus change nothing");
+}

@@ -5,6 +5,7 @@ mod alert_lang;
 mod causes;
 mod channels;
 mod chat;
+mod chat_lang;
 mod check_config;
 mod check_hub;
 mod check_repair;

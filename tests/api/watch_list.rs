@@ -72,10 +72,10 @@ async fn a_space_removed_from_spaces_is_shown_nowhere() {
     assert!(registered.is_some(), "{}", daemon.output());
 
     let status = ask(&tg, "/status").await;
-    assert!(status.contains("1 Spaces: 1 up"), "{status}");
+    assert!(status.contains("1 Space: 1 up"), "{status}");
     assert!(!status.contains("alice/old"), "{status}");
     let spaces = ask(&tg, "/spaces").await;
-    assert!(spaces.contains("(1 Spaces seen)"), "{spaces}");
+    assert!(spaces.contains("(1 Space seen)"), "{spaces}");
     assert!(spaces.contains("alice/app"), "{spaces}");
     assert!(!spaces.contains("alice/old"), "{spaces}");
 

@@ -2,7 +2,7 @@
 //! event, Restart / Rebuild / Mute 1h / Logs buttons when the alert is about one Space
 //! that may need a hand (checked against the admin list when pressed), recoveries
 //! sent silently. Each channel reads its alerts in its own language
-//! ([`DiscordNotifier::locale_for`]; `config.locale` today), rendered by `discord_embed`.
+//! ([`DiscordNotifier::locale_for`]: its `/lang`, else `config.locale`), rendered by `discord_embed`.
 //!
 //! Posted with a plain HTTP client rather than serenity's: with serenity's rate
 //! limiter off (needed for `DISCORD_API_URL`, see `chat::discord`) a 429 loses its
@@ -71,10 +71,12 @@ impl DiscordNotifier {
     }
 
     /// The language and zone of alerts to `channel`: the one place a channel's own
-    /// `/lang` setting is to be looked up (`self.store.chat_lang("discord", channel)`,
-    /// once the store keeps it); `config.locale` until then.
-    pub async fn locale_for(&self, _channel: u64) -> Locale {
-        self.locale
+    /// `/lang` setting is looked up, else `config.locale`.
+    pub async fn locale_for(&self, channel: u64) -> Locale {
+        match i64::try_from(channel) {
+            Ok(chat) => super::chat_locale(&self.store, "discord", chat, self.locale).await,
+            Err(_) => self.locale,
+        }
     }
 
     /// Alerts without buttons: nobody would answer a press (`check --repair`).

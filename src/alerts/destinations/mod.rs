@@ -216,3 +216,23 @@ mod tests {
         );
     }
 }
+
+/// The language and zone of alerts to one chat or channel: its own `/lang` setting
+/// (`platform` is `telegram` or `discord`, as `CommandCore` stores it), else `default`
+/// (`config.locale`). A store that cannot answer costs the chat its language, never
+/// the alert.
+pub(crate) async fn chat_locale(
+    store: &Store,
+    platform: &str,
+    chat: i64,
+    default: Locale,
+) -> Locale {
+    match store.chat_lang(platform, chat).await {
+        Ok(Some(lang)) => Locale { lang, ..default },
+        Ok(None) => default,
+        Err(e) => {
+            tracing::warn!(error = %e, platform, "alert language unreadable; the default is used");
+            default
+        }
+    }
+}

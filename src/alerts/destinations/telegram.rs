@@ -2,7 +2,7 @@
 //! cause; Restart / Rebuild / Mute 1h / Logs buttons when the alert is about one
 //! Space (checked against the admin list when pressed); quiet for recoveries.
 //! Each chat reads its alerts in its own language ([`TelegramNotifier::locale_for`];
-//! `config.locale` today), rendered by `telegram_html`.
+//! its `/lang`, else `config.locale`), rendered by `telegram_html`.
 //! Telegram's answers decide: a migrated group moves the destination, a blocked or
 //! kicked bot (or a missing chat) ends it, 429 waits `retry_after`, the rest retries.
 
@@ -55,10 +55,9 @@ impl TelegramNotifier {
     }
 
     /// The language and zone of alerts to `chat`: the one place a chat's own `/lang`
-    /// setting is to be looked up (`self.store.chat_lang("telegram", chat)`, once the
-    /// store keeps it); `config.locale` until then.
-    pub async fn locale_for(&self, _chat: i64) -> Locale {
-        self.locale
+    /// setting is looked up, else `config.locale`.
+    pub async fn locale_for(&self, chat: i64) -> Locale {
+        super::chat_locale(&self.store, "telegram", chat, self.locale).await
     }
 
     /// Alerts without buttons: nobody would answer a press (`check --repair`).

@@ -17,7 +17,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::render::{self, DcMessage};
 use super::{commands, components, embed};
-use crate::commands::{Actor, ButtonAction, CommandCore, FollowUp, Press, Reply, Severity};
+use crate::commands::{
+    Actor, ButtonAction, CommandCore, FollowUp, Platform, Press, Reply, Severity,
+};
 use crate::config::Discord;
 
 /// Autocomplete answers at most this many choices (Discord's limit).
@@ -157,6 +159,17 @@ fn actor(user: u64, channel: u64) -> Actor {
     Actor::discord(user, channel)
 }
 
+/// The reader: the channel's `/lang` choice, else the interaction's `locale` (the
+/// user's client language), else `SPACEWARDEN_LANG`.
+async fn reader(core: &CommandCore, user: u64, channel: u64, locale: &str) -> Actor {
+    let actor = actor(user, channel);
+    let own = Some(locale).filter(|l| !l.is_empty());
+    let lang = core
+        .reader_lang(Platform::Discord, actor.chat_id, own)
+        .await;
+    actor.in_lang(lang)
+}
+
 fn message(reply: &Reply) -> CreateInteractionResponseMessage {
     let rendered = render::reply(reply);
     CreateInteractionResponseMessage::new()
@@ -187,7 +200,13 @@ pub(super) fn options(command: &CommandInteraction) -> Vec<(String, String)> {
 }
 
 async fn on_command(ctx: &Context, core: &CommandCore, interaction: CommandInteraction) {
-    let actor = actor(interaction.user.id.get(), interaction.channel_id.get());
+    let actor = reader(
+        core,
+        interaction.user.id.get(),
+        interaction.channel_id.get(),
+        &interaction.locale,
+    )
+    .await;
     let name = &interaction.data.name;
     let command = match commands::to_command(name, &options(&interaction)) {
         Some(Ok(command)) => command,
@@ -197,7 +216,7 @@ async fn on_command(ctx: &Context, core: &CommandCore, interaction: CommandInter
             return;
         }
         None => {
-            let reply = Reply::error("Unknown command. Try /help.");
+            let reply = Reply::error(crate::t!(actor.lang, "chat-unknown-command"));
             respond(ctx, &interaction, message(&reply).ephemeral(true)).await;
             return;
         }
@@ -296,7 +315,13 @@ async fn on_autocomplete(ctx: &Context, core: &CommandCore, request: CommandInte
 }
 
 async fn on_press(ctx: &Context, core: &CommandCore, interaction: ComponentInteraction) {
-    let actor = actor(interaction.user.id.get(), interaction.channel_id.get());
+    let actor = reader(
+        core,
+        interaction.user.id.get(),
+        interaction.channel_id.get(),
+        &interaction.locale,
+    )
+    .await;
     let data = &interaction.data.custom_id;
     // Fetching logs may take longer than 3 seconds: "thinking…" first (only for an
     // admin, so a refusal stays ephemeral).

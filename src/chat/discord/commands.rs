@@ -4,19 +4,55 @@
 
 use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption, Permissions};
 
-use crate::commands::catalogue::{ArgKind, CATALOGUE, MUTE_CHOICES, Role, SLEEP_CHOICES, find};
+use crate::commands::catalogue::{
+    ArgKind, CATALOGUE, LANG_CHOICES, MUTE_CHOICES, Role, SLEEP_CHOICES, find,
+};
 use crate::commands::{Command, ParseError};
+use crate::i18n::Lang;
 
-/// Every slash command, for a bulk overwrite.
+/// Discord's locales (its reference, "Locales"): the keys `*_localizations` take.
+const DISCORD_LOCALES: [&str; 32] = [
+    "id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl",
+    "no", "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi", "th",
+    "zh-CN", "ja", "zh-TW", "ko",
+];
+
+/// The languages registered beside the English default, under their Discord locale:
+/// a file whose tag is one (`zh-CN`). English is the default text itself.
+pub fn localized() -> Vec<(&'static str, Lang)> {
+    Lang::all()
+        .filter(|lang| *lang != Lang::EN)
+        .filter_map(|lang| {
+            DISCORD_LOCALES
+                .iter()
+                .find(|locale| locale.eq_ignore_ascii_case(lang.tag()))
+                .map(|locale| (*locale, lang))
+        })
+        .collect()
+}
+
+/// Every slash command, for a bulk overwrite: names ASCII, descriptions in English
+/// with `description_localizations` for every other language.
 pub fn definitions() -> Vec<CreateCommand> {
+    let others = localized();
     CATALOGUE
         .iter()
         .map(|spec| {
-            let mut command = CreateCommand::new(spec.name).description(spec.description);
+            let mut command =
+                CreateCommand::new(spec.name).description(spec.description_in(Lang::EN));
+            for (locale, lang) in &others {
+                command = command.description_localized(*locale, spec.description_in(*lang));
+            }
             for arg in spec.args {
-                let option =
-                    CreateCommandOption::new(CommandOptionType::String, arg.name, arg.description)
-                        .required(arg.required);
+                let mut option = CreateCommandOption::new(
+                    CommandOptionType::String,
+                    arg.name,
+                    arg.description_in(Lang::EN),
+                )
+                .required(arg.required);
+                for (locale, lang) in &others {
+                    option = option.description_localized(*locale, arg.description_in(*lang));
+                }
                 let option = match arg.kind {
                     ArgKind::Space => option.set_autocomplete(true),
                     ArgKind::LogKind => option
@@ -26,6 +62,9 @@ pub fn definitions() -> Vec<CreateCommand> {
                         option.add_string_choice(*choice, *choice)
                     }),
                     ArgKind::SleepTime => SLEEP_CHOICES.iter().fold(option, |option, choice| {
+                        option.add_string_choice(*choice, *choice)
+                    }),
+                    ArgKind::Lang => LANG_CHOICES.iter().fold(option, |option, choice| {
                         option.add_string_choice(*choice, *choice)
                     }),
                 };
@@ -101,6 +140,7 @@ mod tests {
             let space = match spec.name {
                 _ if spec.args.is_empty() => vec![],
                 "sleeptime" => opts(&[("space", "a/b"), ("duration", "never")]),
+                "lang" => opts(&[("lang", "zh-CN")]),
                 _ => opts(&[("space", "a/b")]),
             };
             assert!(

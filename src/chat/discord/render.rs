@@ -158,7 +158,7 @@ pub fn reply(reply: &Reply) -> DcMessage {
                     "{} `{}` {} · {}",
                     verdict_emoji(s.verdict),
                     code(&s.space),
-                    s.verdict.as_str().replace('_', " "),
+                    s.verdict_shown(),
                     escape(&cut(&s.detail, MAX_LINE))
                 )
             })),
@@ -366,6 +366,7 @@ mod tests {
         let reply = Reply::new(Severity::Bad, "x").block(Block::Spaces(vec![SpaceLine {
             space: "alice/my_app".into(),
             verdict: Verdict::Down,
+            verdict_text: String::new(),
             detail: "**boom** @everyone".into(),
         }]));
         let message = self::reply(&reply);
@@ -384,6 +385,7 @@ mod tests {
             .map(|i| SpaceLine {
                 space: format!("owner/space-{i}"),
                 verdict: Verdict::Down,
+                verdict_text: String::new(),
                 detail: "RUNTIME_ERROR: ".repeat(40),
             })
             .collect();

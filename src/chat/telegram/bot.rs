@@ -6,19 +6,18 @@ use std::time::Duration;
 
 use teloxide::payloads::{
     AnswerCallbackQuerySetters, EditMessageTextSetters, GetUpdatesSetters, SendMessageSetters,
-    SetMyCommandsSetters,
 };
 use teloxide::prelude::Requester;
 use teloxide::types::{
-    BotCommand, BotCommandScope, CallbackQuery, ChatId, InlineKeyboardButton, InlineKeyboardMarkup,
-    LinkPreviewOptions, Me, Message, MessageId, ParseMode, Recipient, UpdateKind,
+    CallbackQuery, ChatId, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Me,
+    Message, MessageId, ParseMode, UpdateKind,
 };
 use teloxide::{ApiError, RequestError};
 use tokio_util::sync::CancellationToken;
 
 use super::TgBot;
 use super::render::{self, TgMessage};
-use crate::commands::{Actor, CATALOGUE, CommandCore, FollowUp, Reply, Role, parse};
+use crate::commands::{Actor, CommandCore, FollowUp, Platform, Reply, parse};
 
 const POLL_TIMEOUT_SECS: u32 = 10;
 
@@ -173,33 +172,18 @@ async fn prepare(bot: &TgBot, core: &CommandCore) {
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "telegram: getWebhookInfo failed"),
     }
-    // The menus come from the catalogue: what readers may use for everyone, the full
-    // list in each admin's private chat.
-    let read: Vec<(&str, &str)> = CATALOGUE
-        .iter()
-        .filter(|spec| spec.role <= Role::Reader)
-        .map(|spec| (spec.name, spec.description))
-        .collect();
-    let all: Vec<(&str, &str)> = CATALOGUE
-        .iter()
-        .map(|spec| (spec.name, spec.description))
-        .collect();
-    let commands = |list: &[(&str, &str)]| {
-        list.iter()
-            .map(|(c, d)| BotCommand::new(*c, *d))
-            .collect::<Vec<_>>()
-    };
-    if let Err(e) = bot.set_my_commands(commands(&read)).await {
-        tracing::warn!(error = %e, "telegram: setMyCommands failed (the menu is cosmetic)");
-    }
-    for admin_id in &core.access().telegram_admins {
-        let scope = BotCommandScope::Chat {
-            chat_id: Recipient::Id(ChatId(*admin_id)),
-        };
-        if let Err(e) = bot.set_my_commands(commands(&all)).scope(scope).await {
-            tracing::warn!(error = %e, "telegram: setMyCommands for an admin failed (cosmetic)");
-        }
-    }
+    super::menu::set_all(bot, core).await;
+}
+
+/// The reader's language: the chat's `/lang` choice, else the user's `language_code`,
+/// else `SPACEWARDEN_LANG`.
+async fn reader(core: &CommandCore, user: &teloxide::types::User, chat: Option<i64>) -> Actor {
+    let id = i64::try_from(user.id.0).unwrap_or(i64::MAX);
+    let own = user.language_code.as_deref();
+    let lang = core.reader_lang(Platform::Telegram, chat, own).await;
+    let mut actor = Actor::telegram(id, chat.unwrap_or(0)).in_lang(lang);
+    actor.chat_id = chat;
+    actor
 }
 
 fn markup(message: &TgMessage) -> InlineKeyboardMarkup {
@@ -274,10 +258,7 @@ async fn on_message(bot: &TgBot, core: &CommandCore, username: &str, message: Me
     let Some(parsed) = parse(text, Some(username)) else {
         return; // not a command, or one for another bot
     };
-    let actor = Actor::telegram(
-        i64::try_from(from.id.0).unwrap_or(i64::MAX),
-        message.chat.id.0,
-    );
+    let actor = reader(core, from, Some(message.chat.id.0)).await;
     let response = match parsed {
         Ok(command) => core.execute(&actor, command).await,
         Err(error) => core.parse_error(&actor, text, error).await,
@@ -291,17 +272,15 @@ async fn on_message(bot: &TgBot, core: &CommandCore, username: &str, message: Me
 async fn on_press(bot: &TgBot, core: &CommandCore, query: CallbackQuery) {
     let chat = query.message.as_ref().map(|m| m.chat().id);
     let pressed = query.message.as_ref().map(|m| m.id());
-    let mut actor = Actor::telegram(i64::try_from(query.from.id.0).unwrap_or(i64::MAX), 0);
-    actor.chat_id = chat.map(|c| c.0);
+    let actor = reader(core, &query.from, chat.map(|c| c.0)).await;
     let press = match (&query.data, chat) {
         (Some(data), Some(_)) => Some(core.press(&actor, data).await),
         _ => None,
     };
-    let notice: String = press
-        .as_ref()
-        .map_or("This button is no longer valid.".into(), |p| {
-            p.notice.chars().take(190).collect()
-        });
+    let notice: String = press.as_ref().map_or_else(
+        || crate::t!(actor.lang, "chat-button-invalid"),
+        |p| p.notice.chars().take(190).collect(),
+    );
     // Every press is answered, or the user's client keeps spinning.
     if let Err(e) = bot
         .answer_callback_query(query.id.clone())

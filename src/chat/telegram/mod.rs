@@ -9,6 +9,7 @@
 
 mod bot;
 mod limiter;
+mod menu;
 pub mod render;
 
 use std::sync::Arc;

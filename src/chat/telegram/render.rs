@@ -75,7 +75,7 @@ fn lines(reply: &Reply) -> Vec<String> {
                     "{} <code>{}</code> {} · {}",
                     verdict_emoji(s.verdict),
                     escape(&cut(&s.space)),
-                    escape(&s.verdict.as_str().replace('_', " ")),
+                    escape(&s.verdict_shown()),
                     escape(&cut(&s.detail))
                 )
             })),
@@ -217,6 +217,7 @@ mod tests {
             .block(Block::Spaces(vec![SpaceLine {
                 space: amps.clone(),
                 verdict: Verdict::Down,
+                verdict_text: String::new(),
                 detail: amps.clone(),
             }]));
         for m in self::reply(&reply) {
@@ -235,6 +236,7 @@ mod tests {
             .map(|i| SpaceLine {
                 space: format!("o/s{i}"),
                 verdict: Verdict::Up,
+                verdict_text: String::new(),
                 detail: "RUNNING 😀".into(),
             })
             .collect();
@@ -252,6 +254,7 @@ mod tests {
             .map(|i| SpaceLine {
                 space: format!("owner/space-{i}"),
                 verdict: Verdict::Down,
+                verdict_text: String::new(),
                 detail: "RUNTIME_ERROR: Space failed to start. Exit code: 1".into(),
             })
             .collect();

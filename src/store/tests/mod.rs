@@ -11,6 +11,7 @@
 mod actions;
 mod audit;
 mod basics;
+mod chat_lang;
 mod checks;
 mod incidents;
 mod leader;

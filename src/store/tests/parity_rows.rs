@@ -221,6 +221,16 @@ pub(super) const ROWS: &[Row] = &[
             ("finished_ms", I(MS + 1)),
         ],
     ),
+    (
+        "chat_lang",
+        &[
+            ("platform", T("telegram")),
+            ("chat_id", I(-1_001_234_567_890)),
+            ("lang", T("zh-CN")),
+            ("set_by", T("1111")),
+            ("set_ms", I(MS)),
+        ],
+    ),
 ];
 
 const ROLLUP: &[(&str, V)] = &[

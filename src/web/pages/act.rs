@@ -102,7 +102,7 @@ async fn run(
     let flash = match spec.build(&args) {
         Err(e) => Flash {
             text: match e {
-                ParseError::Usage { reason, .. } => format!("{reason}."),
+                ParseError::Usage { reason, .. } => format!("{}.", reason.text(ui.lang)),
                 ParseError::Unknown(name) => t!(ui.lang, "act-unknown", action = name),
             },
             kind: "bad".into(),
@@ -116,13 +116,14 @@ async fn run(
                 },
                 command => command,
             };
-            let response = state.core.execute(&session.actor(), command).await;
+            let actor = session.actor().in_lang(ui.lang);
+            let response = state.core.execute(&actor, command).await;
             if response.outcome == Outcome::NotWatched {
                 return Err(not_found_page());
             }
             // A viewer (WEB_VIEWERS): refused by the core, which audited it.
             if let Outcome::Denied(denied) = response.outcome {
-                return Err(super::refused_page(denied.sentence()));
+                return Err(super::refused_page(&denied.text(ui.lang)));
             }
             // The outcome of a restart arrives later, in the Space's actions.
             drop(response.follow_up);

@@ -2,7 +2,14 @@
 //! (`GET`) for the global and per-guild scopes, with Discord's validation of
 //! names, descriptions, option and choice counts and total size.
 //!
-//! Choices where the docs are silent: a command keeps its id across
+//! `name_localizations` and `description_localizations` (on commands and options)
+//! are dictionaries keyed by Discord's locales (its reference, "Locales": `zh-CN`,
+//! `en-US`, …; never `zh` or `zh-Hans`), each value with the restrictions of the
+//! field it localizes (a description 1–100 characters, a name the name's pattern).
+//!
+//! Choices where the docs are silent: an unknown locale key is a 50035 at
+//! `…description_localizations.<key>` with code BASE_TYPE_CHOICES; a non-object is
+//! DICT_TYPE_CONVERT. A command keeps its id across
 //! overwrites when name and type match (Discord does this; its `version`
 //! changes); more than 100 commands is a root-level BASE_TYPE_MAX_LENGTH;
 //! a command for a guild the bot is not in, or under another application's
@@ -97,6 +104,7 @@ fn validate(items: &[Value]) -> Result<(), Reply> {
         let at = vec![i.to_string()];
         let kind = cmd.get("type").and_then(Value::as_u64).unwrap_or(1);
         let name = cmd.get("name").and_then(Value::as_str);
+        check_localizations(&mut errs, &at, cmd);
         if kind == 1 {
             check_name(&mut errs, path(&at, &["name"]), cmd.get("name"));
             bad_len(
@@ -176,6 +184,7 @@ fn check_options(errs: &mut Errors, at: &[String], options: &[Value]) -> usize {
             errs.add(&path(&at, &["type"]), form_error("MODEL_TYPE_CONVERT", msg));
         }
         check_name(errs, path(&at, &["name"]), opt.get("name"));
+        check_localizations(errs, &at, opt);
         bad_len(
             errs,
             path(&at, &["description"]),
@@ -238,4 +247,39 @@ fn check_options(errs: &mut Errors, at: &[String], options: &[Value]) -> usize {
         size += check_options(errs, &path(&at, &["options"]), sub);
     }
     size
+}
+
+/// Discord's locales, the only keys a localization dictionary takes.
+pub(super) const LOCALES: [&str; 32] = [
+    "id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl",
+    "no", "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi", "th",
+    "zh-CN", "ja", "zh-TW", "ko",
+];
+
+/// `name_localizations` and `description_localizations` of a command or an option:
+/// null or absent, or an object of Discord locales to valid values.
+fn check_localizations(errs: &mut Errors, at: &[String], item: &Value) {
+    for field in ["name_localizations", "description_localizations"] {
+        let here = path(at, &[field]);
+        let map = match item.get(field) {
+            None | Some(Value::Null) => continue,
+            Some(Value::Object(map)) => map,
+            Some(_) => {
+                let msg = "Only dictionaries may be used in a DictType";
+                errs.add(&here, form_error("DICT_TYPE_CONVERT", msg));
+                continue;
+            }
+        };
+        for (locale, value) in map {
+            let at = path(&here, &[locale]);
+            if !LOCALES.contains(&locale.as_str()) {
+                let msg = format!("Value must be one of {LOCALES:?}.");
+                errs.add(&at, form_error("BASE_TYPE_CHOICES", &msg));
+            } else if field == "name_localizations" {
+                check_name(errs, at, Some(value));
+            } else {
+                bad_len(errs, at, Some(value), 1, 100);
+            }
+        }
+    }
 }

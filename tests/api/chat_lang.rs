@@ -238,3 +238,34 @@ async fn a_user_without_a_language_reads_spacewarden_lang() {
     assert!(english.text.contains("1 Space: 1 up"), "{}", english.text);
     daemon.terminate(STOP).await;
 }
+
+/// Alerts to a chat follow its `/lang`: once an admin sets the group to Chinese, a
+/// down alert there is in Chinese, buttons included, though `SPACEWARDEN_LANG` and
+/// the admin's own language are English.
+#[tokio::test]
+async fn alerts_to_a_group_follow_its_lang() {
+    let (rig, mut daemon) = started(Platform::Telegram, up()).await;
+    let admin = user(ADMIN, "ops_lead", "en");
+    let set = say(&rig, GROUP, &admin, "/lang@spacewarden_bot zh-CN").await;
+    assert!(set.text.contains("中文"), "{}", set.text);
+    let tg = rig.telegram();
+    let before = tg.sent(GROUP).len();
+    rig.hub.set_stage("alice/other", "CONFIG_ERROR");
+    let alert = tg.wait_for_sent(GROUP, before + 1, WAIT).await[before].clone();
+    assert!(alert.text.contains("alice/other"), "{}", alert.text);
+    let mut names: Vec<&str> = NAMES.iter().flat_map(|n| n.split([' ', '|'])).collect();
+    names.push("CONFIG_ERROR");
+    let code = Regex::new(r"(?s)<code>.*?</code>").unwrap();
+    let stray = stray_english(&code.replace_all(&alert.raw_text, " "), &names);
+    assert!(
+        stray.is_empty(),
+        "English in the alert: {stray:?}\n{}",
+        alert.raw_text
+    );
+    let buttons = serde_json::to_string(&alert.reply_markup).unwrap();
+    assert!(
+        !buttons.contains("Restart"),
+        "buttons in English: {buttons}"
+    );
+    daemon.terminate(STOP).await;
+}

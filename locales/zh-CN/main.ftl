@@ -263,3 +263,55 @@ not-found-title = 未找到
 not-found-text = 没有这个页面，或 spacewarden 没有监控该 Space。
 refused-title = 已拒绝
 refused-text = 此表单不属于你当前的会话（可能来自旧的标签页）。请刷新页面后重试。
+
+## i18n-cli
+
+# 命令行：check 的表格（列名、探测无响应、汇总行与检查时间）。
+cli-col-space = Space
+cli-col-stage = 阶段
+cli-col-verdict = 判定
+cli-col-hardware = 硬件
+cli-col-probe = 探测
+cli-col-error = 错误
+cli-probe-no-reply = 无响应
+cli-summary = 共 { $total } 个 Space：{ $counts }
+cli-summary-count = { $count } 个{ $verdict }
+cli-checked-at = {" "}· 检查于 { $at }
+# check --repair、restart、rebuild 的错误与进度。
+cli-error = 错误：{ $error }
+cli-error-store = 错误：数据库：{ $error }
+cli-timeout-too-long = 错误：--timeout 太长
+cli-repair-timed-out = { $after } 后超时：仍在进行的修复已停止，下次运行时会继续
+cli-action-timed-out = { $after } 后超时：{ $space } 的{ $action }未完成，下次运行时会继续
+cli-alerts-left = { $count } 条告警未能在时限内发出，将在下次运行时发出
+cli-resuming = 正在通过轮询继续上次运行未完成的 { $count } 个修复
+cli-checked = 已检查：{ $summary }
+cli-phase-checking = 检查中
+cli-phase-repairing = 修复中
+cli-phase-delivering-alerts = 发送告警中
+cli-elapsed = { $done } / { $total }
+cli-repairs-running = { $count } 个修复进行中（{ $elapsed }）
+cli-repair-ended = { $space }：修复结束（{ $elapsed }）
+# doctor：标题、各部分标题与最后一行。
+cli-doctor-title = spacewarden doctor：读取到的配置，检查时不会操作任何 Space
+cli-doctor-section-configuration = 配置
+cli-doctor-section-watch-list = 监控列表
+cli-doctor-section-sign-in = 页面登录
+cli-doctor-section-oauth = 使用 Hugging Face 登录
+cli-doctor-section-tokens = 令牌
+cli-doctor-section-destinations = 聊天与告警目标
+cli-doctor-section-store = 数据库
+cli-doctor-warnings = { $count } 个警告
+cli-doctor-summary = { $problems ->
+    [0] 没有会导致失败的问题（{ $warnings }）。
+   *[other] { $problems } 个问题会导致 spacewarden 失败（{ $warnings }）。
+}
+# test-alert、hash-password、report。
+cli-test-alert-delivered = 已送达  { $destination }
+cli-test-alert-failed = 失败    { $destination }：{ $why }
+cli-hash-password-prompt = 请输入密码，然后按 Enter 和 Ctrl-D（输入时会显示在屏幕上；用管道传入可避免）：
+cli-hash-password-unreadable = 错误：无法从标准输入读取密码：{ $error }
+cli-hash-password-empty = 错误：密码为空
+cli-report-wrote = 已写入 { $count } 个文件到 { $dir }
+report-summary = 最近 { $days } 天共检查 { $checks } 次
+report-summary-rate = 最近 { $days } 天共检查 { $checks } 次，成功率 { $rate }%

@@ -18,6 +18,9 @@ pub(crate) struct Ui {
     /// The page's own path and query (without `lang`), for the language switch to come
     /// back to; `None` where there is no switch (a static report, an error page).
     pub here: Option<String>,
+    /// A file read later (`spacewarden report`): times are written out with their
+    /// offset, never "just now".
+    pub fixed: bool,
 }
 
 impl Ui {
@@ -27,6 +30,7 @@ impl Ui {
             lang,
             zone,
             here: None,
+            fixed: false,
         }
     }
 
@@ -55,7 +59,9 @@ impl Ui {
     pub(crate) fn when(&self, now: DateTime<Utc>, at: DateTime<Utc>) -> Markup {
         html! {
             time datetime=(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-                title=(absolute_seconds_in(at, self.zone)) { (self.ago(now, at)) }
+                title=(absolute_seconds_in(at, self.zone)) {
+                @if self.fixed { (self.absolute(at)) } @else { (self.ago(now, at)) }
+            }
         }
     }
 

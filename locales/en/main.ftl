@@ -346,3 +346,25 @@ report-summary-rate = { $days ->
        *[other] { $checks } checks over the last { $days } days, { $rate }% successful
     }
 }
+# Sign in with Hugging Face: the pages after the provider's answer.
+oauth-signed-in-title = Signed in
+oauth-signed-in-as = Signed in with Hugging Face as
+oauth-continue = Continue
+oauth-not-listed-title = Not on the list
+oauth-not-listed-text = , but this spacewarden lists you neither as an admin nor as a viewer (WEB_ADMINS, WEB_VIEWERS). You see the page as any visitor does.
+oauth-go-to-page = Go to the page
+oauth-not-signed-in-title = Not signed in
+oauth-back-to-sign-in = Back to sign-in
+oauth-provider-failed = Hugging Face could not be reached. Try again later.
+oauth-rejected = This sign-in did not check out. Start again from the sign-in page.
+# The token self-test (the page's notice, doctor): one owner's token, why.
+token-verdict-missing = no token, a read-only fallback: its public Spaces are checked anonymously, none can be restarted (set HF_USER={ $owner }:<token> or HF_TOKEN)
+token-verdict-refused = the Hub refuses its token (401): create a new one
+token-verdict-unanswered = whoami could not be asked now: { $why }
+token-verdict-read-only = { $user }'s token is read-only, so its Spaces are checked but cannot be restarted, rebuilt or paused; use a token with the write role
+token-verdict-not-theirs = { $user } is neither { $owner } nor in that organization, so the Hub refuses restarts of someone else's Spaces; set HF_USER={ $owner }:<their token>
+token-verdict-own = can restart { $owner }'s Spaces (its own)
+token-verdict-member = can restart { $owner }'s Spaces (a member of the organization { $owner })
+# How an incident ended (stored in English as `back to up`, `fixed by restart`).
+resolution-back-to = back to { $verdict }
+resolution-fixed-by = fixed by { $step }

@@ -315,3 +315,25 @@ cli-hash-password-empty = 错误：密码为空
 cli-report-wrote = 已写入 { $count } 个文件到 { $dir }
 report-summary = 最近 { $days } 天共检查 { $checks } 次
 report-summary-rate = 最近 { $days } 天共检查 { $checks } 次，成功率 { $rate }%
+# 使用 Hugging Face 登录：登录服务返回后的页面。
+oauth-signed-in-title = 已登录
+oauth-signed-in-as = 已通过 Hugging Face 登录，用户
+oauth-continue = 继续
+oauth-not-listed-title = 不在名单中
+oauth-not-listed-text = ，但此 spacewarden 的管理员和只读名单（WEB_ADMINS、WEB_VIEWERS）中都没有你。你看到的页面与普通访客相同。
+oauth-go-to-page = 前往状态页
+oauth-not-signed-in-title = 未登录
+oauth-back-to-sign-in = 返回登录页
+oauth-provider-failed = 无法连接 Hugging Face，请稍后再试。
+oauth-rejected = 此次登录未通过校验，请从登录页重新开始。
+# 令牌自检（页面提示、doctor）：某个所有者的令牌及原因。
+token-verdict-missing = 没有令牌，只能只读：其公开的 Space 以匿名方式检查，无法重启（请设置 HF_USER={ $owner }:<令牌> 或 HF_TOKEN）
+token-verdict-refused = Hugging Face 拒绝了该令牌（401）：请创建新令牌
+token-verdict-unanswered = 暂时无法调用 whoami：{ $why }
+token-verdict-read-only = { $user } 的令牌是只读的：其 Space 可以检查，但无法重启、重建或暂停；请使用具有 write 权限的令牌
+token-verdict-not-theirs = { $user } 既不是 { $owner }，也不在该组织中，Hugging Face 会拒绝重启他人的 Space；请设置 HF_USER={ $owner }:<其令牌>
+token-verdict-own = 可以重启 { $owner } 的 Space（自己的令牌）
+token-verdict-member = 可以重启 { $owner } 的 Space（组织 { $owner } 的成员）
+# 故障的处理结果（以英文存储，如 back to up、fixed by restart）。
+resolution-back-to = 恢复为{ $verdict }
+resolution-fixed-by = 通过{ $step }修复

@@ -35,7 +35,10 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
             print(
                 report,
                 &verdict,
-                format!("{owner}: {}", verdict.sentence(owner)),
+                format!(
+                    "{owner}: {}",
+                    verdict.sentence_in(crate::cli::lang::lang(), owner)
+                ),
             );
             continue;
         };
@@ -58,7 +61,10 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
         print(
             report,
             &verdict,
-            format!("{seen}: {}", verdict.sentence(owner)),
+            format!(
+                "{seen}: {}",
+                verdict.sentence_in(crate::cli::lang::lang(), owner)
+            ),
         );
     }
 }

@@ -79,7 +79,13 @@ impl Ui {
     /// A day of the uptime bar, `Nov 22` / `11月22日` (days are UTC days, as the store
     /// counts them; the pattern is the locale file's `date-day`).
     pub(crate) fn day(&self, day: DateTime<Utc>) -> String {
-        day.format(&self.t("date-day")).to_string()
+        let text = day.format(&self.t("date-day")).to_string();
+        // The store cuts days at UTC midnight: in another zone the label says so.
+        if self.zone == Zone::UTC {
+            text
+        } else {
+            format!("{text} (UTC)")
+        }
     }
 
     /// A duration in words: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`.

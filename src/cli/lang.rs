@@ -20,3 +20,33 @@ pub(crate) fn locale() -> Locale {
 pub(crate) fn lang() -> Lang {
     locale().lang
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::{Lang, has_message};
+
+    /// The ids the command line builds at run time (`i18n::tests` sees literal ones
+    /// only): `check`'s columns, the progress phases, doctor's sections.
+    #[test]
+    fn ids_made_at_run_time_exist_in_every_language() {
+        let columns = ["space", "stage", "verdict", "hardware", "probe", "error"]
+            .map(|c| format!("cli-col-{c}"));
+        let phases =
+            ["checking", "repairing", "delivering-alerts"].map(|p| format!("cli-phase-{p}"));
+        let sections = [
+            "configuration",
+            "watch-list",
+            "sign-in",
+            "oauth",
+            "tokens",
+            "destinations",
+            "store",
+        ]
+        .map(|s| format!("cli-doctor-section-{s}"));
+        for id in columns.iter().chain(&phases).chain(&sections) {
+            for lang in Lang::all() {
+                assert!(has_message(lang, id), "{lang}: {id}");
+            }
+        }
+    }
+}

@@ -191,6 +191,33 @@ mod tests {
 
     use super::*;
 
+    /// The English sentence is the one the log and `/status` always printed; the
+    /// Chinese one is written from the same verdict.
+    #[test]
+    fn the_sentence_reads_in_either_language() {
+        let zh = Lang::exact("zh-CN").unwrap();
+        let missing = TokenVerdict::Missing;
+        assert_eq!(
+            missing.sentence("alice"),
+            "no token, a read-only fallback: its public Spaces are checked anonymously, \
+             none can be restarted (set HF_USER=alice:<token> or HF_TOKEN)"
+        );
+        let read_only = TokenVerdict::ReadOnly { user: "bob".into() };
+        assert_eq!(
+            read_only.sentence("alice"),
+            "bob's token is read-only, so its Spaces are checked but cannot be restarted, \
+             rebuilt or paused; use a token with the write role"
+        );
+        assert_eq!(
+            read_only.sentence_in(zh, "alice"),
+            "bob 的令牌是只读的：其 Space 可以检查，但无法重启、重建或暂停；请使用具有 write 权限的令牌"
+        );
+        assert_eq!(
+            TokenVerdict::Refused.sentence_in(zh, "alice"),
+            "Hugging Face 拒绝了该令牌（401）：请创建新令牌"
+        );
+    }
+
     fn me(name: &str, role: Option<&str>, orgs: &[&str]) -> Result<WhoAmI, HubError> {
         Ok(WhoAmI {
             name: name.into(),

@@ -183,10 +183,10 @@ async fn signed_in(
     let store = state.monitor.store();
     let credentials = match state.auth.credentials(store).await {
         Ok(credentials) => credentials,
-        Err(e) => return internal_error_in(&ui_from_headers(&state, &headers), &e),
+        Err(e) => return internal_error_in(&ui_from_headers(state, headers), &e),
     };
     let Some(credential) = &credentials.password else {
-        return not_found_in(&ui_from_headers(&state, &headers));
+        return not_found_in(&ui_from_headers(state, headers));
     };
     let new = session::NewSession {
         username: credential.username.to_owned(),
@@ -203,7 +203,7 @@ async fn signed_in(
             )
                 .into_response()
         }
-        Err(e) => internal_error_in(&ui_from_headers(&state, &headers), &e),
+        Err(e) => internal_error_in(&ui_from_headers(state, headers), &e),
     }
 }
 

@@ -592,3 +592,115 @@ chat-arg-kind = build or run
 chat-arg-duration = how long (default 1h)
 chat-arg-sleep-time = idle this long before sleeping, or never
 chat-arg-lang = zh-CN, en, or auto (each person's own language)
+
+## i18n-cli
+
+# The command line: `check`'s table (column heads, a probe without an answer, the
+# summary line and when the check ran).
+cli-col-space = SPACE
+cli-col-stage = STAGE
+cli-col-verdict = VERDICT
+cli-col-hardware = HARDWARE
+cli-col-probe = PROBE
+cli-col-error = ERROR
+cli-probe-no-reply = no reply
+cli-summary = { $total ->
+    [one] { $total } Space: { $counts }
+   *[other] { $total } Spaces: { $counts }
+}
+cli-summary-count = { $count } { $verdict }
+cli-checked-at = {" "}· checked { $at }
+# Errors and progress of `check --repair`, `restart`, `rebuild`.
+cli-error = error: { $error }
+cli-error-store = error: the store: { $error }
+cli-timeout-too-long = error: --timeout: too long
+cli-repair-timed-out = timed out after { $after }: repairs still running were stopped; the next run resumes them
+cli-action-timed-out = timed out after { $after }: the { $action } of { $space } did not finish; the next run resumes it
+cli-alerts-left = { $count ->
+    [one] { $count } alert not delivered within the timeout; it goes out on the next run
+   *[other] { $count } alerts not delivered within the timeout; they go out on the next run
+}
+cli-resuming = { $count ->
+    [one] resuming { $count } unfinished repair from the last run by polling
+   *[other] resuming { $count } unfinished repairs from the last run by polling
+}
+cli-checked = checked: { $summary }
+cli-phase-checking = checking
+cli-phase-repairing = repairing
+cli-phase-delivering-alerts = delivering alerts
+cli-elapsed = { $done } of { $total }
+cli-repairs-running = { $count ->
+    [one] { $count } repair in progress ({ $elapsed })
+   *[other] { $count } repairs in progress ({ $elapsed })
+}
+cli-repair-ended = { $space }: repair ended ({ $elapsed })
+# `doctor`: its title, section heads and last line.
+cli-doctor-title = spacewarden doctor: what was understood, checked without acting on any Space
+cli-doctor-section-configuration = Configuration
+cli-doctor-section-watch-list = Watch list
+cli-doctor-section-sign-in = Sign-in on the page
+cli-doctor-section-oauth = Sign in with Hugging Face
+cli-doctor-section-tokens = Tokens
+cli-doctor-section-destinations = Chat and alert destinations
+cli-doctor-section-store = Store
+cli-doctor-warnings = { $count ->
+    [one] { $count } warning
+   *[other] { $count } warnings
+}
+cli-doctor-summary = { $problems ->
+    [0] Nothing would fail ({ $warnings }).
+    [one] { $problems } problem would make spacewarden fail ({ $warnings }).
+   *[other] { $problems } problems would make spacewarden fail ({ $warnings }).
+}
+# `test-alert`, `hash-password`, `report`.
+cli-test-alert-delivered = delivered  { $destination }
+cli-test-alert-failed = failed     { $destination }: { $why }
+cli-hash-password-prompt = Type the password, then Enter and Ctrl-D (it is shown as you type; pipe it in to avoid that):
+cli-hash-password-unreadable = error: cannot read the password from stdin: { $error }
+cli-hash-password-empty = error: the password is empty
+cli-report-wrote = { $count ->
+    [one] wrote { $count } file to { $dir }
+   *[other] wrote { $count } files to { $dir }
+}
+report-summary = { $days ->
+    [one] { $checks ->
+        [one] { $checks } check over the last day
+       *[other] { $checks } checks over the last day
+    }
+   *[other] { $checks ->
+        [one] { $checks } check over the last { $days } days
+       *[other] { $checks } checks over the last { $days } days
+    }
+}
+report-summary-rate = { $days ->
+    [one] { $checks ->
+        [one] { $checks } check over the last day, { $rate }% successful
+       *[other] { $checks } checks over the last day, { $rate }% successful
+    }
+   *[other] { $checks ->
+        [one] { $checks } check over the last { $days } days, { $rate }% successful
+       *[other] { $checks } checks over the last { $days } days, { $rate }% successful
+    }
+}
+# Sign in with Hugging Face: the pages after the provider's answer.
+oauth-signed-in-title = Signed in
+oauth-signed-in-as = Signed in with Hugging Face as
+oauth-continue = Continue
+oauth-not-listed-title = Not on the list
+oauth-not-listed-text = , but this spacewarden lists you neither as an admin nor as a viewer (WEB_ADMINS, WEB_VIEWERS). You see the page as any visitor does.
+oauth-go-to-page = Go to the page
+oauth-not-signed-in-title = Not signed in
+oauth-back-to-sign-in = Back to sign-in
+oauth-provider-failed = Hugging Face could not be reached. Try again later.
+oauth-rejected = This sign-in did not check out. Start again from the sign-in page.
+# The token self-test (the page's notice, doctor): one owner's token, why.
+token-verdict-missing = no token, a read-only fallback: its public Spaces are checked anonymously, none can be restarted (set HF_USER={ $owner }:<token> or HF_TOKEN)
+token-verdict-refused = the Hub refuses its token (401): create a new one
+token-verdict-unanswered = whoami could not be asked now: { $why }
+token-verdict-read-only = { $user }'s token is read-only, so its Spaces are checked but cannot be restarted, rebuilt or paused; use a token with the write role
+token-verdict-not-theirs = { $user } is neither { $owner } nor in that organization, so the Hub refuses restarts of someone else's Spaces; set HF_USER={ $owner }:<their token>
+token-verdict-own = can restart { $owner }'s Spaces (its own)
+token-verdict-member = can restart { $owner }'s Spaces (a member of the organization { $owner })
+# How an incident ended (stored in English as `back to up`, `fixed by restart`).
+resolution-back-to = back to { $verdict }
+resolution-fixed-by = fixed by { $step }

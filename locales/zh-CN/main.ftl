@@ -574,3 +574,77 @@ chat-arg-kind = build（构建）或 run（运行）
 chat-arg-duration = 时长（默认 1 小时）
 chat-arg-sleep-time = 空闲多久后休眠，或 never
 chat-arg-lang = zh-CN、en 或 auto（跟随每个人自己的语言）
+
+## i18n-cli
+
+# 命令行：check 的表格（列名、探测无响应、汇总行与检查时间）。
+cli-col-space = Space
+cli-col-stage = 阶段
+cli-col-verdict = 判定
+cli-col-hardware = 硬件
+cli-col-probe = 探测
+cli-col-error = 错误
+cli-probe-no-reply = 无响应
+cli-summary = 共 { $total } 个 Space：{ $counts }
+cli-summary-count = { $count } 个{ $verdict }
+cli-checked-at = {" "}· 检查于 { $at }
+# check --repair、restart、rebuild 的错误与进度。
+cli-error = 错误：{ $error }
+cli-error-store = 错误：数据库：{ $error }
+cli-timeout-too-long = 错误：--timeout 太长
+cli-repair-timed-out = { $after } 后超时：仍在进行的修复已停止，下次运行时会继续
+cli-action-timed-out = { $after } 后超时：{ $space } 的{ $action }未完成，下次运行时会继续
+cli-alerts-left = { $count } 条告警未能在时限内发出，将在下次运行时发出
+cli-resuming = 正在通过轮询继续上次运行未完成的 { $count } 个修复
+cli-checked = 已检查：{ $summary }
+cli-phase-checking = 检查中
+cli-phase-repairing = 修复中
+cli-phase-delivering-alerts = 发送告警中
+cli-elapsed = { $done } / { $total }
+cli-repairs-running = { $count } 个修复进行中（{ $elapsed }）
+cli-repair-ended = { $space }：修复结束（{ $elapsed }）
+# doctor：标题、各部分标题与最后一行。
+cli-doctor-title = spacewarden doctor：读取到的配置，检查时不会操作任何 Space
+cli-doctor-section-configuration = 配置
+cli-doctor-section-watch-list = 监控列表
+cli-doctor-section-sign-in = 页面登录
+cli-doctor-section-oauth = 使用 Hugging Face 登录
+cli-doctor-section-tokens = 令牌
+cli-doctor-section-destinations = 聊天与告警目标
+cli-doctor-section-store = 数据库
+cli-doctor-warnings = { $count } 个警告
+cli-doctor-summary = { $problems ->
+    [0] 没有会导致失败的问题（{ $warnings }）。
+   *[other] { $problems } 个问题会导致 spacewarden 失败（{ $warnings }）。
+}
+# test-alert、hash-password、report。
+cli-test-alert-delivered = 已送达  { $destination }
+cli-test-alert-failed = 失败    { $destination }：{ $why }
+cli-hash-password-prompt = 请输入密码，然后按 Enter 和 Ctrl-D（输入时会显示在屏幕上；用管道传入可避免）：
+cli-hash-password-unreadable = 错误：无法从标准输入读取密码：{ $error }
+cli-hash-password-empty = 错误：密码为空
+cli-report-wrote = 已写入 { $count } 个文件到 { $dir }
+report-summary = 最近 { $days } 天共检查 { $checks } 次
+report-summary-rate = 最近 { $days } 天共检查 { $checks } 次，成功率 { $rate }%
+# 使用 Hugging Face 登录：登录服务返回后的页面。
+oauth-signed-in-title = 已登录
+oauth-signed-in-as = 已通过 Hugging Face 登录，用户
+oauth-continue = 继续
+oauth-not-listed-title = 不在名单中
+oauth-not-listed-text = ，但此 spacewarden 的管理员和只读名单（WEB_ADMINS、WEB_VIEWERS）中都没有你。你看到的页面与普通访客相同。
+oauth-go-to-page = 前往状态页
+oauth-not-signed-in-title = 未登录
+oauth-back-to-sign-in = 返回登录页
+oauth-provider-failed = 无法连接 Hugging Face，请稍后再试。
+oauth-rejected = 此次登录未通过校验，请从登录页重新开始。
+# 令牌自检（页面提示、doctor）：某个所有者的令牌及原因。
+token-verdict-missing = 没有令牌，只能只读：其公开的 Space 以匿名方式检查，无法重启（请设置 HF_USER={ $owner }:<令牌> 或 HF_TOKEN）
+token-verdict-refused = Hugging Face 拒绝了该令牌（401）：请创建新令牌
+token-verdict-unanswered = 暂时无法调用 whoami：{ $why }
+token-verdict-read-only = { $user } 的令牌是只读的：其 Space 可以检查，但无法重启、重建或暂停；请使用具有 write 权限的令牌
+token-verdict-not-theirs = { $user } 既不是 { $owner }，也不在该组织中，Hugging Face 会拒绝重启他人的 Space；请设置 HF_USER={ $owner }:<其令牌>
+token-verdict-own = 可以重启 { $owner } 的 Space（自己的令牌）
+token-verdict-member = 可以重启 { $owner } 的 Space（组织 { $owner } 的成员）
+# 故障的处理结果（以英文存储，如 back to up、fixed by restart）。
+resolution-back-to = 恢复为{ $verdict }
+resolution-fixed-by = 通过{ $step }修复

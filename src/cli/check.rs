@@ -99,14 +99,17 @@ async fn check_once(app: &App, targets: &[WatchTarget], json: bool) -> u8 {
     let observations = match cycle {
         Ok(observations) => observations,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!(
+                "{}",
+                crate::t!(super::lang::lang(), "cli-error", error = e.to_string())
+            );
             return EXIT_UNCHECKED;
         }
     };
     if json {
         println!("{}", render::json(&observations));
     } else {
-        print!("{}", render::table(&observations));
+        print!("{}", render::table(&observations, super::lang::locale()));
     }
     exit_status(&observations)
 }

@@ -25,7 +25,7 @@ pub(super) async fn run() -> u8 {
     let config = match Config::from_process() {
         Ok(config) => config,
         Err(e) => {
-            report.section("Configuration");
+            report.section("cli-doctor-section-configuration");
             report.problem(format!(
                 "{e}: `spacewarden run` would refuse to start (exit 2)"
             ));
@@ -45,7 +45,7 @@ pub(super) async fn run() -> u8 {
 
 /// What was read: aliases, warnings, the watch list and the sign-in.
 fn understood(report: &mut Report, config: &Config) {
-    report.section("Configuration");
+    report.section("cli-doctor-section-configuration");
     let read: Vec<_> = config
         .origins
         .aliases
@@ -78,7 +78,7 @@ fn understood(report: &mut Report, config: &Config) {
             }
         )),
     }
-    report.section("Watch list");
+    report.section("cli-doctor-section-watch-list");
     if config.watch.is_empty() {
         report.problem(
             "nothing to watch: set SPACES (owner/name or owner/*), or HF_USER, HF_USERNAMES, \
@@ -94,7 +94,7 @@ fn understood(report: &mut Report, config: &Config) {
         };
         report.ok(format!("{target}  ({what}, from {from})"));
     }
-    report.section("Sign-in on the page");
+    report.section("cli-doctor-section-sign-in");
     match (&config.web.sign_in, config.origins.sign_in) {
         (Some(sign_in), Some((user, password))) => report.ok(format!(
             "on: user \"{}\" from {user}, password from {password}",

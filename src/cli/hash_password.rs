@@ -4,18 +4,22 @@
 
 use std::io::{IsTerminal, Read};
 
+use super::lang::lang;
 use super::{EXIT_CONFIG, EXIT_OK};
+use crate::t;
 
 pub fn run() -> u8 {
     let mut stdin = std::io::stdin();
     if stdin.is_terminal() {
-        eprintln!(
-            "Type the password, then Enter and Ctrl-D (it is shown as you type; pipe it in to avoid that):"
-        );
+        eprintln!("{}", t!(lang(), "cli-hash-password-prompt"));
     }
     let mut input = String::new();
     if let Err(e) = stdin.read_to_string(&mut input) {
-        eprintln!("error: cannot read the password from stdin: {e}");
+        let error = e.to_string();
+        eprintln!(
+            "{}",
+            t!(lang(), "cli-hash-password-unreadable", error = error)
+        );
         return EXIT_CONFIG;
     }
     // `echo pw | spacewarden hash-password` adds a line break that is not part of it.
@@ -24,7 +28,7 @@ pub fn run() -> u8 {
         .map(|p| p.strip_suffix('\r').unwrap_or(p))
         .unwrap_or(&input);
     if password.is_empty() {
-        eprintln!("error: the password is empty");
+        eprintln!("{}", t!(lang(), "cli-hash-password-empty"));
         return EXIT_CONFIG;
     }
     match crate::web::hash_password(password) {
@@ -33,7 +37,7 @@ pub fn run() -> u8 {
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", t!(lang(), "cli-error", error = e.to_string()));
             EXIT_CONFIG
         }
     }

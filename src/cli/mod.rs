@@ -5,6 +5,7 @@ mod check;
 mod doctor;
 mod duties;
 mod hash_password;
+mod lang;
 mod oneshot;
 mod progress;
 mod reload;

@@ -19,7 +19,8 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::progress::{Progress, Repairing, plural};
+use super::lang::lang;
+use super::progress::{Progress, Repairing};
 use super::{EXIT_CONFIG, EXIT_UNCHECKED, exit_status, render};
 use crate::alerts::{DeliverySettings, deliver_due};
 use crate::app::{App, Purpose};
@@ -28,6 +29,7 @@ use crate::config::Config;
 use crate::domain::{Observation, WatchTarget};
 use crate::monitor::{CycleError, Monitor};
 use crate::store::Store;
+use crate::t;
 
 /// Cycles in one run at most: each one after the first only follows up on work the
 /// previous one started; the per-Space caps end the chain long before this.
@@ -112,7 +114,7 @@ async fn repair_all(
     let monitor = &app.monitor;
     let Some((deadline, repairs_until)) = deadlines(timeout) else {
         progress.clear();
-        eprintln!("error: --timeout: too long");
+        eprintln!("{}", t!(lang(), "cli-timeout-too-long"));
         return EXIT_CONFIG;
     };
     let (done, done_rx) = watch::channel(false);
@@ -130,20 +132,21 @@ async fn repair_all(
     let worked = match worked {
         Ok(worked) => worked,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", t!(lang(), "cli-error", error = e.to_string()));
             return EXIT_UNCHECKED;
         }
     };
     if worked.cut {
-        eprintln!(
-            "timed out after {}: repairs still running were stopped; the next run resumes them",
-            crate::domain::format_duration(timeout)
-        );
+        let after = crate::domain::format_duration(timeout);
+        eprintln!("{}", t!(lang(), "cli-repair-timed-out", after = after));
     }
     if json {
         println!("{}", render::json(&worked.observations));
     } else {
-        print!("{}", render::table(&worked.observations));
+        print!(
+            "{}",
+            render::table(&worked.observations, super::lang::locale())
+        );
     }
     exit_status(&worked.observations)
 }
@@ -152,11 +155,7 @@ async fn repair_all(
 pub(super) fn say_undelivered(progress: &Progress, left: usize) {
     match left {
         0 => {}
-        n => progress.say(&format!(
-            "{} not delivered within the timeout; {} on the next run",
-            plural(n, "alert"),
-            if n == 1 { "it goes out" } else { "they go out" }
-        )),
+        n => progress.say(&t!(lang(), "cli-alerts-left", count = n)),
     }
 }
 
@@ -178,10 +177,7 @@ async fn repair(
 ) -> Result<Worked, Unchecked> {
     match monitor.resume_unfinished().await {
         Ok(0) => {}
-        Ok(n) => progress.say(&format!(
-            "resuming {} from the last run by polling",
-            plural(n, "unfinished repair")
-        )),
+        Ok(n) => progress.say(&t!(lang(), "cli-resuming", count = n)),
         Err(e) => tracing::error!(error = %e, "cannot read unfinished repairs"),
     }
     let mut last: Option<Vec<Observation>> = None;
@@ -201,7 +197,8 @@ async fn repair(
                 };
             }
         };
-        progress.say(&format!("checked: {}", render::summary(&observations)));
+        let summary = render::summary(&observations, lang());
+        progress.say(&t!(lang(), "cli-checked", summary = summary));
         progress.phase("repairing");
         let waited = tokio::select! {
             waited = monitor.settle() => Some(waited),

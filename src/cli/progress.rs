@@ -18,6 +18,9 @@ use crate::alerts::{Alert, DeliveryError, Notifier, render};
 use crate::clock::{Clock, SystemClock};
 use crate::domain::{SpaceId, Stage};
 use crate::hub::{HubEvent, HubObserver, RuntimeCall};
+use crate::t;
+
+use super::lang::lang;
 
 /// How often a plain display says that it is still waiting.
 const HEARTBEAT: Duration = Duration::from_secs(60);
@@ -127,7 +130,7 @@ impl Progress {
         let current: BTreeMap<String, String> = now
             .iter()
             .map(|r| {
-                let step = r.step.replace('_', " ");
+                let step = step_word(&r.step);
                 let text = match stages.get(&r.space.to_ascii_lowercase()) {
                     Some(stage) => format!("{step} · {stage}"),
                     None => step,
@@ -147,9 +150,12 @@ impl Progress {
         }
         let quiet = lock(&self.inner.last_line).elapsed() >= HEARTBEAT;
         if self.inner.live.is_none() && quiet && !current.is_empty() {
-            self.say(&format!(
-                "{} in progress ({elapsed})",
-                plural(current.len(), "repair")
+            let count = current.len();
+            self.say(&t!(
+                lang(),
+                "cli-repairs-running",
+                count = count,
+                elapsed = elapsed
             ));
         }
         self.tick();
@@ -161,7 +167,9 @@ impl Progress {
             let elapsed = self.inner.started.elapsed();
             live.clock.set_position(elapsed.as_secs());
             live.clock.set_prefix(self.elapsed());
-            live.clock.set_message(*lock(&self.inner.phase));
+            let phase = lock(&self.inner.phase).replace(' ', "-");
+            live.clock
+                .set_message(t!(lang(), &format!("cli-phase-{phase}")));
         }
     }
 
@@ -179,11 +187,11 @@ impl Progress {
 
     /// `1:05 of 30:00`.
     pub fn elapsed(&self) -> String {
-        format!(
-            "{} of {}",
+        let (done, total) = (
             clock(self.inner.started.elapsed()),
-            clock(self.inner.timeout)
-        )
+            clock(self.inner.timeout),
+        );
+        t!(lang(), "cli-elapsed", done = done, total = total)
     }
 
     /// The `log` alert destination, printed through this display.
@@ -195,7 +203,12 @@ impl Progress {
         let Some(live) = &self.inner.live else {
             match text {
                 Some(text) => self.say(&format!("{space}: {text} ({elapsed})")),
-                None => self.say(&format!("{space}: repair ended ({elapsed})")),
+                None => self.say(&t!(
+                    lang(),
+                    "cli-repair-ended",
+                    space = space,
+                    elapsed = elapsed
+                )),
             }
             return;
         };
@@ -253,7 +266,7 @@ impl Notifier for Console {
     }
 
     async fn deliver(&self, _destination: &str, alert: &Alert) -> Result<(), DeliveryError> {
-        for line in render::text(alert).lines() {
+        for line in render::text_in(alert, super::lang::locale()).lines() {
             self.0.say(&format!("ALERT {line}"));
         }
         Ok(())
@@ -276,11 +289,13 @@ fn clock(d: Duration) -> String {
     }
 }
 
-pub(super) fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
+/// A repair's step (`restart`, `rebuild`) for people; a step without words as it is.
+fn step_word(step: &str) -> String {
+    let id = format!("action-kind-{}", step.replace('_', "-"));
+    if crate::i18n::has_message(lang(), &id) {
+        t!(lang(), &id)
     } else {
-        format!("{n} {noun}s")
+        step.replace('_', " ")
     }
 }
 
@@ -297,8 +312,6 @@ mod tests {
         assert_eq!(clock(Duration::from_secs(5)), "0:05");
         assert_eq!(clock(Duration::from_secs(30 * 60)), "30:00");
         assert_eq!(clock(Duration::from_secs(3600 + 62)), "1:01:02");
-        assert_eq!(plural(1, "repair"), "1 repair");
-        assert_eq!(plural(2, "alert"), "2 alerts");
     }
 
     #[test]

@@ -1,11 +1,15 @@
-//! How `check` prints: a table for people, a JSON array for scripts. The JSON field
-//! names are a public interface (DESIGN.md, `check --json`).
-
-use std::fmt::Write;
+//! How `check` prints: a table for people, in the command line's language and zone
+//! (`cli::lang`), and a JSON array for scripts, the same in every language. The JSON
+//! field names are a public interface (DESIGN.md, `check --json`).
 
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
 
+use crate::config::Locale;
+use crate::domain::time::absolute_in;
 use crate::domain::{Cause, Observation, ProbeOutcome, Verdict};
+use crate::i18n::Lang;
+use crate::t;
 
 /// The longest error text shown in a table cell.
 const ERROR_WIDTH: usize = 80;
@@ -52,60 +56,82 @@ pub fn json(observations: &[Observation]) -> String {
     serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into())
 }
 
-pub fn table(observations: &[Observation]) -> String {
-    let header = ["SPACE", "STAGE", "VERDICT", "HARDWARE", "PROBE", "ERROR"];
+/// The table for people: a row per Space, then the summary with when it was checked.
+/// Stage names, hardware flavors and error texts are shown as they came.
+pub fn table(observations: &[Observation], locale: Locale) -> String {
+    let lang = locale.lang;
+    let header = ["space", "stage", "verdict", "hardware", "probe", "error"]
+        .map(|column| t!(lang, &format!("cli-col-{column}")));
     let rows: Vec<[String; 6]> = observations
         .iter()
         .map(|o| {
             [
                 o.label(),
                 o.stage().map_or("-".into(), |s| s.to_string()),
-                o.verdict().to_string(),
+                verdict_word(lang, o.verdict()),
                 o.checked()
                     .and_then(|c| c.hardware.clone())
                     .unwrap_or_else(|| "-".into()),
-                probe_cell(o),
+                probe_cell(lang, o),
                 o.error().map_or("-".into(), one_line),
             ]
         })
         .collect();
-    let mut widths = header.map(str::len);
+    // Columns measured in terminal cells: a Chinese character takes two.
+    let mut widths = header.each_ref().map(|h| h.width());
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(cell.width());
         }
     }
     let mut out = String::new();
-    let mut line = |cells: &[&str]| {
+    let mut line = |cells: [&str; 6]| {
         let mut text = String::new();
         for (i, cell) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                text.push_str(cell);
-            } else {
-                let _ = write!(text, "{cell:<width$}  ", width = widths[i]);
+            text.push_str(cell);
+            if i + 1 < cells.len() {
+                let pad = widths[i].saturating_sub(cell.width()) + 2;
+                text.extend(std::iter::repeat_n(' ', pad));
             }
         }
         out.push_str(text.trim_end());
         out.push('\n');
     };
-    line(&header);
+    line(header.each_ref().map(String::as_str));
     for row in &rows {
-        line(&row.each_ref().map(String::as_str));
+        line(row.each_ref().map(String::as_str));
     }
-    out.push_str(&summary(observations));
+    out.push_str(&summary(observations, lang));
+    if let Some(at) = observations.iter().map(Observation::at).max() {
+        let at = absolute_in(at, locale.zone);
+        out.push_str(&t!(lang, "cli-checked-at", at = at));
+    }
     out.push('\n');
     out
+}
+
+/// A verdict for people (`broken config`, `配置错误`); a code this build has no words
+/// for is shown as it is.
+pub(super) fn verdict_word(lang: Lang, verdict: Verdict) -> String {
+    let id = format!("verdict-{}", verdict.as_str().replace('_', "-"));
+    if crate::i18n::has_message(lang, &id) {
+        t!(lang, &id)
+    } else {
+        verdict.as_str().replace('_', " ")
+    }
 }
 
 fn probe(o: &Observation) -> Option<&ProbeOutcome> {
     o.checked().and_then(|c| c.probe.as_ref())
 }
 
-fn probe_cell(o: &Observation) -> String {
+fn probe_cell(lang: Lang, o: &Observation) -> String {
     match probe(o) {
         None => "-".into(),
         Some(p) => {
-            let status = p.status.map_or("no reply".into(), |s| s.to_string());
+            let status = p
+                .status
+                .map_or_else(|| t!(lang, "cli-probe-no-reply"), |s| s.to_string());
             match p.latency_ms {
                 Some(ms) => format!("{status} {ms:.0}ms"),
                 None => status,
@@ -124,18 +150,29 @@ fn one_line(text: &str) -> String {
     format!("{cut}…")
 }
 
-/// `3 Spaces: 1 up, 1 down, 1 unreachable`.
-pub(super) fn summary(observations: &[Observation]) -> String {
+/// `3 Spaces: 1 up, 1 down, 1 unreachable`, `共 3 个 Space：1 个正常、1 个故障`.
+pub(super) fn summary(observations: &[Observation], lang: Lang) -> String {
     let counts: Vec<String> = Verdict::ALL
         .iter()
         .filter_map(|v| {
             let n = observations.iter().filter(|o| o.verdict() == *v).count();
-            (n > 0).then(|| format!("{n} {}", v.as_str().replace('_', " ")))
+            (n > 0).then(|| {
+                t!(
+                    lang,
+                    "cli-summary-count",
+                    count = n,
+                    verdict = verdict_word(lang, *v)
+                )
+            })
         })
         .collect();
-    let total = observations.len();
-    let noun = if total == 1 { "Space" } else { "Spaces" };
-    format!("{total} {noun}: {}", counts.join(", "))
+    let separator = t!(lang, "list-separator");
+    t!(
+        lang,
+        "cli-summary",
+        total = observations.len(),
+        counts = counts.join(&separator)
+    )
 }
 
 #[cfg(test)]
@@ -180,7 +217,7 @@ mod tests {
             json(&rows),
             format!("[\n{},\n{}\n]", one("dana/a"), one("dana/*"))
         );
-        let table = table(&rows);
+        let table = table(&rows, Locale::default());
         let cells: Vec<Vec<&str>> = table
             .lines()
             .map(|l| {

@@ -7,8 +7,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::lang::lang;
 use super::{EXIT_ATTENTION, EXIT_OK};
 use crate::app::{App, Purpose};
+use crate::i18n::Lang;
+use crate::t;
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -21,11 +24,32 @@ pub struct ReportArgs {
     /// from the index.
     #[arg(long)]
     pub space_pages: bool,
+
+    /// Write the site in this language (`en`, `zh-CN`; `zh`, `zh-Hans` and other
+    /// Chinese tags are `zh-CN`, a tag without a file `en`). [default:
+    /// SPACEWARDEN_LANG, else the POSIX locale]
+    #[arg(long, value_name = "TAG", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+}
+
+/// A language tag, as `SPACEWARDEN_LANG` takes it.
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    match Lang::match_tag(text) {
+        Some(lang) => Ok(lang),
+        None if text.parse::<unic_langid::LanguageIdentifier>().is_ok() => Ok(Lang::EN),
+        None => Err(format!("\"{text}\" is not a language tag (e.g. en, zh-CN)")),
+    }
 }
 
 pub async fn run(args: ReportArgs) -> u8 {
     let built = match super::watched_config() {
-        Ok(config) => App::build(config, Purpose::Report).await,
+        Ok(mut config) => {
+            // The files' language; times stay in TZ.
+            if let Some(lang) = args.lang {
+                config.locale.lang = lang;
+            }
+            App::build(config, Purpose::Report).await
+        }
         Err(e) => Err(e),
     };
     let app = match built {
@@ -43,17 +67,21 @@ async fn write_site(app: &App, args: &ReportArgs) -> u8 {
     let files = match crate::web::static_site(&app.monitor, args.space_pages).await {
         Ok(files) => files,
         Err(e) => {
-            eprintln!("error: cannot read the store: {e}");
+            eprintln!("{}", t!(lang(), "cli-error-store", error = e.to_string()));
             return EXIT_ATTENTION;
         }
     };
     for (path, contents) in &files {
         if let Err(e) = write(&args.out, path, contents) {
-            eprintln!("error: {e}");
+            eprintln!("{}", t!(lang(), "cli-error", error = e.to_string()));
             return EXIT_ATTENTION;
         }
     }
-    println!("wrote {} files to {}", files.len(), args.out.display());
+    let (count, dir) = (files.len(), args.out.display().to_string());
+    println!(
+        "{}",
+        t!(lang(), "cli-report-wrote", count = count, dir = dir)
+    );
     EXIT_OK
 }
 

@@ -15,6 +15,7 @@ use clap::Args;
 use tokio::sync::watch;
 
 use super::check::{DEFAULT_RUN_TIMEOUT, parse_timeout};
+use super::lang::lang;
 use super::oneshot;
 use super::progress::Progress;
 use super::{EXIT_ATTENTION, EXIT_CONFIG, EXIT_OK};
@@ -22,6 +23,7 @@ use crate::app::{App, BuildError};
 use crate::commands::{Actor, Block, Command, Outcome, Reply, Severity};
 use crate::config::Config;
 use crate::domain::{SpaceId, SpaceIdError, WatchTarget};
+use crate::t;
 
 /// What a daemon holding the database can be asked instead.
 const ADVICE: &str = "ask it instead: POST /api/v1/spaces/<owner>/<name>/restart (or \
@@ -106,7 +108,7 @@ async fn act(
 ) -> u8 {
     let Some((deadline, acting_until)) = oneshot::deadlines(timeout) else {
         progress.clear();
-        eprintln!("error: --timeout: too long");
+        eprintln!("{}", t!(lang(), "cli-timeout-too-long"));
         return EXIT_CONFIG;
     };
     let (done, done_rx) = watch::channel(false);
@@ -124,10 +126,18 @@ async fn act(
         // Stopped where it is: its action row stays unfinished, and the next run (or
         // the daemon) resumes it by polling, never by calling the Hub again.
         app.monitor.abort_tasks();
+        let after = crate::domain::format_duration(timeout);
+        let action = t!(lang(), &format!("action-kind-{}", action.name()));
+        let space = space.to_string();
         eprintln!(
-            "timed out after {}: the {} of {space} did not finish; the next run resumes it",
-            crate::domain::format_duration(timeout),
-            action.name()
+            "{}",
+            t!(
+                lang(),
+                "cli-action-timed-out",
+                after = after,
+                action = action,
+                space = space
+            )
         );
         return EXIT_ATTENTION;
     };
@@ -141,7 +151,13 @@ async fn act(
 /// Runs the command as `cli` and waits for its outcome: the follow-up of a repair
 /// that started, else the refusal (a repair already running, the store failing).
 async fn execute(app: &App, progress: &Progress, action: SpaceAction, space: &SpaceId) -> Reply {
-    let response = app.core.execute(&Actor::cli(), action.command(space)).await;
+    let response = app
+        .core
+        .execute(
+            &Actor::cli().in_lang(super::lang::lang()),
+            action.command(space),
+        )
+        .await;
     match (response.outcome, response.follow_up) {
         (Outcome::Done { .. }, Some(follow_up)) => {
             progress.say(&response.reply.title);

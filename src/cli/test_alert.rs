@@ -11,8 +11,10 @@ use crate::alerts::test_alert::{self, TestAlertError};
 use crate::app::{App, BuildError};
 use crate::config::Config;
 
+use super::lang::lang;
 use super::oneshot;
 use super::{EXIT_ATTENTION, EXIT_CONFIG, EXIT_OK};
+use crate::t;
 
 /// How long one destination may take over the test.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -49,7 +51,7 @@ async fn send(app: &App, only: Option<&str>) -> u8 {
     let chosen = match test_alert::chosen(outbox, only) {
         Ok(chosen) => chosen,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", t!(lang(), "cli-error", error = e.to_string()));
             return EXIT_CONFIG;
         }
     };
@@ -57,21 +59,37 @@ async fn send(app: &App, only: Option<&str>) -> u8 {
     {
         Ok(outcomes) => outcomes,
         Err(TestAlertError::Store(e)) => {
-            eprintln!("error: the store: {e}");
+            eprintln!("{}", t!(lang(), "cli-error-store", error = e.to_string()));
             return EXIT_ATTENTION;
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", t!(lang(), "cli-error", error = e.to_string()));
             return EXIT_CONFIG;
         }
     };
     let mut all = true;
     for outcome in &outcomes {
         match &outcome.result {
-            Ok(()) => println!("delivered  {}", outcome.destination),
+            Ok(()) => println!(
+                "{}",
+                t!(
+                    lang(),
+                    "cli-test-alert-delivered",
+                    destination = outcome.destination.as_str()
+                )
+            ),
             Err(why) => {
                 all = false;
-                println!("failed     {}: {why}", outcome.destination);
+                let (destination, why) = (outcome.destination.as_str(), why.to_string());
+                println!(
+                    "{}",
+                    t!(
+                        lang(),
+                        "cli-test-alert-failed",
+                        destination = destination,
+                        why = why
+                    )
+                );
             }
         }
     }

@@ -1,6 +1,6 @@
 //! `/history space`: a Space's last incidents and actions, times in `TZ` (the offset
-//! said once, in the title), words in the reader's language. Causes, resolutions and
-//! Hub answers were stored as text and are shown as they are.
+//! said once, in the title), words in the reader's language, resolutions too (read
+//! back from their stored words). Causes and Hub answers are shown as stored.
 
 use super::status::short;
 use super::words::{self, internal, span};
@@ -41,7 +41,7 @@ impl CommandCore {
                         lang,
                         "chat-history-lasted",
                         lasted = lasted,
-                        resolution = r.as_str()
+                        resolution = crate::monitor::resolution_in(lang, r.as_str())
                     ),
                     None => t!(lang, "chat-history-open", lasted = lasted),
                 };

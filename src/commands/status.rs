@@ -144,7 +144,10 @@ impl CommandCore {
             reply = reply.block(Block::Fields(
                 tokens
                     .into_iter()
-                    .map(|t| (t!(lang, "chat-status-token", owner = t.owner), t.problem))
+                    .map(|t| {
+                        let problem = t.verdict.sentence_in(lang, &t.owner);
+                        (t!(lang, "chat-status-token", owner = t.owner), problem)
+                    })
                     .collect(),
             ));
         }

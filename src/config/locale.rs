@@ -60,6 +60,27 @@ pub(crate) fn locale(var: impl Fn(&str) -> Option<String>) -> Result<Locale, Con
     Ok(Locale { lang, zone })
 }
 
+impl Locale {
+    /// The process's own locale, for what the command line prints before (or without)
+    /// a whole configuration: a value that does not parse is left at its default here,
+    /// since loading the configuration refuses it with exit 2 anyway.
+    pub fn from_process_env() -> Locale {
+        let var = |key: &str| {
+            std::env::var(key)
+                .ok()
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let lang = locale(|key| (key != "TZ").then(|| var(key)).flatten())
+            .map(|l| l.lang)
+            .unwrap_or_default();
+        let zone = locale(|key| (key == "TZ").then(|| var(key)).flatten())
+            .map(|l| l.zone)
+            .unwrap_or_default();
+        Locale { lang, zone }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -210,7 +210,7 @@ fn plan_incident(f: &SpaceFacts<'_>, memory: &AlertMemory, next: &AlertMemory, p
         });
     }
     if memory.alerted.is_some() && next.alerted.is_none() {
-        plan.close_incident = Some(format!("back to {verdict}"));
+        plan.close_incident = Some(super::resolution::back_to(verdict));
     }
 }
 

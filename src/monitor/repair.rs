@@ -290,7 +290,7 @@ impl Monitor {
         tx.finish_action(job.action_id, now, "recovered", None)
             .await?;
         let closed = tx
-            .close_incident(space, now, &format!("fixed by {}", job.step.as_str()))
+            .close_incident(space, now, &super::resolution::fixed_by(job.step))
             .await?;
         let down_since = closed
             .as_ref()

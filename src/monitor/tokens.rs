@@ -7,18 +7,26 @@
 //! Hub answers 403 to a restart by someone else). A fine-grained token's scopes are not
 //! in the documented `whoami` answer, so it is judged by its user and organizations like
 //! any other. A Hub that cannot answer now (429, 5xx) reports nothing.
+//!
+//! The sentence is written from the verdict in the reader's language
+//! (`TokenVerdict::sentence_in`); the English one is kept in `problem` for the log.
 
 use std::collections::BTreeMap;
 
 use super::Monitor;
 use crate::domain::WatchTarget;
 use crate::hub::{HubError, WhoAmI, credential_key};
+use crate::i18n::Lang;
+use crate::t;
 
 /// One owner whose Spaces its token cannot restart, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenProblem {
     pub owner: String,
+    /// The sentence in English (the log's, and any reader without a language).
     pub problem: String,
+    /// What it was judged: the sentence in a reader's language is written from this.
+    pub verdict: TokenVerdict,
 }
 
 impl Monitor {
@@ -55,7 +63,11 @@ impl Monitor {
                 tracing::info!(owner, error = %why, "token self-test: the Hub could not answer now");
             } else if verdict.severity(Severity::Problem) == Severity::Problem {
                 let problem = verdict.sentence(&owner);
-                problems.push(TokenProblem { owner, problem });
+                problems.push(TokenProblem {
+                    owner,
+                    problem,
+                    verdict,
+                });
             }
         }
         for p in &problems {
@@ -145,27 +157,30 @@ impl TokenVerdict {
         }
     }
 
-    /// The sentence for a user, without the owner's name in front. Never token text.
+    /// The sentence in English, without the owner's name in front. Never token text.
     pub fn sentence(&self, owner: &str) -> String {
+        self.sentence_in(Lang::EN, owner)
+    }
+
+    /// The sentence in `lang` (message ids `token-verdict-*`).
+    pub fn sentence_in(&self, lang: Lang, owner: &str) -> String {
         match self {
-            TokenVerdict::Missing => format!(
-                "no token, a read-only fallback: its public Spaces are checked anonymously, \
-                 none can be restarted (set HF_USER={owner}:<token> or HF_TOKEN)"
-            ),
-            TokenVerdict::Refused => "the Hub refuses its token (401): create a new one".into(),
-            TokenVerdict::Unanswered(why) => format!("whoami could not be asked now: {why}"),
-            TokenVerdict::ReadOnly { user } => format!(
-                "{user}'s token is read-only, so its Spaces are checked but cannot be \
-                 restarted, rebuilt or paused; use a token with the write role"
-            ),
-            TokenVerdict::NotTheirs { user } => format!(
-                "{user} is neither {owner} nor in that organization, so the Hub refuses \
-                 restarts of someone else's Spaces; set HF_USER={owner}:<their token>"
-            ),
-            TokenVerdict::Own => format!("can restart {owner}'s Spaces (its own)"),
-            TokenVerdict::Member => {
-                format!("can restart {owner}'s Spaces (a member of the organization {owner})")
+            TokenVerdict::Missing => t!(lang, "token-verdict-missing", owner = owner),
+            TokenVerdict::Refused => t!(lang, "token-verdict-refused"),
+            TokenVerdict::Unanswered(why) => {
+                t!(lang, "token-verdict-unanswered", why = why.as_str())
             }
+            TokenVerdict::ReadOnly { user } => {
+                t!(lang, "token-verdict-read-only", user = user.as_str())
+            }
+            TokenVerdict::NotTheirs { user } => t!(
+                lang,
+                "token-verdict-not-theirs",
+                user = user.as_str(),
+                owner = owner
+            ),
+            TokenVerdict::Own => t!(lang, "token-verdict-own", owner = owner),
+            TokenVerdict::Member => t!(lang, "token-verdict-member", owner = owner),
         }
     }
 }
@@ -175,6 +190,33 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+
+    /// The English sentence is the one the log and `/status` always printed; the
+    /// Chinese one is written from the same verdict.
+    #[test]
+    fn the_sentence_reads_in_either_language() {
+        let zh = Lang::exact("zh-CN").unwrap();
+        let missing = TokenVerdict::Missing;
+        assert_eq!(
+            missing.sentence("alice"),
+            "no token, a read-only fallback: its public Spaces are checked anonymously, \
+             none can be restarted (set HF_USER=alice:<token> or HF_TOKEN)"
+        );
+        let read_only = TokenVerdict::ReadOnly { user: "bob".into() };
+        assert_eq!(
+            read_only.sentence("alice"),
+            "bob's token is read-only, so its Spaces are checked but cannot be restarted, \
+             rebuilt or paused; use a token with the write role"
+        );
+        assert_eq!(
+            read_only.sentence_in(zh, "alice"),
+            "bob 的令牌是只读的：其 Space 可以检查，但无法重启、重建或暂停；请使用具有 write 权限的令牌"
+        );
+        assert_eq!(
+            TokenVerdict::Refused.sentence_in(zh, "alice"),
+            "Hugging Face 拒绝了该令牌（401）：请创建新令牌"
+        );
+    }
 
     fn me(name: &str, role: Option<&str>, orgs: &[&str]) -> Result<WhoAmI, HubError> {
         Ok(WhoAmI {

@@ -84,6 +84,7 @@ pub(crate) fn ui_from_headers(state: &WebState, headers: &HeaderMap) -> Ui {
         lang: negotiate(None, cookie_lang(headers), accept, locale.lang),
         zone: locale.zone,
         here: None,
+        fixed: false,
     }
 }
 
@@ -107,6 +108,7 @@ impl FromRequestParts<WebState> for Ui {
             lang,
             zone: locale.zone,
             here: Some(here(parts)),
+            fixed: false,
         })
     }
 }

@@ -13,8 +13,10 @@ use serde::Serialize;
 use super::api::dto::{ActionDto, CheckDto, IncidentDto, SpaceSummary};
 use super::api::summary;
 use super::pages::static_pages;
+use crate::i18n::Lang;
 use crate::monitor::Monitor;
 use crate::store::StoreError;
+use crate::t;
 use crate::view::{self, Reach, SpaceRow};
 
 /// `data.json`.
@@ -59,20 +61,23 @@ impl Summary {
         })
     }
 
-    /// One line for people: "1,234 checks over the last 7 days, 98.5% successful".
-    fn sentence(&self) -> String {
+    /// One line for people: "1234 checks over the last 7 days, 98.5% successful",
+    /// "最近 7 天共检查 1234 次，成功率 98.5%".
+    fn sentence(&self, lang: Lang) -> String {
         let days = (self.until - self.since).num_days();
-        let period = match days {
-            1 => "the last day".to_owned(),
-            n => format!("the last {n} days"),
-        };
-        let checks = match self.checks {
-            1 => "1 check".to_owned(),
-            n => format!("{n} checks"),
-        };
+        let checks = self.checks;
         match self.success_rate {
-            Some(rate) => format!("{checks} over {period}, {:.1}% successful", rate * 100.0),
-            None => format!("{checks} over {period}"),
+            Some(rate) => {
+                let rate = format!("{:.1}", rate * 100.0);
+                t!(
+                    lang,
+                    "report-summary-rate",
+                    checks = checks,
+                    days = days,
+                    rate = rate
+                )
+            }
+            None => t!(lang, "report-summary", checks = checks, days = days),
         }
     }
 }
@@ -80,8 +85,8 @@ impl Summary {
 /// The summary under the status page's own summary line (`<p class="summary">`),
 /// else at the top of `<main>`. The page is the pages module's; the report adds its
 /// line here so the live page stays as it is.
-fn with_summary(index: &str, summary: &Summary) -> String {
-    let line = maud::html! { p.summary.report-summary { (summary.sentence()) } }.into_string();
+fn with_summary(index: &str, summary: &Summary, lang: Lang) -> String {
+    let line = maud::html! { p.summary.report-summary { (summary.sentence(lang)) } }.into_string();
     let at = index
         .find("<p class=\"summary\">")
         .and_then(|start| {
@@ -119,7 +124,7 @@ pub async fn static_site(
     let totals = Summary::read(monitor, &watched).await?;
     for (path, page) in &mut files {
         if path == "index.html" {
-            *page = with_summary(page, &totals);
+            *page = with_summary(page, &totals, monitor.config().locale.lang);
         }
     }
     let mut spaces = Vec::new();

@@ -165,7 +165,13 @@ async fn table_output_is_readable() {
         degraded.contains("503") && degraded.contains("app answered HTTP 503"),
         "{degraded}"
     );
-    assert_eq!(lines.last().unwrap(), &"3 Spaces: 1 up, 1 degraded, 1 down");
+    // The summary, then when the check ran, with the zone's offset (issue 22).
+    let summary = lines.last().unwrap();
+    assert!(
+        summary.starts_with("3 Spaces: 1 up, 1 degraded, 1 down · checked ")
+            && summary.ends_with(" (UTC)"),
+        "{summary}"
+    );
 }
 
 #[tokio::test]

@@ -26,6 +26,7 @@ mod fake_hub_selftest;
 mod fake_telegram_selftest;
 mod hub_client;
 mod hub_events;
+mod i18n_cli;
 mod memory;
 mod older_tools_env;
 mod oneshot_action;

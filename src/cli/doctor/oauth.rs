@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::web::check_provider;
 
 pub(super) async fn check(report: &mut Report, config: &Config) {
-    report.section("Sign in with Hugging Face");
+    report.section("cli-doctor-section-oauth");
     let access = &config.web_access;
     let Some(oauth) = &access.oauth else {
         report.info("off (OAUTH_CLIENT_ID unset)");

@@ -17,7 +17,7 @@ use crate::config::Config;
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 pub(super) async fn check(report: &mut Report, config: &Config) {
-    report.section("Chat and alert destinations");
+    report.section("cli-doctor-section-destinations");
     let client = match reqwest::Client::builder().timeout(TIMEOUT).build() {
         Ok(client) => client,
         Err(_) => {

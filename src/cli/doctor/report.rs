@@ -1,7 +1,9 @@
 //! Doctor's output: sections of marked lines, printed as they come, and the count of
 //! problems that decides the exit status.
 
+use crate::cli::lang::lang;
 use crate::cli::{EXIT_ATTENTION, EXIT_OK};
+use crate::t;
 
 /// The report being printed.
 pub(super) struct Report {
@@ -11,15 +13,16 @@ pub(super) struct Report {
 
 impl Report {
     pub(super) fn new() -> Report {
-        println!("spacewarden doctor: what was understood, checked without acting on any Space");
+        println!("{}", t!(lang(), "cli-doctor-title"));
         Report {
             problems: 0,
             warnings: 0,
         }
     }
 
-    pub(super) fn section(&mut self, title: &str) {
-        println!("\n{title}");
+    /// A section headed by the message `id`.
+    pub(super) fn section(&mut self, id: &str) {
+        println!("\n{}", t!(lang(), id));
     }
 
     /// Checked and fine.
@@ -46,28 +49,21 @@ impl Report {
 
     /// The summary line and the exit status.
     pub(super) fn finish(self) -> u8 {
-        match self.problems {
-            0 => {
-                println!(
-                    "\nNothing would fail ({}).",
-                    count(self.warnings, "warning")
-                );
-                EXIT_OK
-            }
-            n => {
-                println!(
-                    "\n{} would make spacewarden fail ({}).",
-                    count(n, "problem"),
-                    count(self.warnings, "warning")
-                );
-                EXIT_ATTENTION
-            }
+        let (problems, warnings) = (self.problems, self.warnings);
+        let warnings = t!(lang(), "cli-doctor-warnings", count = warnings);
+        let line = t!(
+            lang(),
+            "cli-doctor-summary",
+            problems = problems,
+            warnings = warnings
+        );
+        println!("\n{line}");
+        if problems == 0 {
+            EXIT_OK
+        } else {
+            EXIT_ATTENTION
         }
     }
-}
-
-fn count(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Outside text (a Hub user name, an error) on one line, without control characters.

@@ -22,7 +22,7 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 const VERSION: &str = "SELECT MAX(version) FROM _sqlx_migrations";
 
 pub(super) async fn check(report: &mut Report, config: &Config) {
-    report.section("Store");
+    report.section("cli-doctor-section-store");
     let url = &config.database_url;
     match Backend::of(url) {
         Backend::Postgres => postgres(report, url).await,

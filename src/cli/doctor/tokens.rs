@@ -12,7 +12,7 @@ use crate::hub::{Hub, HubClient, HubError, WhoAmI, credential_key};
 use crate::monitor::{Severity, TokenVerdict};
 
 pub(super) async fn check(report: &mut Report, config: &Config) {
-    report.section("Tokens");
+    report.section("cli-doctor-section-tokens");
     let mut owners: Vec<&str> = config.watch.iter().map(|t| t.owner()).collect();
     owners.sort_by_key(|o| o.to_ascii_lowercase());
     owners.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
@@ -35,7 +35,10 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
             print(
                 report,
                 &verdict,
-                format!("{owner}: {}", verdict.sentence(owner)),
+                format!(
+                    "{owner}: {}",
+                    verdict.sentence_in(crate::cli::lang::lang(), owner)
+                ),
             );
             continue;
         };
@@ -58,7 +61,10 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
         print(
             report,
             &verdict,
-            format!("{seen}: {}", verdict.sentence(owner)),
+            format!(
+                "{seen}: {}",
+                verdict.sentence_in(crate::cli::lang::lang(), owner)
+            ),
         );
     }
 }

@@ -54,6 +54,19 @@
     return list.reduce(function (a, b) { return Math.max(a, b); }, 0);
   }
 
+  // A sample's time in the browser's zone, with that zone's offset written as the
+  // server writes TZ's (`12:48:05 (UTC+8)`), so a reader in another zone than TZ sees
+  // which one each time is in.
+  function clock(at) {
+    var d = new Date(at), off = -d.getTimezoneOffset(), abs = Math.abs(off);
+    var label = "UTC";
+    if (off !== 0) {
+      label += (off < 0 ? "-" : "+") + Math.floor(abs / 60);
+      if (abs % 60) label += ":" + String(abs % 60).padStart(2, "0");
+    }
+    return d.toLocaleTimeString(document.documentElement.lang, { hour12: false }) + " (" + label + ")";
+  }
+
   // A Space's page: #live[data-src] streams `metric` and `status` events.
   function spaceLive(section) {
     var cpu = seed("live-cpu"), mem = seed("live-memory"), rx = seed("live-rx"), tx = seed("live-tx");
@@ -71,7 +84,7 @@
       draw("live-cpu", cpu, 100); draw("live-memory", mem, total);
       draw("live-rx", rx, largest(rx)); draw("live-tx", tx, largest(tx));
       var label = section.getAttribute("data-live-label") || "Live";
-      setText("live-state", label + " · " + new Date(m.at).toLocaleTimeString(document.documentElement.lang));
+      setText("live-state", label + " · " + clock(m.at));
       section.setAttribute("data-state", "live");
     });
     source.addEventListener("status", function (event) {

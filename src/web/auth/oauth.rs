@@ -27,8 +27,10 @@ use super::oauth_pages as pages;
 use super::oidc::{Failure, Identity, Provider};
 use super::{client, same_site_path, session};
 use crate::domain::time;
+use crate::i18n::Lang;
 use crate::web::WebState;
-use crate::web::pages::{internal_error, not_found_page};
+use crate::web::lang::ui_from_headers;
+use crate::web::pages::{internal_error_in, not_found_in};
 
 const FLOW_COOKIE: &str = "spacewarden_oauth";
 /// Sign-ins under way at most: each entry is a few hundred bytes, and a stranger
@@ -135,11 +137,8 @@ fn flow_id(headers: &HeaderMap) -> Option<&str> {
         .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-fn busy() -> Response {
-    let mut response = pages::failed(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Too many sign-ins at once. Try again in a second.",
-    );
+fn busy(lang: Lang) -> Response {
+    let mut response = pages::failed(lang, StatusCode::SERVICE_UNAVAILABLE, "login-busy");
     response
         .headers_mut()
         .insert(RETRY_AFTER, HeaderValue::from_static("1"));
@@ -147,22 +146,16 @@ fn busy() -> Response {
 }
 
 /// A failure as the visitor sees it; the reason goes to the log only.
-fn failed(failure: Failure) -> Response {
+fn failed(lang: Lang, failure: Failure) -> Response {
     match failure {
-        Failure::Busy => busy(),
+        Failure::Busy => busy(lang),
         Failure::Provider(why) => {
             tracing::warn!(reason = %why, "sign-in with Hugging Face: the provider failed");
-            pages::failed(
-                StatusCode::BAD_GATEWAY,
-                "Hugging Face could not be reached. Try again later.",
-            )
+            pages::failed(lang, StatusCode::BAD_GATEWAY, "oauth-provider-failed")
         }
         Failure::Rejected(why) => {
             tracing::warn!(reason = %why, "sign-in with Hugging Face refused");
-            pages::failed(
-                StatusCode::BAD_REQUEST,
-                "This sign-in did not check out. Start again from the sign-in page.",
-            )
+            pages::failed(lang, StatusCode::BAD_REQUEST, "oauth-rejected")
         }
     }
 }
@@ -172,13 +165,14 @@ async fn start(
     headers: HeaderMap,
     Query(query): Query<StartQuery>,
 ) -> Response {
+    let ui = ui_from_headers(&state, &headers);
     let Some(flows) = &state.auth.oauth else {
-        return not_found_page();
+        return not_found_in(&ui);
     };
     let redirect = redirect_uri(&state);
     let started = match flows.provider.start(&redirect).await {
         Ok(started) => started,
-        Err(failure) => return failed(failure),
+        Err(failure) => return failed(ui.lang, failure),
     };
     let now = state.monitor.now();
     let flow = Pending {
@@ -189,7 +183,7 @@ async fn start(
         started: now,
     };
     let Some(id) = flows.keep(flow, now) else {
-        return busy();
+        return busy(ui.lang);
     };
     let cookie = flow_cookie(&id, client::is_https(&headers), PENDING_FOR.as_secs());
     (
@@ -204,11 +198,12 @@ async fn callback(
     headers: HeaderMap,
     Query(query): Query<CallbackQuery>,
 ) -> Response {
+    let ui = ui_from_headers(&state, &headers);
     let Some(flows) = &state.auth.oauth else {
-        return not_found_page();
+        return not_found_in(&ui);
     };
     let now = state.monitor.now();
-    let refused = |why: &str| failed(Failure::Rejected(why.to_owned()));
+    let refused = |why: &str| failed(ui.lang, Failure::Rejected(why.to_owned()));
     let Some(flow) = flow_id(&headers).and_then(|id| flows.take(id, now)) else {
         return refused("no sign-in under way for this browser (or it took too long)");
     };
@@ -229,7 +224,7 @@ async fn callback(
         .await
     {
         Ok(identity) => signed_in(&state, &headers, identity, &flow.next, now).await,
-        Err(failure) => failed(failure),
+        Err(failure) => failed(ui.lang, failure),
     }
 }
 
@@ -249,23 +244,25 @@ async fn signed_in(
     next: &str,
     now: DateTime<Utc>,
 ) -> Response {
+    let ui = ui_from_headers(state, headers);
     if !plausible_name(&identity.username) {
-        return failed(Failure::Rejected(
-            "the user name is not a Hugging Face name".into(),
-        ));
+        return failed(
+            ui.lang,
+            Failure::Rejected("the user name is not a Hugging Face name".into()),
+        );
     }
     let auth = &state.auth;
     let Some(role) = auth.access.role_of(&identity.username, &identity.orgs) else {
         tracing::info!(user = %identity.username, "signed in with Hugging Face, but in neither WEB_ADMINS nor WEB_VIEWERS");
-        return pages::not_listed(&identity.username);
+        return pages::not_listed(ui.lang, &identity.username);
     };
     let store = state.monitor.store();
     let credentials = match auth.credentials(store).await {
         Ok(credentials) => credentials,
-        Err(e) => return internal_error(&e),
+        Err(e) => return internal_error_in(&ui, &e),
     };
     let Some(lists) = credentials.hf_lists else {
-        return not_found_page();
+        return not_found_in(&ui);
     };
     // The provider's token lifetime when it says (hf_oauth_expiration_minutes), never
     // past the absolute lifetime of every session.
@@ -282,7 +279,7 @@ async fn signed_in(
     match session::start(store, &credentials, new, now, https).await {
         Ok(cookie) => {
             tracing::info!(user = %identity.username, role = role.as_str(), "signed in with Hugging Face");
-            let mut response = pages::continue_to(next, &identity.username, role);
+            let mut response = pages::continue_to(ui.lang, next, &identity.username, role);
             let cleared = flow_cookie("", https, 0);
             for value in [cookie, cleared] {
                 if let Ok(value) = HeaderValue::from_str(&value) {
@@ -291,7 +288,7 @@ async fn signed_in(
             }
             response
         }
-        Err(e) => internal_error(&e),
+        Err(e) => internal_error_in(&ui, &e),
     }
 }
 

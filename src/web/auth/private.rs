@@ -66,6 +66,9 @@ pub(in crate::web) async fn private_gate(
             (StatusCode::SEE_OTHER, [(LOCATION, target)]).into_response()
         }
         Ok(None) => StatusCode::UNAUTHORIZED.into_response(),
-        Err(e) => crate::web::pages::internal_error(&e),
+        Err(e) => {
+            let ui = crate::web::lang::ui_from_headers(&state, request.headers());
+            crate::web::pages::internal_error_in(&ui, &e)
+        }
     }
 }

@@ -17,7 +17,8 @@ use serde::Deserialize;
 
 use super::{client, same_site_path, session};
 use crate::web::WebState;
-use crate::web::pages::{LoginForm, internal_error, login_page, not_found_page};
+use crate::web::lang::ui_from_headers;
+use crate::web::pages::{LoginForm, forbidden_in, internal_error_in, login_page, not_found_in};
 
 pub(in crate::web) fn router() -> Router<WebState> {
     Router::new()
@@ -56,13 +57,13 @@ async fn form(
     Query(query): Query<Next>,
 ) -> Response {
     if !state.auth.enabled() {
-        return not_found_page();
+        return not_found_in(&ui_from_headers(&state, &headers));
     }
     let next = same_site_path(query.next.as_deref());
     match super::current_session(&state, &headers).await {
         Ok(Some(_)) => see_other(next),
         Ok(None) => form_page(&state, &headers, StatusCode::OK, next, "", None),
-        Err(e) => internal_error(&e),
+        Err(e) => internal_error_in(&ui_from_headers(&state, &headers), &e),
     }
 }
 
@@ -115,7 +116,7 @@ async fn login(
 ) -> Response {
     let auth = &state.auth;
     let Some(sign_in) = &auth.sign_in else {
-        return not_found_page();
+        return not_found_in(&ui_from_headers(&state, &headers));
     };
     let now = state.monitor.now();
     let next = same_site_path(form.next.as_deref());
@@ -182,10 +183,10 @@ async fn signed_in(
     let store = state.monitor.store();
     let credentials = match state.auth.credentials(store).await {
         Ok(credentials) => credentials,
-        Err(e) => return internal_error(&e),
+        Err(e) => return internal_error_in(&ui_from_headers(state, headers), &e),
     };
     let Some(credential) = &credentials.password else {
-        return not_found_page();
+        return not_found_in(&ui_from_headers(state, headers));
     };
     let new = session::NewSession {
         username: credential.username.to_owned(),
@@ -202,7 +203,7 @@ async fn signed_in(
             )
                 .into_response()
         }
-        Err(e) => internal_error(&e),
+        Err(e) => internal_error_in(&ui_from_headers(state, headers), &e),
     }
 }
 
@@ -212,18 +213,18 @@ async fn logout(
     Form(form): Form<LogoutForm>,
 ) -> Response {
     if !state.auth.enabled() {
-        return not_found_page();
+        return not_found_in(&ui_from_headers(&state, &headers));
     }
     let session = match super::current_session(&state, &headers).await {
         Ok(Some(session)) => session,
         Ok(None) => return see_other("/"),
-        Err(e) => return internal_error(&e),
+        Err(e) => return internal_error_in(&ui_from_headers(&state, &headers), &e),
     };
     if !session.csrf_matches(&form.csrf) {
-        return crate::web::pages::forbidden_page();
+        return forbidden_in(&ui_from_headers(&state, &headers));
     }
     if let Err(e) = state.monitor.store().end_session(&session.id_hash).await {
-        return internal_error(&e);
+        return internal_error_in(&ui_from_headers(&state, &headers), &e);
     }
     let cookie = session::cleared(client::is_https(&headers));
     (

@@ -25,7 +25,7 @@ use super::{Busy, LiveEvent, LiveStatus};
 use crate::domain::SpaceId;
 use crate::view::watched_states;
 use crate::web::WebState;
-use crate::web::pages::{internal_error, not_found_page};
+use crate::web::pages::{Ui, internal_error_in, not_found_in};
 use crate::web::samples::Sample;
 
 /// A comment this often.
@@ -100,13 +100,14 @@ fn fresh(state: &WebState, sample: &Sample) -> bool {
 
 async fn space_live(
     State(state): State<WebState>,
+    ui: Ui,
     Path((owner, name)): Path<(String, String)>,
 ) -> Response {
     let Ok(id) = SpaceId::parse(&format!("{owner}/{name}")) else {
-        return not_found_page();
+        return not_found_in(&ui);
     };
     if !state.monitor.watches(&id) {
-        return not_found_page();
+        return not_found_in(&ui);
     }
     let watch = match state.live.watch(&id) {
         Ok(watch) => watch,
@@ -126,10 +127,10 @@ async fn space_live(
     respond(head.chain(tail).boxed())
 }
 
-async fn overview_live(State(state): State<WebState>) -> Response {
+async fn overview_live(State(state): State<WebState>, ui: Ui) -> Response {
     let states = match watched_states(&state.monitor).await {
         Ok(states) => states,
-        Err(e) => return internal_error(&e),
+        Err(e) => return internal_error_in(&ui, &e),
     };
     let running: Vec<SpaceId> = states
         .into_iter()

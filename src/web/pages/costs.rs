@@ -72,7 +72,7 @@ pub(super) fn section(ui: &Ui, view: &CostView) -> Markup {
 pub(super) fn token_notices(ui: &Ui, problems: &[TokenProblem]) -> Markup {
     html! {
         @for p in problems {
-            div.banner.bad { (t!(ui.lang, "token-problem", owner = p.owner.clone())) (ui.t("list-colon")) span.stored { (p.problem) } }
+            div.banner.bad { (t!(ui.lang, "token-problem", owner = p.owner.clone())) (ui.t("list-colon")) span { (p.verdict.sentence_in(ui.lang, &p.owner)) } }
         }
     }
 }

@@ -82,7 +82,7 @@ pub(crate) fn internal_error(e: &StoreError) -> Response {
     internal_error_in(&Ui::default(), e)
 }
 
-fn internal_error_in(ui: &Ui, e: &StoreError) -> Response {
+pub(crate) fn internal_error_in(ui: &Ui, e: &StoreError) -> Response {
     tracing::error!(error = %e, "page failed");
     let title = ui.t("error-title");
     message_page(
@@ -97,16 +97,19 @@ pub(crate) fn not_found_page() -> Response {
     not_found_in(&Ui::default())
 }
 
-fn not_found_in(ui: &Ui) -> Response {
+pub(crate) fn not_found_in(ui: &Ui) -> Response {
     let title = ui.t("not-found-title");
     message_page(ui, StatusCode::NOT_FOUND, &title, &ui.t("not-found-text"))
 }
 
 /// 403: a form whose CSRF token is not the session's (an old tab, or another site).
 pub(crate) fn forbidden_page() -> Response {
-    let ui = Ui::default();
+    forbidden_in(&Ui::default())
+}
+
+pub(crate) fn forbidden_in(ui: &Ui) -> Response {
     let title = ui.t("refused-title");
-    message_page(&ui, StatusCode::FORBIDDEN, &title, &ui.t("refused-text"))
+    message_page(ui, StatusCode::FORBIDDEN, &title, &ui.t("refused-text"))
 }
 
 /// 403: an action the signed-in user's role does not allow (a viewer's). The sentence
@@ -221,7 +224,10 @@ pub(in crate::web) async fn static_pages(
     space_pages: bool,
 ) -> Result<Vec<(String, String)>, StoreError> {
     let Locale { lang, zone } = monitor.config().locale;
-    let ui = Ui::plain(lang, zone);
+    let ui = Ui {
+        fixed: true,
+        ..Ui::plain(lang, zone)
+    };
     let site = Site::Static {
         space_pages,
         depth: 0,

@@ -260,7 +260,7 @@ pub(crate) fn incidents_table(
                     // The Hub's error when it opened: outside text.
                     td.wrap translate="no" { (i.cause.as_deref().unwrap_or("–")) }
                     // Stored English prose ("back to up"); see `stored` in style.css.
-                    td.wrap.stored { (i.resolution.as_deref().unwrap_or("–")) }
+                    td.wrap { (i.resolution.as_deref().map_or("–".into(), |r| crate::monitor::resolution_in(ui.lang, r))) }
                 } } }
             } }
         }

@@ -18,6 +18,9 @@ pub(crate) struct Ui {
     /// The page's own path and query (without `lang`), for the language switch to come
     /// back to; `None` where there is no switch (a static report, an error page).
     pub here: Option<String>,
+    /// A file read later (`spacewarden report`): times are written out with their
+    /// offset, never "just now".
+    pub fixed: bool,
 }
 
 impl Ui {
@@ -27,6 +30,7 @@ impl Ui {
             lang,
             zone,
             here: None,
+            fixed: false,
         }
     }
 
@@ -55,7 +59,9 @@ impl Ui {
     pub(crate) fn when(&self, now: DateTime<Utc>, at: DateTime<Utc>) -> Markup {
         html! {
             time datetime=(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-                title=(absolute_seconds_in(at, self.zone)) { (self.ago(now, at)) }
+                title=(absolute_seconds_in(at, self.zone)) {
+                @if self.fixed { (self.absolute(at)) } @else { (self.ago(now, at)) }
+            }
         }
     }
 
@@ -73,7 +79,13 @@ impl Ui {
     /// A day of the uptime bar, `Nov 22` / `11月22日` (days are UTC days, as the store
     /// counts them; the pattern is the locale file's `date-day`).
     pub(crate) fn day(&self, day: DateTime<Utc>) -> String {
-        day.format(&self.t("date-day")).to_string()
+        let text = day.format(&self.t("date-day")).to_string();
+        // The store cuts days at UTC midnight: in another zone the label says so.
+        if self.zone == Zone::UTC {
+            text
+        } else {
+            format!("{text} (UTC)")
+        }
     }
 
     /// A duration in words: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`.

@@ -14,6 +14,9 @@
 //! The figures equal the SQL ones (`Store::uptime_all`, `Store::daily_uptime_all`):
 //! the rules are one text in `store/aggregates.rs`, and `tests` compares both.
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 

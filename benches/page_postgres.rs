@@ -42,7 +42,9 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    println!("| backend | Spaces | uptime + bars SQL recompute after a cycle (what `GET /` paid before) | first `GET /` after a cycle | warm `GET /` |");
+    println!(
+        "| backend | Spaces | uptime + bars SQL recompute after a cycle (what `GET /` paid before) | first `GET /` after a cycle | warm `GET /` |"
+    );
     println!("|---|---|---|---|---|");
     let dir = tempfile::tempdir().expect("temp dir");
     let sqlite = format!("sqlite://{}", dir.path().join("page.db").display());
@@ -94,7 +96,10 @@ async fn measure(backend: &str, db: &str, spaces: usize, runs: usize) {
     let store = Store::connect(db).await.expect("store");
     let seeding = Instant::now();
     many_spaces::seed(&store, spaces, 90, Utc::now()).await;
-    eprintln!("{backend}: {spaces} Spaces seeded in {:.1?}", seeding.elapsed());
+    eprintln!(
+        "{backend}: {spaces} Spaces seeded in {:.1?}",
+        seeding.elapsed()
+    );
     let hub = HubClient::for_config(&config).expect("hub client");
     let parts = MonitorParts::new(
         Arc::new(config),

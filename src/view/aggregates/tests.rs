@@ -64,9 +64,12 @@ async fn same_as_sql(store: &Store, holder: &Aggregates, now: DateTime<Utc>, ste
     assert_eq!(*kept.bars, bars, "bars after {step}");
 }
 
+/// A cycle's time and its checks.
+type Cycle = (DateTime<Utc>, Vec<(&'static str, Verdict)>);
+
 /// The cycles: every 10 minutes over two midnights, a 5-hour silence, a Space that
 /// joins and one that leaves, then 3 days skipped, and a prune.
-fn schedule() -> Vec<(DateTime<Utc>, Vec<(&'static str, Verdict)>)> {
+fn schedule() -> Vec<Cycle> {
     let start = Utc
         .with_ymd_and_hms(2026, 11, 20, 22, 0, 0)
         .single()

@@ -112,6 +112,76 @@ impl Store {
     }
 }
 
+/// Billed time of one Space on one flavor in one bucket (an hour, or a day's sum).
+pub type UsageCell = (String, String, i64, i64);
+
+impl Store {
+    /// Billed time per Space, flavor and day, from the day `from` (a midnight) on.
+    pub async fn usage_days(&self, from: i64) -> Result<Vec<UsageCell>, StoreError> {
+        // Cast: Postgres sums BIGINTs to NUMERIC, which the Any driver cannot read.
+        Ok(sqlx::query_as(
+            "SELECT space_id, hardware, bucket_ms - bucket_ms % 86400000 AS day_ms,
+                    CAST(SUM(billed_ms) AS BIGINT)
+             FROM usage_hourly WHERE bucket_ms >= $1 GROUP BY space_id, hardware, day_ms",
+        )
+        .bind(from)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The same for one Space (`space_id` as stored).
+    pub async fn usage_days_of(
+        &self,
+        space: &str,
+        from: i64,
+    ) -> Result<Vec<UsageCell>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT space_id, hardware, bucket_ms - bucket_ms % 86400000 AS day_ms,
+                    CAST(SUM(billed_ms) AS BIGINT)
+             FROM usage_hourly WHERE space_id = $1 AND bucket_ms >= $2
+             GROUP BY space_id, hardware, day_ms",
+        )
+        .bind(space)
+        .bind(from)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Every hourly usage row from bucket `from` on.
+    pub async fn usage_hours(&self, from: i64) -> Result<Vec<UsageCell>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT space_id, hardware, bucket_ms, billed_ms FROM usage_hourly WHERE bucket_ms >= $1",
+        )
+        .bind(from)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Billed time per Space and flavor in the hours `from..to`.
+    pub async fn usage_between(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(String, String, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT space_id, hardware, CAST(SUM(billed_ms) AS BIGINT) FROM usage_hourly
+             WHERE bucket_ms >= $1 AND bucket_ms < $2 GROUP BY space_id, hardware",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The oldest usage bucket left (pruning moves it).
+    pub async fn usage_floor(&self) -> Result<Option<i64>, StoreError> {
+        let (floor,): (Option<i64>,) = sqlx::query_as("SELECT MIN(bucket_ms) FROM usage_hourly")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(floor)
+    }
+}
+
 /// The coverage gaps seen from `now`: as `Store::gaps_between` reads them, from memory.
 #[derive(Debug, Clone)]
 pub struct Coverage {

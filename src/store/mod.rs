@@ -48,7 +48,7 @@ use flag::{Flag, MaybeFlag};
 pub use health::{WriteHealth, WriteStatus};
 
 pub use actions::{ActionRow, NewAction};
-pub use aggregates::{BarFrame, Mark, Rollup, RollupRow, UptimeWindows};
+pub use aggregates::{BarFrame, Mark, Rollup, RollupRow, UptimeWindows, UsageCell};
 pub use audit::{AuditEntry, AuditRow, ConfirmationRow, DestinationState};
 pub use checks::CheckRow;
 pub use gaps::{DayUptime, Gap, UNKNOWN_ABOVE};

@@ -16,14 +16,16 @@
 
 #[cfg(test)]
 mod tests;
+mod usage;
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
 
 use crate::store::{
     BarFrame, DayUptime, Mark, Rollup, RollupRow, Store, StoreError, Uptime, UptimeWindows,
+    UsageRow,
 };
 
 /// How long a snapshot may stand for a later `now` (the windows slide with time; a
@@ -44,6 +46,8 @@ pub struct Snapshot {
     pub uptime: HashMap<String, Uptime>,
     /// 90-day bars by lowercased `owner/name` (`super::BAR_DAYS` days each).
     pub bars: Arc<HashMap<String, Vec<DayUptime>>>,
+    /// Billed time by a cost window's first hour, filled when first asked.
+    costs: Mutex<HashMap<i64, Arc<Vec<UsageRow>>>>,
 }
 
 /// The roll-up rows in the windows, by Space as stored, each sorted by bucket.
@@ -53,6 +57,7 @@ struct Mirror {
     hourly: HashMap<String, Vec<(i64, i64, i64)>>,
     daily: HashMap<String, Vec<(i64, i64, i64)>>,
     spans: Vec<(i64, i64)>,
+    usage: usage::Usage,
     /// The oldest hour and day mirrored: a `now` that needs older ones rebuilds.
     hour_floor: i64,
     day_floor: i64,
@@ -127,10 +132,57 @@ impl Aggregates {
     }
 }
 
+impl Aggregates {
+    /// Billed time per Space and flavor from the whole hour `first` on (as
+    /// `Store::usage_since`), from the kept sums when they reach back that far.
+    pub async fn usage_since(
+        &self,
+        store: &Store,
+        now: DateTime<Utc>,
+        first: i64,
+    ) -> Result<Arc<Vec<UsageRow>>, StoreError> {
+        let snapshot = self.snapshot(store, now).await?;
+        let kept = snapshot
+            .costs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&first)
+            .cloned();
+        if let Some(kept) = kept {
+            return Ok(kept);
+        }
+        let mut mirror = self.mirror.lock().await;
+        let read = match mirror.as_mut() {
+            // The mirror may be a cycle newer than the snapshot: newer sums do.
+            Some(m) if m.usage.covers(first) => Arc::new(m.usage.since(store, first).await?),
+            // Older than the kept days, or the mirror moved on: read it whole.
+            _ => {
+                let at = DateTime::from_timestamp_millis(first).unwrap_or(now);
+                Arc::new(store.usage_since(at).await?)
+            }
+        };
+        snapshot
+            .costs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(first, Arc::clone(&read));
+        Ok(read)
+    }
+}
+
 /// Whether `snapshot` stands for (`mark`, `now`).
 fn fits(snapshot: &Snapshot, mark: Mark, now: DateTime<Utc>) -> bool {
     let age = now.signed_duration_since(snapshot.now);
     snapshot.mark == mark && age >= chrono::TimeDelta::zero() && age < FRESH
+}
+
+/// The first hour cycles since `mark` may have written to (`SLACK_MS` before the last
+/// one), or `otherwise` without a cycle.
+fn band_start(mark: Mark, otherwise: i64) -> i64 {
+    mark.cycle.map_or(otherwise, |(last, _)| {
+        let since = last.saturating_sub(SLACK_MS);
+        since - since.rem_euclid(HOUR_MS)
+    })
 }
 
 /// Adds `rows` to `into` by Space, then sorts what was touched by bucket.
@@ -182,6 +234,8 @@ impl Mirror {
             store.rollup_rows(Rollup::Daily, day_floor).await?,
         );
         mirror.spans = store.gap_spans(day_floor).await?;
+        let now = hour_floor + 23 * HOUR_MS;
+        mirror.usage = usage::Usage::build(store, now, band_start(mark, now)).await?;
         Ok(mirror)
     }
 
@@ -191,10 +245,23 @@ impl Mirror {
     async fn take_in(&mut self, store: &Store, mark: Mark) -> Result<(), StoreError> {
         let last = self.mark.cycle.map_or(i64::MIN, |(last, _)| last);
         let since = last.saturating_sub(SLACK_MS);
-        let hour_from = (since - since.rem_euclid(HOUR_MS)).max(self.hour_floor);
+        let band = band_start(self.mark, self.hour_floor);
+        let hour_from = band.max(self.hour_floor);
         let day_from = (since - since.rem_euclid(DAY_MS)).max(self.day_floor);
         let hourly = store.rollup_rows(Rollup::Hourly, hour_from).await?;
         let daily = store.rollup_rows(Rollup::Daily, day_from).await?;
+        // Checked now but not in the band before: billed in an older hour.
+        let stale: HashSet<String> = hourly
+            .iter()
+            .filter(|(space, ..)| {
+                self.hourly
+                    .get(space)
+                    .and_then(|rows| rows.last())
+                    .is_none_or(|row| row.0 < hour_from)
+            })
+            .map(|(space, ..)| space.clone())
+            .collect();
+        self.usage.take_in(store, band, &stale).await?;
         for (list, from) in [(&mut self.hourly, hour_from), (&mut self.daily, day_from)] {
             for rows in list.values_mut() {
                 rows.truncate(rows.partition_point(|row| row.0 < from));
@@ -215,6 +282,7 @@ impl Mirror {
 
     /// The windows moved on: buckets no figure reads any more are let go.
     fn slide(&mut self, hour_floor: i64, day_floor: i64) {
+        self.usage.slide(hour_floor + 23 * HOUR_MS);
         if hour_floor > self.hour_floor {
             drop_before(&mut self.hourly, hour_floor);
             self.hour_floor = hour_floor;
@@ -257,6 +325,7 @@ impl Mirror {
             mark: self.mark,
             uptime,
             bars: Arc::new(bars),
+            costs: Mutex::default(),
         }
     }
 }

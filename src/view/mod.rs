@@ -55,6 +55,23 @@ pub async fn aggregates(monitor: &Monitor) -> Result<Arc<Snapshot>, StoreError> 
         .await
 }
 
+/// Billed time per Space and flavor since `since` (as `Store::usage_since`, counted
+/// from the first whole hour), from the kept sums.
+pub async fn usage_since(
+    monitor: &Monitor,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<Arc<Vec<crate::store::UsageRow>>, StoreError> {
+    let since_ms = since.timestamp_millis();
+    let mut first = since_ms.div_euclid(3_600_000).saturating_mul(3_600_000);
+    if first < since_ms {
+        first = first.saturating_add(3_600_000);
+    }
+    monitor
+        .aggregates()
+        .usage_since(monitor.store(), monitor.now(), first)
+        .await
+}
+
 /// The stored state of every watched Space, by id (a Space no longer watched is left
 /// out; the store keeps its rows for its history).
 pub async fn watched_states(monitor: &Monitor) -> Result<Vec<SpaceState>, StoreError> {

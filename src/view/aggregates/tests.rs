@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc};
 
 use super::Aggregates;
 use crate::domain::{Observation, SpaceCheck, SpaceId, Stage, Verdict};
@@ -62,7 +62,30 @@ async fn same_as_sql(store: &Store, holder: &Aggregates, now: DateTime<Utc>, ste
     let (uptime, bars) = recomputed(store, now).await;
     assert_eq!(kept.uptime, uptime, "uptime after {step}");
     assert_eq!(*kept.bars, bars, "bars after {step}");
+    // The cost windows: a day, a week, 30 days, and the month (from a midnight).
+    let month = now
+        .date_naive()
+        .with_day(1)
+        .expect("the 1st")
+        .and_time(NaiveTime::MIN);
+    let firsts = [1, 7, 30]
+        .map(|days| now - Duration::days(days))
+        .into_iter()
+        .chain([month.and_utc()]);
+    for since in firsts {
+        let first = since.timestamp_millis().div_euclid(HOUR_MS) * HOUR_MS;
+        let first = if first < since.timestamp_millis() {
+            first + HOUR_MS
+        } else {
+            first
+        };
+        let kept = holder.usage_since(store, now, first).await.expect("usage");
+        let read = store.usage_since(since).await.expect("usage");
+        assert_eq!(*kept, read, "billed time since {since} after {step}");
+    }
 }
+
+const HOUR_MS: i64 = 3_600_000;
 
 /// A cycle's time and its checks.
 type Cycle = (DateTime<Utc>, Vec<(&'static str, Verdict)>);
@@ -104,6 +127,10 @@ fn schedule() -> Vec<Cycle> {
         ];
         if i < 12 {
             checks.push(("bob/old", Verdict::Up));
+        }
+        // Away for hours: billed, on return, in the hour of its last check.
+        if !(5..22).contains(&i) {
+            checks.push(("dave/flaky", Verdict::Up));
         }
         if i >= 8 {
             checks.push((

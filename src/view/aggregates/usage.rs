@@ -65,10 +65,9 @@ impl Usage {
         Ok(usage)
     }
 
-    /// Whether the kept sums answer for windows starting at `first`, and pruning left
-    /// them whole.
+    /// Whether the kept sums answer for windows starting at `first`.
     pub(super) fn covers(&self, first: i64) -> bool {
-        first >= self.floor && self.stored_floor.is_none_or(|f| f <= self.floor)
+        first >= self.floor
     }
 
     /// Takes in what cycles billed since the last look: the band from `band_from` read
@@ -110,7 +109,14 @@ impl Usage {
             let end = first - first.rem_euclid(DAY_MS) + DAY_MS;
             stale.is_empty() && touched >= end
         });
-        self.stored_floor = store.usage_floor().await?;
+        // Pruning took rows inside the kept days (a retention under a month): the
+        // sums are read again whole.
+        let stored_floor = store.usage_floor().await?;
+        if stored_floor > self.stored_floor && stored_floor.is_some_and(|f| f > self.floor) {
+            let now = self.floor + (KEPT_DAYS - 1) * DAY_MS;
+            *self = Usage::build(store, now, self.band_from).await?;
+        }
+        self.stored_floor = stored_floor;
         Ok(())
     }
 

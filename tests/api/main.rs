@@ -32,6 +32,7 @@ mod postgres_run;
 mod postgres_support;
 mod reliability;
 mod reload;
+mod replica_figures;
 mod replicas;
 mod report;
 mod schedules;

@@ -20,14 +20,14 @@ impl Monitor {
     }
 
     async fn costs_since(&self, since: DateTime<Utc>) -> Result<Costs, StoreError> {
-        let usage = self.inner.store.usage_since(since).await?;
+        let usage = crate::view::usage_since(self, since).await?;
         let watched = usage
-            .into_iter()
+            .iter()
             .filter(|row| SpaceId::parse(&row.space).is_ok_and(|id| self.watches(&id)));
         Ok(self
             .settings()
             .prices
-            .costs(watched.map(|row| (row.space, row.hardware, row.billed_ms))))
+            .costs(watched.map(|row| (row.space.clone(), row.hardware.clone(), row.billed_ms))))
     }
 
     /// This calendar month's cost so far, run out to the whole month at the same

@@ -61,6 +61,7 @@ impl Monitor {
         let states = self.inner.store.space_state_map().await?;
         let tails = self.diagnose(&mut observations, Some(&states)).await;
         self.act(&observations, &tails).await?;
+        self.refresh_aggregates().await;
         cycle_done(&observations, started);
         Ok(observations)
     }

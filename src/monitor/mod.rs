@@ -141,6 +141,8 @@ struct Inner {
     /// Owners (lowercased) whose `owner/*` listing was checked against the config's
     /// `[spaces."…"]` blocks: each is warned about once, after its first listing.
     owners_listed: Mutex<HashSet<String>>,
+    /// The read model's aggregates (uptime, bars), kept current per stored cycle.
+    aggregates: crate::view::Aggregates,
 }
 
 impl Monitor {
@@ -165,7 +167,21 @@ impl Monitor {
                 sampler: memory::SamplerState::default(),
                 token_problems: Mutex::default(),
                 owners_listed: Mutex::default(),
+                aggregates: crate::view::Aggregates::default(),
             }),
+        }
+    }
+
+    /// The read model's aggregates (`view::aggregates` reads them).
+    pub fn aggregates(&self) -> &crate::view::Aggregates {
+        &self.inner.aggregates
+    }
+
+    /// Takes a stored cycle into the aggregates now, so the next reader finds them
+    /// current (the cycle's time, not a request's, pays for it).
+    pub(crate) async fn refresh_aggregates(&self) {
+        if let Err(e) = crate::view::aggregates(self).await {
+            tracing::warn!(error = %e, "cannot bring the uptime figures up to date");
         }
     }
 

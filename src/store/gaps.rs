@@ -107,6 +107,8 @@ impl StoreTx {
         .bind(deadline.map(ms))
         .execute(&mut *self.tx)
         .await?;
+        // Readers (and follower replicas) take the cycle in when they see this move.
+        self.bump_read_marker().await?;
         Ok(gap)
     }
 }

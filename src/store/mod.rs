@@ -10,6 +10,7 @@
 //! as an `Option<f64>`, which the Any driver mistypes on Postgres.
 
 mod actions;
+mod aggregates;
 mod audit;
 mod chat_lang;
 mod checks;
@@ -48,6 +49,7 @@ use flag::{Flag, MaybeFlag};
 pub use health::{WriteHealth, WriteStatus};
 
 pub use actions::{ActionRow, NewAction};
+pub use aggregates::{BarFrame, Mark, Rollup, RollupRow, UptimeWindows, UsageCell};
 pub use audit::{AuditEntry, AuditRow, ConfirmationRow, DestinationState};
 pub use checks::CheckRow;
 pub use gaps::{DayUptime, Gap, UNKNOWN_ABOVE};

@@ -14,17 +14,21 @@
 //! - [`ago`] and [`absolute`]: the one way times are written for people. They live in
 //!   `domain::time` (pure), because alert texts, below this layer, use them too.
 //!
-//! The aggregate reads behind these (uptime, bars, usage, every Space's state) are
-//! memoized in the store (`store/memo.rs`): their validity is the store's commit count,
-//! which only the store sees.
+//! - [`aggregates`]: every Space's uptime and 90-day bar, kept current per stored
+//!   cycle and shared as one `Arc` snapshot (`aggregates.rs`).
+//!
+//! Costs and every Space's state are still memoized in the store (`store/memo.rs`).
 
+mod aggregates;
 mod history;
 mod overview;
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
+pub use self::aggregates::{Aggregates, Snapshot};
 pub use self::history::{History, Reach, history};
 pub use self::overview::{BAR_DAYS, COST_DAYS, Overview, overview, uptime_bar};
 pub use crate::domain::time::{absolute, ago};
@@ -43,6 +47,31 @@ pub struct SpaceRow {
     pub incident: Option<IncidentRow>,
 }
 
+/// The aggregates (uptime, bars) as of now: shared, never copied.
+pub async fn aggregates(monitor: &Monitor) -> Result<Arc<Snapshot>, StoreError> {
+    monitor
+        .aggregates()
+        .snapshot(monitor.store(), monitor.now())
+        .await
+}
+
+/// Billed time per Space and flavor since `since` (as `Store::usage_since`, counted
+/// from the first whole hour), from the kept sums.
+pub async fn usage_since(
+    monitor: &Monitor,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<Arc<Vec<crate::store::UsageRow>>, StoreError> {
+    let since_ms = since.timestamp_millis();
+    let mut first = since_ms.div_euclid(3_600_000).saturating_mul(3_600_000);
+    if first < since_ms {
+        first = first.saturating_add(3_600_000);
+    }
+    monitor
+        .aggregates()
+        .usage_since(monitor.store(), monitor.now(), first)
+        .await
+}
+
 /// The stored state of every watched Space, by id (a Space no longer watched is left
 /// out; the store keeps its rows for its history).
 pub async fn watched_states(monitor: &Monitor) -> Result<Vec<SpaceState>, StoreError> {
@@ -57,13 +86,7 @@ pub async fn watched_states(monitor: &Monitor) -> Result<Vec<SpaceState>, StoreE
 /// in the watch list but not checked yet are included without a state.
 pub async fn watched_rows(monitor: &Monitor) -> Result<Vec<SpaceRow>, StoreError> {
     let store = monitor.store();
-    let now = monitor.now();
-    let mut uptime: HashMap<String, Uptime> = store
-        .uptime_all(now)
-        .await?
-        .into_iter()
-        .map(|(space, uptime)| (space.to_ascii_lowercase(), uptime))
-        .collect();
+    let figures = aggregates(monitor).await?;
     let mut incidents: HashMap<String, IncidentRow> = store
         .open_incidents()
         .await?
@@ -77,7 +100,7 @@ pub async fn watched_rows(monitor: &Monitor) -> Result<Vec<SpaceRow>, StoreError
             let key = state.space.key();
             SpaceRow {
                 id: state.space.clone(),
-                uptime: uptime.remove(&key).unwrap_or_default(),
+                uptime: figures.uptime.get(&key).copied().unwrap_or_default(),
                 incident: incidents.remove(&key),
                 state: Some(state),
             }
@@ -117,7 +140,12 @@ pub async fn space_detail(monitor: &Monitor, id: &SpaceId) -> Result<Option<Spac
         id: state
             .as_ref()
             .map_or_else(|| id.clone(), |s| s.space.clone()),
-        uptime: store.uptime(id, monitor.now()).await?,
+        uptime: aggregates(monitor)
+            .await?
+            .uptime
+            .get(&id.key())
+            .copied()
+            .unwrap_or_default(),
         incident,
         state,
     }))

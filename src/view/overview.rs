@@ -3,6 +3,7 @@
 //! the token self-test's findings. The static report's `index.html` is the same page.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -24,8 +25,8 @@ const RECENT_ROWS: u32 = 20;
 pub struct Overview {
     pub now: DateTime<Utc>,
     pub rows: Vec<SpaceRow>,
-    /// 90-day bars by lowercased `owner/name`.
-    pub bars: HashMap<String, Vec<DayUptime>>,
+    /// 90-day bars by lowercased `owner/name` (shared with the aggregates, not copied).
+    pub bars: Arc<HashMap<String, Vec<DayUptime>>>,
     pub incidents: Vec<IncidentRow>,
     pub actions: Vec<ActionRow>,
     /// The newest check any process stored (stands in for the scheduler's last cycle
@@ -43,12 +44,7 @@ pub async fn overview(monitor: &Monitor) -> Result<Overview, StoreError> {
     let now = monitor.now();
     let since =
         crate::domain::time::before(now, std::time::Duration::from_secs(RECENT_DAYS * 86_400));
-    let bars: HashMap<String, _> = store
-        .daily_uptime_all(now, BAR_DAYS)
-        .await?
-        .into_iter()
-        .map(|(space, bar)| (space.to_ascii_lowercase(), bar))
-        .collect();
+    let bars = Arc::clone(&super::aggregates(monitor).await?.bars);
     let rows = watched_rows(monitor).await?;
     let last_check = rows
         .iter()

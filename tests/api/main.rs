@@ -36,6 +36,7 @@ mod postgres_support;
 mod readme_zh;
 mod reliability;
 mod reload;
+mod replica_figures;
 mod replicas;
 mod report;
 mod schedules;

@@ -21,10 +21,10 @@ pub(super) async fn store_figures(
 ) -> Result<(), StoreError> {
     let monitor = &state.monitor;
     let store = monitor.store();
-    let ratios = store.uptime_all(monitor.now()).await?;
+    let figures = crate::view::aggregates(monitor).await?;
     let mut spaces = SpaceFamilies::default();
     for space in watched_states(monitor).await? {
-        spaces.add(state, &space, &ratios);
+        spaces.add(state, &space, &figures.uptime);
     }
     spaces.register(registry);
 
@@ -51,7 +51,12 @@ struct SpaceFamilies {
 }
 
 impl SpaceFamilies {
-    fn add(&mut self, state: &WebState, space: &SpaceState, ratios: &[(String, Uptime)]) {
+    fn add(
+        &mut self,
+        state: &WebState,
+        space: &SpaceState,
+        ratios: &std::collections::HashMap<String, Uptime>,
+    ) {
         let name = space.space.to_string();
         let label = SpaceLabel {
             space: name.clone(),
@@ -77,7 +82,7 @@ impl SpaceFamilies {
                 })
                 .set(i64::from(space.verdict == verdict));
         }
-        let Some((_, ratio)) = ratios.iter().find(|(id, _)| id.eq_ignore_ascii_case(&name)) else {
+        let Some(ratio) = ratios.get(&space.space.key()) else {
             return;
         };
         for (window, value) in [("24h", ratio.h24), ("7d", ratio.d7), ("30d", ratio.d30)] {

@@ -31,7 +31,7 @@ pub(crate) struct StatusData {
     pub now: DateTime<Utc>,
     pub rows: Vec<SpaceRow>,
     /// 90-day bars by lowercased `owner/name`.
-    pub bars: HashMap<String, Vec<DayUptime>>,
+    pub bars: std::sync::Arc<HashMap<String, Vec<DayUptime>>>,
     pub empty_bar: Vec<DayUptime>,
     pub incidents: Vec<IncidentRow>,
     pub actions: Vec<ActionRow>,

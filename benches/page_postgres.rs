@@ -1,0 +1,151 @@
+//! `GET /` right after a check cycle is stored, and warm, on SQLite and on Postgres
+//! (issue 25, finding 2: the page memoized nothing on Postgres). Prints a table,
+//! asserts nothing.
+//!
+//! `cargo bench --bench page_postgres [-- --spaces N] [--runs N]`
+//! Seeds N Spaces with 90 days of history (`support/many_spaces.rs`) in a SQLite file
+//! and, when `SPACEWARDEN_TEST_DATABASE_URL` names a Postgres server (`. .ci/postgres`),
+//! in a scratch database there. Then, `runs` times: store a whole cycle (one check of
+//! every Space, noted, one transaction, as the daemon does) and take the read model's
+//! aggregates in as the daemon's cycle does; time the first `GET /` (gzip) after it,
+//! then a warm one. For comparison, the SQL recompute the page paid before (uptime and
+//! bars read whole from the store right after the commit) is timed alone. Costs are
+//! still a memo of the store that a commit clears: the first request pays for them.
+
+#[path = "support/many_spaces.rs"]
+mod many_spaces;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::Request;
+use chrono::Utc;
+use spacewarden::config::Config;
+use spacewarden::domain::{Observation, SpaceCheck, SpaceId, Stage, Verdict};
+use spacewarden::hub::{HttpProbe, HubClient};
+use spacewarden::monitor::{Monitor, MonitorParts, SchedulerStatus};
+use spacewarden::store::{self, Store};
+use spacewarden::web::{self, WebState};
+use tower::ServiceExt;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let arg = |name: &str, default: usize| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .map_or(default, |n| n.parse().expect("a number"))
+    };
+    let (spaces, runs) = (arg("--spaces", 1_000), arg("--runs", 5));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    println!(
+        "| backend | Spaces | uptime + bars SQL recompute after a cycle (what `GET /` paid before) | first `GET /` after a cycle | warm `GET /` |"
+    );
+    println!("|---|---|---|---|---|");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sqlite = format!("sqlite://{}", dir.path().join("page.db").display());
+    runtime.block_on(measure("SQLite", &sqlite, spaces, runs));
+    if let Some(server) = store::test_server_url() {
+        let url = runtime
+            .block_on(store::create_scratch_database(&server))
+            .expect("a scratch database");
+        runtime.block_on(measure("Postgres", &url, spaces, runs));
+    }
+}
+
+/// One check of every Space at `now`, stored as the daemon stores a cycle.
+async fn store_cycle(store: &Store, spaces: usize, now: chrono::DateTime<Utc>) {
+    let mut tx = store.begin().await.expect("begin");
+    tx.note_cycle(now, Some(now + chrono::Duration::minutes(15)))
+        .await
+        .expect("note");
+    for i in 0..spaces {
+        let id = SpaceId::parse(&format!("team-{:02}/space-{:04}", i / 50, i)).expect("id");
+        let obs: Observation = SpaceCheck {
+            hardware: Some("cpu-basic".into()),
+            ..SpaceCheck::new(id, now, Stage::parse("RUNNING"), Verdict::Up)
+        }
+        .into();
+        tx.record_observation(&obs).await.expect("record");
+    }
+    tx.commit().await.expect("commit");
+}
+
+fn median(mut times: Vec<Duration>) -> String {
+    times.sort();
+    format!(
+        "{:.1} ms (worst {:.1})",
+        times[times.len() / 2].as_secs_f64() * 1000.0,
+        times[times.len() - 1].as_secs_f64() * 1000.0
+    )
+}
+
+async fn measure(backend: &str, db: &str, spaces: usize, runs: usize) {
+    let vars = [
+        ("SPACES", many_spaces::watch_list(spaces)),
+        ("DATABASE_URL", db.to_owned()),
+        ("HF_ENDPOINT", "http://127.0.0.1:9".to_owned()),
+    ];
+    let config =
+        Config::from_lookup(|key| vars.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()))
+            .expect("config");
+    let store = Store::connect(db).await.expect("store");
+    let seeding = Instant::now();
+    many_spaces::seed(&store, spaces, 90, Utc::now()).await;
+    eprintln!(
+        "{backend}: {spaces} Spaces seeded in {:.1?}",
+        seeding.elapsed()
+    );
+    let hub = HubClient::for_config(&config).expect("hub client");
+    let parts = MonitorParts::new(
+        Arc::new(config),
+        Arc::new(hub),
+        Arc::new(HttpProbe::new().expect("probe")),
+        store.clone(),
+    );
+    let monitor = Monitor::new(parts);
+    let scheduler = SchedulerStatus::new(monitor.config().check_schedule.clone());
+    let router = web::router(WebState::new(monitor.clone(), scheduler));
+    let get = || {
+        let router = router.clone();
+        async move {
+            let request = Request::get("/").header("accept-encoding", "gzip");
+            let started = Instant::now();
+            let response = router
+                .oneshot(request.body(Body::empty()).expect("request"))
+                .await
+                .expect("response");
+            assert!(response.status().is_success(), "{}", response.status());
+            axum::body::to_bytes(response.into_body(), 64 << 20)
+                .await
+                .expect("body");
+            started.elapsed()
+        }
+    };
+    get().await;
+    let (mut before, mut first, mut warm) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let now = Utc::now();
+        store_cycle(&store, spaces, now).await;
+        // What the daemon's cycle does after its commit (`Monitor::tick`).
+        spacewarden::view::aggregates(&monitor)
+            .await
+            .expect("aggregates");
+        first.push(get().await);
+        warm.push(get().await);
+        let t = Instant::now();
+        store.uptime_all(now).await.expect("uptime");
+        store.daily_uptime_all(now, 90).await.expect("bars");
+        before.push(t.elapsed());
+    }
+    println!(
+        "| {backend} | {spaces} | {} | {} | {} |",
+        median(before),
+        median(first),
+        median(warm)
+    );
+}

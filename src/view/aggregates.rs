@@ -1,0 +1,331 @@
+//! The read model's aggregates (issue 25, finding 2): every Space's 24 h / 7 d / 30 d
+//! uptime and its 90-day bar, kept current instead of recomputed. A mirror of the
+//! roll-up rows in the windows is read from the store once; after that each stored
+//! cycle (this process's, or the leader's when this is a follower replica) is taken in
+//! by re-reading only the buckets cycles write to (the hours and days since the
+//! previous one), found through the change marker the cycle bumps. Pruning, a day
+//! rolling over and the windows sliding are applied to the mirror, never re-read.
+//!
+//! Readers get an `Arc<Snapshot>`: computed from the mirror once per change or per
+//! `FRESH` (the windows slide with time, as the memos did), then shared without copy.
+//! A request that finds a refresh under way is served the snapshot before it (at most
+//! one cycle old), so no request waits on a commit's aftermath.
+//!
+//! The figures equal the SQL ones (`Store::uptime_all`, `Store::daily_uptime_all`):
+//! the rules are one text in `store/aggregates.rs`, and `tests` compares both.
+
+#[cfg(test)]
+mod tests;
+mod usage;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::{DateTime, Utc};
+
+use crate::store::{
+    BarFrame, DayUptime, Mark, Rollup, RollupRow, Store, StoreError, Uptime, UptimeWindows,
+    UsageRow,
+};
+
+/// How long a snapshot may stand for a later `now` (the windows slide with time; a
+/// minute's lag is within one check interval).
+const FRESH: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 86_400_000;
+/// How far before the previous cycle a new one may have written (its checks are
+/// stamped before its end; replicas' clocks differ a little).
+const SLACK_MS: i64 = HOUR_MS;
+
+/// The aggregates at one moment, shared by every reader.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub now: DateTime<Utc>,
+    pub mark: Mark,
+    /// Uptime by lowercased `owner/name`.
+    pub uptime: HashMap<String, Uptime>,
+    /// 90-day bars by lowercased `owner/name` (`super::BAR_DAYS` days each).
+    pub bars: Arc<HashMap<String, Vec<DayUptime>>>,
+    /// Billed time by a cost window's first hour, filled when first asked.
+    costs: Mutex<HashMap<i64, Arc<Vec<UsageRow>>>>,
+}
+
+/// The roll-up rows in the windows, by Space as stored, each sorted by bucket.
+#[derive(Debug, Default)]
+struct Mirror {
+    mark: Mark,
+    hourly: HashMap<String, Vec<(i64, i64, i64)>>,
+    daily: HashMap<String, Vec<(i64, i64, i64)>>,
+    spans: Vec<(i64, i64)>,
+    usage: usage::Usage,
+    /// The oldest hour and day mirrored: a `now` that needs older ones rebuilds.
+    hour_floor: i64,
+    day_floor: i64,
+}
+
+/// The aggregates holder; one per process (`Monitor`).
+#[derive(Debug, Default)]
+pub struct Aggregates {
+    mirror: tokio::sync::Mutex<Option<Mirror>>,
+    current: RwLock<Option<Arc<Snapshot>>>,
+}
+
+/// The oldest hour and day any figure at `now` reads.
+fn floors(now: i64) -> (i64, i64) {
+    let hour = now - now.rem_euclid(HOUR_MS) - 23 * HOUR_MS;
+    let today = now - now.rem_euclid(DAY_MS);
+    (hour, today - i64::from(super::BAR_DAYS - 1) * DAY_MS)
+}
+
+impl Aggregates {
+    fn current(&self) -> Option<Arc<Snapshot>> {
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The snapshot for `now`: the standing one if nothing was stored since and it is
+    /// fresh, else brought up to date (or the standing one while another caller does).
+    pub async fn snapshot(
+        &self,
+        store: &Store,
+        now: DateTime<Utc>,
+    ) -> Result<Arc<Snapshot>, StoreError> {
+        let mark = store.read_mark().await?;
+        let standing = self.current();
+        if let Some(snapshot) = &standing
+            && fits(snapshot, mark, now)
+        {
+            return Ok(Arc::clone(snapshot));
+        }
+        let mut mirror = match (self.mirror.try_lock(), standing) {
+            (Ok(guard), _) => guard,
+            (Err(_), Some(standing)) => return Ok(standing),
+            (Err(_), None) => self.mirror.lock().await,
+        };
+        // Another caller may have brought it up to date while this one waited.
+        if let Some(snapshot) = self.current()
+            && fits(&snapshot, mark, now)
+        {
+            return Ok(snapshot);
+        }
+        let now_ms = now.timestamp_millis();
+        let (hour_floor, day_floor) = floors(now_ms);
+        let stale = mirror.as_ref().is_none_or(|m| {
+            m.hour_floor > hour_floor || m.day_floor > day_floor || m.mark.cycle.is_none()
+        });
+        if stale {
+            *mirror = Some(Mirror::build(store, mark, hour_floor, day_floor).await?);
+        } else if let Some(m) = mirror.as_mut()
+            && m.mark != mark
+        {
+            m.take_in(store, mark).await?;
+        }
+        let m = mirror
+            .as_mut()
+            .ok_or(StoreError::Query(sqlx::Error::RowNotFound))?;
+        m.slide(hour_floor, day_floor);
+        let snapshot = Arc::new(m.compute(now));
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&snapshot));
+        Ok(snapshot)
+    }
+}
+
+impl Aggregates {
+    /// Billed time per Space and flavor from the whole hour `first` on (as
+    /// `Store::usage_since`), from the kept sums when they reach back that far.
+    pub async fn usage_since(
+        &self,
+        store: &Store,
+        now: DateTime<Utc>,
+        first: i64,
+    ) -> Result<Arc<Vec<UsageRow>>, StoreError> {
+        let snapshot = self.snapshot(store, now).await?;
+        let kept = snapshot
+            .costs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&first)
+            .cloned();
+        if let Some(kept) = kept {
+            return Ok(kept);
+        }
+        let mut mirror = self.mirror.lock().await;
+        let read = match mirror.as_mut() {
+            // The mirror may be a cycle newer than the snapshot: newer sums do.
+            Some(m) if m.usage.covers(first) => Arc::new(m.usage.since(store, first).await?),
+            // Older than the kept days, or the mirror moved on: read it whole.
+            _ => {
+                let at = DateTime::from_timestamp_millis(first).unwrap_or(now);
+                Arc::new(store.usage_since(at).await?)
+            }
+        };
+        snapshot
+            .costs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(first, Arc::clone(&read));
+        Ok(read)
+    }
+}
+
+/// Whether `snapshot` stands for (`mark`, `now`).
+fn fits(snapshot: &Snapshot, mark: Mark, now: DateTime<Utc>) -> bool {
+    let age = now.signed_duration_since(snapshot.now);
+    snapshot.mark == mark && age >= chrono::TimeDelta::zero() && age < FRESH
+}
+
+/// The first hour cycles since `mark` may have written to (`SLACK_MS` before the last
+/// one), or `otherwise` without a cycle.
+fn band_start(mark: Mark, otherwise: i64) -> i64 {
+    mark.cycle.map_or(otherwise, |(last, _)| {
+        let since = last.saturating_sub(SLACK_MS);
+        since - since.rem_euclid(HOUR_MS)
+    })
+}
+
+/// Adds `rows` to `into` by Space, then sorts what was touched by bucket.
+fn add_rows(into: &mut HashMap<String, Vec<(i64, i64, i64)>>, rows: Vec<RollupRow>) {
+    let mut touched = Vec::new();
+    for (space, bucket, up, counted) in rows {
+        let list = into.entry(space.clone()).or_default();
+        if list.last().is_some_and(|last| last.0 > bucket) {
+            touched.push(space);
+        }
+        list.push((bucket, up, counted));
+    }
+    for space in touched {
+        if let Some(list) = into.get_mut(&space) {
+            list.sort_unstable_by_key(|row| row.0);
+        }
+    }
+}
+
+/// Drops every bucket before `floor` (kept sorted, so a prefix).
+fn drop_before(from: &mut HashMap<String, Vec<(i64, i64, i64)>>, floor: i64) {
+    from.retain(|_, list| {
+        let cut = list.partition_point(|row| row.0 < floor);
+        list.drain(..cut);
+        !list.is_empty()
+    });
+}
+
+impl Mirror {
+    /// Everything in the windows, read once.
+    async fn build(
+        store: &Store,
+        mark: Mark,
+        hour_floor: i64,
+        day_floor: i64,
+    ) -> Result<Mirror, StoreError> {
+        let mut mirror = Mirror {
+            mark,
+            hour_floor,
+            day_floor,
+            ..Mirror::default()
+        };
+        add_rows(
+            &mut mirror.hourly,
+            store.rollup_rows(Rollup::Hourly, hour_floor).await?,
+        );
+        add_rows(
+            &mut mirror.daily,
+            store.rollup_rows(Rollup::Daily, day_floor).await?,
+        );
+        mirror.spans = store.gap_spans(day_floor).await?;
+        let now = hour_floor + 23 * HOUR_MS;
+        mirror.usage = usage::Usage::build(store, now, band_start(mark, now)).await?;
+        Ok(mirror)
+    }
+
+    /// Takes in the cycles stored since the mirror's mark: the buckets from the
+    /// previous cycle's hour and day on are read again and replace what was there;
+    /// buckets pruned away are dropped.
+    async fn take_in(&mut self, store: &Store, mark: Mark) -> Result<(), StoreError> {
+        let last = self.mark.cycle.map_or(i64::MIN, |(last, _)| last);
+        let since = last.saturating_sub(SLACK_MS);
+        let band = band_start(self.mark, self.hour_floor);
+        let hour_from = band.max(self.hour_floor);
+        let day_from = (since - since.rem_euclid(DAY_MS)).max(self.day_floor);
+        let hourly = store.rollup_rows(Rollup::Hourly, hour_from).await?;
+        let daily = store.rollup_rows(Rollup::Daily, day_from).await?;
+        // Checked now but not in the band before: billed in an older hour.
+        let stale: HashSet<String> = hourly
+            .iter()
+            .filter(|(space, ..)| {
+                self.hourly
+                    .get(space)
+                    .and_then(|rows| rows.last())
+                    .is_none_or(|row| row.0 < hour_from)
+            })
+            .map(|(space, ..)| space.clone())
+            .collect();
+        self.usage.take_in(store, band, &stale).await?;
+        for (list, from) in [(&mut self.hourly, hour_from), (&mut self.daily, day_from)] {
+            for rows in list.values_mut() {
+                rows.truncate(rows.partition_point(|row| row.0 < from));
+            }
+        }
+        add_rows(&mut self.hourly, hourly);
+        add_rows(&mut self.daily, daily);
+        if let Some(floor) = store.rollup_floor(Rollup::Hourly).await? {
+            drop_before(&mut self.hourly, floor);
+        }
+        if let Some(floor) = store.rollup_floor(Rollup::Daily).await? {
+            drop_before(&mut self.daily, floor);
+        }
+        self.spans = store.gap_spans(self.day_floor).await?;
+        self.mark = mark;
+        Ok(())
+    }
+
+    /// The windows moved on: buckets no figure reads any more are let go.
+    fn slide(&mut self, hour_floor: i64, day_floor: i64) {
+        self.usage.slide(hour_floor + 23 * HOUR_MS);
+        if hour_floor > self.hour_floor {
+            drop_before(&mut self.hourly, hour_floor);
+            self.hour_floor = hour_floor;
+        }
+        if day_floor > self.day_floor {
+            drop_before(&mut self.daily, day_floor);
+            self.spans.retain(|&(_, end)| end > day_floor);
+            self.day_floor = day_floor;
+        }
+    }
+
+    /// The figures at `now`.
+    fn compute(&self, now: DateTime<Utc>) -> Snapshot {
+        let now_ms = now.timestamp_millis();
+        let windows = UptimeWindows::at(now_ms, &self.spans, self.mark.cycle);
+        let frame = BarFrame::at(now_ms, super::BAR_DAYS, &self.spans, self.mark.cycle);
+        let mut uptime = HashMap::with_capacity(self.daily.len().max(self.hourly.len()));
+        let mut bars = HashMap::with_capacity(self.daily.len());
+        for (space, daily) in &self.daily {
+            let hourly = self.hourly.get(space).map_or(&[][..], Vec::as_slice);
+            if let Some(figures) = windows.uptime(hourly, daily) {
+                uptime.insert(space.to_ascii_lowercase(), figures);
+            }
+            let drawn = &daily[daily.partition_point(|row| row.0 < frame.from())..];
+            if !drawn.is_empty() {
+                bars.insert(space.to_ascii_lowercase(), frame.bar(drawn));
+            }
+        }
+        for (space, hourly) in self
+            .hourly
+            .iter()
+            .filter(|(s, _)| !self.daily.contains_key(*s))
+        {
+            if let Some(figures) = windows.uptime(hourly, &[]) {
+                uptime.insert(space.to_ascii_lowercase(), figures);
+            }
+        }
+        Snapshot {
+            now,
+            mark: self.mark,
+            uptime,
+            bars: Arc::new(bars),
+            costs: Mutex::default(),
+        }
+    }
+}

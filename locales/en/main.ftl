@@ -256,3 +256,20 @@ not-found-title = Not found
 not-found-text = No such page, or spacewarden does not watch that Space.
 refused-title = Refused
 refused-text = This form does not belong to your session (it may be from an old tab). Reload the page and try again.
+
+## scale-web
+
+scale-owners = Owners
+scale-owner-count = { $count } { $verdict }
+scale-owner-title = Spaces of { $owner }
+scale-attention-more = { $count ->
+    [one] { $count } more needs attention.
+   *[other] { $count } more need attention.
+}
+scale-show-them = Show them all
+scale-pages = Pages
+scale-previous = ‹ previous
+scale-next = next ›
+scale-page-of = page { $page } of { $pages }
+scale-verdict-label = Filter Spaces by verdict
+scale-verdict-all = every verdict

@@ -60,3 +60,4 @@ mod web_signin;
 mod web_signin_bounds;
 mod web_signin_restart;
 mod workflow;
+mod web_scale;

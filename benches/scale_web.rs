@@ -29,8 +29,8 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(10_000);
-    let binary = std::env::var("SCALE_BIN")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_spacewarden").to_owned());
+    let binary =
+        std::env::var("SCALE_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_spacewarden").to_owned());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -62,9 +62,16 @@ fn memory(pid: u32) -> (f64, f64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
-fn start(binary: &str, server: &stand_in::StandIn, spaces: usize, dir: &std::path::Path) -> (Daemon, u16) {
+fn start(
+    binary: &str,
+    server: &stand_in::StandIn,
+    spaces: usize,
+    dir: &std::path::Path,
+) -> (Daemon, u16) {
     let owners = spaces.div_ceil(100);
-    let watch: Vec<String> = (0..owners).map(|o| format!("{}/*", stand_in::owner(o))).collect();
+    let watch: Vec<String> = (0..owners)
+        .map(|o| format!("{}/*", stand_in::owner(o)))
+        .collect();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")
@@ -79,7 +86,10 @@ fn start(binary: &str, server: &stand_in::StandIn, spaces: usize, dir: &std::pat
         .env("HF_TIMEOUT", "30s")
         .env("SPACES", watch.join(","))
         .env("API_KEY", KEY)
-        .env("DATABASE_URL", format!("sqlite://{}", dir.join("spacewarden.db").display()))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.join("spacewarden.db").display()),
+        )
         .env("RUST_LOG", "warn")
         .env("PORT", port.to_string())
         .current_dir(dir)
@@ -122,7 +132,10 @@ async fn measure(binary: &str, spaces: usize) {
         assert!(started.elapsed() < Duration::from_secs(900), "never ready");
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    println!("binary: {binary}; {spaces} Spaces; first cycle stored after {:.1?}", started.elapsed());
+    println!(
+        "binary: {binary}; {spaces} Spaces; first cycle stored after {:.1?}",
+        started.elapsed()
+    );
     let ready = memory(pid);
     let routes = [
         "/".to_owned(),
@@ -135,8 +148,12 @@ async fn measure(binary: &str, spaces: usize) {
     // Sizes first (one request each), then the traffic, timed.
     let mut sizes = Vec::new();
     for route in &routes {
-        let raw = get(&http, &format!("{base}{route}"), false).await.map(|(n, _)| n);
-        let wire = get(&http, &format!("{base}{route}"), true).await.map(|(n, _)| n);
+        let raw = get(&http, &format!("{base}{route}"), false)
+            .await
+            .map(|(n, _)| n);
+        let wire = get(&http, &format!("{base}{route}"), true)
+            .await
+            .map(|(n, _)| n);
         sizes.push((raw, wire));
     }
     let peak = Arc::new(AtomicU64::new(0));
@@ -176,7 +193,9 @@ async fn measure(binary: &str, spaces: usize) {
     sampler.await.expect("sampler");
     for ((route, (raw, wire)), mut times) in routes.iter().zip(sizes).zip(took) {
         times.sort();
-        let kb = |n: Option<usize>| n.map_or("–".to_owned(), |n| format!("{:.0} KB", n as f64 / 1000.0));
+        let kb = |n: Option<usize>| {
+            n.map_or("–".to_owned(), |n| format!("{:.0} KB", n as f64 / 1000.0))
+        };
         let time = match times.len() {
             0 => "–".to_owned(),
             n => format!(

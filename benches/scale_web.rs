@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 const DELAY: Duration = Duration::from_millis(50);
 const CLIENTS: usize = 4;
+/// Rounds per client; `ROUNDS=n` for fewer (an old build answers `/` in seconds).
 const ROUNDS: usize = 10;
 const KEY: &str = "bench-api-key-0123456789";
 
@@ -124,12 +125,23 @@ async fn measure(binary: &str, spaces: usize) {
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
     let started = Instant::now();
+    // Ready is not enough (a fresh daemon is ready for three intervals): wait until
+    // `/readyz` names a completed cycle.
     loop {
-        let ready = http.get(format!("{base}/readyz")).send().await;
-        if ready.is_ok_and(|r| r.status().is_success()) {
+        let cycled = match http.get(format!("{base}/readyz")).send().await {
+            Ok(reply) => reply
+                .json::<serde_json::Value>()
+                .await
+                .is_ok_and(|v| !v["last_cycle"].is_null()),
+            Err(_) => false,
+        };
+        if cycled {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(900), "never ready");
+        assert!(
+            started.elapsed() < Duration::from_secs(900),
+            "no cycle stored"
+        );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     println!(
@@ -168,12 +180,16 @@ async fn measure(binary: &str, spaces: usize) {
             }
         })
     };
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(ROUNDS);
     let mut clients = Vec::new();
     for _ in 0..CLIENTS {
         let (http, base, routes) = (http.clone(), base.clone(), routes.clone());
         clients.push(tokio::spawn(async move {
             let mut took: Vec<Vec<Duration>> = vec![Vec::new(); routes.len()];
-            for _ in 0..ROUNDS {
+            for _ in 0..rounds {
                 for (i, route) in routes.iter().enumerate() {
                     if let Some((_, time)) = get(&http, &format!("{base}{route}"), true).await {
                         took[i].push(time);
@@ -211,7 +227,7 @@ async fn measure(binary: &str, spaces: usize) {
         "daemon RSS: {:.0} MB ready, {:.0} MB most during {} requests, {:.0} MB after; peak (VmHWM) {:.0} MB",
         ready.0,
         peak.load(Ordering::Relaxed) as f64 / 1024.0,
-        CLIENTS * ROUNDS * routes.len(),
+        CLIENTS * rounds * routes.len(),
         after.0,
         after.1
     );

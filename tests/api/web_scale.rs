@@ -44,7 +44,11 @@ async fn large_site() -> Site {
 fn rows(html: &str) -> usize {
     html.split("<tr")
         .skip(1)
-        .filter(|tag| tag.split('>').next().is_some_and(|t| t.contains("data-space=")))
+        .filter(|tag| {
+            tag.split('>')
+                .next()
+                .is_some_and(|t| t.contains("data-space="))
+        })
         .count()
 }
 
@@ -64,7 +68,10 @@ async fn a_large_install_shows_problems_and_one_line_per_owner() {
         html.contains("<a href=\"/owner/carol\">carol</a>: 6 sleeping</li>"),
         "{html}"
     );
-    assert!(html.contains("<li class=\"bad\" data-owner=\"bob\">"), "{html}");
+    assert!(
+        html.contains("<li class=\"bad\" data-owner=\"bob\">"),
+        "{html}"
+    );
     assert_eq!(rows(html), 0, "{html}");
     assert!(!html.contains("data-space=\"alice/app3\""));
     // The whole watch list is still counted.
@@ -77,14 +84,20 @@ async fn a_large_install_shows_problems_and_one_line_per_owner() {
     assert!(alice.body.contains("Spaces of alice"));
     assert!(!alice.body.contains("data-space=\"bob/"));
     assert_eq!(rows(&site.get("/owner/ALICE").await.body), 30);
-    assert_eq!(site.get("/owner/nobody").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        site.get("/owner/nobody").await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(site.get("/owner/..").await.status, StatusCode::NOT_FOUND);
 
     // The filter runs on the server: by verdict, by name, both kept in the form.
     let down = site.get("/?verdict=attention").await.body;
     assert_eq!(rows(&down), 1, "{down}");
     assert!(down.contains("data-space=\"bob/tool7\""));
-    assert!(down.contains("<option value=\"attention\" selected>"), "{down}");
+    assert!(
+        down.contains("<option value=\"attention\" selected>"),
+        "{down}"
+    );
     let named = site.get("/?q=DEMO").await.body;
     assert_eq!(rows(&named), 6, "{named}");
     assert!(named.contains("6 of 61 shown"), "{named}");
@@ -117,13 +130,31 @@ async fn the_collapsed_page_in_chinese_has_no_stray_english() {
         .headers
         .push(("accept-language".into(), "zh-CN,zh;q=0.9".into()));
     let mut names: Vec<String> = spaces();
-    names.extend(["alice", "bob", "carol", "app", "tool", "demo", "RUNNING", "RUNTIME_ERROR", "SLEEPING", "cpu-basic"].map(String::from));
+    names.extend(
+        [
+            "alice",
+            "bob",
+            "carol",
+            "app",
+            "tool",
+            "demo",
+            "RUNNING",
+            "RUNTIME_ERROR",
+            "SLEEPING",
+            "cpu-basic",
+        ]
+        .map(String::from),
+    );
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     for path in ["/", "/owner/bob", "/?verdict=attention", "/?q=demo"] {
         let page = visitor.get(path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         let stray = stray_english(&page.body, &names);
-        assert!(stray.is_empty(), "English on {path}: {stray:?}\n{}", page.body);
+        assert!(
+            stray.is_empty(),
+            "English on {path}: {stray:?}\n{}",
+            page.body
+        );
     }
     let front = visitor.get("/").await.body;
     assert!(front.contains("alice</a>：正常 30 个</li>"), "{front}");
@@ -145,7 +176,9 @@ async fn scrape(site: &Site, gzip: bool) -> (StatusCode, String, Vec<u8>) {
         .get("content-encoding")
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
-    let bytes = axum::body::to_bytes(response.into_body(), 64 << 20).await.unwrap();
+    let bytes = axum::body::to_bytes(response.into_body(), 64 << 20)
+        .await
+        .unwrap();
     (status, encoding, bytes.to_vec())
 }
 
@@ -169,7 +202,11 @@ async fn metrics_are_kept_for_the_cycle_gzipped_and_counted_by_verdict() {
         assert!(text.contains(&line), "{line}\n{text}");
         let per_space = text
             .lines()
-            .filter(|l| l.starts_with("spacewarden_space_verdict{") && l.contains(&format!("verdict=\"{verdict}\"")) && l.ends_with(" 1"))
+            .filter(|l| {
+                l.starts_with("spacewarden_space_verdict{")
+                    && l.contains(&format!("verdict=\"{verdict}\""))
+                    && l.ends_with(" 1")
+            })
             .count();
         assert_eq!(per_space, count, "{verdict}");
     }

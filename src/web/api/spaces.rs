@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use axum::Json;
-use axum::response::Response;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;

@@ -151,14 +151,26 @@ mod tests {
         let render = |text: &'static str, complete: bool| {
             async move || Ok::<_, ()>((Exposition::new(text.to_owned()).unwrap(), complete))
         };
-        let first = cache.get_or_render(mark, render("one", true)).await.unwrap();
-        let again = cache.get_or_render(mark, render("two", true)).await.unwrap();
+        let first = cache
+            .get_or_render(mark, render("one", true))
+            .await
+            .unwrap();
+        let again = cache
+            .get_or_render(mark, render("two", true))
+            .await
+            .unwrap();
         assert_eq!(again.text, first.text, "the same cycle: kept");
         let next = CycleMark([2, 0, 0, 0]);
-        let moved = cache.get_or_render(next, render("three", false)).await.unwrap();
+        let moved = cache
+            .get_or_render(next, render("three", false))
+            .await
+            .unwrap();
         assert_eq!(moved.text, "three");
         // Incomplete (no store): not kept, the next scrape renders again.
-        let retried = cache.get_or_render(next, render("four", true)).await.unwrap();
+        let retried = cache
+            .get_or_render(next, render("four", true))
+            .await
+            .unwrap();
         assert_eq!(retried.text, "four");
     }
 }

@@ -53,7 +53,11 @@ async fn scrape(State(state): State<WebState>, headers: HeaderMap) -> Result<Res
     // The kept bytes themselves (`Bytes` clones share them): nothing is copied.
     Ok(if gzip {
         let body = Body::from(exposition.gzip.clone());
-        let headers = [(CONTENT_TYPE, CONTENT), (CONTENT_ENCODING, "gzip"), (VARY, "accept-encoding")];
+        let headers = [
+            (CONTENT_TYPE, CONTENT),
+            (CONTENT_ENCODING, "gzip"),
+            (VARY, "accept-encoding"),
+        ];
         (headers, body).into_response()
     } else {
         let body = Body::from(exposition.text.clone());

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 
 use maud::{Markup, html};
 
-use super::filter::{Filter, OWNER_LINES, PAGE_ROWS, PROBLEM_CARDS, VerdictFilter, needs_attention, page_of};
+use super::filter::{
+    Filter, OWNER_LINES, PAGE_ROWS, PROBLEM_CARDS, VerdictFilter, needs_attention, page_of,
+};
 use super::layout::Viewer;
 use super::status::{StatusData, owner_groups, owner_section, problem_card};
 use crate::domain::Verdict;
@@ -127,11 +129,23 @@ fn owner_line(d: &StatusData, line: &OwnerLine) -> Markup {
     let mut parts: Vec<String> = line
         .counts
         .iter()
-        .map(|(v, n)| t!(ui.lang, "scale-owner-count", count = *n, verdict = ui.verdict(v.as_str())))
+        .map(|(v, n)| {
+            t!(
+                ui.lang,
+                "scale-owner-count",
+                count = *n,
+                verdict = ui.verdict(v.as_str())
+            )
+        })
         .collect();
     if line.pending > 0 {
         let pending = ui.t("verdict-pending");
-        parts.push(t!(ui.lang, "scale-owner-count", count = line.pending, verdict = pending));
+        parts.push(t!(
+            ui.lang,
+            "scale-owner-count",
+            count = line.pending,
+            verdict = pending
+        ));
     }
     html! {
         li.bad[line.attention > 0] data-owner=(line.owner) {

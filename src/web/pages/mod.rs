@@ -247,7 +247,14 @@ pub(in crate::web) async fn static_pages(
         filter: Filter::default(),
         owner: None,
     };
-    let data = status_data(monitor, SchedulerSnapshot::default(), scope, site, ui.clone()).await?;
+    let data = status_data(
+        monitor,
+        SchedulerSnapshot::default(),
+        scope,
+        site,
+        ui.clone(),
+    )
+    .await?;
     let mut pages = vec![(
         "index.html".to_owned(),
         status::render(&data, &viewer, None).into_string(),

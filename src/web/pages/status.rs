@@ -188,7 +188,12 @@ fn acts(viewer: &Viewer) -> bool {
     matches!(viewer, Viewer::SignedIn(session) if session.may_act())
 }
 
-pub(super) fn owner_section(d: &StatusData, viewer: &Viewer, owner: &str, rows: &[&SpaceRow]) -> Markup {
+pub(super) fn owner_section(
+    d: &StatusData,
+    viewer: &Viewer,
+    owner: &str,
+    rows: &[&SpaceRow],
+) -> Markup {
     let bad = rows.iter().filter(|r| needs_attention(r)).count();
     let ui = &d.ui;
     let signed_in = d.site.is_live() && acts(viewer);

@@ -232,4 +232,9 @@ async fn measure(binary: &str, spaces: usize) {
         after.1
     );
     drop(daemon);
+    // The live-metrics streams the memory sampler opens: the stand-in has none.
+    println!(
+        "({} requests the stand-in does not serve were answered 404)",
+        server.unexpected()
+    );
 }

@@ -704,3 +704,20 @@ token-verdict-member = can restart { $owner }'s Spaces (a member of the organiza
 # How an incident ended (stored in English as `back to up`, `fixed by restart`).
 resolution-back-to = back to { $verdict }
 resolution-fixed-by = fixed by { $step }
+
+## scale-web
+
+scale-owners = Owners
+scale-owner-count = { $count } { $verdict }
+scale-owner-title = Spaces of { $owner }
+scale-attention-more = { $count ->
+    [one] { $count } more needs attention.
+   *[other] { $count } more need attention.
+}
+scale-show-them = Show them all
+scale-pages = Pages
+scale-previous = ‹ previous
+scale-next = next ›
+scale-page-of = page { $page } of { $pages }
+scale-verdict-label = Filter Spaces by verdict
+scale-verdict-all = every verdict

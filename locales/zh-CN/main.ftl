@@ -20,6 +20,7 @@
 #   keep-alive   保活
 #   sign in      登录
 #   Space        Space（不译，Hugging Face 的产品名）
+#   owner        所有者（Space 所属的用户或组织）
 
 # 每个消息 id 都必须在 locales/en/main.ftl 中存在，反之亦然（测试会检查）。
 # 参数原样插入；数字按复数规则选择（中文只有 *[other]）。
@@ -648,3 +649,17 @@ token-verdict-member = 可以重启 { $owner } 的 Space（组织 { $owner } 的
 # 故障的处理结果（以英文存储，如 back to up、fixed by restart）。
 resolution-back-to = 恢复为{ $verdict }
 resolution-fixed-by = 通过{ $step }修复
+
+## scale-web
+
+scale-owners = 所有者
+scale-owner-count = { $verdict } { $count } 个
+scale-owner-title = { $owner } 的 Space
+scale-attention-more = 另有 { $count } 个需要处理。
+scale-show-them = 全部显示
+scale-pages = 分页
+scale-previous = ‹ 上一页
+scale-next = 下一页 ›
+scale-page-of = 第 { $page } 页，共 { $pages } 页
+scale-verdict-label = 按判定筛选 Space
+scale-verdict-all = 全部判定

@@ -61,6 +61,7 @@ mod web_oauth_real;
 mod web_openapi;
 mod web_process;
 mod web_routes;
+mod web_scale;
 mod web_signin;
 mod web_signin_bounds;
 mod web_signin_restart;

@@ -8,6 +8,7 @@ pub(super) mod auth;
 mod costs;
 pub(super) mod dto;
 mod spaces;
+mod stream;
 
 /// The static report (`web::report`) writes the API's shapes too.
 pub(super) use spaces::summary;

@@ -1,6 +1,9 @@
-//! The figures `/metrics` reads from the store at scrape time: per-Space gauges (verdict,
-//! uptime, the newest live-metrics sample), open incidents, repairs and wakes, alert
-//! deliveries. Each family is filled by one step, then registered in a fixed order.
+//! The figures `/metrics` reads from the store once per cycle: per-Space gauges (verdict,
+//! uptime, the newest live-metrics sample), the number of Spaces of each verdict, open
+//! incidents, repairs and wakes, alert deliveries. Each family is filled by one step,
+//! then registered in a fixed order.
+
+use std::collections::HashMap;
 
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -8,7 +11,8 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::{Registry, Unit};
 
 use super::{
-    DeliveryLabel, FloatGauge, ResultLabel, SpaceLabel, VerdictLabel, WebState, WindowLabel,
+    CountLabel, DeliveryLabel, FloatGauge, ResultLabel, SpaceLabel, VerdictLabel, WebState,
+    WindowLabel,
 };
 use crate::domain::{ActionKind, Verdict};
 use crate::store::{ActionCount, SpaceState, StoreError, Uptime};
@@ -42,6 +46,8 @@ pub(super) async fn store_figures(
 struct SpaceFamilies {
     up: Family<SpaceLabel, Gauge>,
     verdicts: Family<VerdictLabel, Gauge>,
+    /// Spaces by verdict: an overview without a series per Space.
+    counts: [i64; 9],
     uptime: Family<WindowLabel, FloatGauge>,
     // The newest live-metrics sample of each Space (the memory sampler reads every
     // running Space at least every `[memory] every`).
@@ -51,12 +57,7 @@ struct SpaceFamilies {
 }
 
 impl SpaceFamilies {
-    fn add(
-        &mut self,
-        state: &WebState,
-        space: &SpaceState,
-        ratios: &std::collections::HashMap<String, Uptime>,
-    ) {
+    fn add(&mut self, state: &WebState, space: &SpaceState, ratios: &HashMap<String, Uptime>) {
         let name = space.space.to_string();
         let label = SpaceLabel {
             space: name.clone(),
@@ -74,7 +75,8 @@ impl SpaceFamilies {
         self.up
             .get_or_create(&label)
             .set(i64::from(space.verdict == Verdict::Up));
-        for verdict in Verdict::ALL {
+        for (verdict, count) in Verdict::ALL.into_iter().zip(self.counts.iter_mut()) {
+            *count += i64::from(space.verdict == verdict);
             self.verdicts
                 .get_or_create(&VerdictLabel {
                     space: name.clone(),
@@ -120,6 +122,19 @@ impl SpaceFamilies {
             "space_verdict",
             "1 for the Space's current verdict, 0 for the others",
             self.verdicts,
+        );
+        let counts = Family::<CountLabel, Gauge>::default();
+        for (verdict, count) in Verdict::ALL.into_iter().zip(self.counts) {
+            counts
+                .get_or_create(&CountLabel {
+                    verdict: verdict.as_str(),
+                })
+                .set(count);
+        }
+        registry.register(
+            "spaces_by_verdict",
+            "Watched Spaces with each verdict (Spaces not checked yet are in none)",
+            counts,
         );
         registry.register(
             "space_uptime_ratio",

@@ -1,7 +1,8 @@
 //! The few measurements that cannot be read back from the store and so are counted as
 //! they happen: Hub requests by HTTP status (through the Hub client's observer hook)
 //! and app probe latency (through `MeteredProbe`, a wrapper around the probe). Both
-//! live as long as the process; everything else on `/metrics` is read at scrape time.
+//! live as long as the process; everything else on `/metrics` is read from the store
+//! once per cycle (`cache`).
 
 use std::sync::Arc;
 
@@ -38,6 +39,9 @@ fn probe_histogram() -> Histogram {
 pub struct Meters {
     pub(super) hub_requests: Family<StatusLabel, Counter>,
     pub(super) probe_latency: Family<OutcomeLabel, Histogram, fn() -> Histogram>,
+    /// The exposition `/metrics` rendered for this cycle (`cache`): kept here so
+    /// every server the daemon starts on its socket shares it.
+    pub(super) scrapes: super::cache::ScrapeCache,
 }
 
 impl Default for Meters {
@@ -45,6 +49,7 @@ impl Default for Meters {
         Meters {
             hub_requests: Family::default(),
             probe_latency: Family::new_with_constructor(probe_histogram),
+            scrapes: super::cache::ScrapeCache::default(),
         }
     }
 }

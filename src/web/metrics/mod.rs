@@ -1,9 +1,11 @@
 //! `GET /metrics`: the OpenMetrics text exposition (which Prometheus reads), encoded by
 //! `prometheus-client`. Per-Space gauges, uptime, repairs and alert deliveries are read
-//! from the store at scrape time, so they survive restarts and need no hooks in the
-//! monitor; Hub requests and probe latency come from the live `Meters`; the check
-//! cycle's figures from the scheduler's status.
+//! from the store, so they survive restarts and need no hooks in the monitor; Hub
+//! requests and probe latency come from the live `Meters`; the check cycle's figures
+//! from the scheduler's status. The whole exposition is rendered once per cycle and
+//! served from `cache`, gzipped when the scraper asks (Prometheus does).
 
+mod cache;
 mod figures;
 mod meters;
 mod supervision;
@@ -11,8 +13,10 @@ mod supervision;
 use std::sync::atomic::AtomicU64;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::header::CONTENT_TYPE;
+use axum::http::HeaderMap;
+use axum::http::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, VARY};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -34,11 +38,45 @@ pub(super) fn router() -> Router<WebState> {
     Router::new().route("/metrics", get(scrape))
 }
 
-async fn scrape(State(state): State<WebState>) -> Result<Response, ApiError> {
-    let registry = collect(&state).await?;
+async fn scrape(State(state): State<WebState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let mark = cache::CycleMark::of(&state.scheduler.snapshot());
+    let exposition = state
+        .meters
+        .scrapes
+        .get_or_render(mark, async || render(&state).await)
+        .await?;
+    let gzip = headers
+        .get_all(ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(cache::accepts_gzip);
+    // The kept bytes themselves (`Bytes` clones share them): nothing is copied.
+    Ok(if gzip {
+        let body = Body::from(exposition.gzip.clone());
+        let headers = [
+            (CONTENT_TYPE, CONTENT),
+            (CONTENT_ENCODING, "gzip"),
+            (VARY, "accept-encoding"),
+        ];
+        (headers, body).into_response()
+    } else {
+        let body = Body::from(exposition.text.clone());
+        ([(CONTENT_TYPE, CONTENT), (VARY, "accept-encoding")], body).into_response()
+    })
+}
+
+/// The exposition of now, and whether it holds the store's figures (only then is it
+/// kept for the cycle). Compressing runs off the async threads.
+async fn render(state: &WebState) -> Result<(cache::Exposition, bool), ApiError> {
+    let (registry, complete) = collect(state).await?;
     let mut text = String::new();
     encode(&mut text, &registry).map_err(|e| ApiError::internal(format!("encoding: {e}")))?;
-    Ok(([(CONTENT_TYPE, CONTENT)], text).into_response())
+    drop(registry);
+    let exposition = tokio::task::spawn_blocking(move || cache::Exposition::new(text))
+        .await
+        .map_err(|e| ApiError::internal(format!("compressing: {e}")))?
+        .map_err(|e| ApiError::internal(format!("compressing: {e}")))?;
+    Ok((exposition, complete))
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -49,6 +87,11 @@ struct SpaceLabel {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct VerdictLabel {
     space: String,
+    verdict: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CountLabel {
     verdict: &'static str,
 }
 
@@ -77,9 +120,10 @@ struct VersionLabel {
 
 type FloatGauge = Gauge<f64, AtomicU64>;
 
-/// A registry filled for this scrape: fresh gauges from the store, plus the live
-/// counters (their clones share the process-wide values).
-async fn collect(state: &WebState) -> Result<Registry, ApiError> {
+/// A registry filled for this cycle: fresh gauges from the store, plus the live
+/// counters (their clones share the process-wide values); `false` when the store could
+/// not be read.
+async fn collect(state: &WebState) -> Result<(Registry, bool), ApiError> {
     let mut registry = Registry::with_prefix("spacewarden");
 
     let info = Family::<VersionLabel, Gauge>::default();
@@ -92,15 +136,17 @@ async fn collect(state: &WebState) -> Result<Registry, ApiError> {
     // The store's figures; when the store cannot be read (a full disk can keep new
     // connections from opening), the rest is still served, and says so.
     let readable = Gauge::<i64>::default();
-    match figures::store_figures(&mut registry, state).await {
+    let complete = match figures::store_figures(&mut registry, state).await {
         Ok(()) => {
             readable.set(1);
+            true
         }
         Err(e) => {
             let reference = crate::telemetry::ErrorRef::log("metrics: cannot read the store", &e);
             tracing::warn!(%reference, "metrics served without the store's figures");
+            false
         }
-    }
+    };
     registry.register(
         "store_readable",
         "1 when this scrape could read the store's figures",
@@ -151,5 +197,5 @@ async fn collect(state: &WebState) -> Result<Registry, ApiError> {
         last,
     );
     supervision::register(&mut registry, state);
-    Ok(registry)
+    Ok((registry, complete))
 }

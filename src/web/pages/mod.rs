@@ -5,7 +5,9 @@
 //! site (`static_pages`, for `spacewarden report`): read-only and self-contained.
 
 mod act;
+mod collapse;
 mod costs;
+mod filter;
 mod layout;
 mod login;
 mod parts;
@@ -20,8 +22,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use maud::html;
-use serde::Deserialize;
 
+use self::filter::{Filter, StatusQuery};
 use self::site::{Site, space_file};
 use super::auth::current_session;
 use super::{SampleBook, WebState};
@@ -40,6 +42,7 @@ pub(super) fn router() -> Router<WebState> {
     Router::new()
         .route("/", get(status_page))
         .route("/lang", get(super::lang::switch))
+        .route("/owner/{owner}", get(owner_page))
         .route("/space/{owner}/{name}", get(space_page))
         .route("/space/{owner}/{name}/{action}", post(act::act))
 }
@@ -144,21 +147,34 @@ async fn viewer(
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct StatusQuery {
-    q: Option<String>,
+/// What a status page is of: the whole watch list, or one owner's Spaces.
+struct Scope {
+    filter: Filter,
+    owner: Option<String>,
 }
 
 /// Everything the status page shows: the read model's overview, and this process's
-/// scheduler.
+/// scheduler; on an owner's page only that owner's Spaces, incidents and actions.
 async fn status_data(
     monitor: &Monitor,
     scheduler: SchedulerSnapshot,
-    filter: Option<String>,
+    scope: Scope,
     site: Site,
     ui: Ui,
 ) -> Result<status::StatusData, StoreError> {
-    let overview = view::overview(monitor).await?;
+    let mut overview = view::overview(monitor).await?;
+    if let Some(owner) = &scope.owner {
+        let of_owner = |space: &str| {
+            space
+                .split_once('/')
+                .is_some_and(|(o, _)| o.eq_ignore_ascii_case(owner))
+        };
+        overview
+            .rows
+            .retain(|row| row.id.owner().eq_ignore_ascii_case(owner));
+        overview.incidents.retain(|i| of_owner(&i.space_id));
+        overview.actions.retain(|a| of_owner(&a.space_id));
+    }
     // Where this process runs no scheduler (a report, a follower replica), the last
     // check any process stored stands in for it.
     let mut scheduler = scheduler;
@@ -174,9 +190,8 @@ async fn status_data(
         incidents: overview.incidents,
         actions: overview.actions,
         scheduler,
-        filter: filter
-            .map(|q| q.trim().to_owned())
-            .filter(|q| !q.is_empty()),
+        filter: scope.filter,
+        owner: scope.owner,
         site,
         costs: costs::CostView {
             days: view::COST_DAYS,
@@ -234,10 +249,14 @@ pub(in crate::web) async fn static_pages(
     };
     // Nobody signs in to a file.
     let viewer = Viewer::Visitor { sign_in: false };
+    let scope = Scope {
+        filter: Filter::default(),
+        owner: None,
+    };
     let data = status_data(
         monitor,
         SchedulerSnapshot::default(),
-        None,
+        scope,
         site,
         ui.clone(),
     )
@@ -270,9 +289,46 @@ async fn status_page(
     let failed = |e| PageError::Internal(ui.clone(), e);
     let (viewer, flash) = viewer(&state, &headers).await.map_err(failed)?;
     let scheduler = state.scheduler.snapshot();
-    let data = status_data(&state.monitor, scheduler, query.q, Site::Live, ui.clone())
+    let scope = Scope {
+        filter: Filter::from_query(query),
+        owner: None,
+    };
+    let data = status_data(&state.monitor, scheduler, scope, Site::Live, ui.clone())
         .await
         .map_err(failed)?;
+    Ok(Html(
+        status::render(&data, &viewer, flash.as_ref()).into_string(),
+    ))
+}
+
+/// `GET /owner/{owner}`: one owner's Spaces, what the collapsed front page links to
+/// (404 when spacewarden watches none of theirs).
+async fn owner_page(
+    State(state): State<WebState>,
+    ui: Ui,
+    headers: HeaderMap,
+    Path(owner): Path<String>,
+    Query(query): Query<StatusQuery>,
+) -> Result<Html<String>, PageError> {
+    let failed = |e| PageError::Internal(ui.clone(), e);
+    // An owner is the first part of a Space id: the same characters.
+    let owner = SpaceId::parse(&format!("{owner}/x"))
+        .map(|id| id.owner().to_owned())
+        .map_err(|_| PageError::NotFound(ui.clone()))?;
+    let scheduler = state.scheduler.snapshot();
+    let scope = Scope {
+        filter: Filter::from_query(query),
+        owner: Some(owner),
+    };
+    let mut data = status_data(&state.monitor, scheduler, scope, Site::Live, ui.clone())
+        .await
+        .map_err(failed)?;
+    let Some(first) = data.rows.first() else {
+        return Err(PageError::NotFound(ui));
+    };
+    // The spelling the Hub uses, as the front page links it.
+    data.owner = Some(first.id.owner().to_owned());
+    let (viewer, flash) = viewer(&state, &headers).await.map_err(failed)?;
     Ok(Html(
         status::render(&data, &viewer, flash.as_ref()).into_string(),
     ))

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
+use super::filter::{Filter, needs_attention};
 use super::layout::{Frame, Viewer, page};
 use super::parts::{bar_average, mini_bar, pct, verdict_badge};
 use super::site::Site;
@@ -36,8 +37,10 @@ pub(crate) struct StatusData {
     pub incidents: Vec<IncidentRow>,
     pub actions: Vec<ActionRow>,
     pub scheduler: SchedulerSnapshot,
-    /// `?q=`: only Spaces whose name contains it (case-insensitive).
-    pub filter: Option<String>,
+    /// `?q=`, `?verdict=`, `?page=`: which Spaces the list shows.
+    pub filter: Filter,
+    /// On an owner's page (`/owner/{owner}`): the owner, whose Spaces alone are `rows`.
+    pub owner: Option<String>,
     pub site: Site,
     pub costs: super::costs::CostView,
     pub tokens: Vec<crate::monitor::TokenProblem>,
@@ -50,14 +53,6 @@ pub(super) fn space_link(site: Site, space: &str, text: &str) -> Markup {
         @if let Some(href) = site.space_page(space) { a href=(href) { (text) } }
         @else { span.space { (text) } }
     }
-}
-
-fn needs_attention(row: &SpaceRow) -> bool {
-    row.incident.is_some()
-        || row
-            .state
-            .as_ref()
-            .is_some_and(|s| s.verdict.needs_attention())
 }
 
 fn summary_line(d: &StatusData) -> Markup {
@@ -108,7 +103,7 @@ fn bar<'a>(d: &'a StatusData, row: &SpaceRow) -> &'a [DayUptime] {
 }
 
 /// A Space that needs attention: what is wrong, since when.
-fn problem_card(d: &StatusData, row: &SpaceRow) -> Markup {
+pub(super) fn problem_card(d: &StatusData, row: &SpaceRow) -> Markup {
     let name = row.id.to_string();
     let state = row.state.as_ref();
     let days = bar(d, row);
@@ -168,7 +163,7 @@ fn space_row(d: &StatusData, viewer: &Viewer, row: &SpaceRow) -> Markup {
     }
 }
 
-fn owner_groups<'a>(rows: &[&'a SpaceRow]) -> Vec<(String, Vec<&'a SpaceRow>)> {
+pub(super) fn owner_groups<'a>(rows: &[&'a SpaceRow]) -> Vec<(String, Vec<&'a SpaceRow>)> {
     let mut groups: BTreeMap<String, Vec<&SpaceRow>> = BTreeMap::new();
     for row in rows {
         groups
@@ -193,7 +188,12 @@ fn acts(viewer: &Viewer) -> bool {
     matches!(viewer, Viewer::SignedIn(session) if session.may_act())
 }
 
-fn owner_section(d: &StatusData, viewer: &Viewer, owner: &str, rows: &[&SpaceRow]) -> Markup {
+pub(super) fn owner_section(
+    d: &StatusData,
+    viewer: &Viewer,
+    owner: &str,
+    rows: &[&SpaceRow],
+) -> Markup {
     let bad = rows.iter().filter(|r| needs_attention(r)).count();
     let ui = &d.ui;
     let signed_in = d.site.is_live() && acts(viewer);
@@ -223,12 +223,14 @@ fn filter_box(d: &StatusData, shown: usize) -> Markup {
     let ui = &d.ui;
     html! {
         @if d.site.is_live() {
-            form.filter method="get" action="/" role="search" {
-                input #filter type="search" name="q" value=[d.filter.as_deref()]
+            @let base = super::collapse::base(d);
+            form.filter method="get" action=(base) role="search" {
+                input #filter type="search" name="q" value=[d.filter.q.as_deref()]
                     placeholder=(ui.t("filter-placeholder")) aria-label=(ui.t("filter-label")) autocomplete="off";
+                @if super::collapse::applies(d) { (super::collapse::verdict_select(d)) }
                 button type="submit" { (ui.t("filter-button")) }
-                @if d.filter.is_some() {
-                    " " span.summary { (t!(ui.lang, "filter-shown", shown = shown, total = d.rows.len())) " · " a href="/" { (ui.t("filter-show-all")) } }
+                @if d.filter.narrows() {
+                    " " span.summary { (t!(ui.lang, "filter-shown", shown = shown, total = d.rows.len())) " · " a href=(base) { (ui.t("filter-show-all")) } }
                 }
             }
         }
@@ -315,19 +317,17 @@ pub(crate) fn actions_table(
 }
 
 pub(crate) fn render(d: &StatusData, viewer: &Viewer, flash: Option<&Flash>) -> Markup {
-    let needle = d.filter.as_deref().map(str::to_ascii_lowercase);
-    let shown: Vec<&SpaceRow> = d
-        .rows
-        .iter()
-        .filter(|r| needle.as_deref().is_none_or(|q| r.id.key().contains(q)))
-        .collect();
+    let shown: Vec<&SpaceRow> = d.rows.iter().filter(|r| d.filter.keeps(r)).collect();
     let problems: Vec<&SpaceRow> = shown
         .iter()
         .copied()
         .filter(|r| needs_attention(r))
         .collect();
     let ui = &d.ui;
-    let title = ui.t("status-title");
+    let title = match &d.owner {
+        Some(owner) => t!(ui.lang, "scale-owner-title", owner = owner.clone()),
+        None => ui.t("status-title"),
+    };
     let mut frame = Frame::new(ui, d.site, &title, d.now, viewer);
     frame.flash = flash;
     page(
@@ -339,6 +339,9 @@ pub(crate) fn render(d: &StatusData, viewer: &Viewer, flash: Option<&Flash>) -> 
             (summary_line(d))
             (filter_box(d, shown.len()))
             div #spaces data-live=[d.site.is_live().then_some("/live")] data-live-title=(ui.t("live-title")) {
+                @if super::collapse::applies(d) {
+                    (super::collapse::spaces(d, viewer, &shown))
+                } @else {
                 @if !problems.is_empty() {
                     h2 { (ui.t("status-needs-attention")) }
                     div.cards { @for row in &problems { (problem_card(d, row)) } }
@@ -351,8 +354,10 @@ pub(crate) fn render(d: &StatusData, viewer: &Viewer, flash: Option<&Flash>) -> 
                 } @else {
                     @for (owner, rows) in owner_groups(&shown) { (owner_section(d, viewer, &owner, &rows)) }
                 }
+                }
             }
-            (super::costs::section(ui, &d.costs))
+            // The costs are the whole install's: the front page's.
+            @if d.owner.is_none() { (super::costs::section(ui, &d.costs)) }
             h2 { (ui.t("status-recent-incidents")) }
             (incidents_table(ui, d.site, d.now, &d.incidents, true))
             h2 { (ui.t("status-recent-actions")) }

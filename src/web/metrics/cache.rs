@@ -1,0 +1,176 @@
+//! `/metrics`' answer, rendered once per check cycle and kept: at 10,000 Spaces the
+//! exposition is about 10 MB of text (one `space_verdict` line per Space and verdict),
+//! too much to rebuild from the store for every scrape. The kept text and its gzip
+//! are shared `Bytes`, so a scrape copies nothing.
+//!
+//! The exposition is rendered again when a cycle ends (the scheduler's counters move)
+//! or when it is `MAX_AGE` old, whichever comes first: a follower replica and a
+//! process between long cycles still see repairs, alerts and samples within a minute.
+//! An exposition rendered without the store's figures is served but not kept, so the
+//! next scrape tries the store again.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+
+use crate::monitor::SchedulerSnapshot;
+
+/// How long a kept exposition stands when no cycle ends.
+pub(super) const MAX_AGE: Duration = Duration::from_secs(60);
+
+/// What moves when a cycle ends, stored or failed (or a tick is skipped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct CycleMark([u64; 4]);
+
+impl CycleMark {
+    pub(super) fn of(s: &SchedulerSnapshot) -> CycleMark {
+        CycleMark([
+            s.cycles,
+            s.failed_cycles,
+            s.panicked_cycles,
+            s.skipped_ticks,
+        ])
+    }
+}
+
+/// One rendered exposition, plain and gzipped.
+#[derive(Debug)]
+pub(super) struct Exposition {
+    pub text: Bytes,
+    pub gzip: Bytes,
+}
+
+impl Exposition {
+    /// Compresses `text` (the default level: it runs once per cycle, and at 10,000
+    /// Spaces it brings 10 MB to about 600 KB, under Prometheus' usual body limits).
+    pub(super) fn new(text: String) -> std::io::Result<Exposition> {
+        let mut gzip = GzEncoder::new(Vec::with_capacity(text.len() / 8), Compression::default());
+        gzip.write_all(text.as_bytes())?;
+        Ok(Exposition {
+            gzip: Bytes::from(gzip.finish()?),
+            text: Bytes::from(text),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct Kept {
+    mark: CycleMark,
+    at: Instant,
+    exposition: Arc<Exposition>,
+}
+
+/// The kept exposition, shared by every clone (the daemon's `Meters` carry it).
+#[derive(Debug, Clone, Default)]
+pub struct ScrapeCache {
+    // A tokio lock held while rendering: concurrent scrapes after a cycle wait for one
+    // render instead of each reading the store.
+    kept: Arc<tokio::sync::Mutex<Option<Kept>>>,
+}
+
+impl ScrapeCache {
+    /// The kept exposition if it is of `mark` and fresh, else `render`'s, kept when
+    /// `render` says it is complete.
+    pub(super) async fn get_or_render<F, E>(
+        &self,
+        mark: CycleMark,
+        render: F,
+    ) -> Result<Arc<Exposition>, E>
+    where
+        F: AsyncFnOnce() -> Result<(Exposition, bool), E>,
+    {
+        let mut kept = self.kept.lock().await;
+        if let Some(k) = kept.as_ref()
+            && k.mark == mark
+            && k.at.elapsed() < MAX_AGE
+        {
+            return Ok(Arc::clone(&k.exposition));
+        }
+        let (exposition, complete) = render().await?;
+        let exposition = Arc::new(exposition);
+        *kept = complete.then(|| Kept {
+            mark,
+            at: Instant::now(),
+            exposition: Arc::clone(&exposition),
+        });
+        Ok(exposition)
+    }
+}
+
+/// Whether `accept` (an `Accept-Encoding` value) takes gzip: listed (or `x-gzip`)
+/// without `q=0`.
+pub(super) fn accepts_gzip(accept: &str) -> bool {
+    accept.split(',').any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        let coding = parts.next().unwrap_or("");
+        let refused = parts.any(|p| {
+            p.strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        (coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip")) && !refused
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+
+    #[test]
+    fn gzip_is_taken_when_asked_without_q0() {
+        assert!(accepts_gzip("gzip"));
+        assert!(accepts_gzip("identity, GZIP;q=0.5"));
+        assert!(accepts_gzip("deflate, x-gzip"));
+        assert!(!accepts_gzip("gzip;q=0"));
+        assert!(!accepts_gzip("br, deflate"));
+        assert!(!accepts_gzip(""));
+    }
+
+    #[test]
+    fn the_gzip_decodes_to_the_text() {
+        let text = "spacewarden_space_up{space=\"a/b\"} 1\n".repeat(1000);
+        let e = Exposition::new(text.clone()).unwrap();
+        let mut back = String::new();
+        flate2::read::GzDecoder::new(&e.gzip[..])
+            .read_to_string(&mut back)
+            .unwrap();
+        assert_eq!(back, text);
+        assert!(e.gzip.len() < text.len() / 10);
+    }
+
+    #[tokio::test]
+    async fn a_kept_exposition_stands_until_the_cycle_moves() {
+        let cache = ScrapeCache::default();
+        let mark = CycleMark([1, 0, 0, 0]);
+        let render = |text: &'static str, complete: bool| {
+            async move || Ok::<_, ()>((Exposition::new(text.to_owned()).unwrap(), complete))
+        };
+        let first = cache
+            .get_or_render(mark, render("one", true))
+            .await
+            .unwrap();
+        let again = cache
+            .get_or_render(mark, render("two", true))
+            .await
+            .unwrap();
+        assert_eq!(again.text, first.text, "the same cycle: kept");
+        let next = CycleMark([2, 0, 0, 0]);
+        let moved = cache
+            .get_or_render(next, render("three", false))
+            .await
+            .unwrap();
+        assert_eq!(moved.text, "three");
+        // Incomplete (no store): not kept, the next scrape renders again.
+        let retried = cache
+            .get_or_render(next, render("four", true))
+            .await
+            .unwrap();
+        assert_eq!(retried.text, "four");
+    }
+}

@@ -3,9 +3,11 @@
 //! too much to rebuild from the store for every scrape. The kept text and its gzip
 //! are shared `Bytes`, so a scrape copies nothing.
 //!
-//! The exposition is rendered again when a cycle ends (the scheduler's counters move)
-//! or when it is `MAX_AGE` old, whichever comes first: a follower replica and a
-//! process between long cycles still see repairs, alerts and samples within a minute.
+//! The exposition is rendered again when a cycle ends (the scheduler's counters move,
+//! or the store's change marker: a follower replica runs no cycle of its own but sees
+//! the leader's), or when it is `MAX_AGE` old, whichever comes first: a process
+//! between long cycles still sees repairs, alerts and samples within a minute. A
+//! marker that cannot be read counts as unchanged.
 //! An exposition rendered without the store's figures is served but not kept, so the
 //! next scrape tries the store again.
 
@@ -60,6 +62,8 @@ impl Exposition {
 #[derive(Debug)]
 struct Kept {
     mark: CycleMark,
+    /// The store's change marker when it was rendered.
+    stored: Option<i64>,
     at: Instant,
     exposition: Arc<Exposition>,
 }
@@ -73,11 +77,13 @@ pub struct ScrapeCache {
 }
 
 impl ScrapeCache {
-    /// The kept exposition if it is of `mark` and fresh, else `render`'s, kept when
+    /// The kept exposition if it is of `mark` and `stored` (the store's change marker;
+    /// `None` when unreadable, which matches any) and fresh, else `render`'s, kept when
     /// `render` says it is complete.
     pub(super) async fn get_or_render<F, E>(
         &self,
         mark: CycleMark,
+        stored: Option<i64>,
         render: F,
     ) -> Result<Arc<Exposition>, E>
     where
@@ -86,14 +92,17 @@ impl ScrapeCache {
         let mut kept = self.kept.lock().await;
         if let Some(k) = kept.as_ref()
             && k.mark == mark
+            && (stored.is_none() || stored == k.stored)
             && k.at.elapsed() < MAX_AGE
         {
             return Ok(Arc::clone(&k.exposition));
         }
+        let stored = stored.or(kept.as_ref().and_then(|k| k.stored));
         let (exposition, complete) = render().await?;
         let exposition = Arc::new(exposition);
         *kept = complete.then(|| Kept {
             mark,
+            stored,
             at: Instant::now(),
             exposition: Arc::clone(&exposition),
         });
@@ -152,25 +161,37 @@ mod tests {
             async move || Ok::<_, ()>((Exposition::new(text.to_owned()).unwrap(), complete))
         };
         let first = cache
-            .get_or_render(mark, render("one", true))
+            .get_or_render(mark, Some(7), render("one", true))
             .await
             .unwrap();
         let again = cache
-            .get_or_render(mark, render("two", true))
+            .get_or_render(mark, Some(7), render("two", true))
             .await
             .unwrap();
         assert_eq!(again.text, first.text, "the same cycle: kept");
         let next = CycleMark([2, 0, 0, 0]);
         let moved = cache
-            .get_or_render(next, render("three", false))
+            .get_or_render(next, Some(7), render("three", false))
             .await
             .unwrap();
         assert_eq!(moved.text, "three");
         // Incomplete (no store): not kept, the next scrape renders again.
         let retried = cache
-            .get_or_render(next, render("four", true))
+            .get_or_render(next, Some(7), render("four", true))
             .await
             .unwrap();
         assert_eq!(retried.text, "four");
+        // A follower: its own cycles stand still, the store's marker moves.
+        let followed = cache
+            .get_or_render(next, Some(8), render("five", true))
+            .await
+            .unwrap();
+        assert_eq!(followed.text, "five", "the leader stored a cycle");
+        // An unreadable marker matches what was kept.
+        let unread = cache
+            .get_or_render(next, None, render("six", true))
+            .await
+            .unwrap();
+        assert_eq!(unread.text, "five");
     }
 }

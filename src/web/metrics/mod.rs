@@ -40,10 +40,19 @@ pub(super) fn router() -> Router<WebState> {
 
 async fn scrape(State(state): State<WebState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let mark = cache::CycleMark::of(&state.scheduler.snapshot());
+    // A follower's own counters never move: the leader's stored cycles do (two small
+    // reads per scrape).
+    let stored = state
+        .monitor
+        .store()
+        .read_mark()
+        .await
+        .ok()
+        .map(|m| m.counter);
     let exposition = state
         .meters
         .scrapes
-        .get_or_render(mark, async || render(&state).await)
+        .get_or_render(mark, stored, async || render(&state).await)
         .await?;
     let gzip = headers
         .get_all(ACCEPT_ENCODING)

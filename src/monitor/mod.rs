@@ -46,7 +46,9 @@ pub use watchdog::run_watchdog;
 /// Knobs that are not part of the public configuration.
 #[derive(Debug, Clone)]
 pub struct Tuning {
-    /// Owners listed at once.
+    /// Owners listed at once. Each listing is one request (a page per 500 Spaces), and
+    /// probing starts as each arrives; the Hub's pacing (`hub::ratelimit`) still
+    /// holds every request once a reply says the budget is spent.
     pub owner_concurrency: usize,
     /// App probes in flight at once.
     pub probe_concurrency: usize,
@@ -55,7 +57,7 @@ pub struct Tuning {
 impl Default for Tuning {
     fn default() -> Self {
         Tuning {
-            owner_concurrency: 4,
+            owner_concurrency: 16,
             probe_concurrency: 32,
         }
     }

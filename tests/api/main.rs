@@ -24,6 +24,7 @@ mod fake_hub_selftest;
 mod fake_telegram_selftest;
 mod hub_client;
 mod hub_events;
+mod listing_overlap;
 mod memory;
 mod older_tools_env;
 mod oneshot_action;

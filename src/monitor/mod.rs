@@ -37,6 +37,7 @@ use crate::supervise::Supervisor;
 
 pub use attempt::{ActionRefused, CallFailed};
 pub use cycle::CycleError;
+pub use memory::SamplerFigures;
 pub use plan::{Plan, Planned, SpaceFacts, Work, plan};
 pub use repair::{RepairOutcome, Started};
 pub use scheduler::{Scheduler, SchedulerSnapshot, SchedulerStatus};

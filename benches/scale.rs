@@ -82,6 +82,8 @@ fn env(server: &stand_in::StandIn, owners: usize, dir: &Path) -> Vec<(String, St
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
+    // Allocator experiments reach the child (`GLIBC_TUNABLES=glibc.malloc.…`).
+    .chain(std::env::var("GLIBC_TUNABLES").map(|v| ("GLIBC_TUNABLES".to_owned(), v)))
     .collect()
 }
 

@@ -1,16 +1,26 @@
-//! `spacewarden check --json` at scale (issue 25): N Spaces over M owners (1,000 over
-//! 10 and 10,000 over 100), listed by a stand-in Hub and probed at stand-in apps that
-//! both answer from memory after 50 ms (`support/stand_in.rs`): the fake Hub of the
-//! tests tops out near 330 requests a second, so it would measure itself. Prints the
-//! wall time, CPU (user + system) and peak RSS of the child, read by `/usr/bin/time`.
+//! Issue 25 at scale: N Spaces over N/100 owners (1,000 over 10 and 10,000 over 100),
+//! listed by a stand-in Hub and probed at stand-in apps that both answer from memory
+//! after 50 ms (`support/stand_in.rs`): the fake Hub of the tests tops out near 330
+//! requests a second, so it would measure itself. The store first gets 90 days of
+//! history (`scale/history.rs`). Then, per size:
 //!
-//! Each size runs `check` twice on one SQLite database: the first stores every Space
-//! for the first time, the second finds them stored (what cron sees from then on).
+//! - `spacewarden check --json`, twice on that store: wall time, CPU (user + system)
+//!   and peak RSS of the child, read by `/usr/bin/time`;
+//! - `spacewarden run` for a few cycles back to back while a client asks for `GET /`
+//!   and `/metrics` with gzip (`scale/daemon.rs`): CPU per cycle, peak RSS, answer
+//!   times and sizes, the first `GET /` after each commit, and the WAL.
 //!
-//! `cargo bench --bench scale` (both sizes), `-- 1000` (one size). `SCALE_BIN=path`
-//! measures another build of the binary (an older commit, for before and after).
-//! Asserts nothing.
+//! Last, the 400-Space daemon: 4 owners of 100, 100 cycles back to back (about a
+//! second each at 50 ms answers), no history, no traffic: its peak RSS.
+//!
+//! `cargo bench --bench scale` (both sizes and the 400-Space case), `-- 1000` (one
+//! size), `-- rss` (only the 400-Space case). `SCALE_BIN=path` measures another build
+//! of the binary (an older commit, for before and after). Asserts nothing.
 
+#[path = "scale/daemon.rs"]
+mod daemon;
+#[path = "scale/history.rs"]
+mod history;
 #[path = "support/stand_in.rs"]
 mod stand_in;
 
@@ -32,13 +42,12 @@ struct Cost {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let sizes: Vec<usize> = match args
-        .iter()
-        .filter_map(|a| a.parse().ok())
-        .collect::<Vec<_>>()
-    {
-        sizes if sizes.is_empty() => vec![1_000, 10_000],
-        sizes => sizes,
+    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    let only_rss = args.iter().any(|a| a == "rss");
+    let (sizes, rss) = match (sizes.is_empty(), only_rss) {
+        (_, true) => (Vec::new(), true),
+        (true, false) => (vec![1_000, 10_000], true),
+        (false, false) => (sizes, false),
     };
     let binary =
         std::env::var("SCALE_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_spacewarden").to_owned());
@@ -47,33 +56,126 @@ fn main() {
         .build()
         .expect("runtime");
     println!("binary: {binary}; Hub and apps answer after {DELAY:?}");
-    println!("| Spaces | owners | run | wall | CPU | peak RSS | exit | Spaces in JSON |");
-    println!("|---|---|---|---|---|---|---|---|");
     for spaces in sizes {
-        let owners = spaces.div_ceil(100);
-        let server = runtime.block_on(stand_in::start(spaces, owners, DELAY));
-        let dir = tempfile::tempdir().expect("temp dir");
-        for run in ["first (empty store)", "second (stored)"] {
-            let cost = check(&binary, &server, owners, dir.path());
-            println!(
-                "| {spaces} | {owners} | {run} | {:.2} s | {:.2} s | {:.1} MB | {} | {} |",
-                cost.wall_s, cost.cpu_s, cost.peak_mb, cost.code, cost.spaces_in_json
-            );
-        }
-        let unexpected = server.unexpected();
-        if unexpected > 0 {
-            println!("({unexpected} requests the stand-in does not serve were answered 404)");
-        }
-        drop(server);
+        runtime.block_on(size(&binary, spaces));
+    }
+    if rss {
+        runtime.block_on(daemon_400(&binary));
     }
 }
 
-/// Runs `spacewarden check --json` under `/usr/bin/time` and reads what it cost.
-fn check(binary: &str, server: &stand_in::StandIn, owners: usize, dir: &Path) -> Cost {
-    let times = dir.join("time.txt");
+/// The environment of `check` and `run` against `server`.
+fn env(server: &stand_in::StandIn, owners: usize, dir: &Path) -> Vec<(String, String)> {
     let watch: Vec<String> = (0..owners)
         .map(|o| format!("{}/*", stand_in::owner(o)))
         .collect();
+    [
+        ("PATH", std::env::var("PATH").unwrap_or_default()),
+        ("HF_ENDPOINT", server.url()),
+        ("HF_SPACES_API_URL", server.url()),
+        ("HF_APP_URL_TEMPLATE", server.app_url_template()),
+        ("HF_TIMEOUT", "30s".into()),
+        ("SPACES", watch.join(",")),
+        ("DATABASE_URL", database_url(dir)),
+        ("RUST_LOG", "warn".into()),
+        ("PORT", "0".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    // Allocator experiments reach the child (`GLIBC_TUNABLES=glibc.malloc.…`).
+    .chain(std::env::var("GLIBC_TUNABLES").map(|v| ("GLIBC_TUNABLES".to_owned(), v)))
+    .collect()
+}
+
+fn database_url(dir: &Path) -> String {
+    format!("sqlite://{}", dir.join("spacewarden.db").display())
+}
+
+/// One size: history, `check` twice, then the daemon under web traffic.
+async fn size(binary: &str, spaces: usize) {
+    let owners = spaces.div_ceil(100);
+    let server = stand_in::start(spaces, owners, DELAY).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let seeding = std::time::Instant::now();
+    history::seed(
+        &database_url(dir.path()),
+        spaces,
+        owners,
+        chrono::Utc::now(),
+    )
+    .await;
+    println!(
+        "\n{spaces} Spaces over {owners} owners, {} days of history (seeded in {:.0} s)\n",
+        history::DAYS,
+        seeding.elapsed().as_secs_f64()
+    );
+    println!("| measure | figure |");
+    println!("|---|---|");
+    let env = env(&server, owners, dir.path());
+    for run in ["first", "second"] {
+        let (binary, env, dir) = (binary.to_owned(), env.clone(), dir.path().to_owned());
+        let cost = tokio::task::spawn_blocking(move || check(&binary, &env, &dir))
+            .await
+            .expect("check");
+        println!(
+            "| `check --json`, {run} run: wall / CPU / peak RSS | {:.2} s / {:.2} s / {:.1} MB (exit {}, {} Spaces in JSON) |",
+            cost.wall_s, cost.cpu_s, cost.peak_mb, cost.code, cost.spaces_in_json
+        );
+    }
+    let cycles = if spaces >= 10_000 { 4 } else { 10 };
+    let cost = daemon::run(binary, &env, dir.path(), cycles, true).await;
+    print_daemon(&cost);
+    let unexpected = server.unexpected();
+    if unexpected > 0 {
+        println!("({unexpected} requests the stand-in does not serve were answered 404)");
+    }
+}
+
+fn print_daemon(cost: &daemon::DaemonCost) {
+    println!(
+        "| daemon with web traffic, {} cycles: CPU per cycle | {:.2} s |",
+        cost.cycles, cost.cpu_per_cycle_s
+    );
+    println!(
+        "| daemon RSS with web traffic: peak / at the end | {:.1} MB / {:.1} MB |",
+        cost.peak_mb, cost.last_mb
+    );
+    println!(
+        "| `GET /` (gzip), median / p99 / max, size | {} |",
+        cost.page.summary()
+    );
+    println!(
+        "| first `GET /` after a commit | {} |",
+        cost.page_after_commit.summary()
+    );
+    println!("| `/metrics` (gzip) | {} |", cost.metrics.summary());
+    println!("| WAL at the end | {:.1} MB |", cost.wal_mb);
+}
+
+/// The 400-Space daemon: 100 cycles back to back, no history, no traffic.
+async fn daemon_400(binary: &str) {
+    let (spaces, owners) = (400, 4);
+    let server = stand_in::start(spaces, owners, DELAY).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let env = env(&server, owners, dir.path());
+    let started = std::time::Instant::now();
+    let cost = daemon::run(binary, &env, dir.path(), 100, false).await;
+    println!(
+        "\n| 400 Spaces, daemon, {} cycles back to back ({:.0} s) | figure | target |",
+        cost.cycles,
+        started.elapsed().as_secs_f64()
+    );
+    println!("|---|---|---|");
+    println!(
+        "| peak RSS (`VmHWM`) / at the end (`VmRSS`) | {:.1} MB / {:.1} MB | peak ≤ 25 MB |",
+        cost.peak_mb, cost.last_mb
+    );
+    println!("| CPU per cycle | {:.3} s | – |", cost.cpu_per_cycle_s);
+}
+
+/// Runs `spacewarden check --json` under `/usr/bin/time` and reads what it cost.
+fn check(binary: &str, env: &[(String, String)], dir: &Path) -> Cost {
+    let times = dir.join("time.txt");
     let output = std::process::Command::new("/usr/bin/time")
         .arg("-f")
         .arg("%e %U %S %M")
@@ -82,18 +184,7 @@ fn check(binary: &str, server: &stand_in::StandIn, owners: usize, dir: &Path) ->
         .arg(binary)
         .args(["check", "--json"])
         .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HF_ENDPOINT", server.url())
-        .env("HF_SPACES_API_URL", server.url())
-        .env("HF_APP_URL_TEMPLATE", server.app_url_template())
-        .env("HF_TIMEOUT", "30s")
-        .env("SPACES", watch.join(","))
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}", dir.join("spacewarden.db").display()),
-        )
-        .env("RUST_LOG", "warn")
-        .env("PORT", "0")
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .current_dir(dir)
         .stdin(Stdio::null())
         .output()

@@ -22,6 +22,11 @@ pub fn owner(n: usize) -> String {
     format!("scale-{n:03}")
 }
 
+/// The id of Space number `i` of `owners` owners.
+pub fn space(i: usize, owners: usize) -> String {
+    format!("{}/space-{i:05}", owner(i % owners))
+}
+
 struct Shared {
     /// Each owner's listing, rendered once.
     listings: HashMap<String, String>,
@@ -64,7 +69,7 @@ fn listings(spaces: usize, owners: usize) -> HashMap<String, String> {
     let mut entries: HashMap<String, Vec<serde_json::Value>> = HashMap::new();
     for i in 0..spaces {
         let owner = owner(i % owners);
-        let id = format!("{owner}/space-{i:05}");
+        let id = space(i, owners);
         let entry = serde_json::json!({
             "id": id,
             "subdomain": id.replace('/', "-"),

@@ -32,8 +32,8 @@ pub use locale::Locale;
 pub use oauth::{OAuthSettings, OrgMembership, RoleList, WebAccess, WebRole};
 pub use schedule::{CheckSchedule, ScheduleError, WeekdayError};
 pub use spaces_file::{
-    CauseSettings, HistorySettings, MaintenanceWindow, ProbeSettings, RepairSettings, SpacePolicy,
-    SpaceSettings,
+    CauseSettings, HistorySettings, MaintenanceWindow, MemorySettings, ProbeSettings,
+    RepairSettings, SpacePolicy, SpaceSettings,
 };
 pub use web::{MAX_VERIFY_MEMORY_KIB, ProxyNet, SignIn, WebPassword, WebSettings};
 

@@ -66,21 +66,38 @@ impl Monitor {
         Ok(observations)
     }
 
-    /// Asks the Hub and probes the apps; stores nothing.
+    /// Asks the Hub and probes the apps; stores nothing. Listing and probing overlap:
+    /// each owner's Spaces go to the probes as soon as its list arrives, so one slow
+    /// owner delays only its own Spaces (issue 25). Both halves run in this task, the
+    /// listing half handing over through a channel, so neither waits for the other's
+    /// buffer to drain.
     pub async fn observe(&self, targets: &[WatchTarget]) -> Result<Vec<Observation>, CycleError> {
         let started = std::time::Instant::now();
         let states: HashMap<String, SpaceState> = self.inner.store.space_state_map().await?;
-        let seen: Vec<Seen> = stream::iter(group_by_owner(targets))
-            .map(|group| self.observe_owner(group))
-            .buffer_unordered(self.inner.tuning.owner_concurrency.max(1))
-            .flat_map(stream::iter)
-            .collect()
-            .await;
-        let mut observations: Vec<Observation> = stream::iter(seen)
+        let (listed, arrived) = tokio::sync::mpsc::unbounded_channel::<Seen>();
+        let list = async move {
+            stream::iter(group_by_owner(targets))
+                .map(|group| self.observe_owner(group))
+                .buffer_unordered(self.inner.tuning.owner_concurrency.max(1))
+                .for_each(|seen| {
+                    for one in seen {
+                        // The receiver lives until every sender is gone: never fails.
+                        let _ = listed.send(one);
+                    }
+                    std::future::ready(())
+                })
+                .await;
+            // Dropping the sender ends the probes' stream once it is drained.
+            drop(listed);
+        };
+        let arrived = stream::unfold(arrived, |mut rx| async move {
+            rx.recv().await.map(|seen| (seen, rx))
+        });
+        let probe = arrived
             .map(|seen| self.conclude(seen, &states))
             .buffer_unordered(self.inner.tuning.probe_concurrency.max(1))
-            .collect()
-            .await;
+            .collect::<Vec<Observation>>();
+        let ((), mut observations) = futures_util::future::join(list, probe).await;
         observations.sort_by_key(Observation::label);
         tracing::debug!(
             spaces = observations.len(),

@@ -7,10 +7,14 @@
 //! Memory at or above `high_pct` of the limit in every sample of a read raises one
 //! `memory_high` warning, with the figure and advice; it is never a reason to restart.
 //! The warning is re-armed once a read finds the Space below the threshold.
+//!
+//! How many streams at once follows the number of running Spaces (`pace`), so each is
+//! read once per `every` up to 10,000 of them; a 429 from the Hub wins over that.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, stream};
@@ -19,14 +23,25 @@ use tokio_util::sync::CancellationToken;
 use super::Monitor;
 use crate::alerts::{Alert, AlertEvent, EventKind, Note};
 use crate::domain::{SpaceId, Stage, time};
-use crate::hub::MetricSample;
+use crate::hub::{HubError, MetricSample};
+
+mod pace;
+
+pub use pace::SamplerFigures;
 
 /// How often the sampler looks for Spaces due a read. The first look comes right after
 /// start, and again shortly after, so the first cycle's Spaces are read within a minute.
 const LOOK_EVERY: Duration = Duration::from_secs(20);
 
-/// One Space's read: its samples, or `None` when the stream gave none.
-type Read = (SpaceId, Option<Vec<MetricSample>>);
+/// One Space's read, as a sweep saw it.
+struct Read {
+    space: SpaceId,
+    /// The samples, or `None` when the stream gave none.
+    samples: Option<Vec<MetricSample>>,
+    /// When it ended (the injected clock), and how long it took.
+    at: DateTime<Utc>,
+    took: Duration,
+}
 
 /// What the sampler remembers between reads (in memory: after a restart every Space is
 /// due at once, and a Space still near its limit is warned about again).
@@ -36,6 +51,15 @@ pub(super) struct SamplerState {
     read_at: Mutex<HashMap<String, DateTime<Utc>>>,
     /// Spaces (by key) warned about and not yet seen below the threshold.
     warned: Mutex<HashSet<String>>,
+    /// How many streams at once, and what that achieved (`pace`).
+    pace: Mutex<pace::Pace>,
+}
+
+/// The Spaces one sweep reads, and how many Spaces run.
+struct Due {
+    spaces: Vec<SpaceId>,
+    running: usize,
+    muted: HashSet<String>,
 }
 
 impl Monitor {
@@ -56,87 +80,161 @@ impl Monitor {
         }
     }
 
-    /// One sweep: every running, watched Space not read within `every`, at most
-    /// `streams` at once. Returns how many were read. Tests only (`testkit`): the
+    /// One sweep: every running, watched Space not read within `every`, as many at
+    /// once as `pace` allows. Returns how many were read. Tests only (`testkit`): the
     /// daemon sweeps through `run_memory_sampler`.
     #[cfg(any(test, feature = "testkit"))]
     pub async fn memory_sweep(&self) -> usize {
         self.sweep_until(&CancellationToken::new()).await
     }
 
+    /// The sampler's streams and the read interval it achieves (for `/metrics`).
+    pub fn memory_sampler_figures(&self) -> SamplerFigures {
+        lock(&self.inner.sampler.pace).figures()
+    }
+
     /// `memory_sweep`, ended early by `cancel`: no read starts after it, those in
     /// flight are dropped, nothing is judged or queued. Returns how many were read.
     async fn sweep_until(&self, cancel: &CancellationToken) -> usize {
         let settings = self.settings().memory.clone();
+        let Some(due) = self.due_reads(settings.every).await else {
+            return 0;
+        };
+        let Some(streams) = lock(&self.inner.sampler.pace).plan(due.running, &settings, self.now())
+        else {
+            tracing::debug!("memory sampler: waiting out the Hub's rate limit");
+            return 0;
+        };
+        let limited = Mutex::new(None);
+        let Some(reads) = self.read_all(due.spaces, streams, &limited, cancel).await else {
+            tracing::info!("memory sampler: sweep stopped (shutting down)");
+            return 0;
+        };
+        let limited = limited.into_inner().unwrap_or_else(|p| p.into_inner());
+        if let Some(wait) = limited {
+            tracing::info!(
+                streams,
+                wait_s = wait.as_secs(),
+                "memory sampler: rate-limited by the Hub; fewer streams after the wait"
+            );
+        }
+        self.note_reads(&reads, limited);
+        let events: Vec<AlertEvent> = reads
+            .iter()
+            .filter(|r| !due.muted.contains(&r.space.key()))
+            .filter_map(|r| {
+                let samples = r.samples.as_deref()?;
+                self.judge_memory(&r.space, samples, settings.high_pct)
+            })
+            .collect();
+        if !events.is_empty() {
+            self.queue_warnings(events, self.now()).await;
+        }
+        reads.len()
+    }
+
+    /// The running, watched Spaces not read within `every` (`None` when the store
+    /// cannot say). A muted Space is still read (its sparkline), never warned about.
+    async fn due_reads(&self, every: Duration) -> Option<Due> {
         let now = self.now();
         let states = match self.inner.store.space_states().await {
             Ok(states) => states,
             Err(e) => {
                 tracing::warn!(error = %e, "memory sampler: cannot read the Spaces");
-                return 0;
+                return None;
             }
         };
-        // A muted Space is still read (its sparkline), never warned about.
-        let muted: HashSet<String> = states
+        let muted = states
             .iter()
             .filter(|s| s.muted(now))
             .map(|s| s.space.key())
             .collect();
-        let due: Vec<SpaceId> = {
-            let read_at = lock(&self.inner.sampler.read_at);
-            states
-                .into_iter()
-                .filter(|s| s.stage == Some(Stage::Running) && self.watches(&s.space))
-                .filter(|s| {
-                    read_at
-                        .get(&s.space.key())
-                        .is_none_or(|at| time::elapsed(*at, now) >= settings.every)
-                })
-                .map(|s| s.space)
-                .collect()
-        };
-        let Some(reads) = self.read_all(due, settings.streams, cancel).await else {
-            tracing::info!("memory sampler: sweep stopped (shutting down)");
-            return 0;
-        };
-        let now = self.now();
-        let mut events = Vec::new();
-        for (space, samples) in &reads {
-            lock(&self.inner.sampler.read_at).insert(space.key(), now);
-            let Some(samples) = samples else { continue };
-            if muted.contains(&space.key()) {
-                continue;
-            }
-            if let Some(event) = self.judge_memory(space, samples, settings.high_pct) {
-                events.push(event);
+        let running: Vec<SpaceId> = states
+            .into_iter()
+            .filter(|s| s.stage == Some(Stage::Running) && self.watches(&s.space))
+            .map(|s| s.space)
+            .collect();
+        let read_at = lock(&self.inner.sampler.read_at);
+        let count = running.len();
+        let spaces = running
+            .into_iter()
+            .filter(|space| {
+                read_at
+                    .get(&space.key())
+                    .is_none_or(|at| time::elapsed(*at, now) >= every)
+            })
+            .collect();
+        Some(Due {
+            spaces,
+            running: count,
+            muted,
+        })
+    }
+
+    /// Remembers when each Space was read and tells `pace` what the sweep achieved:
+    /// the longest gap between two reads of one Space, and how long reads took.
+    fn note_reads(&self, reads: &[Read], limited: Option<Duration>) {
+        let mut read_at = lock(&self.inner.sampler.read_at);
+        let mut gap = None;
+        for read in reads {
+            if let Some(before) = read_at.insert(read.space.key(), read.at) {
+                gap = gap.max(Some(time::elapsed(before, read.at)));
             }
         }
-        if !events.is_empty() {
-            self.queue_warnings(events, now).await;
-        }
-        reads.len()
+        drop(read_at);
+        let took: Vec<Duration> = reads
+            .iter()
+            .filter(|r| r.samples.is_some())
+            .map(|r| r.took)
+            .collect();
+        lock(&self.inner.sampler.pace).finished(&took, gap, limited, self.now());
     }
 
     /// Reads `due`, at most `streams` at once, in this task: the reads are futures of
     /// a stream polled only while `cancel` has not fired, so none starts after it and
     /// those in flight are dropped with it. `None` when cancelled. A read that panics
-    /// is logged and counted by the supervisor, and left out; the sweep goes on.
+    /// is logged and counted by the supervisor, and left out; the sweep goes on. Once
+    /// the Hub answers 429 (its wait lands in `limited`), no read starts: the Spaces
+    /// left stay due for the next sweep.
     async fn read_all(
         &self,
         due: Vec<SpaceId>,
         streams: usize,
+        limited: &Mutex<Option<Duration>>,
         cancel: &CancellationToken,
     ) -> Option<Vec<Read>> {
         let supervisor = &self.inner.supervisor;
+        let stop = AtomicBool::new(false);
+        let stop = &stop;
         let reads = stream::iter(due)
             .map(|space| async move {
+                if stop.load(Ordering::Relaxed) {
+                    return None;
+                }
                 let mut read = None;
                 supervisor
                     .catch("memory read", async {
                         read = Some(self.read_memory(&space).await);
                     })
                     .await;
-                read.map(|samples| (space, samples))
+                let (result, took) = read?;
+                let samples = match result {
+                    Ok(samples) => Some(samples),
+                    Err(HubError::RateLimited { retry_after }) => {
+                        stop.store(true, Ordering::Relaxed);
+                        let mut wait = lock(limited);
+                        *wait = (*wait).max(Some(retry_after));
+                        return None;
+                    }
+                    Err(_) => None,
+                };
+                let at = self.now();
+                Some(Read {
+                    space,
+                    samples,
+                    at,
+                    took,
+                })
             })
             .buffer_unordered(streams.max(1))
             .filter_map(std::future::ready)
@@ -148,16 +246,18 @@ impl Monitor {
         }
     }
 
-    async fn read_memory(&self, space: &SpaceId) -> Option<Vec<MetricSample>> {
+    async fn read_memory(
+        &self,
+        space: &SpaceId,
+    ) -> (Result<Vec<MetricSample>, HubError>, Duration) {
         let token = self.inner.config.token_for(space.owner());
         let samples = self.settings().memory.samples;
-        match self.inner.hub.live_metrics(space, samples, token).await {
-            Ok(samples) => Some(samples),
-            Err(e) => {
-                tracing::debug!(space = %space, error = %e, "memory sampler: no sample");
-                None
-            }
+        let started = Instant::now();
+        let result = self.inner.hub.live_metrics(space, samples, token).await;
+        if let Err(e) = &result {
+            tracing::debug!(space = %space, error = %e, "memory sampler: no sample");
         }
+        (result, started.elapsed())
     }
 
     /// One warning when every sample of the read is at or above the threshold; the

@@ -38,6 +38,7 @@ use crate::supervise::Supervisor;
 
 pub use attempt::{ActionRefused, CallFailed};
 pub use cycle::CycleError;
+pub use memory::SamplerFigures;
 pub use plan::{Plan, Planned, SpaceFacts, Work, plan};
 pub use repair::{RepairOutcome, Started};
 pub use resolution::resolution_in;
@@ -48,7 +49,9 @@ pub use watchdog::run_watchdog;
 /// Knobs that are not part of the public configuration.
 #[derive(Debug, Clone)]
 pub struct Tuning {
-    /// Owners listed at once.
+    /// Owners listed at once. Each listing is one request (a page per 500 Spaces), and
+    /// probing starts as each arrives; the Hub's pacing (`hub::ratelimit`) still
+    /// holds every request once a reply says the budget is spent.
     pub owner_concurrency: usize,
     /// App probes in flight at once.
     pub probe_concurrency: usize,
@@ -57,7 +60,7 @@ pub struct Tuning {
 impl Default for Tuning {
     fn default() -> Self {
         Tuning {
-            owner_concurrency: 4,
+            owner_concurrency: 16,
             probe_concurrency: 32,
         }
     }

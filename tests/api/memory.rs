@@ -1,6 +1,8 @@
 //! Issue 14, memory: the sampler reads running Spaces' live metrics without anyone
 //! asking; a Space at 98 % of its limit gets one `memory_high` warning and no restart,
-//! and the samples feed `/metrics`.
+//! and the samples feed `/metrics`. Issue 25: it holds as many streams as its running
+//! Spaces need (within `max_streams`), reports the read interval it achieves, and a
+//! 429 from the Hub slows it down.
 
 use std::time::Duration;
 
@@ -10,7 +12,8 @@ use spacewarden::web::{self, WebState};
 
 use crate::support::app::App;
 use crate::support::daemon::{Daemon, FAST_REPAIRS};
-use crate::support::fake_hub::{FakeHub, MetricsSample, SpaceSpec};
+use crate::support::fake_hub::{FakeHub, HostKind, MetricsSample, SpaceSpec};
+use crate::support::process::eventually;
 use crate::support::web::{API_KEY, send};
 
 const GIB: u64 = 1024 * 1024 * 1024;
@@ -124,5 +127,135 @@ async fn the_samples_feed_the_metrics_gauges() {
     assert!(
         body.contains("spacewarden_space_cpu_usage_percent{space=\"alice/calm\"} 3.5"),
         "{body}"
+    );
+}
+
+/// `n` running Spaces, read every 30 s, with `memory` added to `[memory]`. Until reads
+/// are timed, the sampler takes a read for three 1-second events (as the Hub sends
+/// them): 60 Spaces need 60 × 3 s × 1.25 / 30 s = 7.5 streams.
+async fn many(hub: &FakeHub, n: usize, memory: &str) -> Daemon {
+    hub.add_user("alice", "hf_alice");
+    for i in 0..n {
+        hub.add_space(SpaceSpec::new(&format!("alice/app-{i:03}")).metrics(using(2 * GIB)));
+    }
+    hub.set_metrics_interval(Duration::from_millis(10));
+    let settings = format!("{FAST_REPAIRS}\n[memory]\nevery = \"30s\"\n{memory}\n");
+    let app = App::new(hub)
+        .env("SPACES", "alice/*")
+        .env("HF_TOKEN", "hf_alice")
+        .env("HF_TIMEOUT", "30s")
+        .env("API_KEY", API_KEY)
+        .settings(&settings);
+    Daemon::new(&app).await.owning(app)
+}
+
+async fn metrics(d: &Daemon) -> String {
+    let router = web::router(WebState::new(
+        d.monitor.clone(),
+        SchedulerStatus::new(d.monitor.config().check_schedule.clone()),
+    ));
+    let reply = send(&router, Method::GET, "/metrics", None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    reply.body
+}
+
+/// Holds the fake's streams silent while a sweep opens them, and returns how many the
+/// sampler held at once once it stops opening more; then lets the sweep finish.
+async fn held_streams(hub: &FakeHub, d: &Daemon, at_least: usize) -> (usize, usize) {
+    hub.hold_metrics(true);
+    let monitor = d.monitor.clone();
+    let sweep = tokio::spawn(async move { monitor.memory_sweep().await });
+    let opened = eventually(Duration::from_secs(30), async || {
+        hub.open_metric_streams() >= at_least
+    })
+    .await;
+    // Whatever the sampler would open beyond its bound has had time to arrive.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let held = hub.open_metric_streams();
+    hub.hold_metrics(false);
+    let read = sweep.await.expect("the sweep");
+    assert!(
+        opened,
+        "the sampler held fewer than {at_least} streams ({held})"
+    );
+    (held, read)
+}
+
+#[tokio::test]
+async fn the_sampler_holds_more_streams_for_more_running_spaces_and_reports_its_interval() {
+    let hub = FakeHub::start().await;
+    let d = many(&hub, 60, "").await;
+    d.cycle().await;
+    let (held, read) = held_streams(&hub, &d, 8).await;
+    assert_eq!((held, read), (8, 60), "60 Spaces every 30 s need 8 streams");
+    let body = metrics(&d).await;
+    assert!(
+        body.contains("spacewarden_memory_sample_streams 8\n"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("memory_sample_interval"),
+        "no Space read twice yet"
+    );
+
+    d.clock.advance(Duration::from_secs(31));
+    assert_eq!(d.monitor.memory_sweep().await, 60);
+    let body = metrics(&d).await;
+    assert!(
+        body.contains("spacewarden_memory_sample_interval_seconds 31.0\n"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn the_sampler_never_holds_more_streams_than_its_budget() {
+    let hub = FakeHub::start().await;
+    let d = many(&hub, 150, "max_streams = 6").await;
+    d.cycle().await;
+    let (held, read) = held_streams(&hub, &d, 6).await;
+    assert_eq!(
+        (held, read),
+        (6, 150),
+        "150 Spaces need 19 streams; the budget is 6"
+    );
+    assert!(
+        metrics(&d)
+            .await
+            .contains("spacewarden_memory_sample_streams 6\n")
+    );
+}
+
+#[tokio::test]
+async fn a_429_from_the_hub_stops_the_sweep_and_halves_the_streams_after_the_wait() {
+    let hub = FakeHub::start().await;
+    // A floor of 2, so the halved 8 shows as 4.
+    let d = many(&hub, 60, "streams = 2").await;
+    d.cycle().await;
+    hub.clear_requests();
+    // Every read of the first sweep that reaches the host is refused.
+    hub.reject_metrics(8, 1);
+    assert_eq!(d.monitor.memory_sweep().await, 0);
+    hub.reject_metrics(0, 0);
+    // No read starts after the 429: at most the 8 streams already under way asked.
+    let asked = hub.requests_to(HostKind::Metrics).len();
+    assert!((1..=8).contains(&asked), "{asked} reads asked");
+    assert!(
+        metrics(&d)
+            .await
+            .contains("spacewarden_memory_sample_streams 8\n")
+    );
+    // Within the Hub's wait, a sweep asks nothing.
+    assert_eq!(d.monitor.memory_sweep().await, 0);
+    assert_eq!(hub.requests_to(HostKind::Metrics).len(), asked);
+
+    // After it (`t` + 1 s: the client's pacing is real time, the sampler's the
+    // clock's), every Space is read, with half the streams.
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    d.clock.advance(Duration::from_secs(3));
+    assert_eq!(d.monitor.memory_sweep().await, 60);
+    assert!(
+        metrics(&d)
+            .await
+            .contains("spacewarden_memory_sample_streams 4\n")
     );
 }

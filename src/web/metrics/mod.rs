@@ -206,5 +206,29 @@ async fn collect(state: &WebState) -> Result<(Registry, bool), ApiError> {
         last,
     );
     supervision::register(&mut registry, state);
+    register_sampler(&mut registry, state.monitor.memory_sampler_figures());
     Ok((registry, complete))
+}
+
+/// The memory sampler's pace (issue 25): streams held at once by its latest sweep, and
+/// the longest time between two reads of one running Space (absent until a Space was
+/// read twice).
+fn register_sampler(registry: &mut Registry, figures: crate::monitor::SamplerFigures) {
+    let streams = Gauge::<i64>::default();
+    streams.set(i64::try_from(figures.streams).unwrap_or(i64::MAX));
+    registry.register(
+        "memory_sample_streams",
+        "Live-metrics streams the memory sampler held at once in its latest sweep",
+        streams,
+    );
+    if let Some(interval) = figures.interval {
+        let gauge = FloatGauge::default();
+        gauge.set(interval.as_secs_f64());
+        registry.register_with_unit(
+            "memory_sample_interval",
+            "Longest time between two memory samples of one running Space, latest sweep",
+            Unit::Seconds,
+            gauge,
+        );
+    }
 }

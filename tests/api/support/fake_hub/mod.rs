@@ -294,6 +294,19 @@ impl FakeHub {
         self.inner.shared.open_metric_streams.load(Ordering::SeqCst)
     }
 
+    /// While `held`, live-metrics streams open (and count as open) but send no event:
+    /// a test sees how many a client holds at once. Releasing lets them flow.
+    pub fn hold_metrics(&self, held: bool) {
+        self.with(|st| st.metrics_held = held);
+    }
+
+    /// The next `n` live-metrics requests are answered 429, with `RateLimit` r=0 and
+    /// `Retry-After` saying `reset_secs` (the live-metrics host counts against the
+    /// same token's budget as the Hub).
+    pub fn reject_metrics(&self, n: usize, reset_secs: u64) {
+        self.with(|st| st.metrics_429 = (n, reset_secs));
+    }
+
     /// Per-token fixed window for the `api` bucket (default 1000 / 300 s).
     pub fn set_rate_limit(&self, quota: u64, window_secs: u64) {
         self.with(|st| st.limits.set_api(quota, window_secs));

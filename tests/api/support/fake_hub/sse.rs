@@ -21,6 +21,7 @@ use futures_util::stream;
 use serde::Serialize;
 
 use super::layers;
+use super::limits::forced_verdict;
 use super::list::{auth, first, query_pairs};
 use super::reply;
 use super::routes::{Need, gate};
@@ -112,7 +113,16 @@ async fn live_metrics(
 ) -> Response {
     let id = format!("{owner}/{name}");
     {
-        let st = shared.lock();
+        let mut st = shared.lock();
+        if st.metrics_429.0 > 0 {
+            st.metrics_429.0 -= 1;
+            let verdict = forced_verdict(&st.limits, st.metrics_429.1);
+            let mut resp = reply::too_many_requests(&verdict);
+            if let Ok(v) = axum::http::HeaderValue::from_str(&verdict.ratelimit_header()) {
+                resp.headers_mut().insert("ratelimit", v);
+            }
+            return resp;
+        }
         let caller = st.caller(auth(&headers));
         let Some(space) = st.space(&id) else {
             return reply::error(StatusCode::NOT_FOUND, "Space not found");
@@ -166,6 +176,10 @@ fn metric_stream(shared: Arc<Shared>, id: String) -> Response {
         if n > 0 {
             let interval = shared.lock().metrics_interval;
             tokio::time::sleep(interval).await;
+        }
+        // Held (`FakeHub::hold_metrics`): open, and silent until released.
+        while shared.lock().metrics_held && !shared.closed.load(Ordering::Relaxed) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
         }
         if shared.closed.load(Ordering::Relaxed) {
             return None;

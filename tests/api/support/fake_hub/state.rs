@@ -201,6 +201,10 @@ pub(crate) struct State {
     pub page_size: usize,
     pub latency: Duration,
     pub metrics_interval: Duration,
+    /// While set, live-metrics streams open but send nothing (`hold_metrics`).
+    pub metrics_held: bool,
+    /// The next this-many live-metrics requests get 429 with this reset (seconds).
+    pub metrics_429: (usize, u64),
     pub limits: Limits,
     pub faults: Vec<Fault>,
     pub log: Vec<LoggedRequest>,
@@ -217,6 +221,8 @@ impl State {
             page_size: 1000,
             latency: Duration::ZERO,
             metrics_interval: Duration::from_secs(1),
+            metrics_held: false,
+            metrics_429: (0, 0),
             limits: Limits::new(),
             faults: Vec::new(),
             log: Vec::new(),

@@ -1,0 +1,199 @@
+//! `spacewarden run` under load, for `benches/scale.rs`: the daemon runs `cycles`
+//! check cycles back to back (`--bench-cycles`) against the stand-in while, with
+//! `traffic`, a client asks for `GET /` (gzip) without pause and for `/metrics`
+//! (gzip) once a second. Measures the daemon's CPU per cycle (`/proc/PID/stat`
+//! between the first and the last cycle), its peak and last RSS (`VmHWM`, `VmRSS`),
+//! each answer's time and size on the wire, the first `GET /` after each cycle's
+//! commit, and the WAL at the end.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+/// Times (ms) and sizes (bytes on the wire) of one kind of request.
+#[derive(Default)]
+pub struct Answers {
+    pub ms: Vec<f64>,
+    pub bytes: Vec<usize>,
+}
+
+impl Answers {
+    fn push(&mut self, took: Duration, bytes: usize) {
+        self.ms.push(took.as_secs_f64() * 1000.0);
+        self.bytes.push(bytes);
+    }
+
+    /// `median / p99 / max ms, size` or `–` when none.
+    pub fn summary(&self) -> String {
+        if self.ms.is_empty() {
+            return "–".into();
+        }
+        let mut ms = self.ms.clone();
+        ms.sort_by(f64::total_cmp);
+        let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
+        let kb = self.bytes.iter().max().copied().unwrap_or(0) as f64 / 1024.0;
+        format!(
+            "{:.0} / {:.0} / {:.0} ms, {kb:.0} KB (n={})",
+            at(0.5),
+            at(0.99),
+            at(1.0),
+            ms.len()
+        )
+    }
+}
+
+/// What one daemon run cost.
+pub struct DaemonCost {
+    pub cycles: u64,
+    pub cpu_per_cycle_s: f64,
+    pub peak_mb: f64,
+    pub last_mb: f64,
+    pub wal_mb: f64,
+    pub page: Answers,
+    pub page_after_commit: Answers,
+    pub metrics: Answers,
+}
+
+/// `spacewarden run --bench-cycles cycles` with `env`, measured as the module says.
+pub async fn run(
+    binary: &str,
+    env: &[(String, String)],
+    dir: &Path,
+    cycles: u64,
+    traffic: bool,
+) -> DaemonCost {
+    let mut child = tokio::process::Command::new(binary)
+        .args(["run", "--bench-cycles", &cycles.to_string()])
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .env("RUST_LOG", "info")
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn spacewarden run");
+    let pid = child.id().expect("pid");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let done = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut port = None;
+    let (mut cpu_first, mut cpu_last, mut peak, mut last) = (0.0, 0.0, 0u64, 0u64);
+    let mut client = None;
+    while let Ok(Some(line)) = lines.next_line().await {
+        if port.is_none() && line.contains("HTTP server listening") {
+            port = line
+                .split_whitespace()
+                .find_map(|w| w.strip_prefix("port="))
+                .and_then(|p| p.parse::<u16>().ok());
+            if let (true, Some(port)) = (traffic, port) {
+                client = Some(tokio::spawn(load(port, done.clone(), stop.clone())));
+            }
+        }
+        if !line.contains("check cycle done") {
+            continue;
+        }
+        let n = done.fetch_add(1, Ordering::SeqCst) + 1;
+        let cpu = cpu_seconds(pid).unwrap_or(0.0);
+        if n == 1 {
+            cpu_first = cpu;
+        }
+        cpu_last = cpu;
+        peak = peak.max(status_kib(pid, "VmHWM:").unwrap_or(0));
+        last = status_kib(pid, "VmRSS:").unwrap_or(last);
+    }
+    stop.store(true, Ordering::SeqCst);
+    let _ = child.wait().await;
+    let (page, page_after_commit, metrics) = match client {
+        Some(task) => task.await.expect("the client"),
+        None => Default::default(),
+    };
+    let n = done.load(Ordering::SeqCst);
+    let wal = std::fs::metadata(dir.join("spacewarden.db-wal")).map_or(0, |m| m.len());
+    DaemonCost {
+        cycles: n,
+        cpu_per_cycle_s: (cpu_last - cpu_first) / (n.saturating_sub(1).max(1)) as f64,
+        peak_mb: peak as f64 / 1024.0,
+        last_mb: last as f64 / 1024.0,
+        wal_mb: wal as f64 / 1_048_576.0,
+        page,
+        page_after_commit,
+        metrics,
+    }
+}
+
+/// Asks for `/` (gzip) back to back and `/metrics` (gzip) once a second until `stop`;
+/// a `/` asked first after a cycle's commit counts apart.
+async fn load(
+    port: u16,
+    done: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+) -> (Answers, Answers, Answers) {
+    let http = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let (mut page, mut after, mut metrics) = Default::default();
+    let mut seen = done.load(Ordering::SeqCst);
+    let mut last_metrics = Instant::now();
+    while !stop.load(Ordering::SeqCst) {
+        let cycles = done.load(Ordering::SeqCst);
+        let first = cycles != seen;
+        seen = cycles;
+        if let Some((took, bytes)) = get(&http, &format!("{base}/")).await {
+            if first {
+                Answers::push(&mut after, took, bytes);
+            } else {
+                Answers::push(&mut page, took, bytes);
+            }
+        }
+        if last_metrics.elapsed() >= Duration::from_secs(1) {
+            last_metrics = Instant::now();
+            if let Some((took, bytes)) = get(&http, &format!("{base}/metrics")).await {
+                Answers::push(&mut metrics, took, bytes);
+            }
+        }
+    }
+    (page, after, metrics)
+}
+
+/// One gzip request: time to the whole body, and the body's bytes as sent.
+async fn get(http: &reqwest::Client, url: &str) -> Option<(Duration, usize)> {
+    let started = Instant::now();
+    let reply = http
+        .get(url)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .ok()?;
+    if !reply.status().is_success() {
+        return None;
+    }
+    let body = reply.bytes().await.ok()?;
+    Some((started.elapsed(), body.len()))
+}
+
+fn status_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with(field))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// User + system CPU of `pid` so far (clock ticks of 1/100 s on Linux).
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}

@@ -98,8 +98,7 @@ impl StoreTx {
 }
 
 // One Space's actions; one text each for the code and `tests/plans.rs`.
-pub(super) const AUTO_REPAIRS: &str =
-    "SELECT started_ms FROM actions WHERE space_id = $1
+pub(super) const AUTO_REPAIRS: &str = "SELECT started_ms FROM actions WHERE space_id = $1
        AND trigger = 'auto' AND kind IN ('restart', 'rebuild') AND started_ms >= $2
      ORDER BY started_ms";
 

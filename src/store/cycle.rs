@@ -212,7 +212,10 @@ impl StoreTx {
         self.upsert_spaces(&spaces).await
     }
 
-    async fn previous(&mut self, spaces: &[(&Entry<'_>, &SpaceCheck)]) -> Result<Previous, StoreError> {
+    async fn previous(
+        &mut self,
+        spaces: &[(&Entry<'_>, &SpaceCheck)],
+    ) -> Result<Previous, StoreError> {
         if spaces.is_empty() {
             return Ok(Previous::new());
         }

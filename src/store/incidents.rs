@@ -60,8 +60,7 @@ pub(super) const SELECT: &str =
     incidents.opened_ms, incidents.closed_ms, incidents.verdict, incidents.stage,
     incidents.cause, incidents.resolution, incidents.cause_code, incidents.cause_summary,
     incidents.cause_evidence";
-pub(super) const FROM: &str =
-    "incidents LEFT JOIN spaces ON spaces.space_id = incidents.space_id";
+pub(super) const FROM: &str = "incidents LEFT JOIN spaces ON spaces.space_id = incidents.space_id";
 
 pub(super) const OPEN: &str = "INSERT INTO incidents (space_id, opened_ms, verdict, stage, cause,
                                 cause_code, cause_summary, cause_evidence)
@@ -146,8 +145,7 @@ impl Store {
 
     /// Every open incident, oldest first.
     pub async fn open_incidents(&self) -> Result<Vec<IncidentRow>, StoreError> {
-        let sql =
-            format!("SELECT {SELECT} FROM {FROM} WHERE closed_ms IS NULL ORDER BY opened_ms");
+        let sql = format!("SELECT {SELECT} FROM {FROM} WHERE closed_ms IS NULL ORDER BY opened_ms");
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .fetch_all(&self.pool)
             .await?)

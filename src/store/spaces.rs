@@ -156,10 +156,8 @@ pub(super) const SAVE_MEMORY: &str =
      WHERE space_id = $7";
 pub(super) const SET_DRIFT: &str =
     "UPDATE spaces SET drift_since_ms = $1, drift_alerted = $2 WHERE space_id = $3";
-pub(super) const SET_GAVE_UP: &str =
-    "UPDATE spaces SET gave_up = $1 WHERE space_id = $2";
-pub(super) const SET_INCIDENT: &str =
-    "UPDATE spaces SET incident_id = $1 WHERE space_id = $2";
+pub(super) const SET_GAVE_UP: &str = "UPDATE spaces SET gave_up = $1 WHERE space_id = $2";
+pub(super) const SET_INCIDENT: &str = "UPDATE spaces SET incident_id = $1 WHERE space_id = $2";
 
 impl Store {
     /// Every Space ever observed, by id.
@@ -224,12 +222,11 @@ impl Store {
         id: &SpaceId,
         until: Option<DateTime<Utc>>,
     ) -> Result<bool, StoreError> {
-        let done =
-            sqlx::query("UPDATE spaces SET muted_until_ms = $1 WHERE space_id = $2")
-                .bind(until.map(ms))
-                .bind(id.key())
-                .execute(&self.pool)
-                .await?;
+        let done = sqlx::query("UPDATE spaces SET muted_until_ms = $1 WHERE space_id = $2")
+            .bind(until.map(ms))
+            .bind(id.key())
+            .execute(&self.pool)
+            .await?;
         // A committed write: the memos of every Space's state are stale now.
         self.health.succeeded();
         Ok(done.rows_affected() > 0)

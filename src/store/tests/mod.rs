@@ -14,6 +14,7 @@ mod basics;
 mod checks;
 mod incidents;
 mod leader;
+mod merge;
 mod outbox;
 mod parity;
 mod parity_rows;

@@ -11,9 +11,7 @@
 
 use sqlx::Row;
 
-use crate::store::{
-    Backend, Store, actions, audit, cycle, incidents, spaces, stats, uptime,
-};
+use crate::store::{Backend, Store, actions, audit, cycle, incidents, spaces, stats, uptime};
 
 /// Tables with rows per Space (or per Space and time): a scan of one is O(N).
 const GROWING: &[&str] = &[
@@ -109,10 +107,42 @@ async fn scans(store: &Store, query: &PerSpace) -> Vec<String> {
         .fetch_all(&mut *connection)
         .await
         .unwrap_or_else(|e| panic!("{}: cannot explain: {e}", query.name));
-    rows.iter()
+    let lines: Vec<String> = rows
+        .iter()
         .map(|row| row.get::<String, _>(column))
+        .collect();
+    let mut found: Vec<String> = lines
+        .iter()
         .filter(|line| reads_beyond_the_space(line))
-        .collect()
+        .cloned()
+        .collect();
+    found.extend(unbounded_index_scans(&lines));
+    found
+}
+
+/// Postgres's index scans of a growing table with no `Index Cond` at all: the index
+/// walked end to end in place of the forbidden `Seq Scan` (what
+/// `space_id = $1 COLLATE NOCASE` gets from an index on `(space_id, opened_ms)`).
+fn unbounded_index_scans(lines: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    // An index scan of a growing table whose condition is not seen yet.
+    let mut open: Option<&String> = None;
+    for line in lines {
+        let text = line.trim_start().trim_start_matches("->").trim_start();
+        if text.starts_with("Index Cond: ") {
+            open = None;
+        } else if text.contains("(cost=") {
+            // A new plan node: the one before it ended.
+            found.extend(open.take().cloned());
+            let index_scan = text.starts_with("Index Scan") || text.starts_with("Index Only Scan");
+            let table = text.split(" on ").nth(1).and_then(first_word);
+            if index_scan && table.is_some_and(|t| GROWING.contains(&t)) {
+                open = Some(line);
+            }
+        }
+    }
+    found.extend(open.cloned());
+    found
 }
 
 /// Whether a plan line reads more of a growing table than one Space's rows: SQLite's
@@ -197,6 +227,23 @@ fn plan_lines_that_read_beyond_one_space_are_recognised() {
     }
 }
 
+#[test]
+fn index_scans_without_a_condition_are_recognised() {
+    let plan = |lines: &[&str]| -> Vec<String> { lines.iter().map(|l| l.to_string()).collect() };
+    let walked = plan(&[
+        "Limit  (cost=0.15..8.17 rows=1 width=8)",
+        "  ->  Index Scan Backward using incidents_by_space on incidents  (cost=0.15..80.00)",
+        "        Filter: ((space_id)::text = ($1)::text COLLATE nocase)",
+    ]);
+    assert_eq!(unbounded_index_scans(&walked).len(), 1);
+    let bounded = plan(&[
+        "Index Scan using spaces_pkey on spaces  (cost=0.15..8.17 rows=1 width=8)",
+        "  Index Cond: (space_id = $1)",
+        "Index Scan using sessions_by_seen on sessions  (cost=0.15..8.17 rows=1 width=8)",
+    ]);
+    assert!(unbounded_index_scans(&bounded).is_empty());
+}
+
 /// The check above goes red on a case-insensitive comparison: no index serves
 /// `space_id = $1 COLLATE NOCASE` since ids are stored in one case (0015 / 0007 dropped
 /// the `nocase` indexes), so such a query scans, on both backends.
@@ -213,7 +260,11 @@ async fn a_nocase_lookup_is_caught() {
                 sql.replacen("space_id = $1", "space_id = $1 COLLATE NOCASE", 1),
                 "ti",
             );
-            assert!(nocase.sql.contains("COLLATE NOCASE"), "{name}: {}", nocase.sql);
+            assert!(
+                nocase.sql.contains("COLLATE NOCASE"),
+                "{name}: {}",
+                nocase.sql
+            );
             assert!(
                 !scans(&store, &nocase).await.is_empty(),
                 "{:?}, {name}: a COLLATE NOCASE lookup was not flagged",
@@ -239,7 +290,9 @@ fn no_store_query_folds_case() {
         for (n, line) in text.lines().enumerate() {
             let code = line.trim_start();
             let lower = code.to_ascii_lowercase();
-            if !code.starts_with("//") && (lower.contains("collate nocase") || lower.contains("lower(")) {
+            if !code.starts_with("//")
+                && (lower.contains("collate nocase") || lower.contains("lower("))
+            {
                 found.push(format!("{}:{}: {code}", path.display(), n + 1));
             }
         }

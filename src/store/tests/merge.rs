@@ -218,3 +218,46 @@ async fn the_display_form_follows_the_newest_spelling() {
         );
     }
 }
+
+/// A cycle that holds one Space twice (two spellings) is cut into batches that hold it
+/// once each, in order: both checks stored, the later one the Space's state.
+#[tokio::test]
+async fn one_space_twice_in_a_cycle_is_stored_in_order() {
+    for store in crate::store::test_stores().await {
+        let backend = store.backend();
+        let t0 = at(22, 10, 0);
+        store
+            .record(&[
+                obs("alice/app", Verdict::Up, t0),
+                obs("bob/x", Verdict::Up, t0),
+                obs(
+                    "Alice/App",
+                    Verdict::Down,
+                    t0 + chrono::Duration::minutes(5),
+                ),
+            ])
+            .await
+            .unwrap();
+        let checks = store.recent_checks("alice/app", 9).await.unwrap();
+        let verdicts: Vec<&str> = checks.iter().map(|c| c.verdict.as_str()).collect();
+        assert_eq!(verdicts, ["down", "up"], "{backend:?}");
+        let state = store.space_state(&id("alice/app")).await.unwrap().unwrap();
+        assert_eq!(state.verdict, Verdict::Down, "{backend:?}");
+        assert_eq!(state.space.to_string(), "Alice/App", "{backend:?}");
+        assert_eq!(
+            rows(
+                &store,
+                "SELECT space_id, total FROM rollup_hourly ORDER BY space_id"
+            )
+            .await,
+            ["alice/app 2", "bob/x 1"],
+            "{backend:?}"
+        );
+        // The second check bills the five minutes since the first, stored in this call.
+        assert_eq!(
+            rows(&store, "SELECT space_id, billed_ms FROM usage_hourly").await,
+            ["alice/app 300000"],
+            "{backend:?}"
+        );
+    }
+}

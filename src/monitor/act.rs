@@ -81,9 +81,7 @@ impl Monitor {
         let mut tx = self.inner.store.begin().await?;
         tx.note_cycle(now, self.inner.config.check_schedule.gap_deadline(now))
             .await?;
-        for obs in observations {
-            tx.record_observation(obs).await?;
-        }
+        tx.record_observations(observations).await?;
         super::platform::apply(&mut tx, &platform, now).await?;
         let mut events = Vec::new();
         let mut started = Vec::new();

@@ -50,7 +50,13 @@ impl ActionRow {
 /// The pauses and wakes that count as a Space's last switch: those that did not fail.
 const SWITCHES: &str = "kind IN ('pause', 'wake') AND (result IS NULL OR result <> 'failed')";
 
-const COLUMNS: &str = "id, space_id, kind, trigger, actor, state, result, detail, started_ms, finished_ms, incident_id";
+/// Every column of `ActionRow` from `FROM`: the Space as spelled (`spaces.display_id`)
+/// in `space_id`, where the table keeps the key (`stats.rs` reads actions too).
+pub(super) const SELECT: &str =
+    "actions.id, COALESCE(spaces.display_id, actions.space_id) AS space_id, actions.kind,
+    actions.trigger, actions.actor, actions.state, actions.result, actions.detail,
+    actions.started_ms, actions.finished_ms, actions.incident_id";
+pub(super) const FROM: &str = "actions LEFT JOIN spaces ON spaces.space_id = actions.space_id";
 
 impl StoreTx {
     pub async fn start_action(&mut self, action: &NewAction<'_>) -> Result<i64, StoreError> {
@@ -59,7 +65,7 @@ impl StoreTx {
             "INSERT INTO actions (space_id, kind, trigger, actor, state, started_ms, incident_id)
              VALUES ($1, $2, $3, $4, 'pending', $5, $6) RETURNING id",
         )
-        .bind(action.space.to_string())
+        .bind(action.space.key())
         .bind(&action.kind)
         .bind(&action.trigger)
         .bind(&action.actor)
@@ -92,21 +98,21 @@ impl StoreTx {
 }
 
 // One Space's actions; one text each for the code and `tests/plans.rs`.
-pub(super) const AUTO_REPAIRS: &str =
-    "SELECT started_ms FROM actions WHERE space_id = $1 COLLATE NOCASE
+pub(super) const AUTO_REPAIRS: &str = "SELECT started_ms FROM actions WHERE space_id = $1
        AND trigger = 'auto' AND kind IN ('restart', 'rebuild') AND started_ms >= $2
      ORDER BY started_ms";
 
 pub(super) fn last_switch_sql() -> String {
     format!(
-        "SELECT kind FROM actions WHERE space_id = $1 COLLATE NOCASE AND {SWITCHES}
+        "SELECT kind FROM actions WHERE space_id = $1 AND {SWITCHES}
          ORDER BY id DESC LIMIT 1"
     )
 }
 
 pub(super) fn of_space_sql() -> String {
     format!(
-        "SELECT {COLUMNS} FROM actions WHERE space_id = $1 COLLATE NOCASE ORDER BY id DESC LIMIT $2"
+        "SELECT {SELECT} FROM {FROM} WHERE actions.space_id = $1
+         ORDER BY actions.id DESC LIMIT $2"
     )
 }
 
@@ -143,7 +149,7 @@ impl Store {
 
     /// Actions not completed, oldest first: what a restart of spacewarden resumes.
     pub async fn unfinished_actions(&self) -> Result<Vec<ActionRow>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM actions WHERE state <> 'done' ORDER BY id");
+        let sql = format!("SELECT {SELECT} FROM {FROM} WHERE state <> 'done' ORDER BY actions.id");
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .fetch_all(&self.pool)
             .await?)
@@ -156,7 +162,7 @@ impl Store {
         since: DateTime<Utc>,
     ) -> Result<Vec<DateTime<Utc>>, StoreError> {
         let rows: Vec<(i64,)> = sqlx::query_as(AUTO_REPAIRS)
-            .bind(id.to_string())
+            .bind(id.key())
             .bind(ms(since))
             .fetch_all(&self.pool)
             .await?;
@@ -181,7 +187,7 @@ impl Store {
         .await?;
         let mut out: HashMap<String, RepairHistory> = HashMap::new();
         for (space, kind, at) in rows {
-            let entry = out.entry(space.to_ascii_lowercase()).or_default();
+            let entry = out.entry(space).or_default();
             // The query selects only wakes, scheduled pauses and automatic repairs.
             match kind {
                 ActionKind::Wake => entry.wakes.push(from_ms(at)),
@@ -206,14 +212,14 @@ impl Store {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|(space, kind, at)| (space.to_ascii_lowercase(), (kind, from_ms(at))))
+            .map(|(space, kind, at)| (space, (kind, from_ms(at))))
             .collect())
     }
 
     /// The latest pause or wake of one Space that did not fail (see `last_switches`).
     pub async fn last_switch_of(&self, id: &SpaceId) -> Result<Option<ActionKind>, StoreError> {
         Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(last_switch_sql()))
-            .bind(id.to_string())
+            .bind(id.key())
             .fetch_optional(&self.pool)
             .await?)
     }
@@ -221,7 +227,7 @@ impl Store {
     /// A Space's actions, newest first.
     pub async fn actions(&self, id: &SpaceId, limit: u32) -> Result<Vec<ActionRow>, StoreError> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(of_space_sql()))
-            .bind(id.to_string())
+            .bind(id.key())
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?)
@@ -234,7 +240,8 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<ActionRow>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM actions WHERE started_ms >= $1 ORDER BY id DESC LIMIT $2"
+            "SELECT {SELECT} FROM {FROM} WHERE actions.started_ms >= $1
+             ORDER BY actions.id DESC LIMIT $2"
         );
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(ms(since))

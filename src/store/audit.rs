@@ -200,7 +200,7 @@ impl Store {
     ) -> Result<Option<i64>, StoreError> {
         Ok(
             sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(space_ref_sql(self.backend)))
-                .bind(space.to_string())
+                .bind(space.key())
                 .fetch_optional(&self.pool)
                 .await?
                 .map(|(id,)| id),
@@ -212,7 +212,7 @@ impl Store {
         reference: i64,
     ) -> Result<Option<crate::domain::SpaceId>, StoreError> {
         Ok(sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(format!(
-            "SELECT space_id FROM spaces WHERE {} = $1",
+            "SELECT COALESCE(display_id, space_id) FROM spaces WHERE {} = $1",
             self.backend.row_ref()
         )))
         .bind(reference)
@@ -225,7 +225,7 @@ impl Store {
 /// A Space's short reference (one text for the code and `tests/plans.rs`).
 pub(super) fn space_ref_sql(backend: super::Backend) -> String {
     format!(
-        "SELECT {} FROM spaces WHERE space_id = $1 COLLATE NOCASE",
+        "SELECT {} FROM spaces WHERE space_id = $1",
         backend.row_ref()
     )
 }

@@ -1,11 +1,11 @@
-//! `checks` (raw, kept for a short window), the hourly and daily roll-ups written in
-//! the same transaction, and pruning.
+//! `checks` (raw, kept for a short window) read back, and pruning. A cycle's checks,
+//! roll-ups and summaries are written by `cycle.rs`.
 
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{Store, StoreError, StoreTx, from_ms, ms, nullable_real};
-use crate::domain::{Health, Observation, SpaceCheck, Verdict};
+use super::{Store, StoreError, from_ms, ms};
+use crate::domain::{Observation, Verdict};
 
 /// A stored check, as read back.
 #[derive(Debug, Clone, FromRow)]
@@ -37,169 +37,33 @@ pub fn counts_for_uptime(verdict: Verdict) -> bool {
     )
 }
 
-pub(super) const UPSERT_SPACE: &str = "
-INSERT INTO spaces (space_id, owner, first_seen_ms, last_check_ms, stage, stage_since_ms,
-                    verdict, verdict_since_ms, hardware, subdomain, gc_timeout_s, private, error,
-                    cause_code, cause_summary, cause_evidence, sha, sha_at_ms, good_sha,
-                    requested_hardware, last_visit_ms)
-VALUES ($1, $2, $3, $3, $4, $3, $5, $3, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-        CASE WHEN $16 <> 0 THEN $14 END, $17, CASE WHEN $18 <> 0 THEN $3 END)
-ON CONFLICT (space_id) DO UPDATE SET
-    last_check_ms = excluded.last_check_ms,
-    -- An unreachable Hub tells nothing about the stage: keep the last known one and
-    -- its start, so a BUILDING timer is not reset by a Hub outage.
-    stage_since_ms = CASE
-        WHEN excluded.stage IS NULL OR spaces.stage IS NOT DISTINCT FROM excluded.stage THEN spaces.stage_since_ms
-        ELSE excluded.stage_since_ms END,
-    stage = COALESCE(excluded.stage, spaces.stage),
-    verdict_since_ms = CASE
-        WHEN spaces.verdict = excluded.verdict THEN spaces.verdict_since_ms
-        ELSE excluded.verdict_since_ms END,
-    verdict = excluded.verdict,
-    hardware = CASE WHEN excluded.stage IS NULL THEN spaces.hardware ELSE excluded.hardware END,
-    subdomain = COALESCE(excluded.subdomain, spaces.subdomain),
-    gc_timeout_s = CASE WHEN excluded.stage IS NULL THEN spaces.gc_timeout_s ELSE excluded.gc_timeout_s END,
-    private = COALESCE(excluded.private, spaces.private),
-    error = excluded.error,
-    -- An unreachable Hub says nothing about why the Space is down: keep the cause.
-    cause_code = CASE WHEN excluded.stage IS NULL THEN spaces.cause_code ELSE excluded.cause_code END,
-    cause_summary = CASE WHEN excluded.stage IS NULL THEN spaces.cause_summary ELSE excluded.cause_summary END,
-    cause_evidence = CASE WHEN excluded.stage IS NULL THEN spaces.cause_evidence ELSE excluded.cause_evidence END,
-    sha_at_ms = CASE WHEN excluded.sha IS NULL THEN spaces.sha_at_ms ELSE excluded.sha_at_ms END,
-    sha = COALESCE(excluded.sha, spaces.sha),
-    good_sha = COALESCE(excluded.good_sha, spaces.good_sha),
-    -- Written here rather than by two more statements per Space (issue 25): the
-    -- hardware asked for when the Hub said, the visit when the app answered.
-    requested_hardware = COALESCE(excluded.requested_hardware, spaces.requested_hardware),
-    last_visit_ms = COALESCE(excluded.last_visit_ms, spaces.last_visit_ms)";
-
-pub(super) const INSERT_CHECK: &str = "
-INSERT INTO checks (space_id, at_ms, stage, verdict, hardware,
-                    probe_status, probe_latency_ms, probe_ok, error)
-VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $10 <> 0 THEN $7 END, $8, $9)
-ON CONFLICT (space_id, at_ms) DO UPDATE SET
-    stage = excluded.stage, verdict = excluded.verdict, hardware = excluded.hardware,
-    probe_status = excluded.probe_status, probe_latency_ms = excluded.probe_latency_ms,
-    probe_ok = excluded.probe_ok, error = excluded.error";
-
-/// Adds a check to its hourly or daily roll-up (`table`).
-pub(super) fn rollup_sql(table: &str) -> String {
-    format!(
-        "INSERT INTO {table} (space_id, bucket_ms, up, counted, total, latency_sum, latency_n)
-         VALUES ($1, $2, $3, $4, 1, $5, $6)
-         ON CONFLICT (space_id, bucket_ms) DO UPDATE SET
-             up = {table}.up + excluded.up, counted = {table}.counted + excluded.counted,
-             total = {table}.total + 1,
-             latency_sum = {table}.latency_sum + excluded.latency_sum,
-             latency_n = {table}.latency_n + excluded.latency_n"
-    )
-}
-
-const HOUR_MS: i64 = 3_600_000;
-const DAY_MS: i64 = 86_400_000;
-
-impl StoreTx {
-    /// One observation: the raw row, both roll-ups, and the Space's summary.
-    pub async fn record_observation(&mut self, obs: &Observation) -> Result<(), StoreError> {
-        let at = ms(obs.at());
-        let check = obs.checked();
-        let stage = obs.stage().map(|s| s.as_str().to_owned());
-        let probe = check.and_then(|c| c.probe.as_ref());
-        let verdict = obs.verdict();
-        let label = obs.label();
-        // Never an `Option<f64>` (see `nullable_real`): $7 and its presence, $10.
-        let (latency_ms, has_latency) = nullable_real(probe.and_then(|p| p.latency_ms));
-        sqlx::query(INSERT_CHECK)
-            .bind(&label)
-            .bind(at)
-            .bind(&stage)
-            .bind(verdict.as_str())
-            .bind(check.and_then(|c| c.hardware.as_deref()))
-            .bind(probe.and_then(|p| p.status).map(i64::from))
-            .bind(latency_ms)
-            .bind(probe.map(|p| i64::from(p.ok)))
-            .bind(obs.error())
-            .bind(has_latency)
-            .execute(&mut *self.tx)
-            .await?;
-        let up = i64::from(verdict == Verdict::Up);
-        let counted = i64::from(counts_for_uptime(verdict));
-        let latency = probe.filter(|p| p.ok).and_then(|p| p.latency_ms);
-        for (table, size) in [("rollup_hourly", HOUR_MS), ("rollup_daily", DAY_MS)] {
-            sqlx::query(sqlx::AssertSqlSafe(rollup_sql(table)))
-                .bind(&label)
-                .bind(at - at.rem_euclid(size))
-                .bind(up)
-                .bind(counted)
-                .bind(latency.unwrap_or(0.0))
-                .bind(i64::from(latency.is_some()))
-                .execute(&mut *self.tx)
-                .await?;
-        }
-        // A whole owner that could not be listed has no Space row to update.
-        match check {
-            Some(check) => self.record_space(check, at, stage).await,
-            None => Ok(()),
-        }
-    }
-
-    /// The Space's summary row (after its billed time, which reads the previous one).
-    async fn record_space(
-        &mut self,
-        obs: &SpaceCheck,
-        at: i64,
-        stage: Option<String>,
-    ) -> Result<(), StoreError> {
-        let space = &obs.space;
-        let probe = obs.probe.as_ref();
-        self.record_usage(obs).await?;
-        sqlx::query(UPSERT_SPACE)
-            .bind(space.to_string())
-            .bind(space.owner())
-            .bind(at)
-            .bind(&stage)
-            .bind(obs.verdict.as_str())
-            .bind(&obs.hardware)
-            .bind(&obs.subdomain)
-            .bind(obs.gc_timeout.and_then(|t| i64::try_from(t).ok()))
-            .bind(obs.private.map(i64::from))
-            .bind(&obs.error)
-            .bind(obs.cause.as_ref().map(|c| c.code.as_str()))
-            .bind(obs.cause.as_ref().map(|c| c.summary.as_str()))
-            .bind(obs.cause.as_ref().map(|c| c.evidence.as_str()))
-            .bind(obs.revision.as_ref().map(|r| r.sha.as_str()))
-            .bind(obs.revision.as_ref().and_then(|r| r.last_modified).map(ms))
-            .bind(i64::from(Health::of(obs.verdict) == Health::Good))
-            .bind(&obs.requested_hardware)
-            .bind(i64::from(probe.is_some_and(|p| p.ok)))
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(())
-    }
-}
+/// A `CheckRow` from `CHECK_FROM`: the Space as spelled (`spaces.display_id`) in
+/// `space_id`, where the table keeps the key.
+const CHECK_SELECT: &str = "COALESCE(spaces.display_id, checks.space_id) AS space_id,
+    checks.at_ms, checks.stage, checks.verdict, checks.hardware, checks.probe_status,
+    checks.probe_latency_ms, checks.probe_ok, checks.error";
+const CHECK_FROM: &str = "checks LEFT JOIN spaces ON spaces.space_id = checks.space_id";
 
 impl Store {
-    /// Stores observations atomically: all of them or none.
+    /// Stores observations atomically: all of them or none, in batches (`cycle.rs`).
     pub async fn record(&self, observations: &[Observation]) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        for obs in observations {
-            tx.record_observation(obs).await?;
-        }
+        tx.record_observations(observations).await?;
         tx.commit().await
     }
 
-    /// The most recent checks of one Space (`owner/name` or `owner/*`), newest first.
+    /// The most recent checks of one Space (`owner/name` or `owner/*`, any spelling),
+    /// newest first.
     pub async fn recent_checks(
         &self,
         label: &str,
         limit: u32,
     ) -> Result<Vec<CheckRow>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT space_id, at_ms, stage, verdict, hardware, probe_status, probe_latency_ms,
-                    probe_ok, error
-             FROM checks WHERE space_id = $1 ORDER BY at_ms DESC LIMIT $2",
-        )
-        .bind(label)
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {CHECK_SELECT} FROM {CHECK_FROM} WHERE checks.space_id = $1
+             ORDER BY checks.at_ms DESC LIMIT $2",
+        )))
+        .bind(label.to_ascii_lowercase())
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?)
@@ -212,19 +76,18 @@ impl Store {
         since: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<CheckRow>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT space_id, at_ms, stage, verdict, hardware, probe_status, probe_latency_ms,
-                    probe_ok, error
-             FROM checks WHERE space_id = $1 AND at_ms >= $2 ORDER BY at_ms LIMIT $3",
-        )
-        .bind(label)
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {CHECK_SELECT} FROM {CHECK_FROM}
+             WHERE checks.space_id = $1 AND checks.at_ms >= $2 ORDER BY checks.at_ms LIMIT $3",
+        )))
+        .bind(label.to_ascii_lowercase())
         .bind(ms(since))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?)
     }
 
-    /// Per Space (`owner/name` as stored), the checks since `since` and how many of
+    /// Per Space (by `SpaceId::key`), the checks since `since` and how many of
     /// them found it up: the static report's summary.
     pub async fn check_tallies(
         &self,
@@ -323,7 +186,7 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::domain::{SpaceId, Stage, Verdict};
+    use crate::domain::{SpaceCheck, SpaceId, Stage, Verdict};
 
     fn obs(stage: Option<&str>, verdict: Verdict, minute: u32) -> Observation {
         SpaceCheck {

@@ -49,10 +49,18 @@ impl IncidentRow {
     }
 }
 
-/// Every column of `IncidentRow` (`stats.rs` reads incidents too).
-pub(super) const COLUMNS: &str =
-    "id, space_id, opened_ms, closed_ms, verdict, stage, cause, resolution,
+/// Every column of `IncidentRow`, as the table has them (`RETURNING`).
+const COLUMNS: &str = "id, space_id, opened_ms, closed_ms, verdict, stage, cause, resolution,
     cause_code, cause_summary, cause_evidence";
+
+/// Every column of `IncidentRow` from `FROM` (`stats.rs` reads incidents too): the
+/// Space as spelled (`spaces.display_id`) in `space_id`, where the table keeps the key.
+pub(super) const SELECT: &str =
+    "incidents.id, COALESCE(spaces.display_id, incidents.space_id) AS space_id,
+    incidents.opened_ms, incidents.closed_ms, incidents.verdict, incidents.stage,
+    incidents.cause, incidents.resolution, incidents.cause_code, incidents.cause_summary,
+    incidents.cause_evidence";
+pub(super) const FROM: &str = "incidents LEFT JOIN spaces ON spaces.space_id = incidents.space_id";
 
 pub(super) const OPEN: &str = "INSERT INTO incidents (space_id, opened_ms, verdict, stage, cause,
                                 cause_code, cause_summary, cause_evidence)
@@ -62,15 +70,15 @@ pub(super) const OPEN: &str = "INSERT INTO incidents (space_id, opened_ms, verdi
 pub(super) fn close_sql() -> String {
     format!(
         "UPDATE incidents SET closed_ms = $1, resolution = $2
-         WHERE space_id = $3 COLLATE NOCASE AND closed_ms IS NULL RETURNING {COLUMNS}"
+         WHERE space_id = $3 AND closed_ms IS NULL RETURNING {COLUMNS}"
     )
 }
 
 /// A Space's incidents, newest first.
 pub(super) fn of_space_sql() -> String {
     format!(
-        "SELECT {COLUMNS} FROM incidents WHERE space_id = $1 COLLATE NOCASE
-         ORDER BY opened_ms DESC, id DESC LIMIT $2"
+        "SELECT {SELECT} FROM {FROM} WHERE incidents.space_id = $1
+         ORDER BY incidents.opened_ms DESC, incidents.id DESC LIMIT $2"
     )
 }
 
@@ -85,7 +93,7 @@ impl StoreTx {
         cause: Option<&Cause>,
     ) -> Result<i64, StoreError> {
         let (incident,): (i64,) = sqlx::query_as(OPEN)
-            .bind(id.to_string())
+            .bind(id.key())
             .bind(ms(opened))
             .bind(verdict)
             .bind(stage)
@@ -109,11 +117,15 @@ impl StoreTx {
         let row: Option<IncidentRow> = sqlx::query_as(sqlx::AssertSqlSafe(close_sql()))
             .bind(ms(closed))
             .bind(resolution)
-            .bind(id.to_string())
+            .bind(id.key())
             .fetch_optional(&mut *self.tx)
             .await?;
         self.set_incident(id, None).await?;
-        Ok(row)
+        // The table holds the key; the caller's spelling is the Space's.
+        Ok(row.map(|row| IncidentRow {
+            space_id: id.to_string(),
+            ..row
+        }))
     }
 }
 
@@ -125,7 +137,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<IncidentRow>, StoreError> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(of_space_sql()))
-            .bind(id.to_string())
+            .bind(id.key())
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?)
@@ -133,8 +145,7 @@ impl Store {
 
     /// Every open incident, oldest first.
     pub async fn open_incidents(&self) -> Result<Vec<IncidentRow>, StoreError> {
-        let sql =
-            format!("SELECT {COLUMNS} FROM incidents WHERE closed_ms IS NULL ORDER BY opened_ms");
+        let sql = format!("SELECT {SELECT} FROM {FROM} WHERE closed_ms IS NULL ORDER BY opened_ms");
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .fetch_all(&self.pool)
             .await?)
@@ -147,7 +158,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<IncidentRow>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM incidents WHERE opened_ms >= $1 ORDER BY opened_ms DESC LIMIT $2"
+            "SELECT {SELECT} FROM {FROM} WHERE opened_ms >= $1 ORDER BY opened_ms DESC LIMIT $2"
         );
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(ms(since))

@@ -4,7 +4,9 @@
 //! writes that must happen together go through a `StoreTx`.
 //!
 //! The SQL is one text for both backends: `$N` parameters (SQLite reads them too), a
-//! `nocase` collation created in Postgres, `ON CONFLICT` upserts, integers for flags.
+//! `ON CONFLICT` upserts, integers for flags. Every column keyed by a Space holds its
+//! canonical id (`SpaceId::key`, lowercase): lookups are plain equalities on the key, and
+//! `spaces.display_id` keeps the spelling for JSON and pages (migrations/sqlite/0015).
 //! What differs (the transaction's opening, the file-only pragmas, a JSON list) is in
 //! `Backend`. A nullable float is bound as a value and a flag (`nullable_real`), never
 //! as an `Option<f64>`, which the Any driver mistypes on Postgres.
@@ -14,6 +16,7 @@ mod aggregates;
 mod audit;
 mod chat_lang;
 mod checks;
+mod cycle;
 mod gaps;
 mod incidents;
 mod memo;

@@ -137,28 +137,27 @@ impl Row {
     }
 }
 
-const COLUMNS: &str = "space_id, stage, stage_since_ms, verdict, verdict_since_ms, last_check_ms,
+/// The id as spelled (`display_id`, see migrations/sqlite/0015) read as `space_id`.
+const COLUMNS: &str = "COALESCE(display_id, space_id) AS space_id, stage, stage_since_ms, verdict, verdict_since_ms, last_check_ms,
     hardware, subdomain, gc_timeout_s, private, error, bad_streak, good_streak, bad_since_ms,
     alerted, announced, last_alert_ms, gave_up, muted_until_ms, last_visit_ms, incident_id,
     cause_code, cause_summary, cause_evidence, sha, sha_at_ms, good_sha, requested_hardware,
     drift_since_ms, drift_alerted";
 
-/// One Space's row (case-insensitive id).
+/// One Space's row, by `SpaceId::key` (every Space-keyed column holds that form).
 pub(super) fn select_one() -> String {
-    format!("SELECT {COLUMNS} FROM spaces WHERE space_id = $1 COLLATE NOCASE")
+    format!("SELECT {COLUMNS} FROM spaces WHERE space_id = $1")
 }
 
 // The per-Space writes of a cycle, one text each for the code and `tests/plans.rs`.
 pub(super) const SAVE_MEMORY: &str =
     "UPDATE spaces SET bad_streak = $1, good_streak = $2, bad_since_ms = $3, alerted = $4,
          announced = $5, last_alert_ms = $6
-     WHERE space_id = $7 COLLATE NOCASE";
+     WHERE space_id = $7";
 pub(super) const SET_DRIFT: &str =
-    "UPDATE spaces SET drift_since_ms = $1, drift_alerted = $2 WHERE space_id = $3 COLLATE NOCASE";
-pub(super) const SET_GAVE_UP: &str =
-    "UPDATE spaces SET gave_up = $1 WHERE space_id = $2 COLLATE NOCASE";
-pub(super) const SET_INCIDENT: &str =
-    "UPDATE spaces SET incident_id = $1 WHERE space_id = $2 COLLATE NOCASE";
+    "UPDATE spaces SET drift_since_ms = $1, drift_alerted = $2 WHERE space_id = $3";
+pub(super) const SET_GAVE_UP: &str = "UPDATE spaces SET gave_up = $1 WHERE space_id = $2";
+pub(super) const SET_INCIDENT: &str = "UPDATE spaces SET incident_id = $1 WHERE space_id = $2";
 
 impl Store {
     /// Every Space ever observed, by id.
@@ -169,7 +168,8 @@ impl Store {
         if memoized && let Some(memo) = self.memos.spaces.get(mark, now, 0) {
             return Ok(memo);
         }
-        let sql = format!("SELECT {COLUMNS} FROM spaces ORDER BY space_id");
+        // By key: `space_id` alone would name the display form selected under that name.
+        let sql = format!("SELECT {COLUMNS} FROM spaces ORDER BY spaces.space_id");
         let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .fetch_all(&self.pool)
             .await?;
@@ -192,10 +192,10 @@ impl Store {
             .collect())
     }
 
-    /// One Space (case-insensitive id), if it was ever observed.
+    /// One Space (any spelling of its id), if it was ever observed.
     pub async fn space_state(&self, id: &SpaceId) -> Result<Option<SpaceState>, StoreError> {
         let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(select_one()))
-            .bind(id.to_string())
+            .bind(id.key())
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.and_then(Row::into_state))
@@ -204,9 +204,10 @@ impl Store {
     /// The Spaces last seen for `owner` (owner names compare case-insensitively).
     pub async fn spaces_of(&self, owner: &str) -> Result<Vec<SpaceId>, StoreError> {
         let ids: Vec<(String,)> = sqlx::query_as(
-            "SELECT space_id FROM spaces WHERE owner = $1 COLLATE NOCASE ORDER BY space_id",
+            "SELECT COALESCE(display_id, space_id) FROM spaces WHERE owner = $1
+             ORDER BY spaces.space_id",
         )
-        .bind(owner)
+        .bind(owner.to_ascii_lowercase())
         .fetch_all(&self.pool)
         .await?;
         Ok(ids
@@ -221,12 +222,11 @@ impl Store {
         id: &SpaceId,
         until: Option<DateTime<Utc>>,
     ) -> Result<bool, StoreError> {
-        let done =
-            sqlx::query("UPDATE spaces SET muted_until_ms = $1 WHERE space_id = $2 COLLATE NOCASE")
-                .bind(until.map(ms))
-                .bind(id.to_string())
-                .execute(&self.pool)
-                .await?;
+        let done = sqlx::query("UPDATE spaces SET muted_until_ms = $1 WHERE space_id = $2")
+            .bind(until.map(ms))
+            .bind(id.key())
+            .execute(&self.pool)
+            .await?;
         // A committed write: the memos of every Space's state are stale now.
         self.health.succeeded();
         Ok(done.rows_affected() > 0)
@@ -234,9 +234,9 @@ impl Store {
 
     /// Records a successful visit of the app (keep-alive).
     pub async fn set_last_visit(&self, id: &SpaceId, at: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query("UPDATE spaces SET last_visit_ms = $1 WHERE space_id = $2 COLLATE NOCASE")
+        sqlx::query("UPDATE spaces SET last_visit_ms = $1 WHERE space_id = $2")
             .bind(ms(at))
-            .bind(id.to_string())
+            .bind(id.key())
             .execute(&self.pool)
             .await?;
         self.health.succeeded();
@@ -257,7 +257,7 @@ impl StoreTx {
             .bind(memory.alerted.map(Verdict::as_str))
             .bind(i64::from(memory.announced))
             .bind(memory.last_alert.map(ms))
-            .bind(id.to_string())
+            .bind(id.key())
             .execute(&mut *self.tx)
             .await?;
         Ok(())
@@ -274,7 +274,7 @@ impl StoreTx {
         sqlx::query(SET_DRIFT)
             .bind(since.map(ms))
             .bind(i64::from(alerted))
-            .bind(id.to_string())
+            .bind(id.key())
             .execute(&mut *self.tx)
             .await?;
         Ok(())
@@ -283,7 +283,7 @@ impl StoreTx {
     pub async fn set_gave_up(&mut self, id: &SpaceId, gave_up: bool) -> Result<(), StoreError> {
         sqlx::query(SET_GAVE_UP)
             .bind(i64::from(gave_up))
-            .bind(id.to_string())
+            .bind(id.key())
             .execute(&mut *self.tx)
             .await?;
         Ok(())
@@ -297,7 +297,7 @@ impl StoreTx {
     ) -> Result<(), StoreError> {
         sqlx::query(SET_INCIDENT)
             .bind(incident)
-            .bind(id.to_string())
+            .bind(id.key())
             .execute(&mut *self.tx)
             .await?;
         Ok(())
@@ -306,7 +306,7 @@ impl StoreTx {
     /// The Space as it is now, read inside the transaction.
     pub async fn space_state(&mut self, id: &SpaceId) -> Result<Option<SpaceState>, StoreError> {
         let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(select_one()))
-            .bind(id.to_string())
+            .bind(id.key())
             .fetch_optional(&mut *self.tx)
             .await?;
         Ok(row.and_then(Row::into_state))

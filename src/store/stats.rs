@@ -22,18 +22,22 @@ pub struct ActionCount {
 /// A Space's incidents open since `$2` (one text for the code and `tests/plans.rs`).
 pub(super) fn incidents_since_sql() -> String {
     format!(
-        "SELECT {} FROM incidents WHERE space_id = $1 COLLATE NOCASE
-           AND (closed_ms IS NULL OR closed_ms >= $2)
-         ORDER BY opened_ms, id LIMIT $3",
-        super::incidents::COLUMNS
+        "SELECT {} FROM {} WHERE incidents.space_id = $1
+           AND (incidents.closed_ms IS NULL OR incidents.closed_ms >= $2)
+         ORDER BY incidents.opened_ms, incidents.id LIMIT $3",
+        super::incidents::SELECT,
+        super::incidents::FROM
     )
 }
 
-pub(super) const ACTIONS_SINCE: &str =
-    "SELECT id, space_id, kind, trigger, actor, state, result, detail, started_ms,
-            finished_ms, incident_id
-     FROM actions WHERE space_id = $1 COLLATE NOCASE AND started_ms >= $2
-     ORDER BY id LIMIT $3";
+pub(super) fn actions_since_sql() -> String {
+    format!(
+        "SELECT {} FROM {} WHERE actions.space_id = $1 AND actions.started_ms >= $2
+         ORDER BY actions.id LIMIT $3",
+        super::actions::SELECT,
+        super::actions::FROM
+    )
+}
 
 impl Store {
     /// Actions by kind and result over the whole stored history.
@@ -63,7 +67,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<IncidentRow>, StoreError> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(incidents_since_sql()))
-            .bind(id.to_string())
+            .bind(id.key())
             .bind(ms(since))
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
@@ -77,8 +81,8 @@ impl Store {
         since: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<ActionRow>, StoreError> {
-        Ok(sqlx::query_as(ACTIONS_SINCE)
-            .bind(id.to_string())
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(actions_since_sql()))
+            .bind(id.key())
             .bind(ms(since))
             .bind(i64::from(limit))
             .fetch_all(&self.pool)

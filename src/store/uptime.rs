@@ -26,19 +26,19 @@ fn ratio(up: i64, counted: i64) -> Option<f64> {
 
 /// One Space's daily roll-ups (its uptime bar); `tests/plans.rs` checks its plan.
 pub(super) const DAILY_OF_SPACE: &str = "SELECT bucket_ms, up, counted FROM rollup_daily
-     WHERE space_id = $1 COLLATE NOCASE AND bucket_ms >= $2 ORDER BY bucket_ms";
+     WHERE space_id = $1 AND bucket_ms >= $2 ORDER BY bucket_ms";
 
 impl Store {
     pub async fn uptime(&self, id: &SpaceId, now: DateTime<Utc>) -> Result<Uptime, StoreError> {
         let all = self.uptime_all(now).await?;
         Ok(all
             .into_iter()
-            .find(|(space, _)| space.eq_ignore_ascii_case(&id.to_string()))
+            .find(|(space, _)| *space == id.key())
             .map(|(_, uptime)| uptime)
             .unwrap_or_default())
     }
 
-    /// Uptime of every Space with history, by `owner/name` (memoized, `memo.rs`).
+    /// Uptime of every Space with history, by `SpaceId::key` (memoized, `memo.rs`).
     pub async fn uptime_all(
         &self,
         now: DateTime<Utc>,
@@ -121,7 +121,7 @@ impl Store {
         let today = now_ms - now_ms.rem_euclid(DAY_MS);
         let from = today - i64::from(days.saturating_sub(1)) * DAY_MS;
         let rows: Vec<DayRow> = sqlx::query_as(DAILY_OF_SPACE)
-            .bind(id.to_string())
+            .bind(id.key())
             .bind(from)
             .fetch_all(&self.pool)
             .await?;

@@ -43,6 +43,7 @@ mod report;
 mod schedules;
 mod shutdown;
 mod soak;
+mod space_ids;
 mod store_full;
 mod support;
 mod telegram;

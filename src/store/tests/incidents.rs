@@ -40,7 +40,10 @@ async fn an_incident_opens_points_the_space_at_it_and_closes() {
         let open = store.open_incidents().await.unwrap();
         assert_eq!(open.len(), 1);
         assert_eq!(open[0].id, first);
-        assert_eq!(open[0].space_id, "Alice/App", "as the opener spelled it");
+        assert_eq!(
+            open[0].space_id, "alice/app",
+            "as the Space is spelled (its row), the table holding the key"
+        );
         assert_eq!(
             (open[0].verdict.as_str(), open[0].stage.as_deref()),
             ("down", Some("RUNTIME_ERROR"))

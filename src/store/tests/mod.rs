@@ -15,6 +15,7 @@ mod chat_lang;
 mod checks;
 mod incidents;
 mod leader;
+mod merge;
 mod outbox;
 mod parity;
 mod parity_rows;

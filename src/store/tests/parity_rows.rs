@@ -50,6 +50,7 @@ pub(super) const ROWS: &[Row] = &[
             ("requested_hardware", T("t4-small")),
             ("drift_since_ms", I(MS + 9)),
             ("drift_alerted", I(1)),
+            ("display_id", T("Alice/App")),
         ],
     ),
     (

@@ -11,9 +11,7 @@
 
 use sqlx::Row;
 
-use crate::store::{
-    Backend, Store, actions, audit, checks, incidents, spaces, stats, uptime, usage,
-};
+use crate::store::{Backend, Store, actions, audit, cycle, incidents, spaces, stats, uptime};
 
 /// Tables with rows per Space (or per Space and time): a scan of one is O(N).
 const GROWING: &[&str] = &[
@@ -42,23 +40,28 @@ fn q(name: &'static str, sql: impl Into<String>, params: &'static str) -> PerSpa
     }
 }
 
-/// Every per-Space statement: the cycle's writes first, then the per-Space reads.
+/// Every per-Space statement: the cycle's writes first (three rows of a batch, each
+/// row's parameters repeated), then the per-Space reads.
 fn per_space(backend: Backend) -> Vec<PerSpace> {
     vec![
-        q("checks: insert", checks::INSERT_CHECK, "titttifiti"),
+        q("checks: insert", cycle::insert_checks_sql(3), "titttifiti"),
         q(
             "rollup_hourly: add",
-            checks::rollup_sql("rollup_hourly"),
+            cycle::rollups_sql("rollup_hourly", 3),
             "tiiifi",
         ),
         q(
             "rollup_daily: add",
-            checks::rollup_sql("rollup_daily"),
+            cycle::rollups_sql("rollup_daily", 3),
             "tiiifi",
         ),
-        q("usage: previous check", usage::PREVIOUS, "t"),
-        q("usage: add", usage::ADD_USAGE, "titi"),
-        q("spaces: upsert", checks::UPSERT_SPACE, "ttittttiitttttiiti"),
+        q("usage: previous check", cycle::previous_sql(3), "t"),
+        q("usage: add", cycle::add_usage_sql(3), "titi"),
+        q(
+            "spaces: upsert",
+            cycle::upsert_spaces_sql(3),
+            "ttittttiitttttiitit",
+        ),
         q("spaces: save memory", spaces::SAVE_MEMORY, "iiitiit"),
         q("spaces: drift", spaces::SET_DRIFT, "iit"),
         q("spaces: gave up", spaces::SET_GAVE_UP, "it"),
@@ -72,7 +75,7 @@ fn per_space(backend: Backend) -> Vec<PerSpace> {
         q("actions: auto repairs", actions::AUTO_REPAIRS, "ti"),
         q("actions: last switch", actions::last_switch_sql(), "t"),
         q("actions: of a Space", actions::of_space_sql(), "ti"),
-        q("actions: since", stats::ACTIONS_SINCE, "tii"),
+        q("actions: since", stats::actions_since_sql(), "tii"),
         q("rollup_daily: of a Space", uptime::DAILY_OF_SPACE, "ti"),
     ]
 }
@@ -92,7 +95,8 @@ async fn scans(store: &Store, query: &PerSpace) -> Vec<String> {
     };
     let sql = format!("{prefix}{}", query.sql);
     let mut explain = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for kind in query.params.chars() {
+    // A batch's statement takes each row's kinds again: bind as many as it numbers.
+    for kind in query.params.chars().cycle().take(placeholders(&query.sql)) {
         explain = match kind {
             't' => explain.bind("alice/app"),
             'i' => explain.bind(0_i64),
@@ -103,10 +107,42 @@ async fn scans(store: &Store, query: &PerSpace) -> Vec<String> {
         .fetch_all(&mut *connection)
         .await
         .unwrap_or_else(|e| panic!("{}: cannot explain: {e}", query.name));
-    rows.iter()
+    let lines: Vec<String> = rows
+        .iter()
         .map(|row| row.get::<String, _>(column))
+        .collect();
+    let mut found: Vec<String> = lines
+        .iter()
         .filter(|line| reads_beyond_the_space(line))
-        .collect()
+        .cloned()
+        .collect();
+    found.extend(unbounded_index_scans(&lines));
+    found
+}
+
+/// Postgres's index scans of a growing table with no `Index Cond` at all: the index
+/// walked end to end in place of the forbidden `Seq Scan` (what
+/// `space_id = $1 COLLATE NOCASE` gets from an index on `(space_id, opened_ms)`).
+fn unbounded_index_scans(lines: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    // An index scan of a growing table whose condition is not seen yet.
+    let mut open: Option<&String> = None;
+    for line in lines {
+        let text = line.trim_start().trim_start_matches("->").trim_start();
+        if text.starts_with("Index Cond: ") {
+            open = None;
+        } else if text.contains("(cost=") {
+            // A new plan node: the one before it ended.
+            found.extend(open.take().cloned());
+            let index_scan = text.starts_with("Index Scan") || text.starts_with("Index Only Scan");
+            let table = text.split(" on ").nth(1).and_then(first_word);
+            if index_scan && table.is_some_and(|t| GROWING.contains(&t)) {
+                open = Some(line);
+            }
+        }
+    }
+    found.extend(open.cloned());
+    found
 }
 
 /// Whether a plan line reads more of a growing table than one Space's rows: SQLite's
@@ -128,6 +164,18 @@ fn reads_beyond_the_space(line: &str) -> bool {
         .or_else(|| line.strip_prefix("Seq Scan on "))
         .and_then(first_word);
     scanned.is_some_and(|t| GROWING.contains(&t))
+}
+
+/// The highest `$N` of a statement.
+fn placeholders(sql: &str) -> usize {
+    sql.split('$')
+        .skip(1)
+        .filter_map(|rest| {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            rest[..digits].parse().ok()
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 fn first_word(text: &str) -> Option<&str> {
@@ -177,4 +225,77 @@ fn plan_lines_that_read_beyond_one_space_are_recognised() {
     ] {
         assert_eq!(reads_beyond_the_space(line), beyond, "{line}");
     }
+}
+
+#[test]
+fn index_scans_without_a_condition_are_recognised() {
+    let plan = |lines: &[&str]| -> Vec<String> { lines.iter().map(|l| l.to_string()).collect() };
+    let walked = plan(&[
+        "Limit  (cost=0.15..8.17 rows=1 width=8)",
+        "  ->  Index Scan Backward using incidents_by_space on incidents  (cost=0.15..80.00)",
+        "        Filter: ((space_id)::text = ($1)::text COLLATE nocase)",
+    ]);
+    assert_eq!(unbounded_index_scans(&walked).len(), 1);
+    let bounded = plan(&[
+        "Index Scan using spaces_pkey on spaces  (cost=0.15..8.17 rows=1 width=8)",
+        "  Index Cond: (space_id = $1)",
+        "Index Scan using sessions_by_seen on sessions  (cost=0.15..8.17 rows=1 width=8)",
+    ]);
+    assert!(unbounded_index_scans(&bounded).is_empty());
+}
+
+/// The check above goes red on a case-insensitive comparison: no index serves
+/// `space_id = $1 COLLATE NOCASE` since ids are stored in one case (0015 / 0007 dropped
+/// the `nocase` indexes), so such a query scans, on both backends.
+#[tokio::test]
+async fn a_nocase_lookup_is_caught() {
+    for store in crate::store::test_stores().await {
+        for (name, sql) in [
+            ("spaces", spaces::select_one()),
+            ("incidents", incidents::of_space_sql()),
+            ("actions", actions::of_space_sql()),
+        ] {
+            let nocase = q(
+                "nocase",
+                sql.replacen("space_id = $1", "space_id = $1 COLLATE NOCASE", 1),
+                "ti",
+            );
+            assert!(
+                nocase.sql.contains("COLLATE NOCASE"),
+                "{name}: {}",
+                nocase.sql
+            );
+            assert!(
+                !scans(&store, &nocase).await.is_empty(),
+                "{:?}, {name}: a COLLATE NOCASE lookup was not flagged",
+                store.backend()
+            );
+        }
+    }
+}
+
+/// No statement of the store compares ids case-insensitively: every Space-keyed
+/// column holds `SpaceId::key`, so `COLLATE NOCASE` or `lower(` in a query means a
+/// lookup no index serves (the plan check above sees only the statements it lists).
+#[test]
+fn no_store_query_folds_case() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("src/store") {
+        let path = entry.expect("an entry").path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("a source file");
+        for (n, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            let lower = code.to_ascii_lowercase();
+            if !code.starts_with("//")
+                && (lower.contains("collate nocase") || lower.contains("lower("))
+            {
+                found.push(format!("{}:{}: {code}", path.display(), n + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "case-folding SQL:\n{}", found.join("\n"));
 }

@@ -156,19 +156,18 @@ async fn owners_and_ids_match_whatever_their_case() {
             ])
             .await
             .unwrap();
-        // Ordered by id in byte order, as SQLite's BINARY collation sorts. Postgres
-        // sorts by the database's collation: the same under C (what the tests' cluster
-        // uses); a language collation (en_US) would put `Alice/Board` after `alice/app`.
+        // Ordered by the stored key (lowercase, issue 25), spelled as recorded.
         let alice = store.spaces_of("ALICE").await.unwrap();
         assert_eq!(
             alice,
-            [id("Alice/Board"), id("alice/app"), id("alice/zeta")]
+            [id("alice/app"), id("Alice/Board"), id("alice/zeta")]
         );
+        assert_eq!(alice[1].to_string(), "Alice/Board", "the display form");
         assert_eq!(store.spaces_of("bob").await.unwrap(), [id("bob/app")]);
         assert!(store.spaces_of("carol").await.unwrap().is_empty());
         let states = store.space_states().await.unwrap();
         let ids: Vec<String> = states.iter().map(|s| s.space.to_string()).collect();
-        assert_eq!(ids, ["Alice/Board", "alice/app", "alice/zeta", "bob/app"]);
+        assert_eq!(ids, ["alice/app", "Alice/Board", "alice/zeta", "bob/app"]);
 
         let map = store.space_state_map().await.unwrap();
         assert_eq!(map["alice/board"].space.to_string(), "Alice/Board");

@@ -8,6 +8,8 @@
 //! `uptime.rs` (24 h / 7 d / 30 d) and `stats.rs` (the bars), so the two agree exactly:
 //! `tests/aggregates.rs` compares them after a run of cycles.
 
+use std::collections::HashMap;
+
 use super::gaps::{DayRow, Gaps};
 use super::{DayUptime, Store, StoreError, StoreTx, Uptime};
 
@@ -60,6 +62,18 @@ impl StoreTx {
 }
 
 impl Store {
+    /// The Spaces whose spelling (`display_id`) differs from their stored key: key to
+    /// spelling, for figures kept by key and shown as spelled.
+    pub async fn spelled_ids(&self) -> Result<HashMap<String, String>, StoreError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT space_id, display_id FROM spaces
+             WHERE display_id IS NOT NULL AND display_id <> space_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// The change marker and the cycle mark.
     pub async fn read_mark(&self) -> Result<Mark, StoreError> {
         let counter: Option<(String,)> = sqlx::query_as("SELECT value FROM meta WHERE key = $1")

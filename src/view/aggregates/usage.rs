@@ -184,7 +184,15 @@ impl Usage {
                 });
             }
         }
+        // Sorted by the stored (lowercase) key, as the SQL orders them; then named as
+        // spelled, as the SQL names them.
         rows.sort_by(|a, b| (&a.space, &a.hardware).cmp(&(&b.space, &b.hardware)));
+        let spelled = store.spelled_ids().await?;
+        for row in &mut rows {
+            if let Some(display) = spelled.get(&row.space) {
+                row.space.clone_from(display);
+            }
+        }
         Ok(rows)
     }
 }

@@ -111,6 +111,26 @@ pub fn log(locale: Locale) -> Arc<dyn Notifier> {
     Arc::new(LogNotifier { locale })
 }
 
+/// The language and zone of alerts to one chat or channel: its own `/lang` setting
+/// (`platform` is `telegram` or `discord`, as `CommandCore` stores it), else `default`
+/// (`config.locale`). A store that cannot answer costs the chat its language, never
+/// the alert.
+pub(crate) async fn chat_locale(
+    store: &Store,
+    platform: &str,
+    chat: i64,
+    default: Locale,
+) -> Locale {
+    match store.chat_lang(platform, chat).await {
+        Ok(Some(lang)) => Locale { lang, ..default },
+        Ok(None) => default,
+        Err(e) => {
+            tracing::warn!(error = %e, platform, "alert language unreadable; the default is used");
+            default
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -214,25 +234,5 @@ mod tests {
                 "email"
             ]
         );
-    }
-}
-
-/// The language and zone of alerts to one chat or channel: its own `/lang` setting
-/// (`platform` is `telegram` or `discord`, as `CommandCore` stores it), else `default`
-/// (`config.locale`). A store that cannot answer costs the chat its language, never
-/// the alert.
-pub(crate) async fn chat_locale(
-    store: &Store,
-    platform: &str,
-    chat: i64,
-    default: Locale,
-) -> Locale {
-    match store.chat_lang(platform, chat).await {
-        Ok(Some(lang)) => Locale { lang, ..default },
-        Ok(None) => default,
-        Err(e) => {
-            tracing::warn!(error = %e, platform, "alert language unreadable; the default is used");
-            default
-        }
     }
 }

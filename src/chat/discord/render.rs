@@ -1,13 +1,12 @@
-//! Discord embeds: a `Reply` or an `Alert` becomes one embed (colour by severity,
+//! Discord embeds: a `Reply` becomes one embed (colour by severity,
 //! title, description lines, fields) plus rows of buttons, always inside Discord's
 //! limits (title 256, description 4096, 25 fields of 256/1024, 6000 across the
 //! embed, 5 rows of 5 buttons, labels 80, `custom_id` 100). Outside text is escaped
 //! for Discord markdown; Space ids go in inline code. Pure values, tested without
 //! Discord; `bot` and `notifier` turn them into serenity builders.
 
-use crate::alerts::{Alert, EventKind, render as alert_text};
 use crate::chat::verdict_emoji;
-use crate::commands::{Block, Button, ButtonAction, ButtonStyle, Reply, Severity};
+use crate::commands::{Block, Button, ButtonStyle, Reply, Severity};
 use crate::domain::text::clean_line;
 
 pub const RED: u32 = 0xE7_4C_3C;
@@ -92,7 +91,8 @@ fn code(text: &str) -> String {
 }
 
 /// Joins lines into a description of at most `MAX_DESCRIPTION` characters; lines
-/// that do not fit are counted in a last "… n more lines" line.
+/// that do not fit are counted in a last "… +n" line (no words: a reply carries no
+/// language, and a count reads the same in every one).
 fn description(lines: Vec<String>, budget: usize) -> String {
     let budget = budget.min(MAX_DESCRIPTION);
     let mut out = String::new();
@@ -102,7 +102,7 @@ fn description(lines: Vec<String>, budget: usize) -> String {
         let len = line.chars().count() + 1;
         // Keep room for the "more" line.
         if used + len + 40 > budget {
-            out.push_str(&format!("… {} more lines", total - i));
+            out.push_str(&format!("… +{}", total - i));
             return out;
         }
         out.push_str(&line);
@@ -203,162 +203,10 @@ fn close_code(mut text: String) -> String {
     text
 }
 
-/// An alert as one embed: a title for grouped alerts, a line per event, log lines in
-/// a code block; the colour of the worst event.
-pub fn alert(alert: &Alert) -> DcMessage {
-    let title = alert_title(alert);
-    let fields = alert_fields(alert);
-    let used = title.chars().count() + fields_len(&fields);
-    DcMessage {
-        title,
-        description: close_code(description(
-            alert_lines(alert),
-            MAX_TOTAL.saturating_sub(used),
-        )),
-        colour: alert_colour(alert),
-        fields,
-        rows: Vec::new(),
-    }
-}
-
-/// A line per notice, platform incident line and event, each event's log lines in a
-/// code block.
-fn alert_lines(alert: &Alert) -> Vec<String> {
-    let mut lines: Vec<String> = alert
-        .notices
-        .iter()
-        .map(|n| escape(&cut(&alert_text::notice_line(n), MAX_LINE)))
-        .collect();
-    for event in &alert.platform {
-        lines.extend(
-            alert_text::platform_lines(event)
-                .iter()
-                .map(|l| escape(&cut(l.trim_start(), MAX_LINE))),
-        );
-    }
-    for event in &alert.events {
-        lines.push(escape(&cut(&alert_text::headline(event), MAX_LINE)));
-        if !event.logs.is_empty() {
-            lines.push("```".into());
-            lines.extend(
-                event
-                    .logs
-                    .iter()
-                    .map(|l| cut(&clean_line(l).replace("```", "ˋˋˋ"), MAX_LINE)),
-            );
-            lines.push("```".into());
-        }
-    }
-    lines
-}
-
-/// The first notice, else the first platform line, else the count of Spaces, else the
-/// one event's headline.
-fn alert_title(alert: &Alert) -> String {
-    let spaces = alert.spaces();
-    if let Some(notice) = alert.notices.first() {
-        cut(&escape(&alert_text::notice_line(notice)), MAX_TITLE)
-    } else if let Some(first) = alert
-        .platform
-        .first()
-        .and_then(|p| alert_text::platform_lines(p).into_iter().next())
-    {
-        cut(&escape(&first), MAX_TITLE)
-    } else if spaces.len() > 1 {
-        format!("spacewarden: {} Spaces changed", spaces.len())
-    } else {
-        let first = alert.events.first().map(alert_text::headline);
-        cut(&escape(&first.unwrap_or_default()), MAX_TITLE)
-    }
-}
-
-/// Stage, verdict and step, for an alert about one event.
-fn alert_fields(alert: &Alert) -> Vec<(String, String)> {
-    let mut fields = Vec::new();
-    if let [event] = alert.events.as_slice() {
-        if let Some(stage) = &event.stage {
-            fields.push(("Stage".to_owned(), escape(&cut(stage.as_str(), 100))));
-        }
-        fields.push((
-            "Verdict".to_owned(),
-            alert_text::verdict_words(event.verdict).to_owned(),
-        ));
-        if let Some(step) = event.step {
-            fields.push(("Step".to_owned(), step.as_str().to_owned()));
-        }
-    }
-    fields
-}
-
-/// Red for anything down or urgent, amber while repairing, grey for wakes only, else
-/// green.
-fn alert_colour(alert: &Alert) -> u32 {
-    if alert.is_urgent()
-        || alert.events.iter().any(|e| {
-            matches!(
-                e.kind,
-                EventKind::Down
-                    | EventKind::StillDown
-                    | EventKind::GaveUp
-                    | EventKind::WakeFailed
-                    | EventKind::HardwareDrift
-                    | EventKind::MemoryHigh
-            )
-        })
-    {
-        RED
-    } else if alert
-        .events
-        .iter()
-        .any(|e| matches!(e.kind, EventKind::Repairing | EventKind::RepairFailed))
-    {
-        AMBER
-    } else if alert
-        .events
-        .iter()
-        .all(|e| matches!(e.kind, EventKind::Woken))
-    {
-        GREY
-    } else {
-        GREEN
-    }
-}
-
-/// The Restart / Rebuild / Mute 1h / Logs row of an alert about one Space.
-pub fn alert_buttons(reference: i64) -> Vec<Vec<DcButton>> {
-    let button = |label: &str, action: ButtonAction, style| DcButton {
-        label: label.into(),
-        custom_id: action.encode(),
-        style,
-    };
-    vec![vec![
-        button(
-            "Restart",
-            ButtonAction::Restart(reference),
-            ButtonStyle::Primary,
-        ),
-        button(
-            "Rebuild",
-            ButtonAction::Rebuild(reference),
-            ButtonStyle::Danger,
-        ),
-        button(
-            "Mute 1h",
-            ButtonAction::Mute(reference),
-            ButtonStyle::Secondary,
-        ),
-        button(
-            "Logs",
-            ButtonAction::Logs(reference),
-            ButtonStyle::Secondary,
-        ),
-    ]]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::SpaceLine;
+    use crate::commands::{ButtonAction, SpaceLine};
     use crate::domain::Verdict;
 
     #[test]

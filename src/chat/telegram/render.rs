@@ -2,10 +2,8 @@
 //! 4096 characters at line boundaries, each line balanced on its own so a split never
 //! cuts a tag in two. Pure functions, tested without Telegram.
 
-use crate::alerts::{Alert, render as alert_text};
 use crate::chat::verdict_emoji;
 use crate::commands::{Block, Button, Reply};
-use crate::domain::text::clean_line;
 
 /// Telegram counts 4096 characters after entity parsing; counting the HTML source is
 /// stricter and keeps a margin. Counted in UTF-16 units, as Telegram counts entity
@@ -147,44 +145,6 @@ pub fn single(reply: &Reply) -> TgMessage {
     let mut first = messages.swap_remove(0);
     first.keyboard = keyboard;
     first
-}
-
-/// An alert: a title when it groups several Spaces, a line per event, log lines.
-pub fn alert(alert: &Alert) -> Vec<String> {
-    let mut out: Vec<String> = alert
-        .notices
-        .iter()
-        .map(|n| format!("<b>{}</b>", escape(&cut(&alert_text::notice_line(n)))))
-        .collect();
-    for event in &alert.platform {
-        for (i, line) in alert_text::platform_lines(event).into_iter().enumerate() {
-            let line = escape(&cut(line.trim_start()));
-            out.push(if i == 0 {
-                format!("<b>{line}</b>")
-            } else {
-                line
-            });
-        }
-    }
-    let spaces = alert.spaces();
-    if spaces.len() > 1 {
-        out.push(format!(
-            "<b>spacewarden: {} Spaces changed</b>",
-            spaces.len()
-        ));
-    }
-    for event in &alert.events {
-        let line = escape(&cut(&alert_text::headline(event)));
-        out.push(if spaces.len() > 1 {
-            line
-        } else {
-            format!("<b>{line}</b>")
-        });
-        for log in &event.logs {
-            out.push(format!("<code>{}</code>", escape(&cut(&clean_line(log)))));
-        }
-    }
-    split(out)
 }
 
 #[cfg(test)]

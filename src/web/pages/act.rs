@@ -123,7 +123,7 @@ async fn run(
             }
             // A viewer (WEB_VIEWERS): refused by the core, which audited it.
             if let Outcome::Denied(denied) = response.outcome {
-                return Err(super::refused_page(&denied.text(ui.lang)));
+                return Err(super::refused_page(ui, &denied.text(ui.lang)));
             }
             // The outcome of a restart arrives later, in the Space's actions.
             drop(response.follow_up);

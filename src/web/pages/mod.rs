@@ -117,10 +117,9 @@ pub(crate) fn forbidden_in(ui: &Ui) -> Response {
 
 /// 403: an action the signed-in user's role does not allow (a viewer's). The sentence
 /// is the command core's refusal.
-pub(crate) fn refused_page(sentence: &str) -> Response {
-    let ui = Ui::default();
+pub(crate) fn refused_page(ui: &Ui, sentence: &str) -> Response {
     let title = ui.t("refused-title");
-    message_page(&ui, StatusCode::FORBIDDEN, &title, sentence)
+    message_page(ui, StatusCode::FORBIDDEN, &title, sentence)
 }
 
 /// The fallback for every path no router knows, in the reader's language.

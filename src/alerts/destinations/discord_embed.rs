@@ -7,7 +7,9 @@
 //! 6000 across the embed). Pure values, tested without Discord.
 
 use crate::alerts::{Alert, EventKind, render};
-use crate::chat::discord::render::{AMBER, DcButton, DcMessage, GREEN, GREY, RED, cut, escape};
+use crate::chat::discord::render::{
+    AMBER, DcButton, DcMessage, GREEN, GREY, RED, close_code, cut, description, escape, fields_len,
+};
 use crate::commands::{ButtonAction, ButtonStyle};
 use crate::config::Locale;
 use crate::domain::text::clean_line;
@@ -15,51 +17,10 @@ use crate::i18n::Lang;
 use crate::t;
 
 const MAX_TITLE: usize = 256;
-const MAX_DESCRIPTION: usize = 4000;
 /// Discord's 6000 across all embeds of a message, with a margin.
 const MAX_TOTAL: usize = 5900;
 /// One line of a description never gets longer than this.
 const MAX_LINE: usize = 500;
-
-fn fields_len(fields: &[(String, String)]) -> usize {
-    fields
-        .iter()
-        .map(|(n, v)| n.chars().count() + v.chars().count())
-        .sum()
-}
-
-/// Joins lines into a description within `budget` characters; lines that do not fit
-/// are counted in a last "… n more lines" line.
-fn description(lines: Vec<String>, budget: usize) -> String {
-    let budget = budget.min(MAX_DESCRIPTION);
-    let mut out = String::new();
-    let mut used = 0;
-    let total = lines.len();
-    for (i, line) in lines.into_iter().enumerate() {
-        let len = line.chars().count() + 1;
-        // Keep room for the "more" line.
-        if used + len + 40 > budget {
-            out.push_str(&format!("… {} more lines", total - i));
-            return out;
-        }
-        out.push_str(&line);
-        out.push('\n');
-        used += len;
-    }
-    out.trim_end().to_owned()
-}
-
-/// A description cut inside a code block gets its closing fence back.
-fn close_code(mut text: String) -> String {
-    if text.matches("```").count() % 2 == 1 {
-        let more = text.rfind("\n… ").map(|at| text.split_off(at));
-        text.push_str("\n```");
-        if let Some(more) = more {
-            text.push_str(&more);
-        }
-    }
-    text
-}
 
 /// The alert as one embed in `loc`'s language, without buttons.
 pub fn alert_embed(alert: &Alert, loc: Locale) -> DcMessage {

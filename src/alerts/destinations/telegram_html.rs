@@ -6,64 +6,11 @@
 //! cuts a tag in two. Pure functions, tested without Telegram.
 
 use crate::alerts::{Alert, render};
-use crate::chat::telegram::render::{MAX_MESSAGE, escape};
+use crate::chat::telegram::render::{cut, escape, split};
 use crate::config::Locale;
 use crate::domain::text::clean_line;
 use crate::i18n::Lang;
 use crate::t;
-
-/// One line of outside text never gets longer than this once escaped.
-const MAX_LINE: usize = 1000;
-
-/// UTF-16 units a character takes once escaped: `&` becomes the five of `&amp;`.
-fn escaped_units(c: char) -> usize {
-    match c {
-        '<' | '>' => 4,
-        '&' => 5,
-        c => c.len_utf16(),
-    }
-}
-
-/// Cuts text so that, escaped, it takes at most `MAX_LINE` units.
-fn cut(text: &str) -> String {
-    if text.chars().map(escaped_units).sum::<usize>() <= MAX_LINE {
-        return text.to_owned();
-    }
-    let mut used = 0;
-    let mut cut: String = text
-        .chars()
-        .take_while(|c| {
-            used += escaped_units(*c);
-            used < MAX_LINE // leaves one unit for the ellipsis
-        })
-        .collect();
-    cut.push('…');
-    cut
-}
-
-/// Splits lines into messages of at most `MAX_MESSAGE` UTF-16 units.
-fn split(lines: Vec<String>) -> Vec<String> {
-    let mut messages = Vec::new();
-    let mut current = String::new();
-    let mut used = 0;
-    for line in lines {
-        let len = line.encode_utf16().count();
-        if !current.is_empty() && used + 1 + len > MAX_MESSAGE {
-            messages.push(std::mem::take(&mut current));
-            used = 0;
-        }
-        if !current.is_empty() {
-            current.push('\n');
-            used += 1;
-        }
-        current.push_str(&line);
-        used += len;
-    }
-    if !current.is_empty() {
-        messages.push(current);
-    }
-    messages
-}
 
 /// The alert as one or more HTML messages in `loc`'s language.
 pub fn alert_html(alert: &Alert, loc: Locale) -> Vec<String> {
@@ -120,6 +67,7 @@ mod tests {
 
     use super::*;
     use crate::alerts::{AlertEvent, EventKind};
+    use crate::chat::telegram::render::MAX_MESSAGE;
     use crate::domain::{SpaceId, Verdict};
 
     fn zh() -> Locale {

@@ -93,7 +93,7 @@ fn code(text: &str) -> String {
 /// Joins lines into a description of at most `MAX_DESCRIPTION` characters; lines
 /// that do not fit are counted in a last "… +n" line (no words: a reply carries no
 /// language, and a count reads the same in every one).
-fn description(lines: Vec<String>, budget: usize) -> String {
+pub(crate) fn description(lines: Vec<String>, budget: usize) -> String {
     let budget = budget.min(MAX_DESCRIPTION);
     let mut out = String::new();
     let mut used = 0;
@@ -129,7 +129,7 @@ fn style_rows(rows: &[Vec<Button>]) -> Vec<Vec<DcButton>> {
         .collect()
 }
 
-fn fields_len(fields: &[(String, String)]) -> usize {
+pub(crate) fn fields_len(fields: &[(String, String)]) -> usize {
     fields
         .iter()
         .map(|(n, v)| n.chars().count() + v.chars().count())
@@ -192,7 +192,7 @@ pub fn reply(reply: &Reply) -> DcMessage {
 }
 
 /// A description cut inside a code block gets its closing fence back.
-fn close_code(mut text: String) -> String {
+pub(crate) fn close_code(mut text: String) -> String {
     if text.matches("```").count() % 2 == 1 {
         let more = text.rfind("\n… ").map(|at| text.split_off(at));
         text.push_str("\n```");

@@ -39,7 +39,7 @@ fn units(html: &str) -> usize {
 }
 
 /// Cuts outside text so that, escaped, it takes at most `MAX_LINE` units.
-fn cut(text: &str) -> String {
+pub(crate) fn cut(text: &str) -> String {
     if text.chars().map(escaped_units).sum::<usize>() <= MAX_LINE {
         return text.to_owned();
     }
@@ -87,7 +87,7 @@ fn lines(reply: &Reply) -> Vec<String> {
 }
 
 /// Splits lines into messages of at most `MAX_MESSAGE` UTF-16 units.
-fn split(lines: Vec<String>) -> Vec<String> {
+pub(crate) fn split(lines: Vec<String>) -> Vec<String> {
     let mut messages = Vec::new();
     let mut current = String::new();
     let mut used = 0;

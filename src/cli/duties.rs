@@ -76,11 +76,14 @@ impl LeaderDuties {
                     }
                     Some(joined) = parts.join_next() => {
                         // A chat front that cannot run was logged by its supervisor; the
-                        // rest runs on. Any other part ends only when cancelled.
-                        if let Ok((part, Err(why))) = joined
-                            && !part.is_optional()
-                        {
-                            return Err(format!("{part}: {why}").into());
+                        // rest runs on. Any other part ends only when cancelled, and may
+                        // be joined here before this loop sees the cancel: said too.
+                        match joined {
+                            Ok((part, Err(why))) if !part.is_optional() => {
+                                return Err(format!("{part}: {why}").into());
+                            }
+                            Ok((part, Ok(()))) => tracing::info!(part = part.as_str(), "stopped"),
+                            _ => {}
                         }
                     }
                 }

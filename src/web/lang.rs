@@ -8,7 +8,7 @@
 use std::convert::Infallible;
 
 use axum::extract::{FromRequestParts, Query};
-use axum::http::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION, SET_COOKIE};
+use axum::http::header::{ACCEPT_LANGUAGE, LOCATION, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -43,14 +43,7 @@ fn query_lang(parts: &Parts) -> Option<String> {
 }
 
 fn cookie_lang(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LANG_COOKIE)
-        .map(|(_, value)| value.trim())
+    crate::web::auth::request_cookie(headers, LANG_COOKIE)
 }
 
 /// The page's path and query without `lang`, for the switch to come back to.

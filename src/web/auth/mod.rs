@@ -32,7 +32,7 @@ use crate::store::{Store, StoreError};
 pub use password::{Argon2Check, CredentialCheck, hash_password};
 pub(super) use private::private_gate;
 pub(super) use routes::router;
-pub(crate) use session::Session;
+pub(crate) use session::{Session, request_cookie};
 
 /// Fetches `OPENID_PROVIDER_URL`'s discovery document the way a sign-in does and
 /// checks its issuer (`spacewarden doctor`); the problem, if any, names no secret.

@@ -94,14 +94,25 @@ pub(crate) fn has_cookie(headers: &HeaderMap) -> bool {
 
 /// The session cookie's value in the request, when it has the shape of one.
 fn cookie_value(headers: &HeaderMap) -> Option<&str> {
+    token_cookie(headers, COOKIE_NAME)
+}
+
+/// The value of the request's cookie `name`, if it sent one.
+pub(crate) fn request_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
+        .find(|(found, _)| *found == name)
         .map(|(_, value)| value.trim())
+}
+
+/// The cookie `name` when it has the shape of a random token of ours (64 hex
+/// digits): the session's, a sign-in flow's.
+pub(crate) fn token_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    request_cookie(headers, name)
         .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 

@@ -89,6 +89,23 @@ impl Smtpd {
         }
     }
 
+    /// A server that offers STARTTLS (and requires it) with a throwaway certificate
+    /// for 127.0.0.1, written into `dir`; the certificate's path, to trust or not.
+    async fn start_tls(python: &str, dir: &Path) -> (Smtpd, PathBuf) {
+        let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+        let cert = dir.join("cert.pem");
+        let key = dir.join("key.pem");
+        std::fs::write(&cert, certified.cert.pem()).unwrap();
+        std::fs::write(&key, certified.key_pair.serialize_pem()).unwrap();
+        let extra = [
+            "--cert",
+            cert.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+        ];
+        (Smtpd::start(python, &extra).await, cert)
+    }
+
     /// Every message accepted so far, in order.
     fn received(&self) -> Vec<serde_json::Value> {
         let mut files: Vec<_> = std::fs::read_dir(&self.out)
@@ -190,21 +207,7 @@ async fn a_down_alert_arrives_by_mail_once_with_both_parts() {
 async fn starttls_with_a_certificate_trusted_through_smtp_ca_file() {
     let Some(python) = python() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
-    let cert = dir.path().join("cert.pem");
-    let key = dir.path().join("key.pem");
-    std::fs::write(&cert, certified.cert.pem()).unwrap();
-    std::fs::write(&key, certified.key_pair.serialize_pem()).unwrap();
-    let smtpd = Smtpd::start(
-        &python,
-        &[
-            "--cert",
-            cert.to_str().unwrap(),
-            "--key",
-            key.to_str().unwrap(),
-        ],
-    )
-    .await;
+    let (smtpd, cert) = Smtpd::start_tls(&python, dir.path()).await;
     let hub = FakeHub::start().await;
     let url = format!("smtp://{USER}:{PASSWORD}@127.0.0.1:{}", smtpd.port);
     let app = daemon(&hub, &url).env("SMTP_CA_FILE", cert.to_str().unwrap());
@@ -218,21 +221,7 @@ async fn starttls_with_a_certificate_trusted_through_smtp_ca_file() {
 async fn an_untrusted_certificate_is_not_accepted() {
     let Some(python) = python() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
-    let cert = dir.path().join("cert.pem");
-    let key = dir.path().join("key.pem");
-    std::fs::write(&cert, certified.cert.pem()).unwrap();
-    std::fs::write(&key, certified.key_pair.serialize_pem()).unwrap();
-    let smtpd = Smtpd::start(
-        &python,
-        &[
-            "--cert",
-            cert.to_str().unwrap(),
-            "--key",
-            key.to_str().unwrap(),
-        ],
-    )
-    .await;
+    let (smtpd, _untrusted) = Smtpd::start_tls(&python, dir.path()).await;
     let hub = FakeHub::start().await;
     // No SMTP_CA_FILE: the throwaway certificate is nobody's root.
     let url = format!("smtp://{USER}:{PASSWORD}@127.0.0.1:{}", smtpd.port);

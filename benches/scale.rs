@@ -6,7 +6,8 @@
 //!
 //! - `spacewarden check --json`, twice on that store: wall time, CPU (user + system)
 //!   and peak RSS of the child, read by `/usr/bin/time`;
-//! - `spacewarden run` for a few cycles back to back while a client asks for `GET /`
+//! - `spacewarden run` for a few cycles back to back with no client (CPU per cycle and
+//!   peak RSS), then as many while a client asks for `GET /`
 //!   and `/metrics` with gzip (`scale/daemon.rs`): CPU per cycle, peak RSS, answer
 //!   times and sizes, the first `GET /` after each commit, and the WAL.
 //!
@@ -123,6 +124,12 @@ async fn size(binary: &str, spaces: usize) {
         );
     }
     let cycles = if spaces >= 10_000 { 4 } else { 10 };
+    // The same cycles without a client first: what the web traffic adds is the difference.
+    let quiet = daemon::run(binary, &env, dir.path(), cycles, false).await;
+    println!(
+        "| daemon without web traffic, {} cycles: CPU per cycle / peak RSS | {:.2} s / {:.1} MB |",
+        quiet.cycles, quiet.cpu_per_cycle_s, quiet.peak_mb
+    );
     let cost = daemon::run(binary, &env, dir.path(), cycles, true).await;
     print_daemon(&cost);
     let unexpected = server.unexpected();

@@ -13,7 +13,7 @@ use crate::alerts::{AlertEvent, Deploy, EventKind, Notice, NoticeKind, PlatformE
 use crate::config::Locale;
 use crate::domain::text::clean_line;
 use crate::domain::time::{Ago, absolute_in, ago_parts};
-use crate::domain::{CauseCode, PlatformReason, RepairStep, Verdict, summary_of};
+use crate::domain::{CauseCode, PlatformReason, RepairStep, Verdict, reason_in, summary_of};
 use crate::i18n::Lang;
 use crate::t;
 
@@ -127,7 +127,7 @@ pub fn headline_in(event: &AlertEvent, loc: Locale) -> String {
         let _ = write!(line, "{colon}{cause}");
     }
     if let Some(error) = event.error.as_ref().filter(|_| plain) {
-        let _ = write!(line, "{colon}{}", one_line(error, 300));
+        let _ = write!(line, "{colon}{}", one_line(&reason_in(lang, error), 300));
     }
     let detail = match &event.note {
         Some(note) => Some(note_text(note, lang)),

@@ -13,7 +13,7 @@ use maud::{Markup, html};
 
 use super::filter::{Filter, needs_attention};
 use super::layout::{Frame, Viewer, page};
-use super::parts::{bar_average, mini_bar, pct, verdict_badge};
+use super::parts::{bar_average, mini_bar, pct, reason, verdict_badge};
 use super::site::Site;
 use super::space::action_form;
 use super::ui::Ui;
@@ -126,7 +126,7 @@ pub(super) fn problem_card(d: &StatusData, row: &SpaceRow) -> Markup {
                     @if let Some(cause) = &i.cause { (ui.t("list-colon")) span translate="no" { (cause) } } }
             }
             @if let Some(error) = state.and_then(|s| s.error.as_deref()) {
-                p.error translate="no" { (error) }
+                p.error { (reason(ui, error)) }
             }
             (mini_bar(ui, days, bar_average(days)))
         }
@@ -309,7 +309,7 @@ pub(crate) fn actions_table(
                         None if a.state == ActionState::Done => "–",
                         None => (ui.t("action-in-progress")),
                     } }
-                    td.wrap.stored { (a.detail.as_deref().unwrap_or("–")) }
+                    td.wrap { (a.detail.as_deref().map_or(html! { "–" }, |d| reason(ui, d))) }
                 } } }
             } }
         }

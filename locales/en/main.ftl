@@ -758,3 +758,6 @@ reason-hub-said-unreadable = unexpected reply from the Hub: { $said }
 reason-hub-paced = rate limited by the Hub; retry in { $secs }s
 # Alerts: when the commit a Space broke after was made, in TZ with its offset.
 reason-deploy-at = , broke after commit { $sha } ({ $ago }, { $at })
+# An action's result as stored (`still_broken`, `done`).
+action-result-still-broken = still broken
+action-result-done = done

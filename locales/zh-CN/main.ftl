@@ -700,3 +700,6 @@ reason-hub-said-unreadable = Hugging Face 的回复异常：{ $said }
 reason-hub-paced = 被 Hugging Face 限流，请 { $secs } 秒后重试
 # 告警：Space 出错前的那次提交是何时做的（TZ 时区，带偏移）。
 reason-deploy-at = ，在提交 { $sha } 之后出错（{ $ago }，{ $at }）
+# 操作结果（存储为 still_broken、done）。
+action-result-still-broken = 仍未恢复
+action-result-done = 已完成

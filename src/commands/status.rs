@@ -274,7 +274,12 @@ impl CommandCore {
             let cause = incident
                 .root_cause()
                 .map(|c| c.code.to_string())
-                .or_else(|| incident.cause.as_deref().map(short))
+                .or_else(|| {
+                    incident
+                        .cause
+                        .as_deref()
+                        .map(|c| short(&reason_in(lang, c)))
+                })
                 .unwrap_or_else(|| words::verdict_code(lang, &incident.verdict));
             let since = t!(
                 lang,

@@ -266,7 +266,7 @@ fn problems(d: &SpaceData) -> Markup {
         @if let Some(i) = &d.row.incident {
             div.card.alert {
                 strong { (ui.t("incident-open-title")) } " " (ui.t("incident-since")) " " (ui.when(now, i.opened())) " (" (ui.span(i.duration(now))) ")"
-                @if let Some(cause) = &i.cause { p.error translate="no" { (cause) } }
+                @if let Some(cause) = &i.cause { p.error { (reason(ui, cause)) } }
             }
         }
     }

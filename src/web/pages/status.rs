@@ -123,7 +123,7 @@ pub(super) fn problem_card(d: &StatusData, row: &SpaceRow) -> Markup {
             }
             @if let Some(i) = &row.incident {
                 p { (ui.t("card-incident-since")) " " (ui.when(d.now, i.opened())) " (" (ui.span(i.duration(d.now))) ")"
-                    @if let Some(cause) = &i.cause { (ui.t("list-colon")) span translate="no" { (cause) } } }
+                    @if let Some(cause) = &i.cause { (ui.t("list-colon")) (reason(ui, cause)) } }
             }
             @if let Some(error) = state.and_then(|s| s.error.as_deref()) {
                 p.error { (reason(ui, error)) }
@@ -260,7 +260,7 @@ pub(crate) fn incidents_table(
                     td { span class={ "badge v-" (i.verdict) } { (ui.verdict(&i.verdict)) } }
                     td { (ui.span(i.duration(now))) @if i.closed_ms.is_none() { " " (ui.t("incident-open")) } }
                     // The Hub's error when it opened: outside text.
-                    td.wrap translate="no" { (i.cause.as_deref().unwrap_or("–")) }
+                    td.wrap { (i.cause.as_deref().map_or(html! { "–" }, |c| reason(ui, c))) }
                     // Stored English prose ("back to up"); see `stored` in style.css.
                     td.wrap { (i.resolution.as_deref().map_or("–".into(), |r| crate::monitor::resolution_in(ui.lang, r))) }
                 } } }

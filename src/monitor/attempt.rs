@@ -159,7 +159,7 @@ impl Monitor {
             let runtime = match self.inner.hub.runtime(space, token).await {
                 Ok(runtime) => runtime,
                 Err(e) => {
-                    last = Reason::parse(&e.summary());
+                    last = Reason::Hub(e.trouble());
                     continue;
                 }
             };

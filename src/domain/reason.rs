@@ -195,6 +195,10 @@ impl Reason {
     /// The stored words read back; [`Reason::Other`] for anything this version does
     /// not write. Exact: a parsed reason writes the same text again.
     pub fn parse(stored: &str) -> Reason {
+        // Text carrying our marks is not ours: shown as it is, byte for byte.
+        if stored.contains([OPEN, CLOSE]) {
+            return Reason::Other(stored.to_owned());
+        }
         match parse::parse_known(stored) {
             Some(reason) if reason.to_string() == stored => reason,
             _ => Reason::Other(stored.to_owned()),
@@ -267,7 +271,11 @@ pub struct Piece {
 
 /// A stored reason in `lang`: `应用返回 HTTP 503`. Unknown words as they are.
 pub fn reason_in(lang: Lang, stored: &str) -> String {
-    Reason::parse(stored)
+    let reason = Reason::parse(stored);
+    if let Reason::Other(text) = reason {
+        return text;
+    }
+    reason
         .marked_in(lang)
         .chars()
         .filter(|c| *c != OPEN && *c != CLOSE)
@@ -276,7 +284,15 @@ pub fn reason_in(lang: Lang, stored: &str) -> String {
 
 /// [`reason_in`] in pieces, the outside text apart from our words.
 pub fn reason_pieces(lang: Lang, stored: &str) -> Vec<Piece> {
-    let marked = Reason::parse(stored).marked_in(lang);
+    let marked = match Reason::parse(stored) {
+        Reason::Other(text) if !text.is_empty() => {
+            return vec![Piece {
+                text,
+                outside: true,
+            }];
+        }
+        reason => reason.marked_in(lang),
+    };
     let mut pieces = Vec::new();
     let mut rest = marked.as_str();
     while !rest.is_empty() {

@@ -143,9 +143,14 @@ fn other_words_are_shown_as_they_are_and_marked_outside() {
     }
     let pieces = reason_pieces(zh(), "Exit code: 1");
     assert!(pieces.iter().all(|p| p.outside), "{pieces:?}");
-    // Hostile text cannot close the mark early.
+    // Text carrying the marks cannot close one early: it is not read as ours, and is
+    // shown (and kept in English, e.g. a webhook's detail) byte for byte.
     let hostile = format!("now RUNTIME_ERROR: a{CLOSE}b{OPEN}c");
-    assert_eq!(reason_in(zh(), &hostile), "现处于 RUNTIME_ERROR：abc");
+    assert_eq!(reason_in(zh(), &hostile), hostile);
+    assert_eq!(reason_in(Lang::EN, &hostile), hostile);
+    let pieces = reason_pieces(zh(), &hostile);
+    assert_eq!(pieces.len(), 1, "{pieces:?}");
+    assert!(pieces[0].outside && pieces[0].text == hostile);
 }
 
 #[test]

@@ -721,3 +721,43 @@ scale-next = next ›
 scale-page-of = page { $page } of { $pages }
 scale-verdict-label = Filter Spaces by verdict
 scale-verdict-all = every verdict
+
+## i18n-reasons
+
+# Why a probe or a repair failed. English as stored (checks, actions, alerts, the
+# API): each line must write exactly the words src/domain/reason.rs stores.
+reason-no-answer-within = no answer within { $secs }s
+reason-connection-failed = connection failed
+reason-request-failed = request failed
+reason-body-late = body not received in time
+reason-body-read-failed = body read failed
+reason-status = app answered HTTP { $status }
+reason-keyword-missing = keyword "{ $keyword }" not in the reply
+reason-no-answer = no answer
+reason-app-silent = the app does not answer
+reason-no-runtime = no runtime read yet
+reason-still = still { $stage }
+reason-now = now { $stage }
+reason-now-said = now { $stage }: { $error }
+reason-serving-but = { $stage } but { $probe }
+reason-not-back = not back within { $within }: { $last }
+reason-hub-unknown = the Hub does not know this Space
+reason-hub-token-refused = the Hub refused the token
+reason-hub-not-allowed = the token may not do this on the Hub
+reason-hub-rejected = the Hub rejected the request
+reason-hub-rate-limited = the Hub is rate limiting us; retry in { $secs }s
+reason-hub-unavailable = the Hub is unavailable right now
+reason-hub-unreadable = the Hub sent a reply we could not read
+reason-with-ref = { $summary } (ref { $reference })
+reason-hub-said-not-found = not found on the Hub: { $said }
+reason-hub-said-token = the Hub refused the token: { $said }
+reason-hub-said-forbidden = the Hub refused the request: { $said }
+reason-hub-said-rejected = the Hub rejected the request: { $said }
+reason-hub-said-unavailable = the Hub is unavailable: { $said }
+reason-hub-said-unreadable = unexpected reply from the Hub: { $said }
+reason-hub-paced = rate limited by the Hub; retry in { $secs }s
+# Alerts: when the commit a Space broke after was made, in TZ with its offset.
+reason-deploy-at = , broke after commit { $sha } ({ $ago }, { $at })
+# An action's result as stored (`still_broken`, `done`).
+action-result-still-broken = still broken
+action-result-done = done

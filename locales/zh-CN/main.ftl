@@ -663,3 +663,43 @@ scale-next = 下一页 ›
 scale-page-of = 第 { $page } 页，共 { $pages } 页
 scale-verdict-label = 按判定筛选 Space
 scale-verdict-all = 全部判定
+
+## i18n-reasons
+
+# 探测或修复失败的原因。存储和 API 中保持英文（见 locales/en），这里是给人看的文字。
+# 阶段名（RUNNING 等）、HTTP 状态码、Hub 返回的文字、配置的关键词原样插入。
+reason-no-answer-within = { $secs } 秒内没有应答
+reason-connection-failed = 连接失败
+reason-request-failed = 请求失败
+reason-body-late = 未能及时收到响应内容
+reason-body-read-failed = 读取响应内容失败
+reason-status = 应用返回 HTTP { $status }
+reason-keyword-missing = 响应中没有关键词“{ $keyword }”
+reason-no-answer = 没有应答
+reason-app-silent = 应用没有应答
+reason-no-runtime = 尚未读到运行状态
+reason-still = 仍处于 { $stage }
+reason-now = 现处于 { $stage }
+reason-now-said = 现处于 { $stage }：{ $error }
+reason-serving-but = { $stage }，但{ $probe }
+reason-not-back = { $within }内未恢复：{ $last }
+reason-hub-unknown = Hugging Face 上没有这个 Space
+reason-hub-token-refused = Hugging Face 拒绝了令牌
+reason-hub-not-allowed = 该令牌无权在 Hugging Face 上执行此操作
+reason-hub-rejected = Hugging Face 拒绝了该请求
+reason-hub-rate-limited = Hugging Face 正在限流，请 { $secs } 秒后重试
+reason-hub-unavailable = Hugging Face 暂时不可用
+reason-hub-unreadable = Hugging Face 的回复无法解析
+reason-with-ref = { $summary }（编号 { $reference }）
+reason-hub-said-not-found = Hugging Face 上找不到：{ $said }
+reason-hub-said-token = Hugging Face 拒绝了令牌：{ $said }
+reason-hub-said-forbidden = Hugging Face 拒绝了该请求：{ $said }
+reason-hub-said-rejected = Hugging Face 驳回了该请求：{ $said }
+reason-hub-said-unavailable = Hugging Face 不可用：{ $said }
+reason-hub-said-unreadable = Hugging Face 的回复异常：{ $said }
+reason-hub-paced = 被 Hugging Face 限流，请 { $secs } 秒后重试
+# 告警：Space 出错前的那次提交是何时做的（TZ 时区，带偏移）。
+reason-deploy-at = ，在提交 { $sha } 之后出错（{ $ago }，{ $at }）
+# 操作结果（存储为 still_broken、done）。
+action-result-still-broken = 仍未恢复
+action-result-done = 已完成

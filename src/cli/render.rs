@@ -7,7 +7,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::config::Locale;
 use crate::domain::time::absolute_in;
-use crate::domain::{Cause, Observation, ProbeOutcome, Verdict};
+use crate::domain::{Cause, Observation, ProbeOutcome, Verdict, reason_in};
 use crate::i18n::Lang;
 use crate::t;
 
@@ -73,7 +73,8 @@ pub fn table(observations: &[Observation], locale: Locale) -> String {
                     .and_then(|c| c.hardware.clone())
                     .unwrap_or_else(|| "-".into()),
                 probe_cell(lang, o),
-                o.error().map_or("-".into(), one_line),
+                o.error()
+                    .map_or("-".into(), |e| one_line(&reason_in(lang, e))),
             ]
         })
         .collect();

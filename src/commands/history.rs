@@ -5,7 +5,7 @@
 use super::status::short;
 use super::words::{self, internal, span};
 use super::{Block, CommandCore, Reply, Severity};
-use crate::domain::SpaceId;
+use crate::domain::{SpaceId, reason_in};
 use crate::i18n::Lang;
 use crate::t;
 use crate::view::{self, Reach};
@@ -50,7 +50,11 @@ impl CommandCore {
                     "chat-history-incident",
                     at = self.short_time(i.opened()),
                     verdict = words::verdict_code(lang, &i.verdict),
-                    cause = short(i.cause.as_deref().unwrap_or("-")),
+                    cause = short(
+                        &i.cause
+                            .as_deref()
+                            .map_or("-".into(), |c| reason_in(lang, c))
+                    ),
                     state = state
                 )
             })

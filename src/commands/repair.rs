@@ -10,7 +10,7 @@ use super::{
     Actor, Button, ButtonAction, ButtonStyle, CommandCore, FollowUp, Outcome, Reply, Response,
     Severity,
 };
-use crate::domain::{RepairStep, SpaceId, time};
+use crate::domain::{RepairStep, SpaceId, reason_in, time};
 use crate::i18n::Lang;
 use crate::monitor::{ActionRefused, RepairOutcome};
 use crate::store::ConfirmationRow;
@@ -49,7 +49,7 @@ fn outcome_reply(lang: Lang, space: &SpaceId, outcome: Option<RepairOutcome>) ->
                 step = step_words(lang, step)
             ),
         )
-        .text(why),
+        .text(reason_in(lang, &why)),
         Some(RepairOutcome::Failed { step, why }) => Reply::new(
             Severity::Bad,
             t!(
@@ -59,7 +59,7 @@ fn outcome_reply(lang: Lang, space: &SpaceId, outcome: Option<RepairOutcome>) ->
                 step = step_words(lang, step)
             ),
         )
-        .text(why),
+        .text(reason_in(lang, &why)),
         None => Reply::new(
             Severity::Warning,
             t!(lang, "chat-repair-interrupted", space = space_name),

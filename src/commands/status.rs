@@ -5,7 +5,7 @@
 
 use super::words::{self, ago, internal};
 use super::{Block, Button, ButtonAction, ButtonStyle, CommandCore, Reply, Severity, SpaceLine};
-use crate::domain::{SpaceId, Verdict};
+use crate::domain::{SpaceId, Verdict, reason_in};
 use crate::i18n::Lang;
 use crate::store::{SpaceState, Uptime};
 use crate::t;
@@ -47,7 +47,7 @@ fn line(lang: Lang, state: &SpaceState) -> SpaceLine {
         .unwrap_or_else(|| "-".into());
     if let Some(error) = &state.error {
         detail.push_str(": ");
-        detail.push_str(&short(error));
+        detail.push_str(&short(&reason_in(lang, error)));
     }
     SpaceLine {
         space: state.space.to_string(),
@@ -274,7 +274,12 @@ impl CommandCore {
             let cause = incident
                 .root_cause()
                 .map(|c| c.code.to_string())
-                .or_else(|| incident.cause.as_deref().map(short))
+                .or_else(|| {
+                    incident
+                        .cause
+                        .as_deref()
+                        .map(|c| short(&reason_in(lang, c)))
+                })
                 .unwrap_or_else(|| words::verdict_code(lang, &incident.verdict));
             let since = t!(
                 lang,
@@ -295,7 +300,9 @@ impl CommandCore {
         match (evidence, &state.error) {
             // The line that says why, rather than the whole errorMessage.
             (Some(evidence), _) => reply = reply.block(Block::Code(vec![short(evidence)])),
-            (None, Some(error)) => reply = reply.block(Block::Code(vec![short(error)])),
+            (None, Some(error)) => {
+                reply = reply.block(Block::Code(vec![short(&reason_in(lang, error))]));
+            }
             (None, None) => {}
         }
         reply

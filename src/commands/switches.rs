@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::repair::refused;
 use super::words::span;
 use super::{Actor, CommandCore, Outcome, Reply, Response, Severity};
-use crate::domain::{SpaceId, time};
+use crate::domain::{SpaceId, reason_in, time};
 use crate::i18n::Lang;
 use crate::t;
 
@@ -35,7 +35,7 @@ impl CommandCore {
                     lang,
                     "chat-pause-failed",
                     space = space,
-                    why = why.to_string()
+                    why = reason_in(lang, &why.to_string())
                 )),
             ),
             Err(refusal) => refused(lang, refusal),
@@ -92,7 +92,7 @@ impl CommandCore {
                     lang,
                     "chat-sleep-failed",
                     space = space,
-                    why = why.to_string()
+                    why = reason_in(lang, &why.to_string())
                 )),
             ),
             Err(refusal) => refused(lang, refusal),

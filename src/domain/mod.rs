@@ -10,6 +10,7 @@ mod ladder;
 mod observation;
 mod platform;
 mod prices;
+mod reason;
 mod repair_policy;
 mod space_id;
 mod stage;
@@ -31,6 +32,7 @@ pub use platform::{
     assess,
 };
 pub use prices::{Costs, PRICES_READ_ON, PRICES_SOURCE, Prices, SpaceCost};
+pub use reason::{HubTrouble, Piece, Reason, reason_in, reason_pieces};
 pub use repair_policy::{
     RepairContext, RepairDecision, RepairHistory, RepairLimits, RepairStep, decide, next_step,
     repairable, used_in_window,

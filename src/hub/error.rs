@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::domain::CheckFailure;
+use crate::domain::{CheckFailure, HubTrouble};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum HubError {
@@ -31,20 +31,23 @@ pub enum HubError {
 }
 
 impl HubError {
-    /// A sentence for users: what kind of failure, in our words. The variants' own
-    /// text carries the Hub's reply, which goes to the log only.
+    /// A sentence for users: what kind of failure, in our words (English, as stored;
+    /// `domain::reason_in` reads it in a person's language). The variants' own text
+    /// carries the Hub's reply, which goes to the log only.
     pub fn summary(&self) -> String {
+        self.trouble().to_string()
+    }
+
+    /// What kind of failure, as a value.
+    pub fn trouble(&self) -> HubTrouble {
         match self {
-            HubError::NotFound(_) => "the Hub does not know this Space".into(),
-            HubError::Unauthorized(_) => "the Hub refused the token".into(),
-            HubError::Forbidden(_) => "the token may not do this on the Hub".into(),
-            HubError::BadRequest(_) => "the Hub rejected the request".into(),
-            HubError::RateLimited { retry_after } => format!(
-                "the Hub is rate limiting us; retry in {}s",
-                retry_after.as_secs()
-            ),
-            HubError::Transient(_) => "the Hub is unavailable right now".into(),
-            HubError::Decode(_) => "the Hub sent a reply we could not read".into(),
+            HubError::NotFound(_) => HubTrouble::Unknown,
+            HubError::Unauthorized(_) => HubTrouble::TokenRefused,
+            HubError::Forbidden(_) => HubTrouble::NotAllowed,
+            HubError::BadRequest(_) => HubTrouble::Rejected,
+            HubError::RateLimited { retry_after } => HubTrouble::RateLimited(retry_after.as_secs()),
+            HubError::Transient(_) => HubTrouble::Unavailable,
+            HubError::Decode(_) => HubTrouble::Unreadable,
         }
     }
 

@@ -9,7 +9,7 @@ use reqwest::header::{AUTHORIZATION, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{AppProbe, ProbeRequest};
-use crate::domain::ProbeOutcome;
+use crate::domain::{ProbeOutcome, Reason};
 
 /// Bodies larger than this are not searched further for the keyword.
 const MAX_BODY: usize = 1 << 20;
@@ -44,11 +44,12 @@ impl AppProbe for HttpProbe {
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
         }
-        let failed = |status: Option<u16>, latency: f64, why: String| ProbeOutcome {
+        // Stored as English words (`Reason`'s), read back for people in their language.
+        let failed = |status: Option<u16>, latency: f64, why: Reason| ProbeOutcome {
             status,
             latency_ms: Some(latency),
             ok: false,
-            failure: Some(why),
+            failure: Some(why.to_string()),
         };
         let response = match builder.send().await {
             Ok(response) => response,
@@ -56,22 +57,22 @@ impl AppProbe for HttpProbe {
                 return failed(
                     None,
                     elapsed(),
-                    format!("no answer within {:.1}s", request.timeout.as_secs_f64()),
+                    Reason::NoAnswerWithin(format!("{:.1}", request.timeout.as_secs_f64())),
                 );
             }
-            Err(e) if e.is_connect() => return failed(None, elapsed(), "connection failed".into()),
-            Err(_) => return failed(None, elapsed(), "request failed".into()),
+            Err(e) if e.is_connect() => return failed(None, elapsed(), Reason::ConnectionFailed),
+            Err(_) => return failed(None, elapsed(), Reason::RequestFailed),
         };
         let status = response.status().as_u16();
         let body = match read_body(response).await {
             Ok(body) => body,
             Err(timeout) => {
                 let why = if timeout {
-                    "body not received in time"
+                    Reason::BodyLate
                 } else {
-                    "body read failed"
+                    Reason::BodyReadFailed
                 };
-                return failed(Some(status), elapsed(), why.into());
+                return failed(Some(status), elapsed(), why);
             }
         };
         let latency = elapsed();
@@ -81,7 +82,7 @@ impl AppProbe for HttpProbe {
             request.expected_status.contains(&status)
         };
         if !status_ok {
-            return failed(Some(status), latency, format!("app answered HTTP {status}"));
+            return failed(Some(status), latency, Reason::Status(status));
         }
         if let Some(keyword) = &request.keyword
             && !String::from_utf8_lossy(&body).contains(keyword.as_str())
@@ -89,7 +90,7 @@ impl AppProbe for HttpProbe {
             return failed(
                 Some(status),
                 latency,
-                format!("keyword \"{keyword}\" not in the reply"),
+                Reason::KeywordMissing(keyword.clone()),
             );
         }
         ProbeOutcome {

@@ -87,9 +87,11 @@ impl Monitor {
             .await;
         match outcome.status {
             Some(_) => Ok(()),
-            None => Err(CallFailed::Unreached(
-                outcome.failure.unwrap_or_else(|| "no answer".into()),
-            )),
+            None => {
+                Err(CallFailed::Unreached(outcome.failure.unwrap_or_else(
+                    || crate::domain::Reason::NoAnswer.to_string(),
+                )))
+            }
         }
     }
 

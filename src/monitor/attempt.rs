@@ -9,7 +9,7 @@ use tokio::sync::OwnedSemaphorePermit;
 
 use super::{Claim, Monitor};
 use crate::alerts::{Alert, AlertEvent};
-use crate::domain::{ActionActor, ActionKind, ActionTrigger, SpaceId, format_duration};
+use crate::domain::{ActionActor, ActionKind, ActionTrigger, Reason, SpaceId, format_duration};
 use crate::hub::{HubError, SpaceRuntime};
 use crate::store::{NewAction, SpaceState, StoreError, StoreTx};
 use crate::telemetry::ErrorRef;
@@ -152,44 +152,51 @@ impl Monitor {
         let settings = &self.settings().repair;
         let token = self.inner.config.token_for(space.owner());
         let deadline = tokio::time::Instant::now() + settings.timeout;
-        let mut last = String::from("no runtime read yet");
+        // The reasons are stored as `Reason`'s English words and read back for people.
+        let mut last = Reason::NoRuntimeYet;
         while tokio::time::Instant::now() < deadline {
             tokio::time::sleep(settings.poll_interval).await;
             let runtime = match self.inner.hub.runtime(space, token).await {
                 Ok(runtime) => runtime,
                 Err(e) => {
-                    last = e.summary();
+                    last = Reason::Hub(e.trouble());
                     continue;
                 }
             };
             if runtime.stage.is_intermediate() {
-                last = format!("still {}", runtime.stage);
+                last = Reason::Still(runtime.stage.to_string());
                 continue;
             }
             if !runtime.stage.is_serving() {
-                let error = runtime
-                    .error_message
-                    .map(|m| format!(": {m}"))
-                    .unwrap_or_default();
-                return Settled::StillBroken(format!("now {}{error}", runtime.stage));
+                return Settled::StillBroken(
+                    Reason::Now {
+                        stage: runtime.stage.to_string(),
+                        error: runtime.error_message,
+                    }
+                    .to_string(),
+                );
             }
             let (subdomain, private) = self.app_of(space, runtime.subdomain()).await;
             let probe = self.probe_app(space, &subdomain, private).await;
             if probe.ok {
                 return Settled::Recovered;
             }
-            last = format!(
-                "{} but {}",
-                runtime.stage,
-                probe
-                    .failure
-                    .unwrap_or_else(|| "the app does not answer".into())
-            );
+            last = Reason::ServingBut {
+                stage: runtime.stage.to_string(),
+                probe: Box::new(
+                    probe
+                        .failure
+                        .map_or(Reason::AppSilent, |f| Reason::parse(&f)),
+                ),
+            };
         }
-        Settled::StillBroken(format!(
-            "not back within {}: {last}",
-            format_duration(settings.timeout)
-        ))
+        Settled::StillBroken(
+            Reason::NotBackWithin {
+                within: format_duration(settings.timeout),
+                last: Box::new(last),
+            }
+            .to_string(),
+        )
     }
 
     /// Whether alerts about `space` are held now: muted, or in a maintenance window.

@@ -316,7 +316,10 @@ async fn a_broken_deploy_names_its_commit_and_never_loops() {
     let down = &d.collector.alerts()[0];
     let text = render::text(down);
     assert!(
-        text.contains("🔴 alice/app is down (RUNTIME_ERROR), broke after commit abc1234 (3 min ago): missing_module"),
+        text.contains(
+            "🔴 alice/app is down (RUNTIME_ERROR), broke after commit abc1234 \
+             (3 min ago, 2026-11-22 12:02 (UTC)): missing_module"
+        ),
         "{text}"
     );
     assert_eq!(

@@ -121,6 +121,73 @@ async fn check_json_is_the_same_in_every_language() {
     assert!(zh.stdout.contains(r#""verdict": "down""#), "{}", zh.stdout);
     assert!(zh.stdout.contains("Z\""), "times stay UTC: {}", zh.stdout);
     assert_eq!(without_clock(&zh.stdout), without_clock(&en.stdout));
+
+    // Spaces that fail: an app answering 503, a restart that leaves RUNTIME_ERROR. The
+    // reasons are the stored English in both languages, also after `--repair`.
+    hub.add_space(SpaceSpec::new("alice/busy").app(503, "busy"));
+    hub.add_space(
+        SpaceSpec::new("alice/stuck")
+            .stage("RUNTIME_ERROR")
+            .after_restart(vec!["BUILDING", "RUNTIME_ERROR"]),
+    );
+    let failing = |lang: &str| {
+        App::new(&hub)
+            .env("SPACES", "alice/busy,alice/stuck")
+            .env("SPACEWARDEN_LANG", lang)
+            .settings(
+                "[repair]\npoll_interval = \"20ms\"\ntimeout = \"1s\"\n\
+                 [spaces.\"alice/busy\"]\ndegraded_failures = 1\n",
+            )
+    };
+    let (en_app, zh_app) = (failing("en"), failing("zh-CN").env("TZ", "Asia/Shanghai"));
+    for args in [&["check", "--json"][..], &["check", "--repair", "--json"]] {
+        let en = en_app.run(args).await;
+        let zh = zh_app.run(args).await;
+        assert_eq!(zh.code, en.code, "{args:?}: {}", zh.stderr);
+        assert!(
+            en.stdout.contains(r#""error": "app answered HTTP 503""#),
+            "{args:?}: {}",
+            en.stdout
+        );
+        assert_eq!(
+            without_clock(&zh.stdout),
+            without_clock(&en.stdout),
+            "{args:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn check_says_in_chinese_why_an_app_failed() {
+    let hub = FakeHub::start().await;
+    hub.add_space(SpaceSpec::new("alice/busy").app(503, "busy"));
+    let app = App::new(&hub)
+        .env("SPACES", "alice/busy")
+        .env("SPACEWARDEN_LANG", "zh-CN");
+    let run = app.run(&["check"]).await;
+    let busy = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("alice/busy"))
+        .unwrap_or_default();
+    assert!(busy.contains("应用返回 HTTP 503"), "{}", run.stdout);
+    let names: Vec<&str> = NAMES
+        .iter()
+        .copied()
+        .chain(["alice/busy", "HTTP"])
+        .collect();
+    let stray = stray_english(&run.stdout, &names);
+    assert!(
+        stray.is_empty(),
+        "English in check's table: {stray:?}\n{}",
+        run.stdout
+    );
+    let english = app.env("SPACEWARDEN_LANG", "en").run(&["check"]).await;
+    assert!(
+        english.stdout.contains("app answered HTTP 503"),
+        "{}",
+        english.stdout
+    );
 }
 
 #[tokio::test]

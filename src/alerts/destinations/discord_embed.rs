@@ -55,7 +55,10 @@ fn lines(alert: &Alert, loc: Locale) -> Vec<String> {
         );
     }
     for event in &alert.events {
-        lines.push(escape(&cut(&render::headline_in(event, loc), MAX_LINE)));
+        lines.push(escape(&cut(
+            &render::headline_in(event, alert.at, loc),
+            MAX_LINE,
+        )));
         if !event.logs.is_empty() {
             lines.push("```".into());
             lines.extend(
@@ -85,7 +88,10 @@ fn title(alert: &Alert, loc: Locale) -> String {
     } else if spaces.len() > 1 {
         render::spaces_changed(spaces.len(), loc.lang)
     } else {
-        let first = alert.events.first().map(|e| render::headline_in(e, loc));
+        let first = alert
+            .events
+            .first()
+            .map(|e| render::headline_in(e, alert.at, loc));
         cut(&escape(&first.unwrap_or_default()), MAX_TITLE)
     }
 }

@@ -38,7 +38,7 @@ pub fn alert_html(alert: &Alert, loc: Locale) -> Vec<String> {
         out.push(format!("<b>{}</b>", escape(&title)));
     }
     for event in &alert.events {
-        let line = escape(&cut(&render::headline_in(event, loc)));
+        let line = escape(&cut(&render::headline_in(event, alert.at, loc)));
         out.push(if spaces.len() > 1 {
             line
         } else {

@@ -328,8 +328,8 @@ fn chinese_alerts_say_it_in_chinese_with_the_offset() {
     );
     let down = &Alert::of(at(), events_of(EventKind::Down)[..1].to_vec());
     assert_eq!(
-        headline_in(&down.events[0], zh()),
-        "🔴 alice/app 当前故障（RUNTIME_ERROR），在提交 0123456 之后出错（3 分钟前）：\
+        headline_in(&down.events[0], down.at, zh()),
+        "🔴 alice/app 当前故障（RUNTIME_ERROR），在提交 0123456 之后出错（3 分钟前，2026-12-07 12:45 (UTC+8)）：\
          没有安装模块 OUTSIDE（需要修改代码：改正错误堆栈中指出的那一行然后推送）"
     );
     // The machine fields do not change with the reader's language.

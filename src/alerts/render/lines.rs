@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 
 use super::note::span;
 use super::{PLATFORM_NAMES, note_text, one_line};
@@ -13,7 +13,7 @@ use crate::alerts::{AlertEvent, Deploy, EventKind, Notice, NoticeKind, PlatformE
 use crate::config::Locale;
 use crate::domain::text::clean_line;
 use crate::domain::time::{Ago, absolute_in, ago_parts};
-use crate::domain::{CauseCode, PlatformReason, RepairStep, Verdict, summary_of};
+use crate::domain::{CauseCode, PlatformReason, RepairStep, Verdict, reason_in, summary_of};
 use crate::i18n::Lang;
 use crate::t;
 
@@ -51,8 +51,9 @@ fn ago(lang: Lang, since: TimeDelta) -> String {
     }
 }
 
-/// One line per event: `🔴 alice/app is down (RUNTIME_ERROR): Exit code: 1`.
-pub fn headline_in(event: &AlertEvent, loc: Locale) -> String {
+/// One line per event: `🔴 alice/app is down (RUNTIME_ERROR): Exit code: 1`. `at` is
+/// the alert's time, from which the deploy's own time is told.
+pub fn headline_in(event: &AlertEvent, at: DateTime<Utc>, loc: Locale) -> String {
     let lang = loc.lang;
     let space = event.space.to_string();
     let stage = event
@@ -67,7 +68,7 @@ pub fn headline_in(event: &AlertEvent, loc: Locale) -> String {
             let deploy = event
                 .deploy
                 .as_ref()
-                .map(|d| deploy_words(d, lang))
+                .map(|d| deploy_words(d, at, loc))
                 .unwrap_or_default();
             t!(
                 lang,
@@ -127,7 +128,7 @@ pub fn headline_in(event: &AlertEvent, loc: Locale) -> String {
         let _ = write!(line, "{colon}{cause}");
     }
     if let Some(error) = event.error.as_ref().filter(|_| plain) {
-        let _ = write!(line, "{colon}{}", one_line(error, 300));
+        let _ = write!(line, "{colon}{}", one_line(&reason_in(lang, error), 300));
     }
     let detail = match &event.note {
         Some(note) => Some(note_text(note, lang)),
@@ -163,8 +164,10 @@ fn recovered(event: &AlertEvent, lang: Lang, space: &str, verdict: &str) -> Stri
     )
 }
 
-/// `, broke after commit abc1234 (3 min ago)`.
-fn deploy_words(deploy: &Deploy, lang: Lang) -> String {
+/// `, broke after commit abc1234 (3 min ago, 2026-12-07 12:45 (UTC+8))`: the commit's
+/// time is the alert's `at` less `secs_ago`, in `loc.zone` with its offset.
+fn deploy_words(deploy: &Deploy, at: DateTime<Utc>, loc: Locale) -> String {
+    let lang = loc.lang;
     let sha: String = deploy.sha.chars().take(7).collect();
     match deploy.secs_ago {
         Some(secs) => {
@@ -172,7 +175,17 @@ fn deploy_words(deploy: &Deploy, lang: Lang) -> String {
                 .ok()
                 .and_then(TimeDelta::try_seconds)
                 .unwrap_or(TimeDelta::MAX);
-            t!(lang, "alert-deploy-ago", sha = sha, ago = ago(lang, since))
+            let ago = ago(lang, since);
+            match at.checked_sub_signed(since) {
+                Some(made) => t!(
+                    lang,
+                    "reason-deploy-at",
+                    sha = sha,
+                    ago = ago,
+                    at = absolute_in(made, loc.zone)
+                ),
+                None => t!(lang, "alert-deploy-ago", sha = sha, ago = ago),
+            }
         }
         None => t!(lang, "alert-deploy", sha = sha),
     }

@@ -17,6 +17,8 @@ mod note;
 
 use std::fmt::Write;
 
+use chrono::{DateTime, Utc};
+
 use super::{Alert, AlertEvent, Notice, PlatformEvent};
 use crate::config::Locale;
 use crate::domain::Verdict;
@@ -30,9 +32,9 @@ pub use note::{advice_text, note_text, span};
 /// Spaces named in a platform alert before "and N more".
 const PLATFORM_NAMES: usize = 20;
 
-/// [`headline_in`] in English.
-pub fn headline(event: &AlertEvent) -> String {
-    headline_in(event, Locale::default())
+/// [`headline_in`] in English and UTC.
+pub fn headline(event: &AlertEvent, at: DateTime<Utc>) -> String {
+    headline_in(event, at, Locale::default())
 }
 
 /// [`notice_line_in`] in English and UTC.
@@ -79,7 +81,7 @@ pub fn text_in(alert: &Alert, loc: Locale) -> String {
         let _ = writeln!(out, "{}", spaces_changed(spaces.len(), loc.lang));
     }
     for event in &alert.events {
-        out.push_str(&headline_in(event, loc));
+        out.push_str(&headline_in(event, alert.at, loc));
         out.push('\n');
         for log in &event.logs {
             let _ = writeln!(out, "    | {}", one_line(log, 300));

@@ -2,7 +2,7 @@
 //! (`1h 5m`, `1 小时 5 分钟`).
 
 use crate::alerts::{Advice, Note};
-use crate::domain::{RepairStep, advice_of};
+use crate::domain::{RepairStep, advice_of, reason_in};
 use crate::i18n::Lang;
 use crate::t;
 
@@ -64,9 +64,9 @@ pub fn note_text(note: &Note, lang: Lang) -> String {
                     lang,
                     "alert-note-tried",
                     tried = ladder(steps, lang),
-                    why = why
+                    why = reason_in(lang, why)
                 ),
-                None => why.clone(),
+                None => reason_in(lang, why),
             };
             match advice {
                 Some(advice) => t!(

@@ -1,10 +1,15 @@
 //! The English lines as they always read, the Chinese ones without stray English.
 
-use chrono::Utc;
+use chrono::{DateTime, TimeZone, Utc};
 
 use super::*;
 use crate::alerts::{Deploy, EventKind, PlatformEventKind};
 use crate::domain::{CauseCode, PlatformReason, RepairStep, SpaceId, Stage};
+
+/// The alerts' time.
+fn at() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 7, 4, 48, 0).unwrap()
+}
 
 fn id(text: &str) -> SpaceId {
     SpaceId::parse(text).unwrap()
@@ -16,20 +21,20 @@ fn headlines_say_what_happened() {
         .with_stage(Some(Stage::RuntimeError));
     down.error = Some("Space failed to start.\nExit code: 1".into());
     assert_eq!(
-        headline(&down),
+        headline(&down, at()),
         "🔴 alice/app is down (RUNTIME_ERROR): Space failed to start. Exit code: 1"
     );
     let mut recovered = AlertEvent::new(id("alice/app"), EventKind::Recovered, Verdict::Up)
         .with_step(RepairStep::Restart);
     recovered.down_for_secs = Some(3_900);
     assert_eq!(
-        headline(&recovered),
+        headline(&recovered, at()),
         "🟢 alice/app recovered after 1h 5m (fixed by restart)"
     );
     let repairing = AlertEvent::new(id("alice/app"), EventKind::Repairing, Verdict::Down)
         .with_step(RepairStep::FactoryRebuild);
     assert_eq!(
-        headline(&repairing),
+        headline(&repairing, at()),
         "🟠 alice/app: factory rebuild (no build cache)…"
     );
 }
@@ -66,12 +71,21 @@ fn a_down_after_a_deploy_names_the_commit_and_the_cause() {
         secs_ago: Some(180),
     });
     assert_eq!(
-        headline(&down),
-        "🔴 alice/app is down (RUNTIME_ERROR), broke after commit abc1234 (3 min ago): \
-         missing_module (the module wandb is not installed)"
+        headline(&down, at()),
+        "🔴 alice/app is down (RUNTIME_ERROR), broke after commit abc1234 \
+         (3 min ago, 2026-12-07 04:45 (UTC)): missing_module (the module wandb is not installed)"
     );
     down.deploy.as_mut().unwrap().secs_ago = Some(7500);
-    assert!(headline(&down).contains("(2 h ago)"), "{}", headline(&down));
+    // The commit's own time, in TZ with its offset, beside how long ago it was.
+    let shanghai = crate::config::Locale {
+        lang: crate::i18n::Lang::EN,
+        zone: crate::domain::time::Zone::parse("Asia/Shanghai").unwrap(),
+    };
+    let line = headline_in(&down, at(), shanghai);
+    assert!(
+        line.contains("(2 h ago, 2026-12-07 10:43 (UTC+8))"),
+        "{line}"
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
 use super::ui::Ui;
-use crate::domain::Verdict;
+use crate::domain::{Verdict, reason_pieces};
 use crate::store::DayUptime;
 use crate::t;
 
@@ -23,6 +23,14 @@ pub(super) fn verdict_badge(ui: &Ui, verdict: Option<Verdict>) -> Markup {
 }
 
 /// `99.95 %`, or a dash when nothing was counted.
+/// A stored reason (`app answered HTTP 503`, a Hub error message) in the reader's
+/// language, the outside text in it marked as not the page's to translate.
+pub(super) fn reason(ui: &Ui, stored: &str) -> Markup {
+    html! { @for piece in reason_pieces(ui.lang, stored) {
+        @if piece.outside { span translate="no" { (piece.text) } } @else { (piece.text) }
+    } }
+}
+
 pub(super) fn pct(ratio: Option<f64>) -> String {
     match ratio {
         None => "–".to_owned(),

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
 use super::layout::{Frame, Viewer, page};
-use super::parts::{bar_average, bytes, pct, rate, sparkline, uptime_bar, verdict_badge};
+use super::parts::{bar_average, bytes, pct, rate, reason, sparkline, uptime_bar, verdict_badge};
 use super::site::Site;
 use super::status::{actions_table, incidents_table};
 use super::ui::Ui;
@@ -170,7 +170,7 @@ fn checks_table(ui: &Ui, now: chrono::DateTime<chrono::Utc>, checks: &[CheckRow]
                         (None, Some(ms)) => { (t!(ui.lang, "probe-no-answer", ms = format!("{ms:.0}"))) }
                         _ => { "–" }
                     } }
-                    td.wrap translate="no" { (c.error.as_deref().unwrap_or("–")) }
+                    td.wrap { (c.error.as_deref().map_or(html! { "–" }, |e| reason(ui, e))) }
                 } } }
             } }
         }
@@ -261,12 +261,12 @@ fn problems(d: &SpaceData) -> Markup {
             }
         }
         @if let Some(error) = state.and_then(|s| s.error.as_deref()) {
-            p.error translate="no" { (error) }
+            p.error { (reason(ui, error)) }
         }
         @if let Some(i) = &d.row.incident {
             div.card.alert {
                 strong { (ui.t("incident-open-title")) } " " (ui.t("incident-since")) " " (ui.when(now, i.opened())) " (" (ui.span(i.duration(now))) ")"
-                @if let Some(cause) = &i.cause { p.error translate="no" { (cause) } }
+                @if let Some(cause) = &i.cause { p.error { (reason(ui, cause)) } }
             }
         }
     }

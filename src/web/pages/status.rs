@@ -13,7 +13,7 @@ use maud::{Markup, html};
 
 use super::filter::{Filter, needs_attention};
 use super::layout::{Frame, Viewer, page};
-use super::parts::{bar_average, mini_bar, pct, verdict_badge};
+use super::parts::{bar_average, mini_bar, pct, reason, verdict_badge};
 use super::site::Site;
 use super::space::action_form;
 use super::ui::Ui;
@@ -123,10 +123,10 @@ pub(super) fn problem_card(d: &StatusData, row: &SpaceRow) -> Markup {
             }
             @if let Some(i) = &row.incident {
                 p { (ui.t("card-incident-since")) " " (ui.when(d.now, i.opened())) " (" (ui.span(i.duration(d.now))) ")"
-                    @if let Some(cause) = &i.cause { (ui.t("list-colon")) span translate="no" { (cause) } } }
+                    @if let Some(cause) = &i.cause { (ui.t("list-colon")) (reason(ui, cause)) } }
             }
             @if let Some(error) = state.and_then(|s| s.error.as_deref()) {
-                p.error translate="no" { (error) }
+                p.error { (reason(ui, error)) }
             }
             (mini_bar(ui, days, bar_average(days)))
         }
@@ -260,7 +260,7 @@ pub(crate) fn incidents_table(
                     td { span class={ "badge v-" (i.verdict) } { (ui.verdict(&i.verdict)) } }
                     td { (ui.span(i.duration(now))) @if i.closed_ms.is_none() { " " (ui.t("incident-open")) } }
                     // The Hub's error when it opened: outside text.
-                    td.wrap translate="no" { (i.cause.as_deref().unwrap_or("–")) }
+                    td.wrap { (i.cause.as_deref().map_or(html! { "–" }, |c| reason(ui, c))) }
                     // Stored English prose ("back to up"); see `stored` in style.css.
                     td.wrap { (i.resolution.as_deref().map_or("–".into(), |r| crate::monitor::resolution_in(ui.lang, r))) }
                 } } }
@@ -309,7 +309,7 @@ pub(crate) fn actions_table(
                         None if a.state == ActionState::Done => "–",
                         None => (ui.t("action-in-progress")),
                     } }
-                    td.wrap.stored { (a.detail.as_deref().unwrap_or("–")) }
+                    td.wrap { (a.detail.as_deref().map_or(html! { "–" }, |d| reason(ui, d))) }
                 } } }
             } }
         }

@@ -4,8 +4,8 @@
 //!
 //! Skipped: `translate="no"` elements (outside text: a Hub error message, log
 //! evidence, a hardware flavor, a person's id), `.stored` elements (English spacewarden
-//! stored before it spoke through message ids: an incident's resolution, an action's
-//! detail, a cause's summary) and the `.flash` (the command core's reply). Those two
+//! stored before it spoke through message ids: a cause's summary; resolutions and
+//! action details are read in the page's language now) and the `.flash` (the command core's reply). Those two
 //! shrink as chat, alerts and the monitor move to message ids. Built to take more
 //! pages later (`/status`, every alert kind rendered as HTML): pass the HTML and the
 //! words that are names on that page.

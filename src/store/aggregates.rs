@@ -234,7 +234,7 @@ impl Coverage {
     }
 }
 
-/// The windows of `read_uptime_all` at `now`: the first hour of the 24 h, the first day
+/// The windows of `Store::uptime_all` at `now`: the first hour of the 24 h, the first day
 /// of the 7 d and of the 30 d, and which of their buckets are unknown.
 #[derive(Debug, Clone)]
 pub struct UptimeWindows {
@@ -298,7 +298,7 @@ impl UptimeWindows {
     }
 }
 
-/// The bars' frame at `now`: `days` days to today, as `read_daily_uptime_all` draws them.
+/// The bars' frame at `now`: `days` days to today, as `Store::daily_uptime_all` draws them.
 #[derive(Debug, Clone)]
 pub struct BarFrame {
     from: i64,

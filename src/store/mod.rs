@@ -19,13 +19,14 @@ mod checks;
 mod cycle;
 mod gaps;
 mod incidents;
-mod memo;
 mod meta;
 mod outbox;
 mod platform;
 mod sessions;
+mod space_writes;
 mod spaces;
 mod stats;
+mod touched;
 mod uptime;
 mod usage;
 mod words;
@@ -141,7 +142,8 @@ pub struct Store {
     backend: Backend,
     url: Arc<str>,
     health: Arc<WriteHealth>,
-    memos: Arc<memo::Memos>,
+    /// The Spaces written since the read model last looked (`touched.rs`).
+    touched: Arc<touched::Touched>,
     /// Set on a daemon that takes part in leadership (Postgres): action and outbox
     /// writes then re-check the leader epoch in their transaction.
     fence: Option<Arc<Fence>>,
@@ -162,6 +164,9 @@ pub struct StoreTx {
     tx: PoolConnection<Any>,
     health: Arc<WriteHealth>,
     fence: Option<Arc<Fence>>,
+    /// Keys of the Spaces written, handed to `Store::take_touched` at the commit.
+    touched: Vec<String>,
+    touched_log: Arc<touched::Touched>,
     done: bool,
     /// The fence refused this transaction: it may never commit, and its rollback is
     /// no write failure (the store is fine; this replica stopped leading).
@@ -272,7 +277,7 @@ impl Store {
             backend,
             url: url.into(),
             health: Arc::new(WriteHealth::default()),
-            memos: Arc::default(),
+            touched: Arc::default(),
             fence: None,
             file: None,
         }
@@ -356,6 +361,8 @@ impl Store {
             tx: connection,
             health: self.health.clone(),
             fence: self.fence.clone(),
+            touched: Vec::new(),
+            touched_log: self.touched.clone(),
             done: false,
             fenced_out: false,
         })
@@ -433,6 +440,7 @@ impl StoreTx {
         match sqlx::raw_sql("COMMIT").execute(&mut *self.tx).await {
             Ok(_) => {
                 self.health.succeeded();
+                self.touched_log.add(std::mem::take(&mut self.touched));
                 Ok(())
             }
             Err(e) => {

@@ -8,7 +8,7 @@ use super::{Store, StoreError, StoreTx, from_ms, ms};
 use crate::domain::{AlertMemory, Cause, CauseCode, Revision, SpaceId, Stage, Verdict};
 
 /// The last known state of one Space.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpaceState {
     pub space: SpaceId,
     pub stage: Option<Stage>,

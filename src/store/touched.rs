@@ -24,6 +24,14 @@ impl Touched {
             .extend(keys);
     }
 
+    fn any(&self) -> bool {
+        !self
+            .keys
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_empty()
+    }
+
     fn take(&self) -> HashSet<String> {
         std::mem::take(&mut *self.keys.lock().unwrap_or_else(|p| p.into_inner()))
     }
@@ -35,6 +43,11 @@ impl super::Store {
     /// or give back (`untake_touched`) when it cannot.
     pub fn take_touched(&self) -> HashSet<String> {
         self.touched.take()
+    }
+
+    /// Whether any Space was written since the last `take_touched`.
+    pub fn touched_any(&self) -> bool {
+        self.touched.any()
     }
 
     /// Gives keys back (a re-read that failed): the next look reads them again.

@@ -17,7 +17,7 @@ use crate::domain::{
     ActionActor, ActionKind, ActionTrigger, AlertMemory, Cause, Ladder, Observation,
     PlatformIncident, PlatformPlan, RepairHistory, SpaceCheck, SpaceId, Stage, assess, time,
 };
-use crate::store::{NewAction, SpaceState, StoreError, StoreTx};
+use crate::store::{Drift, NewAction, SpaceState, StoreError, StoreTx};
 
 /// Log lines attached to a "down" alert for a Space in an error stage.
 const ALERT_LOG_LINES: usize = 10;
@@ -288,7 +288,7 @@ fn announces_down(plan: &Plan) -> bool {
 #[derive(Default)]
 struct RowWrites<'a> {
     memory: Vec<(&'a SpaceId, AlertMemory)>,
-    drift: Vec<(&'a SpaceId, (Option<chrono::DateTime<chrono::Utc>>, bool))>,
+    drift: Vec<(&'a SpaceId, Drift)>,
     gave_up: Vec<(&'a SpaceId, bool)>,
 }
 

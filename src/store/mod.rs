@@ -66,6 +66,7 @@ pub(crate) use scratch::test_stores;
 #[cfg(any(test, feature = "testkit"))]
 pub use scratch::{TEST_DATABASE_URL, create_scratch_database, test_server, test_server_url};
 pub use sessions::{Flash, SessionRow};
+pub use space_writes::Drift;
 pub use spaces::SpaceState;
 pub use stats::ActionCount;
 pub use uptime::Uptime;

@@ -18,6 +18,9 @@ use super::cycle::{BATCH, multi_row};
 use super::{Store, StoreError, StoreTx, ms};
 use crate::domain::{AlertMemory, SpaceId, Verdict};
 
+/// A hardware drift as stored: since when (`None`: none), and whether it was alerted.
+pub type Drift = (Option<DateTime<Utc>>, bool);
+
 /// `UPDATE spaces SET <set> FROM` the `rows` of `VALUES`, columns `columns` (`k`, the
 /// key, first), one `$N` per column per row.
 fn update_from_values(columns: &[&str], set: &str, rows: usize) -> String {
@@ -105,10 +108,7 @@ impl StoreTx {
 
     /// Since when each Space's requested hardware differs from what runs (`None`: it
     /// does not), and whether that was alerted.
-    pub async fn set_drifts(
-        &mut self,
-        rows: &[(&SpaceId, (Option<DateTime<Utc>>, bool))],
-    ) -> Result<(), StoreError> {
+    pub async fn set_drifts(&mut self, rows: &[(&SpaceId, Drift)]) -> Result<(), StoreError> {
         for batch in batched(rows) {
             let mut query = sqlx::query(sqlx::AssertSqlSafe(set_drift_sql(batch.len())));
             for (key, (since, alerted)) in &batch {

@@ -172,6 +172,14 @@ async fn kept_states_equal_the_table_after_every_write() {
         for (n, (at, checks)) in schedule().into_iter().take(14).enumerate() {
             cycle(&store, at, &checks).await;
             same_states(&store, &leader, &format!("cycle {n}")).await;
+            // Nothing written since: the same states, shared, not read again.
+            let (a, b) = (leader.states(&store).await, leader.states(&store).await);
+            let same = std::sync::Arc::ptr_eq(&a.expect("states"), &b.expect("states"));
+            assert!(
+                same,
+                "{:?}: states read again after cycle {n}",
+                store.backend()
+            );
             let web = SpaceId::parse("alice/web").expect("an id");
             if n % 4 == 1 {
                 // Outside a cycle: no marker moves, only the rows written are read.

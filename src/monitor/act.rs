@@ -14,10 +14,10 @@ use super::platform::suspects;
 use super::{Claim, Monitor};
 use crate::alerts::{Alert, EventKind};
 use crate::domain::{
-    ActionActor, ActionKind, ActionTrigger, Cause, Ladder, Observation, PlatformIncident,
-    PlatformPlan, RepairHistory, SpaceCheck, SpaceId, Stage, assess, time,
+    ActionActor, ActionKind, ActionTrigger, AlertMemory, Cause, Ladder, Observation,
+    PlatformIncident, PlatformPlan, RepairHistory, SpaceCheck, SpaceId, Stage, assess, time,
 };
-use crate::store::{NewAction, SpaceState, StoreError, StoreTx};
+use crate::store::{Drift, NewAction, SpaceState, StoreError, StoreTx};
 
 /// Log lines attached to a "down" alert for a Space in an error stage.
 const ALERT_LOG_LINES: usize = 10;
@@ -85,8 +85,10 @@ impl Monitor {
         super::platform::apply(&mut tx, &platform, now).await?;
         let mut events = Vec::new();
         let mut started = Vec::new();
+        let mut rows = RowWrites::default();
         for (space, obs, plan, admitted) in plans {
             let state = facts.states.get(&space.key());
+            rows.add(space, &plan);
             let action = apply(&mut tx, space, state, &plan, &self.inner.actor, now).await?;
             events.extend(plan.events);
             if let (Some(planned), Some(admitted), Some(action_id)) = (plan.work, admitted, action)
@@ -101,6 +103,7 @@ impl Monitor {
                 ));
             }
         }
+        rows.write(&mut tx).await?;
         let mut alert = Alert::of(now, events);
         alert.platform = platform_events;
         self.inner.outbox.enqueue(&mut tx, &alert, now).await?;
@@ -111,6 +114,13 @@ impl Monitor {
             self.start_work(space, cause, work, admitted, action_id);
         }
         Ok(())
+    }
+
+    /// `act` on observations made elsewhere, without log tails: the statement count
+    /// of a daemon's cycle (`tests/statements.rs`).
+    #[cfg(any(test, feature = "testkit"))]
+    pub async fn act_on(&self, observations: &[Observation]) -> Result<(), CycleError> {
+        self.act(observations, &Tails::new()).await
     }
 
     /// Starts work whose action row is committed.
@@ -272,8 +282,38 @@ fn announces_down(plan: &Plan) -> bool {
     plan.events.iter().any(|e| e.kind == EventKind::Down)
 }
 
-/// Writes one Space's plan; returns the action row of its work, if it has work,
-/// recorded as done by `actor`.
+/// The columns of `spaces` a cycle's plans set, written in batches after the loop
+/// (`StoreTx::save_memories`): the memory changes for every Space checked, each cycle
+/// (issue 25: one statement per Space was the cycle's largest per-Space cost).
+#[derive(Default)]
+struct RowWrites<'a> {
+    memory: Vec<(&'a SpaceId, AlertMemory)>,
+    drift: Vec<(&'a SpaceId, Drift)>,
+    gave_up: Vec<(&'a SpaceId, bool)>,
+}
+
+impl<'a> RowWrites<'a> {
+    fn add(&mut self, space: &'a SpaceId, plan: &Plan) {
+        if let Some(memory) = &plan.memory {
+            self.memory.push((space, memory.clone()));
+        }
+        if let Some(gave_up) = plan.set_gave_up {
+            self.gave_up.push((space, gave_up));
+        }
+        if let Some(drift) = plan.set_drift {
+            self.drift.push((space, drift));
+        }
+    }
+
+    async fn write(&self, tx: &mut StoreTx) -> Result<(), StoreError> {
+        tx.save_memories(&self.memory).await?;
+        tx.set_gave_ups(&self.gave_up).await?;
+        tx.set_drifts(&self.drift).await
+    }
+}
+
+/// Writes one Space's incident and work (its row's columns go through `RowWrites`);
+/// returns the action row of its work, if it has work, recorded as done by `actor`.
 async fn apply(
     tx: &mut StoreTx,
     space: &SpaceId,
@@ -282,9 +322,6 @@ async fn apply(
     actor: &ActionActor,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<i64>, StoreError> {
-    if let Some(memory) = &plan.memory {
-        tx.save_memory(space, memory).await?;
-    }
     let mut incident = state.and_then(|s| s.incident_id);
     if let Some(IncidentOpen {
         opened,
@@ -310,12 +347,6 @@ async fn apply(
     if let Some(resolution) = &plan.close_incident {
         tx.close_incident(space, now, resolution).await?;
         incident = None;
-    }
-    if let Some(gave_up) = plan.set_gave_up {
-        tx.set_gave_up(space, gave_up).await?;
-    }
-    if let Some((since, alerted)) = plan.set_drift {
-        tx.set_drift(space, since, alerted).await?;
     }
     let Some(planned) = &plan.work else {
         return Ok(None);

@@ -57,8 +57,9 @@ impl Monitor {
     /// incidents, repairs, wakes).
     pub async fn tick(&self, targets: &[WatchTarget]) -> Result<Vec<Observation>, CycleError> {
         let started = std::time::Instant::now();
-        let mut observations = self.observe(targets).await?;
+        // Read once for the cycle's hints (the decisions read again, under the lock).
         let states = self.inner.store.space_state_map().await?;
+        let mut observations = self.observe_with(targets, &states).await?;
         let tails = self.diagnose(&mut observations, Some(&states)).await;
         self.act(&observations, &tails).await?;
         self.refresh_aggregates().await;
@@ -72,8 +73,17 @@ impl Monitor {
     /// listing half handing over through a channel, so neither waits for the other's
     /// buffer to drain.
     pub async fn observe(&self, targets: &[WatchTarget]) -> Result<Vec<Observation>, CycleError> {
-        let started = std::time::Instant::now();
         let states: HashMap<String, SpaceState> = self.inner.store.space_state_map().await?;
+        self.observe_with(targets, &states).await
+    }
+
+    /// `observe` with the states already read (how long each Space is in its stage).
+    async fn observe_with(
+        &self,
+        targets: &[WatchTarget],
+        states: &HashMap<String, SpaceState>,
+    ) -> Result<Vec<Observation>, CycleError> {
+        let started = std::time::Instant::now();
         let (listed, arrived) = tokio::sync::mpsc::unbounded_channel::<Seen>();
         let list = async move {
             stream::iter(group_by_owner(targets))
@@ -94,7 +104,7 @@ impl Monitor {
             rx.recv().await.map(|seen| (seen, rx))
         });
         let probe = arrived
-            .map(|seen| self.conclude(seen, &states))
+            .map(|seen| self.conclude(seen, states))
             .buffer_unordered(self.inner.tuning.probe_concurrency.max(1))
             .collect::<Vec<Observation>>();
         let ((), mut observations) = futures_util::future::join(list, probe).await;

@@ -135,9 +135,10 @@ impl Monitor {
 
     /// The running, watched Spaces not read within `every` (`None` when the store
     /// cannot say). A muted Space is still read (its sparkline), never warned about.
+    /// The states are the read model's kept ones (shared, not read again every look).
     async fn due_reads(&self, every: Duration) -> Option<Due> {
         let now = self.now();
-        let states = match self.inner.store.space_states().await {
+        let states = match self.inner.aggregates.states(&self.inner.store).await {
             Ok(states) => states,
             Err(e) => {
                 tracing::warn!(error = %e, "memory sampler: cannot read the Spaces");
@@ -145,14 +146,16 @@ impl Monitor {
             }
         };
         let muted = states
+            .all()
             .iter()
             .filter(|s| s.muted(now))
             .map(|s| s.space.key())
             .collect();
         let running: Vec<SpaceId> = states
-            .into_iter()
+            .all()
+            .iter()
             .filter(|s| s.stage == Some(Stage::Running) && self.watches(&s.space))
-            .map(|s| s.space)
+            .map(|s| s.space.clone())
             .collect();
         let read_at = lock(&self.inner.sampler.read_at);
         let count = running.len();

@@ -180,10 +180,11 @@ impl Monitor {
         &self.inner.aggregates
     }
 
-    /// Takes a stored cycle into the aggregates now, so the next reader finds them
-    /// current (the cycle's time, not a request's, pays for it).
+    /// Takes a stored cycle into the read model now (uptime, bars, states, the cost
+    /// windows), so the next reader finds them current (the cycle's time, not a
+    /// request's, pays for it).
     pub(crate) async fn refresh_aggregates(&self) {
-        if let Err(e) = crate::view::aggregates(self).await {
+        if let Err(e) = crate::view::refresh(self).await {
             tracing::warn!(error = %e, "cannot bring the uptime figures up to date");
         }
     }

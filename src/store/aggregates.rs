@@ -74,20 +74,23 @@ impl Store {
         Ok(rows.into_iter().collect())
     }
 
-    /// The change marker and the cycle mark.
-    pub async fn read_mark(&self) -> Result<Mark, StoreError> {
+    /// The change marker alone (0 before the first cycle).
+    pub async fn read_counter(&self) -> Result<i64, StoreError> {
         let counter: Option<(String,)> = sqlx::query_as("SELECT value FROM meta WHERE key = $1")
             .bind(MARKER_KEY)
             .fetch_optional(&self.pool)
             .await?;
+        Ok(counter.and_then(|(v,)| v.parse().ok()).unwrap_or(0))
+    }
+
+    /// The change marker and the cycle mark.
+    pub async fn read_mark(&self) -> Result<Mark, StoreError> {
+        let counter = self.read_counter().await?;
         let cycle: Option<(i64, Option<i64>)> =
             sqlx::query_as("SELECT last_ms, deadline_ms FROM cycle_watch WHERE id = 1")
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(Mark {
-            counter: counter.and_then(|(v,)| v.parse().ok()).unwrap_or(0),
-            cycle,
-        })
+        Ok(Mark { counter, cycle })
     }
 
     /// Every row of `table` from bucket `from` on.
@@ -234,7 +237,7 @@ impl Coverage {
     }
 }
 
-/// The windows of `read_uptime_all` at `now`: the first hour of the 24 h, the first day
+/// The windows of `Store::uptime_all` at `now`: the first hour of the 24 h, the first day
 /// of the 7 d and of the 30 d, and which of their buckets are unknown.
 #[derive(Debug, Clone)]
 pub struct UptimeWindows {
@@ -298,7 +301,7 @@ impl UptimeWindows {
     }
 }
 
-/// The bars' frame at `now`: `days` days to today, as `read_daily_uptime_all` draws them.
+/// The bars' frame at `now`: `days` days to today, as `Store::daily_uptime_all` draws them.
 #[derive(Debug, Clone)]
 pub struct BarFrame {
     from: i64,

@@ -347,6 +347,7 @@ impl StoreTx {
                 .bind(obs.space.to_string());
         }
         query.execute(&mut *self.tx).await?;
+        self.touch(spaces.iter().map(|(entry, _)| entry.key.clone()));
         Ok(())
     }
 }

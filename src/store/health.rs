@@ -31,8 +31,6 @@ pub struct WriteHealth {
     /// does not clear it: it went to the lost file.
     gone: Mutex<Option<(DateTime<Utc>, String)>>,
     failures: AtomicU64,
-    /// Write transactions committed since start: what the read memos are keyed on.
-    commits: AtomicU64,
 }
 
 impl WriteHealth {
@@ -49,12 +47,7 @@ impl WriteHealth {
         }
     }
 
-    pub(super) fn commits(&self) -> u64 {
-        self.commits.load(Ordering::Acquire)
-    }
-
     pub(super) fn succeeded(&self) {
-        self.commits.fetch_add(1, Ordering::AcqRel);
         let mut failing = self.failing.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((since, _)) = failing.take() {
             tracing::info!(%since, "the store accepts writes again");

@@ -19,13 +19,14 @@ mod checks;
 mod cycle;
 mod gaps;
 mod incidents;
-mod memo;
 mod meta;
 mod outbox;
 mod platform;
 mod sessions;
+mod space_writes;
 mod spaces;
 mod stats;
+mod touched;
 mod uptime;
 mod usage;
 mod words;
@@ -65,6 +66,7 @@ pub(crate) use scratch::test_stores;
 #[cfg(any(test, feature = "testkit"))]
 pub use scratch::{TEST_DATABASE_URL, create_scratch_database, test_server, test_server_url};
 pub use sessions::{Flash, SessionRow};
+pub use space_writes::Drift;
 pub use spaces::SpaceState;
 pub use stats::ActionCount;
 pub use uptime::Uptime;
@@ -141,7 +143,8 @@ pub struct Store {
     backend: Backend,
     url: Arc<str>,
     health: Arc<WriteHealth>,
-    memos: Arc<memo::Memos>,
+    /// The Spaces written since the read model last looked (`touched.rs`).
+    touched: Arc<touched::Touched>,
     /// Set on a daemon that takes part in leadership (Postgres): action and outbox
     /// writes then re-check the leader epoch in their transaction.
     fence: Option<Arc<Fence>>,
@@ -162,6 +165,9 @@ pub struct StoreTx {
     tx: PoolConnection<Any>,
     health: Arc<WriteHealth>,
     fence: Option<Arc<Fence>>,
+    /// Keys of the Spaces written, handed to `Store::take_touched` at the commit.
+    touched: Vec<String>,
+    touched_log: Arc<touched::Touched>,
     done: bool,
     /// The fence refused this transaction: it may never commit, and its rollback is
     /// no write failure (the store is fine; this replica stopped leading).
@@ -272,7 +278,7 @@ impl Store {
             backend,
             url: url.into(),
             health: Arc::new(WriteHealth::default()),
-            memos: Arc::default(),
+            touched: Arc::default(),
             fence: None,
             file: None,
         }
@@ -356,6 +362,8 @@ impl Store {
             tx: connection,
             health: self.health.clone(),
             fence: self.fence.clone(),
+            touched: Vec::new(),
+            touched_log: self.touched.clone(),
             done: false,
             fenced_out: false,
         })
@@ -433,6 +441,7 @@ impl StoreTx {
         match sqlx::raw_sql("COMMIT").execute(&mut *self.tx).await {
             Ok(_) => {
                 self.health.succeeded();
+                self.touched_log.add(std::mem::take(&mut self.touched));
                 Ok(())
             }
             Err(e) => {

@@ -5,11 +5,10 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Store, StoreError, StoreTx, from_ms, ms};
-use crate::clock::{Clock, SystemClock};
 use crate::domain::{AlertMemory, Cause, CauseCode, Revision, SpaceId, Stage, Verdict};
 
 /// The last known state of one Space.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpaceState {
     pub space: SpaceId,
     pub stage: Option<Stage>,
@@ -149,35 +148,45 @@ pub(super) fn select_one() -> String {
     format!("SELECT {COLUMNS} FROM spaces WHERE space_id = $1")
 }
 
-// The per-Space writes of a cycle, one text each for the code and `tests/plans.rs`.
-pub(super) const SAVE_MEMORY: &str =
-    "UPDATE spaces SET bad_streak = $1, good_streak = $2, bad_since_ms = $3, alerted = $4,
-         announced = $5, last_alert_ms = $6
-     WHERE space_id = $7";
-pub(super) const SET_DRIFT: &str =
-    "UPDATE spaces SET drift_since_ms = $1, drift_alerted = $2 WHERE space_id = $3";
-pub(super) const SET_GAVE_UP: &str = "UPDATE spaces SET gave_up = $1 WHERE space_id = $2";
+/// The rows of `rows` Spaces, by key.
+pub(super) fn select_some(rows: usize) -> String {
+    super::cycle::multi_row(
+        &format!("SELECT {COLUMNS} FROM spaces WHERE space_id IN ("),
+        "$1",
+        1,
+        rows,
+        ")",
+    )
+}
+
 pub(super) const SET_INCIDENT: &str = "UPDATE spaces SET incident_id = $1 WHERE space_id = $2";
 
 impl Store {
-    /// Every Space ever observed, by id.
+    /// Every Space ever observed, by id, read whole. Readers that show Spaces take
+    /// the read model's kept copy (`view::states`); the monitor reads here before it
+    /// decides.
     pub async fn space_states(&self) -> Result<Vec<SpaceState>, StoreError> {
-        let memoized = self.backend == super::Backend::Sqlite;
-        // Edge: the memo's age is real time; the store holds no injected clock.
-        let (mark, now) = (self.change_mark().await, SystemClock.now());
-        if memoized && let Some(memo) = self.memos.spaces.get(mark, now, 0) {
-            return Ok(memo);
-        }
         // By key: `space_id` alone would name the display form selected under that name.
         let sql = format!("SELECT {COLUMNS} FROM spaces ORDER BY spaces.space_id");
         let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .fetch_all(&self.pool)
             .await?;
-        let read: Vec<SpaceState> = rows.into_iter().filter_map(Row::into_state).collect();
-        if memoized {
-            self.memos.spaces.put(mark, now, 0, &read);
+        Ok(rows.into_iter().filter_map(Row::into_state).collect())
+    }
+
+    /// The rows of the Spaces `keys` (`SpaceId::key`) that exist, in batches of
+    /// `cycle::BATCH`: what the read model re-reads after writes.
+    pub async fn space_states_of(&self, keys: &[String]) -> Result<Vec<SpaceState>, StoreError> {
+        let mut out = Vec::with_capacity(keys.len());
+        for batch in keys.chunks(super::cycle::BATCH) {
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(select_some(batch.len())));
+            for key in batch {
+                query = query.bind(key.as_str());
+            }
+            let rows: Vec<Row> = query.fetch_all(&self.pool).await?;
+            out.extend(rows.into_iter().filter_map(Row::into_state));
         }
-        Ok(read)
+        Ok(out)
     }
 
     /// Every Space ever observed, by `SpaceId::key`.
@@ -227,66 +236,34 @@ impl Store {
             .bind(id.key())
             .execute(&self.pool)
             .await?;
-        // A committed write: the memos of every Space's state are stale now.
         self.health.succeeded();
+        self.touched.add([id.key()]);
         Ok(done.rows_affected() > 0)
-    }
-
-    /// Records a successful visit of the app (keep-alive).
-    pub async fn set_last_visit(&self, id: &SpaceId, at: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query("UPDATE spaces SET last_visit_ms = $1 WHERE space_id = $2")
-            .bind(ms(at))
-            .bind(id.key())
-            .execute(&self.pool)
-            .await?;
-        self.health.succeeded();
-        Ok(())
     }
 }
 
 impl StoreTx {
+    /// One Space's alert memory (a batch of one, `space_writes.rs`).
     pub async fn save_memory(
         &mut self,
         id: &SpaceId,
         memory: &AlertMemory,
     ) -> Result<(), StoreError> {
-        sqlx::query(SAVE_MEMORY)
-            .bind(i64::from(memory.bad_streak))
-            .bind(i64::from(memory.good_streak))
-            .bind(memory.bad_since.map(ms))
-            .bind(memory.alerted.map(Verdict::as_str))
-            .bind(i64::from(memory.announced))
-            .bind(memory.last_alert.map(ms))
-            .bind(id.key())
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(())
+        self.save_memories(&[(id, memory.clone())]).await
     }
 
-    /// Since when the requested hardware differs from what runs (`None`: it does not),
-    /// and whether that was alerted.
+    /// One Space's drift (`set_drifts`).
     pub async fn set_drift(
         &mut self,
         id: &SpaceId,
         since: Option<DateTime<Utc>>,
         alerted: bool,
     ) -> Result<(), StoreError> {
-        sqlx::query(SET_DRIFT)
-            .bind(since.map(ms))
-            .bind(i64::from(alerted))
-            .bind(id.key())
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(())
+        self.set_drifts(&[(id, (since, alerted))]).await
     }
 
     pub async fn set_gave_up(&mut self, id: &SpaceId, gave_up: bool) -> Result<(), StoreError> {
-        sqlx::query(SET_GAVE_UP)
-            .bind(i64::from(gave_up))
-            .bind(id.key())
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(())
+        self.set_gave_ups(&[(id, gave_up)]).await
     }
 
     /// Points the Space at its open incident (`None`: no incident open).
@@ -300,6 +277,7 @@ impl StoreTx {
             .bind(id.key())
             .execute(&mut *self.tx)
             .await?;
+        self.touch([id.key()]);
         Ok(())
     }
 

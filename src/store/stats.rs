@@ -92,22 +92,8 @@ impl Store {
     /// The last `days` days of daily uptime for every Space with roll-ups, by
     /// `owner/name` as stored, oldest day first: the status page's bars in one query.
     /// Days nobody checked show as such (`gaps.rs`).
-    /// Memoized (`memo.rs`).
+    /// Recomputed from the roll-ups: the read model keeps them (`view::aggregates`).
     pub async fn daily_uptime_all(
-        &self,
-        now: DateTime<Utc>,
-        days: u32,
-    ) -> Result<Vec<(String, Vec<DayUptime>)>, StoreError> {
-        let commits = self.change_mark().await;
-        if let Some(memo) = self.memos.bars.get(commits, now, i64::from(days)) {
-            return Ok(memo);
-        }
-        let read = self.read_daily_uptime_all(now, days).await?;
-        self.memos.bars.put(commits, now, i64::from(days), &read);
-        Ok(read)
-    }
-
-    async fn read_daily_uptime_all(
         &self,
         now: DateTime<Utc>,
         days: u32,

@@ -38,21 +38,9 @@ impl Store {
             .unwrap_or_default())
     }
 
-    /// Uptime of every Space with history, by `SpaceId::key` (memoized, `memo.rs`).
+    /// Uptime of every Space with history, by `SpaceId::key`, recomputed from the
+    /// roll-ups: what the read model's kept figures (`view::aggregates`) must equal.
     pub async fn uptime_all(
-        &self,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<(String, Uptime)>, StoreError> {
-        let commits = self.change_mark().await;
-        if let Some(memo) = self.memos.uptime.get(commits, now, 0) {
-            return Ok(memo);
-        }
-        let read = self.read_uptime_all(now).await?;
-        self.memos.uptime.put(commits, now, 0, &read);
-        Ok(read)
-    }
-
-    async fn read_uptime_all(
         &self,
         now: DateTime<Utc>,
     ) -> Result<Vec<(String, Uptime)>, StoreError> {

@@ -22,7 +22,7 @@ pub struct UsageRow {
 impl Store {
     /// Billed time per Space and flavor since `since`, most expensive first is up to
     /// the caller.
-    /// Memoized (`memo.rs`) by the first hourly bucket counted.
+    /// Read whole: the read model keeps the sums (`view::aggregates`).
     pub async fn usage_since(&self, since: DateTime<Utc>) -> Result<Vec<UsageRow>, StoreError> {
         // Buckets are whole hours: every `since` within an hour counts the same buckets.
         let since_ms = ms(since);
@@ -30,14 +30,7 @@ impl Store {
         if first < since_ms {
             first = first.saturating_add(HOUR_MS);
         }
-        let commits = self.change_mark().await;
-        let at = from_ms(first);
-        if let Some(memo) = self.memos.usage.get(commits, at, first) {
-            return Ok(memo);
-        }
-        let read = self.read_usage_since(first).await?;
-        self.memos.usage.put(commits, at, first, &read);
-        Ok(read)
+        self.read_usage_since(first).await
     }
 
     async fn read_usage_since(&self, first_bucket: i64) -> Result<Vec<UsageRow>, StoreError> {

@@ -68,6 +68,8 @@ struct Mirror {
 pub struct Aggregates {
     mirror: tokio::sync::Mutex<Option<Mirror>>,
     current: RwLock<Option<Arc<Snapshot>>>,
+    /// Every Space's state (`states.rs`).
+    states: super::states::KeptStates,
 }
 
 /// The oldest hour and day any figure at `now` reads.
@@ -126,13 +128,31 @@ impl Aggregates {
             .as_mut()
             .ok_or(StoreError::Query(sqlx::Error::RowNotFound))?;
         m.slide(hour_floor, day_floor);
-        let snapshot = Arc::new(m.compute(now));
+        let snapshot = m.compute(now);
+        // Billed time changes only with a stored cycle: the sums of the cost windows
+        // already asked for stand while the mark does (only the time moved on).
+        if let Some(before) = self.current()
+            && before.mark == snapshot.mark
+        {
+            let kept = before
+                .costs
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            *snapshot.costs.lock().unwrap_or_else(|p| p.into_inner()) = kept;
+        }
+        let snapshot = Arc::new(snapshot);
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&snapshot));
         Ok(snapshot)
     }
 }
 
 impl Aggregates {
+    /// Every Space's stored state, kept (`states.rs`).
+    pub async fn states(&self, store: &Store) -> Result<Arc<super::States>, StoreError> {
+        self.states.get(store).await
+    }
+
     /// Billed time per Space and flavor from the whole hour `first` on (as
     /// `Store::usage_since`), from the kept sums when they reach back that far.
     pub async fn usage_since(

@@ -15,13 +15,16 @@
 //!   `domain::time` (pure), because alert texts, below this layer, use them too.
 //!
 //! - [`aggregates`]: every Space's uptime and 90-day bar, kept current per stored
-//!   cycle and shared as one `Arc` snapshot (`aggregates.rs`).
-//!
-//! Costs and every Space's state are still memoized in the store (`store/memo.rs`).
+//!   cycle and shared as one `Arc` snapshot (`aggregates.rs`), with the billed time of
+//!   the cost windows (`aggregates/usage.rs`).
+//! - [`states`]: every Space's stored state, kept the same way (`states.rs`).
+//! - [`refresh`]: what a stored cycle calls after its commit, so that no request
+//!   recomputes what the commit changed (issue 25).
 
 mod aggregates;
 mod history;
 mod overview;
+mod states;
 #[cfg(test)]
 mod tests;
 
@@ -31,6 +34,7 @@ use std::sync::Arc;
 pub use self::aggregates::{Aggregates, Snapshot};
 pub use self::history::{History, Reach, history};
 pub use self::overview::{BAR_DAYS, COST_DAYS, Overview, overview, uptime_bar};
+pub use self::states::States;
 pub use crate::domain::time::{absolute, ago};
 
 use crate::domain::{SpaceId, WatchTarget};
@@ -55,6 +59,24 @@ pub async fn aggregates(monitor: &Monitor) -> Result<Arc<Snapshot>, StoreError> 
         .await
 }
 
+/// Every Space's stored state as of now: kept, shared, never copied.
+pub async fn states(monitor: &Monitor) -> Result<Arc<States>, StoreError> {
+    monitor.aggregates().states(monitor.store()).await
+}
+
+/// Takes a stored cycle in (uptime, bars, states) and works out the cost windows the
+/// page, the API and `/costs` ask for (a day, a week, `COST_DAYS`, the month), in the
+/// cycle's time: the requests that follow find them ready.
+pub async fn refresh(monitor: &Monitor) -> Result<(), StoreError> {
+    aggregates(monitor).await?;
+    states(monitor).await?;
+    for days in [1, 7, COST_DAYS] {
+        monitor.costs(days).await?;
+    }
+    monitor.month_projection().await?;
+    Ok(())
+}
+
 /// Billed time per Space and flavor since `since` (as `Store::usage_since`, counted
 /// from the first whole hour), from the kept sums.
 pub async fn usage_since(
@@ -75,10 +97,12 @@ pub async fn usage_since(
 /// The stored state of every watched Space, by id (a Space no longer watched is left
 /// out; the store keeps its rows for its history).
 pub async fn watched_states(monitor: &Monitor) -> Result<Vec<SpaceState>, StoreError> {
-    let states = monitor.store().space_states().await?;
+    let states = states(monitor).await?;
     Ok(states
-        .into_iter()
+        .all()
+        .iter()
         .filter(|state| monitor.watches(&state.space))
+        .map(|state| SpaceState::clone(state))
         .collect())
 }
 

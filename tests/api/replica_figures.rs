@@ -1,6 +1,6 @@
-//! Issue 25, finding 2: a follower replica stores nothing, yet its uptime figures
-//! follow the leader's cycles (it takes them in from the change marker the leader
-//! bumps each cycle). Two real `spacewarden run` processes on one Postgres database;
+//! Issue 25, finding 2: a follower replica stores nothing, yet its uptime figures and
+//! the Spaces' states it keeps follow the leader's cycles (it takes them in from the
+//! change marker the leader bumps each cycle). Two real `spacewarden run` processes on one Postgres database;
 //! skipped without a Postgres server, except in CI.
 
 use std::time::Duration;
@@ -45,6 +45,7 @@ impl Replica {
 }
 
 const DAY_RATIO: &str = r#"spacewarden_space_uptime_ratio{space="alice/app",window="24h"} "#;
+const DOWN: &str = r#"spacewarden_space_verdict{space="alice/app",verdict="down"} "#;
 
 #[tokio::test]
 async fn a_follower_figures_follow_the_leader_cycles() {
@@ -100,4 +101,12 @@ async fn a_follower_figures_follow_the_leader_cycles() {
         follower.sample(DAY_RATIO).await,
         leader.sample(DAY_RATIO).await
     );
+
+    // The state too: the verdict the leader stored, from the follower's kept states.
+    assert_eq!(
+        follower.sample(DOWN).await,
+        Some(1.0),
+        "the follower's verdict"
+    );
+    assert_eq!(leader.sample(DOWN).await, Some(1.0), "the leader's verdict");
 }

@@ -22,6 +22,7 @@ mod parity_rows;
 mod plans;
 mod requests;
 mod sessions;
+mod space_writes;
 mod spaces;
 mod uptime;
 mod usage;

@@ -11,7 +11,9 @@
 
 use sqlx::Row;
 
-use crate::store::{Backend, Store, actions, audit, cycle, incidents, spaces, stats, uptime};
+use crate::store::{
+    Backend, Store, actions, audit, cycle, incidents, space_writes, spaces, stats, uptime,
+};
 
 /// Tables with rows per Space (or per Space and time): a scan of one is O(N).
 const GROWING: &[&str] = &[
@@ -62,11 +64,21 @@ fn per_space(backend: Backend) -> Vec<PerSpace> {
             cycle::upsert_spaces_sql(3),
             "ttittttiitttttiitit",
         ),
-        q("spaces: save memory", spaces::SAVE_MEMORY, "iiitiit"),
-        q("spaces: drift", spaces::SET_DRIFT, "iit"),
-        q("spaces: gave up", spaces::SET_GAVE_UP, "it"),
+        q(
+            "spaces: save memory",
+            space_writes::save_memory_sql(3),
+            "tiiitii",
+        ),
+        q("spaces: drift", space_writes::set_drift_sql(3), "tii"),
+        q("spaces: gave up", space_writes::set_gave_up_sql(3), "ti"),
+        q(
+            "spaces: last visit",
+            space_writes::set_last_visit_sql(3),
+            "ti",
+        ),
         q("spaces: incident", spaces::SET_INCIDENT, "it"),
         q("spaces: one", spaces::select_one(), "t"),
+        q("spaces: some", spaces::select_some(3), "t"),
         q("spaces: ref", audit::space_ref_sql(backend), "t"),
         q("incidents: open", incidents::OPEN, "titttttt"),
         q("incidents: close", incidents::close_sql(), "itt"),

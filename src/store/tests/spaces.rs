@@ -232,7 +232,7 @@ async fn mute_and_visit_ignore_case() {
 
         assert_eq!(state.last_visit, None, "no probe yet");
         store
-            .set_last_visit(&id("Alice/App"), t0 + minutes(3))
+            .set_last_visits(&[id("Alice/App")], t0 + minutes(3))
             .await
             .unwrap();
         let state = store.space_state(&id("alice/app")).await.unwrap().unwrap();

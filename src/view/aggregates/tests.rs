@@ -148,6 +148,62 @@ fn schedule() -> Vec<Cycle> {
     cycles
 }
 
+/// The kept states equal `spaces` read whole.
+async fn same_states(store: &Store, holder: &Aggregates, step: &str) {
+    let kept = holder.states(store).await.expect("states");
+    let read = store.space_states().await.expect("states");
+    let kept: Vec<_> = kept.all().iter().map(|s| (**s).clone()).collect();
+    assert_eq!(kept, read, "{:?}: states after {step}", store.backend());
+}
+
+/// Every Space's state, kept: after each cycle, after writes outside a cycle (a mute,
+/// a repair's memory), and on a follower replica (a second store on the database,
+/// Postgres) that only watches the marker.
+#[tokio::test]
+async fn kept_states_equal_the_table_after_every_write() {
+    for store in crate::store::test_stores().await {
+        let follower = match store.backend() {
+            crate::store::Backend::Postgres => {
+                Some(Store::connect(store.url()).await.expect("a second store"))
+            }
+            crate::store::Backend::Sqlite => None,
+        };
+        let (leader, remote) = (Aggregates::default(), Aggregates::default());
+        for (n, (at, checks)) in schedule().into_iter().take(14).enumerate() {
+            cycle(&store, at, &checks).await;
+            same_states(&store, &leader, &format!("cycle {n}")).await;
+            // Nothing written since: the same states, shared, not read again.
+            let (a, b) = (leader.states(&store).await, leader.states(&store).await);
+            let same = std::sync::Arc::ptr_eq(&a.expect("states"), &b.expect("states"));
+            assert!(
+                same,
+                "{:?}: states read again after cycle {n}",
+                store.backend()
+            );
+            let web = SpaceId::parse("alice/web").expect("an id");
+            if n % 4 == 1 {
+                // Outside a cycle: no marker moves, only the rows written are read.
+                let until = (n % 8 == 1).then(|| at + Duration::hours(1));
+                store.set_muted_until(&web, until).await.expect("mute");
+                same_states(&store, &leader, &format!("a mute after cycle {n}")).await;
+                let mut tx = store.begin().await.expect("begin");
+                tx.save_memory(&web, &crate::domain::AlertMemory::default())
+                    .await
+                    .expect("memory");
+                tx.set_gave_up(&web, n % 8 == 1).await.expect("gave up");
+                tx.commit().await.expect("commit");
+                same_states(&store, &leader, &format!("a recovery after cycle {n}")).await;
+            }
+            if let Some(follower) = follower.as_ref().filter(|_| n % 3 == 2) {
+                let kept = remote.states(follower).await.expect("states");
+                let read = store.space_states().await.expect("states");
+                let kept: Vec<_> = kept.all().iter().map(|s| (**s).clone()).collect();
+                assert_eq!(kept, read, "follower, cycle {n}");
+            }
+        }
+    }
+}
+
 #[tokio::test]
 async fn kept_figures_equal_the_full_recompute_after_every_cycle() {
     for store in crate::store::test_stores().await {

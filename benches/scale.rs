@@ -16,7 +16,8 @@
 //!
 //! `cargo bench --bench scale` (both sizes and the 400-Space case), `-- 1000` (one
 //! size), `-- rss` (only the 400-Space case). `SCALE_BIN=path` measures another build
-//! of the binary (an older commit, for before and after). Asserts nothing.
+//! of the binary (an older commit, for before and after); `SCALE_KEEP=dir` keeps each
+//! size's seeded store there and reuses it next time. Asserts nothing.
 
 #[path = "scale/daemon.rs"]
 mod daemon;
@@ -96,25 +97,32 @@ fn database_url(dir: &Path) -> String {
 async fn size(binary: &str, spaces: usize) {
     let owners = spaces.div_ceil(100);
     let server = stand_in::start(spaces, owners, DELAY).await;
-    let dir = tempfile::tempdir().expect("temp dir");
+    // `SCALE_KEEP=dir` keeps each size's seeded store in `dir/<spaces>` and reuses it
+    // on the next run (seeding 10,000 Spaces takes minutes; the history then ends at
+    // the first run's time).
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = std::env::var_os("SCALE_KEEP").map_or_else(
+        || temp.path().to_owned(),
+        |keep| Path::new(&keep).join(spaces.to_string()),
+    );
+    std::fs::create_dir_all(&dir).expect("store folder");
     let seeding = std::time::Instant::now();
-    history::seed(
-        &database_url(dir.path()),
-        spaces,
-        owners,
-        chrono::Utc::now(),
-    )
-    .await;
+    let seeded = if dir.join("spacewarden.db").exists() {
+        "reused"
+    } else {
+        history::seed(&database_url(&dir), spaces, owners, chrono::Utc::now()).await;
+        "seeded"
+    };
     println!(
-        "\n{spaces} Spaces over {owners} owners, {} days of history (seeded in {:.0} s)\n",
+        "\n{spaces} Spaces over {owners} owners, {} days of history ({seeded} in {:.0} s)\n",
         history::DAYS,
         seeding.elapsed().as_secs_f64()
     );
     println!("| measure | figure |");
     println!("|---|---|");
-    let env = env(&server, owners, dir.path());
+    let env = env(&server, owners, &dir);
     for run in ["first", "second"] {
-        let (binary, env, dir) = (binary.to_owned(), env.clone(), dir.path().to_owned());
+        let (binary, env, dir) = (binary.to_owned(), env.clone(), dir.clone());
         let cost = tokio::task::spawn_blocking(move || check(&binary, &env, &dir))
             .await
             .expect("check");
@@ -125,12 +133,12 @@ async fn size(binary: &str, spaces: usize) {
     }
     let cycles = if spaces >= 10_000 { 4 } else { 10 };
     // The same cycles without a client first: what the web traffic adds is the difference.
-    let quiet = daemon::run(binary, &env, dir.path(), cycles, false).await;
+    let quiet = daemon::run(binary, &env, &dir, cycles, false).await;
     println!(
         "| daemon without web traffic, {} cycles: CPU per cycle / peak RSS | {:.2} s / {:.1} MB |",
         quiet.cycles, quiet.cpu_per_cycle_s, quiet.peak_mb
     );
-    let cost = daemon::run(binary, &env, dir.path(), cycles, true).await;
+    let cost = daemon::run(binary, &env, &dir, cycles, true).await;
     print_daemon(&cost);
     let unexpected = server.unexpected();
     if unexpected > 0 {

@@ -173,7 +173,7 @@ impl Store {
 }
 
 /// A daily roll-up row of one Space: the day's start, up checks, counted checks.
-pub(super) type DayRow = (i64, i64, i64);
+pub type DayRow = (i64, i64, i64);
 
 /// Gaps as sorted, non-overlapping millisecond spans.
 #[derive(Debug, Clone, Default, PartialEq)]

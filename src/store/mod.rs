@@ -53,7 +53,8 @@ use flag::{Flag, MaybeFlag};
 pub use health::{WriteHealth, WriteStatus};
 
 pub use actions::{ActionRow, NewAction};
-pub use aggregates::{BarFrame, Mark, Rollup, RollupRow, UptimeWindows, UsageCell};
+pub use aggregates::{BarFrame, Mark, Rollup, UptimeWindows, UsageCell};
+pub use gaps::DayRow;
 pub use audit::{AuditEntry, AuditRow, ConfirmationRow, DestinationState};
 pub use checks::CheckRow;
 pub use gaps::{DayUptime, Gap, UNKNOWN_ABOVE};

@@ -24,8 +24,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use chrono::{DateTime, Utc};
 
 use crate::store::{
-    BarFrame, DayUptime, Mark, Rollup, RollupRow, Store, StoreError, Uptime, UptimeWindows,
-    UsageRow,
+    BarFrame, DayRow, DayUptime, Mark, Rollup, Store, StoreError, Uptime, UptimeWindows, UsageRow,
 };
 
 /// How long a snapshot may stand for a later `now` (the windows slide with time; a
@@ -44,18 +43,50 @@ pub struct Snapshot {
     pub mark: Mark,
     /// Uptime by lowercased `owner/name`.
     pub uptime: HashMap<String, Uptime>,
-    /// 90-day bars by lowercased `owner/name` (`super::BAR_DAYS` days each).
-    pub bars: Arc<HashMap<String, Vec<DayUptime>>>,
+    /// 90-day bars by lowercased `owner/name` (`super::BAR_DAYS` days each), drawn
+    /// when asked.
+    pub bars: Arc<Bars>,
     /// Billed time by a cost window's first hour, filled when first asked.
     costs: Mutex<HashMap<i64, Arc<Vec<UsageRow>>>>,
 }
 
-/// The roll-up rows in the windows, by Space as stored, each sorted by bucket.
+/// Every Space's 90-day bar, drawn from its daily rows when a page asks for it. At
+/// 10,000 Spaces the drawn bars were 50 MB per snapshot (two while one replaced the
+/// other) where a page shows a hundred of them; the rows are shared with the mirror
+/// (a Space's are copied only when a cycle changes them while a snapshot holds them).
+#[derive(Debug)]
+pub struct Bars {
+    frame: BarFrame,
+    daily: Rows,
+}
+
+impl Bars {
+    /// The bar of the Space with lowercased id `key`; `None` without a row in the
+    /// days drawn.
+    pub fn get(&self, key: &str) -> Option<Vec<DayUptime>> {
+        let daily = self.daily.get(key)?;
+        let drawn = &daily[daily.partition_point(|row| row.0 < self.frame.from())..];
+        (!drawn.is_empty()).then(|| self.frame.bar(drawn))
+    }
+
+    /// Every bar, by lowercased id (tests compare them with the SQL ones).
+    pub fn drawn(&self) -> HashMap<String, Vec<DayUptime>> {
+        self.daily
+            .keys()
+            .filter_map(|key| Some((key.clone(), self.get(key)?)))
+            .collect()
+    }
+}
+
+/// Roll-up rows by Space, each sorted by bucket; shared with snapshots' bars.
+type Rows = HashMap<String, Arc<Vec<DayRow>>>;
+
+/// The roll-up rows in the windows, by Space as stored (`SpaceId::key`, lowercase).
 #[derive(Debug, Default)]
 struct Mirror {
     mark: Mark,
-    hourly: HashMap<String, Vec<(i64, i64, i64)>>,
-    daily: HashMap<String, Vec<(i64, i64, i64)>>,
+    hourly: Rows,
+    daily: Rows,
     spans: Vec<(i64, i64)>,
     usage: usage::Usage,
     /// The oldest hour and day mirrored: a `now` that needs older ones rebuilds.
@@ -205,30 +236,52 @@ fn band_start(mark: Mark, otherwise: i64) -> i64 {
     })
 }
 
-/// Adds `rows` to `into` by Space, then sorts what was touched by bucket.
-fn add_rows(into: &mut HashMap<String, Vec<(i64, i64, i64)>>, rows: Vec<RollupRow>) {
-    let mut touched = Vec::new();
-    for (space, bucket, up, counted) in rows {
-        let list = into.entry(space.clone()).or_default();
-        if list.last().is_some_and(|last| last.0 > bucket) {
-            touched.push(space);
-        }
-        list.push((bucket, up, counted));
-    }
-    for space in touched {
+/// Reads `table` from bucket `from` on into `into` by Space (row by row, never the
+/// whole table at once), then sorts what came out of order.
+async fn add_rows(into: &mut Rows, store: &Store, table: Rollup, from: i64) -> Result<(), StoreError> {
+    let mut unsorted = HashSet::new();
+    store
+        .each_rollup_row(table, from, |space, row| {
+            if !into.contains_key(space) {
+                into.insert(space.to_owned(), Arc::default());
+            }
+            let Some(list) = into.get_mut(space) else {
+                return;
+            };
+            let list = Arc::make_mut(list);
+            if list.last().is_some_and(|last| last.0 > row.0) {
+                unsorted.insert(space.to_owned());
+            }
+            list.push(row);
+        })
+        .await?;
+    for space in unsorted {
         if let Some(list) = into.get_mut(&space) {
-            list.sort_unstable_by_key(|row| row.0);
+            Arc::make_mut(list).sort_unstable_by_key(|row| row.0);
         }
     }
+    Ok(())
 }
 
 /// Drops every bucket before `floor` (kept sorted, so a prefix).
-fn drop_before(from: &mut HashMap<String, Vec<(i64, i64, i64)>>, floor: i64) {
+fn drop_before(from: &mut Rows, floor: i64) {
     from.retain(|_, list| {
         let cut = list.partition_point(|row| row.0 < floor);
-        list.drain(..cut);
+        if cut > 0 {
+            Arc::make_mut(list).drain(..cut);
+        }
         !list.is_empty()
     });
+}
+
+/// Drops every bucket from `from` on (they are read again).
+fn drop_from(rows: &mut Rows, from: i64) {
+    for list in rows.values_mut() {
+        let keep = list.partition_point(|row| row.0 < from);
+        if keep < list.len() {
+            Arc::make_mut(list).truncate(keep);
+        }
+    }
 }
 
 impl Mirror {
@@ -245,14 +298,8 @@ impl Mirror {
             day_floor,
             ..Mirror::default()
         };
-        add_rows(
-            &mut mirror.hourly,
-            store.rollup_rows(Rollup::Hourly, hour_floor).await?,
-        );
-        add_rows(
-            &mut mirror.daily,
-            store.rollup_rows(Rollup::Daily, day_floor).await?,
-        );
+        add_rows(&mut mirror.hourly, store, Rollup::Hourly, hour_floor).await?;
+        add_rows(&mut mirror.daily, store, Rollup::Daily, day_floor).await?;
         mirror.spans = store.gap_spans(day_floor).await?;
         let now = hour_floor + 23 * HOUR_MS;
         mirror.usage = usage::Usage::build(store, now, band_start(mark, now)).await?;
@@ -268,27 +315,20 @@ impl Mirror {
         let band = band_start(self.mark, self.hour_floor);
         let hour_from = band.max(self.hour_floor);
         let day_from = (since - since.rem_euclid(DAY_MS)).max(self.day_floor);
-        let hourly = store.rollup_rows(Rollup::Hourly, hour_from).await?;
-        let daily = store.rollup_rows(Rollup::Daily, day_from).await?;
+        let in_band = |rows: &Rows| -> HashSet<String> {
+            rows.iter()
+                .filter(|(_, list)| list.last().is_some_and(|row| row.0 >= hour_from))
+                .map(|(space, _)| space.clone())
+                .collect()
+        };
+        let before = in_band(&self.hourly);
+        drop_from(&mut self.hourly, hour_from);
+        drop_from(&mut self.daily, day_from);
+        add_rows(&mut self.hourly, store, Rollup::Hourly, hour_from).await?;
+        add_rows(&mut self.daily, store, Rollup::Daily, day_from).await?;
         // Checked now but not in the band before: billed in an older hour.
-        let stale: HashSet<String> = hourly
-            .iter()
-            .filter(|(space, ..)| {
-                self.hourly
-                    .get(space)
-                    .and_then(|rows| rows.last())
-                    .is_none_or(|row| row.0 < hour_from)
-            })
-            .map(|(space, ..)| space.clone())
-            .collect();
+        let stale: HashSet<String> = in_band(&self.hourly).difference(&before).cloned().collect();
         self.usage.take_in(store, band, &stale).await?;
-        for (list, from) in [(&mut self.hourly, hour_from), (&mut self.daily, day_from)] {
-            for rows in list.values_mut() {
-                rows.truncate(rows.partition_point(|row| row.0 < from));
-            }
-        }
-        add_rows(&mut self.hourly, hourly);
-        add_rows(&mut self.daily, daily);
         if let Some(floor) = store.rollup_floor(Rollup::Hourly).await? {
             drop_before(&mut self.hourly, floor);
         }
@@ -320,15 +360,10 @@ impl Mirror {
         let windows = UptimeWindows::at(now_ms, &self.spans, self.mark.cycle);
         let frame = BarFrame::at(now_ms, super::BAR_DAYS, &self.spans, self.mark.cycle);
         let mut uptime = HashMap::with_capacity(self.daily.len().max(self.hourly.len()));
-        let mut bars = HashMap::with_capacity(self.daily.len());
         for (space, daily) in &self.daily {
-            let hourly = self.hourly.get(space).map_or(&[][..], Vec::as_slice);
+            let hourly = self.hourly.get(space).map_or(&[][..], |rows| rows.as_slice());
             if let Some(figures) = windows.uptime(hourly, daily) {
-                uptime.insert(space.to_ascii_lowercase(), figures);
-            }
-            let drawn = &daily[daily.partition_point(|row| row.0 < frame.from())..];
-            if !drawn.is_empty() {
-                bars.insert(space.to_ascii_lowercase(), frame.bar(drawn));
+                uptime.insert(space.clone(), figures);
             }
         }
         for (space, hourly) in self
@@ -337,9 +372,13 @@ impl Mirror {
             .filter(|(s, _)| !self.daily.contains_key(*s))
         {
             if let Some(figures) = windows.uptime(hourly, &[]) {
-                uptime.insert(space.to_ascii_lowercase(), figures);
+                uptime.insert(space.clone(), figures);
             }
         }
+        let bars = Bars {
+            frame,
+            daily: self.daily.clone(),
+        };
         Snapshot {
             now,
             mark: self.mark,

@@ -31,7 +31,7 @@ mod tests;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub use self::aggregates::{Aggregates, Snapshot};
+pub use self::aggregates::{Aggregates, Bars, Snapshot};
 pub use self::history::{History, Reach, history};
 pub use self::overview::{BAR_DAYS, COST_DAYS, Overview, overview, uptime_bar};
 pub use self::states::States;

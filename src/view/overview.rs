@@ -2,12 +2,11 @@
 //! 90-day bars, the week's incidents and actions, the newest stored check, costs and
 //! the token self-test's findings. The static report's `index.html` is the same page.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::{SpaceRow, watched_rows};
+use super::{Bars, SpaceRow, watched_rows};
 use crate::domain::{Costs, SpaceId};
 use crate::monitor::{Monitor, TokenProblem};
 use crate::store::{ActionRow, DayUptime, IncidentRow, StoreError};
@@ -25,8 +24,9 @@ const RECENT_ROWS: u32 = 20;
 pub struct Overview {
     pub now: DateTime<Utc>,
     pub rows: Vec<SpaceRow>,
-    /// 90-day bars by lowercased `owner/name` (shared with the aggregates, not copied).
-    pub bars: Arc<HashMap<String, Vec<DayUptime>>>,
+    /// 90-day bars by lowercased `owner/name` (shared with the aggregates, drawn when
+    /// asked).
+    pub bars: Arc<Bars>,
     pub incidents: Vec<IncidentRow>,
     pub actions: Vec<ActionRow>,
     /// The newest check any process stored (stands in for the scheduler's last cycle

@@ -6,7 +6,7 @@
 //! page's forms); recent incidents and actions below. A filter box narrows the list by name: on the
 //! server with `?q=` (no script needed), as you type with `live.js`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
@@ -32,7 +32,7 @@ pub(crate) struct StatusData {
     pub now: DateTime<Utc>,
     pub rows: Vec<SpaceRow>,
     /// 90-day bars by lowercased `owner/name`.
-    pub bars: std::sync::Arc<HashMap<String, Vec<DayUptime>>>,
+    pub bars: std::sync::Arc<crate::view::Bars>,
     pub empty_bar: Vec<DayUptime>,
     pub incidents: Vec<IncidentRow>,
     pub actions: Vec<ActionRow>,
@@ -98,8 +98,10 @@ fn banner(d: &StatusData) -> Markup {
     }
 }
 
-fn bar<'a>(d: &'a StatusData, row: &SpaceRow) -> &'a [DayUptime] {
-    d.bars.get(&row.id.key()).unwrap_or(&d.empty_bar)
+fn bar<'a>(d: &'a StatusData, row: &SpaceRow) -> std::borrow::Cow<'a, [DayUptime]> {
+    d.bars
+        .get(&row.id.key())
+        .map_or(std::borrow::Cow::Borrowed(&d.empty_bar[..]), std::borrow::Cow::Owned)
 }
 
 /// A Space that needs attention: what is wrong, since when.
@@ -128,7 +130,7 @@ pub(super) fn problem_card(d: &StatusData, row: &SpaceRow) -> Markup {
             @if let Some(error) = state.and_then(|s| s.error.as_deref()) {
                 p.error { (reason(ui, error)) }
             }
-            (mini_bar(ui, days, bar_average(days)))
+            (mini_bar(ui, &days, bar_average(&days)))
         }
     }
 }
@@ -150,7 +152,7 @@ fn space_row(d: &StatusData, viewer: &Viewer, row: &SpaceRow) -> Markup {
             td { (pct(row.uptime.h24)) }
             td.m { (pct(row.uptime.d7)) }
             td.m { (pct(row.uptime.d30)) }
-            td.b { (mini_bar(ui, days, bar_average(days))) }
+            td.b { (mini_bar(ui, &days, bar_average(&days))) }
             @if d.site.is_live() { td.live { "–" } }
             @if let (true, Viewer::SignedIn(session)) = (d.site.is_live() && acts(viewer), viewer) {
                 td.row-actions {

@@ -663,3 +663,90 @@ scale-next = 下一页 ›
 scale-page-of = 第 { $page } 页，共 { $pages } 页
 scale-verdict-label = 按判定筛选 Space
 scale-verdict-all = 全部判定
+
+## i18n-errors
+
+# 启动与配置错误：以 `error: 变量名: …` 打印；变量名在任何语言中都保持原样。
+# { $value } 是用户给出的值，原样显示。
+config-not-a-url = “{ $value }”不是 URL（{ $why }）
+config-not-http = “{ $value }”必须是 http 或 https 地址
+config-template-no-placeholder = “{ $value }”中没有 {"{"}subdomain{"}"} 占位符
+config-hf-timeout = “{ $value }”不是 1s 到 5m 之间的时长（例如 15s）
+config-run-timeout = “{ $value }”不是 1 到 86400 之间的秒数
+config-file-unreadable = 无法读取 { $path }：{ $why }
+config-file-invalid = { $path }：{ $why }
+config-not-a-port = “{ $value }”不是端口号（0-65535）
+config-not-an-id = “{ $value }”不是数字 id
+config-cron-field-count = “{ $value }”有 { $count } 个字段；应为 5 个（分 时 日 月 星期）或 6 个（秒在最前）
+config-cron-both-days = “{ $value }”同时限定了日期和星期；请把其中一个设为 *
+config-cron-weekday = “{ $value }”：{ $problem }
+config-cron-invalid = “{ $value }”不是有效的 cron 表达式（{ $why }）
+config-cron-never = “{ $value }”永远不会触发
+config-cron-bad-step = 星期字段“{ $value }”的步长有误
+config-cron-wraps = 星期范围“{ $value }”跨过了周末；请写成两个范围
+config-cron-day-out-of-range = 星期 { $day } 超出范围 0-7
+config-cron-not-a-day = “{ $value }”不是星期几
+config-outside = { $text }
+config-not-an-address = “{ $value }”不是 IP 地址或 CIDR 网段
+config-bad-prefix = “{ $value }”的前缀长度有误
+config-not-in-range = “{ $value }”不是 1 到 { $max } 之间的数
+config-user-without-password = 设置了 { $from } 却没有密码：请设置 WEB_PASSWORD_HASH（可用 spacewarden hash-password 生成）或 WEB_PASSWORD
+config-password-without-user = 设置了页面密码（{ $from }），却没有设置 WEB_USERNAME
+config-hash-and-password = WEB_PASSWORD_HASH 与 WEB_PASSWORD 只能设置其一
+config-not-a-phc = 不是 argon2 PHC 字符串（{ $why }）；请用 `spacewarden hash-password` 生成
+config-phc-algorithm = 算法是 { $algorithm }
+config-phc-no-hash = 缺少哈希部分
+config-phc-memory = 它的内存开销 m={ $kib } KiB，超过了每次登录 { $mib } MiB 的上限；请用 `spacewarden hash-password` 生成（19 MiB）
+config-email-without-smtp = 已设置，但没有设置 SMTP_URL
+config-needed-with = 与 { $other } 须一起设置
+config-email-no-address = 没有任何地址
+config-url-unparsed = 不是 URL（{ $why }）
+config-url-no-host = 没有主机名
+config-url-not-http = 必须是 http 或 https 地址
+config-url-no-key = 路径末尾没有 key 或 topic
+config-smtp-scheme = 必须以 smtp:// 或 smtps:// 开头
+config-smtps-tls-none = smtps:// 不能带 tls=none
+config-smtp-option = 有未知选项 { $option }
+config-smtp-tls-none-remote = tls=none 只允许用于本机回环地址，不能用于 { $host }
+config-smtp-not-utf8 = 用户名或密码不是 UTF-8
+config-smtp-password-no-user = 有密码却没有用户名
+config-not-an-address-mail = { $value } 不是电子邮件地址
+config-sendkey-characters = 含有 SendKey 中不会出现的字符
+config-sendkey-sctp = 以 sctp 开头，却不是 sctp<uid>t 的形式
+config-admins-star = “*”会让每个 Hugging Face 用户都成为管理员；请写明用户或 @组织
+config-not-a-hub-name = “{ $value }”不是 Hugging Face 名称
+config-oauth-no-secret = 设置了 OAUTH_CLIENT_ID，却没有设置 OAUTH_CLIENT_SECRET（带 hf_oauth: true 的 Space 两者都会拿到）
+config-not-a-bool = “{ $value }”既不是 true 也不是 false
+config-not-an-http-url = “{ $value }”不是 http(s) 地址
+config-bad-entry = 条目无效：{ $why }
+config-no-owner = “{ $value }”没有所有者，且没有设置 USERNAME
+config-hf-user-no-colon = 第 { $entry } 项没有“:”（应为 owner:token）
+config-not-an-owner = “{ $value }”不是有效的所有者名称
+config-not-a-language = “{ $value }”不是语言标签（例如 { $known }）
+config-not-a-zone = “{ $value }”不是时区（应为 Asia/Shanghai 这样的 IANA 名称，或 UTC）
+config-db-scheme = 不支持“{ $scheme }:”这种协议
+config-db-no-scheme = 没有协议前缀
+config-db-url = { $why }；请使用 sqlite://path/to/file.db 或 postgres://user:password@host/db
+# 变量取值以外的启动问题（`error: 变量名: …`）。
+build-nothing-to-watch = 没有要监控的 Space；请设置 SPACES（owner/name 或 owner/*）
+build-nothing-to-watch-or-flag = 没有要监控的 Space；请设置 SPACES（owner/name 或 owner/*）或使用 { $flag }
+build-lock-held = { $url } 正被另一个 spacewarden 使用（{ $holder }；锁文件 { $path }）
+build-lock-io = 无法锁定 { $path }：{ $why }
+build-locked-daemon = { $why }；两个守护进程共用一个数据库会重复重启和告警：请停掉另一个，或为这个设置单独的 DATABASE_URL
+build-locked-one-shot = { $why }：它会处理出问题的 Space；{ $advice }
+build-advice-check-repair = 请运行不带 --repair 的 `check`，或通过它操作：POST /api/v1/spaces/<owner>/<name>/restart
+build-advice-space-action = 请改为通过它操作：POST /api/v1/spaces/<owner>/<name>/restart（或 /rebuild），或在聊天中发送 /restart
+build-leader-acting = 副本 { $holder } 正在主导这个数据库（{ $seconds } 秒前有心跳），会处理出问题的 Space；{ $advice }
+build-store-open = 无法打开数据库 { $url }：{ $why }
+build-store-migrate = 无法迁移数据库：{ $why }
+build-store-query = 数据库错误：{ $why }
+build-store-not-leader = 本副本已不是主导者（任期 { $held }，数据库记录为 { $current }）
+build-hub = 无法创建 Hub 客户端：{ $why }
+build-http-client = 无法创建 HTTP 客户端：{ $why }
+build-destination = 告警渠道无法设置：{ $why }
+build-signal = 无法监听 SIGHUP：{ $why }
+build-listen = 无法监听端口 { $port }：{ $why }
+build-note-beside-daemon = 一个运行中的 spacewarden 正持有这个数据库（{ $holder }）；本次检查不保存，以便守护进程先看到每个变化
+build-advice-test-alert = 请改为在聊天中发送 /testalert
+build-dotenv-line = 无法解析第 { $byte } 字节处的那一行
+build-dotenv-read = 无法读取：{ $why }

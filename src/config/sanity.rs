@@ -8,7 +8,7 @@
 
 use secrecy::ExposeSecret;
 
-use super::{Config, ConfigError, err};
+use super::{Config, ConfigError, Sentence, err};
 use crate::domain::{SpaceId, WatchTarget};
 
 /// Shorter API keys can be guessed by anyone who reaches the port.
@@ -98,12 +98,12 @@ pub(super) fn database_url(text: String) -> Result<String, ConfigError> {
                 .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
     });
     let why = match scheme {
-        Some(scheme) => format!("the scheme \"{scheme}:\" is not supported"),
-        None => "has no scheme".to_owned(),
+        Some(scheme) => Sentence::new("config-db-scheme").text("scheme", scheme),
+        None => Sentence::new("config-db-no-scheme"),
     };
     Err(err(
         "DATABASE_URL",
-        format!("{why}; use sqlite://path/to/file.db or postgres://user:password@host/db"),
+        Sentence::new("config-db-url").part("why", why),
     ))
 }
 
@@ -200,9 +200,9 @@ mod tests {
         }
         let mysql = database_url("mysql://user:pw@host/db".into()).unwrap_err();
         assert_eq!(mysql.key, "DATABASE_URL");
-        assert!(mysql.message.contains("\"mysql:\""), "{mysql}");
-        assert!(!mysql.message.contains("pw"), "{mysql}");
+        assert!(mysql.message().contains("\"mysql:\""), "{mysql}");
+        assert!(!mysql.message().contains("pw"), "{mysql}");
         let bare = database_url("/data/x.db".into()).unwrap_err();
-        assert!(bare.message.contains("has no scheme"), "{bare}");
+        assert!(bare.message().contains("has no scheme"), "{bare}");
     }
 }

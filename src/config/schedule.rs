@@ -10,6 +10,8 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 
+use super::Sentence;
+
 const DAY_NAMES: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
 /// Why a text is not a usable schedule (each names the expression as given).
@@ -84,6 +86,40 @@ impl CheckSchedule {
     /// long between checks. `None` when the schedule never fires again.
     pub fn gap_deadline(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.schedule.after(&at).nth(2)
+    }
+}
+
+impl ScheduleError {
+    /// The why, for a person in any language (`Display` is the English one).
+    pub fn sentence(&self) -> Sentence {
+        match self {
+            ScheduleError::FieldCount { text, n } => Sentence::new("config-cron-field-count")
+                .text("value", text)
+                .number("count", i64::try_from(*n).unwrap_or(i64::MAX)),
+            ScheduleError::BothDays(text) => {
+                Sentence::new("config-cron-both-days").text("value", text)
+            }
+            ScheduleError::Weekday { text, problem } => Sentence::new("config-cron-weekday")
+                .text("value", text)
+                .part("problem", problem.sentence()),
+            // The cron crate's reason, as it gives it.
+            ScheduleError::Cron { text, why } => Sentence::new("config-cron-invalid")
+                .text("value", text)
+                .text("why", why),
+            ScheduleError::Never(text) => Sentence::new("config-cron-never").text("value", text),
+        }
+    }
+}
+
+impl WeekdayError {
+    fn sentence(&self) -> Sentence {
+        match self {
+            WeekdayError::BadStep(field) => Sentence::new("config-cron-bad-step").text("value", field),
+            WeekdayError::Wraps(field) => Sentence::new("config-cron-wraps").text("value", field),
+            WeekdayError::OutOfRange(n) => Sentence::new("config-cron-day-out-of-range")
+                .number("day", i64::try_from(*n).unwrap_or(i64::MAX)),
+            WeekdayError::NotADay(field) => Sentence::new("config-cron-not-a-day").text("value", field),
+        }
     }
 }
 

@@ -808,3 +808,78 @@ build-note-beside-daemon = a running spacewarden holds this database ({ $holder 
 build-advice-test-alert = ask it instead: /testalert in chat
 build-dotenv-line = cannot parse the line at byte { $byte }
 build-dotenv-read = { $why }
+# Warnings (startup log, doctor): accepted, but probably not what was meant.
+config-alias-read = read { $alias } as { $native }
+config-alias-ignored = { $alias } is ignored: { $native } is set and wins over it
+config-warn-lone-hf-username = HF_USERNAME is set without HF_PASSWORD, so it turns on no sign-in: HF_USERNAME with HF_PASSWORD is the Cloudflare manager's panel sign-in; the owners to watch go in HF_USERNAMES (with an S)
+config-warn-default-user = USER_PASSWORD is set without USER_NAME: the page's user is admin, the Node dashboard's default; set USER_NAME or WEB_USERNAME to choose another
+config-warn-short-key = { $key } is shorter than { $min } characters, easy to guess for anyone who reaches the API; use a long random string (openssl rand -hex 32)
+config-warn-block-unwatched = [spaces."{ $space }"] in SPACEWARDEN_CONFIG: { $space } is not on the watch list (SPACES), so these settings do nothing
+config-warn-unknown-flavor = [prices] in SPACEWARDEN_CONFIG: "{ $flavor }" is not a hardware flavor Hugging Face publishes; check the spelling (a flavor newer than this release is fine)
+config-warn-typo = { $name } is not a variable spacewarden reads; did you mean { $meant }? (it is ignored as it is)
+# doctor's findings, one line each (the sections are cli-doctor-section-*).
+doctor-config-refused = { $key }: { $why }: `spacewarden run` would refuse to start (exit 2)
+doctor-no-alias = no alias used, no warning
+doctor-settings-unset = SPACEWARDEN_CONFIG unset: the defaults for every Space
+doctor-settings-read = SPACEWARDEN_CONFIG: { $path } read, { $count } [spaces."…"] { $count ->
+    [one] block
+   *[other] blocks
+}
+doctor-nothing-to-watch = nothing to watch: set SPACES (owner/name or owner/*), or HF_USER, HF_USERNAMES, SPACE_LIST with USERNAME, or REPO_ID; `spacewarden run` would refuse to start (exit 2)
+doctor-watch-owner = { $target }  (every Space of the owner, from { $from })
+doctor-watch-space = { $target }  (one Space, from { $from })
+doctor-sign-in-on = on: user "{ $user }" from { $user_from }, password from { $password_from }
+doctor-sign-in-off = off: the page is read-only (set WEB_USERNAME and WEB_PASSWORD_HASH)
+doctor-api-off = API: off (set API_KEY)
+doctor-api-on = API: on ({ $keys })
+doctor-no-owner = no owner to check
+doctor-hub-client = cannot build the Hub client: { $why }
+doctor-token-line = { $owner }: { $verdict }
+doctor-token-seen = { $owner }: token from { $from }{ $seen }: { $verdict }
+doctor-token-whoami = ; whoami: { $name } ({ $kind }), role { $role }
+doctor-token-unasked = {""}
+doctor-kind-user = user
+doctor-kind-org = org
+doctor-role-unknown = unknown
+doctor-oauth-off = off (OAUTH_CLIENT_ID unset)
+doctor-oauth-on = on: client from OAUTH_CLIENT_ID, secret from OAUTH_CLIENT_SECRET, scopes "{ $scopes }", provider { $provider }
+doctor-oauth-no-roles = WEB_ADMINS and WEB_VIEWERS are empty: a Hugging Face user who signs in gets no role
+doctor-oauth-private = WEB_PRIVATE: the page needs a session, /metrics the API key
+doctor-oauth-provider-ok = the provider's discovery document was read and names its issuer
+doctor-oauth-provider-failed = OPENID_PROVIDER_URL: { $why }
+doctor-http-client = cannot build the HTTP client
+doctor-bot-off = { $bot }: off ({ $variable } unset)
+doctor-smtp-host = SMTP_URL: its host cannot be written as a URL
+doctor-reachable = { $name }: { $at } reachable (connect only, nothing sent)
+doctor-unreachable = { $name }: { $why }
+doctor-bot-timed-out = cannot reach { $at } (timed out)
+doctor-bot-connection-failed = cannot reach { $at } (connection failed)
+doctor-bot-is = { $what }: the bot is { $name }
+doctor-bot-no-name = { $what }: the bot is (no name)
+doctor-bot-refused = { $what }: { $variable } is refused ({ $status })
+doctor-bot-answered = { $what }: answered { $status }
+doctor-no-host-port = { $at }: no host or port
+doctor-cannot-connect = cannot connect to { $at }: { $why }
+doctor-tls-failed = { $at }: the TLS handshake failed ({ $why })
+doctor-connect-timed-out = cannot connect to { $at }: timed out
+doctor-store-memory = in memory: private to each process, gone when it ends
+doctor-store-not-sqlite = DATABASE_URL: not a SQLite URL sqlx can read
+doctor-store-not-yet = { $path }: not there yet; the first run creates it (its folder is writable)
+doctor-store-cannot-create = { $path }: cannot be created: { $why }
+doctor-store-writable = { $path }: writable, { $size }
+doctor-store-not-writable = { $path }: not writable ({ $why })
+doctor-store-in-use = in use by a running spacewarden ({ $holder })
+doctor-store-free = no spacewarden holds it now
+doctor-store-postgres = Postgres at { $at }: replicas share it; leadership, not a lock file
+doctor-schema-timeout = the database did not answer within { $seconds } s
+doctor-schema-unreadable = cannot read the database (open or query failed)
+doctor-schema-none = no schema yet; the first run creates version { $latest }
+doctor-schema-current = schema version { $version }, this release's
+doctor-schema-older = schema version { $version }; the first run of this release migrates it to { $latest }
+doctor-schema-newer = schema version { $version } is newer than this release's ({ $latest }): run the newer release
+doctor-size-mib = { $value } MiB
+doctor-size-kib = { $value } KiB
+doctor-size-bytes = { $count ->
+    [one] { $count } byte
+   *[other] { $count } bytes
+}

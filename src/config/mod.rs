@@ -294,11 +294,11 @@ impl Config {
 
 /// The process's variables (`.env`'s included, once loaded) that look like a typo of a
 /// known name, one warning each.
-pub fn process_typo_warnings() -> Vec<String> {
+pub fn process_typo_warnings() -> Vec<Sentence> {
     let names: Vec<String> = std::env::vars_os()
         .filter_map(|(key, _)| key.into_string().ok())
         .collect();
-    known::typo_warnings(names.iter().map(String::as_str))
+    known::typo_sentences(names.iter().map(String::as_str))
 }
 
 /// A variable's value as every key reads it: trimmed, and empty is unset.

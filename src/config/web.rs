@@ -236,21 +236,14 @@ fn sign_in(r: &Reader) -> Result<Option<SignIn>, ConfigError> {
         if r.var("HF_PASSWORD").is_some() {
             user_aliases.push("HF_USERNAME");
         } else {
-            r.note(
-                "HF_USERNAME is set without HF_PASSWORD, so it turns on no sign-in: HF_USERNAME \
-                 with HF_PASSWORD is the Cloudflare manager's panel sign-in; the owners to \
-                 watch go in HF_USERNAMES (with an S)",
-            );
+            r.note(Sentence::new("config-warn-lone-hf-username"));
         }
     }
     let username = r.aliased("WEB_USERNAME", &user_aliases);
     let password = password(r)?;
     let username = match (username, &password) {
         (None, Some((_, "USER_PASSWORD"))) => {
-            r.note(
-                "USER_PASSWORD is set without USER_NAME: the page's user is admin, the Node \
-                 dashboard's default; set USER_NAME or WEB_USERNAME to choose another",
-            );
+            r.note(Sentence::new("config-warn-default-user"));
             Some(("admin".to_owned(), "USER_PASSWORD"))
         }
         (username, _) => username,

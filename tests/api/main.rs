@@ -68,3 +68,4 @@ mod web_signin;
 mod web_signin_bounds;
 mod web_signin_restart;
 mod workflow;
+mod i18n_errors;

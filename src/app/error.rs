@@ -88,7 +88,10 @@ impl BuildError {
     /// Prints the one line (`error: …`) on stderr, in the process's language, and
     /// returns the exit status.
     pub fn report(&self) -> u8 {
-        eprintln!("error: {}", self.line_in(crate::config::Locale::from_process_env().lang));
+        eprintln!(
+            "error: {}",
+            self.line_in(crate::config::Locale::from_process_env().lang)
+        );
         self.exit_code()
     }
 
@@ -110,7 +113,9 @@ impl BuildError {
             BuildError::NothingToWatch { or_flag: None } => {
                 (Some("SPACES"), Sentence::new("build-nothing-to-watch"))
             }
-            BuildError::NothingToWatch { or_flag: Some(flag) } => (
+            BuildError::NothingToWatch {
+                or_flag: Some(flag),
+            } => (
                 Some("SPACES"),
                 Sentence::new("build-nothing-to-watch-or-flag").text("flag", flag),
             ),
@@ -289,7 +294,10 @@ mod tests {
             if let (Some(key), _) = error.parts() {
                 assert!(line.starts_with(&format!("{key}: ")), "{line}");
             }
-            assert!(line.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{line}");
+            assert!(
+                line.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{line}"
+            );
         }
     }
 }

@@ -237,11 +237,7 @@ fn beside_daemon(url: &str) -> bool {
 
 /// Replicas on Postgres: while a leader is alive (a heartbeat within the last 15 s),
 /// a one-shot would act beside it, unfenced; it is refused with what to do.
-async fn leader_acting(
-    store: &Store,
-    command: &'static str,
-    advice: Advice,
-) -> Option<BuildError> {
+async fn leader_acting(store: &Store, command: &'static str, advice: Advice) -> Option<BuildError> {
     let leader = store.leader().await.ok()??;
     // Edge: the heartbeat is another process's real time (replica.rs), so the age is
     // measured with the real clock.

@@ -70,11 +70,9 @@ fn understood(report: &mut Report, config: &Config) {
         .filter(|p| !p.trim().is_empty())
     {
         None => report.info(Sentence::new("doctor-settings-unset")),
-        Some(path) => report.ok(
-            Sentence::new("doctor-settings-read")
-                .text("path", path.trim())
-                .number("count", count(config.space_settings.blocks.len())),
-        ),
+        Some(path) => report.ok(Sentence::new("doctor-settings-read")
+            .text("path", path.trim())
+            .number("count", count(config.space_settings.blocks.len()))),
     }
     watch_list(report, config);
     sign_in(report, config);
@@ -98,29 +96,25 @@ fn watch_list(report: &mut Report, config: &Config) {
 fn sign_in(report: &mut Report, config: &Config) {
     report.section("cli-doctor-section-sign-in");
     match (&config.web.sign_in, config.origins.sign_in) {
-        (Some(sign_in), Some((user, password))) => report.ok(
-            Sentence::new("doctor-sign-in-on")
-                .text("user", &sign_in.username)
-                .text("user_from", user)
-                .text("password_from", password),
-        ),
+        (Some(sign_in), Some((user, password))) => report.ok(Sentence::new("doctor-sign-in-on")
+            .text("user", &sign_in.username)
+            .text("user_from", user)
+            .text("password_from", password)),
         _ => report.info(Sentence::new("doctor-sign-in-off")),
     }
     match (&config.api_key, &config.api_read_key) {
         (None, None) => report.info(Sentence::new("doctor-api-off")),
-        (key, read) => report.ok(
-            Sentence::new("doctor-api-on").text(
-                "keys",
-                [
-                    key.as_ref().map(|_| "API_KEY"),
-                    read.as_ref().map(|_| "API_READ_KEY"),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", "),
-            ),
-        ),
+        (key, read) => report.ok(Sentence::new("doctor-api-on").text(
+            "keys",
+            [
+                key.as_ref().map(|_| "API_KEY"),
+                read.as_ref().map(|_| "API_READ_KEY"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
+        )),
     }
 }
 

@@ -359,7 +359,10 @@ fn plain_url(key: &'static str, text: &str) -> Result<Url, ConfigError> {
         err(key, why.text("why", e))
     })?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(err(key, Sentence::new("config-not-http").text("value", text)));
+        return Err(err(
+            key,
+            Sentence::new("config-not-http").text("value", text),
+        ));
     }
     Ok(url)
 }

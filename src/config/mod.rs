@@ -309,10 +309,13 @@ pub(crate) fn value(raw: Option<String>) -> Option<String> {
 /// `key` as an http(s) URL, `default` when unset; a trailing `/` is dropped.
 fn http_url(r: &Reader, key: &'static str, default: &str) -> Result<Url, ConfigError> {
     let text = r.var(key).unwrap_or_else(|| default.to_owned());
-    let parsed = Url::parse(text.trim_end_matches('/'))
-        .map_err(|e| err(key, not_a_url(&text, e)))?;
+    let parsed =
+        Url::parse(text.trim_end_matches('/')).map_err(|e| err(key, not_a_url(&text, e)))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(err(key, Sentence::new("config-not-http").text("value", &text)));
+        return Err(err(
+            key,
+            Sentence::new("config-not-http").text("value", &text),
+        ));
     }
     Ok(parsed)
 }
@@ -352,11 +355,10 @@ fn space_settings(path: Option<String>) -> Result<SpaceSettings, ConfigError> {
     let Some(path) = path else {
         return Ok(SpaceSettings::default());
     };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| {
-            let why = Sentence::new("config-file-unreadable").text("path", &path);
-            err("SPACEWARDEN_CONFIG", why.text("why", e))
-        })?;
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        let why = Sentence::new("config-file-unreadable").text("path", &path);
+        err("SPACEWARDEN_CONFIG", why.text("why", e))
+    })?;
     // The file's own problem stays in English: it quotes TOML and the file's keys.
     SpaceSettings::from_toml(&text).map_err(|e| {
         let why = Sentence::new("config-file-invalid").text("path", &path);

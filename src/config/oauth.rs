@@ -201,11 +201,10 @@ pub(super) fn web_access(var: impl Fn(&str) -> Option<String>) -> Result<WebAcce
 }
 
 fn http_url(key: &'static str, text: &str) -> Result<Url, ConfigError> {
-    let url = Url::parse(text.trim_end_matches('/'))
-        .map_err(|e| {
-            let why = Sentence::new("config-not-a-url").text("value", text);
-            err(key, why.text("why", e))
-        })?;
+    let url = Url::parse(text.trim_end_matches('/')).map_err(|e| {
+        let why = Sentence::new("config-not-a-url").text("value", text);
+        err(key, why.text("why", e))
+    })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(err(
             key,

@@ -114,11 +114,15 @@ impl ScheduleError {
 impl WeekdayError {
     fn sentence(&self) -> Sentence {
         match self {
-            WeekdayError::BadStep(field) => Sentence::new("config-cron-bad-step").text("value", field),
+            WeekdayError::BadStep(field) => {
+                Sentence::new("config-cron-bad-step").text("value", field)
+            }
             WeekdayError::Wraps(field) => Sentence::new("config-cron-wraps").text("value", field),
             WeekdayError::OutOfRange(n) => Sentence::new("config-cron-day-out-of-range")
                 .number("day", i64::try_from(*n).unwrap_or(i64::MAX)),
-            WeekdayError::NotADay(field) => Sentence::new("config-cron-not-a-day").text("value", field),
+            WeekdayError::NotADay(field) => {
+                Sentence::new("config-cron-not-a-day").text("value", field)
+            }
         }
     }
 }

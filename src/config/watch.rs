@@ -118,13 +118,12 @@ pub(crate) fn owner_tokens(
             ));
         };
         let owner = owner.trim();
-        SpaceId::parse(&format!("{owner}/x"))
-            .map_err(|_| {
-                err(
-                    "HF_USER",
-                    Sentence::new("config-not-an-owner").text("value", owner),
-                )
-            })?;
+        SpaceId::parse(&format!("{owner}/x")).map_err(|_| {
+            err(
+                "HF_USER",
+                Sentence::new("config-not-an-owner").text("value", owner),
+            )
+        })?;
         let token = Some(token.trim())
             .filter(|t| !t.is_empty())
             .map(|t| SecretString::from(t.to_owned()));

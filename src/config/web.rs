@@ -114,7 +114,9 @@ impl ProxyNetError {
             ProxyNetError::NotAnAddress(text) => {
                 Sentence::new("config-not-an-address").text("value", text)
             }
-            ProxyNetError::BadPrefix(text) => Sentence::new("config-bad-prefix").text("value", text),
+            ProxyNetError::BadPrefix(text) => {
+                Sentence::new("config-bad-prefix").text("value", text)
+            }
         }
     }
 }
@@ -187,12 +189,7 @@ pub(super) fn web_settings(r: &Reader) -> Result<WebSettings, ConfigError> {
             .parse::<usize>()
             .ok()
             .filter(|n| (1..=MAX_LIVE_STREAMS).contains(n))
-            .ok_or_else(|| {
-                err(
-                    "WEB_LIVE_STREAMS",
-                    not_in_range(&text, MAX_LIVE_STREAMS),
-                )
-            })?,
+            .ok_or_else(|| err("WEB_LIVE_STREAMS", not_in_range(&text, MAX_LIVE_STREAMS)))?,
     };
     let hops = match var("TRUSTED_PROXY_HOPS") {
         None => 1,
@@ -200,12 +197,7 @@ pub(super) fn web_settings(r: &Reader) -> Result<WebSettings, ConfigError> {
             .parse::<usize>()
             .ok()
             .filter(|n| (1..=MAX_PROXY_HOPS).contains(n))
-            .ok_or_else(|| {
-                err(
-                    "TRUSTED_PROXY_HOPS",
-                    not_in_range(&text, MAX_PROXY_HOPS),
-                )
-            })?,
+            .ok_or_else(|| err("TRUSTED_PROXY_HOPS", not_in_range(&text, MAX_PROXY_HOPS)))?,
     };
     Ok(WebSettings {
         sign_in: sign_in(r)?,

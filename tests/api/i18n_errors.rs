@@ -115,7 +115,10 @@ async fn doctor_speaks_the_process_language_and_never_a_token() {
     let run = app.run(&["doctor"]).await;
     let out = &run.stdout;
     for secret in ["hf_alice_write_secret", "node-dashboard-password", "short"] {
-        assert!(!out.contains(secret) && !run.stderr.contains(secret), "{secret}:\n{out}");
+        assert!(
+            !out.contains(secret) && !run.stderr.contains(secret),
+            "{secret}:\n{out}"
+        );
     }
     assert_eq!(run.code, 0, "nothing fails, warnings only:\n{out}");
     for line in [
@@ -134,18 +137,53 @@ async fn doctor_speaks_the_process_language_and_never_a_token() {
     // columns scripts read).
     let dir = app.dir().to_string_lossy().into_owned();
     let mut names: Vec<&str> = vec![
-        "ok", "warn", "FAIL", "alice/app", "alice/keep", "alice/*", "HF_USER", "HF_USERS",
-        "REPO_ID", "SPACES", "USER_PASSWORD", "WEB_PASSWORD", "WEB_USERNAME", "API_KEY",
-        "WEB_PASSWORD_HASH", "SPACEWARDEN_CONFIG", "spacewarden.toml", "OAUTH_CLIENT_ID",
-        "TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN", "Telegram", "Discord", "admin", "whoami",
-        "write", "openssl", "rand", "hex", "API", "spaces", "db", "Node", "USER_NAME",
-        "DATABASE_URL", "sqlite", "HF_ENDPOINT", "HF_SPACES_API_URL", "doctor",
+        "ok",
+        "warn",
+        "FAIL",
+        "alice/app",
+        "alice/keep",
+        "alice/*",
+        "HF_USER",
+        "HF_USERS",
+        "REPO_ID",
+        "SPACES",
+        "USER_PASSWORD",
+        "WEB_PASSWORD",
+        "WEB_USERNAME",
+        "API_KEY",
+        "WEB_PASSWORD_HASH",
+        "SPACEWARDEN_CONFIG",
+        "spacewarden.toml",
+        "OAUTH_CLIENT_ID",
+        "TELEGRAM_BOT_TOKEN",
+        "DISCORD_BOT_TOKEN",
+        "Telegram",
+        "Discord",
+        "admin",
+        "whoami",
+        "write",
+        "openssl",
+        "rand",
+        "hex",
+        "API",
+        "spaces",
+        "db",
+        "Node",
+        "USER_NAME",
+        "DATABASE_URL",
+        "sqlite",
+        "HF_ENDPOINT",
+        "HF_SPACES_API_URL",
+        "doctor",
     ];
     // The temporary folder's name is random letters and digits.
     let letters = regex::Regex::new("[A-Za-z]+").unwrap();
     names.extend(letters.find_iter(&dir).map(|m| m.as_str()));
     let stray = stray_english(out, &names);
-    assert!(stray.is_empty(), "English in doctor's zh-CN output: {stray:?}\n{out}");
+    assert!(
+        stray.is_empty(),
+        "English in doctor's zh-CN output: {stray:?}\n{out}"
+    );
 
     let en = app.env("SPACEWARDEN_LANG", "en").run(&["doctor"]).await;
     assert!(

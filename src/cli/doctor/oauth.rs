@@ -13,11 +13,9 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
         report.info(Sentence::new("doctor-oauth-off"));
         return;
     };
-    report.ok(
-        Sentence::new("doctor-oauth-on")
-            .text("scopes", &oauth.scopes)
-            .text("provider", oauth.provider_url.host_str().unwrap_or("?")),
-    );
+    report.ok(Sentence::new("doctor-oauth-on")
+        .text("scopes", &oauth.scopes)
+        .text("provider", oauth.provider_url.host_str().unwrap_or("?")));
     if access.admins == Default::default() && access.viewers == Default::default() {
         report.warn(Sentence::new("doctor-oauth-no-roles"));
     }

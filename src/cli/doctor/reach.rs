@@ -86,11 +86,9 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
 
 async fn reach(report: &mut Report, name: &str, url: &Url) {
     match connect(url).await {
-        Ok(at) => report.ok(
-            Sentence::new("doctor-reachable")
-                .text("name", name)
-                .text("at", at),
-        ),
+        Ok(at) => report.ok(Sentence::new("doctor-reachable")
+            .text("name", name)
+            .text("at", at)),
         Err(why) => report.problem(
             Sentence::new("doctor-unreachable")
                 .text("name", name)

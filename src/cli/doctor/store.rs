@@ -133,8 +133,16 @@ fn creatable(path: &Path) -> Result<(), String> {
 fn size(bytes: u64) -> Sentence {
     let unit = |id, value: String| Sentence::new(id).text("value", value);
     match bytes {
-        b if b >= 1 << 20 => unit("doctor-size-mib", format!("{:.1}", b as f64 / f64::from(1 << 20))),
-        b if b >= 1 << 10 => unit("doctor-size-kib", format!("{:.1}", b as f64 / f64::from(1 << 10))),
-        b => Sentence::new("doctor-size-bytes").number("count", i64::try_from(b).unwrap_or(i64::MAX)),
+        b if b >= 1 << 20 => unit(
+            "doctor-size-mib",
+            format!("{:.1}", b as f64 / f64::from(1 << 20)),
+        ),
+        b if b >= 1 << 10 => unit(
+            "doctor-size-kib",
+            format!("{:.1}", b as f64 / f64::from(1 << 10)),
+        ),
+        b => {
+            Sentence::new("doctor-size-bytes").number("count", i64::try_from(b).unwrap_or(i64::MAX))
+        }
     }
 }

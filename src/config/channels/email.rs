@@ -70,8 +70,8 @@ pub fn from_vars(var: &impl Fn(&str) -> Option<String>) -> Result<Option<Email>,
         return Ok(None);
     };
     let (host, port, tls, user, password) = parse_url(&text)?;
-    let from = var("ALERT_EMAIL_FROM")
-        .ok_or_else(|| err("ALERT_EMAIL_FROM", needed_with("SMTP_URL")))?;
+    let from =
+        var("ALERT_EMAIL_FROM").ok_or_else(|| err("ALERT_EMAIL_FROM", needed_with("SMTP_URL")))?;
     check_address("ALERT_EMAIL_FROM", &from)?;
     let to: Vec<String> = var("ALERT_EMAIL_TO")
         .ok_or_else(|| err("ALERT_EMAIL_TO", needed_with("SMTP_URL")))?
@@ -81,7 +81,10 @@ pub fn from_vars(var: &impl Fn(&str) -> Option<String>) -> Result<Option<Email>,
         .map(str::to_owned)
         .collect();
     if to.is_empty() {
-        return Err(err("ALERT_EMAIL_TO", Sentence::new("config-email-no-address")));
+        return Err(err(
+            "ALERT_EMAIL_TO",
+            Sentence::new("config-email-no-address"),
+        ));
     }
     for address in &to {
         check_address("ALERT_EMAIL_TO", address)?;
@@ -135,9 +138,8 @@ fn parse_url(text: &str) -> Result<Parts, ConfigError> {
             Sentence::new("config-smtp-tls-none-remote").text("host", &host),
         ));
     }
-    let decode = |s: &str| {
-        percent_decode(s).ok_or_else(|| err(KEY, Sentence::new("config-smtp-not-utf8")))
-    };
+    let decode =
+        |s: &str| percent_decode(s).ok_or_else(|| err(KEY, Sentence::new("config-smtp-not-utf8")));
     let user = match url.username() {
         "" => None,
         name => Some(decode(name)?),

@@ -16,7 +16,8 @@ fn main() -> ExitCode {
         return ExitCode::from(EXIT_CONFIG);
     }
     if let Err(e) = spacewarden::telemetry::init() {
-        eprintln!("error: {e}");
+        let lang = spacewarden::config::Locale::from_process_env().lang;
+        eprintln!("error: {}", e.line_in(lang));
         return ExitCode::from(EXIT_CONFIG);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()

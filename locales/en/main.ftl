@@ -883,3 +883,5 @@ doctor-size-bytes = { $count ->
     [one] { $count } byte
    *[other] { $count } bytes
 }
+build-log-filter = "{ $value }" is not a log filter ({ $why })
+build-log-install = cannot start logging: { $why }

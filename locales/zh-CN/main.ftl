@@ -819,3 +819,5 @@ doctor-schema-newer = 表结构版本 { $version } 比本版本（{ $latest }）
 doctor-size-mib = { $value } MiB
 doctor-size-kib = { $value } KiB
 doctor-size-bytes = { $count } 字节
+build-log-filter = “{ $value }”不是日志过滤规则（{ $why }）
+build-log-install = 无法启动日志：{ $why }

@@ -230,6 +230,23 @@ impl crate::cli::DotenvError {
     }
 }
 
+impl crate::telemetry::LogInitError {
+    /// The line after `error: ` in `lang`; the filter parser's reason as it gives it.
+    pub fn line_in(&self, lang: Lang) -> String {
+        match self {
+            crate::telemetry::LogInitError::Filter { text, reason } => {
+                let why = Sentence::new("build-log-filter")
+                    .text("value", text)
+                    .text("why", reason);
+                format!("RUST_LOG: {}", why.in_lang(lang))
+            }
+            crate::telemetry::LogInitError::Install(why) => {
+                outside("build-log-install", why).in_lang(lang)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +298,21 @@ mod tests {
     fn the_english_line_is_the_display() {
         for error in samples() {
             assert_eq!(error.line_in(Lang::EN), error.to_string());
+        }
+    }
+
+    #[test]
+    fn the_other_startup_lines_are_their_display_in_english() {
+        let filter = crate::telemetry::LogInitError::Filter {
+            text: "=x".into(),
+            reason: "bad".into(),
+        };
+        let install = crate::telemetry::LogInitError::Install("taken".into());
+        for e in [filter, install] {
+            assert_eq!(e.line_in(Lang::EN), e.to_string());
+        }
+        for e in [crate::cli::DotenvError::Line(7)] {
+            assert_eq!(e.line_in(Lang::EN), e.to_string());
         }
     }
 

@@ -311,9 +311,8 @@ mod tests {
         for e in [filter, install] {
             assert_eq!(e.line_in(Lang::EN), e.to_string());
         }
-        for e in [crate::cli::DotenvError::Line(7)] {
-            assert_eq!(e.line_in(Lang::EN), e.to_string());
-        }
+        let dotenv = crate::cli::DotenvError::Line(7);
+        assert_eq!(dotenv.line_in(Lang::EN), dotenv.to_string());
     }
 
     /// In Chinese the variable stays, the sentence is Chinese.

@@ -885,3 +885,4 @@ doctor-size-bytes = { $count ->
 }
 build-log-filter = "{ $value }" is not a log filter ({ $why })
 build-log-install = cannot start logging: { $why }
+config-cron-near = near "{ $field }"

@@ -821,3 +821,4 @@ doctor-size-kib = { $value } KiB
 doctor-size-bytes = { $count } 字节
 build-log-filter = “{ $value }”不是日志过滤规则（{ $why }）
 build-log-install = 无法启动日志：{ $why }
+config-cron-near = 在“{ $field }”附近

@@ -15,6 +15,7 @@ const NAMES: &[&str] = &[
     "TZ",
     "PORT",
     "SPACES",
+    "CHECK_SCHEDULE",
     "Mars/Olympus",
     "Asia/Shanghai",
     "IANA",
@@ -46,6 +47,11 @@ const CASES: &[(&str, &str, &str)] = &[
         "PORT",
         "eighty",
         "error: PORT: \"eighty\" is not a port number (0-65535)",
+    ),
+    (
+        "CHECK_SCHEDULE",
+        "1 2 3",
+        "error: CHECK_SCHEDULE: \"1 2 3\" has 3 fields; expected 5 (minute hour day-of-month month day-of-week) or 6 (seconds first)",
     ),
     // No SPACES at all: nothing to watch, and check's own way out.
     (

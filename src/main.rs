@@ -11,11 +11,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // `.env` fills in what the environment does not set; a broken file is an error.
     if let Err(e) = cli::load_dotenv() {
-        eprintln!("error: {e}");
+        let lang = spacewarden::config::Locale::from_process_env().lang;
+        eprintln!("error: {}", e.line_in(lang));
         return ExitCode::from(EXIT_CONFIG);
     }
     if let Err(e) = spacewarden::telemetry::init() {
-        eprintln!("error: {e}");
+        let lang = spacewarden::config::Locale::from_process_env().lang;
+        eprintln!("error: {}", e.line_in(lang));
         return ExitCode::from(EXIT_CONFIG);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()

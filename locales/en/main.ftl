@@ -761,3 +761,168 @@ reason-deploy-at = , broke after commit { $sha } ({ $ago }, { $at })
 # An action's result as stored (`still_broken`, `done`).
 action-result-still-broken = still broken
 action-result-done = done
+
+## i18n-errors
+
+# Startup and configuration errors: printed as `error: KEY: …`; KEY (the variable)
+# stays as it is in every language. { $value } is the user's value, as given.
+config-not-a-url = "{ $value }" is not a URL ({ $why })
+config-not-http = "{ $value }" must be http or https
+config-template-no-placeholder = "{ $value }" has no {"{"}subdomain{"}"} placeholder
+config-hf-timeout = "{ $value }" is not a duration from 1s to 5m (e.g. 15s)
+config-run-timeout = "{ $value }" is not a number of seconds from 1 to 86400
+config-file-unreadable = cannot read { $path }: { $why }
+config-file-invalid = { $path }: { $why }
+config-not-a-port = "{ $value }" is not a port number (0-65535)
+config-not-an-id = "{ $value }" is not a numeric id
+config-cron-field-count = "{ $value }" has { $count } fields; expected 5 (minute hour day-of-month month day-of-week) or 6 (seconds first)
+config-cron-both-days = "{ $value }" restricts both day-of-month and day-of-week; set one of them to *
+config-cron-weekday = "{ $value }": { $problem }
+config-cron-invalid = "{ $value }" is not a valid cron expression ({ $why })
+config-cron-never = "{ $value }" never fires
+config-cron-bad-step = bad step in day-of-week "{ $value }"
+config-cron-wraps = day-of-week range "{ $value }" wraps around; write it as two ranges
+config-cron-day-out-of-range = day-of-week { $day } is out of range 0-7
+config-cron-not-a-day = "{ $value }" is not a day of the week
+config-outside = { $text }
+config-not-an-address = "{ $value }" is not an IP address or a CIDR block
+config-bad-prefix = "{ $value }" has a bad prefix length
+config-not-in-range = "{ $value }" is not a number from 1 to { $max }
+config-user-without-password = { $from } is set but no password: set WEB_PASSWORD_HASH (spacewarden hash-password makes one) or WEB_PASSWORD
+config-password-without-user = a page password is set ({ $from }) but WEB_USERNAME is not
+config-hash-and-password = set either WEB_PASSWORD_HASH or WEB_PASSWORD, not both
+config-not-a-phc = not an argon2 PHC string ({ $why }); make one with `spacewarden hash-password`
+config-phc-algorithm = the algorithm is { $algorithm }
+config-phc-no-hash = it has no hash part
+config-phc-memory = its memory cost, m={ $kib } KiB, is over { $mib } MiB per sign-in; make one with `spacewarden hash-password` (19 MiB)
+config-email-without-smtp = is set but SMTP_URL is not
+config-needed-with = is needed with { $other }
+config-email-no-address = names no address
+config-url-unparsed = is not a URL ({ $why })
+config-url-no-host = has no host
+config-url-not-http = must be an http or https URL
+config-url-no-key = has no key or topic at the end of its path
+config-smtp-scheme = must start with smtp:// or smtps://
+config-smtps-tls-none = smtps:// cannot have tls=none
+config-smtp-option = has an unknown option { $option }
+config-smtp-tls-none-remote = tls=none is allowed for a loopback host only, not { $host }
+config-smtp-not-utf8 = has a user or password that is not UTF-8
+config-smtp-password-no-user = has a password but no user
+config-not-an-address-mail = { $value } is not an e-mail address
+config-sendkey-characters = has characters a SendKey never has
+config-sendkey-sctp = starts with sctp but has no sctp<uid>t form
+config-admins-star = "*" would make every Hugging Face user an admin; name users or @orgs
+config-not-a-hub-name = "{ $value }" is not a Hugging Face name
+config-oauth-no-secret = OAUTH_CLIENT_ID is set but OAUTH_CLIENT_SECRET is not (a Space with hf_oauth: true gets both)
+config-not-a-bool = "{ $value }" is not true or false
+config-not-an-http-url = "{ $value }" is not an http(s) URL
+config-bad-entry = { $why }
+config-no-owner = "{ $value }" has no owner and USERNAME is not set
+config-hf-user-no-colon = entry { $entry } has no ':' (expected owner:token)
+config-not-an-owner = "{ $value }" is not a valid owner name
+config-not-a-language = "{ $value }" is not a language tag (e.g. { $known })
+config-not-a-zone = "{ $value }" is not a time zone (an IANA name such as Asia/Shanghai, or UTC)
+config-db-scheme = the scheme "{ $scheme }:" is not supported
+config-db-no-scheme = has no scheme
+config-db-url = { $why }; use sqlite://path/to/file.db or postgres://user:password@host/db
+# Startup problems other than a variable's value (`error: KEY: …`).
+build-nothing-to-watch = nothing to watch; set SPACES (owner/name or owner/*)
+build-nothing-to-watch-or-flag = nothing to watch; set SPACES (owner/name or owner/*) or pass { $flag }
+build-lock-held = { $url } is in use by another spacewarden ({ $holder }; lock file { $path })
+build-lock-io = cannot lock { $path }: { $why }
+build-locked-daemon = { $why }; two daemons on one database would both repair and alert: stop the other one, or give this one a DATABASE_URL of its own
+build-locked-one-shot = { $why }: it repairs what is broken; { $advice }
+build-advice-check-repair = run `check` without --repair, or ask it: POST /api/v1/spaces/<owner>/<name>/restart
+build-advice-space-action = ask it instead: POST /api/v1/spaces/<owner>/<name>/restart (or /rebuild), or /restart in chat
+build-leader-acting = replica { $holder } leads on this database (heartbeat { $seconds } s ago) and repairs what is broken; { $advice }
+build-store-open = cannot open the database { $url }: { $why }
+build-store-migrate = cannot migrate the database: { $why }
+build-store-query = database error: { $why }
+build-store-not-leader = this replica is not the leader (epoch { $held }, the database says { $current })
+build-hub = { $why }
+build-http-client = cannot build the HTTP client: { $why }
+build-destination = { $why }
+build-signal = cannot listen for SIGHUP: { $why }
+build-listen = cannot listen on port { $port }: { $why }
+build-note-beside-daemon = a running spacewarden holds this database ({ $holder }); this check is not stored, so the daemon sees every change first
+build-advice-test-alert = ask it instead: /testalert in chat
+build-dotenv-line = cannot parse the line at byte { $byte }
+build-dotenv-read = { $why }
+# Warnings (startup log, doctor): accepted, but probably not what was meant.
+config-alias-read = read { $alias } as { $native }
+config-alias-ignored = { $alias } is ignored: { $native } is set and wins over it
+config-warn-lone-hf-username = HF_USERNAME is set without HF_PASSWORD, so it turns on no sign-in: HF_USERNAME with HF_PASSWORD is the Cloudflare manager's panel sign-in; the owners to watch go in HF_USERNAMES (with an S)
+config-warn-default-user = USER_PASSWORD is set without USER_NAME: the page's user is admin, the Node dashboard's default; set USER_NAME or WEB_USERNAME to choose another
+config-warn-short-key = { $key } is shorter than { $min } characters, easy to guess for anyone who reaches the API; use a long random string (openssl rand -hex 32)
+config-warn-block-unwatched = [spaces."{ $space }"] in SPACEWARDEN_CONFIG: { $space } is not on the watch list (SPACES), so these settings do nothing
+config-warn-unknown-flavor = [prices] in SPACEWARDEN_CONFIG: "{ $flavor }" is not a hardware flavor Hugging Face publishes; check the spelling (a flavor newer than this release is fine)
+config-warn-typo = { $name } is not a variable spacewarden reads; did you mean { $meant }? (it is ignored as it is)
+# doctor's findings, one line each (the sections are cli-doctor-section-*).
+doctor-config-refused = { $key }: { $why }: `spacewarden run` would refuse to start (exit 2)
+doctor-no-alias = no alias used, no warning
+doctor-settings-unset = SPACEWARDEN_CONFIG unset: the defaults for every Space
+doctor-settings-read = SPACEWARDEN_CONFIG: { $path } read, { $count } [spaces."…"] { $count ->
+    [one] block
+   *[other] blocks
+}
+doctor-nothing-to-watch = nothing to watch: set SPACES (owner/name or owner/*), or HF_USER, HF_USERNAMES, SPACE_LIST with USERNAME, or REPO_ID; `spacewarden run` would refuse to start (exit 2)
+doctor-watch-owner = { $target }  (every Space of the owner, from { $from })
+doctor-watch-space = { $target }  (one Space, from { $from })
+doctor-sign-in-on = on: user "{ $user }" from { $user_from }, password from { $password_from }
+doctor-sign-in-off = off: the page is read-only (set WEB_USERNAME and WEB_PASSWORD_HASH)
+doctor-api-off = API: off (set API_KEY)
+doctor-api-on = API: on ({ $keys })
+doctor-no-owner = no owner to check
+doctor-hub-client = cannot build the Hub client: { $why }
+doctor-token-line = { $owner }: { $verdict }
+doctor-token-seen = { $owner }: token from { $from }{ $seen }: { $verdict }
+doctor-token-whoami = ; whoami: { $name } ({ $kind }), role { $role }
+doctor-token-unasked = {""}
+doctor-kind-user = user
+doctor-kind-org = org
+doctor-role-unknown = unknown
+doctor-oauth-off = off (OAUTH_CLIENT_ID unset)
+doctor-oauth-on = on: client from OAUTH_CLIENT_ID, secret from OAUTH_CLIENT_SECRET, scopes "{ $scopes }", provider { $provider }
+doctor-oauth-no-roles = WEB_ADMINS and WEB_VIEWERS are empty: a Hugging Face user who signs in gets no role
+doctor-oauth-private = WEB_PRIVATE: the page needs a session, /metrics the API key
+doctor-oauth-provider-ok = the provider's discovery document was read and names its issuer
+doctor-oauth-provider-failed = OPENID_PROVIDER_URL: { $why }
+doctor-http-client = cannot build the HTTP client
+doctor-bot-off = { $bot }: off ({ $variable } unset)
+doctor-smtp-host = SMTP_URL: its host cannot be written as a URL
+doctor-reachable = { $name }: { $at } reachable (connect only, nothing sent)
+doctor-unreachable = { $name }: { $why }
+doctor-bot-timed-out = cannot reach { $at } (timed out)
+doctor-bot-connection-failed = cannot reach { $at } (connection failed)
+doctor-bot-is = { $what }: the bot is { $name }
+doctor-bot-no-name = { $what }: the bot is (no name)
+doctor-bot-refused = { $what }: { $variable } is refused ({ $status })
+doctor-bot-answered = { $what }: answered { $status }
+doctor-no-host-port = { $at }: no host or port
+doctor-cannot-connect = cannot connect to { $at }: { $why }
+doctor-tls-failed = { $at }: the TLS handshake failed ({ $why })
+doctor-connect-timed-out = cannot connect to { $at }: timed out
+doctor-store-memory = in memory: private to each process, gone when it ends
+doctor-store-not-sqlite = DATABASE_URL: not a SQLite URL sqlx can read
+doctor-store-not-yet = { $path }: not there yet; the first run creates it (its folder is writable)
+doctor-store-cannot-create = { $path }: cannot be created: { $why }
+doctor-store-writable = { $path }: writable, { $size }
+doctor-store-not-writable = { $path }: not writable ({ $why })
+doctor-store-in-use = in use by a running spacewarden ({ $holder })
+doctor-store-free = no spacewarden holds it now
+doctor-store-postgres = Postgres at { $at }: replicas share it; leadership, not a lock file
+doctor-schema-timeout = the database did not answer within { $seconds } s
+doctor-schema-unreadable = cannot read the database (open or query failed)
+doctor-schema-none = no schema yet; the first run creates version { $latest }
+doctor-schema-current = schema version { $version }, this release's
+doctor-schema-older = schema version { $version }; the first run of this release migrates it to { $latest }
+doctor-schema-newer = schema version { $version } is newer than this release's ({ $latest }): run the newer release
+doctor-size-mib = { $value } MiB
+doctor-size-kib = { $value } KiB
+doctor-size-bytes = { $count ->
+    [one] { $count } byte
+   *[other] { $count } bytes
+}
+build-log-filter = "{ $value }" is not a log filter ({ $why })
+build-log-install = cannot start logging: { $why }
+config-cron-near = near "{ $field }"

@@ -44,6 +44,20 @@ pub enum LockError {
     },
 }
 
+/// Why the lock was not taken, for a person in any language (`Display` is English).
+pub(super) fn sentence(error: &LockError) -> crate::config::Sentence {
+    use crate::config::Sentence;
+    match error {
+        LockError::Held { url, holder, path } => Sentence::new("build-lock-held")
+            .text("url", url)
+            .text("holder", holder)
+            .text("path", path),
+        LockError::Io { path, source } => Sentence::new("build-lock-io")
+            .text("path", path)
+            .text("why", source),
+    }
+}
+
 /// The lock file of a SQLite file database, beside it; `None` for Postgres and for an
 /// in-memory database.
 pub fn lock_path(url: &str) -> Option<PathBuf> {

@@ -26,7 +26,7 @@ use crate::replica::Replica;
 use crate::store::{Backend, Store};
 use crate::web::{MeteredProbe, Meters, SampleBook};
 
-pub use error::{BuildError, EXIT_CONFIG};
+pub use error::{Advice, BuildError, EXIT_CONFIG};
 use lock::{DbLock, LockError};
 
 /// What a subcommand builds the application for; the rest is the same for all.
@@ -42,7 +42,7 @@ pub enum Purpose {
     /// configured destinations, sending only.
     OneShot {
         command: &'static str,
-        advice: &'static str,
+        advice: Advice,
         observer: Arc<dyn HubObserver>,
         console: Arc<dyn Notifier>,
     },
@@ -83,7 +83,7 @@ impl App {
         if let Purpose::OneShot {
             command, advice, ..
         } = &purpose
-            && let Some(refusal) = leader_acting(&store, command, advice).await
+            && let Some(refusal) = leader_acting(&store, command, *advice).await
         {
             close(&store, false).await;
             return Err(refusal);
@@ -227,10 +227,9 @@ fn beside_daemon(url: &str) -> bool {
     match lock::holder(url) {
         None => true,
         Some(holder) => {
-            eprintln!(
-                "note: DATABASE_URL: a running spacewarden holds this database ({holder}); \
-                 this check is not stored, so the daemon sees every change first"
-            );
+            let lang = crate::config::Locale::from_process_env().lang;
+            let note = crate::t!(lang, "build-note-beside-daemon", holder = holder);
+            eprintln!("note: DATABASE_URL: {note}");
             false
         }
     }
@@ -238,11 +237,7 @@ fn beside_daemon(url: &str) -> bool {
 
 /// Replicas on Postgres: while a leader is alive (a heartbeat within the last 15 s),
 /// a one-shot would act beside it, unfenced; it is refused with what to do.
-async fn leader_acting(
-    store: &Store,
-    command: &'static str,
-    advice: &'static str,
-) -> Option<BuildError> {
+async fn leader_acting(store: &Store, command: &'static str, advice: Advice) -> Option<BuildError> {
     let leader = store.leader().await.ok()??;
     // Edge: the heartbeat is another process's real time (replica.rs), so the age is
     // measured with the real clock.

@@ -67,7 +67,7 @@ pub async fn run(args: CheckArgs) -> u8 {
     };
     if targets.is_empty() {
         return BuildError::NothingToWatch {
-            or_flag: Some(" or pass --space"),
+            or_flag: Some("--space"),
         }
         .report();
     }

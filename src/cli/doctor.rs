@@ -15,7 +15,7 @@ mod report;
 mod store;
 mod tokens;
 
-use crate::config::{Config, process_typo_warnings};
+use crate::config::{Config, Sentence, process_typo_warnings};
 use crate::domain::WatchTarget;
 use report::Report;
 
@@ -26,9 +26,11 @@ pub(super) async fn run() -> u8 {
         Ok(config) => config,
         Err(e) => {
             report.section("cli-doctor-section-configuration");
-            report.problem(format!(
-                "{e}: `spacewarden run` would refuse to start (exit 2)"
-            ));
+            report.problem(
+                Sentence::new("doctor-config-refused")
+                    .text("key", e.key)
+                    .part("why", e.why),
+            );
             for warning in process_typo_warnings() {
                 report.warn(warning);
             }
@@ -53,67 +55,70 @@ fn understood(report: &mut Report, config: &Config) {
         .filter(|a| !a.ignored)
         .collect();
     for alias in &read {
-        report.info(alias.to_string());
+        report.info(alias.sentence());
     }
-    let warnings = config.warnings();
-    for warning in &warnings {
-        report.warn(warning.clone());
+    let warnings = config.warning_sentences();
+    let quiet = read.is_empty() && warnings.is_empty();
+    for warning in warnings {
+        report.warn(warning);
     }
-    if read.is_empty() && warnings.is_empty() {
-        report.ok("no alias used, no warning");
+    if quiet {
+        report.ok(Sentence::new("doctor-no-alias"));
     }
     match std::env::var("SPACEWARDEN_CONFIG")
         .ok()
         .filter(|p| !p.trim().is_empty())
     {
-        None => report.info("SPACEWARDEN_CONFIG unset: the defaults for every Space"),
-        Some(path) => report.ok(format!(
-            "SPACEWARDEN_CONFIG: {} read, {} [spaces.\"…\"] block{}",
-            path.trim(),
-            config.space_settings.blocks.len(),
-            if config.space_settings.blocks.len() == 1 {
-                ""
-            } else {
-                "s"
-            }
-        )),
+        None => report.info(Sentence::new("doctor-settings-unset")),
+        Some(path) => report.ok(Sentence::new("doctor-settings-read")
+            .text("path", path.trim())
+            .number("count", count(config.space_settings.blocks.len()))),
     }
+    watch_list(report, config);
+    sign_in(report, config);
+}
+
+fn watch_list(report: &mut Report, config: &Config) {
     report.section("cli-doctor-section-watch-list");
     if config.watch.is_empty() {
-        report.problem(
-            "nothing to watch: set SPACES (owner/name or owner/*), or HF_USER, HF_USERNAMES, \
-             SPACE_LIST with USERNAME, or REPO_ID; `spacewarden run` would refuse to start \
-             (exit 2)",
-        );
+        report.problem(Sentence::new("doctor-nothing-to-watch"));
     }
     for target in &config.watch {
         let from = config.origins.watch_source(target).unwrap_or("SPACES");
-        let what = match target {
-            WatchTarget::Owner(_) => "every Space of the owner",
-            WatchTarget::Space(_) => "one Space",
+        let line = match target {
+            WatchTarget::Owner(_) => Sentence::new("doctor-watch-owner"),
+            WatchTarget::Space(_) => Sentence::new("doctor-watch-space"),
         };
-        report.ok(format!("{target}  ({what}, from {from})"));
+        report.ok(line.text("target", target).text("from", from));
     }
+}
+
+fn sign_in(report: &mut Report, config: &Config) {
     report.section("cli-doctor-section-sign-in");
     match (&config.web.sign_in, config.origins.sign_in) {
-        (Some(sign_in), Some((user, password))) => report.ok(format!(
-            "on: user \"{}\" from {user}, password from {password}",
-            sign_in.username
-        )),
-        _ => report.info("off: the page is read-only (set WEB_USERNAME and WEB_PASSWORD_HASH)"),
+        (Some(sign_in), Some((user, password))) => report.ok(Sentence::new("doctor-sign-in-on")
+            .text("user", &sign_in.username)
+            .text("user_from", user)
+            .text("password_from", password)),
+        _ => report.info(Sentence::new("doctor-sign-in-off")),
     }
     match (&config.api_key, &config.api_read_key) {
-        (None, None) => report.info("API: off (set API_KEY)"),
-        (key, read) => report.ok(format!(
-            "API: on ({})",
+        (None, None) => report.info(Sentence::new("doctor-api-off")),
+        (key, read) => report.ok(Sentence::new("doctor-api-on").text(
+            "keys",
             [
                 key.as_ref().map(|_| "API_KEY"),
-                read.as_ref().map(|_| "API_READ_KEY")
+                read.as_ref().map(|_| "API_READ_KEY"),
             ]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
         )),
     }
+}
+
+/// A count for Fluent's plural rules.
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }

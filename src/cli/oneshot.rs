@@ -23,7 +23,7 @@ use super::lang::lang;
 use super::progress::{Progress, Repairing};
 use super::{EXIT_CONFIG, EXIT_UNCHECKED, exit_status, render};
 use crate::alerts::{DeliverySettings, deliver_due};
-use crate::app::{App, Purpose};
+use crate::app::{Advice, App, Purpose};
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::domain::{Observation, WatchTarget};
@@ -52,8 +52,7 @@ pub(super) async fn run(
     json: bool,
     timeout: Duration,
 ) -> u8 {
-    let advice =
-        "run `check` without --repair, or ask it: POST /api/v1/spaces/<owner>/<name>/restart";
+    let advice = Advice::CheckRepair;
     let (app, progress) = match start("check --repair", advice, config, json, timeout).await {
         Ok(started) => started,
         Err(status) => return status,
@@ -69,7 +68,7 @@ pub(super) async fn run(
 /// moved or died since the last run read. The error is the exit status, printed.
 pub(super) async fn start(
     command: &'static str,
-    advice: &'static str,
+    advice: Advice,
     config: Config,
     json: bool,
     timeout: Duration,

@@ -19,15 +19,14 @@ use super::lang::lang;
 use super::oneshot;
 use super::progress::Progress;
 use super::{EXIT_ATTENTION, EXIT_CONFIG, EXIT_OK};
-use crate::app::{App, BuildError};
+use crate::app::{Advice, App, BuildError};
 use crate::commands::{Actor, Block, Command, Outcome, Reply, Severity};
 use crate::config::Config;
 use crate::domain::{SpaceId, SpaceIdError, WatchTarget};
 use crate::t;
 
 /// What a daemon holding the database can be asked instead.
-const ADVICE: &str = "ask it instead: POST /api/v1/spaces/<owner>/<name>/restart (or \
-                      /rebuild), or /restart in chat";
+const ADVICE: Advice = Advice::SpaceAction;
 
 #[derive(Debug, Args)]
 pub struct ActionArgs {

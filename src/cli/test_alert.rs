@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use crate::alerts::test_alert::{self, TestAlertError};
-use crate::app::{App, BuildError};
+use crate::app::{Advice, App, BuildError};
 use crate::config::Config;
 
 use super::lang::lang;
@@ -20,7 +20,7 @@ use crate::t;
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Beside a running daemon the test goes through it, so one outbox sends it.
-const ADVICE: &str = "ask it instead: /testalert in chat";
+const ADVICE: Advice = Advice::TestAlert;
 
 #[derive(Debug, Default, clap::Args)]
 pub struct TestAlertArgs {

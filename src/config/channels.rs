@@ -11,7 +11,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use super::{ConfigError, err};
+use super::{ConfigError, Sentence, err};
 
 mod email;
 pub use email::{Email, SmtpTls};
@@ -204,8 +204,8 @@ impl Channels {
                 url: plain_url("GOTIFY_URL", &text)?,
                 token,
             }),
-            (Some(_), None) => return Err(err("GOTIFY_TOKEN", "is needed with GOTIFY_URL")),
-            (None, Some(_)) => return Err(err("GOTIFY_URL", "is needed with GOTIFY_TOKEN")),
+            (Some(_), None) => return Err(err("GOTIFY_TOKEN", needed_with("GOTIFY_URL"))),
+            (None, Some(_)) => return Err(err("GOTIFY_URL", needed_with("GOTIFY_TOKEN"))),
         };
         let slack = var("SLACK_WEBHOOK_URL")
             .map(|text| secret_url("SLACK_WEBHOOK_URL", &text))
@@ -322,13 +322,23 @@ fn email_key(e: Option<&Email>) -> Option<(String, &str, &[String], Option<&std:
 }
 
 /// An http(s) URL whose text is a secret: the error says what is wrong, not what it was.
+/// `is needed with OTHER`: a variable its partner needs.
+fn needed_with(other: &'static str) -> Sentence {
+    Sentence::new("config-needed-with").text("other", other)
+}
+
+/// `is not a URL (why)`, for a URL whose text is a secret and is not quoted.
+fn unparsed_url(why: url::ParseError) -> Sentence {
+    Sentence::new("config-url-unparsed").text("why", why)
+}
+
 fn secret_url(key: &'static str, text: &str) -> Result<SecretUrl, ConfigError> {
-    let url = Url::parse(text).map_err(|e| err(key, format!("is not a URL ({e})")))?;
+    let url = Url::parse(text).map_err(|e| err(key, unparsed_url(e)))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(err(key, "must be an http or https URL"));
+        return Err(err(key, Sentence::new("config-url-not-http")));
     }
     if url.host_str().is_none() {
-        return Err(err(key, "has no host"));
+        return Err(err(key, Sentence::new("config-url-no-host")));
     }
     Ok(SecretUrl(url))
 }
@@ -339,14 +349,20 @@ fn keyed_url(key: &'static str, text: &str) -> Result<SecretUrl, ConfigError> {
     let url = secret_url(key, text.trim_end_matches('/'))?;
     match url.last_segment() {
         Some(_) => Ok(url),
-        None => Err(err(key, "has no key or topic at the end of its path")),
+        None => Err(err(key, Sentence::new("config-url-no-key"))),
     }
 }
 
 fn plain_url(key: &'static str, text: &str) -> Result<Url, ConfigError> {
-    let url = Url::parse(text).map_err(|e| err(key, format!("\"{text}\" is not a URL ({e})")))?;
+    let url = Url::parse(text).map_err(|e| {
+        let why = Sentence::new("config-not-a-url").text("value", text);
+        err(key, why.text("why", e))
+    })?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(err(key, format!("\"{text}\" must be http or https")));
+        return Err(err(
+            key,
+            Sentence::new("config-not-http").text("value", text),
+        ));
     }
     Ok(url)
 }
@@ -360,13 +376,13 @@ pub fn serverchan_url(key: &str) -> Result<SecretUrl, ConfigError> {
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     {
-        return Err(err(KEY, "has characters a SendKey never has"));
+        return Err(err(KEY, Sentence::new("config-sendkey-characters")));
     }
     let text = match key.strip_prefix("sctp") {
         Some(rest) => {
             let uid: String = rest.chars().take_while(char::is_ascii_digit).collect();
             if uid.is_empty() || !rest[uid.len()..].starts_with('t') {
-                return Err(err(KEY, "starts with sctp but has no sctp<uid>t form"));
+                return Err(err(KEY, Sentence::new("config-sendkey-sctp")));
             }
             format!("https://{uid}.push.ft07.com/send/{key}.send")
         }

@@ -6,6 +6,8 @@
 //! `every_variable_read_in_config_is_known` holds this list to what `config` reads.
 //! Pure: the caller passes the names present and logs what comes back.
 
+use super::Sentence;
+
 /// Every name spacewarden, or a part of it being added beside this one, reads.
 pub const KNOWN: &[&str] = &[
     // The Hub and the watch list.
@@ -115,19 +117,30 @@ const SYSTEM_PREFIXES: &[&str] = &[
 /// One warning for each name in `present` that is not known but within edit distance
 /// 1–2 of a known one, naming the likely intended variable.
 pub fn typo_warnings<'a>(present: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    typo_sentences(present)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// The typo warnings as sentences, for a person in any language (doctor).
+pub fn typo_sentences<'a>(present: impl IntoIterator<Item = &'a str>) -> Vec<Sentence> {
     let mut out = Vec::new();
     for name in present {
         if !looks_like_ours(name) || KNOWN.contains(&name) {
             continue;
         }
         if let Some(meant) = likely_meant(name) {
-            out.push(format!(
-                "{name} is not a variable spacewarden reads; did you mean {meant}? \
-                 (it is ignored as it is)"
+            out.push((
+                name,
+                Sentence::new("config-warn-typo")
+                    .text("name", name)
+                    .text("meant", meant),
             ));
         }
     }
-    out.sort();
+    out.sort_by_key(|(name, _)| *name);
+    let out: Vec<Sentence> = out.into_iter().map(|(_, why)| why).collect();
     out
 }
 

@@ -6,7 +6,7 @@
 //! `Accept-Language`), chat each chat. A `TZ` that names no zone stops spacewarden
 //! (exit 2, naming `TZ`) rather than showing times in a zone nobody asked for.
 
-use super::{ConfigError, err};
+use super::{ConfigError, Sentence, err};
 use crate::domain::time::Zone;
 use crate::i18n::Lang;
 
@@ -33,10 +33,9 @@ pub(crate) fn locale(var: impl Fn(&str) -> Option<String>) -> Result<Locale, Con
                 let known: Vec<&str> = Lang::all().map(Lang::tag).collect();
                 err(
                     "SPACEWARDEN_LANG",
-                    format!(
-                        "\"{tag}\" is not a language tag (e.g. {})",
-                        known.join(", ")
-                    ),
+                    Sentence::new("config-not-a-language")
+                        .text("value", &tag)
+                        .text("known", known.join(", ")),
                 )
             })?,
         // POSIX: the first of these that is set decides, whatever it names.
@@ -51,9 +50,7 @@ pub(crate) fn locale(var: impl Fn(&str) -> Option<String>) -> Result<Locale, Con
         Some(text) => Zone::parse(&text).ok_or_else(|| {
             err(
                 "TZ",
-                format!(
-                    "\"{text}\" is not a time zone (an IANA name such as Asia/Shanghai, or UTC)"
-                ),
+                Sentence::new("config-not-a-zone").text("value", &text),
             )
         })?,
     };
@@ -136,6 +133,6 @@ mod tests {
         );
         let bad = from(&[("TZ", "Mars/Olympus")]).unwrap_err();
         assert_eq!(bad.key, "TZ");
-        assert!(bad.message.contains("Mars/Olympus"), "{bad}");
+        assert!(bad.message().contains("Mars/Olympus"), "{bad}");
     }
 }

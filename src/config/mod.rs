@@ -12,6 +12,7 @@ mod oauth;
 mod origins;
 mod sanity;
 mod schedule;
+mod sentence;
 mod spaces_file;
 mod watch;
 mod web;
@@ -31,18 +32,33 @@ pub(crate) use watch::{owner_tokens, watch_list};
 pub use locale::Locale;
 pub use oauth::{OAuthSettings, OrgMembership, RoleList, WebAccess, WebRole};
 pub use schedule::{CheckSchedule, ScheduleError, WeekdayError};
+pub use sentence::{Sentence, without_controls};
 pub use spaces_file::{
     CauseSettings, HistorySettings, MaintenanceWindow, MemorySettings, ProbeSettings,
     RepairSettings, SpacePolicy, SpaceSettings,
 };
 pub use web::{MAX_VERIFY_MEMORY_KIB, ProxyNet, SignIn, WebPassword, WebSettings};
 
-/// A bad configuration value; `Display` is the one line shown to the user.
+/// A bad configuration value: the variable (`key`, the same in every language: the
+/// README and scripts look for it) and why. `Display` is the English line (logs,
+/// tests); [`ConfigError::line_in`] is the line a person reads.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{key}: {message}")]
+#[error("{key}: {why}")]
 pub struct ConfigError {
     pub key: &'static str,
-    pub message: String,
+    pub why: Sentence,
+}
+
+impl ConfigError {
+    /// `KEY: why` with the why in `lang`.
+    pub fn line_in(&self, lang: crate::i18n::Lang) -> String {
+        format!("{}: {}", self.key, self.why.in_lang(lang))
+    }
+
+    /// The why in English (what `Display` shows after the key).
+    pub fn message(&self) -> String {
+        self.why.to_string()
+    }
 }
 
 /// A Hub request that takes longer than this is not coming back; it also bounds how
@@ -51,11 +67,8 @@ const MAX_HF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 /// The longest a one-shot `check --repair` may wait (a scheduled job's limit is hours).
 pub const MAX_RUN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
-fn err(key: &'static str, message: impl std::fmt::Display) -> ConfigError {
-    ConfigError {
-        key,
-        message: message.to_string(),
-    }
+fn err(key: &'static str, why: Sentence) -> ConfigError {
+    ConfigError { key, why }
 }
 
 /// Why `HF_APP_URL_TEMPLATE` is not usable.
@@ -67,6 +80,26 @@ pub enum TemplateError {
     NotAUrl(String, url::ParseError),
     #[error("\"{0}\" must be http or https")]
     Scheme(String),
+}
+
+impl TemplateError {
+    /// The why, for a person in any language.
+    pub fn sentence(&self) -> Sentence {
+        match self {
+            TemplateError::NoPlaceholder(text) => {
+                Sentence::new("config-template-no-placeholder").text("value", text)
+            }
+            TemplateError::NotAUrl(text, e) => not_a_url(text, e),
+            TemplateError::Scheme(text) => Sentence::new("config-not-http").text("value", text),
+        }
+    }
+}
+
+/// `"value" is not a URL (why)`: url's words as they are.
+fn not_a_url(text: &str, why: impl std::fmt::Display) -> Sentence {
+    Sentence::new("config-not-a-url")
+        .text("value", text)
+        .text("why", why)
 }
 
 /// Where a Space's app answers: a URL with a `{subdomain}` placeholder.
@@ -204,9 +237,9 @@ impl Config {
                 &r.var("HF_APP_URL_TEMPLATE")
                     .unwrap_or_else(|| "https://{subdomain}.hf.space".into()),
             )
-            .map_err(|e| err("HF_APP_URL_TEMPLATE", e))?,
+            .map_err(|e| err("HF_APP_URL_TEMPLATE", e.sentence()))?,
             check_schedule: CheckSchedule::parse(&schedule_text)
-                .map_err(|e| err("CHECK_SCHEDULE", e))?,
+                .map_err(|e| err("CHECK_SCHEDULE", e.sentence()))?,
             database_url: sanity::database_url(
                 r.var("DATABASE_URL")
                     .unwrap_or_else(|| "sqlite://spacewarden.db".into()),
@@ -261,11 +294,11 @@ impl Config {
 
 /// The process's variables (`.env`'s included, once loaded) that look like a typo of a
 /// known name, one warning each.
-pub fn process_typo_warnings() -> Vec<String> {
+pub fn process_typo_warnings() -> Vec<Sentence> {
     let names: Vec<String> = std::env::vars_os()
         .filter_map(|(key, _)| key.into_string().ok())
         .collect();
-    known::typo_warnings(names.iter().map(String::as_str))
+    known::typo_sentences(names.iter().map(String::as_str))
 }
 
 /// A variable's value as every key reads it: trimmed, and empty is unset.
@@ -276,10 +309,13 @@ pub(crate) fn value(raw: Option<String>) -> Option<String> {
 /// `key` as an http(s) URL, `default` when unset; a trailing `/` is dropped.
 fn http_url(r: &Reader, key: &'static str, default: &str) -> Result<Url, ConfigError> {
     let text = r.var(key).unwrap_or_else(|| default.to_owned());
-    let parsed = Url::parse(text.trim_end_matches('/'))
-        .map_err(|e| err(key, format!("\"{text}\" is not a URL ({e})")))?;
+    let parsed =
+        Url::parse(text.trim_end_matches('/')).map_err(|e| err(key, not_a_url(&text, e)))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(err(key, format!("\"{text}\" must be http or https")));
+        return Err(err(
+            key,
+            Sentence::new("config-not-http").text("value", &text),
+        ));
     }
     Ok(parsed)
 }
@@ -294,7 +330,7 @@ fn hf_timeout(text: Option<String>) -> Result<std::time::Duration, ConfigError> 
         .ok_or_else(|| {
             err(
                 "HF_TIMEOUT",
-                format!("\"{text}\" is not a duration from 1s to 5m (e.g. 15s)"),
+                Sentence::new("config-hf-timeout").text("value", &text),
             )
         })
 }
@@ -308,7 +344,7 @@ fn run_timeout(text: Option<String>) -> Result<Option<std::time::Duration>, Conf
             .ok_or_else(|| {
                 err(
                     "GLOBAL_TIMEOUT_SECONDS",
-                    format!("\"{text}\" is not a number of seconds from 1 to 86400"),
+                    Sentence::new("config-run-timeout").text("value", &text),
                 )
             })
     })
@@ -319,9 +355,15 @@ fn space_settings(path: Option<String>) -> Result<SpaceSettings, ConfigError> {
     let Some(path) = path else {
         return Ok(SpaceSettings::default());
     };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| err("SPACEWARDEN_CONFIG", format!("cannot read {path}: {e}")))?;
-    SpaceSettings::from_toml(&text).map_err(|e| err("SPACEWARDEN_CONFIG", format!("{path}: {e}")))
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        let why = Sentence::new("config-file-unreadable").text("path", &path);
+        err("SPACEWARDEN_CONFIG", why.text("why", e))
+    })?;
+    // The file's own problem stays in English: it quotes TOML and the file's keys.
+    SpaceSettings::from_toml(&text).map_err(|e| {
+        let why = Sentence::new("config-file-invalid").text("path", &path);
+        err("SPACEWARDEN_CONFIG", why.text("why", e))
+    })
 }
 
 fn telegram(r: &Reader) -> Result<Option<Telegram>, ConfigError> {
@@ -356,7 +398,7 @@ fn port(text: Option<String>) -> Result<u16, ConfigError> {
         None => Ok(7860),
         Some(p) => p
             .parse()
-            .map_err(|_| err("PORT", format!("\"{p}\" is not a port number (0-65535)"))),
+            .map_err(|_| err("PORT", Sentence::new("config-not-a-port").text("value", &p))),
     }
 }
 
@@ -368,7 +410,7 @@ fn id_list<T: std::str::FromStr>(
         .map(|entry| {
             entry
                 .parse()
-                .map_err(|_| err(key, format!("\"{entry}\" is not a numeric id")))
+                .map_err(|_| err(key, Sentence::new("config-not-an-id").text("value", entry)))
         })
         .collect()
 }

@@ -11,7 +11,7 @@
 use secrecy::SecretString;
 use url::Url;
 
-use super::{ConfigError, err, split_list};
+use super::{ConfigError, Sentence, err, split_list};
 
 /// The scopes asked for when `OAUTH_SCOPES` is unset: what Hugging Face always grants.
 const DEFAULT_SCOPES: &str = "openid profile";
@@ -77,10 +77,7 @@ impl RoleList {
         for entry in split_list(text) {
             if entry == "*" {
                 if !star {
-                    return Err(err(
-                        key,
-                        "\"*\" would make every Hugging Face user an admin; name users or @orgs",
-                    ));
+                    return Err(err(key, Sentence::new("config-admins-star")));
                 }
                 list.anyone = true;
             } else if let Some(org) = entry.strip_prefix('@') {
@@ -127,7 +124,10 @@ fn checked_name(key: &'static str, name: &str) -> Result<String, ConfigError> {
     if fine {
         Ok(name.to_ascii_lowercase())
     } else {
-        Err(err(key, format!("\"{name}\" is not a Hugging Face name")))
+        Err(err(
+            key,
+            Sentence::new("config-not-a-hub-name").text("value", name),
+        ))
     }
 }
 
@@ -165,8 +165,7 @@ pub(super) fn web_access(var: impl Fn(&str) -> Option<String>) -> Result<WebAcce
             let client_secret = var("OAUTH_CLIENT_SECRET").ok_or_else(|| {
                 err(
                     "OAUTH_CLIENT_SECRET",
-                    "OAUTH_CLIENT_ID is set but OAUTH_CLIENT_SECRET is not (a Space with \
-                     hf_oauth: true gets both)",
+                    Sentence::new("config-oauth-no-secret"),
                 )
             })?;
             Some(OAuthSettings {
@@ -186,7 +185,7 @@ pub(super) fn web_access(var: impl Fn(&str) -> Option<String>) -> Result<WebAcce
         Some(other) => {
             return Err(err(
                 "WEB_PRIVATE",
-                format!("\"{other}\" is not true or false"),
+                Sentence::new("config-not-a-bool").text("value", other),
             ));
         }
     };
@@ -202,10 +201,15 @@ pub(super) fn web_access(var: impl Fn(&str) -> Option<String>) -> Result<WebAcce
 }
 
 fn http_url(key: &'static str, text: &str) -> Result<Url, ConfigError> {
-    let url = Url::parse(text.trim_end_matches('/'))
-        .map_err(|e| err(key, format!("\"{text}\" is not a URL ({e})")))?;
+    let url = Url::parse(text.trim_end_matches('/')).map_err(|e| {
+        let why = Sentence::new("config-not-a-url").text("value", text);
+        err(key, why.text("why", e))
+    })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(err(key, format!("\"{text}\" is not an http(s) URL")));
+        return Err(err(
+            key,
+            Sentence::new("config-not-an-http-url").text("value", text),
+        ));
     }
     Ok(url)
 }

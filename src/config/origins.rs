@@ -11,6 +11,7 @@ use std::fmt;
 
 use secrecy::SecretString;
 
+use super::Sentence;
 use crate::domain::WatchTarget;
 
 /// One alias seen at startup.
@@ -20,6 +21,18 @@ pub struct AliasUse {
     pub native: &'static str,
     /// The native name was set too (it wins), or the alias does not apply.
     pub ignored: bool,
+}
+
+impl AliasUse {
+    /// The line for a person in any language (`Display` is the English one).
+    pub fn sentence(&self) -> Sentence {
+        let id = if self.ignored {
+            Sentence::new("config-alias-ignored")
+        } else {
+            Sentence::new("config-alias-read")
+        };
+        id.text("alias", self.alias).text("native", self.native)
+    }
 }
 
 impl fmt::Display for AliasUse {
@@ -48,7 +61,7 @@ pub struct Origins {
     /// The variables of the page's user name and password, when sign-in is on.
     pub sign_in: Option<(&'static str, &'static str)>,
     /// Warnings found while reading (a lone `HF_USERNAME`, a typo of a known name).
-    pub notes: Vec<String>,
+    pub notes: Vec<Sentence>,
 }
 
 impl Origins {
@@ -119,8 +132,8 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub(super) fn note(&self, text: impl Into<String>) {
-        self.origins.borrow_mut().notes.push(text.into());
+    pub(super) fn note(&self, why: Sentence) {
+        self.origins.borrow_mut().notes.push(why);
     }
 
     pub(super) fn with(&self, change: impl FnOnce(&mut Origins)) {

@@ -8,19 +8,27 @@
 
 use secrecy::ExposeSecret;
 
-use super::{Config, ConfigError, err};
+use super::{Config, ConfigError, Sentence, err};
 use crate::domain::{SpaceId, WatchTarget};
 
 /// Shorter API keys can be guessed by anyone who reaches the port.
 pub const MIN_API_KEY_CHARS: usize = 16;
 
 impl Config {
-    /// Everything worth a startup warning, one sentence each.
+    /// Everything worth a startup warning, one sentence each, in English (the log).
     pub fn warnings(&self) -> Vec<String> {
+        self.warning_sentences()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    /// The warnings as sentences, for a person in any language (doctor).
+    pub fn warning_sentences(&self) -> Vec<Sentence> {
         // What reading found first: an alias the native name overrode, a lone
         // HF_USERNAME, USER_PASSWORD's default user, a name that looks misspelt.
         let ignored = self.origins.aliases.iter().filter(|a| a.ignored);
-        let mut out: Vec<String> = ignored.map(ToString::to_string).collect();
+        let mut out: Vec<Sentence> = ignored.map(super::AliasUse::sentence).collect();
         out.extend(self.origins.notes.iter().cloned());
         for (key, secret) in [
             ("API_KEY", &self.api_key),
@@ -30,25 +38,20 @@ impl Config {
                 .as_ref()
                 .is_some_and(|s| s.expose_secret().chars().count() < MIN_API_KEY_CHARS);
             if short {
-                out.push(format!(
-                    "{key} is shorter than {MIN_API_KEY_CHARS} characters, easy to guess for \
-                     anyone who reaches the API; use a long random string (openssl rand -hex 32)"
-                ));
+                out.push(
+                    Sentence::new("config-warn-short-key")
+                        .text("key", key)
+                        .number("min", MIN_API_KEY_CHARS as i64),
+                );
             }
         }
         for id in &self.space_settings.blocks {
             if !self.watches_by_name(id) && !self.watches_by_owner(id) {
-                out.push(format!(
-                    "[spaces.\"{id}\"] in SPACEWARDEN_CONFIG: {id} is not on the watch list \
-                     (SPACES), so these settings do nothing"
-                ));
+                out.push(Sentence::new("config-warn-block-unwatched").text("space", id));
             }
         }
         for flavor in &self.space_settings.unknown_flavors {
-            out.push(format!(
-                "[prices] in SPACEWARDEN_CONFIG: \"{flavor}\" is not a hardware flavor Hugging \
-                 Face publishes; check the spelling (a flavor newer than this release is fine)"
-            ));
+            out.push(Sentence::new("config-warn-unknown-flavor").text("flavor", flavor));
         }
         out
     }
@@ -98,12 +101,12 @@ pub(super) fn database_url(text: String) -> Result<String, ConfigError> {
                 .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
     });
     let why = match scheme {
-        Some(scheme) => format!("the scheme \"{scheme}:\" is not supported"),
-        None => "has no scheme".to_owned(),
+        Some(scheme) => Sentence::new("config-db-scheme").text("scheme", scheme),
+        None => Sentence::new("config-db-no-scheme"),
     };
     Err(err(
         "DATABASE_URL",
-        format!("{why}; use sqlite://path/to/file.db or postgres://user:password@host/db"),
+        Sentence::new("config-db-url").part("why", why),
     ))
 }
 
@@ -200,9 +203,9 @@ mod tests {
         }
         let mysql = database_url("mysql://user:pw@host/db".into()).unwrap_err();
         assert_eq!(mysql.key, "DATABASE_URL");
-        assert!(mysql.message.contains("\"mysql:\""), "{mysql}");
-        assert!(!mysql.message.contains("pw"), "{mysql}");
+        assert!(mysql.message().contains("\"mysql:\""), "{mysql}");
+        assert!(!mysql.message().contains("pw"), "{mysql}");
         let bare = database_url("/data/x.db".into()).unwrap_err();
-        assert!(bare.message.contains("has no scheme"), "{bare}");
+        assert!(bare.message().contains("has no scheme"), "{bare}");
     }
 }

@@ -10,6 +10,8 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 
+use super::Sentence;
+
 const DAY_NAMES: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
 /// Why a text is not a usable schedule (each names the expression as given).
@@ -24,7 +26,7 @@ pub enum ScheduleError {
     #[error("\"{text}\": {problem}")]
     Weekday { text: String, problem: WeekdayError },
     #[error("\"{text}\" is not a valid cron expression ({why})")]
-    Cron { text: String, why: String },
+    Cron { text: String, why: Sentence },
     #[error("\"{0}\" never fires")]
     Never(String),
 }
@@ -87,6 +89,44 @@ impl CheckSchedule {
     }
 }
 
+impl ScheduleError {
+    /// The why, for a person in any language (`Display` is the English one).
+    pub fn sentence(&self) -> Sentence {
+        match self {
+            ScheduleError::FieldCount { text, n } => Sentence::new("config-cron-field-count")
+                .text("value", text)
+                .number("count", i64::try_from(*n).unwrap_or(i64::MAX)),
+            ScheduleError::BothDays(text) => {
+                Sentence::new("config-cron-both-days").text("value", text)
+            }
+            ScheduleError::Weekday { text, problem } => Sentence::new("config-cron-weekday")
+                .text("value", text)
+                .part("problem", problem.sentence()),
+            // The cron crate's reason, as it gives it.
+            ScheduleError::Cron { text, why } => Sentence::new("config-cron-invalid")
+                .text("value", text)
+                .part("why", why.clone()),
+            ScheduleError::Never(text) => Sentence::new("config-cron-never").text("value", text),
+        }
+    }
+}
+
+impl WeekdayError {
+    fn sentence(&self) -> Sentence {
+        match self {
+            WeekdayError::BadStep(field) => {
+                Sentence::new("config-cron-bad-step").text("value", field)
+            }
+            WeekdayError::Wraps(field) => Sentence::new("config-cron-wraps").text("value", field),
+            WeekdayError::OutOfRange(n) => Sentence::new("config-cron-day-out-of-range")
+                .number("day", i64::try_from(*n).unwrap_or(i64::MAX)),
+            WeekdayError::NotADay(field) => {
+                Sentence::new("config-cron-not-a-day").text("value", field)
+            }
+        }
+    }
+}
+
 impl fmt::Debug for CheckSchedule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "CheckSchedule({:?})", self.text)
@@ -96,11 +136,13 @@ impl fmt::Debug for CheckSchedule {
 /// The cron crate explains an error over three lines: the expression it was given
 /// (ours, with seconds and day names), a caret under the error, and sometimes a
 /// reason. A startup error is one line: the reason, else the field the caret is on.
-fn explain(given: &str, message: &str) -> String {
+fn explain(given: &str, message: &str) -> Sentence {
+    // The crate's words, as it gives them.
+    let outside = |text: String| Sentence::new("config-outside").text("text", text);
     let mut lines = message.lines().skip(1);
     let (caret, reason) = (lines.next(), lines.next());
     if let Some(reason) = reason.map(str::trim).filter(|r| !r.is_empty()) {
-        return reason.to_owned();
+        return outside(reason.to_owned());
     }
     let head = caret
         .and_then(|caret| caret.find('^'))
@@ -109,9 +151,9 @@ fn explain(given: &str, message: &str) -> String {
         Some(head) => {
             let start = head.rfind(' ').map_or(0, |space| space + 1);
             let field = given[start..].split(' ').next().unwrap_or_default();
-            format!("near \"{field}\"")
+            Sentence::new("config-cron-near").text("field", field)
         }
-        None => message.split_whitespace().collect::<Vec<_>>().join(" "),
+        None => outside(message.split_whitespace().collect::<Vec<_>>().join(" ")),
     }
 }
 

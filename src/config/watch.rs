@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use secrecy::SecretString;
 
 use super::origins::Reader;
-use super::{ConfigError, err, split_list};
+use super::{ConfigError, Sentence, err, split_list};
 use crate::domain::{SpaceId, WatchTarget};
 
 /// The watch list, each entry once, in order.
@@ -45,7 +45,7 @@ pub(super) fn read_watch(r: &Reader) -> Result<Vec<WatchTarget>, ConfigError> {
         r.alias("SPACE_LIST", "SPACES", false);
     }
     if let Some(repo) = r.var("REPO_ID") {
-        let id = SpaceId::parse(&repo).map_err(|e| err("REPO_ID", e.to_string()))?;
+        let id = SpaceId::parse(&repo).map_err(|e| err("REPO_ID", bad_entry(e)))?;
         push(WatchTarget::Space(id), "REPO_ID");
         r.alias("REPO_ID", "SPACES", false);
     }
@@ -55,7 +55,13 @@ pub(super) fn read_watch(r: &Reader) -> Result<Vec<WatchTarget>, ConfigError> {
 }
 
 fn parse(key: &'static str, entry: &str) -> Result<WatchTarget, ConfigError> {
-    WatchTarget::parse(entry).map_err(|e| err(key, e.to_string()))
+    WatchTarget::parse(entry).map_err(|e| err(key, bad_entry(e)))
+}
+
+/// A watch-list entry that is no Space or owner: the domain's own sentence, which
+/// quotes the entry (it is English; `config-bad-entry` frames it).
+fn bad_entry(why: impl std::fmt::Display) -> Sentence {
+    Sentence::new("config-bad-entry").text("why", why)
 }
 
 /// A `SPACE_LIST` entry: `owner/name`, or a bare name under `USERNAME`.
@@ -66,7 +72,7 @@ fn space_list_entry(entry: &str, username: Option<&str>) -> Result<WatchTarget, 
         let owner = username.ok_or_else(|| {
             err(
                 "SPACE_LIST",
-                format!("\"{entry}\" has no owner and USERNAME is not set"),
+                Sentence::new("config-no-owner").text("value", entry),
             )
         })?;
         format!("{owner}/{entry}")
@@ -107,12 +113,17 @@ pub(crate) fn owner_tokens(
         let Some((owner, token)) = entry.split_once(':') else {
             return Err(err(
                 "HF_USER",
-                format!("entry {} has no ':' (expected owner:token)", index + 1),
+                Sentence::new("config-hf-user-no-colon")
+                    .number("entry", i64::try_from(index + 1).unwrap_or(i64::MAX)),
             ));
         };
         let owner = owner.trim();
-        SpaceId::parse(&format!("{owner}/x"))
-            .map_err(|_| err("HF_USER", format!("\"{owner}\" is not a valid owner name")))?;
+        SpaceId::parse(&format!("{owner}/x")).map_err(|_| {
+            err(
+                "HF_USER",
+                Sentence::new("config-not-an-owner").text("value", owner),
+            )
+        })?;
         let token = Some(token.trim())
             .filter(|t| !t.is_empty())
             .map(|t| SecretString::from(t.to_owned()));

@@ -16,7 +16,7 @@ use argon2::PasswordHash;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::origins::Reader;
-use super::{ConfigError, err, split_list};
+use super::{ConfigError, Sentence, err, split_list};
 
 /// Live-metrics streams the page holds open at most, unless `WEB_LIVE_STREAMS` says.
 const DEFAULT_LIVE_STREAMS: usize = 50;
@@ -107,6 +107,27 @@ pub enum ProxyNetError {
     BadPrefix(String),
 }
 
+impl ProxyNetError {
+    /// The why, for a person in any language.
+    pub fn sentence(&self) -> Sentence {
+        match self {
+            ProxyNetError::NotAnAddress(text) => {
+                Sentence::new("config-not-an-address").text("value", text)
+            }
+            ProxyNetError::BadPrefix(text) => {
+                Sentence::new("config-bad-prefix").text("value", text)
+            }
+        }
+    }
+}
+
+/// `"value" is not a number from 1 to max`.
+fn not_in_range(text: &str, max: usize) -> Sentence {
+    Sentence::new("config-not-in-range")
+        .text("value", text)
+        .number("max", i64::try_from(max).unwrap_or(i64::MAX))
+}
+
 impl ProxyNet {
     pub fn parse(text: &str) -> Result<ProxyNet, ProxyNetError> {
         let (addr, prefix) = match text.split_once('/') {
@@ -160,7 +181,7 @@ fn prefix_eq(a: &[u8], b: &[u8], bits: u8) -> bool {
 pub(super) fn web_settings(r: &Reader) -> Result<WebSettings, ConfigError> {
     let var = |key: &str| r.var(key);
     let trusted_proxies = split_list(var("TRUSTED_PROXIES").as_deref())
-        .map(|entry| ProxyNet::parse(entry).map_err(|e| err("TRUSTED_PROXIES", e)))
+        .map(|entry| ProxyNet::parse(entry).map_err(|e| err("TRUSTED_PROXIES", e.sentence())))
         .collect::<Result<Vec<_>, _>>()?;
     let live_streams = match var("WEB_LIVE_STREAMS") {
         None => DEFAULT_LIVE_STREAMS,
@@ -168,12 +189,7 @@ pub(super) fn web_settings(r: &Reader) -> Result<WebSettings, ConfigError> {
             .parse::<usize>()
             .ok()
             .filter(|n| (1..=MAX_LIVE_STREAMS).contains(n))
-            .ok_or_else(|| {
-                err(
-                    "WEB_LIVE_STREAMS",
-                    format!("\"{text}\" is not a number from 1 to {MAX_LIVE_STREAMS}"),
-                )
-            })?,
+            .ok_or_else(|| err("WEB_LIVE_STREAMS", not_in_range(&text, MAX_LIVE_STREAMS)))?,
     };
     let hops = match var("TRUSTED_PROXY_HOPS") {
         None => 1,
@@ -181,12 +197,7 @@ pub(super) fn web_settings(r: &Reader) -> Result<WebSettings, ConfigError> {
             .parse::<usize>()
             .ok()
             .filter(|n| (1..=MAX_PROXY_HOPS).contains(n))
-            .ok_or_else(|| {
-                err(
-                    "TRUSTED_PROXY_HOPS",
-                    format!("\"{text}\" is not a number from 1 to {MAX_PROXY_HOPS}"),
-                )
-            })?,
+            .ok_or_else(|| err("TRUSTED_PROXY_HOPS", not_in_range(&text, MAX_PROXY_HOPS)))?,
     };
     Ok(WebSettings {
         sign_in: sign_in(r)?,
@@ -217,21 +228,14 @@ fn sign_in(r: &Reader) -> Result<Option<SignIn>, ConfigError> {
         if r.var("HF_PASSWORD").is_some() {
             user_aliases.push("HF_USERNAME");
         } else {
-            r.note(
-                "HF_USERNAME is set without HF_PASSWORD, so it turns on no sign-in: HF_USERNAME \
-                 with HF_PASSWORD is the Cloudflare manager's panel sign-in; the owners to \
-                 watch go in HF_USERNAMES (with an S)",
-            );
+            r.note(Sentence::new("config-warn-lone-hf-username"));
         }
     }
     let username = r.aliased("WEB_USERNAME", &user_aliases);
     let password = password(r)?;
     let username = match (username, &password) {
         (None, Some((_, "USER_PASSWORD"))) => {
-            r.note(
-                "USER_PASSWORD is set without USER_NAME: the page's user is admin, the Node \
-                 dashboard's default; set USER_NAME or WEB_USERNAME to choose another",
-            );
+            r.note(Sentence::new("config-warn-default-user"));
             Some(("admin".to_owned(), "USER_PASSWORD"))
         }
         (username, _) => username,
@@ -244,14 +248,11 @@ fn sign_in(r: &Reader) -> Result<Option<SignIn>, ConfigError> {
         }
         (Some((_, from)), None) => Err(err(
             "WEB_PASSWORD_HASH",
-            format!(
-                "{from} is set but no password: set WEB_PASSWORD_HASH (spacewarden \
-                 hash-password makes one) or WEB_PASSWORD"
-            ),
+            Sentence::new("config-user-without-password").text("from", from),
         )),
         (None, Some((_, from))) => Err(err(
             "WEB_USERNAME",
-            format!("a page password is set ({from}) but WEB_USERNAME is not"),
+            Sentence::new("config-password-without-user").text("from", from),
         )),
     }
 }
@@ -268,7 +269,7 @@ fn password(r: &Reader) -> Result<Option<(WebPassword, &'static str)>, ConfigErr
     if r.var("WEB_PASSWORD").is_some() {
         return Err(err(
             "WEB_PASSWORD_HASH",
-            "set either WEB_PASSWORD_HASH or WEB_PASSWORD, not both",
+            Sentence::new("config-hash-and-password"),
         ));
     }
     for alias in ALIASES.into_iter().filter(|a| r.var(a).is_some()) {
@@ -282,29 +283,30 @@ fn password(r: &Reader) -> Result<Option<(WebPassword, &'static str)>, ConfigErr
 
 /// An argon2 PHC string whose parameters argon2 accepts. The message never quotes it.
 fn parse_hash(text: String) -> Result<SecretString, ConfigError> {
-    let invalid = |why: String| {
+    let invalid = |why: Sentence| {
         err(
             "WEB_PASSWORD_HASH",
-            format!("not an argon2 PHC string ({why}); make one with `spacewarden hash-password`"),
+            Sentence::new("config-not-a-phc").part("why", why),
         )
     };
-    let parsed = PasswordHash::new(&text).map_err(|e| invalid(e.to_string()))?;
+    // argon2's own words, as they are.
+    let outside = |e: &dyn std::fmt::Display| Sentence::new("config-outside").text("text", e);
+    let parsed = PasswordHash::new(&text).map_err(|e| invalid(outside(&e)))?;
     if argon2::Algorithm::try_from(parsed.algorithm).is_err() {
-        return Err(invalid(format!("the algorithm is {}", parsed.algorithm)));
+        return Err(invalid(
+            Sentence::new("config-phc-algorithm").text("algorithm", parsed.algorithm),
+        ));
     }
-    let params = argon2::Params::try_from(&parsed).map_err(|e| invalid(e.to_string()))?;
+    let params = argon2::Params::try_from(&parsed).map_err(|e| invalid(outside(&e)))?;
     if parsed.hash.is_none() {
-        return Err(invalid("it has no hash part".into()));
+        return Err(invalid(Sentence::new("config-phc-no-hash")));
     }
     if params.m_cost() > MAX_VERIFY_MEMORY_KIB {
         return Err(err(
             "WEB_PASSWORD_HASH",
-            format!(
-                "its memory cost, m={} KiB, is over {} MiB per sign-in; make one with \
-                 `spacewarden hash-password` (19 MiB)",
-                params.m_cost(),
-                MAX_VERIFY_MEMORY_KIB / 1024
-            ),
+            Sentence::new("config-phc-memory")
+                .number("kib", params.m_cost())
+                .number("mib", MAX_VERIFY_MEMORY_KIB / 1024),
         ));
     }
     Ok(SecretString::from(text))

@@ -3,33 +3,30 @@
 //! is named, never shown.
 
 use super::report::Report;
-use crate::config::Config;
+use crate::config::{Config, Sentence};
 use crate::web::check_provider;
 
 pub(super) async fn check(report: &mut Report, config: &Config) {
     report.section("cli-doctor-section-oauth");
     let access = &config.web_access;
     let Some(oauth) = &access.oauth else {
-        report.info("off (OAUTH_CLIENT_ID unset)");
+        report.info(Sentence::new("doctor-oauth-off"));
         return;
     };
-    report.ok(format!(
-        "on: client from OAUTH_CLIENT_ID, secret from \
-         OAUTH_CLIENT_SECRET, scopes \"{}\", provider {}",
-        oauth.scopes,
-        oauth.provider_url.host_str().unwrap_or("?")
-    ));
+    report.ok(Sentence::new("doctor-oauth-on")
+        .text("scopes", &oauth.scopes)
+        .text("provider", oauth.provider_url.host_str().unwrap_or("?")));
     if access.admins == Default::default() && access.viewers == Default::default() {
-        report.warn(
-            "WEB_ADMINS and WEB_VIEWERS are empty: a Hugging Face user who signs in gets \
-             no role",
-        );
+        report.warn(Sentence::new("doctor-oauth-no-roles"));
     }
     if access.private {
-        report.info("WEB_PRIVATE: the page needs a session, /metrics the API key");
+        report.info(Sentence::new("doctor-oauth-private"));
     }
     match check_provider(oauth).await {
-        Ok(()) => report.ok("the provider's discovery document was read and names its issuer"),
-        Err(problem) => report.problem(format!("OPENID_PROVIDER_URL: {problem}")),
+        Ok(()) => report.ok(Sentence::new("doctor-oauth-provider-ok")),
+        // The web module's words (a status, a transport failure), as they are.
+        Err(problem) => {
+            report.problem(Sentence::new("doctor-oauth-provider-failed").text("why", problem))
+        }
     }
 }

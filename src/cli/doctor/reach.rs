@@ -11,7 +11,7 @@ use secrecy::ExposeSecret;
 use url::Url;
 
 use super::report::Report;
-use crate::config::Config;
+use crate::config::{Config, Sentence};
 
 /// How long one connect or one bot request may take.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -21,12 +21,16 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
     let client = match reqwest::Client::builder().timeout(TIMEOUT).build() {
         Ok(client) => client,
         Err(_) => {
-            report.problem("cannot build the HTTP client");
+            report.problem(Sentence::new("doctor-http-client"));
             return;
         }
     };
     match &config.telegram {
-        None => report.info("Telegram: off (TELEGRAM_BOT_TOKEN unset)"),
+        None => report.info(
+            Sentence::new("doctor-bot-off")
+                .text("bot", "Telegram")
+                .text("variable", "TELEGRAM_BOT_TOKEN"),
+        ),
         Some(tg) => {
             let url = format!(
                 "{}/bot{}/getMe",
@@ -44,7 +48,11 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
         }
     }
     match &config.discord {
-        None => report.info("Discord: off (DISCORD_BOT_TOKEN unset)"),
+        None => report.info(
+            Sentence::new("doctor-bot-off")
+                .text("bot", "Discord")
+                .text("variable", "DISCORD_BOT_TOKEN"),
+        ),
         Some(dc) => {
             let url = format!(
                 "{}/api/v10/users/@me",
@@ -71,17 +79,21 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
     if let Some(email) = &config.channels.email {
         match Url::parse(&format!("smtp://{}:{}", email.host, email.port)) {
             Ok(url) => reach(report, "SMTP_URL", &url).await,
-            Err(_) => report.problem("SMTP_URL: its host cannot be written as a URL"),
+            Err(_) => report.problem(Sentence::new("doctor-smtp-host")),
         }
     }
 }
 
 async fn reach(report: &mut Report, name: &str, url: &Url) {
     match connect(url).await {
-        Ok(at) => report.ok(format!(
-            "{name}: {at} reachable (connect only, nothing sent)"
-        )),
-        Err(why) => report.problem(format!("{name}: {why}")),
+        Ok(at) => report.ok(Sentence::new("doctor-reachable")
+            .text("name", name)
+            .text("at", at)),
+        Err(why) => report.problem(
+            Sentence::new("doctor-unreachable")
+                .text("name", name)
+                .part("why", why),
+        ),
     }
 }
 
@@ -89,7 +101,7 @@ async fn reach(report: &mut Report, name: &str, url: &Url) {
 enum Answer {
     Json(serde_json::Value),
     Status(u16),
-    Unreached(String),
+    Unreached(Sentence),
 }
 
 async fn bot_call(request: reqwest::RequestBuilder, api: &Url) -> Answer {
@@ -100,15 +112,14 @@ async fn bot_call(request: reqwest::RequestBuilder, api: &Url) -> Answer {
             .map_or_else(|_| Answer::Status(200), Answer::Json),
         Ok(response) => Answer::Status(response.status().as_u16()),
         // reqwest's error names the URL, which holds the Telegram token: the host only.
-        Err(e) => Answer::Unreached(format!(
-            "cannot reach {} ({})",
-            host(api),
+        Err(e) => Answer::Unreached(
             if e.is_timeout() {
-                "timed out"
+                Sentence::new("doctor-bot-timed-out")
             } else {
-                "connection failed"
+                Sentence::new("doctor-bot-connection-failed")
             }
-        )),
+            .text("at", host(api)),
+        ),
     }
 }
 
@@ -120,40 +131,59 @@ fn judge(
     name: impl Fn(&serde_json::Value) -> Option<String>,
 ) {
     match answer {
-        Answer::Json(me) => report.ok(format!(
-            "{what}: the bot is {}",
-            name(&me).unwrap_or_else(|| "(no name)".into())
-        )),
-        Answer::Status(s @ (401 | 403 | 404)) => {
-            report.problem(format!("{what}: {variable} is refused ({s})"))
-        }
-        Answer::Status(s) => report.problem(format!("{what}: answered {s}")),
-        Answer::Unreached(why) => report.problem(format!("{what}: {why}")),
+        Answer::Json(me) => report.ok(match name(&me) {
+            Some(name) => Sentence::new("doctor-bot-is")
+                .text("what", what)
+                .text("name", name),
+            None => Sentence::new("doctor-bot-no-name").text("what", what),
+        }),
+        Answer::Status(s @ (401 | 403 | 404)) => report.problem(
+            Sentence::new("doctor-bot-refused")
+                .text("what", what)
+                .text("variable", variable)
+                .number("status", s),
+        ),
+        Answer::Status(s) => report.problem(
+            Sentence::new("doctor-bot-answered")
+                .text("what", what)
+                .number("status", s),
+        ),
+        Answer::Unreached(why) => report.problem(
+            Sentence::new("doctor-unreachable")
+                .text("name", what)
+                .part("why", why),
+        ),
     }
 }
 
 /// Connects to `url`'s host and port (and shakes hands for https), then hangs up:
 /// `host:port`, or why not.
-async fn connect(url: &Url) -> Result<String, String> {
+async fn connect(url: &Url) -> Result<String, Sentence> {
     let at = host(url);
     let (Some(name), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
-        return Err(format!("{at}: no host or port"));
+        return Err(Sentence::new("doctor-no-host-port").text("at", &at));
     };
     let attempt = async {
         let stream = tokio::net::TcpStream::connect((name, port))
             .await
             // The system's words ("Connection refused", a failed name lookup).
-            .map_err(|e| format!("cannot connect to {at}: {e}"))?;
+            .map_err(|e| {
+                Sentence::new("doctor-cannot-connect")
+                    .text("at", &at)
+                    .text("why", e)
+            })?;
         if url.scheme() == "https" {
-            handshake(stream, name)
-                .await
-                .map_err(|why| format!("{at}: the TLS handshake failed ({why})"))?;
+            handshake(stream, name).await.map_err(|why| {
+                Sentence::new("doctor-tls-failed")
+                    .text("at", &at)
+                    .text("why", why)
+            })?;
         }
         Ok(at.clone())
     };
     tokio::time::timeout(TIMEOUT, attempt)
         .await
-        .unwrap_or_else(|_| Err(format!("cannot connect to {at}: timed out")))
+        .unwrap_or_else(|_| Err(Sentence::new("doctor-connect-timed-out").text("at", &at)))
 }
 
 /// A TLS handshake with `name`'s certificate checked against the web's roots.

@@ -1,8 +1,11 @@
 //! Doctor's output: sections of marked lines, printed as they come, and the count of
-//! problems that decides the exit status.
+//! problems that decides the exit status. Every line is a [`Sentence`] (a message id
+//! and its arguments), printed in the process's language: nothing a person reads here
+//! is a bare English string.
 
 use crate::cli::lang::lang;
 use crate::cli::{EXIT_ATTENTION, EXIT_OK};
+use crate::config::Sentence;
 use crate::t;
 
 /// The report being printed.
@@ -26,25 +29,25 @@ impl Report {
     }
 
     /// Checked and fine.
-    pub(super) fn ok(&mut self, line: impl AsRef<str>) {
-        line_with("ok  ", line.as_ref());
+    pub(super) fn ok(&mut self, line: Sentence) {
+        line_with("ok  ", &line);
     }
 
     /// Understood; nothing to check.
-    pub(super) fn info(&mut self, line: impl AsRef<str>) {
-        line_with("-   ", line.as_ref());
+    pub(super) fn info(&mut self, line: Sentence) {
+        line_with("-   ", &line);
     }
 
     /// Works, but probably not as meant.
-    pub(super) fn warn(&mut self, line: impl AsRef<str>) {
+    pub(super) fn warn(&mut self, line: Sentence) {
         self.warnings += 1;
-        line_with("warn", line.as_ref());
+        line_with("warn", &line);
     }
 
     /// Would fail.
-    pub(super) fn problem(&mut self, line: impl AsRef<str>) {
+    pub(super) fn problem(&mut self, line: Sentence) {
         self.problems += 1;
-        line_with("FAIL", line.as_ref());
+        line_with("FAIL", &line);
     }
 
     /// The summary line and the exit status.
@@ -66,11 +69,9 @@ impl Report {
     }
 }
 
-/// Outside text (a Hub user name, an error) on one line, without control characters.
-fn line_with(mark: &str, text: &str) {
-    let clean: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    println!("  {mark}  {clean}");
+/// One line in the process's language. Outside text in it (a Hub user name, an
+/// error) is on one line already: a sentence's text arguments lose control characters.
+fn line_with(mark: &str, line: &Sentence) {
+    let text = crate::config::without_controls(&line.in_lang(lang()));
+    println!("  {mark}  {text}");
 }

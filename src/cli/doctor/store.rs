@@ -15,7 +15,7 @@ use sqlx::sqlite::SqliteConnectOptions;
 
 use super::report::Report;
 use crate::app::lock;
-use crate::config::Config;
+use crate::config::{Config, Sentence};
 use crate::store::Backend;
 
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -27,7 +27,7 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
     match Backend::of(url) {
         Backend::Postgres => postgres(report, url).await,
         Backend::Sqlite if url.contains(":memory:") => {
-            report.info("in memory: private to each process, gone when it ends")
+            report.info(Sentence::new("doctor-store-memory"))
         }
         Backend::Sqlite => sqlite(report, url).await,
     }
@@ -35,29 +35,29 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
 
 async fn sqlite(report: &mut Report, url: &str) {
     let Ok(options) = SqliteConnectOptions::from_str(url) else {
-        report.problem("DATABASE_URL: not a SQLite URL sqlx can read");
+        report.problem(Sentence::new("doctor-store-not-sqlite"));
         return;
     };
     let path = options.get_filename().to_owned();
-    let shown = path.display();
+    let shown = path.display().to_string();
+    let line = |id| Sentence::new(id).text("path", &shown);
     match std::fs::metadata(&path) {
         Err(_) => {
             match creatable(&path) {
-                Ok(()) => report.ok(format!(
-                    "{shown}: not there yet; the first run creates it (its folder is writable)"
-                )),
-                Err(why) => report.problem(format!("{shown}: cannot be created: {why}")),
+                Ok(()) => report.ok(line("doctor-store-not-yet")),
+                Err(why) => report.problem(line("doctor-store-cannot-create").text("why", why)),
             }
             return;
         }
         Ok(meta) => match std::fs::OpenOptions::new().append(true).open(&path) {
-            Ok(_) => report.ok(format!("{shown}: writable, {}", size(meta.len()))),
-            Err(e) => report.problem(format!("{shown}: not writable ({})", e.kind())),
+            Ok(_) => report.ok(line("doctor-store-writable").part("size", size(meta.len()))),
+            // The kind's name (PermissionDenied): the system's word, as it is.
+            Err(e) => report.problem(line("doctor-store-not-writable").text("why", e.kind())),
         },
     }
     match lock::holder(url) {
-        Some(holder) => report.info(format!("in use by a running spacewarden ({holder})")),
-        None => report.info("no spacewarden holds it now"),
+        Some(holder) => report.info(Sentence::new("doctor-store-in-use").text("holder", holder)),
+        None => report.info(Sentence::new("doctor-store-free")),
     }
     let read_only = options.read_only(true).create_if_missing(false);
     let version = async {
@@ -85,9 +85,7 @@ async fn postgres(report: &mut Report, url: &str) {
         connection.close().await?;
         Ok::<_, sqlx::Error>(version)
     };
-    report.info(format!(
-        "Postgres at {at}: replicas share it; leadership, not a lock file"
-    ));
+    report.info(Sentence::new("doctor-store-postgres").text("at", at));
     let latest = latest(&sqlx::migrate!("./migrations/postgres"));
     schema(report, tokio::time::timeout(TIMEOUT, version).await, latest);
 }
@@ -102,22 +100,21 @@ fn schema(
     read: Result<Result<Option<i64>, sqlx::Error>, tokio::time::error::Elapsed>,
     latest: i64,
 ) {
+    let version = |id, v: i64| {
+        Sentence::new(id)
+            .number("version", v)
+            .number("latest", latest)
+    };
     match read {
-        Err(_) => report.problem("the database did not answer within 10 s"),
-        Ok(Err(sqlx::Error::Database(e))) if e.message().contains("_sqlx_migrations") => report.ok(
-            format!("no schema yet; the first run creates version {latest}"),
-        ),
-        Ok(Err(_)) => report.problem("cannot read the database (open or query failed)"),
-        Ok(Ok(None)) => report.ok(format!(
-            "no schema yet; the first run creates version {latest}"
-        )),
-        Ok(Ok(Some(v))) if v == latest => report.ok(format!("schema version {v}, this release's")),
-        Ok(Ok(Some(v))) if v < latest => report.ok(format!(
-            "schema version {v}; the first run of this release migrates it to {latest}"
-        )),
-        Ok(Ok(Some(v))) => report.problem(format!(
-            "schema version {v} is newer than this release's ({latest}): run the newer release"
-        )),
+        Err(_) => report.problem(Sentence::new("doctor-schema-timeout").number("seconds", 10)),
+        Ok(Err(sqlx::Error::Database(e))) if e.message().contains("_sqlx_migrations") => {
+            report.ok(version("doctor-schema-none", latest))
+        }
+        Ok(Err(_)) => report.problem(Sentence::new("doctor-schema-unreadable")),
+        Ok(Ok(None)) => report.ok(version("doctor-schema-none", latest)),
+        Ok(Ok(Some(v))) if v == latest => report.ok(version("doctor-schema-current", v)),
+        Ok(Ok(Some(v))) if v < latest => report.ok(version("doctor-schema-older", v)),
+        Ok(Ok(Some(v))) => report.problem(version("doctor-schema-newer", v)),
     }
 }
 
@@ -133,10 +130,19 @@ fn creatable(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn size(bytes: u64) -> String {
+fn size(bytes: u64) -> Sentence {
+    let unit = |id, value: String| Sentence::new(id).text("value", value);
     match bytes {
-        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / f64::from(1 << 20)),
-        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / f64::from(1 << 10)),
-        b => format!("{b} bytes"),
+        b if b >= 1 << 20 => unit(
+            "doctor-size-mib",
+            format!("{:.1}", b as f64 / f64::from(1 << 20)),
+        ),
+        b if b >= 1 << 10 => unit(
+            "doctor-size-kib",
+            format!("{:.1}", b as f64 / f64::from(1 << 10)),
+        ),
+        b => {
+            Sentence::new("doctor-size-bytes").number("count", i64::try_from(b).unwrap_or(i64::MAX))
+        }
     }
 }

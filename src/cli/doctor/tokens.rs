@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 
 use super::report::Report;
-use crate::config::Config;
+use crate::cli::lang::lang;
+use crate::config::{Config, Sentence};
 use crate::hub::{Hub, HubClient, HubError, WhoAmI, credential_key};
 use crate::monitor::{Severity, TokenVerdict};
 
@@ -17,13 +18,14 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
     owners.sort_by_key(|o| o.to_ascii_lowercase());
     owners.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
     if owners.is_empty() {
-        report.info("no owner to check");
+        report.info(Sentence::new("doctor-no-owner"));
         return;
     }
     let hub = match HubClient::for_config(config) {
         Ok(hub) => hub,
         Err(e) => {
-            report.problem(format!("cannot build the Hub client: {}", e.summary()));
+            // The summary is the hub module's sentence, English until it has ids.
+            report.problem(Sentence::new("doctor-hub-client").text("why", e.summary()));
             return;
         }
     };
@@ -32,14 +34,11 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
         let (Some(token), Some(from)) = (config.token_for(owner), config.token_source(owner))
         else {
             let verdict = TokenVerdict::judge(owner, None);
-            print(
-                report,
-                &verdict,
-                format!(
-                    "{owner}: {}",
-                    verdict.sentence_in(crate::cli::lang::lang(), owner)
-                ),
-            );
+            let judged = verdict.sentence_in(lang(), owner);
+            let line = Sentence::new("doctor-token-line")
+                .text("owner", owner)
+                .text("verdict", judged);
+            print(report, &verdict, line);
             continue;
         };
         let key = credential_key(Some(token));
@@ -50,27 +49,40 @@ pub(super) async fn check(report: &mut Report, config: &Config) {
         let verdict = TokenVerdict::judge(owner, Some(answer));
         // What whoami said, before the judgment of it (never the token itself).
         let seen = match answer {
-            Ok(me) => format!(
-                "{owner}: token from {from}; whoami: {} ({}), role {}",
-                me.name,
-                me.kind,
-                me.token_role.as_deref().unwrap_or("unknown")
-            ),
-            Err(_) => format!("{owner}: token from {from}"),
+            Ok(me) => Sentence::new("doctor-token-whoami")
+                .text("name", &me.name)
+                .part("kind", kind(&me.kind))
+                .part("role", role(me.token_role.as_deref())),
+            Err(_) => Sentence::new("doctor-token-unasked"),
         };
-        print(
-            report,
-            &verdict,
-            format!(
-                "{seen}: {}",
-                verdict.sentence_in(crate::cli::lang::lang(), owner)
-            ),
-        );
+        let line = Sentence::new("doctor-token-seen")
+            .text("owner", owner)
+            .text("from", from)
+            .part("seen", seen)
+            .text("verdict", verdict.sentence_in(lang(), owner));
+        print(report, &verdict, line);
+    }
+}
+
+/// What whoami calls the account: a user or an organization; another word as it came.
+fn kind(kind: &str) -> Sentence {
+    match kind {
+        "user" => Sentence::new("doctor-kind-user"),
+        "org" => Sentence::new("doctor-kind-org"),
+        other => Sentence::new("config-outside").text("text", other),
+    }
+}
+
+/// The token's role as the Hub names it (`read`, `write`, `fineGrained`: codes).
+fn role(role: Option<&str>) -> Sentence {
+    match role {
+        Some(role) => Sentence::new("config-outside").text("text", role),
+        None => Sentence::new("doctor-role-unknown"),
     }
 }
 
 /// One owner's line, marked by what the shared judgment says it means for doctor.
-fn print(report: &mut Report, verdict: &TokenVerdict, line: String) {
+fn print(report: &mut Report, verdict: &TokenVerdict, line: Sentence) {
     match verdict.severity(Severity::Warning) {
         Severity::Fine => report.ok(line),
         Severity::Warning => report.warn(line),

@@ -14,7 +14,8 @@ use std::path::PathBuf;
 use secrecy::SecretString;
 use url::Url;
 
-use super::super::{ConfigError, err};
+use super::super::{ConfigError, Sentence, err};
+use super::{needed_with, unparsed_url};
 
 const KEY: &str = "SMTP_URL";
 
@@ -63,24 +64,27 @@ pub fn from_vars(var: &impl Fn(&str) -> Option<String>) -> Result<Option<Email>,
     let Some(text) = var(KEY) else {
         for other in ["ALERT_EMAIL_FROM", "ALERT_EMAIL_TO", "SMTP_CA_FILE"] {
             if var(other).is_some() {
-                return Err(err(other, "is set but SMTP_URL is not"));
+                return Err(err(other, Sentence::new("config-email-without-smtp")));
             }
         }
         return Ok(None);
     };
     let (host, port, tls, user, password) = parse_url(&text)?;
-    let from = var("ALERT_EMAIL_FROM")
-        .ok_or_else(|| err("ALERT_EMAIL_FROM", "is needed with SMTP_URL"))?;
+    let from =
+        var("ALERT_EMAIL_FROM").ok_or_else(|| err("ALERT_EMAIL_FROM", needed_with("SMTP_URL")))?;
     check_address("ALERT_EMAIL_FROM", &from)?;
     let to: Vec<String> = var("ALERT_EMAIL_TO")
-        .ok_or_else(|| err("ALERT_EMAIL_TO", "is needed with SMTP_URL"))?
+        .ok_or_else(|| err("ALERT_EMAIL_TO", needed_with("SMTP_URL")))?
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect();
     if to.is_empty() {
-        return Err(err("ALERT_EMAIL_TO", "names no address"));
+        return Err(err(
+            "ALERT_EMAIL_TO",
+            Sentence::new("config-email-no-address"),
+        ));
     }
     for address in &to {
         check_address("ALERT_EMAIL_TO", address)?;
@@ -103,34 +107,39 @@ type Parts = (String, u16, SmtpTls, Option<String>, Option<SecretString>);
 /// Host, port, TLS mode and credentials of `SMTP_URL`. No error repeats the text: it
 /// holds the password.
 fn parse_url(text: &str) -> Result<Parts, ConfigError> {
-    let url = Url::parse(text).map_err(|e| err(KEY, format!("is not a URL ({e})")))?;
+    let url = Url::parse(text).map_err(|e| err(KEY, unparsed_url(e)))?;
     let host = match url.host() {
         Some(url::Host::Ipv6(ip)) => ip.to_string(),
         Some(host) => host.to_string(),
-        None => return Err(err(KEY, "has no host")),
+        None => return Err(err(KEY, Sentence::new("config-url-no-host"))),
     };
     let (mut tls, default_port) = match url.scheme() {
         "smtp" => (SmtpTls::StartTls, 587),
         "smtps" => (SmtpTls::Wrapper, 465),
-        _ => return Err(err(KEY, "must start with smtp:// or smtps://")),
+        _ => return Err(err(KEY, Sentence::new("config-smtp-scheme"))),
     };
     for (name, value) in url.query_pairs() {
         match (name.as_ref(), value.as_ref()) {
             ("tls", "none") if tls == SmtpTls::StartTls => tls = SmtpTls::None,
-            ("tls", "none") => return Err(err(KEY, "smtps:// cannot have tls=none")),
+            ("tls", "none") => return Err(err(KEY, Sentence::new("config-smtps-tls-none"))),
             ("tls", "starttls" | "required") => {}
-            _ => return Err(err(KEY, format!("has an unknown option {name:?}"))),
+            _ => {
+                let option = format!("{name:?}");
+                return Err(err(
+                    KEY,
+                    Sentence::new("config-smtp-option").text("option", option),
+                ));
+            }
         }
     }
     if tls == SmtpTls::None && !is_loopback(&host) {
         return Err(err(
             KEY,
-            format!("tls=none is allowed for a loopback host only, not {host}"),
+            Sentence::new("config-smtp-tls-none-remote").text("host", &host),
         ));
     }
-    let decode = |s: &str| {
-        percent_decode(s).ok_or_else(|| err(KEY, "has a user or password that is not UTF-8"))
-    };
+    let decode =
+        |s: &str| percent_decode(s).ok_or_else(|| err(KEY, Sentence::new("config-smtp-not-utf8")));
     let user = match url.username() {
         "" => None,
         name => Some(decode(name)?),
@@ -141,7 +150,7 @@ fn parse_url(text: &str) -> Result<Parts, ConfigError> {
         .transpose()?
         .map(SecretString::from);
     if password.is_some() && user.is_none() {
-        return Err(err(KEY, "has a password but no user"));
+        return Err(err(KEY, Sentence::new("config-smtp-password-no-user")));
     }
     Ok((
         host,
@@ -179,7 +188,11 @@ fn percent_decode(text: &str) -> Option<String> {
 fn check_address(key: &'static str, text: &str) -> Result<(), ConfigError> {
     let bad = text.chars().any(|c| c.is_control()) || !text.contains('@') || text.len() > 320;
     if bad {
-        return Err(err(key, format!("{text:?} is not an e-mail address")));
+        let value = format!("{text:?}");
+        return Err(err(
+            key,
+            Sentence::new("config-not-an-address-mail").text("value", value),
+        ));
     }
     Ok(())
 }

@@ -198,7 +198,7 @@ fn user_password_alone_signs_in_as_admin_with_a_warning_never_a_default_password
     let no_password = load(&[("USER_NAME", "admin")]).unwrap_err();
     assert_eq!(no_password.key, "WEB_PASSWORD_HASH");
     assert!(
-        no_password.message.starts_with("USER_NAME is set"),
+        no_password.message().starts_with("USER_NAME is set"),
         "{no_password}"
     );
     // HF_PASSWORD alone has no default user: its tool had none.

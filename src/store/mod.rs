@@ -54,9 +54,9 @@ pub use health::{WriteHealth, WriteStatus};
 
 pub use actions::{ActionRow, NewAction};
 pub use aggregates::{BarFrame, Mark, Rollup, UptimeWindows, UsageCell};
-pub use gaps::DayRow;
 pub use audit::{AuditEntry, AuditRow, ConfirmationRow, DestinationState};
 pub use checks::CheckRow;
+pub use gaps::DayRow;
 pub use gaps::{DayUptime, Gap, UNKNOWN_ABOVE};
 pub use incidents::IncidentRow;
 pub use leader::{Fence, LeaderRow, Leadership};

@@ -238,7 +238,12 @@ fn band_start(mark: Mark, otherwise: i64) -> i64 {
 
 /// Reads `table` from bucket `from` on into `into` by Space (row by row, never the
 /// whole table at once), then sorts what came out of order.
-async fn add_rows(into: &mut Rows, store: &Store, table: Rollup, from: i64) -> Result<(), StoreError> {
+async fn add_rows(
+    into: &mut Rows,
+    store: &Store,
+    table: Rollup,
+    from: i64,
+) -> Result<(), StoreError> {
     let mut unsorted = HashSet::new();
     store
         .each_rollup_row(table, from, |space, row| {
@@ -361,7 +366,10 @@ impl Mirror {
         let frame = BarFrame::at(now_ms, super::BAR_DAYS, &self.spans, self.mark.cycle);
         let mut uptime = HashMap::with_capacity(self.daily.len().max(self.hourly.len()));
         for (space, daily) in &self.daily {
-            let hourly = self.hourly.get(space).map_or(&[][..], |rows| rows.as_slice());
+            let hourly = self
+                .hourly
+                .get(space)
+                .map_or(&[][..], |rows| rows.as_slice());
             if let Some(figures) = windows.uptime(hourly, daily) {
                 uptime.insert(space.clone(), figures);
             }

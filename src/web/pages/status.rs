@@ -99,9 +99,10 @@ fn banner(d: &StatusData) -> Markup {
 }
 
 fn bar<'a>(d: &'a StatusData, row: &SpaceRow) -> std::borrow::Cow<'a, [DayUptime]> {
-    d.bars
-        .get(&row.id.key())
-        .map_or(std::borrow::Cow::Borrowed(&d.empty_bar[..]), std::borrow::Cow::Owned)
+    d.bars.get(&row.id.key()).map_or(
+        std::borrow::Cow::Borrowed(&d.empty_bar[..]),
+        std::borrow::Cow::Owned,
+    )
 }
 
 /// A Space that needs attention: what is wrong, since when.

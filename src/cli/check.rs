@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::{EXIT_UNCHECKED, exit_status, oneshot, render};
 use crate::app::{App, BuildError, Purpose};
-use crate::config::{Config, MAX_RUN_TIMEOUT};
+use crate::config::MAX_RUN_TIMEOUT;
 use crate::domain::{SpaceIdError, WatchTarget};
 
 #[derive(Debug, Args)]
@@ -56,7 +56,7 @@ pub(super) fn parse_timeout(text: &str) -> Result<Duration, BadTimeout> {
 }
 
 pub async fn run(args: CheckArgs) -> u8 {
-    let config = match Config::from_env() {
+    let config = match super::config() {
         Ok(config) => config,
         Err(e) => return BuildError::from(e).report(),
     };

@@ -27,6 +27,7 @@ mod fake_telegram_selftest;
 mod hub_client;
 mod hub_events;
 mod i18n_cli;
+mod i18n_help;
 mod listing_overlap;
 mod memory;
 mod older_tools_env;

@@ -798,3 +798,6 @@ cli-usage-unexpected-value = unexpected value '{ $value }' for '{ $arg }' found;
 cli-usage-other = the command line is not valid
 cli-usage-similar = tip: a similar one exists: { $names }
 cli-usage-more = For more information, try '{ $flag }'.
+cli-usage-invalid-value-because = invalid value '{ $value }' for '{ $arg }': { $reason }
+cli-bad-timeout = "{ $value }" is not a duration from 1s to 24h (e.g. 30m)
+cli-bad-lang-tag = "{ $value }" is not a language tag (e.g. en, zh-CN)

@@ -738,3 +738,6 @@ cli-usage-unexpected-value = '{ $arg }' 多出了值 '{ $value }'，不需要更
 cli-usage-other = 命令行参数有误
 cli-usage-similar = 提示：有相近的：{ $names }
 cli-usage-more = 更多信息请运行 '{ $flag }'。
+cli-usage-invalid-value-because = '{ $arg }' 的值 '{ $value }' 无效：{ $reason }
+cli-bad-timeout = "{ $value }" 不是 1s 到 24h 之间的时长（例如 30m）
+cli-bad-lang-tag = "{ $value }" 不是语言标签（例如 en、zh-CN）

@@ -43,10 +43,22 @@ fn parse_target(text: &str) -> Result<WatchTarget, SpaceIdError> {
     WatchTarget::parse(text)
 }
 
-/// A `--timeout` that is not a duration from 1s to 24h.
-#[derive(Debug, thiserror::Error)]
-#[error("\"{0}\" is not a duration from 1s to 24h (e.g. 30m)")]
+/// A `--timeout` that is not a duration from 1s to 24h, said in the process's language
+/// (clap prints it while parsing, before any configuration).
+#[derive(Debug)]
 pub(super) struct BadTimeout(String);
+
+impl std::fmt::Display for BadTimeout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::t!(
+            super::lang::lang(),
+            "cli-bad-timeout",
+            value = self.0.as_str()
+        ))
+    }
+}
+
+impl std::error::Error for BadTimeout {}
 
 pub(super) fn parse_timeout(text: &str) -> Result<Duration, BadTimeout> {
     crate::domain::parse_duration(text)

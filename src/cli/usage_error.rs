@@ -3,10 +3,10 @@
 //! (colours included); any other language is written here from the error's kind and
 //! context, without colour.
 //!
-//! What stays English: the reason a value parser gives (`--timeout x`: "is not a
-//! duration …", written by the parser in its own file) and clap's rare extra tips
-//! ("to pass '--x' as a value, use '-- --x'"), which are left out rather than shown
-//! half translated.
+//! The reason a value parser gives is its own (`--timeout x`, `report --lang x` say it
+//! in this language; a malformed `owner/name` is still explained in English, as in
+//! chat). clap's rare extra tips ("to pass '--x' as a value, use '-- --x'") are left
+//! out rather than shown half translated.
 
 use clap::builder::StyledStr;
 use clap::error::{ContextKind, ContextValue, Error, ErrorFormatter, ErrorKind};
@@ -32,6 +32,9 @@ pub(super) const IDS: &[&str] = &[
     "cli-usage-unknown-subcommand",
     "cli-usage-value-required",
     "cli-usage-invalid-value",
+    "cli-usage-invalid-value-because",
+    "cli-bad-timeout",
+    "cli-bad-lang-tag",
     "cli-usage-possible-values",
     "cli-usage-missing",
     "cli-usage-conflict",
@@ -104,13 +107,16 @@ fn message<F: ErrorFormatter>(error: &Error<F>, lang: Lang) -> String {
             }
             out
         }
-        ErrorKind::ValueValidation => {
-            let mut out = t!(lang, "cli-usage-invalid-value", value = value, arg = arg);
-            if let Some(source) = std::error::Error::source(error) {
-                out.push_str(&format!(": {source}"));
-            }
-            out
-        }
+        ErrorKind::ValueValidation => match std::error::Error::source(error) {
+            Some(reason) => t!(
+                lang,
+                "cli-usage-invalid-value-because",
+                value = value,
+                arg = arg,
+                reason = reason.to_string()
+            ),
+            None => t!(lang, "cli-usage-invalid-value", value = value, arg = arg),
+        },
         ErrorKind::MissingRequiredArgument => {
             let mut out = t!(lang, "cli-usage-missing");
             if let Some(missing) = error.get(ContextKind::InvalidArg) {

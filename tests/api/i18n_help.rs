@@ -66,6 +66,7 @@ const NAMES: &[&str] = &[
     "Discord",
     "m",
     "bogus",
+    "soon",
 ];
 
 /// The English words of `text` that are not names.
@@ -201,7 +202,17 @@ async fn usage_errors_are_in_chinese_and_keep_their_exit_status() {
         "{}",
         missing.stderr
     );
-    for stderr in [&run.stderr, &missing.stderr] {
+    // A value the parser refuses: its reason in Chinese too, the value as typed.
+    let timeout = zh.run(&["check", "--repair", "--timeout", "soon"]).await;
+    assert_eq!(timeout.code, 2);
+    assert!(
+        timeout.stderr.starts_with(
+            "错误：'--timeout <时长>' 的值 'soon' 无效：\"soon\" 不是 1s 到 24h 之间的时长"
+        ),
+        "{}",
+        timeout.stderr
+    );
+    for stderr in [&run.stderr, &missing.stderr, &timeout.stderr] {
         let english = stray(stderr);
         assert!(english.is_empty(), "English {english:?} in\n{stderr}");
     }

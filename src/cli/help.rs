@@ -77,8 +77,9 @@ pub(super) const CHROME: &[&str] = &[
     "cli-help-arg-help-command",
 ];
 
-/// The command line as `lang` shows it in `--help` (and, outside English, in the usage
-/// lines of clap's errors).
+/// The command line as `lang` shows it in `--help` and in the usage lines of clap's
+/// errors. Built only when one of those is shown (`cli::parse`); in English it equals
+/// the derive's (`english_help_is_the_derives_byte_for_byte`).
 pub(super) fn command(lang: Lang) -> Command {
     let english = lang == Lang::EN;
     // Chinese is wrapped here; clap then only indents it (see `wrap`).

@@ -19,7 +19,7 @@ mod usage_error;
 
 use std::path::Path;
 
-use clap::{FromArgMatches, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::app::BuildError;
 use crate::config::{Config, ConfigError};
@@ -182,16 +182,24 @@ impl From<dotenvy::Error> for DotenvError {
 
 /// The command line, with `--help` and clap's errors in the process's language. It is
 /// read before `.env` (a broken `.env` must not hide `--help`), so they follow the
-/// environment only: `SPACEWARDEN_LANG`, else the POSIX locale.
+/// environment only: `SPACEWARDEN_LANG`, else the POSIX locale. A command line that
+/// parses never loads a message: only help or a mistake is parsed again, translated.
 pub fn parse() -> Cli {
-    let lang = lang::lang();
-    let parsed = help::command(lang)
+    let parsed = Cli::command()
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches));
-    match parsed {
-        Ok(cli) => cli,
-        Err(e) if lang == crate::i18n::Lang::EN => e.exit(),
-        Err(e) => e.apply::<usage_error::Localized>().exit(),
+    let error = match parsed {
+        Ok(cli) => return cli,
+        Err(error) => error,
+    };
+    let lang = lang::lang();
+    if lang == crate::i18n::Lang::EN || error.kind() == clap::error::ErrorKind::DisplayVersion {
+        error.exit()
+    }
+    match help::command(lang).try_get_matches() {
+        Err(translated) => translated.apply::<usage_error::Localized>().exit(),
+        // The same arguments cannot parse now; shown as clap said it if they did.
+        Ok(_) => error.exit(),
     }
 }
 

@@ -16,8 +16,8 @@ fn shown(cmd: Command, args: &[&str]) -> String {
     }
 }
 
-/// English `--help` is clap's own from the doc comments, byte for byte: the README
-/// quotes it, and the en file's texts must say the same.
+/// English `--help` is clap's own from the doc comments (what `cli::parse` shows
+/// without loading the messages), and the en file's texts say the same, byte for byte.
 #[test]
 fn english_help_is_the_derives_byte_for_byte() {
     let mut cases: Vec<Vec<&str>> = vec![vec!["--help"], vec!["-h"], vec!["-V"], vec!["help"]];

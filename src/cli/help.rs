@@ -121,12 +121,16 @@ pub(super) fn command(lang: Lang) -> Command {
 /// Where clap starts a help text set on the line below its flag (`next_line_help`).
 const NEXT_LINE: usize = 10;
 
-/// clap's width for help: `COLUMNS`, else 100 (what clap takes when it cannot ask the
-/// terminal, as under a pipe).
+/// The width clap wraps help to: the terminal's, else `COLUMNS`, else 100 (as under a
+/// pipe), as clap finds it.
 fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<usize>().ok())
+    terminal_size::terminal_size()
+        .map(|(w, _)| usize::from(w.0))
+        .or_else(|| {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse::<usize>().ok())
+        })
         .filter(|&c| c > NEXT_LINE + 20)
         .unwrap_or(100)
 }

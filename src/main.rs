@@ -3,12 +3,12 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use spacewarden::cli::{self, Cli, EXIT_CONFIG};
+use spacewarden::cli::{self, EXIT_CONFIG};
 
 fn main() -> ExitCode {
     limit_malloc_arenas();
-    let cli = Cli::parse();
+    // `--help` and clap's errors in SPACEWARDEN_LANG (else the POSIX locale).
+    let cli = cli::parse();
     // `.env` fills in what the environment does not set; a broken file is an error.
     if let Err(e) = cli::load_dotenv() {
         let lang = spacewarden::config::Locale::from_process_env().lang;

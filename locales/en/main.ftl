@@ -926,3 +926,83 @@ doctor-size-bytes = { $count ->
 build-log-filter = "{ $value }" is not a log filter ({ $why })
 build-log-install = cannot start logging: { $why }
 config-cron-near = near "{ $field }"
+
+## i18n-help
+
+# `--help` (src/cli/help.rs). English must say what the doc comments say, byte for
+# byte (a test compares the two); no final full stop on a one-line text (clap drops it).
+cli-help-about = spacewarden keeps Hugging Face Spaces alive: it checks every watched Space through the Hub API and by probing its app, and records every result in SQLite
+cli-help-cmd-run = Run the daemon (the default): check on CHECK_SCHEDULE, repair what is broken (restart, then factory rebuild, then give up and alert), wake sleeping Spaces, deliver alerts (stdout, ALERT_WEBHOOK_URL), and serve the status page, the JSON API (with API_KEY) and /metrics on PORT [default: 7860]. Stops cleanly on SIGTERM/Ctrl-C; re-reads SPACEWARDEN_CONFIG and .env on SIGHUP. One daemon per SQLite file: a second on the same DATABASE_URL exits 2, naming the first
+cli-help-cmd-check = Check every watched Space once, print the result, store it (not beside a running daemon on the same SQLite file, which must see changes first), and exit with a status for cron or CI: 0 all fine; 1 a Space is down, degraded or has a broken configuration; 2 a configuration or authentication problem; 3 some Space could not be checked (the Hub was unreachable). No chat token is needed, and public Spaces need no HF token. With --repair, also repair and wake as the daemon does, wait for the outcomes (at most --timeout), deliver the alerts, and print and exit on the final state: the keep-alive job for cron or GitHub Actions
+cli-help-cmd-report = Write a static site from the store, for GitHub Pages or any file host: index.html (the status page: verdicts, uptime, incidents, actions; read-only, no outside assets), data.json (the same facts as JSON) and, with --space-pages, a page per Space. Exits 0 when written, 1 when the store cannot be read or the files cannot be written, 2 for a configuration problem
+cli-help-cmd-restart = Restart one Space now, as a person asking (recorded and audited with the actor `cli`; no automatic cap holds it back), wait for the outcome (at most --timeout), deliver the alerts, print the outcome, and exit 0 when the Space is back, 1 when it is not. Refused with exit 2 while a daemon holds the database: ask the daemon
+cli-help-cmd-rebuild = Factory-rebuild one Space now (no build cache), as `restart` does a restart
+cli-help-cmd-healthcheck = Ask the running daemon's /healthz on 127.0.0.1:PORT and exit 0 when it answers 200, 1 otherwise (the container's HEALTHCHECK: the image has no curl)
+cli-help-cmd-doctor = Print what was understood from the environment, .env and SPACEWARDEN_CONFIG (watch list and where each entry came from, aliases read, warnings), then check it without acting on any Space: each owner's token (whoami), the chat bots, that each alert destination can be reached (a connect only), and the store. Exits 0 when nothing would fail, 1 otherwise (a configuration run would refuse included)
+cli-help-cmd-hash-password = Read a password from stdin and print its argon2 hash (a PHC string) for WEB_PASSWORD_HASH, which turns on sign-in on the page with WEB_USERNAME
+cli-help-cmd-test-alert = Send one clearly marked test alert through the outbox to DESTINATION (or every configured one) and print, per destination, delivered or failed and why. Exit 0 when all delivered, 1 otherwise, 2 for a configuration problem
+cli-help-arg-check-json = Print one JSON array (an object per Space) instead of a table
+cli-help-arg-check-space = Check this Space (owner/name, or owner/* for all of an owner's Spaces) instead of the configured watch list. Repeat for several
+cli-help-arg-check-repair = Then repair what is broken as the daemon does (restart, factory rebuild, give up and alert; the same caps; recorded as done by `cli`), wake sleeping Spaces with keep-alive on, wait for the outcomes, deliver the alerts raised (ALERT lines on stderr, ALERT_WEBHOOK_URL, Telegram, Discord: sending only, no bot is started), and print and exit on the final state. Progress goes to stderr
+cli-help-arg-check-timeout = How long `--repair` may take in all, alert delivery included (e.g. 30m, 1h30m, 900). Repairs still running then are resumed by the next run; undelivered alerts stay queued for it. [default: GLOBAL_TIMEOUT_SECONDS, else 30m]
+cli-help-arg-report-out = Write the site into this directory (created when missing; files of an earlier report are replaced, others left alone)
+cli-help-arg-report-space-pages = Also write a page per watched Space (space/OWNER/NAME.html, lowercase), linked from the index
+cli-help-arg-report-lang = Write the site in this language (`en`, `zh-CN`; `zh`, `zh-Hans` and other Chinese tags are `zh-CN`, a tag without a file `en`). [default: SPACEWARDEN_LANG, else the POSIX locale]
+cli-help-arg-action-space = The Space (owner/name). It need not be in SPACES: the command line names it, as `check --space` does
+cli-help-arg-action-timeout = How long to wait for the outcome, alert delivery included (e.g. 30m, 1h30m, 900). A repair still running then is left to the next run or the daemon, which resume it by polling. [default: GLOBAL_TIMEOUT_SECONDS, else 30m]
+cli-help-arg-test-alert-destination = One destination (`slack`, `email`, `telegram:<chat id>`, …); every configured one but the log when left out
+cli-help-environment =
+    Configuration comes from the environment (a .env file in the working directory is read
+    when present):
+      HF_TOKEN              Hub token for every owner without its own (alias: HF_API_TOKEN)
+      HF_USER               owner:token,owner2:token2 (empty token: use HF_TOKEN)
+      SPACES                comma list of owner/name or owner/*
+      SPACE_LIST, USERNAME  migration: bare names in SPACE_LIST get USERNAME as owner
+      HF_USERNAMES          migration, when SPACES is unset: owners, each watched as owner/*
+      REPO_ID               migration (keep-alive workflow): one owner/name added to the watch list
+      HF_ENDPOINT           the Hub [default: https://huggingface.co]
+      HF_SPACES_API_URL     live-metrics host [default: https://api.hf.space]
+      HF_APP_URL_TEMPLATE   where an app answers [default: https://{"{"}subdomain{"}"}.hf.space]
+      HF_TIMEOUT            timeout of each Hub request [default: 15s]
+      CHECK_SCHEDULE        cron, 5 fields (minute first) or 6 (seconds first) [default: */5 * * * *]
+      DATABASE_URL          the store [default: sqlite://spacewarden.db]
+      SPACEWARDEN_CONFIG    TOML file with per-Space probe settings
+      GLOBAL_TIMEOUT_SECONDS  the default --timeout of check --repair, restart and rebuild
+    {"                        ["}default: 1800]
+      RUST_LOG              log filter [default: info]
+    Chat, alert and HTTP settings (TELEGRAM_*, DISCORD_*, ALERT_WEBHOOK_URL, the alert channels
+    DINGTALK_*, FEISHU_*, WECOM_*, SERVERCHAN_*, PUSHPLUS_*, BARK_*, NTFY_*, GOTIFY_*, API_KEY,
+    PORT, WEB_USERNAME, WEB_PASSWORD_HASH, TRUSTED_PROXIES, WEB_LIVE_STREAMS) are listed in the
+    README; `spacewarden doctor` prints what was understood of them.
+# clap's own words outside English (in English clap writes these itself).
+cli-help-usage = Usage:
+cli-help-heading-commands = Commands
+cli-help-heading-arguments = Arguments
+cli-help-heading-options = Options
+cli-help-value-command = COMMAND
+cli-help-value-options = OPTIONS
+cli-help-value-duration = DURATION
+cli-help-value-dir = DIR
+cli-help-value-tag = TAG
+cli-help-value-destination = DESTINATION
+cli-help-flag-help = Print help
+cli-help-flag-version = Print version
+cli-help-cmd-help = Print this message or the help of the given subcommand(s)
+cli-help-arg-help-command = Print help for the subcommand(s)
+# clap's errors for a bad command line (outside English; clap writes English itself).
+cli-usage-error = error:
+cli-usage-unknown-argument = unexpected argument '{ $arg }' found
+cli-usage-unknown-subcommand = unrecognized subcommand '{ $command }'
+cli-usage-value-required = a value is required for '{ $arg }' but none was supplied
+cli-usage-invalid-value = invalid value '{ $value }' for '{ $arg }'
+cli-usage-possible-values = {"["}possible values: { $values }]
+cli-usage-missing = the following required arguments were not provided:
+cli-usage-conflict = the argument '{ $arg }' cannot be used with { $other }
+cli-usage-repeated = the argument '{ $arg }' cannot be used multiple times
+cli-usage-unexpected-value = unexpected value '{ $value }' for '{ $arg }' found; no more were expected
+cli-usage-other = the command line is not valid
+cli-usage-similar = tip: a similar one exists: { $names }
+cli-usage-more = For more information, try '{ $flag }'.
+cli-usage-invalid-value-because = invalid value '{ $value }' for '{ $arg }': { $reason }
+cli-bad-timeout = "{ $value }" is not a duration from 1s to 24h (e.g. 30m)
+cli-bad-lang-tag = "{ $value }" is not a language tag (e.g. en, zh-CN)

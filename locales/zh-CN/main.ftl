@@ -862,3 +862,81 @@ doctor-size-bytes = { $count } 字节
 build-log-filter = “{ $value }”不是日志过滤规则（{ $why }）
 build-log-install = 无法启动日志：{ $why }
 config-cron-near = 在“{ $field }”附近
+
+## i18n-help
+
+# `--help`（src/cli/help.rs）。命令名、选项名、变量名保持英文原样；
+# 单行说明末尾不加句号（与英文一致）。
+cli-help-about = spacewarden 让 Hugging Face Space 保持在线：通过 Hub API 和探测应用来检查每个监控的 Space，并把每次结果记录到 SQLite
+cli-help-cmd-run = 运行守护进程（默认）：按 CHECK_SCHEDULE 检查，修复故障（先重启，再恢复出厂重建，仍不行则放弃并告警），唤醒休眠的 Space，发送告警（标准输出、ALERT_WEBHOOK_URL），并在 PORT（默认 7860）上提供状态页、JSON API（需 API_KEY）和 /metrics。收到 SIGTERM 或 Ctrl-C 时正常停止；收到 SIGHUP 时重新读取 SPACEWARDEN_CONFIG 和 .env。每个 SQLite 文件只能有一个守护进程：同一 DATABASE_URL 上再启动一个会以退出码 2 退出，并指出已在运行的那个
+cli-help-cmd-check = 把每个监控的 Space 检查一次，打印结果并保存（不要与使用同一 SQLite 文件的守护进程同时运行，它得先看到变化），再用退出码告诉 cron 或 CI 结果：0 全部正常；1 有 Space 故障、降级或配置错误；2 配置或认证有问题；3 有 Space 无法检查（连不上 Hub）。不需要聊天机器人的令牌，公开的 Space 也不需要 HF 令牌。加上 --repair 时，还会像守护进程一样修复和唤醒，等待结果（最长 --timeout），发送告警，并按最终状态打印和退出：可作为 cron 或 GitHub Actions 的保活任务
+cli-help-cmd-report = 根据数据库生成静态网站，用于 GitHub Pages 或任何文件托管：index.html（状态页：判定、在线率、故障、操作；只读，不引用外部资源）、data.json（同样的内容，JSON 格式），加上 --space-pages 时每个 Space 一页。写入成功退出码为 0，无法读取数据库或无法写入文件为 1，配置有问题为 2
+cli-help-cmd-restart = 立即重启一个 Space，如同有人提出请求（以操作者 cli 记录并审计；不受自动修复的上限约束），等待结果（最长 --timeout），发送告警，打印结果；Space 恢复时退出码为 0，未恢复为 1。守护进程占用数据库时会以退出码 2 拒绝：请改为向守护进程请求
+cli-help-cmd-rebuild = 立即恢复出厂重建一个 Space（不使用构建缓存），其余与 restart 的重启相同
+cli-help-cmd-healthcheck = 访问正在运行的守护进程的 /healthz（127.0.0.1:PORT），返回 200 时退出码为 0，否则为 1（容器的 HEALTHCHECK：镜像里没有 curl）
+cli-help-cmd-doctor = 打印从环境变量、.env 和 SPACEWARDEN_CONFIG 读取到的配置（监控列表及每项的来源、读取到的别名、警告），然后检查配置，但不操作任何 Space：每个所有者的令牌（whoami）、聊天机器人、每个告警目标能否连通（只建立连接）以及数据库。没有会导致失败的问题时退出码为 0，否则为 1（包括会被拒绝运行的配置）
+cli-help-cmd-hash-password = 从标准输入读取密码，打印其 argon2 哈希（PHC 字符串），用于 WEB_PASSWORD_HASH；与 WEB_USERNAME 一起开启页面登录
+cli-help-cmd-test-alert = 通过发件箱向 DESTINATION（或所有已配置的目标）发送一条明确标注的测试告警，并逐个目标打印已送达或失败及原因。全部送达时退出码为 0，否则为 1，配置有问题为 2
+cli-help-arg-check-json = 打印一个 JSON 数组（每个 Space 一个对象），而不是表格
+cli-help-arg-check-space = 检查这个 Space（owner/name，或 owner/* 表示该所有者的全部 Space），代替配置的监控列表。可重复多次
+cli-help-arg-check-repair = 然后像守护进程一样修复故障（重启、恢复出厂重建、放弃并告警；上限相同；以 cli 的名义记录），唤醒开启了保活的休眠 Space，等待结果，发送产生的告警（标准错误输出上的 ALERT 行、ALERT_WEBHOOK_URL、Telegram、Discord：只发送，不启动机器人），并按最终状态打印和退出。进度输出到标准错误
+cli-help-arg-check-timeout = --repair 总共最多用多长时间，包括发送告警（例如 30m、1h30m、900）。届时仍在进行的修复由下次运行继续；未发出的告警留待下次发送。（默认：GLOBAL_TIMEOUT_SECONDS，否则 30m）
+cli-help-arg-report-out = 把网站写入此目录（不存在时创建；替换之前报告的文件，其他文件不动）
+cli-help-arg-report-space-pages = 同时为每个监控的 Space 写一页（space/OWNER/NAME.html，小写），从首页链接过去
+cli-help-arg-report-lang = 网站使用的语言（en、zh-CN；zh、zh-Hans 等中文标签都算 zh-CN，没有对应文件的标签算 en）。（默认：SPACEWARDEN_LANG，否则 POSIX 语言环境）
+cli-help-arg-action-space = 要操作的 Space（owner/name）。它不必在 SPACES 里：由命令行指定，与 check --space 相同
+cli-help-arg-action-timeout = 最多等待结果多长时间，包括发送告警（例如 30m、1h30m、900）。届时仍在进行的修复交给下次运行或守护进程，它们会轮询继续。（默认：GLOBAL_TIMEOUT_SECONDS，否则 30m）
+cli-help-arg-test-alert-destination = 一个目标（slack、email、telegram:<聊天 id> 等）；省略时发往除日志外所有已配置的目标
+cli-help-environment =
+    配置来自环境变量（工作目录中有 .env 文件时也会读取）：
+      HF_TOKEN              没有自己令牌的所有者使用的 Hub 令牌（别名：HF_API_TOKEN）
+      HF_USER               owner:token,owner2:token2（令牌为空：使用 HF_TOKEN）
+      SPACES                逗号分隔的 owner/name 或 owner/*
+      SPACE_LIST, USERNAME  迁移用：SPACE_LIST 中只有名字的项以 USERNAME 为所有者
+      HF_USERNAMES          迁移用，SPACES 未设置时：所有者列表，每个按 owner/* 监控
+      REPO_ID               迁移用（保活工作流）：向监控列表添加一个 owner/name
+      HF_ENDPOINT           Hub 地址（默认：https://huggingface.co）
+      HF_SPACES_API_URL     实时指标的主机（默认：https://api.hf.space）
+      HF_APP_URL_TEMPLATE   应用的访问地址（默认：https://{"{"}subdomain{"}"}.hf.space）
+      HF_TIMEOUT            每个 Hub 请求的超时（默认：15s）
+      CHECK_SCHEDULE        cron，5 个字段（分钟在前）或 6 个（秒在前）（默认：*/5 * * * *）
+      DATABASE_URL          数据库（默认：sqlite://spacewarden.db）
+      SPACEWARDEN_CONFIG    每个 Space 探测设置的 TOML 文件
+      GLOBAL_TIMEOUT_SECONDS  check --repair、restart 和 rebuild 的默认 --timeout（默认：1800）
+      RUST_LOG              日志过滤（默认：info）
+    聊天、告警和 HTTP 的设置（TELEGRAM_*、DISCORD_*、ALERT_WEBHOOK_URL，告警渠道
+    DINGTALK_*、FEISHU_*、WECOM_*、SERVERCHAN_*、PUSHPLUS_*、BARK_*、NTFY_*、GOTIFY_*，API_KEY、
+    PORT、WEB_USERNAME、WEB_PASSWORD_HASH、TRUSTED_PROXIES、WEB_LIVE_STREAMS）见 README；
+    spacewarden doctor 会打印它们被理解成了什么。
+# clap 自带的词（英文时由 clap 自己写）。
+cli-help-usage = 用法：
+cli-help-heading-commands = 命令
+cli-help-heading-arguments = 参数
+cli-help-heading-options = 选项
+cli-help-value-command = 命令
+cli-help-value-options = 选项
+cli-help-value-duration = 时长
+cli-help-value-dir = 目录
+cli-help-value-tag = 语言标签
+cli-help-value-destination = 目标
+cli-help-flag-help = 打印帮助
+cli-help-flag-version = 打印版本
+cli-help-cmd-help = 打印本帮助，或指定子命令的帮助
+cli-help-arg-help-command = 要打印帮助的子命令
+# 命令行参数有误时 clap 的错误信息（英文时由 clap 自己写）。
+cli-usage-error = 错误：
+cli-usage-unknown-argument = 无法识别的参数 '{ $arg }'
+cli-usage-unknown-subcommand = 无法识别的子命令 '{ $command }'
+cli-usage-value-required = '{ $arg }' 需要一个值，但没有提供
+cli-usage-invalid-value = '{ $arg }' 的值 '{ $value }' 无效
+cli-usage-possible-values = 可选值：{ $values }
+cli-usage-missing = 缺少以下必需的参数：
+cli-usage-conflict = 参数 '{ $arg }' 不能与 { $other } 一起使用
+cli-usage-repeated = 参数 '{ $arg }' 不能重复使用
+cli-usage-unexpected-value = '{ $arg }' 多出了值 '{ $value }'，不需要更多的值
+cli-usage-other = 命令行参数有误
+cli-usage-similar = 提示：有相近的：{ $names }
+cli-usage-more = 更多信息请运行 '{ $flag }'。
+cli-usage-invalid-value-because = '{ $arg }' 的值 '{ $value }' 无效：{ $reason }
+cli-bad-timeout = "{ $value }" 不是 1s 到 24h 之间的时长（例如 30m）
+cli-bad-lang-tag = "{ $value }" 不是语言标签（例如 en、zh-CN）

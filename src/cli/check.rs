@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::{EXIT_UNCHECKED, exit_status, oneshot, render};
 use crate::app::{App, BuildError, Purpose};
-use crate::config::{Config, MAX_RUN_TIMEOUT};
+use crate::config::MAX_RUN_TIMEOUT;
 use crate::domain::{SpaceIdError, WatchTarget};
 
 #[derive(Debug, Args)]
@@ -43,10 +43,22 @@ fn parse_target(text: &str) -> Result<WatchTarget, SpaceIdError> {
     WatchTarget::parse(text)
 }
 
-/// A `--timeout` that is not a duration from 1s to 24h.
-#[derive(Debug, thiserror::Error)]
-#[error("\"{0}\" is not a duration from 1s to 24h (e.g. 30m)")]
+/// A `--timeout` that is not a duration from 1s to 24h, said in the process's language
+/// (clap prints it while parsing, before any configuration).
+#[derive(Debug)]
 pub(super) struct BadTimeout(String);
+
+impl std::fmt::Display for BadTimeout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::t!(
+            super::lang::lang(),
+            "cli-bad-timeout",
+            value = self.0.as_str()
+        ))
+    }
+}
+
+impl std::error::Error for BadTimeout {}
 
 pub(super) fn parse_timeout(text: &str) -> Result<Duration, BadTimeout> {
     crate::domain::parse_duration(text)
@@ -56,7 +68,7 @@ pub(super) fn parse_timeout(text: &str) -> Result<Duration, BadTimeout> {
 }
 
 pub async fn run(args: CheckArgs) -> u8 {
-    let config = match Config::from_env() {
+    let config = match super::config() {
         Ok(config) => config,
         Err(e) => return BuildError::from(e).report(),
     };

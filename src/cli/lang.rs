@@ -1,8 +1,13 @@
-//! The language and zone the command line writes in for people: `SPACEWARDEN_LANG`,
-//! else the POSIX locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), and `TZ`, as
-//! `config::Locale` reads them, taken once from the process's environment after
-//! `.env` is loaded. What scripts read (`check --json`, exit codes) never goes through
-//! here; `report --lang` overrides the language of the files it writes only.
+//! The language and zone the command line writes in for people. One concept, one
+//! reader: `config::Locale` (`SPACEWARDEN_LANG`, else the POSIX locale `LC_ALL`,
+//! `LC_MESSAGES`, `LANG`; and `TZ`). Once a command has loaded its configuration
+//! (after `.env`), `cli::config` sets `config.locale` here and this module only hands
+//! it out. Before that (`--help`, clap's errors, a broken `.env` or configuration) it
+//! is the process's own, read by the same function (`Locale::from_process_env`) and
+//! not kept, so an early read cannot shadow what `.env` says.
+//!
+//! What scripts read (`check --json`, exit codes) never goes through here; `report
+//! --lang` overrides the language of the files it writes only.
 
 use std::sync::OnceLock;
 
@@ -11,9 +16,18 @@ use crate::i18n::Lang;
 
 static LOCALE: OnceLock<Locale> = OnceLock::new();
 
-/// The locale of this run.
+/// Sets this run's locale from its configuration. The first one counts: a reload
+/// (SIGHUP) reconfigures the daemon, whose own output is logs.
+pub(crate) fn set(locale: Locale) {
+    let _ = LOCALE.set(locale);
+}
+
+/// The locale of this run: the configuration's once loaded, else the process's.
 pub(crate) fn locale() -> Locale {
-    *LOCALE.get_or_init(Locale::from_process_env)
+    LOCALE
+        .get()
+        .copied()
+        .unwrap_or_else(Locale::from_process_env)
 }
 
 /// The language of this run's human output.

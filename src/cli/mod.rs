@@ -5,6 +5,7 @@ mod check;
 mod doctor;
 mod duties;
 mod hash_password;
+mod help;
 mod lang;
 mod oneshot;
 mod progress;
@@ -14,13 +15,14 @@ mod report;
 mod run;
 mod space_action;
 mod test_alert;
+mod usage_error;
 
 use std::path::Path;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::app::BuildError;
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::domain::{Observation, Verdict};
 
 pub use check::CheckArgs;
@@ -178,10 +180,41 @@ impl From<dotenvy::Error> for DotenvError {
     }
 }
 
+/// The command line, with `--help` and clap's errors in the process's language. It is
+/// read before `.env` (a broken `.env` must not hide `--help`), so they follow the
+/// environment only: `SPACEWARDEN_LANG`, else the POSIX locale. A command line that
+/// parses never loads a message: only help or a mistake is parsed again, translated.
+pub fn parse() -> Cli {
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let error = match parsed {
+        Ok(cli) => return cli,
+        Err(error) => error,
+    };
+    let lang = lang::lang();
+    if lang == crate::i18n::Lang::EN || error.kind() == clap::error::ErrorKind::DisplayVersion {
+        error.exit()
+    }
+    match help::command(lang).try_get_matches() {
+        Err(translated) => translated.apply::<usage_error::Localized>().exit(),
+        // The same arguments cannot parse now; shown as clap said it if they did.
+        Ok(_) => error.exit(),
+    }
+}
+
+/// The configuration from the environment (after `.env`), which also sets the language
+/// and zone of this run's human output: the one place the command line takes them from.
+fn config() -> Result<Config, ConfigError> {
+    let config = Config::from_env()?;
+    lang::set(config.locale);
+    Ok(config)
+}
+
 /// The configuration from the environment, refused when it watches nothing (`run`,
 /// `report`; `check` may be given Spaces on the command line instead).
 fn watched_config() -> Result<Config, BuildError> {
-    let config = Config::from_env()?;
+    let config = config()?;
     if config.watch.is_empty() {
         return Err(BuildError::NothingToWatch { or_flag: None });
     }

@@ -32,12 +32,13 @@ pub struct ReportArgs {
     pub lang: Option<Lang>,
 }
 
-/// A language tag, as `SPACEWARDEN_LANG` takes it.
+/// A language tag, as `SPACEWARDEN_LANG` takes it (the refusal in the process's
+/// language: clap prints it while parsing).
 fn parse_lang(text: &str) -> Result<Lang, String> {
     match Lang::match_tag(text) {
         Some(lang) => Ok(lang),
         None if text.parse::<unic_langid::LanguageIdentifier>().is_ok() => Ok(Lang::EN),
-        None => Err(format!("\"{text}\" is not a language tag (e.g. en, zh-CN)")),
+        None => Err(t!(lang(), "cli-bad-lang-tag", value = text)),
     }
 }
 

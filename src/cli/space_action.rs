@@ -21,7 +21,6 @@ use super::progress::Progress;
 use super::{EXIT_ATTENTION, EXIT_CONFIG, EXIT_OK};
 use crate::app::{Advice, App, BuildError};
 use crate::commands::{Actor, Block, Command, Outcome, Reply, Severity};
-use crate::config::Config;
 use crate::domain::{SpaceId, SpaceIdError, WatchTarget};
 use crate::t;
 
@@ -75,7 +74,7 @@ impl SpaceAction {
 }
 
 pub async fn run(action: SpaceAction, args: ActionArgs) -> u8 {
-    let mut config = match Config::from_env() {
+    let mut config = match super::config() {
         Ok(config) => config,
         Err(e) => return BuildError::from(e).report(),
     };

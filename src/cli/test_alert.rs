@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use crate::alerts::test_alert::{self, TestAlertError};
 use crate::app::{Advice, App, BuildError};
-use crate::config::Config;
 
 use super::lang::lang;
 use super::oneshot;
@@ -32,7 +31,7 @@ pub struct TestAlertArgs {
 /// Built like every one-shot command (`App::build`): refused beside a daemon, whose
 /// outbox would send the same rows.
 pub async fn run(args: TestAlertArgs) -> u8 {
-    let config = match Config::from_env() {
+    let config = match super::config() {
         Ok(config) => config,
         Err(e) => return BuildError::from(e).report(),
     };

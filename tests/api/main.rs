@@ -28,6 +28,7 @@ mod hub_client;
 mod hub_events;
 mod i18n_cli;
 mod i18n_errors;
+mod i18n_help;
 mod i18n_reasons;
 mod listing_overlap;
 mod memory;

@@ -1006,3 +1006,17 @@ cli-usage-more = For more information, try '{ $flag }'.
 cli-usage-invalid-value-because = invalid value '{ $value }' for '{ $arg }': { $reason }
 cli-bad-timeout = "{ $value }" is not a duration from 1s to 24h (e.g. 30m)
 cli-bad-lang-tag = "{ $value }" is not a language tag (e.g. en, zh-CN)
+
+## i18n-spaceid
+# Why a typed Space id is not one (chat, the command line, startup errors). English
+# equals the JSON API's `message`, byte for byte.
+space-id-not-owner-name = "{ $input }" is not of the form owner/name
+space-id-dot-git = "{ $input }": a Space name cannot end with .git
+space-id-part-empty = "{ $input }": the { $part } is empty
+space-id-part-too-long = "{ $input }": the { $part } is longer than 96 characters
+space-id-part-bad-character = "{ $input }": the { $part } contains '{ $bad }' (allowed: letters, digits, _ - .)
+space-id-part-edges = "{ $input }": the { $part } must start and end with a letter, digit or _
+space-id-part-doubled = "{ $input }": the { $part } cannot contain -- or ..
+space-id-bad-owner = "{ $input }": invalid owner "{ $owner }"
+space-id-owner = owner
+space-id-name = name

@@ -940,3 +940,15 @@ cli-usage-more = 更多信息请运行 '{ $flag }'。
 cli-usage-invalid-value-because = '{ $arg }' 的值 '{ $value }' 无效：{ $reason }
 cli-bad-timeout = "{ $value }" 不是 1s 到 24h 之间的时长（例如 30m）
 cli-bad-lang-tag = "{ $value }" 不是语言标签（例如 en、zh-CN）
+
+## i18n-spaceid
+space-id-not-owner-name = “{ $input }”不是“所有者/名称”的格式
+space-id-dot-git = “{ $input }”：Space 名称不能以 .git 结尾
+space-id-part-empty = “{ $input }”：{ $part }为空
+space-id-part-too-long = “{ $input }”：{ $part }超过 96 个字符
+space-id-part-bad-character = “{ $input }”：{ $part }含有“{ $bad }”（只允许字母、数字和 _ - .）
+space-id-part-edges = “{ $input }”：{ $part }必须以字母、数字或 _ 开头和结尾
+space-id-part-doubled = “{ $input }”：{ $part }不能包含 -- 或 ..
+space-id-bad-owner = “{ $input }”：所有者“{ $owner }”无效
+space-id-owner = 所有者
+space-id-name = 名称

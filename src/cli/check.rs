@@ -8,7 +8,7 @@ use clap::Args;
 use super::{EXIT_UNCHECKED, exit_status, oneshot, render};
 use crate::app::{App, BuildError, Purpose};
 use crate::config::MAX_RUN_TIMEOUT;
-use crate::domain::{SpaceIdError, WatchTarget};
+use crate::domain::WatchTarget;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -39,8 +39,9 @@ pub struct CheckArgs {
 /// The default `--timeout` when neither the flag nor `GLOBAL_TIMEOUT_SECONDS` is set.
 pub const DEFAULT_RUN_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
-fn parse_target(text: &str) -> Result<WatchTarget, SpaceIdError> {
-    WatchTarget::parse(text)
+/// A `--space` entry; why it is not one is said in the process's language.
+fn parse_target(text: &str) -> Result<WatchTarget, String> {
+    WatchTarget::parse(text).map_err(|e| e.sentence().in_lang(super::lang::lang()))
 }
 
 /// A `--timeout` that is not a duration from 1s to 24h, said in the process's language

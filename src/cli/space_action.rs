@@ -21,7 +21,7 @@ use super::progress::Progress;
 use super::{EXIT_ATTENTION, EXIT_CONFIG, EXIT_OK};
 use crate::app::{Advice, App, BuildError};
 use crate::commands::{Actor, Block, Command, Outcome, Reply, Severity};
-use crate::domain::{SpaceId, SpaceIdError, WatchTarget};
+use crate::domain::{SpaceId, WatchTarget};
 use crate::t;
 
 /// What a daemon holding the database can be asked instead.
@@ -41,8 +41,9 @@ pub struct ActionArgs {
     pub timeout: Option<Duration>,
 }
 
-fn parse_space(text: &str) -> Result<SpaceId, SpaceIdError> {
-    SpaceId::parse(text)
+/// The Space argument; why it is not one is said in the process's language.
+fn parse_space(text: &str) -> Result<SpaceId, String> {
+    SpaceId::parse(text).map_err(|e| e.sentence().in_lang(super::lang::lang()))
 }
 
 /// The two repairs a person can ask for from the command line.

@@ -379,7 +379,11 @@ impl CommandCore {
         let id = SpaceId::parse(text).map_err(|e| {
             Response::with(
                 Outcome::BadRequest,
-                Reply::error(t!(lang, "chat-not-a-space-id", reason = e.to_string())),
+                Reply::error(t!(
+                    lang,
+                    "chat-not-a-space-id",
+                    reason = e.sentence().in_lang(lang)
+                )),
             )
         })?;
         if !self.monitor.watches(&id) {

@@ -10,7 +10,7 @@ use secrecy::SecretString;
 
 use super::origins::Reader;
 use super::{ConfigError, Sentence, err, split_list};
-use crate::domain::{SpaceId, WatchTarget};
+use crate::domain::{SpaceId, SpaceIdError, WatchTarget};
 
 /// The watch list, each entry once, in order.
 pub(super) fn read_watch(r: &Reader) -> Result<Vec<WatchTarget>, ConfigError> {
@@ -45,7 +45,7 @@ pub(super) fn read_watch(r: &Reader) -> Result<Vec<WatchTarget>, ConfigError> {
         r.alias("SPACE_LIST", "SPACES", false);
     }
     if let Some(repo) = r.var("REPO_ID") {
-        let id = SpaceId::parse(&repo).map_err(|e| err("REPO_ID", bad_entry(e)))?;
+        let id = SpaceId::parse(&repo).map_err(|e| err("REPO_ID", bad_entry(&e)))?;
         push(WatchTarget::Space(id), "REPO_ID");
         r.alias("REPO_ID", "SPACES", false);
     }
@@ -55,13 +55,13 @@ pub(super) fn read_watch(r: &Reader) -> Result<Vec<WatchTarget>, ConfigError> {
 }
 
 fn parse(key: &'static str, entry: &str) -> Result<WatchTarget, ConfigError> {
-    WatchTarget::parse(entry).map_err(|e| err(key, bad_entry(e)))
+    WatchTarget::parse(entry).map_err(|e| err(key, bad_entry(&e)))
 }
 
 /// A watch-list entry that is no Space or owner: the domain's own sentence, which
-/// quotes the entry (it is English; `config-bad-entry` frames it).
-fn bad_entry(why: impl std::fmt::Display) -> Sentence {
-    Sentence::new("config-bad-entry").text("why", why)
+/// quotes the entry, framed by `config-bad-entry`.
+fn bad_entry(why: &SpaceIdError) -> Sentence {
+    Sentence::new("config-bad-entry").part("why", why.sentence().clone())
 }
 
 /// A `SPACE_LIST` entry: `owner/name`, or a bare name under `USERNAME`.

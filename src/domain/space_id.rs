@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+use crate::config::Sentence;
+
 /// Longest part the Hub accepts (`[\w\-.]{1,96}` in its validator).
 const MAX_PART_LEN: usize = 96;
 
@@ -19,26 +21,51 @@ pub struct SpaceId {
     name: String,
 }
 
-/// Why a string is not a valid Space id; the message is meant for people.
+/// Why a string is not a valid Space id, for people: `Display` is English (the JSON
+/// API's `message`), [`SpaceIdError::sentence`] renders in the reader's language (a
+/// chat reply, the command line, a startup error).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct SpaceIdError(String);
+pub struct SpaceIdError(Sentence);
+
+impl SpaceIdError {
+    /// The sentence, quoting the input (control characters removed when rendered).
+    pub fn sentence(&self) -> &Sentence {
+        &self.0
+    }
+
+    fn new(id: &'static str, input: &str) -> Self {
+        SpaceIdError(Sentence::new(id).text("input", input))
+    }
+
+    fn part(id: &'static str, input: &str, part: &'static str) -> Self {
+        SpaceIdError(
+            Sentence::new(id)
+                .text("input", input)
+                .part("part", part_word(part)),
+        )
+    }
+}
+
+/// `owner` or `name`, as the reader's language calls it.
+fn part_word(what: &str) -> Sentence {
+    match what {
+        "owner" => Sentence::new("space-id-owner"),
+        _ => Sentence::new("space-id-name"),
+    }
+}
 
 impl SpaceId {
     /// Parses `owner/name`. Surrounding whitespace is ignored.
     pub fn parse(input: &str) -> Result<SpaceId, SpaceIdError> {
         let input = input.trim();
         let Some((owner, name)) = input.split_once('/') else {
-            return Err(SpaceIdError(format!(
-                "\"{input}\" is not of the form owner/name"
-            )));
+            return Err(SpaceIdError::new("space-id-not-owner-name", input));
         };
         validate_part(input, owner, "owner")?;
         validate_part(input, name, "name")?;
         if name.ends_with(".git") {
-            return Err(SpaceIdError(format!(
-                "\"{input}\": a Space name cannot end with .git"
-            )));
+            return Err(SpaceIdError::new("space-id-dot-git", input));
         }
         Ok(SpaceId {
             owner: owner.to_owned(),
@@ -80,28 +107,32 @@ impl SpaceId {
     }
 }
 
-fn validate_part(input: &str, part: &str, what: &str) -> Result<(), SpaceIdError> {
-    let err = |why: &str| Err(SpaceIdError(format!("\"{input}\": the {what} {why}")));
+/// Checks one part; `what` is `owner` or `name` (the messages select their word by it).
+fn validate_part(input: &str, part: &str, what: &'static str) -> Result<(), SpaceIdError> {
+    let err = |id: &'static str| Err(SpaceIdError::part(id, input, what));
     if part.is_empty() {
-        return err("is empty");
+        return err("space-id-part-empty");
     }
     if part.len() > MAX_PART_LEN {
-        return err("is longer than 96 characters");
+        return err("space-id-part-too-long");
     }
     if let Some(bad) = part
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
     {
-        return err(&format!(
-            "contains '{bad}' (allowed: letters, digits, _ - .)"
+        return Err(SpaceIdError(
+            Sentence::new("space-id-part-bad-character")
+                .text("input", input)
+                .part("part", part_word(what))
+                .text("bad", bad),
         ));
     }
     let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
     if !word(part.chars().next()) || !word(part.chars().last()) {
-        return err("must start and end with a letter, digit or _");
+        return err("space-id-part-edges");
     }
     if part.contains("--") || part.contains("..") {
-        return err("cannot contain -- or ..");
+        return err("space-id-part-doubled");
     }
     Ok(())
 }
@@ -140,8 +171,13 @@ impl WatchTarget {
         match input.strip_suffix("/*") {
             Some(owner) => {
                 // Validate the owner with the same rules by pairing it with a dummy name.
-                SpaceId::parse(&format!("{owner}/x"))
-                    .map_err(|_| SpaceIdError(format!("\"{input}\": invalid owner \"{owner}\"")))?;
+                SpaceId::parse(&format!("{owner}/x")).map_err(|_| {
+                    SpaceIdError(
+                        Sentence::new("space-id-bad-owner")
+                            .text("input", input)
+                            .text("owner", owner),
+                    )
+                })?;
                 Ok(WatchTarget::Owner(owner.to_owned()))
             }
             None => SpaceId::parse(input).map(WatchTarget::Space),
@@ -222,6 +258,60 @@ mod tests {
             err.contains("owner/bad name") && err.contains("' '"),
             "{err}"
         );
+    }
+
+    /// English is what the JSON API's `message` always said; Chinese keeps the input
+    /// and leaves no English word of ours.
+    #[test]
+    fn why_an_id_is_refused_reads_in_every_language() {
+        let long = format!("o/{}", "a".repeat(97));
+        let cases = [
+            (
+                "noslash",
+                "\"noslash\" is not of the form owner/name".to_owned(),
+            ),
+            (
+                "a/b.git",
+                "\"a/b.git\": a Space name cannot end with .git".into(),
+            ),
+            ("/name", "\"/name\": the owner is empty".into()),
+            (
+                &long,
+                format!("\"{long}\": the name is longer than 96 characters"),
+            ),
+            (
+                "o/b c",
+                "\"o/b c\": the name contains ' ' (allowed: letters, digits, _ - .)".into(),
+            ),
+            (
+                "o/-b",
+                "\"o/-b\": the name must start and end with a letter, digit or _".into(),
+            ),
+            (
+                "o/b--c",
+                "\"o/b--c\": the name cannot contain -- or ..".into(),
+            ),
+        ];
+        let zh = crate::i18n::Lang::all().nth(1).expect("a second language");
+        let ours = [
+            "the", "owner", "name", "is", "empty", "contains", "must", "cannot",
+        ];
+        for (input, english) in &cases {
+            let error = SpaceId::parse(input).unwrap_err();
+            assert_eq!(&error.to_string(), english);
+            let chinese = error.sentence().in_lang(zh);
+            let rest = chinese.replace(input, "");
+            assert!(chinese.contains(input), "{chinese}");
+            assert!(
+                !rest
+                    .split(|c: char| !c.is_ascii_alphabetic())
+                    .any(|w| ours.contains(&w)),
+                "{chinese}"
+            );
+        }
+        let owner = WatchTarget::parse("-x/*").unwrap_err();
+        assert_eq!(owner.to_string(), "\"-x/*\": invalid owner \"-x\"");
+        assert!(owner.sentence().in_lang(zh).contains("所有者"));
     }
 
     #[test]

@@ -212,7 +212,15 @@ async fn usage_errors_are_in_chinese_and_keep_their_exit_status() {
         "{}",
         timeout.stderr
     );
-    for stderr in [&run.stderr, &missing.stderr, &timeout.stderr] {
+    // A Space argument that is no Space id: why, in Chinese, the value as typed.
+    let space = zh.run(&["restart", "42/7 7"]).await;
+    assert_eq!(space.code, 2);
+    assert!(
+        space.stderr.contains("“42/7 7”：名称含有“ ”"),
+        "{}",
+        space.stderr
+    );
+    for stderr in [&run.stderr, &missing.stderr, &timeout.stderr, &space.stderr] {
         let english = stray(stderr);
         assert!(english.is_empty(), "English {english:?} in\n{stderr}");
     }

@@ -208,8 +208,8 @@ impl Store {
             // checkpoint every ~4 MB of log, and cut the file back to `journal_size_limit`
             // when the log restarts, instead of keeping its largest size for good.
             // A page cache of 512 KiB per connection instead of SQLite's 2 MB: the OS
-            // caches the file anyway, and three full caches were most of the daemon's
-            // heap at 400 Spaces (issue 25, BENCHMARKS.md "400-Space daemon RSS").
+            // caches the file anyway, and three connections' caches would otherwise grow
+            // to 6 MB of heap once the file outgrows them (BENCHMARKS.md, scale-rss).
             "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
              PRAGMA wal_autocheckpoint = 1000; PRAGMA journal_size_limit = 16777216; \
              PRAGMA cache_size = -512"

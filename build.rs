@@ -40,9 +40,10 @@ fn main() {
 
 // A position-independent binary carries one 24-byte relocation per pointer in its
 // read-only data (2 MB of `.rela.dyn` here, all read by the loader at start and then
-// resident); packed as DT_RELR they take a few KB. glibc reads them since 2.36, and GNU
-// ld only packs when the C library it links against has them, so older systems get
-// the unpacked table as before. (musl: the Docker image is static; left as it is.)
+// resident); packed as DT_RELR they take a few KB. Needs GNU ld 2.38+ to link and
+// glibc 2.36+ (2022) to run: the binary then asks for GLIBC_ABI_DT_RELR, so a glibc
+// without it refuses it at start instead of misreading it. musl (the Docker image's
+// static build) is left as it was.
 fn pack_relative_relocations() {
     let var = |name| std::env::var(name).unwrap_or_default();
     if var("CARGO_CFG_TARGET_OS") == "linux" && var("CARGO_CFG_TARGET_ENV") == "gnu" {

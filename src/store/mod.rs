@@ -214,8 +214,12 @@ impl Store {
             // The WAL's bounds (issue 25 item 7; per connection, so set on each):
             // checkpoint every ~4 MB of log, and cut the file back to `journal_size_limit`
             // when the log restarts, instead of keeping its largest size for good.
+            // A page cache of 512 KiB per connection instead of SQLite's 2 MB: the OS
+            // caches the file anyway, and three connections' caches would otherwise grow
+            // to 6 MB of heap once the file outgrows them (BENCHMARKS.md, scale-rss).
             "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-             PRAGMA wal_autocheckpoint = 1000; PRAGMA journal_size_limit = 16777216"
+             PRAGMA wal_autocheckpoint = 1000; PRAGMA journal_size_limit = 16777216; \
+             PRAGMA cache_size = -512"
         };
         let pool_options = |n: u32| {
             AnyPoolOptions::new()

@@ -42,6 +42,8 @@ async fn every_connection_bounds_the_log() {
         assert_eq!(pragma(connection, "journal_mode").await, "wal");
         assert_eq!(pragma(connection, "journal_size_limit").await, "16777216");
         assert_eq!(pragma(connection, "wal_autocheckpoint").await, "1000");
+        // And a page cache of 512 KiB, not SQLite's 2 MB (the daemon's RSS, scale-rss).
+        assert_eq!(pragma(connection, "cache_size").await, "-512");
     }
 }
 

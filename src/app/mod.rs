@@ -109,7 +109,7 @@ impl App {
         let daemon = matches!(purpose, Purpose::Daemon { .. });
         let parts = monitor_parts(&config, &store, &meters, &clock, telegram.clone(), purpose)?;
         let monitor = Monitor::new(parts);
-        let scheduler = Arc::new(Scheduler::new(monitor.clone(), config.watch.clone()));
+        let scheduler = Arc::new(Scheduler::new(monitor.clone(), config.watch.to_vec()));
         let mut core = CommandCore::new(
             monitor.clone(),
             Access::from_config(&config),

@@ -74,7 +74,7 @@ pub async fn run(args: CheckArgs) -> u8 {
         Err(e) => return BuildError::from(e).report(),
     };
     let targets = if args.spaces.is_empty() {
-        config.watch.clone()
+        config.watch.to_vec()
     } else {
         args.spaces
     };

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use secrecy::SecretString;
 use url::Url;
 
-use crate::domain::{SpaceId, WatchTarget};
+use crate::domain::{SpaceId, WatchList};
 use origins::Reader;
 
 pub use known::{KNOWN, typo_warnings};
@@ -133,8 +133,8 @@ pub struct Config {
     /// `HF_USER` entries, keyed by lowercased owner; `None` means "use `HF_TOKEN`".
     pub owner_tokens: BTreeMap<String, Option<SecretString>>,
     /// `SPACES` (else the owners of `HF_USER` and `HF_USERNAMES`) plus `SPACE_LIST`
-    /// and `REPO_ID`, deduplicated, in order.
-    pub watch: Vec<WatchTarget>,
+    /// and `REPO_ID`, deduplicated, in order (with an index: `Config::watches`).
+    pub watch: WatchList,
     pub hf_endpoint: Url,
     pub hf_spaces_api_url: Url,
     /// Timeout of each Hub request (`HF_TIMEOUT`, an extension of the table).
@@ -228,7 +228,7 @@ impl Config {
         let mut config = Config {
             hf_token,
             owner_tokens,
-            watch,
+            watch: WatchList::new(watch),
             hf_endpoint: url("HF_ENDPOINT", "https://huggingface.co")?,
             hf_spaces_api_url: url("HF_SPACES_API_URL", "https://api.hf.space")?,
             hf_timeout: hf_timeout(r.var("HF_TIMEOUT"))?,
@@ -267,7 +267,7 @@ impl Config {
 
     /// Whether `id` is on the watch list: named, or covered by `owner/*`.
     pub fn watches(&self, id: &SpaceId) -> bool {
-        self.watch.iter().any(|target| target.matches(id))
+        self.watch.watches(id)
     }
 
     /// The token to use for `owner`: its own from `HF_USER`, else `HF_TOKEN`, else none

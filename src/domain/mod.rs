@@ -17,6 +17,7 @@ mod stage;
 pub mod text;
 pub mod time;
 mod verdict;
+mod watch_list;
 
 pub use action::{ActionActor, ActionKind, ActionState, ActionTrigger, Person, Via};
 pub use alerting::{AlertMemory, AlertThresholds, Health, Transition, observe};
@@ -40,3 +41,4 @@ pub use repair_policy::{
 pub use space_id::{SpaceId, SpaceIdError, WatchTarget};
 pub use stage::Stage;
 pub use verdict::{Verdict, VerdictInput, verdict};
+pub use watch_list::WatchList;

@@ -195,7 +195,10 @@ impl WatchTarget {
     /// `owner/*`. Case-insensitive, as the Hub resolves ids.
     pub fn matches(&self, id: &SpaceId) -> bool {
         match self {
-            WatchTarget::Space(watched) => watched.key() == id.key(),
+            WatchTarget::Space(watched) => {
+                watched.owner.eq_ignore_ascii_case(&id.owner)
+                    && watched.name.eq_ignore_ascii_case(&id.name)
+            }
             WatchTarget::Owner(owner) => owner.eq_ignore_ascii_case(id.owner()),
         }
     }

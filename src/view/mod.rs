@@ -28,7 +28,7 @@ mod states;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 pub use self::aggregates::{Aggregates, Bars, Snapshot};
@@ -130,9 +130,10 @@ pub async fn watched_rows(monitor: &Monitor) -> Result<Vec<SpaceRow>, StoreError
             }
         })
         .collect();
+    let checked: HashSet<String> = rows.iter().map(|row| row.id.key()).collect();
     for target in &monitor.config().watch {
         if let WatchTarget::Space(id) = target
-            && !rows.iter().any(|row| row.id.key() == id.key())
+            && !checked.contains(&id.key())
         {
             rows.push(SpaceRow {
                 id: id.clone(),

@@ -136,7 +136,7 @@ async fn a_panicking_cycle_is_counted_the_next_tick_runs_and_a_stall_is_reported
     let monitor = Monitor::new(parts);
     let scheduler = Arc::new(Scheduler::new(
         monitor.clone(),
-        monitor.config().watch.clone(),
+        monitor.config().watch.to_vec(),
     ));
     let status = scheduler.status();
     let cancel = CancellationToken::new();

@@ -31,7 +31,7 @@ async fn health_and_readiness() {
     assert_eq!(readyz.json()["reason"], "the scheduler has not started");
 
     // A scheduler within its first interval: ready.
-    let targets: Vec<WatchTarget> = site.monitor.config().watch.clone();
+    let targets: Vec<WatchTarget> = site.monitor.config().watch.to_vec();
     let scheduler = Scheduler::new(site.monitor.clone(), targets);
     let router = site.router_with(scheduler.status());
     let cancel = CancellationToken::new();

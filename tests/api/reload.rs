@@ -60,6 +60,11 @@ async fn sighup_reloads_the_settings_keeps_running_and_refuses_a_broken_file() {
     daemon
         .wait_for("SPACEWARDEN_CONFIG applied", Duration::from_secs(20))
         .await;
+    // The reload logs what it applied, then what waits for a restart: two lines, and
+    // the second may not be read from the pipe yet when the first is (CI saw it so).
+    daemon
+        .wait_for("after a restart", Duration::from_secs(20))
+        .await;
     let output = daemon.output();
     assert!(output.contains(r#"[spaces."alice/app"]"#), "{output}");
     assert!(output.contains("SPACE_HOST"), "{output}");

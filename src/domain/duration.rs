@@ -71,15 +71,22 @@ mod tests {
     }
 }
 
-/// `1h 5m`, `12m`, `40s`: the two largest units, for people.
-pub fn format_duration(duration: Duration) -> String {
-    let secs = duration.as_secs();
+/// The two largest nonzero units of `secs` (`d`, `h`, `m`, `s`), largest first: what
+/// every duration shown to people is written from (empty for zero).
+pub fn two_largest_units(secs: u64) -> Vec<(u64, &'static str)> {
     let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
-    let parts: Vec<String> = [(d, "d"), (h, "h"), (m, "m"), (s, "s")]
-        .iter()
+    [(d, "d"), (h, "h"), (m, "m"), (s, "s")]
+        .into_iter()
         .skip_while(|(n, _)| *n == 0)
         .take(2)
         .filter(|(n, _)| *n > 0)
+        .collect()
+}
+
+/// `1h 5m`, `12m`, `40s`: the two largest units, for people.
+pub fn format_duration(duration: Duration) -> String {
+    let parts: Vec<String> = two_largest_units(duration.as_secs())
+        .into_iter()
         .map(|(n, unit)| format!("{n}{unit}"))
         .collect();
     if parts.is_empty() {

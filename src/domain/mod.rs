@@ -25,7 +25,7 @@ pub use cause::{
     Cause, CauseCode, CauseInput, CausePattern, CauseTable, PatternError, advice_of,
     default_advice, default_summary, summary_of,
 };
-pub use duration::{DurationError, format_duration, parse_duration};
+pub use duration::{DurationError, format_duration, parse_duration, two_largest_units};
 pub use ladder::{Ladder, Ladders, WhenExhausted};
 pub use observation::{CheckFailure, Observation, ProbeOutcome, Revision, SpaceCheck, Unchecked};
 pub use platform::{

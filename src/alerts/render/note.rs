@@ -10,13 +10,9 @@ use super::lines::step_in;
 
 /// A duration in its two largest units (`1h 5m`, `42s`; `1 小时 5 分钟`).
 pub fn span(secs: u64, lang: Lang) -> String {
-    let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
-    let parts: Vec<String> = [(d, "d"), (h, "h"), (m, "m"), (s, "s")]
-        .iter()
-        .skip_while(|(n, _)| *n == 0)
-        .take(2)
-        .filter(|(n, _)| *n > 0)
-        .map(|&(n, unit)| t!(lang, "alert-span-part", n = n, unit = unit))
+    let parts: Vec<String> = crate::domain::two_largest_units(secs)
+        .into_iter()
+        .map(|(n, unit)| t!(lang, "alert-span-part", n = n, unit = unit))
         .collect();
     if parts.is_empty() {
         return t!(lang, "alert-span-part", n = 0, unit = "s");

@@ -11,6 +11,8 @@
 
 #[path = "../tests/api/support/fake_hub/mod.rs"]
 mod fake_hub;
+#[path = "support/proc_status.rs"]
+mod proc_status;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -159,17 +161,6 @@ async fn cycle() {
     );
 }
 
-fn rss_kib(pid: u32, field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
 async fn rss() {
     use tokio::io::{AsyncBufReadExt, BufReader};
     let hub = seeded_hub(Duration::ZERO).await;
@@ -204,11 +195,11 @@ async fn rss() {
         }
         done += 1;
         if done == 100 {
-            at_100 = rss_kib(pid, "VmRSS:").unwrap_or(0);
+            at_100 = proc_status::status_kib(pid, "VmRSS:").unwrap_or(0);
         }
         if done == cycles {
-            at_end = rss_kib(pid, "VmRSS:").unwrap_or(0);
-            peak = rss_kib(pid, "VmHWM:").unwrap_or(0);
+            at_end = proc_status::status_kib(pid, "VmRSS:").unwrap_or(0);
+            peak = proc_status::status_kib(pid, "VmHWM:").unwrap_or(0);
         }
     }
     let _ = child.wait().await;

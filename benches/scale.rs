@@ -23,6 +23,8 @@
 mod daemon;
 #[path = "scale/history.rs"]
 mod history;
+#[path = "support/proc_status.rs"]
+mod proc_status;
 #[path = "support/stand_in.rs"]
 mod stand_in;
 

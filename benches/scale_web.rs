@@ -11,6 +11,8 @@
 //! `cargo bench --bench scale_web [-- SPACES]`; `SCALE_BIN=path` measures another
 //! build of the binary (an older commit, for before and after). Asserts nothing.
 
+#[path = "support/proc_status.rs"]
+mod proc_status;
 #[path = "support/stand_in.rs"]
 mod stand_in;
 
@@ -51,15 +53,8 @@ impl Drop for Daemon {
 
 /// `VmRSS` and `VmHWM` of `pid`, in MB.
 fn memory(pid: u32) -> (f64, f64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .map_or(f64::NAN, |kb| kb / 1024.0)
-    };
+    let field =
+        |name: &str| proc_status::status_kib(pid, name).map_or(f64::NAN, |kb| kb as f64 / 1024.0);
     (field("VmRSS:"), field("VmHWM:"))
 }
 

@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, BufReader};
 
+use super::proc_status::status_kib;
+
 /// Times (ms) and sizes (bytes on the wire) of one kind of request.
 #[derive(Default)]
 pub struct Answers {
@@ -174,17 +176,6 @@ async fn get(http: &reqwest::Client, url: &str) -> Option<(Duration, usize)> {
     }
     let body = reply.bytes().await.ok()?;
     Some((started.elapsed(), body.len()))
-}
-
-fn status_kib(pid: u32, field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }
 
 /// User + system CPU of `pid` so far (clock ticks of 1/100 s on Linux).

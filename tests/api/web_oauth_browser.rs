@@ -58,8 +58,10 @@ async fn sign_in_with_hugging_face_in_a_real_browser() {
     let profile = tempfile::tempdir().unwrap();
     let client = browser(&driver, &chromium, profile.path()).await;
     client.goto(&format!("{base}/login")).await.unwrap();
+    // Waited for, not found at once: CI under load once looked before the page was there.
     let button = client
-        .find(Locator::LinkText("Sign in with Hugging Face"))
+        .wait()
+        .for_element(Locator::LinkText("Sign in with Hugging Face"))
         .await
         .expect("the sign-in button");
     button.click().await.unwrap();

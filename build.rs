@@ -6,7 +6,10 @@ use std::fmt::Write as _;
 fn main() {
     println!("cargo:rerun-if-changed=migrations");
     println!("cargo:rerun-if-changed=locales");
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    let root = std::path::PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
+    .join("locales");
     let mut tags: Vec<String> = std::fs::read_dir(&root)
         .expect("locales/ is readable")
         .filter_map(|entry| entry.ok())

@@ -3,6 +3,8 @@
 //! the reader's language; stage names, hardware flavors and outside text (a Hub
 //! error) stay as they are.
 
+use std::sync::Arc;
+
 use super::words::{self, ago, internal};
 use super::{Block, Button, ButtonAction, ButtonStyle, CommandCore, Reply, Severity, SpaceLine};
 use crate::domain::{SpaceId, Verdict, reason_in};
@@ -88,7 +90,7 @@ fn pager(lang: Lang, spaces: bool, page: usize, pages: usize) -> Vec<Button> {
 
 impl CommandCore {
     /// The watched Spaces' states (the read model applies the watch-list rule).
-    async fn states(&self, lang: Lang) -> Result<Vec<SpaceState>, Reply> {
+    async fn states(&self, lang: Lang) -> Result<Vec<Arc<SpaceState>>, Reply> {
         view::watched_states(&self.monitor)
             .await
             .map_err(|e| internal(lang, "cannot read the Spaces", &e))
@@ -123,8 +125,11 @@ impl CommandCore {
                 })
             })
             .collect();
-        let problems: Vec<&SpaceState> =
-            states.iter().filter(|s| s.verdict != Verdict::Up).collect();
+        let problems: Vec<&SpaceState> = states
+            .iter()
+            .map(|s| &**s)
+            .filter(|s| s.verdict != Verdict::Up)
+            .collect();
         let worst = states.first().map_or(Verdict::Up, |s| s.verdict);
         let severity = if problems.is_empty() {
             Severity::Good

@@ -47,7 +47,7 @@ pub(in crate::web) fn summary(row: SpaceRow) -> SpaceSummary {
         hardware: state.as_ref().and_then(|s| s.hardware.clone()),
         checked_at: state.as_ref().map(|s| s.last_check),
         verdict_since: state.as_ref().map(|s| s.verdict_since),
-        error: state.and_then(|s| s.error),
+        error: state.and_then(|s| s.error.clone()),
         uptime: UptimeDto::from(row.uptime),
         open_incident: row.incident.map(|i| i.id),
     }
@@ -109,7 +109,7 @@ pub(super) async fn detail(
         gave_up: stored.as_ref().is_some_and(|s| s.gave_up),
         muted_until: stored.as_ref().and_then(|s| s.muted_until),
         last_visit: stored.as_ref().and_then(|s| s.last_visit),
-        cause: stored.and_then(|s| s.cause).map(Into::into),
+        cause: stored.and_then(|s| s.cause.clone()).map(Into::into),
         incident,
     }))
 }

@@ -135,7 +135,7 @@ async fn overview_live(State(state): State<WebState>, ui: Ui) -> Response {
     let running: Vec<SpaceId> = states
         .into_iter()
         .filter(|s| s.stage.as_ref().is_some_and(|stage| stage.is_serving()))
-        .map(|s| s.space)
+        .map(|s| s.space.clone())
         .collect();
     let mut head = vec![Event::default().retry(RETRY)];
     let mut streams = Vec::new();

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use spacewarden::cli::{self, EXIT_CONFIG};
 
 fn main() -> ExitCode {
-    limit_malloc_arenas();
+    tune_malloc();
     // `--help` and clap's errors in SPACEWARDEN_LANG (else the POSIX locale).
     let cli = cli::parse();
     // `.env` fills in what the environment does not set; a broken file is an error.
@@ -33,11 +33,18 @@ fn main() -> ExitCode {
     ExitCode::from(runtime.block_on(cli::run(cli)))
 }
 
-/// glibc gives each thread that allocates its own malloc arena (up to 8 per core), and
-/// a long-running process with tokio workers and SQLite threads then grows its RSS
-/// through fragmentation. Two arenas keep the daemon flat (see BENCHMARKS.md).
+/// glibc's allocator, tuned for a daemon that runs for weeks (see BENCHMARKS.md):
+/// - each thread that allocates gets its own arena (up to 8 per core), and tokio
+///   workers and SQLite threads then grow the RSS through fragmentation: two arenas
+///   keep it flat;
+/// - after a block over the mmap threshold is freed, glibc raises the threshold (up to
+///   32 MB), so a cycle's multi-MB buffers at 10,000 Spaces (a listing, a batch, a
+///   read of the store) then come from the heap and stay resident as holes between
+///   smaller blocks. Pinned at 128 KiB (the default's start), they are mapped and
+///   unmapped, and the heap is trimmed at 128 KiB too.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn limit_malloc_arenas() {
+fn tune_malloc() {
+    const M_MMAP_THRESHOLD: i32 = -3;
     const M_ARENA_MAX: i32 = -8;
     unsafe extern "C" {
         fn mallopt(param: i32, value: i32) -> i32;
@@ -45,8 +52,9 @@ fn limit_malloc_arenas() {
     // SAFETY: mallopt only changes allocator tuning; called before any thread starts.
     unsafe {
         mallopt(M_ARENA_MAX, 2);
+        mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     }
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn limit_malloc_arenas() {}
+fn tune_malloc() {}

@@ -1,7 +1,10 @@
 //! `/metrics`' answer, rendered once per check cycle and kept: at 10,000 Spaces the
 //! exposition is about 10 MB of text (one `space_verdict` line per Space and verdict),
-//! too much to rebuild from the store for every scrape. The kept text and its gzip
-//! are shared `Bytes`, so a scrape copies nothing.
+//! too much to rebuild from the store for every scrape. Only its gzip (about 600 KB)
+//! is kept, shared `Bytes`, so a gzip scrape (Prometheus asks for it) copies nothing;
+//! the text is encoded straight into the compressor and never held whole (with its
+//! growth it held 16 MB kept plus as much again while rendering), and a scraper that
+//! takes no gzip gets it decompressed as it is sent, 64 KiB at a time.
 //!
 //! The exposition is rendered again when a cycle ends (the scheduler's counters move,
 //! or the store's change marker: a follower replica runs no cycle of its own but sees
@@ -39,22 +42,70 @@ impl CycleMark {
     }
 }
 
-/// One rendered exposition, plain and gzipped.
+/// One rendered exposition, gzipped.
 #[derive(Debug)]
 pub(super) struct Exposition {
-    pub text: Bytes,
     pub gzip: Bytes,
 }
 
+/// Size of a piece of plain text sent to a scraper that takes no gzip.
+const PLAIN_CHUNK: usize = 64 * 1024;
+
+/// `fmt::Write` into the compressor (what `prometheus-client` encodes to), keeping the
+/// first I/O error, which `fmt::Error` cannot carry.
+pub(super) struct Compressing {
+    into: std::io::BufWriter<GzEncoder<Vec<u8>>>,
+    failed: Option<std::io::Error>,
+}
+
+impl std::fmt::Write for Compressing {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.into.write_all(s.as_bytes()).map_err(|e| {
+            self.failed = Some(e);
+            std::fmt::Error
+        })
+    }
+}
+
 impl Exposition {
-    /// Compresses `text` (the default level: it runs once per cycle, and at 10,000
-    /// Spaces it brings 10 MB to about 600 KB, under Prometheus' usual body limits).
-    pub(super) fn new(text: String) -> std::io::Result<Exposition> {
-        let mut gzip = GzEncoder::new(Vec::with_capacity(text.len() / 8), Compression::default());
-        gzip.write_all(text.as_bytes())?;
+    /// Compresses what `write` writes (the default level: it runs once per cycle, and
+    /// at 10,000 Spaces it brings 10 MB to about 600 KB, under Prometheus' usual body
+    /// limits).
+    pub(super) fn write(
+        write: impl FnOnce(&mut Compressing) -> std::fmt::Result,
+    ) -> std::io::Result<Exposition> {
+        let gzip = GzEncoder::new(Vec::new(), Compression::default());
+        let mut to = Compressing {
+            into: std::io::BufWriter::with_capacity(PLAIN_CHUNK, gzip),
+            failed: None,
+        };
+        if write(&mut to).is_err() {
+            return Err(to
+                .failed
+                .unwrap_or_else(|| std::io::Error::other("the exposition could not be written")));
+        }
+        let gzip = to.into.into_inner().map_err(|e| e.into_error())?.finish()?;
         Ok(Exposition {
-            gzip: Bytes::from(gzip.finish()?),
-            text: Bytes::from(text),
+            gzip: Bytes::from(gzip),
+        })
+    }
+
+    /// The plain text, decompressed piece by piece as the body is sent.
+    pub(super) fn plain(
+        &self,
+    ) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+        let reader = flate2::read::GzDecoder::new(std::io::Cursor::new(self.gzip.clone()));
+        futures_util::stream::unfold(Some(reader), |reader| async move {
+            let mut reader = reader?;
+            let mut piece = vec![0; PLAIN_CHUNK];
+            match std::io::Read::read(&mut reader, &mut piece) {
+                Ok(0) => None,
+                Ok(n) => {
+                    piece.truncate(n);
+                    Some((Ok(Bytes::from(piece)), Some(reader)))
+                }
+                Err(e) => Some((Err(e), None)),
+            }
         })
     }
 }
@@ -127,6 +178,7 @@ pub(super) fn accepts_gzip(accept: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
     use std::io::Read;
 
     use super::*;
@@ -141,25 +193,49 @@ mod tests {
         assert!(!accepts_gzip(""));
     }
 
-    #[test]
-    fn the_gzip_decodes_to_the_text() {
-        let text = "spacewarden_space_up{space=\"a/b\"} 1\n".repeat(1000);
-        let e = Exposition::new(text.clone()).unwrap();
+    fn of(text: &str) -> Exposition {
+        Exposition::write(|to| to.write_str(text)).unwrap()
+    }
+
+    /// The plain text as a scraper without gzip receives it.
+    async fn plain(e: &Exposition) -> (String, usize) {
+        use futures_util::TryStreamExt;
+        let pieces: Vec<Bytes> = e.plain().try_collect().await.unwrap();
+        let text = pieces.concat();
+        (String::from_utf8(text).unwrap(), pieces.len())
+    }
+
+    #[tokio::test]
+    async fn the_gzip_decodes_to_the_text_and_the_plain_text_comes_in_pieces() {
+        // Over three pieces of plain text.
+        let text = "spacewarden_space_up{space=\"a/b\"} 1\n".repeat(6000);
+        let e = of(&text);
         let mut back = String::new();
         flate2::read::GzDecoder::new(&e.gzip[..])
             .read_to_string(&mut back)
             .unwrap();
         assert_eq!(back, text);
         assert!(e.gzip.len() < text.len() / 10);
+        let (sent, pieces) = plain(&e).await;
+        assert_eq!(sent, text);
+        assert_eq!(pieces, text.len().div_ceil(PLAIN_CHUNK));
+    }
+
+    #[test]
+    fn a_failed_write_is_an_error() {
+        let failed = Exposition::write(|to| {
+            to.write_str("a")?;
+            Err(std::fmt::Error)
+        });
+        assert!(failed.is_err());
     }
 
     #[tokio::test]
     async fn a_kept_exposition_stands_until_the_cycle_moves() {
         let cache = ScrapeCache::default();
         let mark = CycleMark([1, 0, 0, 0]);
-        let render = |text: &'static str, complete: bool| {
-            async move || Ok::<_, ()>((Exposition::new(text.to_owned()).unwrap(), complete))
-        };
+        let render =
+            |text: &'static str, complete: bool| async move || Ok::<_, ()>((of(text), complete));
         let first = cache
             .get_or_render(mark, Some(7), render("one", true))
             .await
@@ -168,30 +244,38 @@ mod tests {
             .get_or_render(mark, Some(7), render("two", true))
             .await
             .unwrap();
-        assert_eq!(again.text, first.text, "the same cycle: kept");
+        assert_eq!(
+            plain(&again).await,
+            plain(&first).await,
+            "the same cycle: kept"
+        );
         let next = CycleMark([2, 0, 0, 0]);
         let moved = cache
             .get_or_render(next, Some(7), render("three", false))
             .await
             .unwrap();
-        assert_eq!(moved.text, "three");
+        assert_eq!(plain(&moved).await.0, "three");
         // Incomplete (no store): not kept, the next scrape renders again.
         let retried = cache
             .get_or_render(next, Some(7), render("four", true))
             .await
             .unwrap();
-        assert_eq!(retried.text, "four");
+        assert_eq!(plain(&retried).await.0, "four");
         // A follower: its own cycles stand still, the store's marker moves.
         let followed = cache
             .get_or_render(next, Some(8), render("five", true))
             .await
             .unwrap();
-        assert_eq!(followed.text, "five", "the leader stored a cycle");
+        assert_eq!(
+            plain(&followed).await.0,
+            "five",
+            "the leader stored a cycle"
+        );
         // An unreadable marker matches what was kept.
         let unread = cache
             .get_or_render(next, None, render("six", true))
             .await
             .unwrap();
-        assert_eq!(unread.text, "five");
+        assert_eq!(plain(&unread).await.0, "five");
     }
 }

@@ -69,22 +69,20 @@ async fn scrape(State(state): State<WebState>, headers: HeaderMap) -> Result<Res
         ];
         (headers, body).into_response()
     } else {
-        let body = Body::from(exposition.text.clone());
+        let body = Body::from_stream(exposition.plain());
         ([(CONTENT_TYPE, CONTENT), (VARY, "accept-encoding")], body).into_response()
     })
 }
 
 /// The exposition of now, and whether it holds the store's figures (only then is it
-/// kept for the cycle). Compressing runs off the async threads.
+/// kept for the cycle). Encoding and compressing run off the async threads.
 async fn render(state: &WebState) -> Result<(cache::Exposition, bool), ApiError> {
     let (registry, complete) = collect(state).await?;
-    let mut text = String::new();
-    encode(&mut text, &registry).map_err(|e| ApiError::internal(format!("encoding: {e}")))?;
-    drop(registry);
-    let exposition = tokio::task::spawn_blocking(move || cache::Exposition::new(text))
-        .await
-        .map_err(|e| ApiError::internal(format!("compressing: {e}")))?
-        .map_err(|e| ApiError::internal(format!("compressing: {e}")))?;
+    let exposition =
+        tokio::task::spawn_blocking(move || cache::Exposition::write(|to| encode(to, &registry)))
+            .await
+            .map_err(|e| ApiError::internal(format!("encoding: {e}")))?
+            .map_err(|e| ApiError::internal(format!("encoding: {e}")))?;
     Ok((exposition, complete))
 }
 

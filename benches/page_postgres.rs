@@ -2,7 +2,7 @@
 //! (issue 25, finding 2: the page memoized nothing on Postgres). Prints a table,
 //! asserts nothing.
 //!
-//! `cargo bench --bench page_postgres [-- --spaces N] [--runs N] [--warm N]`
+//! `cargo bench --bench page_postgres [-- --spaces N] [--runs N] [--warm N] [--only sqlite|postgres]`
 //! Seeds N Spaces with 90 days of history (`support/many_spaces.rs`) in a SQLite file
 //! and, when `SPACEWARDEN_TEST_DATABASE_URL` names a Postgres server (`. .ci/postgres`),
 //! in a scratch database there. Then, `runs` times: store a whole cycle (one check of
@@ -13,7 +13,9 @@
 //! recompute the page paid before (uptime and bars read whole from the store right after
 //! the commit) is timed alone. Last, another cycle is stored and `GET /` asked at once,
 //! with no `view::refresh` between: the request takes the cycle in itself, as on a
-//! follower replica. Each measure prints its median, p99 and worst.
+//! follower replica. Then two of the reads that take-in runs are timed alone (every
+//! Space's row; the roll-ups of the cycle's hour and day). Each measure prints its
+//! median, p99 and worst.
 
 #[path = "support/many_spaces.rs"]
 mod many_spaces;
@@ -28,7 +30,7 @@ use spacewarden::config::Config;
 use spacewarden::domain::{Observation, SpaceCheck, SpaceId, Stage, Verdict};
 use spacewarden::hub::{HttpProbe, HubClient};
 use spacewarden::monitor::{Monitor, MonitorParts, SchedulerStatus};
-use spacewarden::store::{self, Store};
+use spacewarden::store::{self, Rollup, Store};
 use spacewarden::web::{self, WebState};
 use tower::ServiceExt;
 
@@ -42,6 +44,13 @@ fn main() {
     };
     let (spaces, runs) = (arg("--spaces", 1_000), arg("--runs", 5));
     let warm_gets = arg("--warm", 20);
+    // `--only sqlite` or `--only postgres`: one backend (seeding 10,000 takes minutes).
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(|b| b.to_ascii_lowercase());
+    let runs_on = |backend: &str| only.as_deref().is_none_or(|b| b == backend);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -50,8 +59,10 @@ fn main() {
     println!("|---|---|---|---|---|---|---|");
     let dir = tempfile::tempdir().expect("temp dir");
     let sqlite = format!("sqlite://{}", dir.path().join("page.db").display());
-    runtime.block_on(measure("SQLite", &sqlite, spaces, runs, warm_gets));
-    if let Some(server) = store::test_server_url() {
+    if runs_on("sqlite") {
+        runtime.block_on(measure("SQLite", &sqlite, spaces, runs, warm_gets));
+    }
+    if let Some(server) = store::test_server_url().filter(|_| runs_on("postgres")) {
         let url = runtime
             .block_on(store::create_scratch_database(&server))
             .expect("a scratch database");
@@ -81,13 +92,15 @@ async fn store_cycle(store: &Store, spaces: usize, now: chrono::DateTime<Utc>) {
 }
 
 /// The rows of the table, in the order `measure` collects them.
-const MEASURES: [&str; 6] = [
+const MEASURES: [&str; 8] = [
     "storing a cycle (one transaction)",
     "the cycle's `view::refresh` after its commit",
     "first `GET /` after a cycle",
     "warm `GET /`",
     "first `GET /` after a cycle nobody took in (a follower)",
     "uptime + bars SQL recompute (what `GET /` paid before)",
+    "read alone: `space_states` (every Space's row)",
+    "read alone: the roll-ups of the cycle's hour and day",
 ];
 
 /// Median, p99 and worst, in milliseconds, and how many.
@@ -146,8 +159,17 @@ async fn measure(backend: &str, db: &str, spaces: usize, runs: usize, warm_gets:
         }
     };
     let page = get().await.1;
-    let mut times: [Vec<Duration>; 6] = Default::default();
-    let [stored, refresh, first, warm, follower, before] = &mut times;
+    let mut times: [Vec<Duration>; 8] = Default::default();
+    let [
+        stored,
+        refresh,
+        first,
+        warm,
+        follower,
+        before,
+        states,
+        rollups,
+    ] = &mut times;
     for _ in 0..runs {
         let now = Utc::now();
         let t = Instant::now();
@@ -169,6 +191,20 @@ async fn measure(backend: &str, db: &str, spaces: usize, runs: usize, warm_gets:
         // request pays (nothing on a follower calls `view::refresh`).
         store_cycle(&store, spaces, Utc::now()).await;
         follower.push(get().await.0);
+        // Two of the reads a take-in runs, alone: how much of it is the store's.
+        let t = Instant::now();
+        store.space_states().await.expect("states");
+        states.push(t.elapsed());
+        let t = Instant::now();
+        let hour = now.timestamp_millis() - now.timestamp_millis().rem_euclid(3_600_000);
+        let today = now.timestamp_millis() - now.timestamp_millis().rem_euclid(86_400_000);
+        for (table, from) in [(Rollup::Hourly, hour), (Rollup::Daily, today)] {
+            store
+                .each_rollup_row(table, from, |_, _| {})
+                .await
+                .expect("rows");
+        }
+        rollups.push(t.elapsed());
     }
     eprintln!("{backend}: {spaces} Spaces, `GET /` is {page} bytes gzip");
     for (measure, times) in MEASURES.iter().zip(times) {

@@ -2,15 +2,20 @@
 //! (issue 25, finding 2: the page memoized nothing on Postgres). Prints a table,
 //! asserts nothing.
 //!
-//! `cargo bench --bench page_postgres [-- --spaces N] [--runs N]`
+//! `cargo bench --bench page_postgres [-- --spaces N] [--runs N] [--warm N] [--only sqlite|postgres]`
 //! Seeds N Spaces with 90 days of history (`support/many_spaces.rs`) in a SQLite file
 //! and, when `SPACEWARDEN_TEST_DATABASE_URL` names a Postgres server (`. .ci/postgres`),
 //! in a scratch database there. Then, `runs` times: store a whole cycle (one check of
-//! every Space, noted, one transaction, as the daemon does) and bring the read model up
-//! to date as the daemon's cycle does (`view::refresh`: uptime, bars, every Space's
-//! state, the cost windows; timed, the cycle pays it); time the first `GET /` (gzip)
-//! after it, then a warm one. For comparison, the SQL recompute the page paid before
-//! (uptime and bars read whole from the store right after the commit) is timed alone.
+//! every Space, noted, one transaction, as the daemon does; timed) and bring the read
+//! model up to date as the daemon's cycle does (`view::refresh`: uptime, bars, every
+//! Space's state, the cost windows; timed, the cycle pays it); time the first `GET /`
+//! (gzip) after it, then `--warm` (default 20) warm ones. For comparison, the SQL
+//! recompute the page paid before (uptime and bars read whole from the store right after
+//! the commit) is timed alone. Last, another cycle is stored and `GET /` asked at once,
+//! with no `view::refresh` between: the request takes the cycle in itself, as on a
+//! follower replica. Then two of the reads that take-in runs are timed alone (every
+//! Space's row; the roll-ups of the cycle's hour and day). Each measure prints its
+//! median, p99 and worst.
 
 #[path = "support/many_spaces.rs"]
 mod many_spaces;
@@ -25,7 +30,7 @@ use spacewarden::config::Config;
 use spacewarden::domain::{Observation, SpaceCheck, SpaceId, Stage, Verdict};
 use spacewarden::hub::{HttpProbe, HubClient};
 use spacewarden::monitor::{Monitor, MonitorParts, SchedulerStatus};
-use spacewarden::store::{self, Store};
+use spacewarden::store::{self, Rollup, Store};
 use spacewarden::web::{self, WebState};
 use tower::ServiceExt;
 
@@ -38,22 +43,30 @@ fn main() {
             .map_or(default, |n| n.parse().expect("a number"))
     };
     let (spaces, runs) = (arg("--spaces", 1_000), arg("--runs", 5));
+    let warm_gets = arg("--warm", 20);
+    // `--only sqlite` or `--only postgres`: one backend (seeding 10,000 takes minutes).
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(|b| b.to_ascii_lowercase());
+    let runs_on = |backend: &str| only.as_deref().is_none_or(|b| b == backend);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    println!(
-        "| backend | Spaces | uptime + bars SQL recompute after a cycle (what `GET /` paid before) | the cycle's `view::refresh` | first `GET /` after a cycle | warm `GET /` |"
-    );
-    println!("|---|---|---|---|---|---|");
+    println!("| backend | Spaces | measure | median ms | p99 ms | worst ms | n |");
+    println!("|---|---|---|---|---|---|---|");
     let dir = tempfile::tempdir().expect("temp dir");
     let sqlite = format!("sqlite://{}", dir.path().join("page.db").display());
-    runtime.block_on(measure("SQLite", &sqlite, spaces, runs));
-    if let Some(server) = store::test_server_url() {
+    if runs_on("sqlite") {
+        runtime.block_on(measure("SQLite", &sqlite, spaces, runs, warm_gets));
+    }
+    if let Some(server) = store::test_server_url().filter(|_| runs_on("postgres")) {
         let url = runtime
             .block_on(store::create_scratch_database(&server))
             .expect("a scratch database");
-        runtime.block_on(measure("Postgres", &url, spaces, runs));
+        runtime.block_on(measure("Postgres", &url, spaces, runs, warm_gets));
     }
 }
 
@@ -63,28 +76,47 @@ async fn store_cycle(store: &Store, spaces: usize, now: chrono::DateTime<Utc>) {
     tx.note_cycle(now, Some(now + chrono::Duration::minutes(15)))
         .await
         .expect("note");
-    for i in 0..spaces {
-        let id = SpaceId::parse(&format!("team-{:02}/space-{:04}", i / 50, i)).expect("id");
-        let obs: Observation = SpaceCheck {
-            hardware: Some("cpu-basic".into()),
-            ..SpaceCheck::new(id, now, Stage::parse("RUNNING"), Verdict::Up)
-        }
-        .into();
-        tx.record_observation(&obs).await.expect("record");
-    }
+    let observations: Vec<Observation> = (0..spaces)
+        .map(|i| {
+            let id = SpaceId::parse(&format!("team-{:02}/space-{:04}", i / 50, i)).expect("id");
+            SpaceCheck {
+                hardware: Some("cpu-basic".into()),
+                ..SpaceCheck::new(id, now, Stage::parse("RUNNING"), Verdict::Up)
+            }
+            .into()
+        })
+        .collect();
+    // In batches, as `Monitor` stores a cycle (one call for the whole cycle).
+    tx.record_observations(&observations).await.expect("record");
     tx.commit().await.expect("commit");
 }
 
-fn median(mut times: Vec<Duration>) -> String {
+/// The rows of the table, in the order `measure` collects them.
+const MEASURES: [&str; 8] = [
+    "storing a cycle (one transaction)",
+    "the cycle's `view::refresh` after its commit",
+    "first `GET /` after a cycle",
+    "warm `GET /`",
+    "first `GET /` after a cycle nobody took in (a follower)",
+    "uptime + bars SQL recompute (what `GET /` paid before)",
+    "read alone: `space_states` (every Space's row)",
+    "read alone: the roll-ups of the cycle's hour and day",
+];
+
+/// Median, p99 and worst, in milliseconds, and how many.
+fn spread(mut times: Vec<Duration>) -> String {
     times.sort();
+    let ms = |at: usize| times[at.min(times.len() - 1)].as_secs_f64() * 1000.0;
     format!(
-        "{:.1} ms (worst {:.1})",
-        times[times.len() / 2].as_secs_f64() * 1000.0,
-        times[times.len() - 1].as_secs_f64() * 1000.0
+        "{:.1} | {:.1} | {:.1} | {}",
+        ms(times.len() / 2),
+        ms(times.len() * 99 / 100),
+        ms(times.len() - 1),
+        times.len()
     )
 }
 
-async fn measure(backend: &str, db: &str, spaces: usize, runs: usize) {
+async fn measure(backend: &str, db: &str, spaces: usize, runs: usize, warm_gets: usize) {
     let vars = [
         ("SPACES", many_spaces::watch_list(spaces)),
         ("DATABASE_URL", db.to_owned()),
@@ -120,34 +152,62 @@ async fn measure(backend: &str, db: &str, spaces: usize, runs: usize) {
                 .await
                 .expect("response");
             assert!(response.status().is_success(), "{}", response.status());
-            axum::body::to_bytes(response.into_body(), 64 << 20)
+            let body = axum::body::to_bytes(response.into_body(), 64 << 20)
                 .await
                 .expect("body");
-            started.elapsed()
+            (started.elapsed(), body.len())
         }
     };
-    get().await;
-    let (mut before, mut first, mut warm) = (Vec::new(), Vec::new(), Vec::new());
-    let mut refresh = Vec::new();
+    let page = get().await.1;
+    let mut times: [Vec<Duration>; 8] = Default::default();
+    let [
+        stored,
+        refresh,
+        first,
+        warm,
+        follower,
+        before,
+        states,
+        rollups,
+    ] = &mut times;
     for _ in 0..runs {
         let now = Utc::now();
+        let t = Instant::now();
         store_cycle(&store, spaces, now).await;
+        stored.push(t.elapsed());
         // What the daemon's cycle does after its commit (`Monitor::tick`).
         let t = Instant::now();
         spacewarden::view::refresh(&monitor).await.expect("refresh");
         refresh.push(t.elapsed());
-        first.push(get().await);
-        warm.push(get().await);
+        first.push(get().await.0);
+        for _ in 0..warm_gets {
+            warm.push(get().await.0);
+        }
         let t = Instant::now();
         store.uptime_all(now).await.expect("uptime");
         store.daily_uptime_all(now, 90).await.expect("bars");
         before.push(t.elapsed());
+        // A cycle nobody takes in before the request: what a follower replica's first
+        // request pays (nothing on a follower calls `view::refresh`).
+        store_cycle(&store, spaces, Utc::now()).await;
+        follower.push(get().await.0);
+        // Two of the reads a take-in runs, alone: how much of it is the store's.
+        let t = Instant::now();
+        store.space_states().await.expect("states");
+        states.push(t.elapsed());
+        let t = Instant::now();
+        let hour = now.timestamp_millis() - now.timestamp_millis().rem_euclid(3_600_000);
+        let today = now.timestamp_millis() - now.timestamp_millis().rem_euclid(86_400_000);
+        for (table, from) in [(Rollup::Hourly, hour), (Rollup::Daily, today)] {
+            store
+                .each_rollup_row(table, from, |_, _| {})
+                .await
+                .expect("rows");
+        }
+        rollups.push(t.elapsed());
     }
-    println!(
-        "| {backend} | {spaces} | {} | {} | {} | {} |",
-        median(before),
-        median(refresh),
-        median(first),
-        median(warm)
-    );
+    eprintln!("{backend}: {spaces} Spaces, `GET /` is {page} bytes gzip");
+    for (measure, times) in MEASURES.iter().zip(times) {
+        println!("| {backend} | {spaces} | {measure} | {} |", spread(times));
+    }
 }

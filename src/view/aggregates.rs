@@ -179,6 +179,12 @@ impl Aggregates {
 }
 
 impl Aggregates {
+    /// The change marker the standing figures were read at, `None` before the first
+    /// read (`/readyz`); reads nothing.
+    pub fn marker(&self) -> Option<i64> {
+        self.current().map(|snapshot| snapshot.mark.counter)
+    }
+
     /// Every Space's stored state, kept (`states.rs`).
     pub async fn states(&self, store: &Store) -> Result<Arc<super::States>, StoreError> {
         self.states.get(store).await

@@ -71,3 +71,4 @@ mod web_signin;
 mod web_signin_bounds;
 mod web_signin_restart;
 mod workflow;
+mod read_model_warm;

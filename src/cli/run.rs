@@ -157,17 +157,9 @@ fn start_parts(
 /// Starts the read model's part (`view::keep_current`) on every replica: it is built
 /// here, not by the first request, and requests wait on the returned phase a short
 /// while (`web::starting`).
-fn start_read_model(
-    parts: &mut JoinSet<Stopped>,
-    app: &App,
-    cancel: &CancellationToken,
-) -> Warmth {
+fn start_read_model(parts: &mut JoinSet<Stopped>, app: &App, cancel: &CancellationToken) -> Warmth {
     let warmth = Warmth::default();
-    let (monitor, replica, building) = (
-        app.monitor.clone(),
-        app.replica.clone(),
-        warmth.clone(),
-    );
+    let (monitor, replica, building) = (app.monitor.clone(), app.replica.clone(), warmth.clone());
     supervised(
         parts,
         app.monitor.supervisor(),

@@ -24,7 +24,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use chrono::{DateTime, Utc};
 
 use crate::store::{
-    BarFrame, DayRow, DayUptime, Mark, Rollup, Store, StoreError, Uptime, UptimeWindows, UsageRow,
+    BarFrame, DayRow, DayUptime, Mark, Rollup, RollupRead, Store, StoreError, Uptime,
+    UptimeWindows, UsageRow,
 };
 
 /// How long a snapshot may stand for a later `now` (the windows slide with time; a
@@ -249,10 +250,11 @@ async fn add_rows(
     store: &Store,
     table: Rollup,
     from: i64,
+    read: RollupRead,
 ) -> Result<(), StoreError> {
     let mut unsorted = HashSet::new();
     store
-        .each_rollup_row(table, from, |space, row| {
+        .each_rollup_row(table, from, read, |space, row| {
             if !into.contains_key(space) {
                 into.insert(space.to_owned(), Arc::default());
             }
@@ -309,8 +311,9 @@ impl Mirror {
             day_floor,
             ..Mirror::default()
         };
-        add_rows(&mut mirror.hourly, store, Rollup::Hourly, hour_floor).await?;
-        add_rows(&mut mirror.daily, store, Rollup::Daily, day_floor).await?;
+        let whole = RollupRead::Window;
+        add_rows(&mut mirror.hourly, store, Rollup::Hourly, hour_floor, whole).await?;
+        add_rows(&mut mirror.daily, store, Rollup::Daily, day_floor, whole).await?;
         mirror.spans = store.gap_spans(day_floor).await?;
         let now = hour_floor + 23 * HOUR_MS;
         mirror.usage = usage::Usage::build(store, now, band_start(mark, now)).await?;
@@ -335,8 +338,9 @@ impl Mirror {
         let before = in_band(&self.hourly);
         drop_from(&mut self.hourly, hour_from);
         drop_from(&mut self.daily, day_from);
-        add_rows(&mut self.hourly, store, Rollup::Hourly, hour_from).await?;
-        add_rows(&mut self.daily, store, Rollup::Daily, day_from).await?;
+        let recent = RollupRead::Recent;
+        add_rows(&mut self.hourly, store, Rollup::Hourly, hour_from, recent).await?;
+        add_rows(&mut self.daily, store, Rollup::Daily, day_from, recent).await?;
         // Checked now but not in the band before: billed in an older hour.
         let stale: HashSet<String> = in_band(&self.hourly).difference(&before).cloned().collect();
         self.usage.take_in(store, band, &stale).await?;

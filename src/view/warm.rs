@@ -137,24 +137,30 @@ async fn take_in(monitor: &Monitor, warmth: &Warmth, seen: Option<i64>) -> Optio
     }
     let started = Instant::now();
     let read = async {
-        if first {
-            // Read first (one query), so the waiting page can say how many.
-            let spaces = super::watched_states(monitor).await?.len();
+        // Read first (one query), so the waiting page can say how many.
+        let spaces = match first {
+            true => Some(super::watched_states(monitor).await?.len()),
+            false => None,
+        };
+        // A retry after a failed first read lets requests through meanwhile, as before.
+        if let Some(spaces) = spaces
+            && warmth.phase() != Phase::Failed
+        {
             warmth.set(Phase::Reading { spaces });
         }
-        super::refresh(monitor).await
+        super::refresh(monitor).await.map(|()| spaces)
     };
     match read.await {
-        Ok(()) if first => {
+        Ok(Some(spaces)) => {
             tracing::info!(
-                spaces = warmth.phase().spaces().unwrap_or_default(),
+                spaces,
                 took_ms = started.elapsed().as_millis() as u64,
                 "read model built"
             );
             warmth.set(Phase::Built);
             Some(counter)
         }
-        Ok(()) => {
+        Ok(None) => {
             tracing::debug!(marker = counter, "took the stored cycles in");
             Some(counter)
         }

@@ -103,7 +103,10 @@ async fn while_the_history_is_read_requests_get_503_with_retry_after() {
     assert!(api.json()["message"].as_str().unwrap().contains("starting"));
 
     let metrics = send(&router, Method::GET, "/metrics", None).await;
-    assert_eq!((metrics.status.as_u16(), metrics.header("retry-after")), (503, "2"));
+    assert_eq!(
+        (metrics.status.as_u16(), metrics.header("retry-after")),
+        (503, "2")
+    );
 
     let ready = send(&router, Method::GET, "/readyz", None).await;
     assert_eq!(ready.status, 503);
@@ -178,7 +181,10 @@ async fn a_follower_takes_the_leaders_cycles_in_without_a_request() {
     }
     let mut roles = None;
     let settled = eventually(Duration::from_secs(20), async || {
-        let (a, b) = (readyz(replicas[0].port).await, readyz(replicas[1].port).await);
+        let (a, b) = (
+            readyz(replicas[0].port).await,
+            readyz(replicas[1].port).await,
+        );
         roles = match (a["role"].as_str(), b["role"].as_str()) {
             (Some("leader"), Some("follower")) => Some((0, 1)),
             (Some("follower"), Some("leader")) => Some((1, 0)),

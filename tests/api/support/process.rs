@@ -85,7 +85,8 @@ impl Running {
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
             let output = self.output();
-            if output.contains("read model built") || output.contains("read model could not be built")
+            if output.contains("read model built")
+                || output.contains("read model could not be built")
             {
                 return;
             }

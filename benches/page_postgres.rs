@@ -30,7 +30,7 @@ use spacewarden::config::Config;
 use spacewarden::domain::{Observation, SpaceCheck, SpaceId, Stage, Verdict};
 use spacewarden::hub::{HttpProbe, HubClient};
 use spacewarden::monitor::{Monitor, MonitorParts, SchedulerStatus};
-use spacewarden::store::{self, Rollup, Store};
+use spacewarden::store::{self, Rollup, RollupRead, Store};
 use spacewarden::web::{self, WebState};
 use tower::ServiceExt;
 
@@ -200,7 +200,7 @@ async fn measure(backend: &str, db: &str, spaces: usize, runs: usize, warm_gets:
         let today = now.timestamp_millis() - now.timestamp_millis().rem_euclid(86_400_000);
         for (table, from) in [(Rollup::Hourly, hour), (Rollup::Daily, today)] {
             store
-                .each_rollup_row(table, from, |_, _| {})
+                .each_rollup_row(table, from, RollupRead::Recent, |_, _| {})
                 .await
                 .expect("rows");
         }

@@ -140,6 +140,9 @@ async fn size(binary: &str, spaces: usize) {
         "| daemon without web traffic, {} cycles: CPU per cycle / peak RSS | {:.2} s / {:.1} MB |",
         quiet.cycles, quiet.cpu_per_cycle_s, quiet.peak_mb
     );
+    if let Some(ms) = quiet.read_model_ms {
+        println!("| daemon without web traffic: the history read at start | {ms} ms |");
+    }
     let cost = daemon::run(binary, &env, &dir, cycles, true).await;
     print_daemon(&cost);
     let unexpected = server.unexpected();
@@ -166,6 +169,15 @@ fn print_daemon(cost: &daemon::DaemonCost) {
         cost.page_after_commit.summary()
     );
     println!("| `/metrics` (gzip) | {} |", cost.metrics.summary());
+    println!(
+        "| answered 503 while the history was read (`/` and `/metrics`) | {} |",
+        cost.starting.summary()
+    );
+    println!(
+        "| the history read at start (`read model built`) | {} |",
+        cost.read_model_ms
+            .map_or_else(|| "–".to_owned(), |ms| format!("{ms} ms"))
+    );
     println!("| WAL at the end | {:.1} MB |", cost.wal_mb);
 }
 

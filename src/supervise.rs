@@ -1,5 +1,5 @@
 //! Supervision: every long-lived part of the daemon (scheduler, delivery worker, bots,
-//! web server, housekeeping, keep-alive, watchdog) runs under `run_part`, and every
+//! web server, read model, housekeeping, keep-alive, watchdog) runs under `run_part`, and every
 //! one-off task (a repair, a wake) under `catch`. A panic or an error is logged with
 //! its cause and counted, and a part restarts with backoff; nothing dies silently.
 //! `/metrics` and `/readyz` read the counts from the shared `Supervisor`. `supervised`
@@ -37,6 +37,9 @@ pub enum Part {
     Watchdog,
     /// The leader's service of requests followers hand over (Postgres).
     Requests,
+    /// The read model built at start, and kept current on a follower
+    /// (`view::keep_current`).
+    ReadModel,
 }
 
 impl Part {
@@ -55,6 +58,7 @@ impl Part {
             Part::MemorySampler => "memory sampler",
             Part::Watchdog => "watchdog",
             Part::Requests => "requests",
+            Part::ReadModel => "read model",
         }
     }
 
@@ -325,6 +329,7 @@ mod tests {
             Part::MemorySampler,
             Part::Watchdog,
             Part::Requests,
+            Part::ReadModel,
         ]
         .map(Part::as_str);
         assert_eq!(
@@ -343,6 +348,7 @@ mod tests {
                 "memory sampler",
                 "watchdog",
                 "requests",
+                "read model",
             ]
         );
         assert!(Part::Telegram.is_optional() && !Part::Scheduler.is_optional());

@@ -4,7 +4,9 @@
 //! (gzip) once a second. Measures the daemon's CPU per cycle (`/proc/PID/stat`
 //! between the first and the last cycle), its peak and last RSS (`VmHWM`, `VmRSS`),
 //! each answer's time and size on the wire, the first `GET /` after each cycle's
-//! commit, and the WAL at the end.
+//! commit, and the WAL at the end. The answers 503 while the daemon first reads its
+//! stored history (`web::starting`) count apart, with the time of that read (its log
+//! line).
 
 use std::path::Path;
 use std::process::Stdio;
@@ -58,6 +60,10 @@ pub struct DaemonCost {
     pub page: Answers,
     pub page_after_commit: Answers,
     pub metrics: Answers,
+    /// `GET /` and `/metrics` answered 503 while the history was read.
+    pub starting: Answers,
+    /// How long the first read of the history took (`read model built took_ms=`).
+    pub read_model_ms: Option<u64>,
 }
 
 /// `spacewarden run --bench-cycles cycles` with `env`, measured as the module says.
@@ -87,7 +93,14 @@ pub async fn run(
     let mut port = None;
     let (mut cpu_first, mut cpu_last, mut peak, mut last) = (0.0, 0.0, 0u64, 0u64);
     let mut client = None;
+    let mut read_model_ms = None;
     while let Ok(Some(line)) = lines.next_line().await {
+        if read_model_ms.is_none() && line.contains("read model built") {
+            read_model_ms = line
+                .split_whitespace()
+                .find_map(|w| w.strip_prefix("took_ms="))
+                .and_then(|ms| ms.parse().ok());
+        }
         if port.is_none() && line.contains("HTTP server listening") {
             port = line
                 .split_whitespace()
@@ -111,7 +124,7 @@ pub async fn run(
     }
     stop.store(true, Ordering::SeqCst);
     let _ = child.wait().await;
-    let (page, page_after_commit, metrics) = match client {
+    let (page, page_after_commit, metrics, starting) = match client {
         Some(task) => task.await.expect("the client"),
         None => Default::default(),
     };
@@ -126,27 +139,34 @@ pub async fn run(
         page,
         page_after_commit,
         metrics,
+        starting,
+        read_model_ms,
     }
 }
 
 /// Asks for `/` (gzip) back to back and `/metrics` (gzip) once a second until `stop`;
-/// a `/` asked first after a cycle's commit counts apart.
+/// a `/` asked first after a cycle's commit counts apart, and so does a 503 (the
+/// history not read yet).
 async fn load(
     port: u16,
     done: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
-) -> (Answers, Answers, Answers) {
+) -> (Answers, Answers, Answers, Answers) {
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
-    let (mut page, mut after, mut metrics) = Default::default();
+    let (mut page, mut after, mut metrics, mut starting) = Default::default();
     let mut seen = done.load(Ordering::SeqCst);
     let mut last_metrics = Instant::now();
     while !stop.load(Ordering::SeqCst) {
         let cycles = done.load(Ordering::SeqCst);
         let first = cycles != seen;
         seen = cycles;
-        if let Some((took, bytes)) = get(&http, &format!("{base}/")).await {
-            if first {
+        if let Some((took, bytes, status)) = get(&http, &format!("{base}/")).await {
+            if status == 503 {
+                Answers::push(&mut starting, took, bytes);
+                // As a browser would, after `Retry-After`-ish; not a busy loop.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            } else if first {
                 Answers::push(&mut after, took, bytes);
             } else {
                 Answers::push(&mut page, took, bytes);
@@ -154,16 +174,19 @@ async fn load(
         }
         if last_metrics.elapsed() >= Duration::from_secs(1) {
             last_metrics = Instant::now();
-            if let Some((took, bytes)) = get(&http, &format!("{base}/metrics")).await {
-                Answers::push(&mut metrics, took, bytes);
+            match get(&http, &format!("{base}/metrics")).await {
+                Some((took, bytes, 503)) => Answers::push(&mut starting, took, bytes),
+                Some((took, bytes, _)) => Answers::push(&mut metrics, took, bytes),
+                None => {}
             }
         }
     }
-    (page, after, metrics)
+    (page, after, metrics, starting)
 }
 
-/// One gzip request: time to the whole body, and the body's bytes as sent.
-async fn get(http: &reqwest::Client, url: &str) -> Option<(Duration, usize)> {
+/// One gzip request: time to the whole body, the body's bytes as sent, and the status
+/// (a success, or 503).
+async fn get(http: &reqwest::Client, url: &str) -> Option<(Duration, usize, u16)> {
     let started = Instant::now();
     let reply = http
         .get(url)
@@ -171,11 +194,12 @@ async fn get(http: &reqwest::Client, url: &str) -> Option<(Duration, usize)> {
         .send()
         .await
         .ok()?;
-    if !reply.status().is_success() {
+    let status = reply.status().as_u16();
+    if !reply.status().is_success() && status != 503 {
         return None;
     }
     let body = reply.bytes().await.ok()?;
-    Some((started.elapsed(), body.len()))
+    Some((started.elapsed(), body.len(), status))
 }
 
 /// User + system CPU of `pid` so far (clock ticks of 1/100 s on Linux).

@@ -1020,3 +1020,14 @@ space-id-part-doubled = "{ $input }": the { $part } cannot contain -- or ..
 space-id-bad-owner = "{ $input }": invalid owner "{ $owner }"
 space-id-owner = owner
 space-id-name = name
+
+## scale-warm
+# While the daemon first reads its stored history (issue 25): the page that reloads
+# itself (503), and the sentence the JSON API and /metrics answer with meanwhile.
+starting-title = Starting
+starting-text = { $spaces ->
+    [one] spacewarden is starting: reading the history of { $spaces } Space. This page reloads by itself.
+   *[other] spacewarden is starting: reading the history of { $spaces } Spaces. This page reloads by itself.
+}
+starting-text-unknown = spacewarden is starting: reading the stored history. This page reloads by itself.
+starting-api = spacewarden is starting: it is reading its stored history; retry in a few seconds

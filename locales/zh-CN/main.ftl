@@ -952,3 +952,11 @@ space-id-part-doubled = “{ $input }”：{ $part }不能包含 -- 或 ..
 space-id-bad-owner = “{ $input }”：所有者“{ $owner }”无效
 space-id-owner = 所有者
 space-id-name = 名称
+
+## scale-warm
+# 守护进程启动后首次读取已存储的历史记录时（issue 25）：自动刷新的页面（503），以及
+# JSON API 和 /metrics 在此期间的回答。
+starting-title = 正在启动
+starting-text = spacewarden 正在启动：正在读取 { $spaces } 个 Space 的历史记录。本页会自动刷新。
+starting-text-unknown = spacewarden 正在启动：正在读取已存储的历史记录。本页会自动刷新。
+starting-api = spacewarden 正在启动：正在读取已存储的历史记录，请几秒后重试

@@ -15,6 +15,7 @@ use super::reload::Reloader;
 use crate::app::{App, BuildError, Purpose};
 use crate::replica::Role;
 use crate::supervise::{Part, Restart, Stopped, supervised};
+use crate::view::Warmth;
 use crate::web::{SampleBook, SharedListener, WebState};
 
 /// What the daemon holds besides its `App` once its startup checks passed.
@@ -76,8 +77,8 @@ pub async fn run(args: super::RunArgs) -> u8 {
 }
 
 /// Starts every part supervised: a panic or an error is logged, counted in /metrics
-/// and restarted with backoff. Every replica serves HTTP; only the one that acts runs
-/// the leader's parts (`LeaderDuties`).
+/// and restarted with backoff. Every replica builds its read model and serves HTTP;
+/// only the one that acts runs the leader's parts (`LeaderDuties`).
 fn start_parts(
     parts: &mut JoinSet<Stopped>,
     app: &App,
@@ -86,11 +87,13 @@ fn start_parts(
     cancel: &CancellationToken,
 ) {
     let supervisor = app.monitor.supervisor().clone();
+    let warmth = start_read_model(parts, app, cancel);
     let web = WebState::new(app.monitor.clone(), app.scheduler.status())
         .with_core(app.core.clone())
         .with_replica(app.replica.clone())
         .with_meters(app.meters.clone())
-        .with_samples(daemon.samples);
+        .with_samples(daemon.samples)
+        .with_warmth(warmth);
     let listener = daemon.listener;
     supervised(
         parts,
@@ -149,6 +152,26 @@ fn start_parts(
     });
     #[cfg(not(unix))]
     parts.spawn(async move { (Part::SignalHandler, wait_for_signal(cancel, reloader).await) });
+}
+
+/// Starts the read model's part (`view::keep_current`) on every replica: it is built
+/// here, not by the first request, and requests wait on the returned phase a short
+/// while (`web::starting`).
+fn start_read_model(parts: &mut JoinSet<Stopped>, app: &App, cancel: &CancellationToken) -> Warmth {
+    let warmth = Warmth::default();
+    let (monitor, replica, building) = (app.monitor.clone(), app.replica.clone(), warmth.clone());
+    supervised(
+        parts,
+        app.monitor.supervisor(),
+        cancel,
+        Part::ReadModel,
+        Restart::Always,
+        Box::new(move |cancel| {
+            let (monitor, replica, warmth) = (monitor.clone(), replica.clone(), building.clone());
+            Box::pin(crate::view::keep_current(monitor, replica, warmth, cancel))
+        }),
+    );
+    warmth
 }
 
 /// Waits for every part to stop (the first to stop stops the rest); the exit status.

@@ -34,6 +34,19 @@ impl Rollup {
     }
 }
 
+/// How much of a roll-up table a read takes, which decides how it walks the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RollupRead {
+    /// The whole window (the read model's first read): in key order, past the time
+    /// index. Through the index SQLite looks every row up by its key: at 10,000 Spaces
+    /// with 90 days that was 5–10 s for the 900,000 daily rows against about 1 s in
+    /// key order, and 2.5 s against 0.14 s for the last day of the hourly table.
+    Window,
+    /// The hours since the previous cycle (a few hundredths of the table): through the
+    /// time index.
+    Recent,
+}
+
 /// Where the stored history stands: the marker and the cycle mark (`cycle_watch`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Mark {
@@ -93,17 +106,24 @@ impl Store {
     /// Hands every row of `table` from bucket `from` on to `each` (Space as stored,
     /// then bucket, up, counted), one row at a time: at 10,000 Spaces with 90 days the
     /// daily table is 900,000 rows, which collected at once (a `String` each) set the
-    /// daemon's peak memory.
+    /// daemon's peak memory. `read` says how much of the table that is.
     pub async fn each_rollup_row(
         &self,
         table: Rollup,
         from: i64,
+        read: RollupRead,
         mut each: impl FnMut(&str, DayRow),
     ) -> Result<(), StoreError> {
         use futures_util::TryStreamExt;
         use sqlx::Row;
+        // `+bucket_ms` is no column an index serves (on either backend): the table is
+        // read in key order.
+        let bucket = match read {
+            RollupRead::Window => "+bucket_ms",
+            RollupRead::Recent => "bucket_ms",
+        };
         let sql = format!(
-            "SELECT space_id, bucket_ms, up, counted FROM {} WHERE bucket_ms >= $1",
+            "SELECT space_id, bucket_ms, up, counted FROM {} WHERE {bucket} >= $1",
             table.table()
         );
         let query = sqlx::AssertSqlSafe(sql);

@@ -53,7 +53,7 @@ use flag::{Flag, MaybeFlag};
 pub use health::{WriteHealth, WriteStatus};
 
 pub use actions::{ActionRow, NewAction};
-pub use aggregates::{BarFrame, Mark, Rollup, UptimeWindows, UsageCell};
+pub use aggregates::{BarFrame, Mark, Rollup, RollupRead, UptimeWindows, UsageCell};
 pub use audit::{AuditEntry, AuditRow, ConfirmationRow, DestinationState};
 pub use checks::CheckRow;
 pub use gaps::DayRow;

@@ -24,7 +24,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use chrono::{DateTime, Utc};
 
 use crate::store::{
-    BarFrame, DayRow, DayUptime, Mark, Rollup, Store, StoreError, Uptime, UptimeWindows, UsageRow,
+    BarFrame, DayRow, DayUptime, Mark, Rollup, RollupRead, Store, StoreError, Uptime,
+    UptimeWindows, UsageRow,
 };
 
 /// How long a snapshot may stand for a later `now` (the windows slide with time; a
@@ -249,6 +250,12 @@ impl Aggregates {
 }
 
 impl Aggregates {
+    /// The change marker the standing figures were read at, `None` before the first
+    /// read (`/readyz`); reads nothing.
+    pub fn marker(&self) -> Option<i64> {
+        self.current().map(|snapshot| snapshot.mark.counter)
+    }
+
     /// Every Space's stored state, kept (`states.rs`).
     pub async fn states(&self, store: &Store) -> Result<Arc<super::States>, StoreError> {
         self.states.get(store).await
@@ -313,10 +320,11 @@ async fn add_rows(
     store: &Store,
     table: Rollup,
     from: i64,
+    read: RollupRead,
 ) -> Result<(), StoreError> {
     let mut unsorted = HashSet::new();
     store
-        .each_rollup_row(table, from, |space, row| {
+        .each_rollup_row(table, from, read, |space, row| {
             if !into.contains_key(space) {
                 into.insert(space.to_owned(), SpaceRows::default());
             }
@@ -377,8 +385,9 @@ impl Mirror {
             day_floor,
             ..Mirror::default()
         };
-        add_rows(&mut mirror.hourly, store, Rollup::Hourly, hour_floor).await?;
-        add_rows(&mut mirror.daily, store, Rollup::Daily, day_floor).await?;
+        let whole = RollupRead::Window;
+        add_rows(&mut mirror.hourly, store, Rollup::Hourly, hour_floor, whole).await?;
+        add_rows(&mut mirror.daily, store, Rollup::Daily, day_floor, whole).await?;
         let (hour_from, day_from) = mirror.open_from();
         settle(&mut mirror.hourly, hour_from);
         settle(&mut mirror.daily, day_from);
@@ -403,8 +412,9 @@ impl Mirror {
         let before = in_band(&self.hourly);
         reopen_from(&mut self.hourly, hour_from);
         reopen_from(&mut self.daily, day_from);
-        add_rows(&mut self.hourly, store, Rollup::Hourly, hour_from).await?;
-        add_rows(&mut self.daily, store, Rollup::Daily, day_from).await?;
+        let recent = RollupRead::Recent;
+        add_rows(&mut self.hourly, store, Rollup::Hourly, hour_from, recent).await?;
+        add_rows(&mut self.daily, store, Rollup::Daily, day_from, recent).await?;
         // Checked now but not in the band before: billed in an older hour.
         let stale: HashSet<String> = in_band(&self.hourly).difference(&before).cloned().collect();
         self.usage.take_in(store, band, &stale).await?;

@@ -20,6 +20,9 @@
 //! - [`states`]: every Space's stored state, kept the same way (`states.rs`).
 //! - [`refresh`]: what a stored cycle calls after its commit, so that no request
 //!   recomputes what the commit changed (issue 25).
+//! - [`keep_current`]: the daemon's part that builds the read model at start (the
+//!   [`Warmth`] requests wait on) and takes a leader's cycles in on a follower
+//!   (`warm.rs`).
 
 mod aggregates;
 mod history;
@@ -27,6 +30,7 @@ mod overview;
 mod states;
 #[cfg(test)]
 mod tests;
+mod warm;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -35,6 +39,7 @@ pub use self::aggregates::{Aggregates, Bars, Snapshot};
 pub use self::history::{History, Reach, history};
 pub use self::overview::{BAR_DAYS, COST_DAYS, Overview, overview, uptime_bar};
 pub use self::states::States;
+pub use self::warm::{POLL, Phase, Warmth, keep_current};
 pub use crate::domain::time::{absolute, ago};
 
 use crate::domain::{SpaceId, WatchTarget};

@@ -17,7 +17,8 @@ use crate::telemetry::ErrorRef;
 pub struct ErrorBody {
     /// A stable code to branch on: `unauthorized`, `api_disabled`, `not_found`,
     /// `invalid_space_id`, `invalid_query`, `method_not_allowed`, `repair_in_flight`,
-    /// `forbidden`, `action_failed`, `internal`.
+    /// `forbidden`, `action_failed`, `no_leader`, `starting` (503 with `Retry-After`:
+    /// the daemon is reading its stored history), `internal`.
     #[schema(example = "not_found")]
     pub error: &'static str,
     /// What went wrong, for people.
@@ -53,6 +54,9 @@ pub enum ApiError {
     /// A follower replica found no leader to carry an action out; nothing was done.
     #[error("{0}")]
     NoLeader(String),
+    /// The daemon is still reading the stored history (`web::starting`): retry.
+    #[error("{0}")]
+    Starting(String),
     /// Logged with its cause; the client sees only "internal error".
     #[error("internal error: {0}")]
     Internal(String),
@@ -73,7 +77,7 @@ impl ApiError {
             ApiError::ActionFailed(_) => StatusCode::BAD_GATEWAY,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Referenced(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::NoLeader(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::NoLeader(_) | ApiError::Starting(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -91,6 +95,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::Referenced(_) => "internal",
             ApiError::NoLeader(_) => "no_leader",
+            ApiError::Starting(_) => "starting",
             ApiError::Internal(_) => "internal",
         }
     }

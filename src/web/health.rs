@@ -5,6 +5,10 @@
 //! (replicas on Postgres), and when its last check cycle completed. A follower runs
 //! no checks, so it is ready while the store answers.
 //!
+//! `/readyz` is not ready while the daemon first reads its stored history (the read
+//! model, `web::starting`), and says how far it is; `read_model` carries its state and
+//! the change marker its figures stand at (a follower's follows the leader's cycles).
+//!
 //! `/readyz` lists every alert destination with its outbox state (`destinations`); a
 //! destination that fails (a dead webhook, a throttled robot) never makes it answer
 //! 503: the process is ready, one receiver is not, and the list says which.
@@ -42,6 +46,10 @@ pub(super) enum NotReady {
     NotStarted,
     #[error("no completed check since {}", secs(*.0))]
     Stalled(DateTime<Utc>),
+    #[error("starting: reading the history of {0} Spaces")]
+    ReadingHistory(usize),
+    #[error("starting: the stored history is not read yet")]
+    NotRead,
 }
 
 fn secs(at: DateTime<Utc>) -> String {
@@ -71,6 +79,7 @@ async fn readyz(State(state): State<WebState>) -> (StatusCode, Json<Value>) {
     let role = state.replica.role();
     let verdict = store
         .and_then(|()| store_writes(&state.monitor.store().write_health().status()))
+        .and_then(|()| read_model(&state))
         .and_then(|()| match role.acts() {
             true => checks_running(&state.scheduler, now),
             false => Ok(()),
@@ -90,6 +99,10 @@ async fn readyz(State(state): State<WebState>) -> (StatusCode, Json<Value>) {
     body["role"] = json!(role.as_str());
     body["destinations"] = destinations(&state).await;
     body["last_cycle"] = json!(last_cycle);
+    body["read_model"] = json!({
+        "state": state.warmth.as_ref().map(|w| w.phase().as_str()),
+        "marker": state.monitor.aggregates().marker(),
+    });
     if let Role::Leader { epoch } = role {
         body["epoch"] = json!(epoch);
     }
@@ -154,6 +167,18 @@ fn store_writes(status: &WriteStatus) -> Result<(), NotReady> {
             since: *since,
             reason: reason.clone(),
         }),
+    }
+}
+
+/// Not ready until the daemon has read its stored history once (`web::starting`).
+fn read_model(state: &WebState) -> Result<(), NotReady> {
+    let Some(phase) = state.warmth.as_ref().map(|w| w.phase()) else {
+        return Ok(());
+    };
+    match (phase.serves(), phase.spaces()) {
+        (true, _) => Ok(()),
+        (false, Some(spaces)) => Err(NotReady::ReadingHistory(spaces)),
+        (false, None) => Err(NotReady::NotRead),
     }
 }
 

@@ -24,6 +24,7 @@ mod pages;
 mod report;
 mod samples;
 mod serve;
+mod starting;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -41,6 +42,7 @@ use tower_http::compression::CompressionLayer;
 use crate::commands::{Access, CommandCore};
 use crate::monitor::{Monitor, SchedulerStatus};
 use crate::replica::Replica;
+use crate::view::Warmth;
 
 pub use api::openapi_json;
 pub use auth::{Argon2Check, CredentialCheck, check_provider, hash_password};
@@ -73,6 +75,9 @@ pub struct WebState {
     live: live::LiveRelay,
     /// Whether this process acts or follows (replicas on Postgres).
     replica: Replica,
+    /// The daemon's first read of the stored history (`starting`); `None` where
+    /// requests read it themselves (one-off commands, tests' in-process routers).
+    warmth: Option<Warmth>,
 }
 
 impl WebState {
@@ -98,7 +103,15 @@ impl WebState {
             meters: Meters::default(),
             api_key,
             replica: Replica::single(),
+            warmth: None,
         }
+    }
+
+    /// Requests wait on `warmth`, the daemon's read model being built, a short while
+    /// and then answer 503 (`starting`).
+    pub fn with_warmth(mut self, warmth: Warmth) -> WebState {
+        self.warmth = Some(warmth);
+        self
     }
 
     /// The daemon's role (leader or follower), for `/readyz`, `/metrics` and the page.
@@ -158,6 +171,12 @@ pub fn router(state: WebState) -> Router {
         .nest("/api/v1", api::router(state.clone()))
         .merge(compat::router())
         .fallback(pages::not_found)
+        // The read model not built yet: 503 after a short wait (inside the private
+        // gate, so an anonymous visitor of a private page learns nothing of it).
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            starting::starting_gate,
+        ))
         // WEB_PRIVATE: anonymous visitors reach only sign-in and health.
         .layer(middleware::from_fn_with_state(
             state.clone(),

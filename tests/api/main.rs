@@ -37,6 +37,7 @@ mod oneshot_action;
 mod outside_text;
 mod postgres_run;
 mod postgres_support;
+mod read_model_warm;
 mod readme_zh;
 mod reliability;
 mod reload;

@@ -118,6 +118,7 @@ async fn an_org_admin_signs_in_at_a_real_openid_server_and_restarts() {
         .env("RUST_LOG", "info");
     let mut running = app.spawn(&["run"]);
     running.wait_for("HTTP server listening", WAIT).await;
+    running.wait_for_read_model(WAIT).await;
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::builder()
         .redirect(Policy::none())

@@ -19,6 +19,8 @@ pub async fn listening_port(running: &Running) -> u16 {
     running
         .wait_for("HTTP server listening", Duration::from_secs(15))
         .await;
+    // Pages answer 503 until the stored history is read (`web::starting`).
+    running.wait_for_read_model(Duration::from_secs(30)).await;
     let output = running.output();
     let line = output
         .lines()

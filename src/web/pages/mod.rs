@@ -13,6 +13,7 @@ mod login;
 mod parts;
 mod site;
 mod space;
+mod starting;
 mod status;
 mod ui;
 
@@ -36,6 +37,7 @@ use crate::view::{self, Reach, SpaceRow};
 
 pub(crate) use layout::Viewer;
 pub(crate) use login::{LoginForm, login_page};
+pub(crate) use starting::starting_page;
 pub(crate) use ui::Ui;
 
 pub(super) fn router() -> Router<WebState> {

@@ -78,6 +78,26 @@ impl Running {
         );
     }
 
+    /// Waits until the daemon has read its stored history once (`view::keep_current`
+    /// logs it built, or failed): until then a page, the JSON API and `/metrics` answer
+    /// 503 after a short wait, and CI under load may be slower than that wait.
+    pub async fn wait_for_read_model(&self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            let output = self.output();
+            if output.contains("read model built")
+                || output.contains("read model could not be built")
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!(
+            "the read model was not built within {timeout:?}; output:\n{}",
+            self.output()
+        );
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id().expect("running")
     }

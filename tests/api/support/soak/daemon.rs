@@ -178,6 +178,7 @@ impl HealthPoller {
 /// The port from the startup line `HTTP server listening addr=… port=N`.
 async fn port_of(running: &Running) -> u16 {
     running.wait_for("HTTP server listening", STARTUP).await;
+    running.wait_for_read_model(STARTUP).await;
     let output = running.output();
     let line = output
         .lines()

@@ -40,6 +40,8 @@ pub enum Part {
     /// The read model built at start, and kept current on a follower
     /// (`view::keep_current`).
     ReadModel,
+    /// `/metrics` rendered after each cycle while scrapes come (`web::render_ahead`).
+    Metrics,
 }
 
 impl Part {
@@ -59,6 +61,7 @@ impl Part {
             Part::Watchdog => "watchdog",
             Part::Requests => "requests",
             Part::ReadModel => "read model",
+            Part::Metrics => "metrics",
         }
     }
 
@@ -330,6 +333,7 @@ mod tests {
             Part::Watchdog,
             Part::Requests,
             Part::ReadModel,
+            Part::Metrics,
         ]
         .map(Part::as_str);
         assert_eq!(
@@ -349,6 +353,7 @@ mod tests {
                 "watchdog",
                 "requests",
                 "read model",
+                "metrics",
             ]
         );
         assert!(Part::Telegram.is_optional() && !Part::Scheduler.is_optional());

@@ -95,6 +95,15 @@ fn start_parts(
         .with_samples(daemon.samples)
         .with_warmth(warmth);
     let listener = daemon.listener;
+    let ahead = web.clone();
+    supervised(
+        parts,
+        &supervisor,
+        cancel,
+        Part::Metrics,
+        Restart::Always,
+        Box::new(move |cancel| Box::pin(crate::web::render_ahead(ahead.clone(), cancel))),
+    );
     supervised(
         parts,
         &supervisor,

@@ -48,7 +48,7 @@ pub use api::openapi_json;
 pub use auth::{Argon2Check, CredentialCheck, check_provider, hash_password};
 pub use error::{ApiError, ErrorBody};
 pub use healthcheck::{Unhealthy, check_health};
-pub use metrics::{MeteredProbe, Meters};
+pub use metrics::{MeteredProbe, Meters, render_ahead};
 pub use report::static_site;
 pub use samples::{Sample, SampleBook};
 pub use serve::{

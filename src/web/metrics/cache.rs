@@ -125,7 +125,16 @@ pub struct ScrapeCache {
     // A tokio lock held while rendering: concurrent scrapes after a cycle wait for one
     // render instead of each reading the store.
     kept: Arc<tokio::sync::Mutex<Option<Kept>>>,
+    /// The last kept exposition, served while the next one is rendered (at 10,000
+    /// Spaces a render takes most of a second; at most one cycle old).
+    standing: Arc<std::sync::RwLock<Option<Arc<Exposition>>>>,
+    /// When a scrape last came: the daemon renders ahead after a cycle only for
+    /// scrapers seen lately (`ahead`).
+    asked: Arc<std::sync::Mutex<Option<Instant>>>,
 }
+
+/// How long after the last scrape the daemon still renders ahead after each cycle.
+pub(super) const AHEAD_FOR: Duration = Duration::from_secs(600);
 
 impl ScrapeCache {
     /// The kept exposition if it is of `mark` and `stored` (the store's change marker;
@@ -140,7 +149,14 @@ impl ScrapeCache {
     where
         F: AsyncFnOnce() -> Result<(Exposition, bool), E>,
     {
-        let mut kept = self.kept.lock().await;
+        let mut kept = match self.kept.try_lock() {
+            Ok(kept) => kept,
+            Err(_) => match self.standing() {
+                // Another render is under way: the one before it stands meanwhile.
+                Some(standing) => return Ok(standing),
+                None => self.kept.lock().await,
+            },
+        };
         if let Some(k) = kept.as_ref()
             && k.mark == mark
             && (stored.is_none() || stored == k.stored)
@@ -157,7 +173,31 @@ impl ScrapeCache {
             at: Instant::now(),
             exposition: Arc::clone(&exposition),
         });
+        if complete {
+            *self.standing.write().unwrap_or_else(|p| p.into_inner()) =
+                Some(Arc::clone(&exposition));
+        }
         Ok(exposition)
+    }
+
+    fn standing(&self) -> Option<Arc<Exposition>> {
+        self.standing
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// A scrape came now.
+    pub(super) fn asked(&self) {
+        *self.asked.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
+    }
+
+    /// Whether a scrape came within `AHEAD_FOR`.
+    pub(super) fn asked_lately(&self) -> bool {
+        self.asked
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some_and(|at| at.elapsed() < AHEAD_FOR)
     }
 }
 
@@ -219,6 +259,61 @@ mod tests {
         let (sent, pieces) = plain(&e).await;
         assert_eq!(sent, text);
         assert_eq!(pieces, text.len().div_ceil(PLAIN_CHUNK));
+    }
+
+    #[tokio::test]
+    async fn while_one_renders_the_exposition_before_it_is_served() {
+        let cache = ScrapeCache::default();
+        let first = CycleMark([1, 0, 0, 0]);
+        cache
+            .get_or_render(first, Some(1), async || Ok::<_, ()>((of("one"), true)))
+            .await
+            .unwrap();
+        // A render of the next cycle that stands until told to finish.
+        let (finish, finished) = tokio::sync::oneshot::channel::<()>();
+        let renderer = cache.clone();
+        let rendering = tokio::spawn(async move {
+            renderer
+                .get_or_render(CycleMark([2, 0, 0, 0]), Some(2), async move || {
+                    finished.await.ok();
+                    Ok::<_, ()>((of("two"), true))
+                })
+                .await
+                .unwrap()
+        });
+        tokio::task::yield_now().await;
+        while cache.kept.try_lock().is_ok() {
+            tokio::task::yield_now().await;
+        }
+        let meanwhile = cache.get_or_render(CycleMark([2, 0, 0, 0]), Some(2), async || {
+            Ok::<_, ()>((of("a second render"), true))
+        });
+        let meanwhile = tokio::time::timeout(Duration::from_secs(5), meanwhile)
+            .await
+            .expect("served without waiting for the render")
+            .unwrap();
+        assert_eq!(
+            plain(&meanwhile).await.0,
+            "one",
+            "the one before, without waiting"
+        );
+        finish.send(()).unwrap();
+        assert_eq!(plain(&rendering.await.unwrap()).await.0, "two");
+        let after = cache
+            .get_or_render(CycleMark([2, 0, 0, 0]), Some(2), async || {
+                Ok::<_, ()>((of("three"), true))
+            })
+            .await
+            .unwrap();
+        assert_eq!(plain(&after).await.0, "two", "kept for its cycle");
+    }
+
+    #[test]
+    fn scrapes_seen_lately_are_remembered() {
+        let cache = ScrapeCache::default();
+        assert!(!cache.asked_lately(), "no scrape yet");
+        cache.asked();
+        assert!(cache.asked_lately());
     }
 
     #[test]

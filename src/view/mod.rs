@@ -104,19 +104,30 @@ pub async fn usage_since(
 /// out; the store keeps its rows for its history).
 pub async fn watched_states(monitor: &Monitor) -> Result<Vec<Arc<SpaceState>>, StoreError> {
     let states = states(monitor).await?;
-    Ok(states
+    Ok(watched_in(monitor, &states).cloned().collect())
+}
+
+/// The watched ones of `states`, in key order.
+fn watched_in<'a>(
+    monitor: &'a Monitor,
+    states: &'a States,
+) -> impl Iterator<Item = &'a Arc<SpaceState>> {
+    states
         .all()
         .iter()
         .filter(|state| monitor.watches(&state.space))
-        .cloned()
-        .collect())
 }
 
 /// Every watched Space: those with an open incident first, then by id. Spaces named
 /// in the watch list but not checked yet are included without a state.
 pub async fn watched_rows(monitor: &Monitor) -> Result<Vec<SpaceRow>, StoreError> {
+    rows_with(monitor, &*aggregates(monitor).await?).await
+}
+
+/// `watched_rows` with the uptime of `figures` (the page takes its bars from the same
+/// snapshot, read once).
+async fn rows_with(monitor: &Monitor, figures: &Snapshot) -> Result<Vec<SpaceRow>, StoreError> {
     let store = monitor.store();
-    let figures = aggregates(monitor).await?;
     let states = states(monitor).await?;
     let mut incidents: HashMap<String, IncidentRow> = store
         .open_incidents()
@@ -125,10 +136,7 @@ pub async fn watched_rows(monitor: &Monitor) -> Result<Vec<SpaceRow>, StoreError
         .map(|incident| (incident.space_id.to_ascii_lowercase(), incident))
         .collect();
     // In key order, as the states are kept.
-    let mut rows: Vec<SpaceRow> = states
-        .all()
-        .iter()
-        .filter(|state| monitor.watches(&state.space))
+    let mut rows: Vec<SpaceRow> = watched_in(monitor, &states)
         .map(|state| {
             let key = state.space.key();
             SpaceRow {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::{Bars, SpaceRow, watched_rows};
+use super::{Bars, SpaceRow, rows_with};
 use crate::domain::{Costs, SpaceId};
 use crate::monitor::{Monitor, TokenProblem};
 use crate::store::{ActionRow, DayUptime, IncidentRow, StoreError};
@@ -44,8 +44,9 @@ pub async fn overview(monitor: &Monitor) -> Result<Overview, StoreError> {
     let now = monitor.now();
     let since =
         crate::domain::time::before(now, std::time::Duration::from_secs(RECENT_DAYS * 86_400));
-    let bars = Arc::clone(&super::aggregates(monitor).await?.bars);
-    let rows = watched_rows(monitor).await?;
+    let figures = super::aggregates(monitor).await?;
+    let rows = rows_with(monitor, &figures).await?;
+    let bars = Arc::clone(&figures.bars);
     let last_check = rows
         .iter()
         .filter_map(|row| row.state.as_ref().map(|s| s.last_check))

@@ -1031,3 +1031,7 @@ starting-text = { $spaces ->
 }
 starting-text-unknown = spacewarden is starting: reading the stored history. This page reloads by itself.
 starting-api = spacewarden is starting: it is reading its stored history; retry in a few seconds
+
+## metrics-plain
+# /metrics without gzip while as many are being sent as the bound allows.
+metrics-busy = too many /metrics answers without gzip are being sent; retry in a second, or ask with Accept-Encoding: gzip

@@ -960,3 +960,7 @@ starting-title = 正在启动
 starting-text = spacewarden 正在启动：正在读取 { $spaces } 个 Space 的历史记录。本页会自动刷新。
 starting-text-unknown = spacewarden 正在启动：正在读取已存储的历史记录。本页会自动刷新。
 starting-api = spacewarden 正在启动：正在读取已存储的历史记录，请几秒后重试
+
+## metrics-plain
+# /metrics 不带 gzip 的回答同时发送的数量已达上限。
+metrics-busy = 正在发送的不带 gzip 的 /metrics 回答太多；请一秒后重试，或带上 Accept-Encoding: gzip 请求

@@ -119,8 +119,12 @@ struct Kept {
     exposition: Arc<Exposition>,
 }
 
+/// Plain-text answers sent at once: each decompresses the whole exposition (10 MB at
+/// 10,000 Spaces) as it goes, and `/metrics` answers anyone. Prometheus asks for gzip.
+pub(super) const PLAIN_AT_ONCE: usize = 4;
+
 /// The kept exposition, shared by every clone (the daemon's `Meters` carry it).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ScrapeCache {
     // A tokio lock held while rendering: concurrent scrapes after a cycle wait for one
     // render instead of each reading the store.
@@ -131,6 +135,19 @@ pub struct ScrapeCache {
     /// When a scrape last came: the daemon renders ahead after a cycle only for
     /// scrapers seen lately (`ahead`).
     asked: Arc<std::sync::Mutex<Option<Instant>>>,
+    /// `PLAIN_AT_ONCE` permits, one held by each plain-text answer until it is sent.
+    plain: Arc<tokio::sync::Semaphore>,
+}
+
+impl Default for ScrapeCache {
+    fn default() -> ScrapeCache {
+        ScrapeCache {
+            kept: Arc::default(),
+            standing: Arc::default(),
+            asked: Arc::default(),
+            plain: Arc::new(tokio::sync::Semaphore::new(PLAIN_AT_ONCE)),
+        }
+    }
 }
 
 /// How long after the last scrape the daemon still renders ahead after each cycle.
@@ -185,6 +202,11 @@ impl ScrapeCache {
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// A plain-text answer's permit, or `None` when `PLAIN_AT_ONCE` are being sent.
+    pub(super) fn plain_permit(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        Arc::clone(&self.plain).try_acquire_owned().ok()
     }
 
     /// A scrape came now.
@@ -306,6 +328,17 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(plain(&after).await.0, "two", "kept for its cycle");
+    }
+
+    #[test]
+    fn plain_answers_are_bounded_and_a_sent_one_frees_its_place() {
+        let cache = ScrapeCache::default();
+        let held: Vec<_> = (0..PLAIN_AT_ONCE)
+            .map(|_| cache.plain_permit().expect("a place"))
+            .collect();
+        assert!(cache.plain_permit().is_none(), "all places taken");
+        drop(held);
+        assert!(cache.plain_permit().is_some());
     }
 
     #[test]

@@ -16,9 +16,11 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::http::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, VARY};
+use axum::http::StatusCode;
+use axum::http::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER, VARY};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use futures_util::StreamExt;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
@@ -56,7 +58,17 @@ async fn scrape(State(state): State<WebState>, headers: HeaderMap) -> Result<Res
         ];
         (headers, body).into_response()
     } else {
-        let body = Body::from_stream(exposition.plain());
+        let Some(permit) = state.meters.scrapes.plain_permit() else {
+            let busy = crate::t!(crate::i18n::Lang::EN, "metrics-busy");
+            let headers = [(RETRY_AFTER, "1"), (VARY, "accept-encoding")];
+            return Ok((StatusCode::SERVICE_UNAVAILABLE, headers, busy).into_response());
+        };
+        // The permit goes with the stream: its place is free once the body is sent or
+        // the scraper leaves.
+        let pieces = exposition.plain().inspect(move |_| {
+            let _sending = &permit;
+        });
+        let body = Body::from_stream(pieces);
         ([(CONTENT_TYPE, CONTENT), (VARY, "accept-encoding")], body).into_response()
     })
 }

@@ -141,6 +141,12 @@ const WRITE_LOCK: i64 = 0x5357_5752; // "SWWR"
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
+    /// Where transactions (`begin`) run. On a SQLite file, a pool of its own of one
+    /// connection: SQLite has one writer anyway, and a cycle's batch statements (about
+    /// 0.8 MB of prepared statements, which sqlx keeps per connection) are then kept
+    /// once instead of on every connection (BENCHMARKS.md, "one writer connection").
+    /// Elsewhere the same pool as `pool`.
+    writer: AnyPool,
     backend: Backend,
     url: Arc<str>,
     health: Arc<WriteHealth>,
@@ -237,7 +243,7 @@ impl Store {
         if in_memory {
             let pool = pool_options(1).connect_with(any).await.map_err(open_err)?;
             sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-            return Ok(Store::from_pool(pool, Backend::Sqlite, url));
+            return Ok(Store::from_pool(pool.clone(), pool, Backend::Sqlite, url));
         }
         // One connection first: it creates the file, switches it to WAL (which needs
         // the file to itself) and migrates. Only then the pool, whose connections are
@@ -251,10 +257,19 @@ impl Store {
             migrate(async || sqlx::migrate!("./migrations/sqlite").run(&mut setup).await).await?;
             setup.close().await.map_err(open_err)?;
         }
-        // SQLite has one writer; a few readers are plenty, and each connection is a
-        // thread of its own.
-        let pool = pool_options(3).connect_with(any).await.map_err(open_err)?;
-        let mut store = Store::from_pool(pool, Backend::Sqlite, url);
+        // SQLite has one writer, which gets a connection to itself (`Store::writer`);
+        // two readers beside it are plenty, and each connection is a thread of its own.
+        // A transaction waits for the writer's connection in the pool's queue, where it
+        // used to wait for the file's write lock in `BEGIN IMMEDIATE`.
+        // Waiting there is the normal queue, not a slow pool: sqlx warns only past 30 s.
+        let writer = pool_options(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .acquire_slow_threshold(Duration::from_secs(30))
+            .connect_with(any.clone())
+            .await
+            .map_err(open_err)?;
+        let pool = pool_options(2).connect_with(any).await.map_err(open_err)?;
+        let mut store = Store::from_pool(pool, writer, Backend::Sqlite, url);
         // Opened after the pool, so it is the file the pool's connections write to.
         match health::OpenFile::open(options.get_filename()) {
             Ok(file) => store.file = Some(Arc::new(file)),
@@ -274,12 +289,13 @@ impl Store {
             .await
             .map_err(StoreError::open(url))?;
         migrate(async || sqlx::migrate!("./migrations/postgres").run(&pool).await).await?;
-        Ok(Store::from_pool(pool, Backend::Postgres, url))
+        Ok(Store::from_pool(pool.clone(), pool, Backend::Postgres, url))
     }
 
-    fn from_pool(pool: AnyPool, backend: Backend, url: &str) -> Store {
+    fn from_pool(pool: AnyPool, writer: AnyPool, backend: Backend, url: &str) -> Store {
         Store {
             pool,
+            writer,
             backend,
             url: url.into(),
             health: Arc::new(WriteHealth::default()),
@@ -342,7 +358,7 @@ impl Store {
     }
 
     pub async fn begin(&self) -> Result<StoreTx, StoreError> {
-        let mut connection = self.pool.acquire().await?;
+        let mut connection = self.writer.acquire().await?;
         // SQLite: BEGIN IMMEDIATE takes the write lock up front so a read-then-write
         // transaction never fails halfway on a busy database. Postgres: the same
         // queue, through a transaction-scoped advisory lock.
@@ -388,6 +404,7 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 }
 

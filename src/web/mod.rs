@@ -191,6 +191,15 @@ pub fn router(state: WebState) -> Router {
         .with_state(state)
 }
 
+/// `response` with `Retry-After: seconds`: every "too many, come back" answer (sign-in
+/// throttled or busy, the read model still being built, `/metrics` busy).
+pub(crate) fn retry_later(mut response: Response, seconds: u64) -> Response {
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
 /// Binds `PORT` on every interface (a container's port must be reachable from
 /// outside it). Port 0 picks a free one; `serve` logs which.
 pub async fn bind(port: u16) -> std::io::Result<TcpListener> {

@@ -20,8 +20,7 @@
 use std::time::Duration;
 
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::header::RETRY_AFTER;
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -65,7 +64,7 @@ pub(super) async fn starting_gate(
     let path = request.uri().path();
     // Programs read English, as every API message (`i18n-errors`).
     let sentence = crate::t!(Lang::EN, "starting-api");
-    let mut response = if path.starts_with("/api/") {
+    let response = if path.starts_with("/api/") {
         ApiError::Starting(sentence).into_response()
     } else if path == "/metrics" {
         (StatusCode::SERVICE_UNAVAILABLE, sentence).into_response()
@@ -74,10 +73,7 @@ pub(super) async fn starting_gate(
         let Ok(ui) = Ui::from_request_parts(&mut parts, &state).await;
         starting_page(&ui, phase.spaces())
     };
-    response
-        .headers_mut()
-        .insert(RETRY_AFTER, HeaderValue::from(RETRY_SECS));
-    response
+    crate::web::retry_later(response, u64::from(RETRY_SECS))
 }
 
 #[cfg(test)]

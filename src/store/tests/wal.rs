@@ -33,17 +33,43 @@ async fn pragma(connection: &mut sqlx::AnyConnection, name: &str) -> String {
 async fn every_connection_bounds_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = file_store(&dir).await;
-    // All of the pool's connections at once, so each is looked at.
+    // All of the connections at once (two readers, the writer), so each is looked at.
     let mut held = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..2 {
         held.push(store.pool.acquire().await.unwrap());
     }
+    held.push(store.writer.acquire().await.unwrap());
     for connection in &mut held {
         assert_eq!(pragma(connection, "journal_mode").await, "wal");
         assert_eq!(pragma(connection, "journal_size_limit").await, "16777216");
         assert_eq!(pragma(connection, "wal_autocheckpoint").await, "1000");
         // And a page cache of 512 KiB, not SQLite's 2 MB (the daemon's RSS, scale-rss).
         assert_eq!(pragma(connection, "cache_size").await, "-512");
+    }
+}
+
+/// Every transaction runs on the one writer connection, so a cycle's batch statements
+/// are prepared and kept once (`Store::writer`). A TEMP table lives on the connection
+/// that made it: every later transaction sees it.
+#[tokio::test]
+async fn every_transaction_runs_on_the_writer_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = file_store(&dir).await;
+    let mut tx = store.begin().await.unwrap();
+    sqlx::raw_sql("CREATE TEMP TABLE writer_mark (n INTEGER)")
+        .execute(&mut *tx.tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    for round in 0..6 {
+        // Readers in between, as the page and the read model would be.
+        store.ping().await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let seen = sqlx::raw_sql("SELECT COUNT(*) FROM temp.writer_mark")
+            .execute(&mut *tx.tx)
+            .await;
+        assert!(seen.is_ok(), "transaction {round} ran on another connection");
+        tx.commit().await.unwrap();
     }
 }
 

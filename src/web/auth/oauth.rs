@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
+use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -130,11 +130,8 @@ fn flow_id(headers: &HeaderMap) -> Option<&str> {
 }
 
 fn busy(lang: Lang) -> Response {
-    let mut response = pages::failed(lang, StatusCode::SERVICE_UNAVAILABLE, "login-busy");
-    response
-        .headers_mut()
-        .insert(RETRY_AFTER, HeaderValue::from_static("1"));
-    response
+    let response = pages::failed(lang, StatusCode::SERVICE_UNAVAILABLE, "login-busy");
+    crate::web::retry_later(response, 1)
 }
 
 /// A failure as the visitor sees it; the reason goes to the log only.

@@ -8,8 +8,8 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
@@ -101,11 +101,8 @@ fn refused(
     username: &str,
     message: String,
 ) -> Response {
-    let mut response = form_page(state, headers, status, next, username, Some(message));
-    response
-        .headers_mut()
-        .insert(RETRY_AFTER, HeaderValue::from(seconds));
-    response
+    let response = form_page(state, headers, status, next, username, Some(message));
+    crate::web::retry_later(response, seconds)
 }
 
 async fn login(

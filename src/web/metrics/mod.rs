@@ -17,7 +17,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
-use axum::http::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER, VARY};
+use axum::http::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, VARY};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::StreamExt;
@@ -60,8 +60,8 @@ async fn scrape(State(state): State<WebState>, headers: HeaderMap) -> Result<Res
     } else {
         let Some(permit) = state.meters.scrapes.plain_permit() else {
             let busy = crate::t!(crate::i18n::Lang::EN, "metrics-busy");
-            let headers = [(RETRY_AFTER, "1"), (VARY, "accept-encoding")];
-            return Ok((StatusCode::SERVICE_UNAVAILABLE, headers, busy).into_response());
+            let busy = (StatusCode::SERVICE_UNAVAILABLE, [(VARY, "accept-encoding")], busy);
+            return Ok(crate::web::retry_later(busy.into_response(), 1));
         };
         // The permit goes with the stream: its place is free once the body is sent or
         // the scraper leaves.
@@ -127,25 +127,8 @@ async fn render(state: &WebState) -> Result<(cache::Exposition, bool), ApiError>
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct SpaceLabel {
-    space: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct VerdictLabel {
-    space: String,
-    verdict: &'static str,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CountLabel {
     verdict: &'static str,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct WindowLabel {
-    space: String,
-    window: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]

@@ -35,8 +35,10 @@ fn main() -> ExitCode {
 
 /// glibc's allocator, tuned for a daemon that runs for weeks (see BENCHMARKS.md):
 /// - each thread that allocates gets its own arena (up to 8 per core), and tokio
-///   workers and SQLite threads then grow the RSS through fragmentation: two arenas
-///   keep it flat;
+///   workers and SQLite threads then grow the RSS through fragmentation: one arena
+///   keeps it flat (two held about 0.5 MB more at 400 Spaces, memory freed in one
+///   arena and wanted in the other, at the same CPU per cycle; each thread's cache of
+///   small blocks keeps most allocations off the arena's lock);
 /// - after a block over the mmap threshold is freed, glibc raises the threshold (up to
 ///   32 MB), so a cycle's multi-MB buffers at 10,000 Spaces (a listing, a batch, a
 ///   read of the store) then come from the heap and stay resident as holes between
@@ -51,7 +53,7 @@ fn tune_malloc() {
     }
     // SAFETY: mallopt only changes allocator tuning; called before any thread starts.
     unsafe {
-        mallopt(M_ARENA_MAX, 2);
+        mallopt(M_ARENA_MAX, 1);
         mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     }
 }

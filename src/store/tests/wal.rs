@@ -68,7 +68,10 @@ async fn every_transaction_runs_on_the_writer_connection() {
         let seen = sqlx::raw_sql("SELECT COUNT(*) FROM temp.writer_mark")
             .execute(&mut *tx.tx)
             .await;
-        assert!(seen.is_ok(), "transaction {round} ran on another connection");
+        assert!(
+            seen.is_ok(),
+            "transaction {round} ran on another connection"
+        );
         tx.commit().await.unwrap();
     }
 }

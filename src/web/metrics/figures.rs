@@ -90,7 +90,10 @@ impl SpaceFamilies {
     }
 
     fn spaces(&self) -> impl Iterator<Item = (&str, &SpaceState)> {
-        self.names.iter().map(String::as_str).zip(self.states.iter().map(|s| &**s))
+        self.names
+            .iter()
+            .map(String::as_str)
+            .zip(self.states.iter().map(|s| &**s))
     }
 
     fn samples(&self) -> impl Iterator<Item = (&str, &Sample)> {
@@ -165,9 +168,12 @@ impl Collector for SpaceFamilies {
             self.spaces().flat_map(|(name, s)| {
                 let ratio = uptime.get(&s.space.key());
                 let windows = ratio.map(|r| [("24h", r.h24), ("7d", r.d7), ("30d", r.d30)]);
-                windows.into_iter().flatten().filter_map(move |(window, value)| {
-                    Some(([("space", name), ("window", window)], value?))
-                })
+                windows
+                    .into_iter()
+                    .flatten()
+                    .filter_map(move |(window, value)| {
+                        Some(([("space", name), ("window", window)], value?))
+                    })
             }),
         )?;
         Ok(())

@@ -60,7 +60,11 @@ async fn scrape(State(state): State<WebState>, headers: HeaderMap) -> Result<Res
     } else {
         let Some(permit) = state.meters.scrapes.plain_permit() else {
             let busy = crate::t!(crate::i18n::Lang::EN, "metrics-busy");
-            let busy = (StatusCode::SERVICE_UNAVAILABLE, [(VARY, "accept-encoding")], busy);
+            let busy = (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(VARY, "accept-encoding")],
+                busy,
+            );
             return Ok(crate::web::retry_later(busy.into_response(), 1));
         };
         // The permit goes with the stream: its place is free once the body is sent or

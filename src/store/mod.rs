@@ -213,21 +213,28 @@ impl Store {
         // options carry are set again on each (busy_timeout first). WAL and
         // auto_vacuum live in the file; an in-memory database gets them here.
         let any = AnyConnectOptions::from_str(url).map_err(open_err)?;
-        let pragmas: &'static str = if in_memory {
-            "PRAGMA busy_timeout = 5000; PRAGMA auto_vacuum = INCREMENTAL; \
-             PRAGMA journal_mode = MEMORY; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL"
-        } else {
-            // The WAL's bounds (issue 25 item 7; per connection, so set on each):
-            // checkpoint every ~4 MB of log, and cut the file back to `journal_size_limit`
-            // when the log restarts, instead of keeping its largest size for good.
-            // A page cache of 512 KiB per connection instead of SQLite's 2 MB: the OS
-            // caches the file anyway, and three connections' caches would otherwise grow
-            // to 6 MB of heap once the file outgrows them (BENCHMARKS.md, scale-rss).
-            "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-             PRAGMA wal_autocheckpoint = 1000; PRAGMA journal_size_limit = 16777216; \
-             PRAGMA cache_size = -512"
-        };
-        let pool_options = |n: u32| {
+        // The WAL's bounds (issue 25 item 7; per connection, so set on each): checkpoint
+        // every ~4 MB of log, and cut the file back to `journal_size_limit` when the log
+        // restarts, instead of keeping its largest size for good. A page cache of
+        // 512 KiB for the writer and 256 KiB for each reader instead of SQLite's 2 MB:
+        // the OS caches the file anyway, and three connections' caches would otherwise
+        // grow to 6 MB of heap once the file outgrows them (BENCHMARKS.md, scale-rss;
+        // the readers' halved with "one writer connection").
+        macro_rules! on_file {
+            ($cache_kib:literal) => {
+                concat!(
+                    "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; ",
+                    "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 1000; ",
+                    "PRAGMA journal_size_limit = 16777216; PRAGMA cache_size = -",
+                    $cache_kib
+                )
+            };
+        }
+        const WRITER: &str = on_file!("512");
+        const READER: &str = on_file!("256");
+        const IN_MEMORY: &str = "PRAGMA busy_timeout = 5000; PRAGMA auto_vacuum = INCREMENTAL; \
+             PRAGMA journal_mode = MEMORY; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL";
+        let pool_options = |n: u32, pragmas: &'static str| {
             AnyPoolOptions::new()
                 .max_connections(n)
                 .min_connections(n)
@@ -241,7 +248,10 @@ impl Store {
                 })
         };
         if in_memory {
-            let pool = pool_options(1).connect_with(any).await.map_err(open_err)?;
+            let pool = pool_options(1, IN_MEMORY)
+                .connect_with(any)
+                .await
+                .map_err(open_err)?;
             sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
             return Ok(Store::from_pool(pool.clone(), pool, Backend::Sqlite, url));
         }
@@ -262,13 +272,16 @@ impl Store {
         // A transaction waits for the writer's connection in the pool's queue, where it
         // used to wait for the file's write lock in `BEGIN IMMEDIATE`.
         // Waiting there is the normal queue, not a slow pool: sqlx warns only past 30 s.
-        let writer = pool_options(1)
+        let writer = pool_options(1, WRITER)
             .acquire_timeout(Duration::from_secs(30))
             .acquire_slow_threshold(Duration::from_secs(30))
             .connect_with(any.clone())
             .await
             .map_err(open_err)?;
-        let pool = pool_options(2).connect_with(any).await.map_err(open_err)?;
+        let pool = pool_options(2, READER)
+            .connect_with(any)
+            .await
+            .map_err(open_err)?;
         let mut store = Store::from_pool(pool, writer, Backend::Sqlite, url);
         // Opened after the pool, so it is the file the pool's connections write to.
         match health::OpenFile::open(options.get_filename()) {

@@ -39,12 +39,14 @@ async fn every_connection_bounds_the_log() {
         held.push(store.pool.acquire().await.unwrap());
     }
     held.push(store.writer.acquire().await.unwrap());
-    for connection in &mut held {
+    for (n, connection) in held.iter_mut().enumerate() {
         assert_eq!(pragma(connection, "journal_mode").await, "wal");
         assert_eq!(pragma(connection, "journal_size_limit").await, "16777216");
         assert_eq!(pragma(connection, "wal_autocheckpoint").await, "1000");
-        // And a page cache of 512 KiB, not SQLite's 2 MB (the daemon's RSS, scale-rss).
-        assert_eq!(pragma(connection, "cache_size").await, "-512");
+        // And a page cache of 256 KiB per reader and 512 KiB for the writer, not
+        // SQLite's 2 MB (the daemon's RSS, scale-rss and "one writer connection").
+        let cache = if n < 2 { "-256" } else { "-512" };
+        assert_eq!(pragma(connection, "cache_size").await, cache);
     }
 }
 

@@ -15,7 +15,8 @@
 //! second each at 50 ms answers), no history, no traffic: its peak RSS.
 //!
 //! `cargo bench --bench scale` (both sizes and the 400-Space case), `-- 1000` (one
-//! size), `-- rss` (only the 400-Space case). `SCALE_BIN=path` measures another build
+//! size), `-- rss` (only the 400-Space case), `-- 10000 check` (`check` alone, three
+//! times). `SCALE_BIN=path` measures another build
 //! of the binary (an older commit, for before and after); `SCALE_KEEP=dir` keeps each
 //! size's seeded store there and reuses it next time. Asserts nothing.
 
@@ -48,6 +49,8 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
     let only_rss = args.iter().any(|a| a == "rss");
+    // `-- 10000 check`: `check --json` alone, three times (its CPU, paired runs).
+    let only_check = args.iter().any(|a| a == "check");
     let (sizes, rss) = match (sizes.is_empty(), only_rss) {
         (_, true) => (Vec::new(), true),
         (true, false) => (vec![1_000, 10_000], true),
@@ -61,7 +64,7 @@ fn main() {
         .expect("runtime");
     println!("binary: {binary}; Hub and apps answer after {DELAY:?}");
     for spaces in sizes {
-        runtime.block_on(size(&binary, spaces));
+        runtime.block_on(size(&binary, spaces, only_check));
     }
     if rss {
         runtime.block_on(daemon_400(&binary));
@@ -96,7 +99,7 @@ fn database_url(dir: &Path) -> String {
 }
 
 /// One size: history, `check` twice, then the daemon under web traffic.
-async fn size(binary: &str, spaces: usize) {
+async fn size(binary: &str, spaces: usize, only_check: bool) {
     let owners = spaces.div_ceil(100);
     let server = stand_in::start(spaces, owners, DELAY).await;
     // `SCALE_KEEP=dir` keeps each size's seeded store in `dir/<spaces>` and reuses it
@@ -123,7 +126,12 @@ async fn size(binary: &str, spaces: usize) {
     println!("| measure | figure |");
     println!("|---|---|");
     let env = env(&server, owners, &dir);
-    for run in ["first", "second"] {
+    let runs: &[&str] = if only_check {
+        &["first", "second", "third"]
+    } else {
+        &["first", "second"]
+    };
+    for run in runs {
         let (binary, env, dir) = (binary.to_owned(), env.clone(), dir.clone());
         let cost = tokio::task::spawn_blocking(move || check(&binary, &env, &dir))
             .await
@@ -132,6 +140,9 @@ async fn size(binary: &str, spaces: usize) {
             "| `check --json`, {run} run: wall / CPU / peak RSS | {:.2} s / {:.2} s / {:.1} MB (exit {}, {} Spaces in JSON) |",
             cost.wall_s, cost.cpu_s, cost.peak_mb, cost.code, cost.spaces_in_json
         );
+    }
+    if only_check {
+        return;
     }
     let cycles = if spaces >= 10_000 { 4 } else { 10 };
     // The same cycles without a client first: what the web traffic adds is the difference.
@@ -169,6 +180,11 @@ fn print_daemon(cost: &daemon::DaemonCost) {
         cost.page_after_commit.summary()
     );
     println!("| `/metrics` (gzip) | {} |", cost.metrics.summary());
+    println!(
+        "| answers over 300 ms: `GET /`; `/metrics` | {}; {} |",
+        cost.page.slow_list(),
+        cost.metrics.slow_list()
+    );
     println!(
         "| answered 503 while the history was read (`/` and `/metrics`) | {} |",
         cost.starting.summary()

@@ -23,12 +23,39 @@ use super::proc_status::status_kib;
 pub struct Answers {
     pub ms: Vec<f64>,
     pub bytes: Vec<usize>,
+    /// The answers over `SLOW`: when (cycles done, seconds since the client started)
+    /// and how long, to find what they met.
+    pub slow: Vec<(u64, f64, f64)>,
 }
+
+/// An answer slower than this is listed with its moment.
+const SLOW: Duration = Duration::from_millis(300);
 
 impl Answers {
     fn push(&mut self, took: Duration, bytes: usize) {
         self.ms.push(took.as_secs_f64() * 1000.0);
         self.bytes.push(bytes);
+    }
+
+    fn push_at(&mut self, took: Duration, bytes: usize, cycles: u64, since: Instant) {
+        if took > SLOW {
+            let at = since.elapsed().saturating_sub(took).as_secs_f64();
+            self.slow.push((cycles, at, took.as_secs_f64() * 1000.0));
+        }
+        self.push(took, bytes);
+    }
+
+    /// `cycle N at T s: M ms`, one per slow answer, or `none`.
+    pub fn slow_list(&self) -> String {
+        if self.slow.is_empty() {
+            return "none".into();
+        }
+        let each: Vec<String> = self
+            .slow
+            .iter()
+            .map(|(cycles, at, ms)| format!("after cycle {cycles}, at {at:.1} s: {ms:.0} ms"))
+            .collect();
+        each.join("; ")
     }
 
     /// `median / p99 / max ms, size` or `–` when none.
@@ -154,9 +181,11 @@ async fn load(
 ) -> (Answers, Answers, Answers, Answers) {
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
-    let (mut page, mut after, mut metrics, mut starting) = Default::default();
+    let (mut page, mut after, mut metrics, mut starting): (Answers, Answers, Answers, Answers) =
+        Default::default();
     let mut seen = done.load(Ordering::SeqCst);
     let mut last_metrics = Instant::now();
+    let started = Instant::now();
     while !stop.load(Ordering::SeqCst) {
         let cycles = done.load(Ordering::SeqCst);
         let first = cycles != seen;
@@ -167,16 +196,19 @@ async fn load(
                 // As a browser would, after `Retry-After`-ish; not a busy loop.
                 tokio::time::sleep(Duration::from_millis(100)).await;
             } else if first {
-                Answers::push(&mut after, took, bytes);
+                after.push_at(took, bytes, cycles, started);
             } else {
-                Answers::push(&mut page, took, bytes);
+                page.push_at(took, bytes, cycles, started);
             }
         }
         if last_metrics.elapsed() >= Duration::from_secs(1) {
             last_metrics = Instant::now();
             match get(&http, &format!("{base}/metrics")).await {
                 Some((took, bytes, 503)) => Answers::push(&mut starting, took, bytes),
-                Some((took, bytes, _)) => Answers::push(&mut metrics, took, bytes),
+                Some((took, bytes, _)) => {
+                    let cycles = done.load(Ordering::SeqCst);
+                    metrics.push_at(took, bytes, cycles, started);
+                }
                 None => {}
             }
         }

@@ -61,8 +61,11 @@ impl Monitor {
         let states = self.inner.store.space_state_map().await?;
         let mut observations = self.observe_with(targets, &states).await?;
         let tails = self.diagnose(&mut observations, Some(&states)).await;
+        // From here to its take-in, readers get the figures of the cycle before.
+        let in_cycle = self.aggregates().in_cycle();
         self.act(&observations, &tails).await?;
         self.refresh_aggregates().await;
+        drop(in_cycle);
         cycle_done(&observations, started);
         Ok(observations)
     }

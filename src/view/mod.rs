@@ -74,8 +74,9 @@ pub async fn states(monitor: &Monitor) -> Result<Arc<States>, StoreError> {
 /// page, the API and `/costs` ask for (a day, a week, `COST_DAYS`, the month), in the
 /// cycle's time: the requests that follow find them ready.
 pub async fn refresh(monitor: &Monitor) -> Result<(), StoreError> {
-    aggregates(monitor).await?;
-    states(monitor).await?;
+    let kept = monitor.aggregates();
+    kept.take_in(monitor.store(), monitor.now()).await?;
+    kept.take_in_states(monitor.store()).await?;
     for days in [1, 7, COST_DAYS] {
         monitor.costs(days).await?;
     }

@@ -75,6 +75,11 @@ pub(super) struct KeptStates {
 }
 
 impl KeptStates {
+    /// The states as last read, if any; reads nothing.
+    pub(super) fn standing(&self) -> Option<Arc<States>> {
+        self.current()
+    }
+
     fn current(&self) -> Option<Arc<States>> {
         self.current
             .read()

@@ -97,3 +97,34 @@ async fn only_watched_spaces_are_read() {
         assert_eq!(read.checks.len(), 1);
     }
 }
+
+/// While this process's cycle stores and takes in its results, readers get the states
+/// standing before it; the cycle's own take-in reads the new ones, and after it every
+/// reader does.
+#[tokio::test]
+async fn readers_get_the_standing_states_while_the_cycle_takes_its_own_in() {
+    for store in crate::store::test_stores().await {
+        store
+            .record(&[up("alice/one", at(11))])
+            .await
+            .expect("record");
+        let monitor = monitor(store.clone(), "alice/*");
+        assert_eq!(watched_states(&monitor).await.expect("states").len(), 1);
+
+        let in_cycle = monitor.aggregates().in_cycle();
+        store
+            .record(&[up("alice/two", at(11))])
+            .await
+            .expect("record");
+        assert_eq!(watched_states(&monitor).await.expect("states").len(), 1);
+        super::refresh(&monitor).await.expect("the cycle's take-in");
+        assert_eq!(watched_states(&monitor).await.expect("states").len(), 2);
+        drop(in_cycle);
+
+        store
+            .record(&[up("alice/three", at(11))])
+            .await
+            .expect("record");
+        assert_eq!(watched_states(&monitor).await.expect("states").len(), 3);
+    }
+}

@@ -16,7 +16,8 @@ use crate::support::app::App;
 use crate::support::english::stray_english;
 use crate::support::fake_hub::{FakeHub, SpaceSpec};
 use crate::support::postgres::fresh_database;
-use crate::support::process::{Running, eventually};
+use crate::support::process::eventually;
+use crate::support::replicas::{Replica, replica_app, roles};
 use crate::support::web::{API_KEY, Site, send, send_request};
 use crate::web_process::listening_port;
 
@@ -30,9 +31,9 @@ async fn readyz(port: u16) -> Value {
         .expect("/readyz is JSON")
 }
 
-/// The change marker the process's figures stand at (`null` before any read).
-async fn marker(port: u16) -> Option<i64> {
-    readyz(port).await["read_model"]["marker"].as_i64()
+/// The change marker the replica's figures stand at (`null` before any read).
+async fn marker(replica: &Replica) -> Option<i64> {
+    replica.readyz().await?["read_model"]["marker"].as_i64()
 }
 
 #[tokio::test]
@@ -151,51 +152,17 @@ async fn the_starting_page_speaks_the_readers_language() {
     assert!(stray.is_empty(), "English on the Chinese page: {stray:?}");
 }
 
-struct Replica {
-    _process: Running,
-    port: u16,
-}
-
 #[tokio::test]
 async fn a_follower_takes_the_leaders_cycles_in_without_a_request() {
     let Some(database) = fresh_database().await else {
         return;
     };
     let hub = FakeHub::start().await;
-    hub.add_user("alice", "hf_alice");
     hub.add_space(SpaceSpec::new("alice/app"));
-    let app = App::new(&hub)
-        .env("DATABASE_URL", &database)
-        .env("SPACES", "alice/app")
-        .env("HF_TOKEN", "hf_alice")
-        .env("CHECK_SCHEDULE", "* * * * * *")
-        .env("RUST_LOG", "info");
-    let mut replicas = Vec::new();
-    for _ in 0..2 {
-        let process = app.spawn(&["run"]);
-        let port = listening_port(&process).await;
-        replicas.push(Replica {
-            _process: process,
-            port,
-        });
-    }
-    let mut roles = None;
-    let settled = eventually(Duration::from_secs(20), async || {
-        let (a, b) = (
-            readyz(replicas[0].port).await,
-            readyz(replicas[1].port).await,
-        );
-        roles = match (a["role"].as_str(), b["role"].as_str()) {
-            (Some("leader"), Some("follower")) => Some((0, 1)),
-            (Some("follower"), Some("leader")) => Some((1, 0)),
-            _ => None,
-        };
-        roles.is_some()
-    })
-    .await;
-    assert!(settled, "never one leader and one follower");
-    let (leader, follower) = roles.expect("roles");
-    let (leader, follower) = (replicas[leader].port, replicas[follower].port);
+    let app = replica_app(&hub, &database, "");
+    let replicas = [Replica::start(&app).await, Replica::start(&app).await];
+    let (leader, follower) = roles(&replicas[0], &replicas[1]).await;
+    let (leader, follower) = (&replicas[leader], &replicas[follower]);
 
     // Nothing but /readyz is asked of the follower: no request reads for it.
     let before = marker(follower).await.expect("built at start");

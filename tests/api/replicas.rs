@@ -10,88 +10,15 @@ use std::time::Duration;
 use serde_json::Value;
 use spacewarden::domain::SpaceId;
 
-use crate::support::app::App;
 use crate::support::fake_hub::{FakeHub, SpaceSpec};
 use crate::support::postgres::fresh_database;
-use crate::support::process::{Running, eventually};
+use crate::support::process::eventually;
+use crate::support::replicas::{Replica, replica_app, roles};
 use crate::support::web::API_KEY;
 use crate::support::webhook::WebhookSink;
-use crate::web_process::listening_port;
-
-/// One replica: the process and where its HTTP server listens.
-struct Replica {
-    process: Running,
-    base: String,
-}
-
-impl Replica {
-    async fn start(app: &App) -> Replica {
-        let process = app.spawn(&["run"]);
-        let port = listening_port(&process).await;
-        Replica {
-            process,
-            base: format!("http://127.0.0.1:{port}"),
-        }
-    }
-
-    async fn readyz(&self) -> Option<Value> {
-        let reply = reqwest::get(format!("{}/readyz", self.base)).await.ok()?;
-        reply.json().await.ok()
-    }
-
-    async fn role(&self) -> Option<String> {
-        Some(self.readyz().await?["role"].as_str()?.to_owned())
-    }
-
-    /// A sample of `/metrics`, e.g. `spacewarden_check_cycles_total`.
-    async fn metric(&self, name: &str) -> Option<f64> {
-        let text = reqwest::get(format!("{}/metrics", self.base))
-            .await
-            .ok()?
-            .text()
-            .await
-            .ok()?;
-        text.lines()
-            .find_map(|line| line.strip_prefix(&format!("{name} ")))
-            .and_then(|value| value.trim().parse().ok())
-    }
-}
 
 fn id(text: &str) -> SpaceId {
     SpaceId::parse(text).unwrap()
-}
-
-fn replica_app(hub: &FakeHub, database: &str, settings: &str) -> App {
-    hub.add_user("alice", "hf_alice");
-    App::new(hub)
-        .env("DATABASE_URL", database)
-        .env("SPACES", "alice/app")
-        .env("HF_TOKEN", "hf_alice")
-        .env("API_KEY", API_KEY)
-        .env("CHECK_SCHEDULE", "* * * * * *")
-        .env("RUST_LOG", "info")
-        .settings(settings)
-}
-
-/// Waits until one replica leads and the other follows; returns (leader, follower).
-async fn roles(a: &Replica, b: &Replica) -> (usize, usize) {
-    let mut found = None;
-    let settled = eventually(Duration::from_secs(20), async || {
-        found = match (a.role().await.as_deref(), b.role().await.as_deref()) {
-            (Some("leader"), Some("follower")) => Some((0, 1)),
-            (Some("follower"), Some("leader")) => Some((1, 0)),
-            _ => None,
-        };
-        found.is_some()
-    })
-    .await;
-    assert!(
-        settled,
-        "never one leader and one follower:\n--- a\n{}\n--- b\n{}",
-        a.process.output(),
-        b.process.output()
-    );
-    found.unwrap()
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ pub mod fake_oidc;
 pub mod fake_telegram;
 pub mod postgres;
 pub mod process;
+pub mod replicas;
 pub mod soak;
 pub mod web;
 pub mod webhook;
